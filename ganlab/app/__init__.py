@@ -1,0 +1,1 @@
+"""The Qt shell: main window, session state, controller, trainer thread."""

@@ -1,0 +1,1 @@
+"""The engine: config, commands, reports, trainer, loop, losses, checkpoints. No Qt."""

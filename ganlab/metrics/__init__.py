@@ -1,0 +1,1 @@
+"""Metrics and diagnostics (toy divergences, mode coverage, IS/FID/KID). No Qt."""

@@ -1,0 +1,1 @@
+"""Passive Qt panels: setters in, intent signals out. Never imports torch."""

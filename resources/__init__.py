@@ -1,0 +1,1 @@
+"""Files shipped with ganlab (presets, icons, translations), installed as ganlab.resources."""

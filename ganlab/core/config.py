@@ -1,0 +1,306 @@
+"""Experiment configuration: frozen dataclasses, TOML in and out, validation. No Qt.
+
+An experiment file is TOML with one table per section::
+
+    name = "Ring of 8"
+    [data]
+    source = "ring8"
+    [model]
+    family = "mlp"
+    [loss]
+    name = "non_saturating"
+    [optimizer_d]
+    lr = 0.001
+    [optimizer_g]
+    lr = 0.001
+    [loop]
+    batch_size = 256
+
+Every field has a default, so a file only names what differs. Unknown keys, wrong types
+and out-of-range values raise :class:`ConfigError` naming the file, the dotted key and
+what is allowed. Names that refer to registries (data source, model family, loss) are
+checked against the registries by :func:`check_names`, which the trainer calls.
+Change a config with :func:`dataclasses.replace` or :func:`with_value`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import tomllib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ganlab.core.errors import ConfigError
+
+
+def _opt(
+    default: Any,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    choices: tuple[str, ...] | None = None,
+    lo_open: bool = False,
+) -> Any:
+    """A dataclass field with its allowed range or choices in the metadata."""
+    meta = {"lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    source: str = "ring8_teaching"  # registered data source name (`ganlab sources` lists them)
+    sigma: float = _opt(0.0, lo=0.0, hi=10.0)  # std dev of modes / point noise; 0 = default
+    path: str = ""  # CSV file of points, or folder of images, for the sources that read files
+    image_size: int = _opt(28, lo=8, hi=256)  # image side in pixels (28, 32 or 64 for DCGAN)
+    channels: int = _opt(1, lo=1, hi=3)  # 1 = grayscale, 3 = RGB (2 is refused)
+    points: list[list[float]] = field(default_factory=list)  # draw-your-own anchors [[x, y], ...]
+    root: str = ""  # folder for downloaded data sets; "" = the user cache directory
+    download: bool = True  # allow downloading MNIST / Fashion-MNIST / CIFAR-10 when missing
+    size: int = _opt(0, lo=0, hi=10_000_000)  # number of training items to use; 0 = source default
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    family: str = "mlp"  # registered model family: mlp, dcgan, cgan, acgan
+    g_hidden: int = _opt(64, lo=1, hi=8192)  # MLP: neurons per hidden layer of G
+    d_hidden: int = _opt(64, lo=1, hi=8192)  # MLP: neurons per hidden layer of D
+    g_layers: int = _opt(2, lo=0, hi=16)  # MLP: hidden layers in G
+    d_layers: int = _opt(2, lo=0, hi=16)  # MLP: hidden layers in D
+    activation: str = _opt("relu", choices=("relu", "leaky_relu", "tanh", "elu"))  # MLP hidden act.
+    base_channels: int = _opt(64, lo=4, hi=1024)  # DCGAN family: feature maps of the widest layer
+    embed_dim: int = _opt(16, lo=1, hi=1024)  # conditional: size of the label embedding
+    spectral_norm_d: bool = False  # spectral normalisation on D's weight layers
+    spectral_norm_g: bool = False  # spectral normalisation on G's weight layers
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    # registered loss: minimax, non_saturating, least_squares, hinge, wgan_gp, wgan_clip
+    name: str = "non_saturating"
+    label_smoothing: float = _opt(0.0, lo=0.0, hi=0.5)  # one-sided: real target is 1 - s
+    instance_noise: float = _opt(0.0, lo=0.0, hi=10.0)  # std of gaussian noise added to D's inputs
+    r1_gamma: float = _opt(0.0, lo=0.0, hi=1e4)  # R1 penalty on D's gradient at real data; 0 off
+    gp_weight: float = _opt(10.0, lo=0.0, hi=1e4)  # WGAN-GP gradient penalty weight (lambda)
+    clip_value: float = _opt(0.01, lo=0.0, hi=10.0, lo_open=True)  # WGAN weight clipping bound c
+    aux_weight: float = _opt(1.0, lo=0.0, hi=100.0)  # ACGAN: weight of the class loss
+
+
+@dataclass(frozen=True)
+class OptimizerConfig:
+    name: str = _opt("adam", choices=("sgd", "adam", "rmsprop"))  # optimizer
+    lr: float = _opt(2e-4, lo=0.0, hi=10.0, lo_open=True)  # learning rate
+    beta1: float = _opt(0.5, lo=0.0, hi=0.9999)  # Adam beta1 (momentum of the gradient)
+    beta2: float = _opt(0.999, lo=0.0, hi=0.99999)  # Adam beta2 (of the squared gradient)
+    momentum: float = _opt(0.0, lo=0.0, hi=0.9999)  # SGD / RMSprop momentum
+
+
+@dataclass(frozen=True)
+class LoopConfig:
+    batch_size: int = _opt(128, lo=1, hi=65536)  # samples per batch, for D and for G
+    k_d: int = _opt(1, lo=0, hi=100)  # discriminator updates per iteration
+    k_g: int = _opt(1, lo=0, hi=100)  # generator updates per iteration
+    latent_dim: int = _opt(2, lo=1, hi=4096)  # size of the noise vector z
+    latent_dist: str = _opt("gaussian", choices=("gaussian", "uniform"))  # N(0, I) or U(-1, 1)
+    seed: int = _opt(0, lo=0, hi=2**63 - 1)  # seeds weights, data order, noise
+    device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N, mps
+    steps: int = _opt(0, lo=0, hi=10**12)  # total iterations for a headless run; 0 = until stopped
+    fixed_samples: int = _opt(512, lo=1, hi=100_000)  # fixed-noise samples shown (toy); images: 64
+    grid_size: int = _opt(100, lo=8, hi=1000)  # toy: D's field is grid_size^2 (1-D: grid_size)
+    scalar_hz: float = _opt(30.0, lo=0.1, hi=1000.0)  # scalar reports per second (at most)
+    snapshot_hz: float = _opt(4.0, lo=0.01, hi=100.0)  # snapshot reports per second (at most)
+    checkpoint_every: int = _opt(0, lo=0, hi=10**9)  # iterations between checkpoints; 0 = end only
+    threads: int = _opt(0, lo=0, hi=1024)  # CPU threads for torch; 0 = all cores but one
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    name: str = "Ring of 8"  # shown in the window title and the run directory name
+    description: str = ""  # what the experiment demonstrates, in a sentence or two
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    optimizer_d: OptimizerConfig = field(default_factory=lambda: OptimizerConfig(lr=1e-3))
+    optimizer_g: OptimizerConfig = field(default_factory=lambda: OptimizerConfig(lr=1e-3))
+    loop: LoopConfig = field(default_factory=LoopConfig)
+
+
+_SECTIONS = ("data", "model", "loss", "optimizer_d", "optimizer_g", "loop")
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _type_name(tp: Any) -> str:
+    return {int: "an integer", float: "a number", str: "a string", bool: "true or false"}.get(
+        tp, "a list of [x, y] pairs"
+    )
+
+
+def _coerce(value: Any, tp: Any, key: str, path: str | None) -> Any:
+    """Check ``value`` against the field type ``tp`` and return it in canonical form."""
+    if tp is bool:
+        if isinstance(value, bool):
+            return value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif tp is float:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if not math.isfinite(value):
+                raise ConfigError(f"must be a finite number, got {value!r}", key=key, path=path)
+            return float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return value
+    elif typing.get_origin(tp) is list:
+        ok = isinstance(value, list) and all(
+            isinstance(p, list | tuple)
+            and len(p) == 2
+            and all(isinstance(c, int | float) and not isinstance(c, bool) for c in p)
+            for p in value
+        )
+        if ok:
+            return [[float(c) for c in p] for p in value]
+    raise ConfigError(
+        f"must be {_type_name(tp)}, got {type(value).__name__} {value!r}", key=key, path=path
+    )
+
+
+def _check_range(value: Any, meta: Any, key: str, path: str | None) -> None:
+    choices = meta.get("choices")
+    if choices is not None and value not in choices:
+        raise ConfigError(
+            f"'{value}' is not allowed; choose one of: {', '.join(choices)}", key=key, path=path
+        )
+    lo, hi = meta.get("lo"), meta.get("hi")
+    if lo is None and hi is None:
+        return
+    too_low = lo is not None and (value <= lo if meta.get("lo_open") else value < lo)
+    too_high = hi is not None and value > hi
+    if too_low or too_high:
+        left = "(" if meta.get("lo_open") else "["
+        raise ConfigError(
+            f"{value!r} is out of range; allowed: {left}{lo}, {hi}]", key=key, path=path
+        )
+
+
+def _build_section(cls: type, table: Any, prefix: str, path: str | None) -> Any:
+    if not isinstance(table, dict):
+        raise ConfigError(f"must be a table of settings, got {table!r}", key=prefix, path=path)
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in table.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        if key not in fields:
+            known = ", ".join(fields)
+            raise ConfigError(f"unknown setting; known here: {known}", key=dotted, path=path)
+        value = _coerce(value, hints[key], dotted, path)
+        _check_range(value, fields[key].metadata, dotted, path)
+        kwargs[key] = value
+    try:
+        obj = cls(**kwargs)
+    except TypeError as exc:  # pragma: no cover - fields are checked above
+        raise ConfigError(str(exc), key=prefix, path=path) from None
+    _check_consistency(obj, prefix, path)
+    return obj
+
+
+def _check_consistency(obj: Any, prefix: str, path: str | None) -> None:
+    if isinstance(obj, DataConfig) and obj.channels == 2:
+        raise ConfigError("must be 1 (grayscale) or 3 (RGB)", key=f"{prefix}.channels", path=path)
+    if isinstance(obj, LoopConfig) and obj.k_d == 0 and obj.k_g == 0:
+        raise ConfigError("k_d and k_g cannot both be 0", key=f"{prefix}.k_d", path=path)
+
+
+def from_dict(data: dict[str, Any], path: str | None = None) -> ExperimentConfig:
+    """Build a validated ExperimentConfig from a parsed TOML document."""
+    if not isinstance(data, dict):
+        raise ConfigError("an experiment must be a TOML table", path=path)
+    hints = typing.get_type_hints(ExperimentConfig)
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            kwargs[key] = _build_section(hints[key], value, key, path)
+        elif key in ("name", "description"):
+            kwargs[key] = _coerce(value, str, key, path)
+        else:
+            known = ", ".join(("name", "description", *_SECTIONS))
+            raise ConfigError(
+                f"unknown setting; known at the top level: {known}", key=key, path=path
+            )
+    # Optimizer defaults differ from OptimizerConfig's when the table is absent.
+    for section in ("optimizer_d", "optimizer_g"):
+        if section not in kwargs:
+            kwargs[section] = OptimizerConfig(lr=1e-3)
+    return ExperimentConfig(**kwargs)
+
+
+def to_dict(config: ExperimentConfig) -> dict[str, Any]:
+    """A plain dict that :func:`from_dict` turns back into an equal config."""
+    return dataclasses.asdict(config)
+
+
+def loads(text: str, path: str | None = None) -> ExperimentConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"is not valid TOML: {exc}", path=path) from None
+    return from_dict(data, path)
+
+
+def dumps(config: ExperimentConfig) -> str:
+    return tomli_w.dumps(to_dict(config))
+
+
+def load(path: str | Path) -> ExperimentConfig:
+    """Read and validate an experiment file. Raises ConfigError naming the file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("no such experiment file", path=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot be read: {exc}", path=str(path)) from None
+    return loads(text, str(path))
+
+
+def save(config: ExperimentConfig, path: str | Path) -> None:
+    """Write ``config`` as TOML (atomically: a temporary file renamed over the target)."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(dumps(config), encoding="utf-8")
+    tmp.replace(path)
+
+
+def with_value(config: ExperimentConfig, dotted: str, value: Any) -> ExperimentConfig:
+    """Return a copy of ``config`` with ``section.key`` set to a validated ``value``."""
+    section, _, key = dotted.partition(".")
+    if section not in _SECTIONS or not key:
+        raise ConfigError("expected section.key", key=dotted)
+    current = dataclasses.asdict(getattr(config, section))
+    current[key] = value
+    hints = typing.get_type_hints(ExperimentConfig)
+    new_section = _build_section(hints[section], current, section, None)
+    return dataclasses.replace(config, **{section: new_section})
+
+
+def check_names(config: ExperimentConfig, path: str | None = None) -> None:
+    """Check that the registry names in ``config`` exist and fit together."""
+    from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+
+    source = DATA_SOURCES.get(config.data.source, key="data.source", path=path)
+    family = MODEL_FAMILIES.get(config.model.family, key="model.family", path=path)
+    LOSSES.get(config.loss.name, key="loss.name", path=path)
+    if source.kind not in family.data_kinds:
+        raise ConfigError(
+            f"model family '{family.name}' does not train on {source.kind} data "
+            f"(source '{source.name}'); it supports: {', '.join(sorted(family.data_kinds))}",
+            key="model.family",
+            path=path,
+        )

@@ -1,0 +1,66 @@
+"""The ``acgan`` model family: auxiliary-classifier GAN (Odena et al. 2017).
+
+Runs in whichever thread builds the models (the trainer thread in the window). No Qt.
+
+G is the conditional generator of ``cgan`` (label embedding joined to ``z``). D does not
+see the label: a shared body (MLP for toy data, DCGAN for images) feeds two heads, the
+adversarial logit (``body.out``) and the class logits (``classifier``). The trainer adds
+the class loss (cross-entropy on real and fake, weighted by ``loss.aux_weight``).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ganlab.core.config import ModelConfig
+from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
+from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
+from ganlab.models.conditional import conditional_generator, discriminator_body
+
+NAME = "acgan"
+DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
+
+
+class AuxiliaryClassifierDiscriminator(nn.Module):
+    """``D(x) -> (logits (N,), class_logits (N, num_classes))`` from one shared body."""
+
+    def __init__(self, body: DiscriminatorBody, num_classes: int):
+        super().__init__()
+        self.body = body
+        self.classifier = body.make_head(num_classes)
+
+    def forward(
+        self, x: torch.Tensor, y: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        # y is ignored: the class is what D has to tell, not what it is told.
+        h = self.body.features(x)
+        return self.body.out(h).flatten(), self.classifier(h).flatten(1)
+
+
+def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.Module, nn.Module]:
+    """Build the ``acgan`` pair (G, D) for a labelled ``spec``; see :class:`ModelFamily`."""
+    require_kind(spec, NAME, DATA_KINDS)
+    num_classes = require_labels(spec, NAME)
+    generator = conditional_generator(model_cfg, spec, latent_dim, num_classes, NAME)
+    body = discriminator_body(model_cfg, spec, family_name=NAME)
+    discriminator = AuxiliaryClassifierDiscriminator(body, num_classes)
+    return finish_pair(generator, discriminator, model_cfg)
+
+
+FAMILY = MODEL_FAMILIES.register(
+    NAME,
+    ModelFamily(
+        name=NAME,
+        title="AC-GAN",
+        data_kinds=DATA_KINDS,
+        build=build,
+        conditional=True,
+        auxiliary_classifier=True,
+        description=(
+            "Auxiliary-classifier GAN: G is told the class, D tells real from fake "
+            "and also predicts the class."
+        ),
+    ),
+)

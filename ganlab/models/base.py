@@ -1,0 +1,186 @@
+"""Building blocks shared by the model families: activations, MLP stacks, weight init,
+spectral normalisation and the checks that turn a bad pairing of data and family into a
+:class:`ConfigError`.
+
+Runs in whichever thread builds the models (the trainer thread in the window). No Qt.
+
+Every discriminator *body* (the MLP and DCGAN discriminators) follows one small protocol,
+:class:`DiscriminatorBody`, so that the conditional and auxiliary-classifier families can
+reuse it: ``features(x)`` maps an input batch to hidden features, ``out`` is the head that
+turns features into one adversarial logit, and ``make_head(n)`` builds (and initialises)
+another head of the same kind with ``n`` outputs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Protocol
+
+import torch
+from torch import nn
+from torch.nn.utils import parametrize
+from torch.nn.utils.parametrizations import spectral_norm
+
+from ganlab.core.config import ModelConfig
+from ganlab.core.contracts import DataKind, DataSpec
+from ganlab.core.errors import ConfigError
+
+# Slope of LeakyReLU for x < 0, as in the DCGAN paper.
+LEAKY_SLOPE = 0.2
+
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "leaky_relu": lambda: nn.LeakyReLU(LEAKY_SLOPE),
+    "tanh": nn.Tanh,
+    "elu": nn.ELU,
+}
+
+# Layers whose weight spectral normalisation wraps.
+WEIGHT_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.ConvTranspose2d)
+
+
+def make_activation(name: str) -> nn.Module:
+    """A fresh activation module for ``model.activation``.
+
+    Raises
+    ------
+    ConfigError
+        If ``name`` is not one of :data:`ACTIVATIONS` (key ``model.activation``).
+    """
+    try:
+        return ACTIVATIONS[name]()
+    except KeyError:
+        raise ConfigError(
+            f"unknown activation '{name}'; choose one of: {', '.join(ACTIVATIONS)}",
+            key="model.activation",
+        ) from None
+
+
+def mlp_stack(in_dim: int, hidden: int, layers: int, activation: str) -> nn.Sequential:
+    """``layers`` hidden layers of ``hidden`` units, named ``fc1, act1, fc2, act2, ...``.
+
+    Returns an empty ``nn.Sequential`` (the identity) when ``layers`` is 0. The output
+    layer is left to the caller so that it can be named ``out``.
+    """
+    modules: OrderedDict[str, nn.Module] = OrderedDict()
+    width = in_dim
+    for i in range(1, layers + 1):
+        modules[f"fc{i}"] = nn.Linear(width, hidden)
+        modules[f"act{i}"] = make_activation(activation)
+        width = hidden
+    return nn.Sequential(modules)
+
+
+# --------------------------------------------------------------------------- initialisation
+
+
+def init_lecun_normal_(module: nn.Module) -> None:
+    """Linear weights ~ N(0, 1/fan_in), biases 0: GAN Lab's initialisation of its MLPs.
+
+    Meant for ``module.apply``; leaves every other kind of layer alone.
+    """
+    if isinstance(module, nn.Linear):
+        nn.init.normal_(module.weight, 0.0, 1.0 / math.sqrt(module.in_features))
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+
+
+# DCGAN paper: all weights from N(0, 0.02); BatchNorm scale from N(1, 0.02).
+DCGAN_INIT_STD = 0.02
+
+
+def init_dcgan_(module: nn.Module) -> None:
+    """DCGAN initialisation for ``module.apply``: conv and linear weights ~ N(0, 0.02),
+    BatchNorm weight ~ N(1, 0.02), all biases 0."""
+    if isinstance(module, nn.Conv2d | nn.ConvTranspose2d | nn.Linear):
+        nn.init.normal_(module.weight, 0.0, DCGAN_INIT_STD)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, DCGAN_INIT_STD)
+        nn.init.zeros_(module.bias)
+
+
+# --------------------------------------------------------------------------- spectral norm
+
+
+def apply_spectral_norm(module: nn.Module) -> nn.Module:
+    """Wrap the weight of every Linear / Conv / ConvTranspose layer in ``module`` with
+    spectral normalisation (in place; returns ``module``).
+
+    Uses :func:`torch.nn.utils.parametrizations.spectral_norm`, so the state dict holds
+    only tensors: ``<layer>.parametrizations.weight.original`` and the power-iteration
+    vectors ``_u`` / ``_v``. Apply it after initialisation: the stored weight is the
+    initialised one.
+    """
+    for layer in list(module.modules()):
+        if isinstance(layer, WEIGHT_LAYERS) and not parametrize.is_parametrized(layer, "weight"):
+            spectral_norm(layer)
+    return module
+
+
+def finish_pair(
+    generator: nn.Module, discriminator: nn.Module, model_cfg: ModelConfig
+) -> tuple[nn.Module, nn.Module]:
+    """Apply the spectral-norm options of ``model_cfg`` and return ``(G, D)``."""
+    if model_cfg.spectral_norm_g:
+        apply_spectral_norm(generator)
+    if model_cfg.spectral_norm_d:
+        apply_spectral_norm(discriminator)
+    return generator, discriminator
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def require_kind(spec: DataSpec, family_name: str, kinds: frozenset[DataKind]) -> None:
+    """Raise a ConfigError (key ``model.family``) if the family cannot train on ``spec``."""
+    if spec.kind not in kinds:
+        raise ConfigError(
+            f"model family '{family_name}' does not train on {spec.kind} data; "
+            f"it supports: {', '.join(sorted(kinds))}",
+            key="model.family",
+        )
+
+
+def require_labels(spec: DataSpec, family_name: str) -> int:
+    """Return the number of classes of ``spec``, or raise if a conditional family cannot
+    use it.
+
+    Raises
+    ------
+    ConfigError
+        Key ``data.source``, when the source has fewer than two classes.
+    """
+    if spec.num_classes < 2:
+        raise ConfigError(
+            f"model family '{family_name}' is conditional and needs labelled data "
+            f"(a source with at least 2 classes); this source has "
+            f"{'no labels' if spec.num_classes == 0 else 'a single class'}. "
+            "Choose a labelled source or an unconditional family (mlp, dcgan).",
+            key="data.source",
+        )
+    return spec.num_classes
+
+
+# --------------------------------------------------------------------------- protocols
+
+
+class DiscriminatorBody(Protocol):
+    """What the conditional and auxiliary-classifier families need from a discriminator."""
+
+    @property
+    def out(self) -> nn.Module:
+        """The head from features to the adversarial logit (``out(h).flatten()`` is (N,))."""
+        ...
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """Hidden features of a batch of inputs."""
+        ...
+
+    def make_head(self, n_out: int) -> nn.Module:
+        """A new initialised head from features to ``n_out`` logits (``head(h).flatten(1)``
+        has shape ``(N, n_out)``)."""
+        ...

@@ -1,0 +1,166 @@
+"""Commands from a controller to the training loop. No Qt; any thread may create them.
+
+Commands are frozen dataclasses put on the loop's inbox (a ``queue.Queue``). The loop
+drains the inbox between steps; for commands that set the same thing (the same
+``setting_key``) only the last one drained takes effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from ganlab.core.config import ExperimentConfig, LossConfig, ModelConfig
+
+Network = Literal["d", "g"]
+Which = Literal["both", "d", "g"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """Base class. ``setting_key`` is not None for commands where the last one wins."""
+
+    @property
+    def setting_key(self) -> object | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Play(Command):
+    """Train continuously."""
+
+    @property
+    def setting_key(self) -> object:
+        return "run-state"
+
+
+@dataclass(frozen=True)
+class Pause(Command):
+    """Stop after the current step and wait for commands (sample requests still answered)."""
+
+    @property
+    def setting_key(self) -> object:
+        return "run-state"
+
+
+@dataclass(frozen=True)
+class Step(Command):
+    """Run one update while paused: a full iteration, D only, or G only."""
+
+    which: Which = "both"
+
+
+@dataclass(frozen=True)
+class SetLearningRate(Command):
+    """Change one network's learning rate; the optimizer keeps its state."""
+
+    network: Network
+    lr: float
+
+    @property
+    def setting_key(self) -> object:
+        return ("lr", self.network)
+
+
+@dataclass(frozen=True)
+class SetBetas(Command):
+    """Change Adam's (beta1, beta2) for one network, keeping its moment estimates."""
+
+    network: Network
+    beta1: float
+    beta2: float
+
+    @property
+    def setting_key(self) -> object:
+        return ("betas", self.network)
+
+
+@dataclass(frozen=True)
+class SetUpdateRatio(Command):
+    """Set k_D and k_G: discriminator and generator updates per iteration."""
+
+    k_d: int
+    k_g: int
+
+    @property
+    def setting_key(self) -> object:
+        return "k"
+
+
+@dataclass(frozen=True)
+class SetLoss(Command):
+    """Switch the loss or its options (smoothing, instance noise, penalties) live."""
+
+    loss: LossConfig
+
+    @property
+    def setting_key(self) -> object:
+        return "loss"
+
+
+@dataclass(frozen=True)
+class SwitchArchitecture(Command):
+    """Rebuild G and D with another model config (and latent size); bumps the generation."""
+
+    model: ModelConfig
+    latent_dim: int | None = None
+
+    @property
+    def setting_key(self) -> object:
+        return "rebuild"
+
+
+@dataclass(frozen=True)
+class ApplyConfig(Command):
+    """Move to a whole new config: live where possible, rebuilding where shapes change."""
+
+    config: ExperimentConfig
+
+    @property
+    def setting_key(self) -> object:
+        return "rebuild"
+
+
+@dataclass(frozen=True)
+class Reset(Command):
+    """Rebuild everything from the current config (new weights); bumps the generation."""
+
+    seed: int | None = None  # None keeps the config's seed
+
+    @property
+    def setting_key(self) -> object:
+        return "rebuild"
+
+
+@dataclass(frozen=True)
+class RequestSamples(Command):
+    """Ask for G's output at given latent vectors (or ``n`` random ones).
+
+    Answered with a ``SamplesReady`` report carrying the same ``request_id``, also while
+    paused, so the latent explorer works without training.
+    """
+
+    request_id: int
+    z: np.ndarray | None = None  # (M, latent_dim) float32; None = draw ``n`` vectors
+    n: int = 0
+    labels: np.ndarray | None = None  # (M,) int, for conditional families
+
+
+@dataclass(frozen=True)
+class SnapshotTaken(Command):
+    """The consumer has taken the last snapshot; the loop may publish the next one."""
+
+
+@dataclass(frozen=True)
+class SaveCheckpoint(Command):
+    """Write a checkpoint now (into the run directory, or to ``path``)."""
+
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Stop(Command):
+    """Finish: flush the last reports, write the final checkpoint, end the loop."""

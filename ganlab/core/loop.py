@@ -1,0 +1,518 @@
+"""The training loop: a plain generator of reports. Runs in the trainer thread. No Qt.
+
+``run(config, inbox)`` builds a :class:`Trainer` and yields reports until a ``Stop``
+command arrives or ``config.loop.steps`` is reached. Between steps it drains the inbox
+(commands from ``ganlab.core.commands``; for one setting the last command wins). While
+paused it blocks on the inbox instead of spinning, and still answers sample requests.
+
+Publishing is by wall-clock time, not step count: step statistics accumulate on the
+device and are read back in one ``.cpu()`` at most ``scalar_hz`` times a second; the
+heavier snapshots (fixed-noise samples, D's field, the manifold, image grids) go out at
+most ``snapshot_hz`` times a second, and, when the consumer asked for acknowledgements,
+only after it has taken the previous one.
+"""
+
+from __future__ import annotations
+
+import copy
+import queue
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ganlab.core import commands as cmd
+from ganlab.core import config as cfg
+from ganlab.core import reports as rep
+from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
+from ganlab.core.errors import GanlabError
+from ganlab.core.rundir import RunDir
+from ganlab.core.trainer import Trainer
+
+# Keep an in-memory copy of the last state whose statistics were all finite, at most
+# this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
+GOOD_STATE_EVERY = 200
+
+
+def drain(inbox: queue.Queue[cmd.Command], *, block: bool) -> list[cmd.Command]:
+    """Take every queued command (waiting for one if ``block``); the last of each setting wins."""
+    taken: list[cmd.Command] = []
+    if block:
+        taken.append(inbox.get())
+    while True:
+        try:
+            taken.append(inbox.get_nowait())
+        except queue.Empty:
+            break
+    last: dict[object, int] = {}
+    for i, c in enumerate(taken):
+        if c.setting_key is not None:
+            last[c.setting_key] = i
+    return [c for i, c in enumerate(taken) if c.setting_key is None or last[c.setting_key] == i]
+
+
+@dataclass
+class _Pending:
+    """Step statistics not yet published (device tensors + host-side metadata)."""
+
+    stats: list[torch.Tensor] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    which: list[str] = field(default_factory=list)
+    lr_d: list[float] = field(default_factory=list)
+    lr_g: list[float] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+
+class _Session:
+    """The loop's state; ``run`` drives it. Split out so each part reads on its own."""
+
+    def __init__(
+        self,
+        config: cfg.ExperimentConfig,
+        inbox: queue.Queue[cmd.Command],
+        *,
+        clock: Callable[[], float],
+        start_paused: bool,
+        run_dir: RunDir | None,
+        snapshot_ack: bool,
+        resume_from: str | None,
+        trainer: Trainer | None = None,
+        snapshots: bool = True,
+    ):
+        self.config = config
+        self.inbox = inbox
+        self.clock = clock
+        self.playing = not start_paused
+        self.run_dir = run_dir
+        self.snapshot_ack = snapshot_ack
+        self.resume_from = resume_from
+        self.trainer: Trainer | None = trainer
+        self.t0 = clock()
+        self.last_scalar = -float("inf")
+        self.last_snapshot = -float("inf")
+        self.awaiting_ack = False
+        self.snapshot_due = False
+        self.pending = _Pending()
+        self.good_state: dict[str, Any] | None = None
+        self.good_step = -GOOD_STATE_EVERY
+        self.stopped = False
+        self.snapshots = snapshots
+
+    # -------------------------------------------------------------- building
+
+    def build(self, config: cfg.ExperimentConfig, reason: str) -> Iterator[rep.Report]:
+        """(Re)build the trainer; on failure report it and stay paused."""
+        generation = self.trainer.generation if self.trainer else 0
+        try:
+            if reason == "start" and self.trainer is not None:
+                pass  # built (and maybe resumed) by the caller
+            elif self.trainer is None:
+                trainer = Trainer(config)
+                if self.resume_from:
+                    trainer.load_state_dict(
+                        load_checkpoint(self.resume_from, trainer.device),
+                        source_path=self.resume_from,
+                    )
+                    reason = "checkpoint"
+                self.trainer = trainer
+            else:
+                self.trainer.rebuild(config, reason)
+        except GanlabError as exc:
+            self.playing = False
+            yield rep.TrainingError(generation, self.step, str(exc), recoverable=False)
+            return
+        except Exception as exc:  # a bug or an environment problem: report, keep the loop alive
+            self.playing = False
+            yield rep.TrainingError(
+                generation,
+                self.step,
+                f"Could not build the experiment: {exc}",
+                traceback.format_exc(),
+                recoverable=False,
+            )
+            return
+        self.config = self.trainer.config
+        self.pending = _Pending()
+        self.good_state = None
+        self.good_step = -GOOD_STATE_EVERY
+        self.awaiting_ack = False
+        yield self.generation_started(reason)
+        self.snapshot_due = True
+
+    def generation_started(self, reason: str) -> rep.GenerationStarted:
+        t = self.trainer
+        assert t is not None
+        real, real_labels = t.fixed_real_for_view()
+        return rep.GenerationStarted(
+            generation=t.generation,
+            step=t.step_count,
+            config_toml=cfg.dumps(t.config),
+            data_kind=t.spec.kind,
+            data_shape=tuple(t.spec.shape),
+            class_names=tuple(t.spec.class_names),
+            bounds=t.spec.bounds,
+            output_kind=t.loss.output_kind,
+            device=t.describe_device(),
+            param_counts=t.param_counts(),
+            layer_names=t.layer_names(),
+            data_summary=t.source.summary(),
+            real=real,
+            real_labels=real_labels,
+            real_density=t.real_density_on_grid(),
+            reason=reason,
+        )
+
+    @property
+    def step(self) -> int:
+        return self.trainer.step_count if self.trainer else 0
+
+    @property
+    def generation(self) -> int:
+        return self.trainer.generation if self.trainer else 0
+
+    # -------------------------------------------------------------- commands
+
+    def handle(self, command: cmd.Command) -> Iterator[rep.Report]:
+        t = self.trainer
+        if isinstance(command, cmd.Stop):
+            self.stopped = True
+            return
+        if isinstance(command, cmd.Play | cmd.Pause):
+            playing = isinstance(command, cmd.Play) and t is not None
+            if playing != self.playing:
+                self.playing = playing
+                if not playing:
+                    yield from self.flush(force_snapshot=True)
+                yield rep.StateChanged(
+                    self.generation, "playing" if playing else "paused", self.step
+                )
+            return
+        if isinstance(command, cmd.SnapshotTaken):
+            self.awaiting_ack = False
+            return
+        if isinstance(command, cmd.Reset | cmd.ApplyConfig | cmd.SwitchArchitecture):
+            yield from self._rebuild_command(command)
+            return
+        if t is None:
+            return  # nothing to train yet: only a new config can help
+        if isinstance(command, cmd.Step):
+            yield from self.train_step(command.which)
+            yield from self.flush(force_snapshot=True)
+            return
+        if isinstance(command, cmd.RequestSamples):
+            try:
+                z, samples, labels = t.samples_for(command.z, command.n, command.labels)
+            except (ValueError, RuntimeError) as exc:
+                yield rep.TrainingError(
+                    t.generation, t.step_count, f"Sample request refused: {exc}"
+                )
+                return
+            yield rep.SamplesReady(t.generation, command.request_id, z, samples, labels)
+            return
+        if isinstance(command, cmd.SaveCheckpoint):
+            yield from self.save(command.path)
+            return
+        changes: list[dict[str, Any]] = []
+        try:
+            if isinstance(command, cmd.SetLearningRate):
+                changes = t.set_learning_rate(command.network, command.lr)
+            elif isinstance(command, cmd.SetBetas):
+                changes = t.set_betas(command.network, command.beta1, command.beta2)
+            elif isinstance(command, cmd.SetUpdateRatio):
+                changes = t.set_update_ratio(command.k_d, command.k_g)
+            elif isinstance(command, cmd.SetLoss):
+                changes = t.set_loss(command.loss)
+            else:
+                raise TypeError(f"unknown command {command!r}")
+        except (GanlabError, ValueError, TypeError) as exc:
+            yield rep.TrainingError(t.generation, t.step_count, f"Setting refused: {exc}")
+            return
+        self.config = t.config
+        yield from self.changed(changes)
+
+    def _rebuild_command(self, command: cmd.Command) -> Iterator[rep.Report]:
+        base = self.trainer.config if self.trainer else self.config
+        if isinstance(command, cmd.Reset):
+            new = base
+            if command.seed is not None:
+                new = cfg.with_value(base, "loop.seed", command.seed)
+            reason = "reset"
+        elif isinstance(command, cmd.SwitchArchitecture):
+            new = cfg.ExperimentConfig(**{**base.__dict__, "model": command.model})
+            if command.latent_dim is not None:
+                new = cfg.with_value(new, "loop.latent_dim", command.latent_dim)
+            reason = "rebuild"
+        else:
+            assert isinstance(command, cmd.ApplyConfig)
+            new = command.config
+            reason = "rebuild"
+        yield from self.flush()
+        if self.trainer is not None and reason != "reset" and not self.trainer.needs_rebuild(new):
+            changes = self.trainer.apply_config(new)
+            self.config = self.trainer.config
+            yield from self.changed(changes)
+            return
+        self.config = new
+        yield from self.build(new, reason)
+        if self.trainer is not None and self.run_dir is not None:
+            self.run_dir.append(
+                [{"event": reason, "step": self.step, "generation": self.generation}]
+            )
+
+    def changed(self, changes: list[dict[str, Any]]) -> Iterator[rep.Report]:
+        for c in changes:
+            yield rep.SettingChanged(c["generation"], c["step"], c["key"], c["old"], c["new"])
+        if changes and self.run_dir is not None:
+            self.run_dir.append([{"event": "setting", **_jsonable(c)} for c in changes])
+
+    # -------------------------------------------------------------- training
+
+    def train_step(self, which: str) -> Iterator[rep.Report]:
+        t = self.trainer
+        assert t is not None
+        try:
+            stats = t.step(which)
+        except Exception as exc:
+            self.playing = False
+            yield from self.flush()
+            message = f"Training stopped at step {t.step_count}: {exc}"
+            if isinstance(exc, torch.cuda.OutOfMemoryError):
+                message = (
+                    f"The GPU ran out of memory at step {t.step_count}. Lower the batch "
+                    f"size or the model width, then reset."
+                )
+            yield rep.TrainingError(t.generation, t.step_count, message, traceback.format_exc())
+            yield rep.StateChanged(t.generation, "paused", t.step_count)
+            return
+        lr_d, lr_g = t.learning_rates()
+        p = self.pending
+        p.stats.append(stats)
+        p.steps.append(t.step_count)
+        p.times.append(self.clock() - self.t0)
+        p.which.append(which)
+        p.lr_d.append(lr_d)
+        p.lr_g.append(lr_g)
+        every = t.config.loop.checkpoint_every
+        if every and self.run_dir is not None and t.step_count % every == 0:
+            yield from self.flush()
+            yield from self.save(None)
+
+    # -------------------------------------------------------------- publishing
+
+    def flush(self, *, force_snapshot: bool = False) -> Iterator[rep.Report]:
+        """Publish pending scalars now (and a snapshot if forced and allowed)."""
+        t = self.trainer
+        if t is None:
+            return
+        if len(self.pending):
+            yield from self._scalars()
+        if force_snapshot:
+            self.snapshot_due = True
+        if self.snapshot_due:
+            yield from self._snapshot()
+
+    def publish(self) -> Iterator[rep.Report]:
+        """Publish whatever is due by the clock."""
+        now = self.clock()
+        if len(self.pending) and now - self.last_scalar >= 1.0 / self.config.loop.scalar_hz:
+            self.last_scalar = now
+            yield from self._scalars()
+        if self.playing and now - self.last_snapshot >= 1.0 / self.config.loop.snapshot_hz:
+            self.snapshot_due = True
+        if self.snapshot_due:
+            yield from self._snapshot()
+
+    def _scalars(self) -> Iterator[rep.Report]:
+        t = self.trainer
+        assert t is not None
+        p, self.pending = self.pending, _Pending()
+        stats = torch.stack(p.stats).cpu().numpy().astype(np.float64)  # the one device sync
+        head, d_layers, g_layers = t.split_stats(stats)
+        batch = rep.ScalarBatch(
+            generation=t.generation,
+            steps=np.asarray(p.steps, dtype=np.int64),
+            times=np.asarray(p.times, dtype=np.float64),
+            which=tuple(p.which),
+            values={name: head[:, i].copy() for i, name in enumerate(rep.SCALAR_COLUMNS)},
+            lrs={"d": np.asarray(p.lr_d), "g": np.asarray(p.lr_g)},
+            layer_norms={"d": d_layers.copy(), "g": g_layers.copy()},
+        )
+        if self.run_dir is not None:
+            self.run_dir.append(batch.rows(t.layer_names()))
+        yield batch
+        if self._diverged(head):
+            yield from self._on_divergence(int(p.steps[-1]))
+        elif t.step_count - self.good_step >= GOOD_STATE_EVERY:
+            self.good_state = copy.deepcopy(t.state_dict())
+            self.good_step = t.step_count
+
+    @staticmethod
+    def _diverged(head: np.ndarray) -> bool:
+        """NaN in a value that was computed, or an infinite loss or gradient norm."""
+        d_rows = ~np.isnan(head[:, 4])  # D updated in this row (its grad norm exists)...
+        g_rows = ~np.isnan(head[:, 5])
+        if np.isinf(head).any():
+            return True
+        # ...but its loss is NaN: the update produced NaN.
+        return bool(
+            np.isnan(head[d_rows, 0]).any()
+            or np.isnan(head[g_rows, 1]).any()
+            or np.isnan(head[d_rows, 4]).any()
+            or np.isnan(head[g_rows, 5]).any()
+        )
+
+    def _on_divergence(self, step: int) -> Iterator[rep.Report]:
+        t = self.trainer
+        assert t is not None
+        self.playing = False
+        restored = ""
+        if self.good_state is not None:
+            t.load_state_dict(copy.deepcopy(self.good_state), source_path="last good state")
+            restored = f" The last good state (step {self.good_step}) has been restored."
+        yield rep.TrainingError(
+            t.generation,
+            step,
+            f"The losses or gradients became NaN or infinite by step {step}, so training "
+            f"was paused.{restored} Lower the learning rates (or add a gradient penalty), "
+            f"then play again, or reset.",
+        )
+        yield rep.StateChanged(t.generation, "paused", t.step_count)
+
+    def _snapshot(self) -> Iterator[rep.Report]:
+        t = self.trainer
+        if t is None or not self.snapshots or (self.snapshot_ack and self.awaiting_ack):
+            return
+        self.snapshot_due = False
+        self.last_snapshot = self.clock()
+        try:
+            if t.spec.is_image:
+                yield rep.ImageSnapshot(t.generation, t.step_count, **t.image_snapshot_arrays())
+            else:
+                yield rep.ToySnapshot(t.generation, t.step_count, **t.toy_snapshot_arrays())
+        except Exception as exc:
+            yield rep.TrainingError(
+                t.generation,
+                t.step_count,
+                f"Could not draw the views: {exc}",
+                traceback.format_exc(),
+            )
+            return
+        self.awaiting_ack = self.snapshot_ack
+
+    def save(self, path: str | None) -> Iterator[rep.Report]:
+        t = self.trainer
+        assert t is not None
+        if path is None:
+            if self.run_dir is None:
+                yield rep.TrainingError(
+                    t.generation,
+                    t.step_count,
+                    "No run directory: choose a file to save the checkpoint.",
+                )
+                return
+            target = self.run_dir.checkpoint_path(t.step_count)
+        else:
+            target = Path(path)
+        try:
+            written = save_checkpoint(t.state_dict(), target)
+        except OSError as exc:
+            yield rep.TrainingError(
+                t.generation, t.step_count, f"{target}: could not write the checkpoint: {exc}"
+            )
+            return
+        if self.run_dir is not None:
+            self.run_dir.append(
+                [{"event": "checkpoint", "step": t.step_count, "path": str(written)}]
+            )
+        yield rep.CheckpointSaved(t.generation, t.step_count, str(written))
+
+
+def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v if v is None or isinstance(v, bool | int | float | str) else str(v))
+        for k, v in entry.items()
+    }
+
+
+def run(
+    config: cfg.ExperimentConfig,
+    inbox: queue.Queue[cmd.Command],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    start_paused: bool = False,
+    run_dir: RunDir | None = None,
+    snapshot_ack: bool = False,
+    resume_from: str | None = None,
+    trainer: Trainer | None = None,
+    snapshots: bool = True,
+) -> Iterator[rep.Report]:
+    """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
+
+    Parameters
+    ----------
+    config
+        The experiment.
+    inbox
+        Commands from the controller.
+    clock
+        Seconds, monotonic; injectable so tests control publishing without sleeping.
+    start_paused
+        Begin paused (the window) instead of playing (the CLI).
+    run_dir
+        Where metrics rows, events and checkpoints go; None writes nothing to disk.
+    snapshot_ack
+        Publish a snapshot only after the consumer sent ``SnapshotTaken`` for the last.
+    resume_from
+        A checkpoint to continue from.
+    trainer
+        An already built (and maybe resumed) trainer to drive instead of building one
+        from ``config``; the CLI builds first so bad input fails before any file is made.
+    snapshots
+        Publish view snapshots. A headless run that shows nothing turns them off.
+    """
+    s = _Session(
+        config,
+        inbox,
+        clock=clock,
+        start_paused=start_paused,
+        run_dir=run_dir,
+        snapshot_ack=snapshot_ack,
+        resume_from=resume_from,
+        trainer=trainer,
+        snapshots=snapshots,
+    )
+    yield from s.build(config, "start")
+    yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)
+    try:
+        while True:
+            for command in drain(inbox, block=not s.playing):
+                yield from s.handle(command)
+                if s.stopped:
+                    break
+            if s.stopped:
+                break
+            if s.playing and s.trainer is not None:
+                limit = s.trainer.config.loop.steps
+                if limit and s.trainer.step_count >= limit:
+                    yield from s.flush(force_snapshot=True)
+                    if run_dir is not None:
+                        yield from s.save(None)
+                    yield rep.StateChanged(s.generation, "finished", s.step)
+                    return
+                yield from s.train_step("both")
+            yield from s.publish()
+        yield from s.flush()
+        if run_dir is not None and s.trainer is not None and s.trainer.step_count > 0:
+            yield from s.save(None)
+        yield rep.StateChanged(s.generation, "stopped", s.step)
+    finally:
+        if run_dir is not None:
+            run_dir.close()

@@ -1,0 +1,172 @@
+"""Reports from the training loop to whoever consumes it (window, CLI, tests). No Qt.
+
+Reports are frozen dataclasses of numpy arrays (copies, never views of live tensors) and
+Python scalars, so they can cross threads safely. Every report carries the
+``generation`` it belongs to: a reset or an architecture switch starts a new generation
+and consumers drop reports from an older one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+# Columns of a ScalarBatch, in the order the trainer stacks them. NaN where a value was
+# not computed in that step (e.g. the G loss of a D-only step).
+SCALAR_COLUMNS: tuple[str, ...] = (
+    "d_loss",  # D's total loss, penalties included
+    "g_loss",  # G's loss
+    "d_real",  # mean D output on real data (probability, or raw score for score losses)
+    "d_fake",  # mean D output on generated data
+    "grad_norm_d",  # L2 norm of all of D's gradients, before the update
+    "grad_norm_g",  # L2 norm of all of G's gradients
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    generation: int
+
+
+@dataclass(frozen=True)
+class GenerationStarted(Report):
+    """A new model pair was built: everything a view needs to set itself up."""
+
+    step: int
+    config_toml: str  # the experiment as TOML, for display and saving
+    data_kind: str  # toy1d, toy2d, image
+    data_shape: tuple[int, ...]
+    class_names: tuple[str, ...]
+    bounds: tuple[tuple[float, float], ...] | None  # toy: region shown and evaluated
+    output_kind: str  # "probability" or "score": how to read D's outputs
+    device: str  # human description of the device
+    param_counts: dict[str, int]  # {"g": ..., "d": ...}
+    layer_names: dict[str, tuple[str, ...]]  # {"g": (...), "d": (...)} per-layer norm order
+    data_summary: str
+    real: np.ndarray  # fixed real samples: toy (N, dim) float32; images (N, H, W, C) uint8
+    real_labels: np.ndarray | None
+    real_density: np.ndarray | None  # toy: exact density on the field grid, if known
+    reason: str = "start"  # start, reset, rebuild, checkpoint
+
+
+@dataclass(frozen=True)
+class ScalarBatch(Report):
+    """Per-step scalars for all steps since the previous batch (one device sync)."""
+
+    steps: np.ndarray  # (n,) int64, the step number after each update
+    times: np.ndarray  # (n,) float64, seconds since the loop started
+    which: tuple[str, ...]  # (n,) "both", "d" or "g"
+    values: dict[str, np.ndarray]  # SCALAR_COLUMNS -> (n,) float64
+    lrs: dict[str, np.ndarray]  # {"d": (n,), "g": (n,)} learning rates in effect
+    layer_norms: dict[str, np.ndarray]  # {"d": (n, Ld), "g": (n, Lg)} per-layer grad norms
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def rows(self, layer_names: dict[str, tuple[str, ...]] | None = None) -> list[dict[str, Any]]:
+        """One plain dict per step, NaN as None: the rows of metrics.jsonl."""
+        out = []
+        for i in range(len(self.steps)):
+            row: dict[str, Any] = {
+                "step": int(self.steps[i]),
+                "time": round(float(self.times[i]), 4),
+                "generation": self.generation,
+                "which": self.which[i],
+            }
+            for name, column in self.values.items():
+                row[name] = _num(column[i])
+            row["lr_d"] = _num(self.lrs["d"][i])
+            row["lr_g"] = _num(self.lrs["g"][i])
+            if layer_names:
+                for net in ("d", "g"):
+                    norms = self.layer_norms[net][i]
+                    row[f"grad_norm_{net}_layers"] = {
+                        n: _num(v) for n, v in zip(layer_names[net], norms, strict=True)
+                    }
+            out.append(row)
+        return out
+
+
+def _num(value: float) -> float | None:
+    value = float(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return float(f"{value:.7g}")
+
+
+@dataclass(frozen=True)
+class ToySnapshot(Report):
+    """The state of a toy (1-D / 2-D) experiment for the layered view."""
+
+    step: int
+    fake: np.ndarray  # (N, dim) G(z) for the fixed noise batch; row i is always the same z
+    fake_labels: np.ndarray | None
+    fake_motion: np.ndarray  # (N, dim) -dL_G/dx per sample: where G's update pushes each point
+    field: np.ndarray  # D's output on the grid: (grid,) for 1-D, (grid, grid) [y, x] for 2-D
+    manifold: np.ndarray  # G over a grid of the first two latent dims: (m, m, dim)
+
+
+@dataclass(frozen=True)
+class ImageSnapshot(Report):
+    """The state of an image experiment: sample grid and D's judgement."""
+
+    step: int
+    fake: np.ndarray  # (N, H, W, C) uint8 from the fixed noise batch
+    fake_labels: np.ndarray | None  # (N,) for conditional families (rows per class)
+    d_real: np.ndarray  # (B,) D's output on a batch of real images
+    d_fake: np.ndarray  # (B,) D's output on a batch of generated images
+
+
+@dataclass(frozen=True)
+class SamplesReady(Report):
+    """Answer to RequestSamples."""
+
+    request_id: int
+    z: np.ndarray  # (M, latent_dim) float32
+    samples: np.ndarray  # toy (M, dim) float32; images (M, H, W, C) uint8
+    labels: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class StateChanged(Report):
+    """The loop is now playing, paused, finished (reached its step count) or stopped."""
+
+    state: str
+    step: int
+
+
+@dataclass(frozen=True)
+class SettingChanged(Report):
+    """A live change, for the run history and the curve markers."""
+
+    step: int
+    key: str  # dotted config key, e.g. "optimizer_d.lr"
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class CheckpointSaved(Report):
+    step: int
+    path: str
+
+
+@dataclass(frozen=True)
+class TrainingError(Report):
+    """Something went wrong; training is paused. ``message`` is for a person."""
+
+    step: int
+    message: str
+    details: str = ""  # traceback or technical detail, for the log panel
+    recoverable: bool = True  # False: the config itself is unusable (fix it, then reset)
+
+
+@dataclass(frozen=True)
+class LogMessage(Report):
+    """A line for the log: data summary, skipped files, downloads..."""
+
+    message: str
+    level: str = "info"
+    extra: dict[str, Any] = field(default_factory=dict)

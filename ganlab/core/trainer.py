@@ -1,0 +1,719 @@
+"""The GAN trainer: one G/D pair, their optimizers, loss and data. No Qt.
+
+Runs in the trainer thread, which owns every tensor. One iteration is ``k_d``
+discriminator updates followed by ``k_g`` generator updates; ``step("d")`` and
+``step("g")`` run one network's updates only. Step statistics stay on the device as one
+stacked tensor per step: reading them (``.cpu()``) is the loop's job, once per batch of
+steps, because every read of a GPU value synchronises the device.
+
+Randomness comes from three explicit generators so a checkpoint resumes exactly:
+``data_gen`` (CPU, real batches), ``noise_gen`` (on the device: z, fake labels, the
+penalties' interpolation) and ``view_gen`` (everything only shown, never trained on).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ganlab.core import config as cfg
+from ganlab.core.contracts import DataSource, DataSpec, Loss, ModelFamily
+from ganlab.core.device import configure_threads, describe, resolve_device
+from ganlab.core.errors import CheckpointError, ConfigError
+from ganlab.core.latent import sample_latent
+from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+
+CHECKPOINT_FORMAT = "ganlab-checkpoint"
+CHECKPOINT_VERSION = 1
+
+# Fields whose change needs new networks (shapes or the data itself change).
+_REBUILD_SECTIONS = ("data", "model")
+_REBUILD_LOOP_FIELDS = ("latent_dim", "latent_dist", "seed", "device", "threads")
+
+_IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
+_MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
+
+
+class _GradNorms:
+    """Per-layer and total L2 gradient norms of a module, computed on the device.
+
+    Parameters are grouped by their module path ("net.0.weight" -> "net.0"), so a
+    layer's weight and bias count as one layer. One ``_foreach_norm`` call per update.
+    """
+
+    def __init__(self, module: nn.Module):
+        self.params: list[torch.Tensor] = []
+        names: list[str] = []
+        index: list[int] = []
+        for name, p in module.named_parameters():
+            if not p.requires_grad:
+                continue
+            layer = name.rsplit(".", 1)[0] if "." in name else name
+            # Spectral norm reparametrises "x.weight" as "x.parametrizations.weight.original".
+            layer = layer.replace(".parametrizations.weight", "").replace(".parametrizations", "")
+            if layer not in names:
+                names.append(layer)
+            index.append(names.index(layer))
+            self.params.append(p)
+        self.names = tuple(names)
+        device = self.params[0].device if self.params else torch.device("cpu")
+        self.index = torch.tensor(index, dtype=torch.long, device=device)
+
+    def compute(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(total norm, per-layer norms) of the current gradients; missing grads count 0."""
+        grads = [p.grad for p in self.params if p.grad is not None]
+        if len(grads) != len(self.params):
+            grads = [p.grad if p.grad is not None else torch.zeros_like(p) for p in self.params]
+        norms = torch.stack(torch._foreach_norm(grads))
+        squared = norms.square()
+        per_layer = torch.zeros(len(self.names), device=squared.device, dtype=squared.dtype)
+        per_layer.index_add_(0, self.index, squared)
+        return squared.sum().sqrt(), per_layer.sqrt()
+
+
+def _make_optimizer(
+    parameters: Iterator[nn.Parameter], oc: cfg.OptimizerConfig, device: torch.device
+) -> torch.optim.Optimizer:
+    params = list(parameters)
+    # foreach kernels batch the update of all parameters: fewer launches, same maths.
+    if oc.name == "adam":
+        return torch.optim.Adam(params, lr=oc.lr, betas=(oc.beta1, oc.beta2), foreach=True)
+    if oc.name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=oc.lr, momentum=oc.momentum, foreach=True)
+    return torch.optim.SGD(params, lr=oc.lr, momentum=oc.momentum, foreach=True)
+
+
+@contextmanager
+def _display_forward(module: nn.Module) -> Iterator[None]:
+    """Run ``module`` for display without changing its training state.
+
+    G is evaluated in training mode (its BatchNorm normalises with batch statistics, as
+    when it trains), but every buffer (BN running statistics, spectral norm's power
+    iteration vectors) is restored afterwards, so showing samples never changes what
+    training computes next.
+    """
+    saved = [b.detach().clone() for b in module.buffers()]
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        with torch.no_grad():
+            for b, s in zip(module.buffers(), saved, strict=True):
+                b.copy_(s)
+
+
+@contextmanager
+def _eval_mode(module: nn.Module) -> Iterator[None]:
+    was_training = module.training
+    module.eval()
+    try:
+        yield
+    finally:
+        module.train(was_training)
+
+
+class Trainer:
+    """Builds and trains one GAN from an :class:`ExperimentConfig`.
+
+    Parameters
+    ----------
+    config
+        The experiment. Registry names are checked; a bad one raises ConfigError.
+    source
+        An already built data source to reuse (saves reloading an image folder when
+        only the model changes). Built from ``config.data`` when None.
+    """
+
+    def __init__(self, config: cfg.ExperimentConfig, *, source: DataSource | None = None):
+        self.generation = 0
+        self.history: list[dict[str, Any]] = []
+        self._build(config, source=source)
+
+    # ------------------------------------------------------------------ building
+
+    def _build(self, config: cfg.ExperimentConfig, *, source: DataSource | None = None) -> None:
+        cfg.check_names(config)
+        self.config = config
+        self.device = resolve_device(config.loop.device)
+        if self.device.type == "cpu":
+            configure_threads(config.loop.threads)
+        elif self.device.type == "cuda":
+            torch.backends.cudnn.benchmark = True
+        if source is None:
+            source = DATA_SOURCES.get(config.data.source).build(config.data)
+        self.source: DataSource = source
+        self.spec: DataSpec = source.spec
+        self.family: ModelFamily = MODEL_FAMILIES.get(config.model.family)
+        if self.spec.kind not in self.family.data_kinds:  # e.g. a one-column CSV is 1-D
+            raise ConfigError(
+                f"model family '{self.family.name}' does not train on {self.spec.kind} data "
+                f"({source.summary()})",
+                key="model.family",
+            )
+        if self.family.conditional and self.spec.num_classes < 2:
+            raise ConfigError(
+                f"model family '{self.family.name}' needs a labelled data source; "
+                f"'{config.data.source}' has no classes",
+                key="data.source",
+            )
+        self.loss: Loss = LOSSES.get(config.loss.name)
+        seed = config.loop.seed
+        torch.manual_seed(seed)  # weight initialisation uses the global generator
+        g, d = self.family.build(config.model, self.spec, config.loop.latent_dim)
+        self.G: nn.Module = g.to(self.device)
+        self.D: nn.Module = d.to(self.device)
+        self.opt_g = _make_optimizer(self.G.parameters(), config.optimizer_g, self.device)
+        self.opt_d = _make_optimizer(self.D.parameters(), config.optimizer_d, self.device)
+        self.norms_g = _GradNorms(self.G)
+        self.norms_d = _GradNorms(self.D)
+        self.data_gen = torch.Generator().manual_seed(seed + 1)
+        self.noise_gen = torch.Generator(device=self.device).manual_seed(seed + 2)
+        self.view_gen = torch.Generator().manual_seed(seed + 3)
+        self.step_count = 0
+        self._nan = torch.full((), float("nan"), device=self.device)
+        self._nan_layers = {
+            "d": torch.full((len(self.norms_d.names),), float("nan"), device=self.device),
+            "g": torch.full((len(self.norms_g.names),), float("nan"), device=self.device),
+        }
+        self._make_view_fixtures()
+
+    def _make_view_fixtures(self) -> None:
+        """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
+        lc = self.config.loop
+        n = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
+        k = self.spec.num_classes
+        if self.family.conditional and k:
+            # Images: one row per class (up to 10 classes, 8 columns); toy: round robin.
+            if self.spec.is_image:
+                rows = min(k, 10)
+                per_row = max(1, n // rows)
+                labels = torch.arange(rows).repeat_interleave(per_row)
+            else:
+                labels = torch.arange(n) % k
+            self.fixed_y: torch.Tensor | None = labels.to(self.device)
+            n = len(labels)
+        else:
+            self.fixed_y = None
+        self.fixed_z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.view_gen).to(
+            self.device
+        )
+        n_real = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
+        real, real_y = self.source.sample(n_real, self.view_gen)
+        self.fixed_real = real
+        self.fixed_real_y = real_y
+        self.grid_axes: list[np.ndarray] = []
+        self.grid_points: torch.Tensor | None = None
+        if not self.spec.is_image and self.spec.bounds:
+            gs = lc.grid_size
+            self.grid_axes = [
+                np.linspace(lo, hi, gs, dtype=np.float32) for lo, hi in self.spec.bounds
+            ]
+            if self.spec.kind == "toy1d":
+                pts = self.grid_axes[0][:, None]
+            else:
+                xx, yy = np.meshgrid(self.grid_axes[0], self.grid_axes[1])  # [y, x] layout
+                pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
+            self.grid_points = torch.from_numpy(pts).to(self.device)
+
+    def rebuild(self, config: cfg.ExperimentConfig, reason: str = "rebuild") -> None:
+        """New networks from ``config``; bumps the generation. Reuses the data if unchanged."""
+        source = self.source if config.data == self.config.data else None
+        old = self.config
+        try:
+            self._build(config, source=source)
+        except Exception:
+            # Keep a working pair when the new config is refused.
+            self._build(old, source=self.source)
+            raise
+        self.generation += 1
+        self.history.append(
+            {"step": 0, "generation": self.generation, "key": reason, "old": None, "new": None}
+        )
+
+    # ------------------------------------------------------------------ live changes
+
+    def _record(self, key: str, old: Any, new: Any) -> dict[str, Any]:
+        entry = {
+            "step": self.step_count,
+            "generation": self.generation,
+            "key": key,
+            "old": old,
+            "new": new,
+        }
+        self.history.append(entry)
+        return entry
+
+    def _optimizer(self, network: str) -> torch.optim.Optimizer:
+        if network not in ("d", "g"):
+            raise ValueError(f"network must be 'd' or 'g', not {network!r}")
+        return self.opt_d if network == "d" else self.opt_g
+
+    def set_learning_rate(self, network: str, lr: float) -> list[dict[str, Any]]:
+        """Set one network's learning rate in place; Adam's moments etc. are kept."""
+        section = f"optimizer_{network}"
+        new_cfg = cfg.with_value(self.config, f"{section}.lr", float(lr))
+        old = getattr(self.config, section).lr
+        for group in self._optimizer(network).param_groups:
+            group["lr"] = float(lr)
+        self.config = new_cfg
+        return [self._record(f"{section}.lr", old, float(lr))] if old != lr else []
+
+    def set_betas(self, network: str, beta1: float, beta2: float) -> list[dict[str, Any]]:
+        section = f"optimizer_{network}"
+        new_cfg = cfg.with_value(self.config, f"{section}.beta1", float(beta1))
+        new_cfg = cfg.with_value(new_cfg, f"{section}.beta2", float(beta2))
+        old = getattr(self.config, section)
+        for group in self._optimizer(network).param_groups:
+            if "betas" in group:
+                group["betas"] = (float(beta1), float(beta2))
+        self.config = new_cfg
+        changes = []
+        if old.beta1 != beta1:
+            changes.append(self._record(f"{section}.beta1", old.beta1, float(beta1)))
+        if old.beta2 != beta2:
+            changes.append(self._record(f"{section}.beta2", old.beta2, float(beta2)))
+        return changes
+
+    def set_update_ratio(self, k_d: int, k_g: int) -> list[dict[str, Any]]:
+        new_cfg = cfg.with_value(self.config, "loop.k_d", int(k_d))
+        new_cfg = cfg.with_value(new_cfg, "loop.k_g", int(k_g))
+        old = self.config.loop
+        self.config = new_cfg
+        changes = []
+        if old.k_d != k_d:
+            changes.append(self._record("loop.k_d", old.k_d, int(k_d)))
+        if old.k_g != k_g:
+            changes.append(self._record("loop.k_g", old.k_g, int(k_g)))
+        return changes
+
+    def set_loss(self, loss: cfg.LossConfig) -> list[dict[str, Any]]:
+        """Switch the loss or its options; no network or optimizer state changes."""
+        new_cfg = dataclasses.replace(self.config, loss=loss)
+        cfg.check_names(new_cfg)
+        old = self.config.loss
+        self.loss = LOSSES.get(loss.name)
+        self.config = new_cfg
+        return [
+            self._record(f"loss.{f.name}", getattr(old, f.name), getattr(loss, f.name))
+            for f in dataclasses.fields(loss)
+            if getattr(old, f.name) != getattr(loss, f.name)
+        ]
+
+    def needs_rebuild(self, new: cfg.ExperimentConfig) -> bool:
+        """Whether moving to ``new`` changes shapes or data (so a new generation)."""
+        old = self.config
+        if any(getattr(old, s) != getattr(new, s) for s in _REBUILD_SECTIONS):
+            return True
+        return any(getattr(old.loop, f) != getattr(new.loop, f) for f in _REBUILD_LOOP_FIELDS)
+
+    def apply_config(self, new: cfg.ExperimentConfig) -> list[dict[str, Any]]:
+        """Move to ``new``: live changes where possible, else a rebuild (new generation)."""
+        if self.needs_rebuild(new):
+            self.rebuild(new)
+            return []
+        changes: list[dict[str, Any]] = []
+        for net in ("d", "g"):
+            section = f"optimizer_{net}"
+            old_oc, new_oc = getattr(self.config, section), getattr(new, section)
+            if old_oc == new_oc:
+                continue
+            if old_oc.name != new_oc.name or old_oc.momentum != new_oc.momentum:
+                # Another optimizer: fresh state for that network only, weights kept.
+                module = self.D if net == "d" else self.G
+                opt = _make_optimizer(module.parameters(), new_oc, self.device)
+                setattr(self, f"opt_{net}", opt)
+                self.config = dataclasses.replace(self.config, **{section: new_oc})
+                changes.append(self._record(f"{section}.name", old_oc.name, new_oc.name))
+                continue
+            changes += self.set_learning_rate(net, new_oc.lr)
+            changes += self.set_betas(net, new_oc.beta1, new_oc.beta2)
+        if new.loss != self.config.loss:
+            changes += self.set_loss(new.loss)
+        changes += self.set_update_ratio(new.loop.k_d, new.loop.k_g)
+        for f in dataclasses.fields(new.loop):
+            old_v, new_v = getattr(self.config.loop, f.name), getattr(new.loop, f.name)
+            if old_v != new_v:
+                changes.append(self._record(f"loop.{f.name}", old_v, new_v))
+        view_changed = (
+            new.loop.fixed_samples != self.config.loop.fixed_samples
+            or new.loop.grid_size != self.config.loop.grid_size
+        )
+        self.config = dataclasses.replace(
+            self.config, loop=new.loop, name=new.name, description=new.description
+        )
+        if view_changed:
+            self._make_view_fixtures()
+        return changes
+
+    # ------------------------------------------------------------------ training
+
+    def _real_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        x, y = self.source.sample(n, self.data_gen)
+        non_blocking = self.device.type == "cuda"
+        x = x.to(self.device, non_blocking=non_blocking)
+        if y is not None:
+            y = y.to(self.device, non_blocking=non_blocking)
+        return x, y
+
+    def _noise(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        lc = self.config.loop
+        z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.noise_gen, self.device)
+        y = None
+        if self.family.conditional:
+            y = torch.randint(
+                0, self.spec.num_classes, (n,), generator=self.noise_gen, device=self.device
+            )
+        return z, y
+
+    def _instance_noise(self, x: torch.Tensor) -> torch.Tensor:
+        std = self.config.loss.instance_noise
+        if std <= 0.0:
+            return x
+        return x + std * torch.randn(
+            x.shape, generator=self.noise_gen, device=x.device, dtype=x.dtype
+        )
+
+    def _d_outputs(
+        self, x: torch.Tensor, y: torch.Tensor | None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        out = self.D(x, y)
+        if isinstance(out, tuple):
+            return out[0], out[1]
+        return out, None
+
+    def _update_d(
+        self, fake: torch.Tensor | None = None, fake_y: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
+        """One D update. ``fake`` may be given (reused by the G update that follows)."""
+        from ganlab.core.losses import gradient_penalty, r1_penalty
+
+        lc, lcfg = self.config.loop, self.config.loss
+        real, real_y = self._real_batch(lc.batch_size)
+        if fake is None:
+            z, fake_y = self._noise(lc.batch_size)
+            with torch.no_grad():
+                fake = self.G(z, fake_y)
+        fake = fake.detach()
+        real_in = self._instance_noise(real)
+        fake_in = self._instance_noise(fake)
+        d_y = real_y if self.family.conditional else None
+        out_real, cls_real = self._d_outputs(real_in, d_y)
+        out_fake, cls_fake = self._d_outputs(fake_in, fake_y)
+        loss = self.loss.d_loss(out_real, out_fake, lcfg)
+        if self.loss.gradient_penalty and lcfg.gp_weight > 0:
+            loss = loss + lcfg.gp_weight * gradient_penalty(self.D, real, fake, d_y, self.noise_gen)
+        if lcfg.r1_gamma > 0:
+            loss = loss + 0.5 * lcfg.r1_gamma * r1_penalty(self.D, real, d_y)
+        if cls_real is not None and cls_fake is not None and real_y is not None:
+            assert fake_y is not None  # auxiliary-classifier families are conditional
+            loss = loss + lcfg.aux_weight * (
+                F.cross_entropy(cls_real, real_y) + F.cross_entropy(cls_fake, fake_y)
+            )
+        self.opt_d.zero_grad(set_to_none=True)
+        loss.backward()
+        total, layers = self.norms_d.compute()
+        self.opt_d.step()
+        if self.loss.weight_clipping:
+            c = lcfg.clip_value
+            with torch.no_grad():
+                torch._foreach_clamp_min_(self.norms_d.params, -c)
+                torch._foreach_clamp_max_(self.norms_d.params, c)
+        with torch.no_grad():
+            d_real = self.loss.display(out_real).mean()
+            d_fake = self.loss.display(out_fake).mean()
+        return loss.detach(), d_real, d_fake, total, layers
+
+    def _update_g(
+        self, fake: torch.Tensor | None = None, fake_y: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, ...]:
+        """One G update, through D with D's parameters frozen (no D gradients computed)."""
+        lcfg = self.config.loss
+        if fake is None:
+            z, fake_y = self._noise(self.config.loop.batch_size)
+            fake = self.G(z, fake_y)
+        self.D.requires_grad_(False)
+        try:
+            out_fake, cls_fake = self._d_outputs(self._instance_noise(fake), fake_y)
+        finally:
+            self.D.requires_grad_(True)
+        loss = self.loss.g_loss(out_fake, lcfg)
+        if cls_fake is not None and fake_y is not None:
+            loss = loss + lcfg.aux_weight * F.cross_entropy(cls_fake, fake_y)
+        self.opt_g.zero_grad(set_to_none=True)
+        loss.backward()
+        total, layers = self.norms_g.compute()
+        self.opt_g.step()
+        return loss.detach(), total, layers
+
+    def step(self, which: str = "both") -> torch.Tensor:
+        """Run one iteration (``both``) or one network's updates (``d`` / ``g``).
+
+        Returns the step's statistics stacked on the device: the SCALAR_COLUMNS values
+        followed by D's and G's per-layer gradient norms (NaN for a network that did not
+        update). Nothing is read back to the host here.
+        """
+        if which not in ("both", "d", "g"):
+            raise ValueError(f"which must be 'both', 'd' or 'g', not {which!r}")
+        lc = self.config.loop
+        k_d = lc.k_d if which != "g" else 0
+        k_g = lc.k_g if which != "d" else 0
+        if which == "d":
+            k_d = max(k_d, 1)
+        if which == "g":
+            k_g = max(k_g, 1)
+        nan = self._nan
+        d_loss = d_real = d_fake = d_norm = nan
+        d_layers = self._nan_layers["d"]
+        g_loss = g_norm = nan
+        g_layers = self._nan_layers["g"]
+        # With one D update before G's, the fake batch is generated once with its graph
+        # and reused for G's update (as the PyTorch DCGAN example does): one G forward
+        # per iteration instead of two.
+        reuse: tuple[torch.Tensor, torch.Tensor | None] | None = None
+        for i in range(k_d):
+            fake = fake_y = None
+            if i == k_d - 1 and k_g > 0:
+                z, fake_y = self._noise(lc.batch_size)
+                fake = self.G(z, fake_y)
+                reuse = (fake, fake_y)
+            d_loss, d_real, d_fake, d_norm, d_layers = self._update_d(fake, fake_y)
+        for i in range(k_g):
+            if i == 0 and reuse is not None:
+                g_loss, g_norm, g_layers = self._update_g(*reuse)
+            else:
+                g_loss, g_norm, g_layers = self._update_g()
+        self.step_count += 1
+        head = torch.stack([d_loss, g_loss, d_real, d_fake, d_norm, g_norm]).float()
+        return torch.cat([head, d_layers.float(), g_layers.float()])
+
+    def split_stats(self, stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Split stacked step statistics (n, width) into (scalars, D layers, G layers)."""
+        n_head = 6
+        n_d = len(self.norms_d.names)
+        return stats[:, :n_head], stats[:, n_head : n_head + n_d], stats[:, n_head + n_d :]
+
+    def learning_rates(self) -> tuple[float, float]:
+        return (float(self.opt_d.param_groups[0]["lr"]), float(self.opt_g.param_groups[0]["lr"]))
+
+    # ------------------------------------------------------------------ views
+
+    def _images_to_uint8(self, x: torch.Tensor) -> np.ndarray:
+        """(N, C, H, W) in [-1, 1] -> (N, H, W, C) uint8 on the host."""
+        x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
+        return x.permute(0, 2, 3, 1).cpu().numpy()
+
+    def generate(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """G(z) for display, leaving G's buffers (BN statistics) untouched."""
+        with _display_forward(self.G):
+            return self.G(z.to(self.device), None if y is None else y.to(self.device))
+
+    def discriminate(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        """D's output for display (probability or score), in eval mode."""
+        with _eval_mode(self.D), torch.no_grad():
+            out, _ = self._d_outputs(x.to(self.device), y)
+            return self.loss.display(out)
+
+    def _field(self) -> np.ndarray:
+        """D's output over the toy grid; conditional D is averaged over the classes."""
+        assert self.grid_points is not None
+        pts = self.grid_points
+        if self.family.conditional:
+            k = self.spec.num_classes
+            acc = torch.zeros(len(pts), device=self.device)
+            for c in range(k):
+                acc += self.discriminate(pts, torch.full((len(pts),), c, device=self.device))
+            values = acc / k
+        else:
+            values = self.discriminate(pts)
+        gs = len(self.grid_axes[0])
+        shape = (gs,) if self.spec.kind == "toy1d" else (gs, gs)
+        return values.float().cpu().numpy().reshape(shape)
+
+    def _fake_motion(self, fake: torch.Tensor) -> np.ndarray:
+        """-dL_G/dx for each displayed fake sample: the direction G's update pushes it.
+
+        The loss is summed (not averaged) so an arrow does not shrink with the batch size.
+        """
+        x = fake.detach().clone().requires_grad_(True)
+        with _eval_mode(self.D), torch.enable_grad():
+            out, _ = self._d_outputs(x, self.fixed_y)
+            loss = self.loss.g_loss(out, self.config.loss) * len(x)
+            (grad,) = torch.autograd.grad(loss, x)
+        return (-grad).float().cpu().numpy()
+
+    def _manifold(self) -> np.ndarray:
+        lc = self.config.loop
+        span = 2.0 if lc.latent_dist == "gaussian" else 1.0
+        axis = torch.linspace(-span, span, _MANIFOLD_SIDE)
+        if lc.latent_dim == 1:
+            z = axis[:, None]
+            shape = (_MANIFOLD_SIDE, 1)
+        else:
+            zz0, zz1 = torch.meshgrid(axis, axis, indexing="ij")
+            z = torch.zeros(_MANIFOLD_SIDE * _MANIFOLD_SIDE, lc.latent_dim)
+            z[:, 0], z[:, 1] = zz0.ravel(), zz1.ravel()
+            shape = (_MANIFOLD_SIDE, _MANIFOLD_SIDE)
+        y = None
+        if self.family.conditional:
+            y = torch.zeros(len(z), dtype=torch.long)
+        out = self.generate(z, y)
+        return out.float().cpu().numpy().reshape(*shape, -1)
+
+    def toy_snapshot_arrays(self) -> dict[str, Any]:
+        fake = self.generate(self.fixed_z, self.fixed_y)
+        return {
+            "fake": fake.float().cpu().numpy(),
+            "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
+            "fake_motion": self._fake_motion(fake),
+            "field": self._field(),
+            "manifold": self._manifold(),
+        }
+
+    def image_snapshot_arrays(self) -> dict[str, Any]:
+        fake = self.generate(self.fixed_z, self.fixed_y)
+        n = min(self.config.loop.batch_size, 256)
+        real, real_y = self.source.sample(n, self.view_gen)
+        d_y = real_y.to(self.device) if (self.family.conditional and real_y is not None) else None
+        z, y = (
+            sample_latent(
+                n, self.config.loop.latent_dim, self.config.loop.latent_dist, self.view_gen
+            ),
+            None,
+        )
+        if self.family.conditional:
+            y = torch.randint(0, self.spec.num_classes, (n,), generator=self.view_gen)
+            y = y.to(self.device)
+        fake_batch = self.generate(z, y)
+        return {
+            "fake": self._images_to_uint8(fake),
+            "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
+            "d_real": self.discriminate(real, d_y).float().cpu().numpy(),
+            "d_fake": self.discriminate(fake_batch, y).float().cpu().numpy(),
+        }
+
+    def samples_for(
+        self, z: np.ndarray | None, n: int, labels: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """G at the given latent vectors (or ``n`` random ones): (z, samples, labels)."""
+        lc = self.config.loop
+        if z is None:
+            zt = sample_latent(max(n, 1), lc.latent_dim, lc.latent_dist, self.view_gen)
+        else:
+            zt = torch.as_tensor(np.asarray(z, dtype=np.float32))
+            if zt.ndim != 2 or zt.shape[1] != lc.latent_dim:
+                raise ValueError(
+                    f"latent vectors must have shape (M, {lc.latent_dim}), got {tuple(zt.shape)}"
+                )
+        yt = None
+        if self.family.conditional:
+            if labels is None:
+                yt = torch.zeros(len(zt), dtype=torch.long)
+            else:
+                yt = torch.as_tensor(np.asarray(labels, dtype=np.int64))
+        out = self.generate(zt, yt)
+        samples = self._images_to_uint8(out) if self.spec.is_image else out.float().cpu().numpy()
+        return zt.numpy(), samples, None if yt is None else yt.numpy()
+
+    def fixed_real_for_view(self) -> tuple[np.ndarray, np.ndarray | None]:
+        real = self.fixed_real
+        arr = self._images_to_uint8(real) if self.spec.is_image else real.float().numpy()
+        labels = None if self.fixed_real_y is None else self.fixed_real_y.numpy()
+        return arr, labels
+
+    def real_density_on_grid(self) -> np.ndarray | None:
+        if self.grid_points is None:
+            return None
+        dens = self.source.density(self.grid_points.cpu().numpy())
+        if dens is None:
+            return None
+        gs = len(self.grid_axes[0])
+        shape = (gs,) if self.spec.kind == "toy1d" else (gs, gs)
+        return np.asarray(dens, dtype=np.float32).reshape(shape)
+
+    def describe_device(self) -> str:
+        return describe(self.device)
+
+    def param_counts(self) -> dict[str, int]:
+        return {
+            "g": sum(p.numel() for p in self.G.parameters()),
+            "d": sum(p.numel() for p in self.D.parameters()),
+        }
+
+    def layer_names(self) -> dict[str, tuple[str, ...]]:
+        return {"d": self.norms_d.names, "g": self.norms_g.names}
+
+    # ------------------------------------------------------------------ checkpoints
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything needed to continue exactly: tensors and primitives only."""
+        return {
+            "format": CHECKPOINT_FORMAT,
+            "version": CHECKPOINT_VERSION,
+            "step": self.step_count,
+            "generation": self.generation,
+            "config_toml": cfg.dumps(self.config),
+            "g": self.G.state_dict(),
+            "d": self.D.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "rng": {
+                "data": self.data_gen.get_state(),
+                "noise": self.noise_gen.get_state(),
+                "view": self.view_gen.get_state(),
+            },
+            "history": [_plain(h) for h in self.history],
+        }
+
+    def load_state_dict(self, state: dict[str, Any], *, source_path: str = "checkpoint") -> None:
+        """Restore a :meth:`state_dict`; rebuilds first if the checkpoint's config differs."""
+        if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
+            raise CheckpointError(f"{source_path}: not a ganlab checkpoint")
+        if state.get("version") != CHECKPOINT_VERSION:
+            raise CheckpointError(
+                f"{source_path}: checkpoint version {state.get('version')} "
+                f"is not supported (this ganlab reads {CHECKPOINT_VERSION})"
+            )
+        try:
+            saved = cfg.loads(state["config_toml"], f"{source_path} (embedded experiment)")
+            if saved != self.config:
+                if self.needs_rebuild(saved):
+                    self._build(
+                        saved, source=self.source if saved.data == self.config.data else None
+                    )
+                else:
+                    self.config = saved
+                    self.loss = LOSSES.get(saved.loss.name)
+            self.G.load_state_dict(state["g"])
+            self.D.load_state_dict(state["d"])
+            self.opt_g = _make_optimizer(self.G.parameters(), saved.optimizer_g, self.device)
+            self.opt_d = _make_optimizer(self.D.parameters(), saved.optimizer_d, self.device)
+            self.opt_g.load_state_dict(state["opt_g"])
+            self.opt_d.load_state_dict(state["opt_d"])
+            self.data_gen.set_state(state["rng"]["data"])
+            self.noise_gen.set_state(state["rng"]["noise"])
+            self.view_gen.set_state(state["rng"]["view"])
+            self.step_count = int(state["step"])
+            self.generation = int(state.get("generation", 0))
+            self.history = list(state.get("history", []))
+        except (KeyError, TypeError, RuntimeError, ValueError) as exc:
+            raise CheckpointError(
+                f"{source_path}: checkpoint does not match this experiment or is damaged: {exc}"
+            ) from None
+
+
+def _plain(entry: dict[str, Any]) -> dict[str, Any]:
+    """History entries with values a weights_only checkpoint may hold."""
+
+    def conv(v: Any) -> Any:
+        if v is None or isinstance(v, bool | int | float | str):
+            return v
+        return str(v)
+
+    return {k: conv(v) for k, v in entry.items()}

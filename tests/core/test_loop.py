@@ -1,0 +1,255 @@
+"""The training loop generator: commands, cadence, pause, generations. No Qt, no sleeps.
+
+A fake clock that advances a fixed amount at every call stands in for wall time, so the
+publishing cadence is deterministic.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import queue
+
+import numpy as np
+import pytest
+
+from ganlab.core import commands as cmd
+from ganlab.core import config as cfg
+from ganlab.core import reports as rep
+from ganlab.core.loop import drain, run
+from tests.conftest import tiny_config
+
+
+class TickClock:
+    """Advances ``dt`` seconds every time it is read."""
+
+    def __init__(self, dt: float = 0.001):
+        self.t = 0.0
+        self.dt = dt
+
+    def __call__(self) -> float:
+        self.t += self.dt
+        return self.t
+
+
+class RecordingInbox(queue.Queue):
+    """A queue that, when the loop blocks on it while empty, feeds the next scripted command.
+
+    Without a script entry it raises, so a loop that blocks unexpectedly fails the test
+    instead of hanging.
+    """
+
+    def __init__(self, script=()):
+        super().__init__()
+        self.script = list(script)
+        self.blocking_gets = 0
+
+    def get(self, block=True, timeout=None):
+        if block and self.empty():
+            self.blocking_gets += 1
+            if not self.script:
+                raise AssertionError("the loop blocked on an empty inbox with nothing scripted")
+            self.put(self.script.pop(0))
+        return super().get(block, timeout)
+
+
+def collect_until(gen, inbox, predicate, stop_after=None):
+    """Iterate the loop, put Stop once ``predicate(report)`` holds, return all reports."""
+    out = []
+    stopped = False
+    for r in gen:
+        out.append(r)
+        if not stopped and predicate(r):
+            inbox.put(cmd.Stop())
+            stopped = True
+    return out
+
+
+def test_drain_keeps_only_the_last_command_per_setting():
+    inbox = queue.Queue()
+    for c in [
+        cmd.SetLearningRate("d", 0.1),
+        cmd.Step("d"),
+        cmd.SetLearningRate("g", 0.3),
+        cmd.SetLearningRate("d", 0.2),
+        cmd.Step("g"),
+    ]:
+        inbox.put(c)
+    assert drain(inbox, block=False) == [
+        cmd.Step("d"),
+        cmd.SetLearningRate("g", 0.3),
+        cmd.SetLearningRate("d", 0.2),
+        cmd.Step("g"),
+    ]
+
+
+def test_start_reports_generation_then_state():
+    inbox = RecordingInbox(script=[cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    assert isinstance(reports[0], rep.GenerationStarted)
+    assert reports[0].data_kind == "toy2d"
+    assert reports[0].real.shape == (64, 2)
+    assert reports[0].real_density.shape == (16, 16)
+    assert reports[1] == rep.StateChanged(0, "paused", 0)
+    assert reports[-1] == rep.StateChanged(0, "stopped", 0)
+
+
+def test_scalar_batches_cover_every_step_once_at_a_bounded_rate():
+    clock = TickClock(dt=0.001)
+    inbox = queue.Queue()
+    gen = run(tiny_config(scalar_hz=30.0), inbox, clock=clock)
+    reports = collect_until(
+        gen, inbox, lambda r: isinstance(r, rep.ScalarBatch) and r.steps[-1] >= 300
+    )
+    batches = [r for r in reports if isinstance(r, rep.ScalarBatch)]
+    steps = np.concatenate([b.steps for b in batches])
+    assert np.array_equal(steps, np.arange(1, len(steps) + 1))  # every step, once, in order
+    assert len(batches) < len(steps) / 5  # batched, not one report per step
+    assert len(batches) <= clock.t * 30.0 + 2  # at most scalar_hz batches per second
+    for b in batches:
+        assert set(b.values) == set(rep.SCALAR_COLUMNS)
+        assert np.isfinite(b.values["d_loss"]).all()
+        assert b.layer_norms["d"].shape[0] == len(b)
+
+
+def test_snapshots_wait_for_acknowledgement():
+    inbox = queue.Queue()
+    gen = run(tiny_config(snapshot_hz=100.0), inbox, clock=TickClock(0.01), snapshot_ack=True)
+    reports = collect_until(
+        gen, inbox, lambda r: isinstance(r, rep.ScalarBatch) and r.steps[-1] >= 100
+    )
+    snaps = [r for r in reports if isinstance(r, rep.ToySnapshot)]
+    assert len(snaps) == 1  # nobody acknowledged the first one
+
+    inbox = queue.Queue()
+    gen = run(tiny_config(snapshot_hz=100.0), inbox, clock=TickClock(0.01), snapshot_ack=True)
+    acked = []
+    for r in gen:
+        acked.append(r)
+        if isinstance(r, rep.ToySnapshot):
+            inbox.put(cmd.SnapshotTaken())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] >= 100:
+            inbox.put(cmd.Stop())
+    assert len([r for r in acked if isinstance(r, rep.ToySnapshot)]) > 3
+
+
+def test_toy_snapshot_has_fixed_samples_field_motion_and_manifold():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    snap = next(r for r in reports if isinstance(r, rep.ToySnapshot))
+    assert snap.fake.shape == (64, 2)
+    assert snap.fake_motion.shape == (64, 2)
+    assert snap.field.shape == (16, 16)
+    assert ((snap.field >= 0) & (snap.field <= 1)).all()  # probabilities
+    assert snap.manifold.shape == (21, 21, 2)
+
+
+def test_fixed_noise_keeps_sample_identity_across_snapshots():
+    """D-only steps leave G alone, so each displayed fake point is the same point."""
+    inbox = RecordingInbox(script=[cmd.Step("d"), cmd.Step("d"), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    snaps = [r for r in reports if isinstance(r, rep.ToySnapshot)]
+    assert len(snaps) >= 2
+    np.testing.assert_array_equal(snaps[0].fake, snaps[-1].fake)  # D-only steps: G unchanged
+
+
+def test_pause_blocks_on_the_inbox_and_still_answers_sample_requests():
+    z = np.zeros((3, 2), dtype=np.float32)
+    inbox = RecordingInbox(
+        script=[cmd.RequestSamples(7, z=z), cmd.RequestSamples(8, n=5), cmd.Stop()]
+    )
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    answers = [r for r in reports if isinstance(r, rep.SamplesReady)]
+    assert [a.request_id for a in answers] == [7, 8]
+    assert answers[0].samples.shape == (3, 2)
+    assert np.allclose(answers[0].samples, answers[0].samples[0])  # same z, same point
+    assert answers[1].samples.shape == (5, 2)
+    assert inbox.blocking_gets == 3  # it waited each time instead of spinning
+    assert not any(isinstance(r, rep.ScalarBatch) for r in reports)  # no training happened
+
+
+def test_step_while_paused_runs_exactly_one_update_and_publishes():
+    inbox = RecordingInbox(script=[cmd.Step("both"), cmd.Step("g"), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    batches = [r for r in reports if isinstance(r, rep.ScalarBatch)]
+    assert [list(b.steps) for b in batches] == [[1], [2]]
+    assert batches[1].which == ("g",)
+    assert np.isnan(batches[1].values["d_loss"][0])  # D did not update in a G-only step
+    assert np.isfinite(batches[1].values["g_loss"][0])
+
+
+def test_learning_rate_change_is_applied_and_reported_once():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    inbox.put(cmd.SetLearningRate("d", 0.1))
+    inbox.put(cmd.SetLearningRate("d", 0.02))
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    changes = [r for r in reports if isinstance(r, rep.SettingChanged)]
+    assert [(c.key, c.new) for c in changes] == [("optimizer_d.lr", 0.02)]
+    batch = next(r for r in reports if isinstance(r, rep.ScalarBatch))
+    assert batch.lrs["d"][0] == 0.02
+
+
+def test_reset_starts_a_new_generation():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Reset(seed=5), cmd.Step(), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    starts = [r for r in reports if isinstance(r, rep.GenerationStarted)]
+    assert [s.generation for s in starts] == [0, 1]
+    assert starts[1].reason == "reset"
+    batches = [r for r in reports if isinstance(r, rep.ScalarBatch)]
+    assert [(b.generation, int(b.steps[0])) for b in batches] == [(0, 1), (1, 1)]
+
+
+def test_bad_live_setting_is_reported_not_raised():
+    inbox = RecordingInbox(script=[cmd.Stop()])
+    inbox.put(cmd.SetLearningRate("d", -1.0))
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    errors = [r for r in reports if isinstance(r, rep.TrainingError)]
+    assert len(errors) == 1
+    assert "optimizer_d.lr" in errors[0].message
+
+
+def test_unbuildable_config_is_reported_and_the_loop_waits_for_a_fix():
+    bad = tiny_config(source="csv_points")  # no path given
+    good = tiny_config()
+    inbox = RecordingInbox(script=[cmd.ApplyConfig(good), cmd.Step(), cmd.Stop()])
+    reports = list(run(bad, inbox, clock=TickClock(), start_paused=True))
+    assert isinstance(reports[0], rep.TrainingError)
+    assert not reports[0].recoverable
+    assert any(isinstance(r, rep.GenerationStarted) for r in reports)
+    assert any(isinstance(r, rep.ScalarBatch) for r in reports)
+
+
+def test_steps_limit_finishes_the_run():
+    reports = list(run(tiny_config(steps=25), queue.Queue(), clock=TickClock()))
+    assert reports[-1] == rep.StateChanged(0, "finished", 25)
+    steps = np.concatenate([r.steps for r in reports if isinstance(r, rep.ScalarBatch)])
+    assert steps[-1] == 25
+
+
+def test_nan_pauses_training_and_restores_the_last_good_state():
+    import ganlab.core.loop as loop_module
+
+    inbox = queue.Queue()
+    sgd = cfg.OptimizerConfig(name="sgd", lr=0.01)
+    config = dataclasses.replace(tiny_config(), optimizer_d=sgd, optimizer_g=sgd)
+    gen = run(config, inbox, clock=TickClock(0.05))
+    reports = []
+    poisoned = False
+    for r in gen:
+        reports.append(r)
+        if (
+            isinstance(r, rep.ScalarBatch)
+            and not poisoned
+            and r.steps[-1] > loop_module.GOOD_STATE_EVERY
+        ):
+            inbox.put(cmd.SetLearningRate("g", 10.0))
+            inbox.put(cmd.SetLearningRate("d", 10.0))
+            poisoned = True
+        if isinstance(r, rep.TrainingError):
+            inbox.put(cmd.Stop())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
+            pytest.fail("lr 10 with Adam did not diverge")
+    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    assert "NaN or infinite" in error.message
+    assert "restored" in error.message
+    assert any(isinstance(r, rep.StateChanged) and r.state == "paused" for r in reports)
+    assert not any(isinstance(r, rep.ScalarBatch) and r.steps[0] > error.step for r in reports)

@@ -1,0 +1,421 @@
+"""The ``ganlab`` command. Runs in the main thread; headless subcommands never import Qt.
+
+    ganlab [EXPERIMENT.toml]          the lab (until the window lands: a headless default run)
+    ganlab train (EXPERIMENT.toml | --preset NAME) [--steps N] [--out DIR] [--device D] [--seed S]
+    ganlab train --resume RUN_DIR --steps N
+    ganlab presets                    the shipped presets, one line each
+    ganlab sources                    registered data sources, model families and losses
+    ganlab data sample --source NAME --n N --out FILE.npy
+    ganlab --version
+
+Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
+exit code 2 and a one-paragraph message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import queue
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ganlab import __version__
+
+EXIT_OK = 0
+EXIT_DIVERGED = 1  # training hit NaN/Inf and stopped
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+DEFAULT_HEADLESS_STEPS = 2000
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports errors in the same one-paragraph form as the rest."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        _fail(f"{message} (see '{self.prog} --help')")
+
+
+def _fail(message: str) -> None:
+    print(_paragraph(f"ganlab: error: {message}"), file=sys.stderr)
+    raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _paragraph(text: str) -> str:
+    return textwrap.fill(
+        " ".join(text.split()), width=100, break_long_words=False, break_on_hyphens=False
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ganlab", description="A desktop laboratory for generative adversarial networks."
+    )
+    parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+
+    train = sub.add_parser(
+        "train",
+        help="train headless and write a run directory",
+        description="Train an experiment without a window.",
+    )
+    what = train.add_mutually_exclusive_group()
+    what.add_argument("experiment", nargs="?", help="experiment file (TOML)")
+    what.add_argument("--preset", metavar="NAME", help="a shipped preset (see 'ganlab presets')")
+    what.add_argument(
+        "--resume", metavar="RUN_DIR", help="continue a run from its latest checkpoint"
+    )
+    train.add_argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="total iterations of the run (a resumed run continues up to N)",
+    )
+    train.add_argument(
+        "--out", metavar="DIR", help="run directory to create (default: runs/<date>-<name>)"
+    )
+    train.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
+    train.add_argument("--seed", type=int, help="random seed")
+    train.add_argument(
+        "--checkpoint-every",
+        type=int,
+        metavar="N",
+        help="also write a checkpoint every N iterations",
+    )
+    train.add_argument("--quiet", action="store_true", help="print only the summary")
+
+    sub.add_parser("presets", help="list the shipped presets")
+    sub.add_parser("sources", help="list data sources, model families and losses")
+
+    data = sub.add_parser("data", help="data utilities")
+    data_sub = data.add_subparsers(dest="data_command", parser_class=_Parser, required=True)
+    sample = data_sub.add_parser("sample", help="write real samples of a 1-D/2-D source (.npy)")
+    sample.add_argument("--source", required=True, help="data source name")
+    sample.add_argument("--n", type=int, required=True, help="number of samples")
+    sample.add_argument("--out", required=True, help="output file (.npy)")
+    sample.add_argument("--sigma", type=float, default=0.0, help="override the source's sigma")
+    sample.add_argument("--seed", type=int, default=0, help="random seed")
+    return parser
+
+
+SUBCOMMANDS = ("train", "presets", "sources", "data")
+
+
+def build_lab_parser() -> argparse.ArgumentParser:
+    """``ganlab [EXPERIMENT.toml] [--run DIR]``: the lab itself."""
+    parser = _Parser(
+        prog="ganlab",
+        description="Open the lab on an experiment (default: "
+        f"the built-in ring of 8). Commands: {', '.join(SUBCOMMANDS)} "
+        "(see 'ganlab COMMAND --help').",
+    )
+    parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
+    parser.add_argument("experiment", nargs="?", help="experiment file to open (TOML)")
+    parser.add_argument("--run", metavar="DIR", help="open a saved run directory")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from ganlab.core.errors import GanlabError
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in SUBCOMMANDS or (first is None and any(a in ("-h", "--help") for a in argv)):
+        args = build_parser().parse_args(argv)
+    else:
+        args = build_lab_parser().parse_args(argv)
+        args.command = None
+    try:
+        if args.command == "train":
+            return cmd_train(args)
+        if args.command == "presets":
+            return cmd_presets()
+        if args.command == "sources":
+            return cmd_sources()
+        if args.command == "data":
+            return cmd_data_sample(args)
+        return cmd_lab(args)
+    except GanlabError as exc:
+        _fail(str(exc))
+    return EXIT_BAD_INPUT  # pragma: no cover - _fail raises
+
+
+# ------------------------------------------------------------------ subcommands
+
+
+def cmd_lab(args: argparse.Namespace) -> int:
+    """No subcommand: the lab. The window lands with the GUI issue; until then this runs
+    the default (or given) experiment headless so the command always does something real."""
+    from ganlab.core import config as cfg
+    from ganlab.core.presets import DEFAULT_PRESET, load_preset
+
+    if args.run:
+        ns = argparse.Namespace(
+            experiment=None,
+            preset=None,
+            resume=args.run,
+            steps=None,
+            out=None,
+            device=None,
+            seed=None,
+            checkpoint_every=None,
+            quiet=False,
+        )
+        return cmd_train(ns)
+    config = cfg.load(args.experiment) if args.experiment else load_preset(DEFAULT_PRESET)
+    print(
+        _paragraph(
+            f"ganlab {__version__}: the window is not part of this build yet; "
+            f"training '{config.name}' headless instead."
+        ),
+        file=sys.stderr,
+    )
+    ns = argparse.Namespace(
+        experiment=args.experiment,
+        preset=None if args.experiment else DEFAULT_PRESET,
+        resume=None,
+        steps=None,
+        out=None,
+        device=None,
+        seed=None,
+        checkpoint_every=None,
+        quiet=False,
+    )
+    return cmd_train(ns)
+
+
+def cmd_presets() -> int:
+    from ganlab.core.presets import DEFAULT_PRESET, load_preset, preset_names
+
+    names = preset_names()
+    width = max(len(n) for n in names)
+    for name in names:
+        config = load_preset(name)
+        mark = " (default)" if name == DEFAULT_PRESET else ""
+        first = config.description.split(". ")[0].rstrip(".")
+        print(f"{name:<{width}}  {config.name}{mark}: {first}.")
+    return EXIT_OK
+
+
+def cmd_sources() -> int:
+    from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+
+    print("Data sources:")
+    for name, entry in DATA_SOURCES.items():
+        print(f"  {name:<18} {entry.kind:<6} {entry.title}")
+    print("Model families:")
+    for name, fam in MODEL_FAMILIES.items():
+        kinds = ", ".join(sorted(fam.data_kinds))
+        print(f"  {name:<18} {fam.title} ({kinds})")
+    print("Losses:")
+    for name, loss in LOSSES.items():
+        print(f"  {name:<18} {loss.title}")
+    return EXIT_OK
+
+
+def cmd_data_sample(args: argparse.Namespace) -> int:
+    import numpy as np
+    import torch
+
+    from ganlab.core.config import DataConfig
+    from ganlab.core.errors import ConfigError, GanlabError
+    from ganlab.core.registry import DATA_SOURCES
+
+    entry = DATA_SOURCES.get(args.source, key="--source")
+    if entry.kind == "image":
+        raise ConfigError(
+            f"'{args.source}' is an image source; 'data sample' writes 1-D/2-D points only",
+            key="--source",
+        )
+    if args.n <= 0:
+        raise ConfigError("must be a positive number of samples", key="--n")
+    if args.sigma < 0 or not math.isfinite(args.sigma):
+        raise ConfigError("must be 0 (the source's default) or a positive number", key="--sigma")
+    source = entry.build(DataConfig(source=args.source, sigma=args.sigma))
+    x, _ = source.sample(args.n, torch.Generator().manual_seed(args.seed))
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        np.save(out, x.numpy().astype(np.float32))
+    except OSError as exc:
+        raise GanlabError(f"{out}: cannot write: {exc}") from None
+    print(f"wrote {args.n} samples of '{args.source}' with shape {tuple(x.shape)} to {out}")
+    return EXIT_OK
+
+
+def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
+    from ganlab.core import config as cfg
+    from ganlab.core.errors import ConfigError
+    from ganlab.core.presets import load_preset
+
+    if args.preset:
+        return load_preset(args.preset), f"preset {args.preset}"
+    if args.experiment:
+        return cfg.load(args.experiment), str(args.experiment)
+    raise ConfigError("give an experiment file, --preset NAME or --resume RUN_DIR")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from ganlab.core import config as cfg
+    from ganlab.core.checkpoint import load_checkpoint
+    from ganlab.core.errors import ConfigError, GanlabError
+    from ganlab.core.rundir import RunDir, default_run_dir
+    from ganlab.core.trainer import Trainer
+
+    if args.steps is not None and args.steps <= 0:
+        raise ConfigError("must be a positive number of iterations", key="--steps")
+    if args.resume:
+        run = RunDir.open_existing(args.resume)
+        config = run.experiment()
+        latest = run.latest_checkpoint()
+        if latest is None:
+            raise GanlabError(f"{run.path}: this run has no checkpoint to resume from")
+        if args.device:
+            config = cfg.with_value(config, "loop.device", args.device)
+        trainer = Trainer(config)
+        trainer.load_state_dict(load_checkpoint(latest, trainer.device), source_path=str(latest))
+        if args.device:  # the checkpoint's own device setting must not override --device
+            trainer.config = cfg.with_value(trainer.config, "loop.device", args.device)
+        steps = args.steps or trainer.config.loop.steps
+        if not steps:
+            raise ConfigError(
+                "give --steps N: the total iterations to continue up to", key="--steps"
+            )
+        if steps <= trainer.step_count:
+            raise ConfigError(
+                f"this run is already at step {trainer.step_count}; give a larger total",
+                key="--steps",
+            )
+        trainer.config = cfg.with_value(trainer.config, "loop.steps", steps)
+        if args.checkpoint_every is not None:
+            trainer.config = cfg.with_value(
+                trainer.config, "loop.checkpoint_every", args.checkpoint_every
+            )
+        label = f"resumed {run.path} at step {trainer.step_count}"
+    else:
+        config, label = _experiment_for(args)
+        overrides = {
+            "loop.device": args.device,
+            "loop.seed": args.seed,
+            "loop.checkpoint_every": args.checkpoint_every,
+        }
+        for key, value in overrides.items():
+            if value is not None:
+                config = cfg.with_value(config, key, value)
+        steps = args.steps or config.loop.steps or DEFAULT_HEADLESS_STEPS
+        config = cfg.with_value(config, "loop.steps", steps)
+        cfg.check_names(config, label)
+        trainer = Trainer(config)  # bad data or models fail here, before any file is written
+        out = Path(args.out) if args.out else default_run_dir(config)
+        if (out / "experiment.toml").exists():
+            raise GanlabError(
+                f"{out}: already holds a run; use 'ganlab train --resume {out} "
+                f"--steps N' to continue it, or choose another --out"
+            )
+        run = RunDir.create(out, config)
+    return _train_loop(trainer, run, label, quiet=args.quiet)
+
+
+def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
+    from ganlab.core import commands as cmd
+    from ganlab.core import reports as rep
+    from ganlab.core.loop import run as run_loop
+
+    total = trainer.config.loop.steps
+    start_step = trainer.step_count
+    out = sys.stdout
+    if not quiet:
+        print(
+            f"ganlab: {trainer.config.name} ({label}) on {trainer.describe_device()}; "
+            f"{total} steps; run directory {run.path}",
+            file=out,
+        )
+        print(f"ganlab: data: {trainer.source.summary()}", file=out)
+    progress = _Progress(start_step, total, out, enabled=not quiet)
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    reports = run_loop(trainer.config, inbox, run_dir=run, trainer=trainer, snapshots=False)
+    error: rep.TrainingError | None = None
+    last_values: dict[str, float] = {}
+    try:
+        for report in reports:
+            if isinstance(report, rep.ScalarBatch) and len(report):
+                last_values = {k: float(v[-1]) for k, v in report.values.items()}
+                progress.update(int(report.steps[-1]), last_values)
+            elif isinstance(report, rep.TrainingError):
+                error = report
+                inbox.put(cmd.Stop())
+            elif isinstance(report, rep.LogMessage) and not quiet:
+                print(f"ganlab: {report.message}", file=sys.stderr)
+    except KeyboardInterrupt:
+        progress.close()
+        inbox.put(cmd.Stop())
+        for _ in reports:  # drains to the final checkpoint
+            pass
+        print(
+            f"ganlab: interrupted at step {trainer.step_count}; resume with 'ganlab train "
+            f"--resume {run.path} --steps {total}'",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    progress.close()
+    if error is not None:
+        print(_paragraph(f"ganlab: error: {error.message}"), file=sys.stderr)
+        return EXIT_BAD_INPUT if not error.recoverable else EXIT_DIVERGED
+    elapsed = max(progress.elapsed(), 1e-9)
+    rate = (trainer.step_count - start_step) / elapsed
+    losses = ", ".join(f"{k} {v:.4g}" for k, v in last_values.items() if k.endswith("_loss"))
+    print(
+        f"ganlab: done: step {trainer.step_count} in {elapsed:.1f} s ({rate:.1f} steps/s); "
+        f"{losses}; run directory {run.path}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+class _Progress:
+    """A tqdm bar on a terminal; otherwise a plain line at most every 2 seconds."""
+
+    def __init__(self, start: int, total: int, out: TextIO, *, enabled: bool):
+        self.start, self.total, self.out, self.enabled = start, total, out, enabled
+        self.t0 = time.monotonic()
+        self.last_print = -math.inf
+        self.step = start
+        self.bar = None
+        if enabled and out.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, initial=start, unit="step", file=out, dynamic_ncols=True)
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.t0
+
+    def update(self, step: int, values: dict[str, float]) -> None:
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(step - self.step)
+            self.bar.set_postfix(
+                d_loss=f"{values['d_loss']:.3f}", g_loss=f"{values['g_loss']:.3f}", refresh=False
+            )
+        else:
+            now = time.monotonic()
+            if now - self.last_print >= 2.0 or step >= self.total:
+                self.last_print = now
+                rate = (step - self.start) / max(self.elapsed(), 1e-9)
+                print(
+                    f"step {step}/{self.total}  {rate:.1f} steps/s  "
+                    f"d_loss {values['d_loss']:.4f}  g_loss {values['g_loss']:.4f}",
+                    file=self.out,
+                    flush=True,
+                )
+        self.step = step
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None

@@ -1,0 +1,154 @@
+"""The ganlab command, run in-process: exit codes, messages, run directories."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import numpy as np
+import pytest
+import torch
+
+from ganlab import __version__
+from ganlab.cli import main
+from ganlab.core.checkpoint import load_checkpoint
+
+
+def write_tiny_experiment(path: pathlib.Path, extra: str = "") -> pathlib.Path:
+    path.write_text(
+        '[data]\nsource = "ring8_teaching"\n'
+        "[model]\ng_hidden = 16\nd_hidden = 16\ng_layers = 1\nd_layers = 1\n"
+        '[loop]\nbatch_size = 16\ndevice = "cpu"\nthreads = 1\nfixed_samples = 32\n'
+        "grid_size = 12\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_presets_lists_every_preset_with_a_line(capsys):
+    from ganlab.core.presets import preset_names
+
+    assert main(["presets"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in out] == preset_names()
+    assert any("(default)" in line for line in out)
+
+
+def test_train_writes_a_run_directory(tmp_path, capsys):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    assert main(["train", str(exp), "--steps", "30", "--out", str(out)]) == 0
+    assert (out / "experiment.toml").is_file()
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    steps = [r["step"] for r in rows if "event" not in r]
+    assert steps == list(range(1, 31))
+    first = next(r for r in rows if "event" not in r)
+    for key in (
+        "time",
+        "generation",
+        "d_loss",
+        "g_loss",
+        "d_real",
+        "d_fake",
+        "grad_norm_d",
+        "grad_norm_g",
+        "lr_d",
+        "lr_g",
+        "grad_norm_d_layers",
+    ):
+        assert key in first
+    ckpt = out / "checkpoints" / "step_00000030.pt"
+    assert load_checkpoint(ckpt)["step"] == 30
+    assert "done: step 30" in capsys.readouterr().out
+
+
+def test_resume_continues_to_the_same_parameters(tmp_path):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    assert main(["train", str(exp), "--steps", "20", "--out", str(tmp_path / "a"), "--quiet"]) == 0
+    assert main(["train", str(exp), "--steps", "12", "--out", str(tmp_path / "b"), "--quiet"]) == 0
+    assert main(["train", "--resume", str(tmp_path / "b"), "--steps", "20", "--quiet"]) == 0
+    a = load_checkpoint(tmp_path / "a" / "checkpoints" / "step_00000020.pt")
+    b = load_checkpoint(tmp_path / "b" / "checkpoints" / "step_00000020.pt")
+    for net in ("g", "d"):
+        for key in a[net]:
+            assert torch.equal(a[net][key], b[net][key])
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("[loop]\nbatch_size = -4\n", "loop.batch_size"),
+        ("[loop\n", "not valid TOML"),
+        ('[data]\nsource = "ring9"\n', "unknown data source 'ring9'"),
+        ("[model]\nwidth = 3\n", "model.width"),
+        (
+            '[data]\nsource = "image_folder"\npath = "/definitely/not/here"\n',
+            "/definitely/not/here",
+        ),
+    ],
+)
+def test_bad_experiment_file_exits_2_with_a_message_and_no_traceback(
+    tmp_path, capsys, text, fragment
+):
+    exp = tmp_path / "bad.toml"
+    exp.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit) as info:
+        main(["train", str(exp), "--steps", "5", "--out", str(tmp_path / "run")])
+    assert info.value.code == 2
+    err = " ".join(capsys.readouterr().err.split())  # the message is wrapped into a paragraph
+    assert fragment in err
+    assert "Traceback" not in err
+    assert not (tmp_path / "run").exists()  # nothing written for a refused experiment
+
+
+def test_resume_with_hostile_checkpoint_exits_2_without_side_effect(tmp_path, capsys):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    run = tmp_path / "run"
+    assert main(["train", str(exp), "--steps", "5", "--out", str(run), "--quiet"]) == 0
+    sentinel = tmp_path / "pwned"
+    ckpt = run / "checkpoints" / "step_00000005.pt"
+    state = torch.load(ckpt, weights_only=True)
+    from tests.core.test_checkpoint import SideEffect
+
+    state["history"] = [SideEffect(str(sentinel))]
+    torch.save(state, run / "checkpoints" / "step_00000009.pt")
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--resume", str(run), "--steps", "20"])
+    assert info.value.code == 2
+    assert "refused" in capsys.readouterr().err
+    assert not sentinel.exists()
+
+
+def test_unknown_preset_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--preset", "nope", "--steps", "3"])
+    assert info.value.code == 2
+    assert "ring8" in capsys.readouterr().err  # lists the known presets
+
+
+def test_unknown_option_exits_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--stepz", "3"])
+    assert info.value.code == 2
+
+
+def test_data_sample_writes_npy(tmp_path):
+    out = tmp_path / "ring.npy"
+    assert main(["data", "sample", "--source", "ring8", "--n", "500", "--out", str(out)]) == 0
+    x = np.load(out)
+    assert x.shape == (500, 2)
+    assert np.allclose(np.linalg.norm(x, axis=1).mean(), 1.0, atol=0.05)
+
+
+def test_data_sample_refuses_image_sources(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["data", "sample", "--source", "shapes", "--n", "5", "--out", str(tmp_path / "x.npy")])
+    assert info.value.code == 2
+    assert "image source" in capsys.readouterr().err

@@ -162,5 +162,16 @@ class SaveCheckpoint(Command):
 
 
 @dataclass(frozen=True)
+class LoadCheckpoint(Command):
+    """Continue from a checkpoint file (weights, optimizers, step); a new generation."""
+
+    path: str
+
+    @property
+    def setting_key(self) -> object:
+        return "rebuild"
+
+
+@dataclass(frozen=True)
 class Stop(Command):
     """Finish: flush the last reports, write the final checkpoint, end the loop."""

@@ -119,7 +119,7 @@ class LoopConfig:
 
 @dataclass(frozen=True)
 class ExperimentConfig:
-    name: str = "Ring of 8"  # shown in the window title and the run directory name
+    name: str = "Untitled"  # window title and run directory name; a file's stem if unset
     description: str = ""  # what the experiment demonstrates, in a sentence or two
     data: DataConfig = field(default_factory=DataConfig)
     model: ModelConfig = field(default_factory=ModelConfig)
@@ -267,7 +267,11 @@ def load(path: str | Path) -> ExperimentConfig:
         raise ConfigError("no such experiment file", path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot be read: {exc}", path=str(path)) from None
-    return loads(text, str(path))
+    config = loads(text, str(path))
+    if config.name == ExperimentConfig.name:
+        # An experiment file without a name is called after the file.
+        config = dataclasses.replace(config, name=path.stem)
+    return config
 
 
 def save(config: ExperimentConfig, path: str | Path) -> None:

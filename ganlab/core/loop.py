@@ -167,6 +167,8 @@ class _Session:
             real=real,
             real_labels=real_labels,
             real_density=t.real_density_on_grid(),
+            grid_axes=tuple(t.grid_axes),
+            real_projection=t.real_projection,
             reason=reason,
         )
 
@@ -219,6 +221,9 @@ class _Session:
             return
         if isinstance(command, cmd.SaveCheckpoint):
             yield from self.save(command.path)
+            return
+        if isinstance(command, cmd.LoadCheckpoint):
+            yield from self.load(command.path)
             return
         changes: list[dict[str, Any]] = []
         try:
@@ -406,6 +411,26 @@ class _Session:
             )
             return
         self.awaiting_ack = self.snapshot_ack
+
+    def load(self, path: str) -> Iterator[rep.Report]:
+        """Replace the pair's state with a checkpoint's; a new generation for the views."""
+        t = self.trainer
+        assert t is not None
+        yield from self.flush()
+        before = t.generation
+        try:
+            t.load_state_dict(load_checkpoint(path, t.device), source_path=path)
+        except GanlabError as exc:
+            yield rep.TrainingError(t.generation, t.step_count, str(exc))
+            return
+        t.generation = before + 1
+        t._make_view_fixtures()
+        self.config = t.config
+        self.pending = _Pending()
+        self.good_state = None
+        self.awaiting_ack = False
+        yield self.generation_started("checkpoint")
+        self.snapshot_due = True
 
     def save(self, path: str | None) -> Iterator[rep.Report]:
         t = self.trainer

@@ -48,6 +48,8 @@ class GenerationStarted(Report):
     real: np.ndarray  # fixed real samples: toy (N, dim) float32; images (N, H, W, C) uint8
     real_labels: np.ndarray | None
     real_density: np.ndarray | None  # toy: exact density on the field grid, if known
+    grid_axes: tuple[np.ndarray, ...] = ()  # toy: coordinates of the field grid per axis
+    real_projection: np.ndarray | None = None  # images: fixed real samples on 2 PCA axes
     reason: str = "start"  # start, reset, rebuild, checkpoint
 
 
@@ -106,6 +108,7 @@ class ToySnapshot(Report):
     fake_motion: np.ndarray  # (N, dim) -dL_G/dx per sample: where G's update pushes each point
     field: np.ndarray  # D's output on the grid: (grid,) for 1-D, (grid, grid) [y, x] for 2-D
     manifold: np.ndarray  # G over a grid of the first two latent dims: (m, m, dim)
+    fake_density: np.ndarray | None = None  # 1-D: KDE of p_g on the grid (for D* = p/(p+p_g))
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ class ImageSnapshot(Report):
     fake_labels: np.ndarray | None  # (N,) for conditional families (rows per class)
     d_real: np.ndarray  # (B,) D's output on a batch of real images
     d_fake: np.ndarray  # (B,) D's output on a batch of generated images
+    fake_projection: np.ndarray  # (B, 2) that batch on the real data's 2 PCA axes
 
 
 @dataclass(frozen=True)

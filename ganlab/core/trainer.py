@@ -14,6 +14,7 @@ penalties' interpolation) and ``view_gen`` (everything only shown, never trained
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,6 +40,8 @@ _REBUILD_LOOP_FIELDS = ("latent_dim", "latent_dist", "seed", "device", "threads"
 
 _IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
 _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
+_DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
+_PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
 
 
 class _GradNorms:
@@ -221,6 +224,38 @@ class Trainer:
                 xx, yy = np.meshgrid(self.grid_axes[0], self.grid_axes[1])  # [y, x] layout
                 pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
             self.grid_points = torch.from_numpy(pts).to(self.device)
+        # 1-D: a large fixed noise batch for the generated density (KDE on the grid).
+        self.density_z = (
+            sample_latent(_DENSITY_SAMPLES, lc.latent_dim, lc.latent_dist, self.view_gen).to(
+                self.device
+            )
+            if self.spec.kind == "toy1d"
+            else None
+        )
+        self._fit_projection()
+
+    def _fit_projection(self) -> None:
+        """Images: PCA fitted once per generation on real images, a fixed 2-D feature space
+        in which real and generated samples can be compared as point clouds."""
+        self.pca_mean: torch.Tensor | None = None
+        self.pca_axes: torch.Tensor | None = None
+        self.real_projection: np.ndarray | None = None
+        if not self.spec.is_image:
+            return
+        real, _ = self.source.sample(_PCA_SAMPLES, self.view_gen)
+        flat = real.reshape(len(real), -1).float()
+        mean = flat.mean(dim=0, keepdim=True)
+        # Top two right singular vectors of the centred data = the first two PCA axes.
+        _, _, v = torch.pca_lowrank(flat - mean, q=2, center=False, niter=4)
+        self.pca_mean, self.pca_axes = mean.to(self.device), v[:, :2].to(self.device)
+        self.real_projection = self.project(self.fixed_real).cpu().numpy()
+
+    def project(self, images: torch.Tensor) -> torch.Tensor:
+        """Coordinates of ``images`` (N, C, H, W) on the real data's first two PCA axes."""
+        assert self.pca_mean is not None
+        assert self.pca_axes is not None
+        flat = images.to(self.device).reshape(len(images), -1).float()
+        return (flat - self.pca_mean) @ self.pca_axes
 
     def rebuild(self, config: cfg.ExperimentConfig, reason: str = "rebuild") -> None:
         """New networks from ``config``; bumps the generation. Reuses the data if unchanged."""
@@ -566,9 +601,29 @@ class Trainer:
         out = self.generate(z, y)
         return out.float().cpu().numpy().reshape(*shape, -1)
 
+    def _fake_density(self) -> np.ndarray | None:
+        """1-D: gaussian KDE of p_g on the grid from a large fixed noise batch.
+
+        Bandwidth by Silverman's rule, floored at one grid cell so a collapsed generator
+        shows as a narrow peak rather than a spike that falls between grid points.
+        """
+        if self.density_z is None or self.grid_points is None:
+            return None
+        y = None
+        if self.family.conditional:
+            y = torch.arange(len(self.density_z), device=self.device) % self.spec.num_classes
+        x = self.generate(self.density_z, y).reshape(-1).float()
+        grid = self.grid_points.reshape(-1).float()
+        cell = float(grid[1] - grid[0]) if len(grid) > 1 else 1.0
+        bandwidth = max(1.06 * float(x.std()) * len(x) ** -0.2, cell)
+        u = (grid[:, None] - x[None, :]) / bandwidth
+        density = torch.exp(-0.5 * u.square()).mean(dim=1) / (bandwidth * math.sqrt(2 * math.pi))
+        return density.cpu().numpy()
+
     def toy_snapshot_arrays(self) -> dict[str, Any]:
         fake = self.generate(self.fixed_z, self.fixed_y)
         return {
+            "fake_density": self._fake_density(),
             "fake": fake.float().cpu().numpy(),
             "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
             "fake_motion": self._fake_motion(fake),
@@ -596,6 +651,7 @@ class Trainer:
             "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
             "d_real": self.discriminate(real, d_y).float().cpu().numpy(),
             "d_fake": self.discriminate(fake_batch, y).float().cpu().numpy(),
+            "fake_projection": self.project(fake_batch).cpu().numpy(),
         }
 
     def samples_for(

@@ -19,8 +19,8 @@ def write(tmp_path, text: str):
     return path
 
 
-def test_empty_file_gives_the_defaults(tmp_path):
-    assert cfg.load(write(tmp_path, "")) == cfg.ExperimentConfig()
+def test_empty_file_gives_the_defaults_named_after_the_file(tmp_path):
+    assert cfg.load(write(tmp_path, "")) == cfg.ExperimentConfig(name="exp")
 
 
 def test_unknown_key_is_refused_with_file_and_dotted_key(tmp_path):

@@ -253,3 +253,67 @@ def test_nan_pauses_training_and_restores_the_last_good_state():
     assert "restored" in error.message
     assert any(isinstance(r, rep.StateChanged) and r.state == "paused" for r in reports)
     assert not any(isinstance(r, rep.ScalarBatch) and r.steps[0] > error.step for r in reports)
+
+
+def test_one_dimensional_snapshot_carries_a_normalised_generated_density():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(
+        run(tiny_config(source="gaussian1d"), inbox, clock=TickClock(), start_paused=True)
+    )
+    start = next(r for r in reports if isinstance(r, rep.GenerationStarted))
+    snap = next(r for r in reports if isinstance(r, rep.ToySnapshot))
+    (x,) = start.grid_axes
+    assert snap.field.shape == x.shape
+    mass = np.trapezoid(snap.fake_density, x)
+    assert 0.5 < mass <= 1.01  # most of p_g inside the plotted range, never more than all
+    assert np.trapezoid(start.real_density, x) == pytest.approx(1.0, abs=0.02)
+
+
+def test_image_snapshot_projects_real_and_fake_into_one_fixed_space():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(
+        run(
+            tiny_config(source="shapes", family="dcgan"),
+            inbox,
+            clock=TickClock(),
+            start_paused=True,
+        )
+    )
+    start = next(r for r in reports if isinstance(r, rep.GenerationStarted))
+    snap = next(r for r in reports if isinstance(r, rep.ImageSnapshot))
+    assert start.real_projection.shape == (64, 2)
+    assert snap.fake_projection.shape == (len(snap.d_fake), 2)
+    assert snap.fake.dtype == np.uint8
+    assert snap.fake.shape == (64, 28, 28, 1)
+
+
+def test_load_checkpoint_starts_a_new_generation_at_the_saved_step(tmp_path):
+    path = str(tmp_path / "c.pt")
+    inbox = RecordingInbox(
+        script=[
+            cmd.Step(),
+            cmd.Step(),
+            cmd.SaveCheckpoint(path),
+            cmd.Step(),
+            cmd.LoadCheckpoint(path),
+            cmd.Step(),
+            cmd.Stop(),
+        ]
+    )
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    starts = [r for r in reports if isinstance(r, rep.GenerationStarted)]
+    assert [(s.generation, s.step, s.reason) for s in starts] == [
+        (0, 0, "start"),
+        (1, 2, "checkpoint"),
+    ]
+    last = [r for r in reports if isinstance(r, rep.ScalarBatch)][-1]
+    assert (last.generation, int(last.steps[0])) == (1, 3)
+
+
+def test_missing_checkpoint_is_reported_and_training_goes_on(tmp_path):
+    inbox = RecordingInbox(
+        script=[cmd.LoadCheckpoint(str(tmp_path / "nope.pt")), cmd.Step(), cmd.Stop()]
+    )
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    assert any(isinstance(r, rep.TrainingError) and "nope.pt" in r.message for r in reports)
+    assert any(isinstance(r, rep.ScalarBatch) for r in reports)

@@ -28,11 +28,8 @@ class RingBuffer:
             raise ValueError("capacity must be positive")
         self.capacity = capacity
         shape = (2 * capacity,) if width == 0 else (2 * capacity, width)
-        self._data = (
-            np.full(shape, np.nan, dtype=dtype)
-            if np.dtype(dtype).kind == "f"
-            else np.zeros(shape, dtype=dtype)
-        )
+        fill = np.nan if np.dtype(dtype).kind == "f" else 0
+        self._data: np.ndarray = np.full(shape, fill, dtype=dtype)
         self._start = 0  # first valid row in _data
         self._end = 0  # one past the last valid row
         self.total = 0  # rows ever appended

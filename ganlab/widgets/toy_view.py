@@ -1,0 +1,663 @@
+"""The layered 2-D view of a toy experiment (GAN Lab's main picture). GUI thread; no torch.
+
+Owns one plot with five toggleable layers, drawn bottom to top: D's output on a grid
+(heatmap), the warped latent grid G(z) (manifold), the real samples, the generated samples
+from the fixed noise batch, and the arrows of G's gradient on each generated sample. On
+top of those: the latent explorer's path, a ring around the selected sample and the
+points drawn with the brush. Every plot item is created once; the setters only call
+``setData`` / ``setImage`` / ``setRect`` / ``setVisible``, so they can run from the ~30 Hz
+refresh timer.
+
+The panel is passive: the controller passes numpy arrays in, and the panel emits intent
+signals out (a clicked sample, drawn points to use as data).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+
+from ganlab.widgets import style
+
+LAYER_NAMES: tuple[str, ...] = ("real", "fake", "field", "motion", "manifold")
+
+CLICK_RADIUS_PX = 8.0  # a click selects the nearest generated sample within this distance
+ARROW_FRACTION = 0.08  # the longest gradient arrow is this fraction of the view width
+HEAD_FRACTION = 0.012  # arrow-head length, fraction of the view width (capped by the arrow)
+HEAD_ANGLE = np.deg2rad(28.0)  # half-angle of the arrow head
+_HEAD_LEFT = np.array(
+    [[np.cos(HEAD_ANGLE), -np.sin(HEAD_ANGLE)], [np.sin(HEAD_ANGLE), np.cos(HEAD_ANGLE)]]
+)  # rotation by +HEAD_ANGLE
+_HEAD_RIGHT = _HEAD_LEFT.T  # rotation by -HEAD_ANGLE
+STROKE_SPACING = 0.01  # brush points are this fraction of the view width apart
+
+# Checked toggles must read as "on" from the back of a room, in any platform style.
+_TOOLBAR_STYLE = """
+QToolButton { padding: 3px 8px; border: 1px solid #9a9a9a; border-radius: 4px;
+              background: #f2f2f2; color: #202020; }
+QToolButton:checkable:!checked { background: #ffffff; color: #707070; border-style: dashed; }
+QToolButton:checked { background: #cfe0f5; border: 2px solid #2f5f9e; color: #000000; }
+QToolButton:disabled { color: #a8a8a8; border-color: #cccccc; }
+"""
+
+_EMPTY_2D = np.empty((0, 2))
+
+
+class _BrushViewBox(pg.ViewBox):
+    """A ViewBox that hands left-button drags to a stroke callback while drawing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stroke_callback = None  # callable(view_point: QPointF, is_start: bool) or None
+
+    def mouseDragEvent(self, ev, axis=None):  # noqa: N802 (Qt/pyqtgraph name)
+        if self.stroke_callback is not None and ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            if ev.isStart():
+                self.stroke_callback(self.mapSceneToView(ev.buttonDownScenePos()), True)
+            self.stroke_callback(self.mapSceneToView(ev.scenePos()), False)
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+def _swatch(fill: str | None, outline: str, shape: str = "dot") -> QIcon:
+    """A small coloured icon so each layer button doubles as its legend entry."""
+    pixmap = QPixmap(18, 18)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    pen = QPen(QColor(outline))
+    pen.setWidthF(2.0)
+    painter.setPen(pen)
+    if shape == "dot":
+        painter.setBrush(QColor(fill) if fill else Qt.GlobalColor.transparent)
+        painter.drawEllipse(QPointF(9, 9), 6, 6)
+    elif shape == "arrow":
+        painter.drawLine(QPointF(3, 15), QPointF(15, 3))
+        painter.drawLine(QPointF(15, 3), QPointF(9, 4))
+        painter.drawLine(QPointF(15, 3), QPointF(14, 9))
+    elif shape == "grid":
+        for k in (3, 9, 15):
+            painter.drawLine(QPointF(k, 2), QPointF(k, 16))
+            painter.drawLine(QPointF(2, k), QPointF(16, k))
+    elif shape == "ramp":
+        gradient_colors = (style.FAKE, "#f7f7f7", style.REAL)
+        for i, c in enumerate(gradient_colors):
+            painter.fillRect(2 + 5 * i, 2, 5, 14, QColor(c))
+    painter.end()
+    return QIcon(pixmap)
+
+
+def _line_connect(m: int) -> np.ndarray:
+    """Connect array for 2*m polylines of m vertices each: no segment between lines."""
+    connect = np.ones(2 * m * m, dtype=bool)
+    if m > 0:
+        connect[m - 1 :: m] = False
+    return connect
+
+
+class ToyViewPanel(QWidget):
+    """GAN Lab's layered 2-D view: data, D's heatmap, G's samples, gradients, manifold."""
+
+    sample_clicked = Signal(int)  # index of the fixed generated sample the user clicked
+    drawn_points_applied = Signal(object)  # np.ndarray (K, 2): brush points, on "Apply"
+    layer_visibility_changed = Signal(str, bool)  # (layer name, shown) after any toggle
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._bounds = ((-1.0, 1.0), (-1.0, 1.0))
+        self._output_kind = "probability"
+        self._grid_rect = (-1.0, -1.0, 2.0, 2.0)
+        self._fake = _EMPTY_2D
+        self._selected: int | None = None
+        self._drawn: list[tuple[float, float]] = []
+        self._last_stroke_point: tuple[float, float] | None = None
+        self._manifold_connect = _line_connect(0)
+
+        self._build_toolbar()
+        self._build_plot()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(self._toolbar)
+        layout.addWidget(self.graphics, 1)
+
+        self.configure(self._bounds, (np.linspace(-1, 1, 2), np.linspace(-1, 1, 2)), "probability")
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_toolbar(self) -> None:
+        self._toolbar = QHBoxLayout()
+        self._toolbar.setSpacing(4)
+        self.setStyleSheet(_TOOLBAR_STYLE)
+        specs = {
+            "real": (
+                self.tr("Real"),
+                _swatch(style.REAL, "#ffffff"),
+                self.tr("Show the real data samples (green): what G should learn to imitate."),
+            ),
+            "fake": (
+                self.tr("Generated"),
+                _swatch(style.FAKE, "#ffffff"),
+                self.tr(
+                    "Show G's samples (purple). They come from a fixed batch of noise, so "
+                    "each dot is the same individual from frame to frame: click one to "
+                    "select it."
+                ),
+            ),
+            "field": (
+                self.tr("D heatmap"),
+                _swatch(None, "#333333", "ramp"),
+                self.tr(
+                    "Show the discriminator's judgement of every point of the plane: green "
+                    "where D says 'real', purple where it says 'fake', white where it "
+                    "cannot tell."
+                ),
+            ),
+            "motion": (
+                self.tr("G gradients"),
+                _swatch(None, style.MOTION, "arrow"),
+                self.tr(
+                    "Show arrows from each generated sample in the direction G's next "
+                    "update moves it (minus the gradient of G's loss). The longest arrow "
+                    "is scaled to 8% of the view width; the others in proportion."
+                ),
+            ),
+            "manifold": (
+                self.tr("Manifold"),
+                _swatch(None, style.G_COLOR, "grid"),
+                self.tr(
+                    "Show the generator's manifold: a square grid of noise vectors "
+                    "(first two latent dimensions) after G has warped it into data space."
+                ),
+            ),
+        }
+        self._layer_buttons: dict[str, QToolButton] = {}
+        for name in LAYER_NAMES:
+            text, icon, tip = specs[name]
+            button = self._tool_button(text, tip, checkable=True)
+            button.setIcon(icon)
+            button.setChecked(True)
+            button.toggled.connect(lambda on, layer=name: self._on_layer_button_toggled(layer, on))
+            self._layer_buttons[name] = button
+            self._toolbar.addWidget(button)
+        self._toolbar.addStretch(1)
+
+        self.draw_button = self._tool_button(
+            self.tr("Draw"),
+            self.tr(
+                "Draw your own data: while this is on, drag with the left mouse button on "
+                "the plot to add points along the stroke (panning is off while drawing)."
+            ),
+            checkable=True,
+        )
+        self.draw_button.setIcon(_swatch(None, "#111111"))
+        self.draw_button.toggled.connect(self._on_draw_button_toggled)
+        self.clear_drawing_button = self._tool_button(
+            self.tr("Clear"), self.tr("Remove every point drawn with the brush.")
+        )
+        self.clear_drawing_button.clicked.connect(self._on_clear_drawing_clicked)
+        self.apply_button = self._tool_button(
+            self.tr("Apply"),
+            self.tr("Use the drawn points as the real data set (restarts the experiment)."),
+        )
+        self.apply_button.clicked.connect(self._on_apply_clicked)
+        for button in (self.draw_button, self.clear_drawing_button, self.apply_button):
+            self._toolbar.addWidget(button)
+        self._update_drawing_buttons()
+
+    def _tool_button(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(checkable)
+        button.setFont(style.font(0.95))
+        button.setIconSize(QSize(16, 16))
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        return button
+
+    def _build_plot(self) -> None:
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setToolTip(
+            self.tr(
+                "Real data (green), generated samples (purple), the discriminator's heatmap "
+                "and G's gradients. Click a generated sample to select it."
+            )
+        )
+        self.view_box = _BrushViewBox()
+        self.plot = self.graphics.addPlot(row=0, col=0, viewBox=self.view_box)
+        style.style_plot(self.plot)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.setLabel("bottom", self.tr("x₁"))
+        self.plot.setLabel("left", self.tr("x₂"))
+
+        self.field_item = pg.ImageItem(axisOrder="row-major")
+        self.field_item.setZValue(-100)
+        self.manifold_item = pg.PlotDataItem(
+            pen=pg.mkPen(style.color(style.G_COLOR, 140), width=1.2), connect="all"
+        )
+        self.manifold_item.setZValue(-10)
+        self.real_item = pg.ScatterPlotItem(
+            size=7, pen=pg.mkPen("#ffffff", width=0.8), brush=pg.mkBrush(style.REAL)
+        )
+        self.fake_item = pg.ScatterPlotItem(
+            size=8, pen=pg.mkPen("#ffffff", width=0.8), brush=pg.mkBrush(style.FAKE)
+        )
+        self.fake_item.setZValue(10)
+        self.motion_item = pg.PlotDataItem(
+            pen=pg.mkPen(style.MOTION, width=1.6), connect="pairs", skipFiniteCheck=True
+        )
+        self.motion_item.setZValue(20)
+        self.path_item = pg.PlotDataItem(pen=pg.mkPen(style.D_COLOR, width=3))
+        self.path_item.setZValue(30)
+        self.path_marker = pg.ScatterPlotItem(
+            size=16, pen=pg.mkPen("#000000", width=2), brush=pg.mkBrush(style.D_COLOR)
+        )
+        self.path_marker.setZValue(31)
+        self.selection_item = pg.ScatterPlotItem(
+            size=24, pen=pg.mkPen(style.D_COLOR, width=3.5), brush=pg.mkBrush(None)
+        )
+        self.selection_item.setZValue(40)
+        self.drawn_item = pg.ScatterPlotItem(
+            size=9,
+            symbol="o",
+            pen=pg.mkPen("#000000", width=1.8),
+            brush=pg.mkBrush(255, 255, 255, 200),
+        )
+        self.drawn_item.setZValue(50)
+        for item in (
+            self.field_item,
+            self.manifold_item,
+            self.real_item,
+            self.fake_item,
+            self.motion_item,
+            self.path_item,
+            self.path_marker,
+            self.selection_item,
+            self.drawn_item,
+        ):
+            self.plot.addItem(item)
+        self._layer_items = {
+            "real": (self.real_item,),
+            "fake": (self.fake_item, self.selection_item),
+            "field": (self.field_item,),
+            "motion": (self.motion_item,),
+            "manifold": (self.manifold_item,),
+        }
+
+        self.color_bar = pg.ColorBarItem(
+            values=(0.0, 1.0), colorMap=style.d_colormap(), interactive=False, width=18
+        )
+        self.color_bar.setImageItem(self.field_item, insert_in=self.plot)
+        self.color_bar.axis.setTickFont(style.font(0.85))
+        bar_label = self.color_bar.getAxis("left")
+        bar_label.label.setFont(style.font(0.95))
+
+        self.legend = pg.LegendItem(
+            colCount=3,
+            labelTextSize=f"{style.font(0.95).pointSizeF():.0f}pt",
+            labelTextColor="#111111",
+            frame=False,
+        )
+        self.graphics.addItem(self.legend, row=1, col=0)
+        self.legend.addItem(self.real_item, self.tr("real data"))
+        self.legend.addItem(self.fake_item, self.tr("generated (fixed noise)"))
+        self.legend.addItem(self.motion_item, self.tr("G's gradient (longest = 8% of width)"))
+        self.legend.addItem(self.manifold_item, self.tr("G's manifold (warped noise grid)"))
+        self.legend.addItem(self.path_item, self.tr("latent path"))
+        self.legend.addItem(self.drawn_item, self.tr("drawn points"))
+        self.legend.sigSampleClicked.connect(self._on_legend_sample_clicked)
+
+        self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
+
+    # ------------------------------------------------------------------ public API
+
+    def configure(
+        self,
+        bounds: tuple[tuple[float, float], tuple[float, float]],
+        grid_axes: tuple[np.ndarray, np.ndarray],
+        output_kind: str,
+    ) -> None:
+        """Set up the view for a new generation.
+
+        Parameters
+        ----------
+        bounds : ((x0, x1), (y0, y1))
+            Region shown; the view range is set to it with a locked 1:1 aspect ratio.
+        grid_axes : (x_coords (G,), y_coords (G,))
+            Cell centres of D's field grid; the heatmap covers their cells exactly.
+        output_kind : {"probability", "score"}
+            "probability": D in [0, 1] on fixed levels; "score": a critic score shown on
+            levels symmetric around 0 taken from each field.
+
+        Does not empty the layers; call :meth:`clear` for that.
+        """
+        if output_kind not in ("probability", "score"):
+            raise ValueError(f"output_kind must be 'probability' or 'score', not {output_kind!r}")
+        (x0, x1), (y0, y1) = bounds
+        self._bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
+        self._output_kind = output_kind
+        self._grid_rect = _grid_rect(np.asarray(grid_axes[0]), np.asarray(grid_axes[1]))
+        self.field_item.setRect(*self._grid_rect)
+
+        bar_axis = self.color_bar.getAxis("left")
+        if output_kind == "probability":
+            self.color_bar.setLevels((0.0, 1.0))
+            bar_axis.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
+            self.color_bar.setToolTip(
+                self.tr(
+                    "Discriminator output D(x), the probability it gives that x is real: "
+                    "green 1 = real, white ½ = can't tell, purple 0 = fake."
+                )
+            )
+        else:
+            bar_axis.setLabel(self.tr("critic score: higher = judged more real"))
+            self.color_bar.setToolTip(
+                self.tr(
+                    "Critic score of each point (not a probability): green = higher = "
+                    "judged more real, purple = lower. The colour range is symmetric "
+                    "around 0 and follows the current values."
+                )
+            )
+        bar_axis.label.setFont(style.font(0.95))
+
+        self.view_box.setAspectLocked(True, ratio=1.0)
+        self.view_box.setRange(xRange=self._bounds[0], yRange=self._bounds[1], padding=0.0)
+
+    def set_real(self, points: np.ndarray, labels: np.ndarray | None = None) -> None:
+        """Show the real samples (green).
+
+        Parameters
+        ----------
+        points : (N, 2) array
+        labels : (N,) int array or None
+            Class of each sample; with more than one class each gets its own symbol.
+        """
+        points = _as_points(points)
+        symbols: str | list[str] = "o"
+        if labels is not None and len(labels) == len(points):
+            labels = np.asarray(labels)
+            if np.unique(labels).size > 1:
+                shapes = ("o", "s", "t", "d", "star", "h", "p", "t1", "t2", "t3")
+                _, codes = np.unique(labels, return_inverse=True)
+                symbols = [shapes[int(c) % len(shapes)] for c in codes]
+        self.real_item.setData(pos=points, symbol=symbols)
+
+    def set_snapshot(
+        self,
+        fake: np.ndarray,
+        motion: np.ndarray | None,
+        field: np.ndarray | None,
+        manifold: np.ndarray | None,
+    ) -> None:
+        """Update G's samples, their gradient arrows, D's heatmap and the manifold.
+
+        Parameters
+        ----------
+        fake : (N, 2) array
+            G(z) for the fixed noise batch; row i is the same individual every frame.
+        motion : (N, 2) array or None
+            -dL_G/dx per sample. Drawn as arrows from each sample, all scaled by one
+            factor so the longest is 8% of the view width.
+        field : (G, G) array or None
+            D's output on the grid, indexed [y, x].
+        manifold : (m, m, 2) array or None
+            G over an m x m grid of (z0, z1); its rows and columns are drawn as lines.
+        """
+        self._fake = _as_points(fake)
+        self.fake_item.setData(pos=self._fake)
+        self._update_selection()
+        self.motion_item.setData(*self._arrow_segments(self._fake, motion))
+        self._set_field(field)
+        self._set_manifold(manifold)
+
+    def set_latent_path(self, path: np.ndarray | None, current: int | None = None) -> None:
+        """Show the latent explorer's path G(z(t)) on top, highlighting one point.
+
+        Parameters
+        ----------
+        path : (T, 2) array or None
+            None hides the path.
+        current : int or None
+            Index into ``path`` of the point to highlight.
+        """
+        if path is None or len(path) == 0:
+            self.path_item.setData(_EMPTY_2D)
+            self.path_marker.setData(pos=_EMPTY_2D)
+            return
+        path = _as_points(path)
+        self.path_item.setData(path[:, 0], path[:, 1])
+        if current is not None and 0 <= current < len(path):
+            self.path_marker.setData(pos=path[current : current + 1])
+        else:
+            self.path_marker.setData(pos=_EMPTY_2D)
+
+    def set_selected(self, index: int | None) -> None:
+        """Draw a ring around generated sample ``index`` (follows it frame to frame)."""
+        self._selected = None if index is None else int(index)
+        self._update_selection()
+
+    def selected(self) -> int | None:
+        """Index of the selected generated sample, or None."""
+        return self._selected
+
+    def set_layer_visible(self, name: str, visible: bool) -> None:
+        """Show or hide one layer: "real", "fake", "field", "motion" or "manifold"."""
+        button = self._layer_button(name)
+        if button.isChecked() == bool(visible):
+            self._apply_layer_visibility(name, bool(visible))
+        else:
+            button.setChecked(bool(visible))  # the toggled handler updates the items
+
+    def layer_visible(self, name: str) -> bool:
+        """Whether layer ``name`` is shown."""
+        return self._layer_button(name).isChecked()
+
+    def drawn_points(self) -> np.ndarray:
+        """The points drawn with the brush so far, as a (K, 2) float array."""
+        if not self._drawn:
+            return _EMPTY_2D.copy()
+        return np.asarray(self._drawn, dtype=float)
+
+    def clear(self) -> None:
+        """Empty every layer, the selection, the latent path and the drawn points."""
+        self._fake = _EMPTY_2D
+        self._selected = None
+        self.real_item.setData(pos=_EMPTY_2D)
+        self.fake_item.setData(pos=_EMPTY_2D)
+        self.selection_item.setData(pos=_EMPTY_2D)
+        self.motion_item.setData(_EMPTY_2D)
+        self.manifold_item.setData(_EMPTY_2D)
+        self.field_item.clear()
+        self.set_latent_path(None)
+        self._clear_drawing()
+
+    # ------------------------------------------------------------------ drawing helpers
+
+    def _view_width(self) -> float:
+        (x0, x1), _ = self.view_box.viewRange()
+        width = float(x1 - x0)
+        return width if width > 0 else float(self._bounds[0][1] - self._bounds[0][0])
+
+    def _arrow_segments(
+        self, start: np.ndarray, motion: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """x, y of 3 segments per arrow (shaft and two head strokes), for connect='pairs'."""
+        if motion is None or len(start) == 0:
+            return np.empty(0), np.empty(0)
+        motion = np.asarray(motion, dtype=float).reshape(-1, 2)
+        if motion.shape != start.shape:
+            raise ValueError(f"motion has shape {motion.shape}, fake has {start.shape}")
+        length = np.hypot(motion[:, 0], motion[:, 1])
+        valid = np.isfinite(length) & np.isfinite(start).all(axis=1) & (length > 0.0)
+        if not valid.any():
+            return np.empty(0), np.empty(0)
+        start, motion, length = start[valid], motion[valid], length[valid]
+        # One factor for all arrows, so their lengths still compare.
+        width = float(self._bounds[0][1] - self._bounds[0][0])
+        factor = ARROW_FRACTION * width / float(length.max())
+        tip = start + factor * motion
+        head = np.minimum(HEAD_FRACTION * width, 0.45 * factor * length)[:, None]
+        back = -motion / length[:, None]  # unit vectors from tip to tail
+        verts = np.empty((len(start), 6, 2))
+        verts[:, 0] = start
+        verts[:, 1] = tip
+        verts[:, 2] = tip
+        verts[:, 3] = tip + head * (back @ _HEAD_LEFT.T)
+        verts[:, 4] = tip
+        verts[:, 5] = tip + head * (back @ _HEAD_RIGHT.T)
+        verts = verts.reshape(-1, 2)
+        return verts[:, 0], verts[:, 1]
+
+    def _set_field(self, field: np.ndarray | None) -> None:
+        if field is None or np.size(field) == 0:
+            self.field_item.clear()
+            return
+        field = np.asarray(field, dtype=np.float32)
+        if self._output_kind == "probability":
+            levels = (0.0, 1.0)
+        else:
+            finite = field[np.isfinite(field)]
+            bound = float(np.abs(finite).max()) if finite.size else 0.0
+            bound = bound if bound > 0.0 else 1.0
+            levels = (-bound, bound)
+        self.field_item.setImage(field, autoLevels=False, levels=levels)
+        self.field_item.setRect(*self._grid_rect)
+        if self.color_bar.levels() != levels:
+            self.color_bar.setLevels(levels)
+
+    def _set_manifold(self, manifold: np.ndarray | None) -> None:
+        if manifold is None or np.size(manifold) == 0:
+            self.manifold_item.setData(_EMPTY_2D)
+            return
+        manifold = np.asarray(manifold, dtype=float)
+        if manifold.ndim != 3 or manifold.shape[0] != manifold.shape[1] or manifold.shape[2] != 2:
+            raise ValueError(f"manifold must be (m, m, 2), not {manifold.shape}")
+        m = manifold.shape[0]
+        if len(self._manifold_connect) != 2 * m * m:
+            self._manifold_connect = _line_connect(m)
+        rows = manifold.reshape(m * m, 2)
+        cols = manifold.transpose(1, 0, 2).reshape(m * m, 2)
+        lines = np.concatenate([rows, cols])
+        self.manifold_item.setData(lines[:, 0], lines[:, 1], connect=self._manifold_connect)
+
+    def _update_selection(self) -> None:
+        index = self._selected
+        if index is None or not 0 <= index < len(self._fake):
+            self.selection_item.setData(pos=_EMPTY_2D)
+        else:
+            self.selection_item.setData(pos=self._fake[index : index + 1])
+
+    def _layer_button(self, name: str) -> QToolButton:
+        try:
+            return self._layer_buttons[name]
+        except KeyError:
+            raise KeyError(f"unknown layer {name!r}; layers are {', '.join(LAYER_NAMES)}") from None
+
+    def _apply_layer_visibility(self, name: str, visible: bool) -> None:
+        for item in self._layer_items[name]:
+            item.setVisible(visible)
+        for sample, _ in self.legend.items:
+            sample.update()  # a hidden layer's legend sample shows a crossed-out eye
+
+    def _add_stroke_point(self, point: QPointF, is_start: bool) -> None:
+        x, y = float(point.x()), float(point.y())
+        spacing = STROKE_SPACING * self._view_width()
+        last = None if is_start else self._last_stroke_point
+        if last is None:
+            self._drawn.append((x, y))
+            self._last_stroke_point = (x, y)
+        else:
+            dx, dy = x - last[0], y - last[1]
+            n = int(np.hypot(dx, dy) // spacing)
+            if n == 0:
+                return
+            # Points every `spacing` along the segment, so fast strokes stay evenly filled.
+            t = np.arange(1, n + 1) * (spacing / np.hypot(dx, dy))
+            new = np.stack([last[0] + t * dx, last[1] + t * dy], axis=1)
+            self._drawn.extend(map(tuple, new.tolist()))
+            self._last_stroke_point = (float(new[-1, 0]), float(new[-1, 1]))
+        self.drawn_item.setData(pos=self.drawn_points())
+        self._update_drawing_buttons()
+
+    def _clear_drawing(self) -> None:
+        self._drawn = []
+        self._last_stroke_point = None
+        self.drawn_item.setData(pos=_EMPTY_2D)
+        self._update_drawing_buttons()
+
+    def _update_drawing_buttons(self) -> None:
+        has_points = bool(self._drawn)
+        self.apply_button.setEnabled(has_points)
+        self.clear_drawing_button.setEnabled(has_points)
+
+    # ------------------------------------------------------------------ handlers
+
+    def _on_layer_button_toggled(self, name: str, visible: bool) -> None:
+        self._apply_layer_visibility(name, visible)
+        self.layer_visibility_changed.emit(name, visible)
+
+    def _on_legend_sample_clicked(self, item) -> None:
+        # A legend sample toggles its item itself; keep the layer button in step.
+        for name, items in self._layer_items.items():
+            if items[0] is item:
+                self.set_layer_visible(name, item.isVisible())
+
+    def _on_draw_button_toggled(self, on: bool) -> None:
+        self.view_box.stroke_callback = self._add_stroke_point if on else None
+        self.view_box.setMouseEnabled(x=not on, y=not on)
+        cursor = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
+        self.graphics.viewport().setCursor(cursor)
+
+    def _on_clear_drawing_clicked(self) -> None:
+        self._clear_drawing()
+
+    def _on_apply_clicked(self) -> None:
+        points = self.drawn_points()
+        if len(points):
+            self.drawn_points_applied.emit(points)
+
+    def _on_scene_clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self.view_box.stroke_callback:
+            return
+        if not self.layer_visible("fake") or len(self._fake) == 0:
+            return
+        if not self.view_box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        click = self.view_box.mapSceneToView(event.scenePos())
+        px, py = self.view_box.viewPixelSize()  # view units per pixel
+        dist2 = ((self._fake[:, 0] - click.x()) / px) ** 2 + (
+            (self._fake[:, 1] - click.y()) / py
+        ) ** 2
+        dist2 = np.where(np.isfinite(dist2), dist2, np.inf)
+        nearest = int(np.argmin(dist2))
+        if dist2[nearest] <= CLICK_RADIUS_PX**2:
+            event.accept()
+            self.sample_clicked.emit(nearest)
+
+
+def _as_points(points: np.ndarray) -> np.ndarray:
+    points = np.asarray(points, dtype=float)
+    if points.size == 0:
+        return _EMPTY_2D
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"expected an (N, 2) array, got shape {points.shape}")
+    return points
+
+
+def _grid_rect(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float, float, float]:
+    """(x, y, w, h) covering the cells whose centres are xs, ys (uniform spacing)."""
+
+    def span(c: np.ndarray) -> tuple[float, float]:
+        c = np.asarray(c, dtype=float).ravel()
+        step = (c[-1] - c[0]) / (len(c) - 1) if len(c) > 1 else 1.0
+        return float(c[0] - step / 2), float(step * len(c))
+
+    x, w = span(xs)
+    y, h = span(ys)
+    return x, y, w, h

@@ -1,0 +1,230 @@
+"""ImagePanel: tiled grids, rows per class, D's histograms, the projection, clicks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from ganlab.widgets.image_view import (
+    PROBABILITY_BINS,
+    SEPARATOR,
+    ImagePanel,
+    grid_cells,
+    tile_images,
+)
+
+H, W = 8, 6  # not square, so a swapped axis shows up
+NAMES = ("cat", "dog", "eel")
+
+
+def _constant_images(values, channels=3):
+    """One image per value, every pixel equal to that value (tells tiles apart)."""
+    values = np.asarray(values, dtype=np.uint8)
+    return np.broadcast_to(values[:, None, None, None], (len(values), H, W, channels)).copy()
+
+
+def _tile(image, row, col):
+    """The block of a tiled array holding cell (row, col)."""
+    y, x = row * (H + SEPARATOR), col * (W + SEPARATOR)
+    return image[y : y + H, x : x + W]
+
+
+def _snapshot(panel, fake, labels=None, b=64, seed=0):
+    rng = np.random.default_rng(seed)
+    d_real, d_fake = rng.beta(5, 2, b), rng.beta(2, 5, b)
+    projection = rng.normal(size=(b, 2))
+    panel.set_snapshot(fake, labels, d_real, d_fake, projection)
+    return d_real, d_fake, projection
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = ImagePanel()
+    qtbot.addWidget(widget)
+    widget.configure((H, W, 3), (), False, "probability")
+    return widget
+
+
+@pytest.fixture
+def conditional(qtbot):
+    widget = ImagePanel()
+    qtbot.addWidget(widget)
+    widget.configure((H, W, 3), NAMES, True, "probability")
+    return widget
+
+
+def test_grid_cells_without_labels_fill_a_square_grid_row_major():
+    cells = grid_cells(10)
+    assert cells.shape == (3, 4)
+    assert cells.reshape(-1).tolist() == [*range(10), -1, -1]
+
+
+def test_grid_cells_with_labels_put_each_class_in_its_row_in_order():
+    labels = np.array([2, 0, 2, 1, 0, 2])
+    cells = grid_cells(6, labels, rows=4)
+    assert cells.tolist() == [[1, 4, -1], [3, -1, -1], [0, 2, 5], [-1, -1, -1]]
+
+
+def test_tile_images_places_image_k_in_cell_k():
+    images = _constant_images(np.arange(6) * 40)
+    tiled = tile_images(images, grid_cells(6))
+    assert tiled.shape == (2 * H + SEPARATOR, 3 * W + 2 * SEPARATOR, 3)
+    for k in range(6):
+        assert np.all(_tile(tiled, k // 3, k % 3) == k * 40)
+
+
+def test_fake_grid_shows_the_tiled_generated_images(panel):
+    fake = np.random.default_rng(1).integers(0, 256, (9, H, W, 3), dtype=np.uint8)
+    _snapshot(panel, fake)
+    shown = panel._fake_grid.item.image
+    assert np.array_equal(_tile(shown, 1, 2), fake[5])
+    assert panel._fake_grid.item.getLevels().tolist() == [0, 255]
+
+
+def test_gray_images_are_shown_as_a_two_dimensional_array(panel):
+    panel.configure((H, W, 1), (), False, "probability")
+    fake = _constant_images([10, 20, 30, 40], channels=1)
+    _snapshot(panel, fake)
+    shown = panel._fake_grid.item.image
+    assert shown.ndim == 2
+    assert np.all(_tile(shown, 1, 1) == 40)
+
+
+def test_real_grid_shows_the_real_images(panel):
+    real = _constant_images([5, 50, 150, 250])
+    panel.set_real(real, None, None)
+    assert np.all(_tile(panel._real_grid.item.image, 1, 0) == 150)
+
+
+def test_conditional_fake_grid_has_one_row_per_class_from_fake_labels(conditional):
+    labels = np.array([2, 0, 1, 2, 0, 1])
+    fake = _constant_images(labels * 100)  # the pixel value tells the class
+    _snapshot(conditional, fake, labels)
+    shown = conditional._fake_grid.item.image
+    for row in range(3):
+        for col in range(2):
+            assert np.all(_tile(shown, row, col) == row * 100)
+
+
+def test_conditional_rows_are_labelled_with_class_names(conditional):
+    labels = np.array([0, 1, 2])
+    _snapshot(conditional, _constant_images([0, 1, 2]), labels)
+    axis = conditional._fake_grid.widget.getPlotItem().getAxis("left")
+    ticks = axis._tickLevels[0]
+    assert axis.isVisible()
+    assert [name for _, name in ticks] == list(NAMES)
+    assert [y for y, _ in ticks] == [r * (H + SEPARATOR) + H / 2 for r in range(3)]
+
+
+def test_unconditional_grid_has_no_row_labels(panel):
+    _snapshot(panel, _constant_images([1, 2, 3]))
+    assert not panel._fake_grid.widget.getPlotItem().getAxis("left").isVisible()
+
+
+def test_conditional_real_grid_is_as_wide_as_the_fake_grid(conditional):
+    real_labels = np.array([0, 0, 0, 0, 1, 2])
+    conditional.set_real(_constant_images(real_labels * 100), real_labels, None)
+    fake_labels = np.repeat(np.arange(3), 2)
+    _snapshot(conditional, _constant_images(fake_labels), fake_labels)
+    assert conditional._real_grid.cells.shape == conditional._fake_grid.cells.shape == (3, 2)
+
+
+def test_clicking_a_fake_image_emits_its_index(qtbot, panel):
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    _snapshot(panel, _constant_images(np.arange(9) * 20))
+    QApplication.processEvents()  # the view applies its new range before it paints
+    grid = panel._fake_grid
+    center = QPointF(1 * (W + SEPARATOR) + W / 2, 2 * (H + SEPARATOR) + H / 2)  # row 2, col 1
+    pos = grid.widget.mapFromScene(grid.item.mapToScene(center))
+    with qtbot.waitSignal(panel.sample_clicked, timeout=1000) as blocker:
+        QTest.mouseClick(grid.widget.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert blocker.args == [7]
+
+
+def test_clicking_a_separator_emits_nothing(qtbot, panel):
+    panel.resize(1000, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    _snapshot(panel, _constant_images(np.arange(9) * 20))
+    QApplication.processEvents()
+    grid = panel._fake_grid
+    emitted = []
+    panel.sample_clicked.connect(emitted.append)
+    viewport = grid.widget.viewport()
+    for point in (QPointF(W + SEPARATOR / 2, H / 2), QPointF(W / 2, H / 2)):  # gap, image 0
+        pos = grid.widget.mapFromScene(grid.item.mapToScene(point))
+        QTest.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=pos)
+    assert emitted == [0]
+
+
+def test_probability_histograms_match_numpy_on_fixed_bins(panel):
+    d_real, d_fake, _ = _snapshot(panel, _constant_images([0]))
+    for item, values in ((panel._hist_real, d_real), (panel._hist_fake, d_fake)):
+        edges, counts = item.getOriginalDataset()
+        expected, _ = np.histogram(values, bins=PROBABILITY_BINS)
+        assert np.array_equal(edges, PROBABILITY_BINS)
+        assert np.array_equal(counts, expected)
+
+
+def test_probability_output_shows_the_half_line_in_plot_and_legend(panel):
+    assert panel._half_line.isVisible()
+    assert panel._half_line.value() == 0.5
+    names = [label.text for _, label in panel._hist_legend.items]
+    assert panel._half_legend_name in names
+
+
+def test_score_histograms_span_the_data_and_drop_the_half_line(panel):
+    panel.configure((H, W, 3), (), False, "score")
+    rng = np.random.default_rng(3)
+    d_real, d_fake = rng.normal(3, 1, 50), rng.normal(-4, 2, 50)
+    panel.set_snapshot(_constant_images([0]), None, d_real, d_fake, np.zeros((50, 2)))
+    edges, counts = panel._hist_fake.getOriginalDataset()
+    both = np.concatenate([d_real, d_fake])
+    assert edges[0] == both.min()
+    assert edges[-1] == both.max()
+    assert np.array_equal(counts, np.histogram(d_fake, bins=edges)[0])
+    assert not panel._half_line.isVisible()
+    names = [label.text for _, label in panel._hist_legend.items]
+    assert panel._half_legend_name not in names
+
+
+def test_projection_scatter_holds_real_and_generated_points(panel):
+    real_points = np.array([[0.0, 1.0], [2.0, -1.0], [3.0, 0.5]])
+    panel.set_real(_constant_images([1, 2, 3]), None, real_points)
+    _, _, fake_points = _snapshot(panel, _constant_images([0]))
+    x, y = panel._proj_real.getOriginalDataset()
+    assert np.array_equal(np.column_stack([x, y]), real_points)
+    x, y = panel._proj_fake.getOriginalDataset()
+    assert np.array_equal(np.column_stack([x, y]), fake_points)
+
+
+def test_projection_axes_say_pca_fitted_on_real_images(panel):
+    plot = panel._proj_widget.getPlotItem()
+    assert plot.getAxis("bottom").labelText == "PCA 1"
+    assert plot.getAxis("left").labelText == "PCA 2"
+    assert "fitted once on real" in panel._proj_widget.toolTip()
+
+
+def test_clear_removes_images_histograms_and_points(panel):
+    panel.set_real(_constant_images([1, 2]), None, np.zeros((2, 2)))
+    _snapshot(panel, _constant_images([1, 2]))
+    panel.clear()
+    assert panel._fake_grid.item.image is None
+    assert panel._real_grid.item.image is None
+    assert panel._hist_real.getOriginalDataset() == (None, None)
+    assert panel._proj_fake.getOriginalDataset() == (None, None)
+
+
+def test_every_view_has_a_tooltip(panel):
+    views = [
+        panel._fake_grid.widget,
+        panel._real_grid.widget,
+        panel._hist_widget,
+        panel._proj_widget,
+    ]
+    assert all(view.toolTip() for view in views)

@@ -1,0 +1,447 @@
+"""ControlsPanel: programmatic updates are silent, each user edit emits one typed value,
+the learning rate is a throttled two-way log binding, and the form follows the choices."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import typing
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollBar,
+    QSpinBox,
+    QWidget,
+)
+
+from ganlab.core import config as cfg
+from ganlab.widgets.controls import (
+    FLOAT_RANGES,
+    INT_RANGES,
+    LR_EMIT_INTERVAL_MS,
+    REBUILD_MARK,
+    ControlsPanel,
+    lr_to_tick,
+    tick_to_lr,
+)
+
+SOURCES = [
+    ("gaussian1d", "Gaussian (1-D)", "toy1d"),
+    ("ring8_teaching", "Ring of 8 gaussians (wide)", "toy2d"),
+    ("two_moons", "Two moons", "toy2d"),
+    ("shapes", "Shapes", "image"),
+    ("mnist", "MNIST", "image"),
+]
+FAMILIES = [
+    ("mlp", "MLP GAN", ("toy1d", "toy2d", "image")),
+    ("dcgan", "DCGAN", ("image",)),
+    ("cgan", "Conditional GAN", ("toy1d", "toy2d", "image")),
+    ("acgan", "AC-GAN", ("toy1d", "toy2d", "image")),
+]
+LOSSES = [
+    ("minimax", "Minimax (saturating)"),
+    ("non_saturating", "Non-saturating"),
+    ("hinge", "Hinge"),
+    ("wgan_gp", "Wasserstein + gradient penalty"),
+    ("wgan_clip", "Wasserstein + weight clipping"),
+]
+DEVICES = [("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU")]
+
+
+def _flat_defaults() -> dict[str, object]:
+    """The default ExperimentConfig as dotted keys, as the controller passes it."""
+    flat: dict[str, object] = {}
+    for section, table in cfg.to_dict(cfg.ExperimentConfig()).items():
+        if isinstance(table, dict):
+            flat.update({f"{section}.{key}": value for key, value in table.items()})
+    return flat
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = ControlsPanel()
+    qtbot.addWidget(widget)
+    widget.set_choices(SOURCES, FAMILIES, LOSSES, DEVICES)
+    widget.set_values(_flat_defaults())
+    return widget
+
+
+@pytest.fixture
+def emitted(panel):
+    got: list[tuple[str, object]] = []
+    panel.setting_changed.connect(lambda key, value: got.append((key, value)))
+    return got
+
+
+def editor(panel: ControlsPanel, key: str) -> QWidget:
+    widget = panel.findChild(QWidget, key)
+    assert widget is not None, key
+    return widget
+
+
+def shown(panel: ControlsPanel, key: str) -> bool:
+    return editor(panel, key).isVisibleTo(panel)
+
+
+def type_and_enter(widget: QWidget, text: str) -> None:
+    widget.selectAll()
+    QTest.keyClicks(widget, text)
+    QTest.keyClick(widget, Qt.Key.Key_Return)
+
+
+def pick(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    assert index >= 0, value
+    combo.setCurrentIndex(index)
+
+
+# --------------------------------------------------------------------------- config agreement
+
+
+def test_every_setting_is_a_config_field_of_the_same_type(panel):
+    defaults = _flat_defaults()
+    for key, value in panel.values().items():
+        assert key in defaults, key
+        assert type(value) is type(defaults[key]), key
+
+
+def test_ranges_match_the_config_field_metadata():
+    sections = typing.get_type_hints(cfg.ExperimentConfig)
+    for key, (lo, hi, *_rest) in {**INT_RANGES, **FLOAT_RANGES}.items():
+        section, name = key.split(".")
+        meta = {f.name: f.metadata for f in dataclasses.fields(sections[section])}[name]
+        assert hi == meta["hi"], key
+        if meta["lo_open"]:
+            assert meta["lo"] < lo, key
+        else:
+            assert lo == meta["lo"], key
+
+
+# --------------------------------------------------------------------------- setters
+
+
+def test_set_values_shows_the_values(panel):
+    values = {
+        "data.source": "mnist",
+        "model.family": "dcgan",
+        "model.base_channels": 32,
+        "loss.name": "wgan_gp",
+        "loss.gp_weight": 5.0,
+        "optimizer_d.lr": 3e-4,
+        "optimizer_g.name": "rmsprop",
+        "optimizer_g.momentum": 0.9,
+        "loop.k_d": 5,
+        "loop.seed": 2**40 + 7,
+        "loop.latent_dist": "uniform",
+        "model.spectral_norm_d": True,
+    }
+    panel.set_values(values)
+    current = panel.values()
+    assert {key: current[key] for key in values} == values
+
+
+def test_set_values_does_not_emit(panel, emitted):
+    panel.set_values(
+        {
+            "data.source": "two_moons",
+            "model.g_hidden": 128,
+            "loss.label_smoothing": 0.2,
+            "optimizer_d.lr": 5e-3,
+            "optimizer_g.name": "sgd",
+            "loop.seed": 9,
+            "model.spectral_norm_g": True,
+        }
+    )
+    assert emitted == []
+
+
+def test_set_values_ignores_unknown_keys(panel, emitted):
+    before = panel.values()
+    panel.set_values({"nonsense.key": 3, "loop.steps": 100})
+    assert panel.values() == before
+
+
+def test_set_choices_keeps_the_current_selection(panel):
+    panel.set_values({"data.source": "two_moons", "loss.name": "hinge"})
+    panel.set_choices(SOURCES, FAMILIES, LOSSES, DEVICES)
+    assert (panel.values()["data.source"], panel.values()["loss.name"]) == ("two_moons", "hinge")
+
+
+def test_source_group_headers_cannot_be_picked(panel):
+    combo = editor(panel, "data.source")
+    headers = [i for i in range(combo.count()) if combo.itemData(i) is None]
+    assert [combo.itemText(i) for i in headers] == ["1-D", "2-D", "Images"]
+    assert all(not combo.model().item(i).isEnabled() for i in headers)
+
+
+# --------------------------------------------------------------------------- user edits
+
+
+def _edit_int_spin(panel):
+    type_and_enter(editor(panel, "loop.k_d"), "3")
+
+
+def _edit_float_spin(panel):
+    type_and_enter(editor(panel, "loss.label_smoothing"), "0.1")
+
+
+def _edit_loss_combo(panel):
+    pick(editor(panel, "loss.name"), "hinge")
+
+
+def _edit_image_size_combo(panel):
+    pick(editor(panel, "data.image_size"), 64)
+
+
+def _edit_check_box(panel):
+    editor(panel, "model.spectral_norm_d").click()
+
+
+def _edit_seed(panel):
+    type_and_enter(editor(panel, "loop.seed"), "42")
+
+
+def _edit_lr_spin(panel):
+    type_and_enter(editor(panel, "optimizer_d.lr").spin, "3e-4")
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (_edit_int_spin, ("loop.k_d", 3)),
+        (_edit_float_spin, ("loss.label_smoothing", 0.1)),
+        (_edit_loss_combo, ("loss.name", "hinge")),
+        (_edit_image_size_combo, ("data.image_size", 64)),
+        (_edit_check_box, ("model.spectral_norm_d", True)),
+        (_edit_seed, ("loop.seed", 42)),
+        (_edit_lr_spin, ("optimizer_d.lr", 3e-4)),
+    ],
+    ids=["int", "float", "str", "int-choice", "bool", "seed", "lr-typed"],
+)
+def test_a_user_edit_emits_one_typed_value(panel, emitted, edit, expected):
+    edit(panel)
+    assert emitted == [expected]
+    assert type(emitted[0][1]) is type(expected[1])
+
+
+def test_a_spin_box_does_not_emit_per_keystroke(panel, emitted):
+    spin = editor(panel, "loop.batch_size")
+    spin.selectAll()
+    QTest.keyClicks(spin, "512")
+    assert emitted == []
+
+
+def test_leaving_the_seed_unchanged_does_not_emit(panel, emitted):
+    seed = editor(panel, "loop.seed")
+    seed.editingFinished.emit()  # focus leaving the field
+    assert emitted == []
+
+
+def test_load_points_button_requests_a_file(panel, qtbot):
+    button = panel.findChild(QAbstractButton, "load_points")
+    with qtbot.waitSignal(panel.load_points_requested, timeout=500):
+        button.click()
+
+
+# --------------------------------------------------------------------------- learning rate
+
+
+def test_lr_slider_and_spin_box_agree_at_every_tick(panel):
+    rate = editor(panel, "optimizer_g.lr")
+    rate.slider.setSliderDown(True)
+    for tick in range(rate.slider.minimum(), rate.slider.maximum() + 1):
+        rate.slider.setValue(tick)
+        assert lr_to_tick(rate.spin.value()) == tick
+    rate.slider.setSliderDown(False)  # the release flushes the throttled value
+
+
+def test_lr_spin_box_moves_the_slider(panel):
+    rate = editor(panel, "optimizer_d.lr")
+    type_and_enter(rate.spin, "2e-5")
+    assert rate.slider.value() == lr_to_tick(2e-5)
+    assert tick_to_lr(rate.slider.value()) == pytest.approx(2e-5, rel=0.02)
+
+
+def test_lr_slider_is_a_log_scale_from_1e_6_to_1(panel):
+    slider = editor(panel, "optimizer_d.lr").slider
+    assert tick_to_lr(slider.minimum()) == 1e-6
+    assert tick_to_lr(slider.maximum()) == 1.0
+    assert tick_to_lr((slider.minimum() + slider.maximum()) // 2) == 1e-3
+
+
+def test_dragging_the_lr_slider_emits_a_throttled_stream_ending_at_the_final_value(
+    panel, emitted, qtbot
+):
+    slider = editor(panel, "optimizer_g.lr").slider
+    final = ("optimizer_g.lr", tick_to_lr(300))
+    start = time.monotonic()
+    slider.setSliderDown(True)
+    for tick in range(120, 301, 2):
+        slider.setValue(tick)
+        QApplication.processEvents()
+    qtbot.waitUntil(lambda: bool(emitted) and emitted[-1] == final, timeout=1000)
+    elapsed_ms = (time.monotonic() - start) * 1000
+    assert 1 <= len(emitted) <= elapsed_ms / LR_EMIT_INTERVAL_MS + 1  # not 91
+    assert {key for key, _ in emitted} == {"optimizer_g.lr"}
+    slider.setSliderDown(False)
+
+
+def test_releasing_the_lr_slider_emits_the_final_value_at_once(panel, emitted):
+    slider = editor(panel, "optimizer_d.lr").slider
+    slider.setSliderDown(True)
+    for tick in range(100, 201, 5):
+        slider.setValue(tick)
+    slider.setSliderDown(False)
+    assert emitted == [("optimizer_d.lr", tick_to_lr(200))]
+
+
+# --------------------------------------------------------------------------- dependent rows
+
+
+@pytest.mark.parametrize(
+    ("source", "disabled"),
+    [("ring8_teaching", {"dcgan"}), ("gaussian1d", {"dcgan"}), ("mnist", set())],
+)
+def test_families_that_cannot_train_on_the_source_are_disabled(panel, source, disabled):
+    panel.set_values({"data.source": source})
+    combo = editor(panel, "model.family")
+    off = {combo.itemData(i) for i in range(combo.count()) if not combo.model().item(i).isEnabled()}
+    assert off == disabled
+
+
+def test_a_disabled_family_says_why(panel):
+    panel.set_values({"data.source": "two_moons"})
+    combo = editor(panel, "model.family")
+    tip = combo.itemData(combo.findData("dcgan"), Qt.ItemDataRole.ToolTipRole)
+    assert "2-D" in tip
+    assert "image" in tip
+
+
+@pytest.mark.parametrize(
+    ("family", "source", "convolutional"),
+    [
+        ("mlp", "ring8_teaching", False),
+        ("mlp", "mnist", False),
+        ("dcgan", "mnist", True),
+        ("cgan", "mnist", True),
+        ("acgan", "shapes", True),
+        ("cgan", "two_moons", False),
+    ],
+)
+def test_width_settings_follow_the_family(panel, family, source, convolutional):
+    panel.set_values({"data.source": source, "model.family": family})
+    assert shown(panel, "model.base_channels") is convolutional
+    for key in ("model.g_hidden", "model.d_hidden", "model.g_layers", "model.d_layers"):
+        assert shown(panel, key) is not convolutional, key
+
+
+def test_picking_a_family_updates_the_fields(panel):
+    panel.set_values({"data.source": "mnist", "model.family": "mlp"})
+    pick(editor(panel, "model.family"), "dcgan")
+    assert shown(panel, "model.base_channels")
+    assert not shown(panel, "model.g_hidden")
+
+
+@pytest.mark.parametrize(
+    ("loss", "gp", "clip"),
+    [("non_saturating", False, False), ("wgan_gp", True, False), ("wgan_clip", False, True)],
+)
+def test_wasserstein_settings_follow_the_loss(panel, loss, gp, clip):
+    panel.set_values({"loss.name": loss})
+    assert (shown(panel, "loss.gp_weight"), shown(panel, "loss.clip_value")) == (gp, clip)
+
+
+@pytest.mark.parametrize(
+    ("optimizer", "betas", "momentum"),
+    [("adam", True, False), ("sgd", False, True), ("rmsprop", False, True)],
+)
+def test_optimizer_settings_follow_the_optimizer(panel, optimizer, betas, momentum):
+    panel.set_values({"optimizer_g.name": optimizer})
+    assert shown(panel, "optimizer_g.beta1") is betas
+    assert shown(panel, "optimizer_g.beta2") is betas
+    assert shown(panel, "optimizer_g.momentum") is momentum
+
+
+def test_image_settings_show_only_for_image_sources(panel):
+    panel.set_values({"data.source": "two_moons"})
+    toy = (shown(panel, "data.image_size"), shown(panel, "data.sigma"))
+    panel.set_values({"data.source": "mnist"})
+    image = (shown(panel, "data.image_size"), shown(panel, "data.sigma"))
+    assert (toy, image) == ((False, True), (True, False))
+
+
+# --------------------------------------------------------------------------- labels and tips
+
+
+def _label_text(panel: ControlsPanel, key: str) -> str:
+    widget = editor(panel, key)
+    if isinstance(widget, QCheckBox):
+        return widget.text()
+    form = widget.parentWidget().layout()
+    assert isinstance(form, QFormLayout)
+    label = form.labelForField(widget)
+    assert isinstance(label, QLabel)
+    return label.text()
+
+
+@pytest.mark.parametrize(
+    ("key", "rebuilds"),
+    [
+        ("data.source", True),
+        ("model.g_hidden", True),
+        ("model.spectral_norm_d", True),
+        ("loop.latent_dim", True),
+        ("loop.seed", True),
+        ("loop.device", True),
+        ("optimizer_d.lr", False),
+        ("loss.name", False),
+        ("loop.batch_size", False),
+        ("loop.k_g", False),
+    ],
+)
+def test_settings_that_rebuild_the_networks_are_marked(panel, key, rebuilds):
+    assert (REBUILD_MARK in _label_text(panel, key)) is rebuilds
+    tip = editor(panel, key).toolTip()
+    assert ("rebuilds the networks" in tip) is rebuilds
+    assert ("live" in tip) is not rebuilds
+
+
+def _controls(root: QWidget) -> list[QWidget]:
+    """Every widget a user edits or presses, without the parts Qt builds inside one."""
+    kinds = (QAbstractButton, QAbstractSpinBox, QComboBox, QAbstractSlider, QLineEdit)
+    found = []
+    for widget in root.findChildren(QWidget):
+        if not isinstance(widget, kinds) or isinstance(widget, QScrollBar):
+            continue
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parentWidget(), QAbstractSpinBox | QComboBox
+        ):
+            continue  # the text field inside a spin box or a combo box
+        found.append(widget)
+    return found
+
+
+def test_every_control_has_a_tooltip(panel):
+    controls = _controls(panel)
+    assert len(controls) > 30
+    missing = [f"{type(w).__name__} {w.objectName()!r}" for w in controls if not w.toolTip()]
+    assert missing == []
+
+
+def test_every_setting_has_its_own_editor(panel):
+    editors = {w.objectName() for w in _controls(panel)}
+    assert set(panel.values()) <= editors | {"optimizer_d.lr", "optimizer_g.lr"}
+    assert isinstance(editor(panel, "loop.k_d"), QSpinBox)
+    assert isinstance(editor(panel, "loss.r1_gamma"), QDoubleSpinBox)

@@ -1,0 +1,764 @@
+"""Training curves over steps: losses, D's outputs, gradient norms, learning rates.
+
+Owns four x-linked plots, their curve items (created once, updated with ``setData``), the
+smoothing caches that make a refresh cost O(new points), and the pooled markers that show
+where the user changed a setting. GUI thread; no torch.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+
+from ganlab.widgets import style
+
+SMOOTHING_MAX = 0.99  # the slider's top: 1.0 would freeze the average at its first value
+_SLIDER_STEPS = 100  # slider ticks per unit of smoothing
+_DEFAULT_SMOOTHING = 0.9  # per-step GAN losses are noisy: show the trend from the start
+_LEFT_AXIS_WIDTH = 64  # pixels at presentation factor 1: the same width aligns the 4 plots
+_SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
+
+
+def ema_extend(
+    values: np.ndarray, alpha: float, biased: float = 0.0, count: int = 0
+) -> tuple[np.ndarray, float, int]:
+    """Debiased exponential moving average of ``values``, continuing a previous state.
+
+    ``s_t = alpha * s_{t-1} + (1 - alpha) * x_t``, shown as ``s_t / (1 - alpha**count)``
+    as TensorBoard does. Non-finite values neither update nor reset the average; their
+    output is NaN.
+
+    Parameters
+    ----------
+    values
+        (m,) new raw values.
+    alpha
+        Smoothing factor in [0, 1).
+    biased, count
+        State after the previous values: the biased average and how many finite values
+        it has seen (0 and 0 to start).
+
+    Returns
+    -------
+    smoothed, biased, count
+        (m,) float64 smoothed values and the state to continue from.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    out = np.full(values.shape, np.nan)
+    finite = np.isfinite(values)
+    y = (1.0 - alpha) * values[finite]
+    m = len(y)
+    if m == 0:
+        return out, biased, count
+    # Linear recurrence as a prefix scan (Hillis-Steele): after the pass with shift k each
+    # entry sums its last 2k inputs. Every weight is <= 1, so the scan is stable, and it
+    # stops once the weights no longer matter: O(m log m) in numpy, no Python loop over m.
+    shift, decay = 1, alpha
+    while shift < m and decay > _SCAN_EPSILON:
+        y[shift:] += decay * y[:-shift]  # the right side is evaluated first: old values
+        shift, decay = 2 * shift, decay * decay
+    exponents = np.arange(1, m + 1, dtype=np.float64)
+    y += biased * np.power(alpha, exponents)
+    out[finite] = y / (1.0 - np.power(alpha, count + exponents))
+    return out, float(y[-1]), count + m
+
+
+class _Rows:
+    """Float storage that appends at the back and drops at the front in amortised O(1)."""
+
+    def __init__(self) -> None:
+        self._buf = np.empty(0)
+        self._start = 0
+        self._end = 0
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    def reset(self) -> None:
+        self._buf = np.empty(0)
+        self._start = self._end = 0
+
+    def drop_front(self, n: int) -> None:
+        self._start += n
+
+    def append(self, rows: np.ndarray) -> None:
+        m = len(rows)
+        if self._end + m > len(self._buf):
+            live = len(self)
+            if live + m <= len(self._buf) // 2:  # half free: move to the front, keep the buffer
+                self._buf[:live] = self._buf[self._start : self._end]
+            else:
+                grown = np.empty(max(2 * (live + m), 1024))
+                grown[:live] = self._buf[self._start : self._end]
+                self._buf = grown
+            self._start, self._end = 0, live
+        self._buf[self._end : self._end + m] = rows
+        self._end += m
+
+    def view(self) -> np.ndarray:
+        return self._buf[self._start : self._end]
+
+
+class _SeriesCache:
+    """What the panel remembers of one series between refreshes.
+
+    The series is a window of an append-only history (a ring buffer view): from one
+    refresh to the next, points are appended at the back and, once the buffer is full,
+    dropped at the front. The cache keeps the smoothed values of its window and follows
+    the window in O(new points). Dropping old points does not change the smoothed values
+    of the points kept: they remain the average of the history, as before.
+    """
+
+    def __init__(self) -> None:
+        self.smoothed = _Rows()
+        self.full_points = 0  # points smoothed from scratch (clear, new factor, no overlap)
+        self.extended_points = 0  # points smoothed by continuing the cached average
+        self.reset()
+
+    def reset(self) -> None:
+        self.smoothed.reset()
+        self.alpha: float | None = None
+        self.first_step = 0
+        self.last_step = 0
+        self.count = 0  # points in the cached window
+        self.biased = 0.0
+        self.seen = 0  # finite values the average has taken in
+        self.last_nonpositive: int | None = None  # step of the newest value <= 0
+
+    def update(self, steps: np.ndarray, values: np.ndarray, alpha: float) -> np.ndarray | None:
+        """Follow the new window; return its smoothed values (None when alpha is 0)."""
+        n = len(steps)
+        tail_start = self._tail_start(steps, alpha)
+        if tail_start is None:
+            self.reset()
+            self.alpha = alpha
+            tail_start = 0
+            self.full_points += n
+        else:
+            self.extended_points += n - tail_start
+        tail = np.asarray(values[tail_start:], dtype=np.float64)
+        nonpositive = np.flatnonzero(tail <= 0)  # NaN compares False: skipped
+        if len(nonpositive):
+            self.last_nonpositive = int(steps[tail_start + nonpositive[-1]])
+        if alpha > 0:
+            smoothed, self.biased, self.seen = ema_extend(tail, alpha, self.biased, self.seen)
+            self.smoothed.append(smoothed)
+        if n:
+            self.first_step, self.last_step, self.count = int(steps[0]), int(steps[-1]), n
+        else:
+            self.count = 0
+        return self.smoothed.view() if alpha > 0 else None
+
+    def _tail_start(self, steps: np.ndarray, alpha: float) -> int | None:
+        """Index of the first new point, after dropping what left the window; None: redo."""
+        if alpha != self.alpha or self.count == 0 or len(steps) == 0:
+            return None
+        if int(steps[0]) < self.first_step:
+            return None
+        j = int(np.searchsorted(steps, self.last_step))
+        if j >= len(steps) or int(steps[j]) != self.last_step:
+            return None  # the cached newest point is gone: no overlap left
+        dropped = self.count - (j + 1)
+        if dropped < 0:
+            return None
+        if alpha > 0:
+            self.smoothed.drop_front(dropped)
+        return j + 1
+
+    def has_nonpositive(self, steps: np.ndarray) -> bool:
+        """Whether the current window holds a value <= 0 (log scale impossible)."""
+        return (
+            self.last_nonpositive is not None
+            and len(steps) > 0
+            and self.last_nonpositive >= int(steps[0])
+        )
+
+
+@dataclass
+class _Curve:
+    """One series on one plot: the smoothed line, its faint raw copy and their cache."""
+
+    key: str
+    line: pg.PlotDataItem
+    raw: pg.PlotDataItem | None  # None: this series is never smoothed (learning rates)
+    cache: _SeriesCache
+
+
+def _fast(item: pg.PlotDataItem) -> pg.PlotDataItem:
+    # Peak downsampling keeps spikes visible; clipping skips points outside the view.
+    item.setDownsampling(auto=True, method="peak")
+    item.setClipToView(True)
+    return item
+
+
+def _style_legend(legend: pg.LegendItem) -> None:
+    size = f"{style.font(0.85).pointSizeF():.1f}pt"
+    legend.opts["labelTextSize"] = size  # for entries added later
+    for _sample, label in legend.items:
+        label.setText(label.text, size=size)
+
+
+class _Axis(pg.AxisItem):
+    """An axis with plain numbers and readable logarithmic ticks.
+
+    In log mode pyqtgraph labels every 1..9 multiple of a decade, which overlap on a short
+    plot; here only 1, 2 and 5 get a label and the other multiples get a bare tick.
+    """
+
+    def __init__(self, orientation: str):
+        super().__init__(orientation)
+        self.enableAutoSIPrefix(False)  # "(x0.001)" beside a label reads as part of it
+        self.setStyle(maxTextLevel=1)
+
+    def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (pyqtgraph)
+        ticks = super().logTickValues(minVal, maxVal, size, stdTicks)
+        if not ticks or ticks[-1][0] is not None:
+            return ticks
+        minor = np.asarray(ticks[-1][1], dtype=np.float64)
+        digit = np.rint(10 ** (minor - np.floor(minor + 1e-9)))
+        labelled = np.isin(digit, (1, 2, 5))
+        return [*ticks[:-1], (None, list(minor[labelled])), (None, list(minor[~labelled]))]
+
+
+def _shades(hex_code: str, n: int) -> list[QColor]:
+    """``n`` shades of a colour, from lighter to darker, for per-layer curves."""
+    base = QColor(hex_code)
+    out = []
+    for t in np.linspace(0.4, -0.5, n) if n > 1 else [0.0]:
+        target = 255 if t > 0 else 0
+        w = abs(float(t))
+        mix = [round((1 - w) * c + w * target) for c in (base.red(), base.green(), base.blue())]
+        out.append(QColor(*mix, 220))
+    return out
+
+
+class CurvesPanel(QWidget):
+    """Training curves against steps, four stacked plots sharing the x axis.
+
+    Setters take numpy views of the controller's ring buffers; the panel never keeps a
+    copy of them. The controls only change the view, and announce it with
+    ``*_changed`` signals so the session can remember them.
+    """
+
+    smoothing_changed = Signal(float)
+    log_scale_changed = Signal(bool)
+    per_layer_changed = Signal(bool)
+
+    PLOTS = ("losses", "outputs", "grad_norms", "learning_rates")
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._alpha = _DEFAULT_SMOOTHING
+        self._output_kind = "probability"
+        self._steps: np.ndarray = np.empty(0, dtype=np.int64)
+        self._series: dict[str, np.ndarray] = {}
+        self._layers: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+        self._markers: list[tuple[int, str]] = []
+        self._log_refused: dict[str, bool] = {"losses": False, "grad_norms": False}
+        self._log_in_effect: dict[str, bool] = {"losses": False, "grad_norms": False}
+        self._lr_log = True
+
+        self._build_controls()
+        self._widgets: dict[str, pg.PlotWidget] = {
+            name: pg.PlotWidget(axisItems={"left": _Axis("left"), "bottom": _Axis("bottom")})
+            for name in self.PLOTS
+        }
+        self._plots: dict[str, pg.PlotItem] = {
+            name: w.getPlotItem() for name, w in self._widgets.items()
+        }
+        for name, plot in self._plots.items():
+            legend = plot.addLegend(offset=(-8, 2), brush=pg.mkBrush(255, 255, 255, 170))
+            # In the title row, right of the left-aligned title: no curve hides under it.
+            legend.setParentItem(plot)
+            legend.setColumnCount(3)
+            plot.titleLabel.setAttr("justify", "left")
+            if name != "losses":
+                plot.setXLink(self._plots["losses"])
+        self._plots["learning_rates"].setLogMode(False, True)
+
+        self._curves: dict[str, _Curve] = {}
+        self._add_curve("losses", "d_loss", style.D_COLOR)
+        self._add_curve("losses", "g_loss", style.G_COLOR)
+        self._add_curve("outputs", "d_real", style.REAL)
+        self._add_curve("outputs", "d_fake", style.FAKE)
+        self._add_curve("grad_norms", "grad_norm_d", style.D_COLOR)
+        self._add_curve("grad_norms", "grad_norm_g", style.G_COLOR)
+        # D drawn wide underneath G: when both rates are equal, both stay visible.
+        self._add_curve("learning_rates", "lr_d", style.D_COLOR, smoothed=False, width=5)
+        self._add_curve("learning_rates", "lr_g", style.G_COLOR, smoothed=False, width=2)
+
+        # Per-layer curves: a pool per network, grown when a model has more layers.
+        self._layer_curves: dict[str, list[_Curve]] = {"d": [], "g": []}
+        self._layer_names: dict[str, tuple[str, ...]] = {"d": (), "g": ()}
+
+        half_pen = pg.mkPen(style.NEUTRAL, width=1.5, style=Qt.PenStyle.DashLine)
+        self._half_line = pg.InfiniteLine(pos=0.5, angle=0, pen=half_pen)
+        self._plots["outputs"].addItem(self._half_line, ignoreBounds=True)
+        # The line is explained in the legend, where no curve can hide the words: an empty
+        # item with the same pen stands for it there.
+        self._half_sample = pg.PlotDataItem(pen=half_pen)
+        self._plots["outputs"].addItem(self._half_sample)
+        self._marker_lines: dict[str, list[pg.InfiniteLine]] = {name: [] for name in self.PLOTS}
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addLayout(self._controls)
+        for w in self._widgets.values():
+            w.setMinimumHeight(140)
+            layout.addWidget(w, 1)
+
+        self._apply_texts()
+        self.restyle()
+        self.set_output_kind("probability")
+
+    # -- construction ----------------------------------------------------------------
+
+    def _build_controls(self) -> None:
+        self._smoothing_label = QLabel(self.tr("Smoothing"))
+        self._smoothing_slider = QSlider(Qt.Orientation.Horizontal)
+        self._smoothing_slider.setRange(0, round(SMOOTHING_MAX * _SLIDER_STEPS))
+        self._smoothing_slider.setValue(round(self._alpha * _SLIDER_STEPS))
+        self._smoothing_slider.setMinimumWidth(160)
+        self._smoothing_value = QLabel()
+        self._smoothing_value.setMinimumWidth(40)
+        smoothing_tip = self.tr(
+            "Average each curve over recent steps so the trend shows through the noise. "
+            "0 shows the raw values; closer to 1 averages over more steps. "
+            "The raw values stay faintly behind."
+        )
+        for w in (self._smoothing_label, self._smoothing_slider, self._smoothing_value):
+            w.setToolTip(smoothing_tip)
+        self._log_check = QCheckBox(self.tr("Log scale"))
+        self._per_layer_check = QCheckBox(self.tr("Per layer"))
+        self._per_layer_check.setToolTip(
+            self.tr(
+                "Also draw the gradient norm of every layer, in shades of its network's "
+                "colour and named in the legend."
+            )
+        )
+        self._controls = QHBoxLayout()
+        self._controls.setContentsMargins(6, 2, 6, 2)
+        self._controls.addWidget(self._smoothing_label)
+        self._controls.addWidget(self._smoothing_slider)
+        self._controls.addWidget(self._smoothing_value)
+        self._controls.addSpacing(16)
+        self._controls.addWidget(self._log_check)
+        self._controls.addSpacing(8)
+        self._controls.addWidget(self._per_layer_check)
+        self._controls.addStretch(1)
+
+        self._smoothing_slider.valueChanged.connect(self._on_smoothing_slider_changed)
+        self._log_check.toggled.connect(self._on_log_check_toggled)
+        self._per_layer_check.toggled.connect(self._on_per_layer_check_toggled)
+        self._show_smoothing_value()
+        self._update_log_tooltip()
+
+    def _add_curve(
+        self, plot: str, key: str, hex_code: str, smoothed: bool = True, width: float = 2.5
+    ) -> None:
+        target = self._plots[plot]
+        raw = None
+        if smoothed:
+            raw = _fast(pg.PlotDataItem(pen=pg.mkPen(style.color(hex_code, 60), width=1)))
+            target.addItem(raw)  # no name: the faint copy stays out of the legend
+        # Opaque: a translucent wide pen shows darker where peak downsampling doubles back.
+        line = _fast(pg.PlotDataItem(pen=pg.mkPen(hex_code, width=width)))
+        target.addItem(line)
+        target.legend.addItem(line, "")
+        self._curves[key] = _Curve(key, line, raw, _SeriesCache())
+
+    def _apply_texts(self) -> None:
+        p = self._plots
+        p["losses"].setLabel("left", self.tr("loss"))
+        p["grad_norms"].setLabel("left", self.tr("gradient norm"))
+        p["learning_rates"].setLabel("left", self.tr("learning rate"))
+        p["learning_rates"].setLabel("bottom", self.tr("step"))
+        names = {
+            "d_loss": self.tr("D loss"),
+            "g_loss": self.tr("G loss"),
+            "grad_norm_d": self.tr("D total"),
+            "grad_norm_g": self.tr("G total"),
+            "lr_d": self.tr("D"),
+            "lr_g": self.tr("G"),
+        }
+        for key, name in names.items():
+            self._set_legend_name(self._curves[key].line, name)
+        self._set_titles()
+
+    # -- public API --------------------------------------------------------------------
+
+    def plot_widgets(self) -> dict[str, pg.PlotWidget]:
+        """The four plots by name, e.g. to export each one with pyqtgraph's ImageExporter.
+
+        Returns
+        -------
+        dict
+            ``"losses"``, ``"outputs"``, ``"grad_norms"``, ``"learning_rates"`` ->
+            ``pg.PlotWidget``, top to bottom.
+        """
+        return dict(self._widgets)
+
+    def set_data(self, steps: np.ndarray, series: dict[str, np.ndarray]) -> None:
+        """Show the newest history.
+
+        Parameters
+        ----------
+        steps
+            (n,) step numbers, strictly increasing within a generation.
+        series
+            ``d_loss``, ``g_loss``, ``d_real``, ``d_fake``, ``grad_norm_d``, ``grad_norm_g``,
+            ``lr_d``, ``lr_g`` -> (n,) values; NaN where a value was not computed. A
+            missing key leaves its curve empty.
+        """
+        self._steps = steps
+        self._series = series
+        for curve in self._curves.values():
+            self._draw(curve, steps, series.get(curve.key))
+        for net in ("d", "g"):
+            self._draw_layers(net)
+        self._update_log_modes()
+
+    def set_layer_norms(self, net: str, names: tuple[str, ...], norms: np.ndarray) -> None:
+        """Per-layer gradient norms of one network, drawn when "Per layer" is on.
+
+        Parameters
+        ----------
+        net
+            ``"d"`` or ``"g"``.
+        names
+            Layer names, one per column, shown in the legend.
+        norms
+            (n, L) norms aligned with the steps of the last ``set_data``. When the row
+            count differs they are drawn at the next ``set_data`` with as many steps.
+        """
+        if net not in self._layer_curves:
+            raise ValueError(f"net must be 'd' or 'g', not {net!r}")
+        names = tuple(names)
+        if names != self._layer_names[net]:
+            self._rename_layers(net, names)
+        self._layers[net] = (names, norms)
+        self._draw_layers(net)
+        self._update_log_modes()
+
+    def set_markers(self, markers: list[tuple[int, str]]) -> None:
+        """Vertical lines at the steps where a setting changed, on every plot.
+
+        Parameters
+        ----------
+        markers
+            ``(step, text)`` pairs, e.g. ``(1200, "lr_d 0.001→0.01")``.
+        """
+        self._markers = list(markers)
+        for plot_name, pool in self._marker_lines.items():
+            while len(pool) < len(self._markers):
+                pool.append(self._new_marker(plot_name))
+            for i, line in enumerate(pool):
+                if i >= len(self._markers):
+                    line.hide()
+                    continue
+                step, text = self._markers[i]
+                line.show()  # before setFormat: a hidden label does not take new text
+                line.setValue(step)
+                line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
+
+    def set_output_kind(self, kind: str) -> None:
+        """How to read D's outputs.
+
+        Parameters
+        ----------
+        kind
+            ``"probability"``: y in [0, 1] with a dashed line at 1/2 (D cannot tell);
+            ``"score"``: unbounded critic scores, automatic y range.
+        """
+        if kind not in ("probability", "score"):
+            raise ValueError(f"kind must be 'probability' or 'score', not {kind!r}")
+        self._output_kind = kind
+        plot = self._plots["outputs"]
+        real, fake = self._curves["d_real"].line, self._curves["d_fake"].line
+        if kind == "probability":
+            plot.setLabel("left", self.tr("mean D output"))
+            self._set_legend_name(real, self.tr("mean D(x), real"))
+            self._set_legend_name(fake, self.tr("mean D(G(z)), fake"))
+            plot.enableAutoRange(axis="y", enable=False)
+            plot.setYRange(0.0, 1.0, padding=0.02)
+            self._half_line.show()
+            if plot.legend.getLabel(self._half_sample) is None:
+                plot.legend.addItem(self._half_sample, html.escape(self.tr("1/2: cannot tell")))
+                _style_legend(plot.legend)
+        else:
+            plot.setLabel("left", self.tr("critic score"))
+            self._set_legend_name(real, self.tr("mean critic score, real"))
+            self._set_legend_name(fake, self.tr("mean critic score, fake"))
+            self._half_line.hide()
+            plot.legend.removeItem(self._half_sample)
+            plot.enableAutoRange(axis="y", enable=True)
+        self._set_titles()
+
+    def clear(self) -> None:
+        """Forget everything shown: a new generation starts."""
+        self._steps = np.empty(0, dtype=np.int64)
+        self._series = {}
+        self._layers = {}
+        empty = np.empty(0)
+        for curve in self._all_curves():
+            curve.cache.reset()
+            curve.line.setData(empty, empty)
+            if curve.raw is not None:
+                curve.raw.setData(empty, empty)
+        self.set_markers([])
+        self._update_log_modes()
+
+    def set_smoothing(self, alpha: float) -> None:
+        """Set the smoothing factor (0 to 0.99), as the slider does."""
+        self._smoothing_slider.setValue(round(min(max(alpha, 0.0), SMOOTHING_MAX) * _SLIDER_STEPS))
+
+    def set_log_scale(self, on: bool) -> None:
+        """Ask for a log y axis on losses and gradient norms, as the check box does."""
+        self._log_check.setChecked(on)
+
+    def set_per_layer(self, on: bool) -> None:
+        """Show or hide the per-layer gradient norms, as the check box does."""
+        self._per_layer_check.setChecked(on)
+
+    def smoothing(self) -> float:
+        """The smoothing factor in effect."""
+        return self._alpha
+
+    def log_scale_in_effect(self) -> dict[str, bool]:
+        """Whether each plot that can be logarithmic is, now (asked for and possible)."""
+        return dict(self._log_in_effect)
+
+    def smoothing_work(self) -> dict[str, int]:
+        """Points smoothed so far, over all curves: ``"full"`` from scratch, ``"extended"``
+        by continuing a cached average. A diagnostic: appends should only extend."""
+        curves = self._all_curves()
+        return {
+            "full": sum(c.cache.full_points for c in curves),
+            "extended": sum(c.cache.extended_points for c in curves),
+        }
+
+    def restyle(self) -> None:
+        """Re-apply fonts and sizes, e.g. after the presentation factor changed."""
+        for w in (self._smoothing_label, self._smoothing_value, self._log_check):
+            w.setFont(style.font())
+        self._per_layer_check.setFont(style.font())
+        for plot in self._plots.values():
+            style.style_plot(plot)
+            plot.getAxis("left").setWidth(round(_LEFT_AXIS_WIDTH * style.presentation_factor()))
+            _style_legend(plot.legend)
+        for pool in self._marker_lines.values():
+            for line in pool:
+                line.label.setFont(style.font(0.8))
+        self._set_titles()
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def _draw(self, curve: _Curve, steps: np.ndarray, values: np.ndarray | None) -> None:
+        if values is None or len(values) != len(steps):
+            curve.cache.reset()
+            empty = np.empty(0)
+            curve.line.setData(empty, empty)
+            if curve.raw is not None:
+                curve.raw.setData(empty, empty)
+            return
+        alpha = self._alpha if curve.raw is not None else 0.0
+        smoothed = curve.cache.update(steps, values, alpha)
+        if smoothed is None:
+            curve.line.setData(steps, values, connect="finite")
+            if curve.raw is not None:
+                curve.raw.hide()
+        else:
+            curve.line.setData(steps, smoothed, connect="finite")
+            assert curve.raw is not None
+            curve.raw.setData(steps, values, connect="finite")
+            curve.raw.show()
+
+    def _draw_layers(self, net: str) -> None:
+        pool = self._layer_curves[net]
+        on = self._per_layer_check.isChecked()
+        entry = self._layers.get(net)
+        names = entry[0] if entry is not None else ()
+        for i, curve in enumerate(pool):
+            curve.line.setVisible(on and i < len(names))
+        if not on or entry is None:
+            return
+        norms = entry[1]
+        if norms.ndim != 2 or norms.shape[0] != len(self._steps) or norms.shape[1] != len(names):
+            return  # not aligned with the steps shown: wait for the matching set_data
+        for i, curve in enumerate(pool[: len(names)]):
+            smoothed = curve.cache.update(self._steps, norms[:, i], self._alpha)
+            shown = norms[:, i] if smoothed is None else smoothed
+            curve.line.setData(self._steps, shown, connect="finite")
+
+    def _rename_layers(self, net: str, names: tuple[str, ...]) -> None:
+        pool = self._layer_curves[net]
+        plot = self._plots["grad_norms"]
+        base = style.D_COLOR if net == "d" else style.G_COLOR
+        while len(pool) < len(names):
+            line = _fast(pg.PlotDataItem())
+            plot.addItem(line)
+            pool.append(_Curve(f"{net}{len(pool)}", line, None, _SeriesCache()))
+        for curve, shade in zip(pool, _shades(base, len(names)), strict=False):
+            curve.line.setPen(pg.mkPen(shade, width=1.2))
+        for curve in pool:
+            curve.cache.reset()
+            curve.line.setData(np.empty(0), np.empty(0))
+            curve.line.hide()
+        self._layer_names[net] = names
+        self._layers.pop(net, None)
+        self._sync_layer_legend()
+
+    def _sync_layer_legend(self) -> None:
+        legend = self._plots["grad_norms"].legend
+        on = self._per_layer_check.isChecked()
+        shown = 0
+        for net in ("d", "g"):
+            for curve in self._layer_curves[net]:
+                legend.removeItem(curve.line)
+            if not on:
+                continue
+            label = "D" if net == "d" else "G"
+            for curve, name in zip(self._layer_curves[net], self._layer_names[net], strict=False):
+                legend.addItem(curve.line, html.escape(f"{label}: {name}"))
+                shown += 1
+        # Wide and flat along the top: the totals and the layers in as few rows as fit.
+        legend.setColumnCount(max(3, min(4, -(-(shown + 2) // 2))))
+        _style_legend(legend)
+
+    def _new_marker(self, plot_name: str) -> pg.InfiniteLine:
+        line = pg.InfiniteLine(
+            angle=90,
+            movable=False,
+            pen=pg.mkPen(style.NEUTRAL, width=1.5, style=Qt.PenStyle.DotLine),
+            label="",
+            labelOpts={
+                "position": 0.96,
+                "rotateAxis": (1, 0),
+                "anchors": [(1, 1), (1, 0)],
+                "color": "#222222",
+                "fill": pg.mkBrush(255, 255, 255, 200),
+            },
+        )
+        line.label.setFont(style.font(0.8))
+        # ignoreBounds: a marker must not stretch the automatic range.
+        self._plots[plot_name].addItem(line, ignoreBounds=True)
+        return line
+
+    def _update_log_modes(self) -> None:
+        wanted = self._log_check.isChecked()
+        groups = {
+            "losses": [self._curves["d_loss"], self._curves["g_loss"]],
+            "grad_norms": [self._curves["grad_norm_d"], self._curves["grad_norm_g"]],
+        }
+        if self._per_layer_check.isChecked():
+            groups["grad_norms"] += [c for net in ("d", "g") for c in self._layer_curves[net]]
+        changed = False
+        for name, curves in groups.items():
+            refused = any(c.cache.has_nonpositive(self._steps) for c in curves)
+            if refused != self._log_refused[name]:
+                self._log_refused[name] = refused
+                changed = True
+            log = wanted and not refused
+            if self._log_in_effect[name] != log:
+                self._log_in_effect[name] = log
+                self._plots[name].setLogMode(False, log)
+        # Learning rates always span decades; a rate of 0 (a frozen network) forces linear.
+        lr_log = not any(
+            self._curves[k].cache.has_nonpositive(self._steps) for k in ("lr_d", "lr_g")
+        )
+        if lr_log != self._lr_log:
+            self._lr_log = lr_log
+            self._plots["learning_rates"].setLogMode(False, lr_log)
+        if changed:
+            self._update_log_tooltip()
+            self._set_titles()
+
+    def _update_log_tooltip(self) -> None:
+        tip = self.tr(
+            "Draw losses and gradient norms on a logarithmic y axis, so that changes over "
+            "several orders of magnitude stay visible. A plot with values of zero or below "
+            "stays linear."
+        )
+        reasons = []
+        if self._log_refused["losses"]:
+            reasons.append(
+                self.tr(
+                    "The losses plot stays linear now: this loss has values of zero or "
+                    "below, which have no logarithm."
+                )
+            )
+        if self._log_refused["grad_norms"]:
+            reasons.append(
+                self.tr("The gradient norms plot stays linear now: some norms are zero.")
+            )
+        self._log_check.setToolTip("\n\n".join([tip, *reasons]))
+
+    def _set_titles(self) -> None:
+        linear = self.tr(" (linear: values ≤ 0)")
+        titles = {
+            "losses": self.tr("Losses"),
+            "outputs": self.tr("D's outputs")
+            if self._output_kind == "probability"
+            else self.tr("Critic scores"),
+            "grad_norms": self.tr("Gradient norms"),
+            "learning_rates": self.tr("Learning rates"),
+        }
+        size = f"{style.font(1.0).pointSizeF():.1f}pt"
+        for name, title in titles.items():
+            if self._log_check.isChecked() and self._log_refused.get(name, False):
+                title += linear
+            self._plots[name].setTitle(html.escape(title), size=size, bold=True)
+
+    def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
+        legend = self._plots_of(item).legend
+        label = legend.getLabel(item)
+        if label is not None:
+            label.setText(html.escape(name))
+
+    def _plots_of(self, item: pg.PlotDataItem) -> pg.PlotItem:
+        for plot in self._plots.values():
+            if item in plot.items:
+                return plot
+        raise KeyError(item)
+
+    def _all_curves(self) -> list[_Curve]:
+        return [*self._curves.values(), *self._layer_curves["d"], *self._layer_curves["g"]]
+
+    def _redraw(self) -> None:
+        """Draw the last data again after a view setting changed.
+
+        The held arrays are views of ring buffers that may have moved since, so the
+        caches are dropped afterwards: the next ``set_data`` recomputes from fresh views.
+        """
+        if len(self._steps):
+            self.set_data(self._steps, self._series)
+        for curve in self._all_curves():
+            curve.cache.reset()
+
+    def _show_smoothing_value(self) -> None:
+        self._smoothing_value.setText(f"{self._alpha:.2f}")
+
+    # -- handlers ----------------------------------------------------------------------
+
+    def _on_smoothing_slider_changed(self, value: int) -> None:
+        self._alpha = value / _SLIDER_STEPS
+        self._show_smoothing_value()
+        self._redraw()
+        self.smoothing_changed.emit(self._alpha)
+
+    def _on_log_check_toggled(self, on: bool) -> None:
+        self._update_log_modes()
+        self._set_titles()
+        self.log_scale_changed.emit(on)
+
+    def _on_per_layer_check_toggled(self, on: bool) -> None:
+        self._sync_layer_legend()
+        self._redraw()
+        self.per_layer_changed.emit(on)

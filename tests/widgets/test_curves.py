@@ -1,0 +1,358 @@
+"""CurvesPanel: curve data, smoothing and its caches, log scale, layers, markers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from pyqtgraph.exporters import ImageExporter
+from PySide6.QtWidgets import QCheckBox
+
+from ganlab.core.ringbuffer import RingBuffer
+from ganlab.widgets.curves import CurvesPanel, ema_extend
+
+KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "lr_d", "lr_g")
+
+
+def reference_ema(values, alpha):
+    """TensorBoard's debiased EMA, one value at a time; NaN skipped, output NaN there."""
+    out, last, count = [], 0.0, 0
+    for x in values:
+        if not math.isfinite(x):
+            out.append(math.nan)
+            continue
+        last = alpha * last + (1 - alpha) * x
+        count += 1
+        out.append(last / (1 - alpha**count))
+    return np.array(out)
+
+
+def readonly(a):
+    a = np.array(a, dtype=float)
+    a.flags.writeable = False
+    return a
+
+
+def make_series(n, start=1, seed=0):
+    rng = np.random.default_rng(seed)
+    steps = np.arange(start, start + n, dtype=np.int64)
+    steps.flags.writeable = False
+    series = {
+        "d_loss": readonly(1.0 + 0.3 * rng.standard_normal(n) ** 2),
+        "g_loss": readonly(2.0 + 0.3 * rng.standard_normal(n) ** 2),
+        "d_real": readonly(0.6 + 0.05 * rng.standard_normal(n)),
+        "d_fake": readonly(0.4 + 0.05 * rng.standard_normal(n)),
+        "grad_norm_d": readonly(1.0 + rng.random(n)),
+        "grad_norm_g": readonly(0.5 + rng.random(n)),
+        "lr_d": readonly(np.full(n, 1e-3)),
+        "lr_g": readonly(np.full(n, 2e-4)),
+    }
+    return steps, series
+
+
+def legend_names(panel, plot):
+    legend = panel.plot_widgets()[plot].getPlotItem().legend
+    return [label.text for _sample, label in legend.items]
+
+
+def named_curve(panel, plot, name):
+    legend = panel.plot_widgets()[plot].getPlotItem().legend
+    for sample, label in legend.items:
+        if label.text == name:
+            return sample.item
+    raise KeyError(name)
+
+
+def y_of(item):
+    return item.getOriginalDataset()[1]
+
+
+def vertical_lines(panel, plot):
+    items = panel.plot_widgets()[plot].getPlotItem().items
+    return [it for it in items if isinstance(it, pg.InfiniteLine) and it.angle == 90]
+
+
+def log_check(panel):
+    return next(c for c in panel.findChildren(QCheckBox) if c.text() == "Log scale")
+
+
+@pytest.fixture
+def panel(qtbot):
+    widget = CurvesPanel()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_ema_extend_matches_reference_with_debiasing_and_nan_skipping():
+    values = np.array([1.0, 3.0, np.nan, 2.0, np.inf, -4.0, 5.0, 0.5, np.nan, 2.5])
+    smoothed, _, _ = ema_extend(values, 0.6)
+    np.testing.assert_allclose(smoothed, reference_ema(values, 0.6), rtol=1e-12)
+
+
+def test_ema_extend_continues_a_split_series_exactly():
+    values = np.random.default_rng(1).standard_normal(3000)
+    values[::7] = np.nan
+    first, biased, count = ema_extend(values[:1234], 0.97)
+    second, _, _ = ema_extend(values[1234:], 0.97, biased, count)
+    np.testing.assert_allclose(
+        np.concatenate([first, second]), reference_ema(values, 0.97), rtol=1e-9
+    )
+
+
+def test_curves_hold_the_given_data_when_smoothing_is_off(panel):
+    panel.set_smoothing(0.0)
+    steps, series = make_series(50)
+    panel.set_data(steps, series)
+    x, y = named_curve(panel, "losses", "D loss").getOriginalDataset()
+    np.testing.assert_array_equal(x, steps)
+    np.testing.assert_array_equal(y, series["d_loss"])
+    np.testing.assert_array_equal(y_of(named_curve(panel, "learning_rates", "G")), series["lr_g"])
+
+
+def test_nan_values_are_kept_as_gaps_with_finite_connection(panel):
+    panel.set_smoothing(0.0)
+    steps, series = make_series(20)
+    g_loss = np.array(series["g_loss"])
+    g_loss[::2] = np.nan  # a D-only step every other step
+    series["g_loss"] = readonly(g_loss)
+    panel.set_data(steps, series)
+    curve = named_curve(panel, "losses", "G loss")
+    assert curve.opts["connect"] == "finite"
+    np.testing.assert_array_equal(np.isnan(y_of(curve)), np.isnan(g_loss))
+    assert not panel.grab().isNull()
+
+
+def test_smoothed_curve_matches_reference_and_raw_curve_stays_behind(panel):
+    panel.set_smoothing(0.6)
+    steps, series = make_series(40)
+    d_loss = np.array(series["d_loss"])
+    d_loss[[3, 4, 17]] = np.nan
+    series["d_loss"] = readonly(d_loss)
+    panel.set_data(steps, series)
+    smoothed = y_of(named_curve(panel, "losses", "D loss"))
+    np.testing.assert_allclose(smoothed, reference_ema(d_loss, 0.6), rtol=1e-12)
+    raws = [
+        it
+        for it in panel.plot_widgets()["losses"].getPlotItem().items
+        if isinstance(it, pg.PlotDataItem) and it.isVisible() and it.name() is None
+    ]
+    assert any(np.array_equal(y_of(r), d_loss, equal_nan=True) for r in raws)
+
+
+def test_learning_rates_are_never_smoothed(panel):
+    panel.set_smoothing(0.9)
+    steps, series = make_series(30)
+    lr = np.where(steps < 15, 1e-3, 1e-2)
+    series["lr_d"] = readonly(lr)
+    panel.set_data(steps, series)
+    np.testing.assert_array_equal(y_of(named_curve(panel, "learning_rates", "D")), lr)
+
+
+def test_appending_ten_points_extends_the_smoothing_cache_only(panel):
+    panel.set_smoothing(0.9)
+    steps, series = make_series(1000)
+    panel.set_data(steps[:990], {k: v[:990] for k, v in series.items()})
+    before = panel.smoothing_work()
+    panel.set_data(steps, series)
+    after = panel.smoothing_work()
+    assert after["full"] == before["full"]
+    smoothed_keys = 6  # every series but the two learning rates is smoothed
+    lr_keys = 2  # learning rates follow the window too (for the log-scale check)
+    assert after["extended"] - before["extended"] == 10 * (smoothed_keys + lr_keys)
+    np.testing.assert_allclose(
+        y_of(named_curve(panel, "losses", "D loss")),
+        reference_ema(series["d_loss"], 0.9),
+        rtol=1e-9,
+    )
+
+
+def test_a_wrapping_ring_buffer_is_followed_without_recomputing(panel):
+    panel.set_smoothing(0.8)
+    steps, series = make_series(300)
+    step_buffer = RingBuffer(100, dtype=np.int64)
+    buffers = {k: RingBuffer(100) for k in KEYS}
+    for start in range(0, 300, 25):
+        step_buffer.append(steps[start : start + 25])
+        for k in KEYS:
+            buffers[k].append(series[k][start : start + 25])
+        panel.set_data(step_buffer.view(), {k: b.view() for k, b in buffers.items()})
+    assert panel.smoothing_work()["full"] == 25 * len(KEYS)  # the first frame only
+    # The points kept are smoothed as part of the whole history, not from the window start.
+    expected = reference_ema(series["g_loss"], 0.8)[-100:]
+    np.testing.assert_allclose(y_of(named_curve(panel, "losses", "G loss")), expected, rtol=1e-9)
+
+
+def test_clear_forces_a_full_recompute(panel):
+    steps, series = make_series(200)
+    panel.set_data(steps, series)
+    panel.clear()
+    before = panel.smoothing_work()
+    panel.set_data(steps, series)
+    assert panel.smoothing_work()["full"] - before["full"] == 200 * len(KEYS)
+
+
+def test_changing_the_factor_recomputes_with_the_new_factor(panel):
+    steps, series = make_series(200)
+    panel.set_data(steps, series)
+    before = panel.smoothing_work()["full"]
+    panel.set_smoothing(0.3)
+    panel.set_data(steps, series)
+    assert panel.smoothing_work()["full"] - before >= 200 * 6
+    np.testing.assert_allclose(
+        y_of(named_curve(panel, "outputs", "mean D(x), real")),
+        reference_ema(series["d_real"], 0.3),
+        rtol=1e-12,
+    )
+
+
+def test_clear_empties_every_curve_and_marker(panel):
+    steps, series = make_series(50)
+    panel.set_data(steps, series)
+    panel.set_markers([(10, "lr_d 0.001→0.01")])
+    panel.clear()
+    y = y_of(named_curve(panel, "grad_norms", "D total"))
+    assert y is None or len(y) == 0
+    assert not any(line.isVisible() for line in vertical_lines(panel, "losses"))
+
+
+def test_log_scale_is_refused_on_a_plot_with_values_at_or_below_zero(panel):
+    steps, series = make_series(50)
+    d_loss = np.array(series["d_loss"])
+    d_loss[20] = -0.5  # e.g. a Wasserstein critic loss
+    series["d_loss"] = readonly(d_loss)
+    panel.set_data(steps, series)
+    panel.set_log_scale(True)
+    assert panel.log_scale_in_effect() == {"losses": False, "grad_norms": True}
+    assert not panel.plot_widgets()["losses"].getPlotItem().getAxis("left").logMode
+    assert panel.plot_widgets()["grad_norms"].getPlotItem().getAxis("left").logMode
+    assert "losses plot stays linear" in log_check(panel).toolTip()
+
+
+def test_log_scale_returns_once_the_negative_values_leave_the_window(panel):
+    steps, series = make_series(60)
+    d_loss = np.array(series["d_loss"])
+    d_loss[5] = 0.0
+    series["d_loss"] = readonly(d_loss)
+    panel.set_log_scale(True)
+    panel.set_data(steps[:30], {k: v[:30] for k, v in series.items()})
+    assert not panel.log_scale_in_effect()["losses"]
+    panel.set_data(steps[10:], {k: v[10:] for k, v in series.items()})
+    assert panel.log_scale_in_effect()["losses"]
+    assert "losses plot stays linear" not in log_check(panel).toolTip()
+
+
+def test_per_layer_curves_appear_with_their_names_when_toggled(panel):
+    steps, series = make_series(40)
+    norms = readonly(np.abs(np.random.default_rng(2).standard_normal((40, 3))) + 0.1)
+    panel.set_data(steps, series)
+    panel.set_layer_norms("d", ("conv1", "conv2", "fc"), norms)
+    assert "D: conv1" not in legend_names(panel, "grad_norms")
+    panel.set_smoothing(0.0)
+    panel.set_per_layer(True)
+    assert legend_names(panel, "grad_norms")[2:] == ["D: conv1", "D: conv2", "D: fc"]
+    curve = named_curve(panel, "grad_norms", "D: conv2")
+    assert curve.isVisible()
+    np.testing.assert_array_equal(y_of(curve), norms[:, 1])
+    panel.set_per_layer(False)
+    assert legend_names(panel, "grad_norms") == ["D total", "G total"]
+    assert not curve.isVisible()
+
+
+def test_per_layer_curves_reuse_their_items_for_new_names(panel):
+    panel.set_per_layer(True)
+    steps, series = make_series(10)
+    panel.set_data(steps, series)
+    panel.set_layer_norms("g", ("a", "b", "c"), readonly(np.ones((10, 3))))
+    count = len(panel.plot_widgets()["grad_norms"].getPlotItem().items)
+    panel.set_layer_norms("g", ("fc", "deconv"), readonly(np.ones((10, 2))))
+    assert len(panel.plot_widgets()["grad_norms"].getPlotItem().items) == count
+    assert legend_names(panel, "grad_norms")[2:] == ["G: fc", "G: deconv"]
+
+
+def test_markers_are_drawn_on_every_plot_at_their_steps(panel):
+    panel.set_markers([(100, "lr_d 0.001→0.01"), (300, "loss wgan")])
+    for plot in CurvesPanel.PLOTS:
+        shown = [line for line in vertical_lines(panel, plot) if line.isVisible()]
+        assert sorted(line.value() for line in shown) == [100, 300]
+    labels = {line.label.textItem.toPlainText() for line in vertical_lines(panel, "losses")}
+    assert labels == {"lr_d 0.001→0.01", "loss wgan"}
+
+
+def test_fewer_markers_reuse_the_pool_and_hide_the_extras(panel):
+    panel.set_markers([(100, "a"), (200, "b"), (300, "c")])
+    pool = vertical_lines(panel, "grad_norms")
+    panel.set_markers([(250, "lr_g {new}")])
+    assert vertical_lines(panel, "grad_norms") == pool
+    shown = [line for line in pool if line.isVisible()]
+    assert [line.value() for line in shown] == [250]
+    assert shown[0].label.textItem.toPlainText() == "lr_g {new}"
+
+
+def test_probability_outputs_have_a_unit_range_and_a_half_line(panel):
+    steps, series = make_series(30)
+    panel.set_data(steps, series)
+    plot = panel.plot_widgets()["outputs"].getPlotItem()
+    low, high = plot.getViewBox().viewRange()[1]
+    assert low == pytest.approx(0.0, abs=0.05)
+    assert high == pytest.approx(1.0, abs=0.05)
+    half = [it for it in plot.items if isinstance(it, pg.InfiniteLine) and it.angle == 0]
+    assert [h.value() for h in half if h.isVisible()] == [0.5]
+    assert "mean D(x), real" in legend_names(panel, "outputs")
+
+
+def test_score_outputs_range_automatically_without_half_line(panel):
+    panel.set_output_kind("score")
+    steps, series = make_series(30)
+    series["d_real"] = readonly(np.linspace(-8.0, 12.0, 30))
+    panel.set_data(steps, series)
+    plot = panel.plot_widgets()["outputs"].getPlotItem()
+    assert plot.getViewBox().autoRangeEnabled()[1]
+    half = [it for it in plot.items if isinstance(it, pg.InfiniteLine) and it.angle == 0]
+    assert not any(h.isVisible() for h in half)
+    assert "mean critic score, real" in legend_names(panel, "outputs")
+    assert plot.getAxis("left").labelText == "critic score"
+
+
+def test_an_unknown_output_kind_is_an_error(panel):
+    with pytest.raises(ValueError, match="probability"):
+        panel.set_output_kind("logits")
+
+
+def test_each_plot_can_be_exported_as_png(panel, tmp_path):
+    steps, series = make_series(100)
+    panel.resize(600, 600)
+    panel.set_data(steps, series)
+    widgets = panel.plot_widgets()
+    assert list(widgets) == ["losses", "outputs", "grad_norms", "learning_rates"]
+    target = tmp_path / "losses.png"
+    ImageExporter(widgets["losses"].getPlotItem()).export(str(target))
+    assert target.stat().st_size > 1000
+
+
+def test_render_realistic_run_for_review(panel):
+    """Not a pixel test: writes /tmp/shots/curves.png for a person to look at."""
+    rng = np.random.default_rng(0)
+    n = 5000
+    steps = np.arange(1, n + 1)
+    t = steps / n
+    series = {
+        "d_loss": 1.4 * np.exp(-3 * t) + 0.5 + 0.15 * rng.standard_normal(n),
+        "g_loss": 2.0 * np.exp(-2 * t) + 0.8 + 0.25 * rng.standard_normal(n),
+        "d_real": np.clip(0.6 + 0.05 * rng.standard_normal(n), 0, 1),
+        "d_fake": np.clip(0.4 + 0.05 * rng.standard_normal(n), 0, 1),
+        "grad_norm_d": np.exp(-t) * (2 + 0.5 * rng.standard_normal(n)) ** 2,
+        "grad_norm_g": np.exp(-2 * t) * (1 + 0.3 * rng.standard_normal(n)) ** 2,
+        "lr_d": np.where(steps < 3000, 1e-3, 1e-2),
+        "lr_g": np.full(n, 1e-3),
+    }
+    series["g_loss"][::5] = np.nan  # D-only steps
+    panel.resize(900, 900)
+    panel.show()
+    panel.set_data(steps, series)
+    panel.set_markers([(3000, "lr_d 0.001→0.01")])
+    out = Path("/tmp/shots")
+    out.mkdir(parents=True, exist_ok=True)
+    assert panel.grab().save(str(out / "curves.png"))

@@ -1,6 +1,6 @@
 """The ``ganlab`` command. Runs in the main thread; headless subcommands never import Qt.
 
-    ganlab [EXPERIMENT.toml]          the lab (until the window lands: a headless default run)
+    ganlab [EXPERIMENT.toml | --run DIR]   open the lab's window (default: the ring of 8)
     ganlab train (EXPERIMENT.toml | --preset NAME) [--steps N] [--out DIR] [--device D] [--seed S]
     ganlab train --resume RUN_DIR --steps N
     ganlab presets                    the shipped presets, one line each
@@ -149,44 +149,32 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_lab(args: argparse.Namespace) -> int:
-    """No subcommand: the lab. The window lands with the GUI issue; until then this runs
-    the default (or given) experiment headless so the command always does something real."""
+    """No subcommand: open the window on an experiment, a saved run, or the default."""
     from ganlab.core import config as cfg
-    from ganlab.core.presets import DEFAULT_PRESET, load_preset
+    from ganlab.core.errors import GanlabError
+    from ganlab.core.presets import default_experiment
+    from ganlab.core.rundir import RunDir
 
+    resume_from = None
     if args.run:
-        ns = argparse.Namespace(
-            experiment=None,
-            preset=None,
-            resume=args.run,
-            steps=None,
-            out=None,
-            device=None,
-            seed=None,
-            checkpoint_every=None,
-            quiet=False,
-        )
-        return cmd_train(ns)
-    config = cfg.load(args.experiment) if args.experiment else load_preset(DEFAULT_PRESET)
-    print(
-        _paragraph(
-            f"ganlab {__version__}: the window is not part of this build yet; "
-            f"training '{config.name}' headless instead."
-        ),
-        file=sys.stderr,
-    )
-    ns = argparse.Namespace(
-        experiment=args.experiment,
-        preset=None if args.experiment else DEFAULT_PRESET,
-        resume=None,
-        steps=None,
-        out=None,
-        device=None,
-        seed=None,
-        checkpoint_every=None,
-        quiet=False,
-    )
-    return cmd_train(ns)
+        run = RunDir.open_existing(args.run)
+        config = run.experiment()
+        latest = run.latest_checkpoint()
+        resume_from = str(latest) if latest else None
+    elif args.experiment:
+        config = cfg.load(args.experiment)
+        cfg.check_names(config, args.experiment)
+    else:
+        config = default_experiment()
+    try:
+        from ganlab.app.main import run_app
+    except ImportError as exc:  # e.g. Qt's system libraries are missing
+        raise GanlabError(
+            f"the window cannot start ({exc}). On Linux install the system package "
+            f"libxcb-cursor0 (and libegl1); headless training works without them: "
+            f"'ganlab train --preset ring8'"
+        ) from None
+    return run_app(config, resume_from=resume_from, experiment_path=args.experiment)
 
 
 def cmd_presets() -> int:

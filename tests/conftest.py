@@ -49,3 +49,43 @@ def tiny_config(
 @pytest.fixture
 def tiny() -> cfg.ExperimentConfig:
     return tiny_config()
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_qt_threads_or_timers(request, monkeypatch):
+    """Fail a Qt test that leaves a QThread running or a QTimer active when it ends.
+
+    Records every QThread / QTimer started from Python during the test (napari's
+    approach); widgets registered with qtbot are closed before this check runs.
+    """
+    if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
+        yield
+        return
+    from PySide6.QtCore import QThread, QTimer
+
+    started_threads: list[QThread] = []
+    started_timers: list[QTimer] = []
+    thread_start, timer_start = QThread.start, QTimer.start
+
+    def record_thread(self, *args, **kwargs):
+        started_threads.append(self)
+        return thread_start(self, *args, **kwargs)
+
+    def record_timer(self, *args, **kwargs):
+        started_timers.append(self)
+        return timer_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(QThread, "start", record_thread)
+    monkeypatch.setattr(QTimer, "start", record_timer)
+    yield
+    running = [t for t in started_threads if _alive(t, "isRunning")]
+    active = [t for t in started_timers if _alive(t, "isActive")]
+    assert not running, f"test left {len(running)} QThread(s) running: {running}"
+    assert not active, f"test left {len(active)} QTimer(s) active: {active}"
+
+
+def _alive(obj, method: str) -> bool:
+    try:
+        return bool(getattr(obj, method)())
+    except RuntimeError:  # the C++ object was already deleted: certainly not running
+        return False

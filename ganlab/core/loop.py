@@ -169,6 +169,8 @@ class _Session:
             real_density=t.real_density_on_grid(),
             grid_axes=tuple(t.grid_axes),
             real_projection=t.real_projection,
+            fixed_z=t.fixed_z.float().cpu().numpy(),
+            latent_dist=t.config.loop.latent_dist,
             reason=reason,
         )
 

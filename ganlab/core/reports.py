@@ -50,6 +50,8 @@ class GenerationStarted(Report):
     real_density: np.ndarray | None  # toy: exact density on the field grid, if known
     grid_axes: tuple[np.ndarray, ...] = ()  # toy: coordinates of the field grid per axis
     real_projection: np.ndarray | None = None  # images: fixed real samples on 2 PCA axes
+    fixed_z: np.ndarray | None = None  # (N, latent_dim) the fixed noise behind the shown fakes
+    latent_dist: str = "gaussian"
     reason: str = "start"  # start, reset, rebuild, checkpoint
 
 

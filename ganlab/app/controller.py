@@ -1,0 +1,279 @@
+"""The controller: owns the trainer thread, the command inbox and the session. GUI thread.
+
+The window calls its methods (play, step, change_setting...), which only put commands on
+the inbox. Reports come back through ``_on_worker_report``, a @Slot on this GUI-thread
+object (a queued connection from the worker thread); it does O(batch) work — appends to
+ring buffers, keeps the newest snapshot, marks views dirty — and re-emits what the
+window needs to know. Reports stamped with an older generation are dropped. Nothing here
+draws or touches a tensor.
+"""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import queue
+import time
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from ganlab.app.session import Session
+from ganlab.app.worker import TrainerWorker
+from ganlab.core import commands as cmd
+from ganlab.core import config as cfg
+from ganlab.core import reports as rep
+from ganlab.core.errors import ConfigError
+
+# Keys whose change is sent as its own fast command; every other change goes as ApplyConfig
+# and the trainer decides whether it applies live or needs new networks.
+_LR_KEYS = {"optimizer_d.lr": "d", "optimizer_g.lr": "g"}
+
+# When the data kind changes, settings that only make sense for the other kind follow.
+_KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "image": {
+        "model.family": "dcgan",
+        "loop.latent_dim": 64,
+        "loop.batch_size": 64,
+        "optimizer_d.lr": 2e-4,
+        "optimizer_g.lr": 2e-4,
+    },
+    "toy": {
+        "model.family": "mlp",
+        "loop.latent_dim": 2,
+        "loop.batch_size": 256,
+        "optimizer_d.lr": 1e-3,
+        "optimizer_g.lr": 1e-3,
+    },
+}
+
+
+class Controller(QObject):
+    """Drives one experiment in a trainer thread on behalf of the window."""
+
+    generation_started = Signal(object)  # rep.GenerationStarted
+    state_changed = Signal(str)  # playing, paused, finished, stopped
+    setting_recorded = Signal(object)  # rep.SettingChanged (also a curve marker)
+    error_reported = Signal(object)  # rep.TrainingError
+    message_logged = Signal(str, str)  # (message, level)
+    samples_ready = Signal(object)  # rep.SamplesReady for the newest request
+    checkpoint_saved = Signal(str)
+    config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
+    thread_finished = Signal()
+
+    def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = Session(config=config)
+        self.inbox: queue.Queue[cmd.Command] = queue.Queue()
+        self._thread: QThread | None = None
+        self._worker: TrainerWorker | None = None
+        self._request_id = 0
+        self._rate_window: collections.deque[tuple[float, int]] = collections.deque()
+
+    # ---------------------------------------------------------------- life cycle
+
+    def start(self, resume_from: str | None = None) -> None:
+        """Start the trainer thread (paused) on the session's config."""
+        if self._thread is not None:
+            raise RuntimeError("the trainer thread is already running")
+        self.inbox = queue.Queue()
+        self._thread = QThread()
+        self._thread.setObjectName("ganlab-trainer")
+        self._worker = TrainerWorker(self.session.config, self.inbox, resume_from=resume_from)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.report_ready.connect(self._on_worker_report)
+        # Direct: quit() is thread-safe, and a queued call would wait for the GUI event loop,
+        # which is blocked in stop()'s wait() when the window closes.
+        self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        self._thread.finished.connect(self._on_thread_finished)
+        self._thread.start()
+
+    def stop(self, timeout_ms: int = 2000) -> bool:
+        """Ask the trainer to stop and wait for its thread; True if it ended in time."""
+        thread = self._thread
+        if thread is None:
+            return True
+        self.inbox.put(cmd.Stop())
+        finished = thread.wait(timeout_ms)
+        if finished:
+            self._release_thread()
+        return finished
+
+    def is_running(self) -> bool:
+        return self._thread is not None and self._thread.isRunning()
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._release_thread()
+        self.thread_finished.emit()
+
+    def _release_thread(self) -> None:
+        if self._worker is not None:
+            self._worker.report_ready.disconnect(self._on_worker_report)
+            self._worker.deleteLater()
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._worker = None
+        self._thread = None
+
+    # ---------------------------------------------------------------- commands
+
+    def send(self, command: cmd.Command) -> None:
+        self.inbox.put(command)
+
+    def play(self) -> None:
+        self.send(cmd.Play())
+
+    def pause(self) -> None:
+        self.send(cmd.Pause())
+
+    def toggle_play(self) -> None:
+        self.pause() if self.session.state == "playing" else self.play()
+
+    def step(self, which: str = "both") -> None:
+        self.send(cmd.Step(which))  # type: ignore[arg-type]
+
+    def reset(self, seed: int | None = None) -> None:
+        self.send(cmd.Reset(seed))
+
+    def save_checkpoint(self, path: str) -> None:
+        self.send(cmd.SaveCheckpoint(path))
+
+    def load_checkpoint(self, path: str) -> None:
+        self.send(cmd.LoadCheckpoint(path))
+
+    def request_samples(self, z: np.ndarray, labels: np.ndarray | None = None) -> int:
+        """Ask G for samples at ``z``; only the newest request's answer is re-emitted."""
+        self._request_id += 1
+        self.send(
+            cmd.RequestSamples(self._request_id, z=np.asarray(z, dtype=np.float32), labels=labels)
+        )
+        return self._request_id
+
+    def snapshot_taken(self) -> None:
+        """The window drew the last snapshot: the trainer may publish the next."""
+        self.send(cmd.SnapshotTaken())
+
+    def apply_config(self, config: cfg.ExperimentConfig) -> None:
+        """Move to a new experiment (a file, a preset): live where possible, else rebuild."""
+        self.session.config = config
+        self.send(cmd.ApplyConfig(config))
+        self.config_changed.emit(config)
+
+    def change_setting(self, key: str, value: Any) -> bool:
+        """One user edit (dotted key). Returns False, with a logged message, if refused."""
+        try:
+            new = cfg.with_value(self.session.config, key, value)
+            if key == "data.source":
+                new = self._follow_data_kind(new)
+            cfg.check_names(new)
+        except ConfigError as exc:
+            self.message_logged.emit(str(exc), "error")
+            self.config_changed.emit(self.session.config)  # put the control back
+            return False
+        self.session.config = new
+        if key in _LR_KEYS:
+            self.send(cmd.SetLearningRate(_LR_KEYS[key], float(value)))  # type: ignore[arg-type]
+        else:
+            self.send(cmd.ApplyConfig(new))
+        self.config_changed.emit(new)
+        return True
+
+    def _follow_data_kind(self, new: cfg.ExperimentConfig) -> cfg.ExperimentConfig:
+        """Switching between toy and image data also switches the settings that must follow."""
+        from ganlab.core.registry import DATA_SOURCES, MODEL_FAMILIES
+
+        old_kind = DATA_SOURCES.get(self.session.config.data.source).kind
+        new_kind = DATA_SOURCES.get(new.data.source).kind
+        family = MODEL_FAMILIES.get(new.model.family)
+        if new_kind in family.data_kinds and (old_kind == "image") == (new_kind == "image"):
+            return new
+        defaults = _KIND_DEFAULTS["image" if new_kind == "image" else "toy"]
+        changed = []
+        for key, value in defaults.items():
+            section, name = key.split(".")
+            if getattr(getattr(new, section), name) != value:
+                new = cfg.with_value(new, key, value)
+                changed.append(f"{key} = {value}")
+        if changed:
+            self.message_logged.emit(
+                self.tr("Switched to {kind} data, so also set: {changes}").format(
+                    kind=new_kind, changes=", ".join(changed)
+                ),
+                "info",
+            )
+        return new
+
+    def apply_drawn_points(self, points: np.ndarray) -> None:
+        pts = [[float(x), float(y)] for x, y in np.asarray(points, dtype=float).reshape(-1, 2)]
+        new = dataclasses.replace(
+            self.session.config,
+            data=dataclasses.replace(self.session.config.data, source="drawn", points=pts),
+        )
+        self.apply_config(new)
+
+    def load_points(self, path: str) -> None:
+        new = dataclasses.replace(
+            self.session.config,
+            data=dataclasses.replace(self.session.config.data, source="csv_points", path=path),
+        )
+        self.apply_config(new)
+
+    # ---------------------------------------------------------------- reports
+
+    @Slot(object)
+    def _on_worker_report(self, report: rep.Report) -> None:
+        s = self.session
+        if isinstance(report, rep.GenerationStarted):
+            if report.generation < s.generation:
+                s.dropped_reports += 1
+                return
+            s.start_generation(report)
+            self._rate_window.clear()
+            self.message_logged.emit(
+                self.tr("Data: {summary}").format(summary=report.data_summary), "info"
+            )
+            self.generation_started.emit(report)
+            return
+        if 0 <= report.generation < s.generation:
+            s.dropped_reports += 1  # from before a reset or a rebuild: stale
+            return
+        if isinstance(report, rep.ScalarBatch):
+            s.add_scalars(report)
+            self._note_rate(int(report.steps[-1]))
+        elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot):
+            s.snapshot = report
+            s.dirty.add("snapshot")
+        elif isinstance(report, rep.SamplesReady):
+            if report.request_id == self._request_id:
+                self.samples_ready.emit(report)
+        elif isinstance(report, rep.StateChanged):
+            s.state = report.state
+            s.step = max(s.step, report.step) if report.generation >= 0 else s.step
+            if report.state != "playing":
+                self._rate_window.clear()
+            self.state_changed.emit(report.state)
+        elif isinstance(report, rep.SettingChanged):
+            s.add_marker(report)
+            self.setting_recorded.emit(report)
+        elif isinstance(report, rep.TrainingError):
+            self.error_reported.emit(report)
+        elif isinstance(report, rep.CheckpointSaved):
+            self.checkpoint_saved.emit(report.path)
+        elif isinstance(report, rep.LogMessage):
+            self.message_logged.emit(report.message, report.level)
+
+    def _note_rate(self, step: int) -> None:
+        now = time.monotonic()
+        self._rate_window.append((now, step))
+        while len(self._rate_window) > 2 and now - self._rate_window[0][0] > 2.0:
+            self._rate_window.popleft()
+
+    def steps_per_second(self) -> float:
+        """Training speed over the last ~2 s of scalar reports."""
+        if len(self._rate_window) < 2:
+            return 0.0
+        (t0, s0), (t1, s1) = self._rate_window[0], self._rate_window[-1]
+        return (s1 - s0) / (t1 - t0) if t1 > t0 else 0.0

@@ -1,0 +1,843 @@
+"""The main window: views, docks, actions, menus, the refresh timer. GUI thread.
+
+Layout: the data view in the centre (2-D layered view, 1-D density view or image view,
+whichever fits the data), docks for the controls, slow motion, curves, latent explorer
+and log, a toolbar with the play/step actions and a status bar. The user can rearrange
+the docks; the layout is restored on the next start (QSettings).
+
+Drawing happens only in ``_on_refresh_timer_timeout`` (~33 Hz): it reads the session,
+updates the panels that are dirty with setData/setImage, and acknowledges the snapshot it
+drew so the trainer may publish the next one.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from ganlab import __version__
+from ganlab.app.controller import Controller
+from ganlab.core import config as cfg
+from ganlab.core import reports as rep
+from ganlab.core.presets import load_preset, preset_names
+from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+from ganlab.widgets import style
+from ganlab.widgets.controls import ControlsPanel
+from ganlab.widgets.curves import CurvesPanel
+from ganlab.widgets.density_view import DensityPanel
+from ganlab.widgets.image_view import ImagePanel
+from ganlab.widgets.latent_explorer import LatentExplorerPanel
+from ganlab.widgets.log_panel import LogPanel
+from ganlab.widgets.slow_motion import SlowMotionPanel
+from ganlab.widgets.toy_view import ToyViewPanel
+
+REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
+CURVES_EVERY_S = 0.1  # curves move slowly: redrawing them 10 times a second is plenty
+STATUS_EVERY_S = 0.5
+MAX_RECENT = 8
+
+
+def _flatten(config: cfg.ExperimentConfig) -> dict[str, object]:
+    """``{"section.key": value}`` for the controls panel."""
+    out: dict[str, object] = {}
+    for section, values in cfg.to_dict(config).items():
+        if isinstance(values, dict):
+            for key, value in values.items():
+                out[f"{section}.{key}"] = value
+    return out
+
+
+class MainWindow(QMainWindow):
+    """The lab's window on one experiment.
+
+    Parameters
+    ----------
+    config
+        The experiment to open.
+    settings
+        Where the layout and recent files live (a temporary file in tests).
+    resume_from
+        A checkpoint to continue from.
+    """
+
+    def __init__(
+        self,
+        config: cfg.ExperimentConfig,
+        *,
+        settings: QSettings | None = None,
+        resume_from: str | None = None,
+    ):
+        super().__init__()
+        style.configure_pyqtgraph()
+        self.setObjectName("ganlab-main-window")
+        self.settings = settings if settings is not None else QSettings("ganlab", "ganlab")
+        self.controller = Controller(config, self)
+        self._experiment_path: str | None = None
+        self._frames = 0
+        self.frames_total = 0  # refresh cycles since the window opened (for benchmarks)
+        self._fps = 0.0
+        self._fps_t0 = time.monotonic()
+        self._last_status = 0.0
+        self._last_curves = 0.0
+        self._curves_pending = False  # curve data arrived but was not drawn yet
+        self._explorer_path: np.ndarray | None = None
+        self._slow_stage: int | None = None
+        self._build_views()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self._restore_layout()
+        self._sync_controls(config)
+        self._set_title(config)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.refresh_timer.setInterval(REFRESH_MS)
+        self.refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self.slow_timer = QTimer(self)
+        self.slow_timer.setSingleShot(True)
+        self.slow_timer.timeout.connect(self._on_slow_timer_timeout)
+        self.controller.start(resume_from)
+        self.refresh_timer.start()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_views(self) -> None:
+        self.toy_view = ToyViewPanel()
+        self.density_view = DensityPanel()
+        self.image_view = ImagePanel()
+        self.views = QStackedWidget()
+        for view in (self.toy_view, self.density_view, self.image_view):
+            self.views.addWidget(view)
+        self.setCentralWidget(self.views)
+
+    def _dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)  # saveState/restoreState key
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.controls = ControlsPanel()
+        self.controls.set_choices(
+            [(n, e.title, e.kind) for n, e in DATA_SOURCES.items()],
+            [(n, f.title, tuple(sorted(f.data_kinds))) for n, f in MODEL_FAMILIES.items()],
+            [(n, loss.title) for n, loss in LOSSES.items()],
+            self._device_choices(),
+        )
+        self.slow_motion = SlowMotionPanel()
+        self.curves = CurvesPanel()
+        self.explorer = LatentExplorerPanel()
+        self.log = LogPanel()
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
+        self.controls_dock = self._dock(self.controls, self.tr("Settings"), "dock-controls", left)
+        self.slow_dock = self._dock(self.slow_motion, self.tr("Slow motion"), "dock-slow", left)
+        self.tabifyDockWidget(self.controls_dock, self.slow_dock)
+        self.controls_dock.raise_()
+        self.curves_dock = self._dock(self.curves, self.tr("Curves"), "dock-curves", right)
+        self.explorer_dock = self._dock(
+            self.explorer, self.tr("Latent explorer"), "dock-explorer", bottom
+        )
+        self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", bottom)
+        self.tabifyDockWidget(self.explorer_dock, self.log_dock)
+        self.explorer_dock.raise_()
+        self.resizeDocks(
+            [self.controls_dock, self.curves_dock], [340, 460], Qt.Orientation.Horizontal
+        )
+        # The data view in the centre gets most of the height; the explorer a strip.
+        self.resizeDocks([self.explorer_dock], [250], Qt.Orientation.Vertical)
+
+    def _device_choices(self) -> list[tuple[str, str]]:
+        import torch
+
+        choices = [("auto", self.tr("Automatic")), ("cpu", self.tr("CPU"))]
+        if torch.cuda.is_available():
+            for i in range(torch.cuda.device_count()):
+                choices.append((f"cuda:{i}", torch.cuda.get_device_name(i)))
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            choices.append(("mps", self.tr("Apple GPU (MPS)")))
+        return choices
+
+    def _action(
+        self,
+        text: str,
+        tip: str,
+        shortcut: str | QKeySequence | None = None,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setCheckable(checkable)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.play_action = a(
+            self.tr("Play"), self.tr("Train continuously / pause (Space)"), "Space", checkable=True
+        )
+        self.step_action = a(
+            self.tr("Step"),
+            self.tr("One iteration: k_D updates of D, then k_G updates of G (Right arrow)"),
+            "Right",
+        )
+        self.step_d_action = a(
+            self.tr("Step D"),
+            self.tr("One update of the discriminator only (Ctrl+Right)"),
+            "Ctrl+Right",
+        )
+        self.step_g_action = a(
+            self.tr("Step G"),
+            self.tr("One update of the generator only (Ctrl+Shift+Right)"),
+            "Ctrl+Shift+Right",
+        )
+        self.reset_action = a(
+            self.tr("Reset"), self.tr("New random weights, step 0 (Ctrl+R)"), QKeySequence("Ctrl+R")
+        )
+        self.slow_action = a(
+            self.tr("Slow motion"),
+            self.tr("Play one iteration as named sub-steps, highlighting the network that learns"),
+        )
+        toolbar = self.addToolBar(self.tr("Training"))
+        toolbar.setObjectName("toolbar-training")
+        for action in (
+            self.play_action,
+            self.step_action,
+            self.step_d_action,
+            self.step_g_action,
+            self.reset_action,
+            self.slow_action,
+        ):
+            toolbar.addAction(action)
+        toolbar.setFont(style.font(1.0))
+
+    def _build_menus(self) -> None:
+        a = self._action
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self.open_action = a(
+            self.tr("&Open experiment…"),
+            self.tr("Open an experiment file (TOML)"),
+            QKeySequence.StandardKey.Open,
+        )
+        self.save_action = a(
+            self.tr("&Save experiment as…"),
+            self.tr("Save the current settings as an experiment file (TOML)"),
+            QKeySequence.StandardKey.Save,
+        )
+        self.presets_menu = file_menu.addMenu(self.tr("Presets"))
+        self.recent_menu = file_menu.addMenu(self.tr("Recent files"))
+        file_menu.addAction(self.open_action)
+        file_menu.addAction(self.save_action)
+        file_menu.addSeparator()
+        self.save_ckpt_action = a(
+            self.tr("Save checkpoint…"), self.tr("Save the networks, optimizers and step to a file")
+        )
+        self.load_ckpt_action = a(
+            self.tr("Load checkpoint…"), self.tr("Continue from a saved checkpoint")
+        )
+        self.load_points_action = a(
+            self.tr("Load points from CSV…"),
+            self.tr("Train on 2-D points from a CSV file (x, y columns)"),
+        )
+        for action in (self.save_ckpt_action, self.load_ckpt_action, self.load_points_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.export_grid_action = a(
+            self.tr("Export view as PNG…"),
+            self.tr("Save the central view (samples, heatmap or image grid) as a PNG image"),
+        )
+        self.export_plots_action = a(
+            self.tr("Export plots as PNG…"),
+            self.tr("Save each curve plot as a PNG image in a folder"),
+        )
+        self.export_csv_action = a(
+            self.tr("Export curves as CSV…"),
+            self.tr("Save the training curves (one row per step) as CSV"),
+        )
+        for action in (self.export_grid_action, self.export_plots_action, self.export_csv_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        self.quit_action = a(
+            self.tr("&Quit"), self.tr("Stop training and close (Ctrl+Q)"), QKeySequence("Ctrl+Q")
+        )
+        file_menu.addAction(self.quit_action)
+        for name in preset_names():
+            action = self.presets_menu.addAction(load_preset(name).name)
+            action.setData(name)
+            action.triggered.connect(self._on_preset_action_triggered)
+        train_menu = bar.addMenu(self.tr("&Training"))
+        for action in (
+            self.play_action,
+            self.step_action,
+            self.step_d_action,
+            self.step_g_action,
+            self.reset_action,
+            self.slow_action,
+        ):
+            train_menu.addAction(action)
+        view_menu = bar.addMenu(self.tr("&View"))
+        for dock in (
+            self.controls_dock,
+            self.slow_dock,
+            self.curves_dock,
+            self.explorer_dock,
+            self.log_dock,
+        ):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.presentation_action = a(
+            self.tr("Presentation mode"),
+            self.tr("Large fonts for a projector (F11)"),
+            "F11",
+            checkable=True,
+        )
+        view_menu.addAction(self.presentation_action)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self.about_action = a(self.tr("About ganlab"), self.tr("Version and licence"))
+        help_menu.addAction(self.about_action)
+        self._rebuild_recent_menu()
+
+    def _build_status_bar(self) -> None:
+        self.rate_label = QLabel()
+        self.fps_label = QLabel()
+        self.device_label = QLabel()
+        self.memory_label = QLabel()
+        self.generation_label = QLabel()
+        self.state_label = QLabel()
+        for label, tip in (
+            (self.state_label, self.tr("Training state and current step")),
+            (self.rate_label, self.tr("Training speed: updates per second")),
+            (self.fps_label, self.tr("Window redraws per second")),
+            (self.device_label, self.tr("Where the networks train")),
+            (self.memory_label, self.tr("Memory used by this program")),
+            (
+                self.generation_label,
+                self.tr("Generation: a new one starts at every reset or architecture change"),
+            ),
+        ):
+            label.setToolTip(tip)
+            self.statusBar().addPermanentWidget(label)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.generation_started.connect(self._on_controller_generation_started)
+        c.state_changed.connect(self._on_controller_state_changed)
+        c.error_reported.connect(self._on_controller_error_reported)
+        c.message_logged.connect(self._on_controller_message_logged)
+        c.samples_ready.connect(self._on_controller_samples_ready)
+        c.checkpoint_saved.connect(self._on_controller_checkpoint_saved)
+        c.config_changed.connect(self._on_controller_config_changed)
+        c.setting_recorded.connect(self._on_controller_setting_recorded)
+        self.play_action.triggered.connect(self._on_play_action_triggered)
+        self.step_action.triggered.connect(lambda: c.step("both"))
+        self.step_d_action.triggered.connect(lambda: c.step("d"))
+        self.step_g_action.triggered.connect(lambda: c.step("g"))
+        self.reset_action.triggered.connect(lambda: c.reset())
+        self.slow_action.triggered.connect(self._on_slow_motion_start_requested)
+        self.open_action.triggered.connect(self._on_open_action_triggered)
+        self.save_action.triggered.connect(self._on_save_action_triggered)
+        self.save_ckpt_action.triggered.connect(self._on_save_ckpt_action_triggered)
+        self.load_ckpt_action.triggered.connect(self._on_load_ckpt_action_triggered)
+        self.load_points_action.triggered.connect(self._on_load_points_requested)
+        self.export_grid_action.triggered.connect(self._on_export_view_action_triggered)
+        self.export_plots_action.triggered.connect(self._on_export_plots_action_triggered)
+        self.export_csv_action.triggered.connect(self._on_export_csv_action_triggered)
+        self.quit_action.triggered.connect(self.close)
+        self.presentation_action.toggled.connect(self._on_presentation_action_toggled)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.controls.setting_changed.connect(self._on_controls_setting_changed)
+        self.controls.load_points_requested.connect(self._on_load_points_requested)
+        self.slow_motion.start_requested.connect(self._on_slow_motion_start_requested)
+        self.toy_view.sample_clicked.connect(self._on_view_sample_clicked)
+        self.toy_view.drawn_points_applied.connect(self._on_toy_view_drawn_points_applied)
+        self.image_view.sample_clicked.connect(self._on_view_sample_clicked)
+        self.explorer.samples_requested.connect(self._on_explorer_samples_requested)
+        self.explorer.position_changed.connect(self._on_explorer_position_changed)
+
+    # ------------------------------------------------------------------ settings/layout
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1500, 950)
+        if state is not None:
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.sync()
+
+    def _recent_files(self) -> list[str]:
+        value = self.settings.value("recent/files", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _remember(self, path: str) -> None:
+        files = [path] + [p for p in self._recent_files() if p != path]
+        self.settings.setValue("recent/files", files[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def _rebuild_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self._recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(path)
+            action.setData(path)
+            action.triggered.connect(self._on_recent_action_triggered)
+        self.recent_menu.setEnabled(bool(files))
+
+    def _sync_controls(self, config: cfg.ExperimentConfig) -> None:
+        self.controls.set_values(_flatten(config))
+
+    def _set_title(self, config: cfg.ExperimentConfig) -> None:
+        self.setWindowTitle(self.tr("ganlab — {name}").format(name=config.name))
+
+    # ------------------------------------------------------------------ controller events
+
+    @Slot(object)
+    def _on_controller_generation_started(self, info: rep.GenerationStarted) -> None:
+        """Set the views up for the new generation (cheap: configure, no drawing)."""
+        config = self.controller.session.config
+        if info.data_kind == "toy2d":
+            bounds = info.bounds or ((-2.0, 2.0), (-2.0, 2.0))
+            self.toy_view.clear()
+            self.toy_view.configure(bounds, info.grid_axes, info.output_kind)
+            self.views.setCurrentWidget(self.toy_view)
+        elif info.data_kind == "toy1d":
+            self.density_view.clear()
+            self.density_view.configure(info.grid_axes[0], info.output_kind)
+            self.views.setCurrentWidget(self.density_view)
+        else:
+            h, w, c = info.real.shape[1:]
+            family = MODEL_FAMILIES.get(config.model.family)
+            self.image_view.clear()
+            self.image_view.configure(
+                (h, w, c), info.class_names, family.conditional, info.output_kind
+            )
+            self.views.setCurrentWidget(self.image_view)
+        self.curves.clear()
+        self.curves.set_output_kind(info.output_kind)
+        self._explorer_path = None
+        latent_dim = config.loop.latent_dim
+        family = MODEL_FAMILIES.get(config.model.family)
+        self.explorer.configure(
+            latent_dim,
+            info.latent_dist,
+            info.data_kind == "image",
+            info.class_names if family.conditional else (),
+        )
+        self._sync_controls(config)
+        self._set_title(config)
+        self.device_label.setText(info.device)
+        self.generation_label.setText(self.tr("generation {n}").format(n=info.generation))
+
+    @Slot(str)
+    def _on_controller_state_changed(self, state: str) -> None:
+        self.play_action.setChecked(state == "playing")
+        self.play_action.setText(self.tr("Pause") if state == "playing" else self.tr("Play"))
+
+    @Slot(object)
+    def _on_controller_error_reported(self, error: rep.TrainingError) -> None:
+        self.log.append(error.message, "error", error.details)
+        self.statusBar().showMessage(error.message, 15000)
+        self.log_dock.raise_()
+
+    @Slot(str, str)
+    def _on_controller_message_logged(self, message: str, level: str) -> None:
+        self.log.append(message, level)
+        if level == "error":
+            self.statusBar().showMessage(message, 10000)
+
+    @Slot(object)
+    def _on_controller_samples_ready(self, answer: rep.SamplesReady) -> None:
+        self.explorer.set_frames(answer.samples)
+        info = self.controller.session.info
+        if info is not None and info.data_kind == "toy2d":
+            self._explorer_path = answer.samples
+            self.toy_view.set_latent_path(answer.samples, self.explorer.position())
+
+    @Slot(str)
+    def _on_controller_checkpoint_saved(self, path: str) -> None:
+        self.log.append(self.tr("Checkpoint saved: {path}").format(path=path), "info")
+        self._remember(path)
+
+    @Slot(object)
+    def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
+        self._sync_controls(config)
+
+    @Slot(object)
+    def _on_controller_setting_recorded(self, change: rep.SettingChanged) -> None:
+        self.log.append(
+            self.tr("step {step}: {key} {old} → {new}").format(
+                step=change.step, key=change.key, old=change.old, new=change.new
+            ),
+            "info",
+        )
+
+    # ------------------------------------------------------------------ user events
+
+    @Slot(bool)
+    def _on_play_action_triggered(self, checked: bool) -> None:
+        self.controller.play() if checked else self.controller.pause()
+
+    @Slot(str, object)
+    def _on_controls_setting_changed(self, key: str, value: object) -> None:
+        self.controller.change_setting(key, value)
+
+    @Slot(int)
+    def _on_view_sample_clicked(self, index: int) -> None:
+        info = self.controller.session.info
+        if info is None or info.fixed_z is None or not 0 <= index < len(info.fixed_z):
+            return
+        self.explorer.add_anchor(info.fixed_z[index], self.tr("sample {i}").format(i=index))
+        if info.data_kind == "toy2d":
+            self.toy_view.set_selected(index)
+        self.explorer_dock.raise_()
+
+    @Slot(object)
+    def _on_toy_view_drawn_points_applied(self, points: np.ndarray) -> None:
+        self.controller.apply_drawn_points(points)
+        self.log.append(self.tr("Training on {n} drawn points").format(n=len(points)), "info")
+
+    @Slot(object, object)
+    def _on_explorer_samples_requested(self, z: np.ndarray, labels: np.ndarray | None) -> None:
+        self.controller.request_samples(z, labels)
+
+    @Slot(int)
+    def _on_explorer_position_changed(self, index: int) -> None:
+        if self._explorer_path is not None:
+            self.toy_view.set_latent_path(self._explorer_path, index)
+
+    @Slot()
+    def _on_preset_action_triggered(self) -> None:
+        action = self.sender()
+        name = action.data() if isinstance(action, QAction) else None
+        if name:
+            self._open_config(load_preset(name), None)
+
+    @Slot()
+    def _on_recent_action_triggered(self) -> None:
+        action = self.sender()
+        path = action.data() if isinstance(action, QAction) else None
+        if not path:
+            return
+        if str(path).endswith(".pt"):
+            self.controller.load_checkpoint(str(path))
+        else:
+            self.open_experiment(str(path))
+
+    @Slot()
+    def _on_open_action_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open experiment"), "", self.tr("Experiments (*.toml)")
+        )
+        if path:
+            self.open_experiment(path)
+
+    def open_experiment(self, path: str) -> bool:
+        """Load an experiment file; a bad one is refused with a message naming the key."""
+        try:
+            config = cfg.load(path)
+            cfg.check_names(config, path)
+        except cfg.ConfigError as exc:
+            self.log.append(str(exc), "error")
+            QMessageBox.warning(self, self.tr("Experiment refused"), str(exc))
+            return False
+        self._open_config(config, path)
+        return True
+
+    def _open_config(self, config: cfg.ExperimentConfig, path: str | None) -> None:
+        self._experiment_path = path
+        self.controller.apply_config(config)
+        if path:
+            self._remember(path)
+        self.log.append(self.tr("Opened {name}").format(name=config.name), "info")
+
+    @Slot()
+    def _on_save_action_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            self.tr("Save experiment"),
+            self._experiment_path or "experiment.toml",
+            self.tr("Experiments (*.toml)"),
+        )
+        if path:
+            self.save_experiment(path)
+
+    def save_experiment(self, path: str) -> None:
+        try:
+            cfg.save(self.controller.session.config, path)
+        except OSError as exc:
+            self.log.append(
+                self.tr("Could not save {path}: {error}").format(path=path, error=exc), "error"
+            )
+            return
+        self._experiment_path = path
+        self._remember(path)
+        self.log.append(self.tr("Saved {path}").format(path=path), "info")
+
+    @Slot()
+    def _on_save_ckpt_action_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save checkpoint"), "checkpoint.pt", self.tr("Checkpoints (*.pt)")
+        )
+        if path:
+            self.controller.save_checkpoint(path)
+
+    @Slot()
+    def _on_load_ckpt_action_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Load checkpoint"), "", self.tr("Checkpoints (*.pt)")
+        )
+        if path:
+            self.controller.load_checkpoint(path)
+
+    @Slot()
+    def _on_load_points_requested(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Load points"), "", self.tr("CSV files (*.csv *.txt)")
+        )
+        if path:
+            self.controller.load_points(path)
+
+    @Slot()
+    def _on_export_view_action_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export view"), "view.png", self.tr("PNG images (*.png)")
+        )
+        if path:
+            self.export_view(path)
+
+    def export_view(self, path: str) -> bool:
+        ok = self.views.currentWidget().grab().save(path)
+        self.log.append(
+            (self.tr("Exported {path}") if ok else self.tr("Could not write {path}")).format(
+                path=path
+            ),
+            "info" if ok else "error",
+        )
+        return ok
+
+    @Slot()
+    def _on_export_plots_action_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export plots to folder"))
+        if folder:
+            self.export_plots(folder)
+
+    def export_plots(self, folder: str) -> list[str]:
+        import pyqtgraph.exporters as exporters
+
+        written = []
+        for name, widget in self.curves.plot_widgets().items():
+            item = widget.getPlotItem() if hasattr(widget, "getPlotItem") else widget
+            exporter = exporters.ImageExporter(item)
+            exporter.parameters()["width"] = 1600
+            path = str(Path(folder) / f"{name}.png")
+            exporter.export(path)
+            written.append(path)
+        self.log.append(
+            self.tr("Exported {n} plots to {folder}").format(n=len(written), folder=folder), "info"
+        )
+        return written
+
+    @Slot()
+    def _on_export_csv_action_triggered(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export curves"), "curves.csv", self.tr("CSV files (*.csv)")
+        )
+        if path:
+            self.export_csv(path)
+
+    def export_csv(self, path: str) -> bool:
+        try:
+            Path(path).write_text(self.controller.session.curves_csv(), encoding="utf-8")
+        except OSError as exc:
+            self.log.append(
+                self.tr("Could not write {path}: {error}").format(path=path, error=exc), "error"
+            )
+            return False
+        self.log.append(self.tr("Exported {path}").format(path=path), "info")
+        return True
+
+    @Slot(bool)
+    def _on_presentation_action_toggled(self, on: bool) -> None:
+        style.set_presentation_factor(1.6 if on else 1.0)
+        font = self.font()
+        font.setPointSizeF(style.font().pointSizeF())
+        self.setFont(font)
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About ganlab"),
+            self.tr(
+                "ganlab {version}\nA desktop laboratory for generative adversarial networks."
+            ).format(version=__version__),
+        )
+
+    # ------------------------------------------------------------------ slow motion
+
+    @Slot()
+    def _on_slow_motion_start_requested(self) -> None:
+        if self.slow_timer.isActive():
+            return
+        self.controller.pause()
+        self._slow_stage = 0
+        self.slow_motion.set_running(True)
+        self.slow_dock.raise_()
+        self._show_slow_stage()
+
+    def _show_slow_stage(self) -> None:
+        n = len(SlowMotionPanel.STAGES)
+        assert self._slow_stage is not None
+        network = "d" if self._slow_stage < n else "g"
+        self.slow_motion.set_stage(self._slow_stage % n, network)
+        self.slow_timer.start(int(self.slow_motion.speed() * 1000))
+
+    @Slot()
+    def _on_slow_timer_timeout(self) -> None:
+        n = len(SlowMotionPanel.STAGES)
+        stage = self._slow_stage
+        if stage is None:
+            return
+        if stage == n - 1:
+            self.controller.step("d")  # D's update happens as its "update" stage ends
+        elif stage == 2 * n - 1:
+            self.controller.step("g")
+            self._slow_stage = None
+            self.slow_motion.set_stage(None, None)
+            self.slow_motion.set_running(False)
+            return
+        self._slow_stage = stage + 1
+        self._show_slow_stage()
+
+    # ------------------------------------------------------------------ drawing
+
+    @Slot()
+    def _on_refresh_timer_timeout(self) -> None:
+        """Redraw what changed since the last frame: the only place that draws."""
+        s = self.controller.session
+        self._frames += 1
+        self.frames_total += 1
+        now = time.monotonic()
+        if "real" in s.dirty and s.info is not None:
+            self._draw_real(s.info)
+        self._curves_pending |= "curves" in s.dirty
+        if self._curves_pending and now - self._last_curves >= CURVES_EVERY_S:
+            self._curves_pending = False
+            self._last_curves = now
+            steps, series = s.series()
+            self.curves.set_data(steps, series)
+            if s.info is not None:
+                for net in ("d", "g"):
+                    names = s.info.layer_names[net]
+                    if names:
+                        self.curves.set_layer_norms(net, names, s.layer_norms[net].view())
+            self.curves.set_markers(s.markers)
+        if "snapshot" in s.dirty and s.snapshot is not None:
+            snap, s.snapshot = s.snapshot, None
+            if snap.generation == s.generation:
+                self._draw_snapshot(snap)
+            self.controller.snapshot_taken()
+        s.dirty.clear()
+        if now - self._last_status >= STATUS_EVERY_S:
+            self._update_status(now)
+
+    def _draw_real(self, info: rep.GenerationStarted) -> None:
+        if info.data_kind == "toy2d":
+            self.toy_view.set_real(info.real, info.real_labels)
+        elif info.data_kind == "toy1d":
+            self.density_view.set_real(info.real, info.real_density)
+        else:
+            self.image_view.set_real(info.real, info.real_labels, info.real_projection)
+
+    def _draw_snapshot(self, snap: rep.ToySnapshot | rep.ImageSnapshot) -> None:
+        if isinstance(snap, rep.ImageSnapshot):
+            self.image_view.set_snapshot(
+                snap.fake, snap.fake_labels, snap.d_real, snap.d_fake, snap.fake_projection
+            )
+        elif snap.fake.shape[1] == 1:
+            self.density_view.set_snapshot(snap.fake, snap.fake_density, snap.field)
+        else:
+            self.toy_view.set_snapshot(snap.fake, snap.fake_motion, snap.field, snap.manifold)
+
+    def _update_status(self, now: float) -> None:
+        elapsed = now - self._fps_t0
+        self._fps = self._frames / elapsed if elapsed > 0 else 0.0
+        self._frames, self._fps_t0, self._last_status = 0, now, now
+        s = self.controller.session
+        state = {
+            "playing": self.tr("playing"),
+            "paused": self.tr("paused"),
+            "finished": self.tr("finished"),
+            "stopped": self.tr("stopped"),
+            "starting": self.tr("starting"),
+        }.get(s.state, s.state)
+        self.state_label.setText(self.tr("{state} · step {step}").format(state=state, step=s.step))
+        self.rate_label.setText(
+            self.tr("{rate:.0f} steps/s").format(rate=self.controller.steps_per_second())
+        )
+        self.fps_label.setText(self.tr("{fps:.0f} frames/s").format(fps=self._fps))
+        self.memory_label.setText(self.tr("{mb:.0f} MB").format(mb=_resident_mb()))
+
+    def gui_fps(self) -> float:
+        return self._fps
+
+    # ------------------------------------------------------------------ closing
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self.refresh_timer.stop()
+        self.slow_timer.stop()
+        self._save_layout()
+        if not self.controller.stop(2000):
+            self.log.append(
+                self.tr(
+                    "The trainer did not stop within 2 s; it will stop after its current step."
+                ),
+                "warning",
+            )
+        event.accept()
+
+
+def _resident_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (2**20 if sys.platform == "darwin" else 2**10)

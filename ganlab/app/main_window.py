@@ -163,8 +163,6 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.controls_dock, self.curves_dock], [340, 460], Qt.Orientation.Horizontal
         )
-        # The data view in the centre gets most of the height; the explorer a strip.
-        self.resizeDocks([self.explorer_dock], [250], Qt.Orientation.Vertical)
 
     def _device_choices(self) -> list[tuple[str, str]]:
         import torch
@@ -390,6 +388,9 @@ class MainWindow(QMainWindow):
             self.resize(1500, 950)
         if state is not None:
             self.restoreState(state)
+        else:
+            # First start: the data view gets most of the height, the explorer a strip.
+            self.resizeDocks([self.explorer_dock], [240], Qt.Orientation.Vertical)
 
     def _save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

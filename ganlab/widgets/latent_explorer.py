@@ -110,15 +110,21 @@ class LatentExplorerPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-        controls = QVBoxLayout()
-        controls.addWidget(self._build_anchor_box())
-        controls.addWidget(self._build_path_box())
-        controls.addWidget(self._build_walk_box())
+        # Two short columns rather than one tall one: the dock stays a strip under the view.
+        anchors = QVBoxLayout()
+        anchors.addWidget(self._build_anchor_box())
+        anchors.addStretch(1)
+        walk = QVBoxLayout()
+        walk.addWidget(self._build_path_box())
+        walk.addWidget(self._build_walk_box())
         self._status = QLabel()
         self._status.setWordWrap(True)
         self._status.setFont(style.font(1.0, bold=True))
-        controls.addWidget(self._status)
-        controls.addStretch(1)
+        walk.addWidget(self._status)
+        walk.addStretch(1)
+        controls = QHBoxLayout()
+        controls.addLayout(anchors)
+        controls.addLayout(walk)
 
         self._views = QStackedWidget()
         self._views.addWidget(self._build_image_page())
@@ -141,7 +147,7 @@ class LatentExplorerPanel(QWidget):
                 " image in the image view to add its noise vector here."
             )
         )
-        self._anchor_list.setMinimumHeight(110)
+        self._anchor_list.setMinimumHeight(70)
         self._anchor_list.currentRowChanged.connect(self._on_anchor_list_current_row_changed)
 
         self._add_random = QPushButton(self.tr("Add random"))

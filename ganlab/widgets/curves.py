@@ -25,6 +25,17 @@ _LEFT_AXIS_WIDTH = 64  # pixels at presentation factor 1: the same width aligns 
 _SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
 
 
+def _nice_ceil(x: float) -> float:
+    """The smallest 1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten that is >= x."""
+    if x <= 0:
+        return 1.0
+    exp = np.floor(np.log10(x))
+    for m in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if m * 10.0**exp >= x:
+            return float(m * 10.0**exp)
+    return float(10.0 ** (exp + 1))
+
+
 def ema_extend(
     values: np.ndarray, alpha: float, biased: float = 0.0, count: int = 0
 ) -> tuple[np.ndarray, float, int]:
@@ -94,7 +105,7 @@ class _Rows:
             if live + m <= len(self._buf) // 2:  # half free: move to the front, keep the buffer
                 self._buf[:live] = self._buf[self._start : self._end]
             else:
-                grown = np.empty(max(2 * (live + m), 1024))
+                grown = np.empty(max(2 * (live + m), 1024))  # doubling: amortised O(1)
                 grown[:live] = self._buf[self._start : self._end]
                 self._buf = grown
             self._start, self._end = 0, live
@@ -106,33 +117,43 @@ class _Rows:
 
 
 class _SeriesCache:
-    """What the panel remembers of one series between refreshes.
+    """What the panel remembers of one series between refreshes: its finite points.
 
     The series is a window of an append-only history (a ring buffer view): from one
     refresh to the next, points are appended at the back and, once the buffer is full,
-    dropped at the front. The cache keeps the smoothed values of its window and follows
-    the window in O(new points). Dropping old points does not change the smoothed values
-    of the points kept: they remain the average of the history, as before.
+    dropped at the front. The cache follows the window in O(new points).
+
+    Only finite points are kept, and the curves are drawn through them. A value that was
+    not computed at a step (NaN) is thus skipped rather than drawn as a gap: a G loss
+    logged every 5th step (5 critic steps per G step) is still a line, and peak
+    downsampling, which takes a min and max per bin, never meets a NaN.
+
+    Dropping old points leaves the smoothed values of the points kept unchanged: they
+    remain the average over the history, as before the ring buffer was full.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, keep_raw: bool = True) -> None:
+        self.keep_raw = keep_raw  # False: only the smoothed values are drawn (per layer)
+        self.steps = _Rows()  # steps of the finite values in the window
+        self.raw = _Rows()
         self.smoothed = _Rows()
-        self.full_points = 0  # points smoothed from scratch (clear, new factor, no overlap)
-        self.extended_points = 0  # points smoothed by continuing the cached average
+        self.full_points = 0  # points taken from scratch (clear, new factor, no overlap)
+        self.extended_points = 0  # points taken by continuing the cache
         self.reset()
 
     def reset(self) -> None:
-        self.smoothed.reset()
+        for rows in (self.steps, self.raw, self.smoothed):
+            rows.reset()
         self.alpha: float | None = None
         self.first_step = 0
         self.last_step = 0
-        self.count = 0  # points in the cached window
+        self.count = 0  # points (finite or not) in the cached window
         self.biased = 0.0
         self.seen = 0  # finite values the average has taken in
-        self.last_nonpositive: int | None = None  # step of the newest value <= 0
+        self.last_nonpositive: float | None = None  # step of the newest value <= 0
 
-    def update(self, steps: np.ndarray, values: np.ndarray, alpha: float) -> np.ndarray | None:
-        """Follow the new window; return its smoothed values (None when alpha is 0)."""
+    def update(self, steps: np.ndarray, values: np.ndarray, alpha: float) -> None:
+        """Follow the new window of ``steps`` and ``values``, smoothed with ``alpha``."""
         n = len(steps)
         tail_start = self._tail_start(steps, alpha)
         if tail_start is None:
@@ -143,17 +164,26 @@ class _SeriesCache:
         else:
             self.extended_points += n - tail_start
         tail = np.asarray(values[tail_start:], dtype=np.float64)
-        nonpositive = np.flatnonzero(tail <= 0)  # NaN compares False: skipped
+        finite = np.isfinite(tail)
+        x = np.asarray(steps[tail_start:], dtype=np.float64)[finite]
+        y = tail[finite]
+        nonpositive = np.flatnonzero(y <= 0)
         if len(nonpositive):
-            self.last_nonpositive = int(steps[tail_start + nonpositive[-1]])
+            self.last_nonpositive = float(x[nonpositive[-1]])
+        self.steps.append(x)
+        if self.keep_raw or alpha == 0:
+            self.raw.append(y)
         if alpha > 0:
-            smoothed, self.biased, self.seen = ema_extend(tail, alpha, self.biased, self.seen)
+            smoothed, self.biased, self.seen = ema_extend(y, alpha, self.biased, self.seen)
             self.smoothed.append(smoothed)
         if n:
             self.first_step, self.last_step, self.count = int(steps[0]), int(steps[-1]), n
         else:
             self.count = 0
-        return self.smoothed.view() if alpha > 0 else None
+
+    def shown(self) -> np.ndarray:
+        """The values of the main line: smoothed, or raw when smoothing is off."""
+        return self.smoothed.view() if self.alpha else self.raw.view()
 
     def _tail_start(self, steps: np.ndarray, alpha: float) -> int | None:
         """Index of the first new point, after dropping what left the window; None: redo."""
@@ -164,20 +194,18 @@ class _SeriesCache:
         j = int(np.searchsorted(steps, self.last_step))
         if j >= len(steps) or int(steps[j]) != self.last_step:
             return None  # the cached newest point is gone: no overlap left
-        dropped = self.count - (j + 1)
-        if dropped < 0:
+        if self.count - (j + 1) < 0:
             return None
-        if alpha > 0:
-            self.smoothed.drop_front(dropped)
+        gone = int(np.searchsorted(self.steps.view(), float(steps[0])))
+        for rows in (self.steps, self.raw, self.smoothed):
+            if len(rows):
+                rows.drop_front(gone)
         return j + 1
 
-    def has_nonpositive(self, steps: np.ndarray) -> bool:
-        """Whether the current window holds a value <= 0 (log scale impossible)."""
-        return (
-            self.last_nonpositive is not None
-            and len(steps) > 0
-            and self.last_nonpositive >= int(steps[0])
-        )
+    def has_nonpositive(self) -> bool:
+        """Whether the window holds a value <= 0 (no log scale then)."""
+        x = self.steps.view()
+        return self.last_nonpositive is not None and len(x) > 0 and self.last_nonpositive >= x[0]
 
 
 @dataclass
@@ -191,9 +219,17 @@ class _Curve:
 
 
 def _fast(item: pg.PlotDataItem) -> pg.PlotDataItem:
+    """Make a curve cheap to draw at 100k points. Call after ``PlotItem.addItem``, which
+    imposes the plot's own downsampling settings on the item."""
     # Peak downsampling keeps spikes visible; clipping skips points outside the view.
     item.setDownsampling(auto=True, method="peak")
     item.setClipToView(True)
+    # Peak mode draws a min and a max per bin: one bin per pixel column loses nothing
+    # (pyqtgraph's default, 5 bins per pixel, draws 10 points per column).
+    item.setData(autoDownsampleFactor=1.0)
+    if pg.mkPen(item.opts["pen"]).widthF() > 1:
+        # Qt strokes a wide antialiased polyline many times slower than separate segments.
+        item.curve.setSegmentedLineMode("on")
     return item
 
 
@@ -230,20 +266,21 @@ def _shades(hex_code: str, n: int) -> list[QColor]:
     """``n`` shades of a colour, from lighter to darker, for per-layer curves."""
     base = QColor(hex_code)
     out = []
-    for t in np.linspace(0.4, -0.5, n) if n > 1 else [0.0]:
+    for t in np.linspace(0.3, -0.55, n) if n > 1 else [0.0]:
         target = 255 if t > 0 else 0
         w = abs(float(t))
         mix = [round((1 - w) * c + w * target) for c in (base.red(), base.green(), base.blue())]
-        out.append(QColor(*mix, 220))
+        out.append(QColor(*mix))
     return out
 
 
 class CurvesPanel(QWidget):
     """Training curves against steps, four stacked plots sharing the x axis.
 
-    Setters take numpy views of the controller's ring buffers; the panel never keeps a
-    copy of them. The controls only change the view, and announce it with
-    ``*_changed`` signals so the session can remember them.
+    Setters take numpy views of the controller's ring buffers. The panel keeps the finite
+    points (and their smoothed values) in caches that follow the buffers' appends, so a
+    refresh costs O(new points) before pyqtgraph's own drawing. The controls only change
+    the view, and announce it with ``*_changed`` signals so the session can remember them.
     """
 
     smoothing_changed = Signal(float)
@@ -259,10 +296,20 @@ class CurvesPanel(QWidget):
         self._steps: np.ndarray = np.empty(0, dtype=np.int64)
         self._series: dict[str, np.ndarray] = {}
         self._layers: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
+        # Nets whose norms arrived but are not drawn yet. Only these are drawn by set_data:
+        # an older view may have been overwritten by its ring buffer since it was passed.
+        self._layers_pending: set[str] = set()
         self._markers: list[tuple[int, str]] = []
         self._log_refused: dict[str, bool] = {"losses": False, "grad_norms": False}
         self._log_in_effect: dict[str, bool] = {"losses": False, "grad_norms": False}
         self._lr_log = True
+        # Stable view ranges (see _follow_ranges): pyqtgraph re-renders an axis and its grid
+        # whenever its range changes, which cost more than the curves when every frame
+        # nudged the auto range. None = not set yet for this generation.
+        self._following = True  # False once the user zooms or pans by hand
+        self._x_range: tuple[float, float] | None = None
+        self._y_ranges: dict[str, tuple[float, float] | None] = {}
+        self._setting_range = False
 
         self._build_controls()
         self._widgets: dict[str, pg.PlotWidget] = {
@@ -273,13 +320,19 @@ class CurvesPanel(QWidget):
             name: w.getPlotItem() for name, w in self._widgets.items()
         }
         for name, plot in self._plots.items():
-            legend = plot.addLegend(offset=(-8, 2), brush=pg.mkBrush(255, 255, 255, 170))
+            plot.setDownsampling(auto=True, mode="peak")
+            plot.setClipToView(True)
+            legend = plot.addLegend(offset=(-8, 2))
             # In the title row, right of the left-aligned title: no curve hides under it.
             legend.setParentItem(plot)
             legend.setColumnCount(3)
             plot.titleLabel.setAttr("justify", "left")
             if name != "losses":
                 plot.setXLink(self._plots["losses"])
+            # _follow_ranges sets the ranges; pyqtgraph's auto range would move them (and
+            # re-render the axes) on every frame.
+            plot.enableAutoRange(enable=False)
+            plot.getViewBox().sigRangeChangedManually.connect(self._on_view_range_changed_manually)
         self._plots["learning_rates"].setLogMode(False, True)
 
         self._curves: dict[str, _Curve] = {}
@@ -366,11 +419,13 @@ class CurvesPanel(QWidget):
         target = self._plots[plot]
         raw = None
         if smoothed:
-            raw = _fast(pg.PlotDataItem(pen=pg.mkPen(style.color(hex_code, 60), width=1)))
+            raw = pg.PlotDataItem(pen=pg.mkPen(style.color(hex_code, 60), width=1))
             target.addItem(raw)  # no name: the faint copy stays out of the legend
-        # Opaque: a translucent wide pen shows darker where peak downsampling doubles back.
-        line = _fast(pg.PlotDataItem(pen=pg.mkPen(hex_code, width=width)))
+            _fast(raw)
+        # Opaque: drawn as segments, a translucent pen would darken where they meet.
+        line = pg.PlotDataItem(pen=pg.mkPen(hex_code, width=width))
         target.addItem(line)
+        _fast(line)
         target.legend.addItem(line, "")
         self._curves[key] = _Curve(key, line, raw, _SeriesCache())
 
@@ -422,8 +477,10 @@ class CurvesPanel(QWidget):
         for curve in self._curves.values():
             self._draw(curve, steps, series.get(curve.key))
         for net in ("d", "g"):
-            self._draw_layers(net)
+            if net in self._layers_pending:
+                self._draw_layers(net)
         self._update_log_modes()
+        self._follow_ranges()
 
     def set_layer_norms(self, net: str, names: tuple[str, ...], norms: np.ndarray) -> None:
         """Per-layer gradient norms of one network, drawn when "Per layer" is on.
@@ -444,6 +501,7 @@ class CurvesPanel(QWidget):
         if names != self._layer_names[net]:
             self._rename_layers(net, names)
         self._layers[net] = (names, norms)
+        self._layers_pending.add(net)
         self._draw_layers(net)
         self._update_log_modes()
 
@@ -498,7 +556,7 @@ class CurvesPanel(QWidget):
             self._set_legend_name(fake, self.tr("mean critic score, fake"))
             self._half_line.hide()
             plot.legend.removeItem(self._half_sample)
-            plot.enableAutoRange(axis="y", enable=True)
+            self._y_ranges["outputs"] = None  # _follow_ranges fits the scores
         self._set_titles()
 
     def clear(self) -> None:
@@ -506,6 +564,7 @@ class CurvesPanel(QWidget):
         self._steps = np.empty(0, dtype=np.int64)
         self._series = {}
         self._layers = {}
+        self._layers_pending.clear()
         empty = np.empty(0)
         for curve in self._all_curves():
             curve.cache.reset()
@@ -514,6 +573,9 @@ class CurvesPanel(QWidget):
                 curve.raw.setData(empty, empty)
         self.set_markers([])
         self._update_log_modes()
+        self._following = True
+        self._x_range = None
+        self._y_ranges = {}
 
     def set_smoothing(self, alpha: float) -> None:
         """Set the smoothing factor (0 to 0.99), as the slider does."""
@@ -546,9 +608,13 @@ class CurvesPanel(QWidget):
 
     def restyle(self) -> None:
         """Re-apply fonts and sizes, e.g. after the presentation factor changed."""
-        for w in (self._smoothing_label, self._smoothing_value, self._log_check):
+        for w in (
+            self._smoothing_label,
+            self._smoothing_value,
+            self._log_check,
+            self._per_layer_check,
+        ):
             w.setFont(style.font())
-        self._per_layer_check.setFont(style.font())
         for plot in self._plots.values():
             style.style_plot(plot)
             plot.getAxis("left").setWidth(round(_LEFT_AXIS_WIDTH * style.presentation_factor()))
@@ -569,16 +635,15 @@ class CurvesPanel(QWidget):
                 curve.raw.setData(empty, empty)
             return
         alpha = self._alpha if curve.raw is not None else 0.0
-        smoothed = curve.cache.update(steps, values, alpha)
-        if smoothed is None:
-            curve.line.setData(steps, values, connect="finite")
-            if curve.raw is not None:
-                curve.raw.hide()
-        else:
-            curve.line.setData(steps, smoothed, connect="finite")
-            assert curve.raw is not None
-            curve.raw.setData(steps, values, connect="finite")
-            curve.raw.show()
+        cache = curve.cache
+        cache.update(steps, values, alpha)
+        x = cache.steps.view()
+        # The cache holds finite values only; "finite" still guards log mode's transients.
+        curve.line.setData(x, cache.shown(), connect="finite")
+        if curve.raw is not None:
+            if alpha > 0:
+                curve.raw.setData(x, cache.raw.view(), connect="finite")
+            curve.raw.setVisible(alpha > 0)
 
     def _draw_layers(self, net: str) -> None:
         pool = self._layer_curves[net]
@@ -593,26 +658,28 @@ class CurvesPanel(QWidget):
         if norms.ndim != 2 or norms.shape[0] != len(self._steps) or norms.shape[1] != len(names):
             return  # not aligned with the steps shown: wait for the matching set_data
         for i, curve in enumerate(pool[: len(names)]):
-            smoothed = curve.cache.update(self._steps, norms[:, i], self._alpha)
-            shown = norms[:, i] if smoothed is None else smoothed
-            curve.line.setData(self._steps, shown, connect="finite")
+            curve.cache.update(self._steps, norms[:, i], self._alpha)
+            curve.line.setData(curve.cache.steps.view(), curve.cache.shown(), connect="finite")
+        self._layers_pending.discard(net)
 
     def _rename_layers(self, net: str, names: tuple[str, ...]) -> None:
         pool = self._layer_curves[net]
         plot = self._plots["grad_norms"]
         base = style.D_COLOR if net == "d" else style.G_COLOR
         while len(pool) < len(names):
-            line = _fast(pg.PlotDataItem())
+            line = pg.PlotDataItem()
             plot.addItem(line)
-            pool.append(_Curve(f"{net}{len(pool)}", line, None, _SeriesCache()))
+            _fast(line)
+            pool.append(_Curve(f"{net}{len(pool)}", line, None, _SeriesCache(keep_raw=False)))
         for curve, shade in zip(pool, _shades(base, len(names)), strict=False):
-            curve.line.setPen(pg.mkPen(shade, width=1.2))
+            curve.line.setPen(pg.mkPen(shade, width=1))
         for curve in pool:
             curve.cache.reset()
             curve.line.setData(np.empty(0), np.empty(0))
             curve.line.hide()
         self._layer_names[net] = names
         self._layers.pop(net, None)
+        self._layers_pending.discard(net)
         self._sync_layer_legend()
 
     def _sync_layer_legend(self) -> None:
@@ -630,6 +697,8 @@ class CurvesPanel(QWidget):
                 shown += 1
         # Wide and flat along the top: the totals and the layers in as few rows as fit.
         legend.setColumnCount(max(3, min(4, -(-(shown + 2) // 2))))
+        # One row sits in the title band; more rows reach over the curves: a backdrop.
+        legend.setBrush(pg.mkBrush(255, 255, 255, 200) if shown else None)
         _style_legend(legend)
 
     def _new_marker(self, plot_name: str) -> pg.InfiniteLine:
@@ -639,9 +708,7 @@ class CurvesPanel(QWidget):
             pen=pg.mkPen(style.NEUTRAL, width=1.5, style=Qt.PenStyle.DotLine),
             label="",
             labelOpts={
-                "position": 0.96,
-                "rotateAxis": (1, 0),
-                "anchors": [(1, 1), (1, 0)],
+                "position": 0.93,  # near the top, text to the right of the line
                 "color": "#222222",
                 "fill": pg.mkBrush(255, 255, 255, 200),
             },
@@ -650,6 +717,63 @@ class CurvesPanel(QWidget):
         # ignoreBounds: a marker must not stretch the automatic range.
         self._plots[plot_name].addItem(line, ignoreBounds=True)
         return line
+
+    def _on_view_range_changed_manually(self, *_: object) -> None:
+        """The user zoomed or panned: stop moving the view for them until clear()."""
+        self._following = False
+
+    def _follow_ranges(self) -> None:
+        """Keep the data in view while changing the ranges as rarely as possible.
+
+        x grows to the next round value past 125 % of the last step; y grows when the data
+        leaves it and shrinks when the data fills less than a third of it. Between those
+        moments axes and grids keep their cached pictures, so a frame repaints only curves.
+        """
+        if not self._following or len(self._steps) == 0:
+            return
+        self._setting_range = True
+        try:
+            first, last = float(self._steps[0]), float(self._steps[-1])
+            if self._x_range is None or last > self._x_range[1] or first > self._x_range[0]:
+                hi = _nice_ceil(max(first + 10.0, first + (last - first) * 1.25))
+                self._x_range = (first, hi)
+                self._plots["losses"].setXRange(first, hi, padding=0.0)
+            for name in self.PLOTS:
+                if name == "outputs" and self._output_kind == "probability":
+                    continue  # fixed [0, 1]
+                self._follow_y(name)
+        finally:
+            self._setting_range = False
+
+    def _follow_y(self, name: str) -> None:
+        log = self._lr_log if name == "learning_rates" else self._log_in_effect.get(name, False)
+        lo, hi = np.inf, -np.inf
+        for curve in self._all_curves():
+            if not curve.line.isVisible() or self._plots_of(curve.line) is not self._plots[name]:
+                continue
+            for values in (
+                curve.cache.shown(),
+                curve.cache.raw.view() if curve.raw is not None and curve.raw.isVisible() else None,
+            ):
+                if values is None or len(values) == 0:
+                    continue
+                v = np.log10(values[values > 0]) if log else values
+                if len(v):
+                    lo, hi = min(lo, float(v.min())), max(hi, float(v.max()))
+        if not np.isfinite(lo) or not np.isfinite(hi):
+            return
+        span = max(hi - lo, 1e-9 if not log else 0.05, abs(hi) * 1e-3)
+        current = self._y_ranges.get(name)
+        if (
+            current is not None
+            and current[0] <= lo
+            and hi <= current[1]
+            and (current[1] - current[0]) <= 3.0 * span
+        ):
+            return
+        pad = 0.08 * span
+        self._y_ranges[name] = (lo - pad, hi + pad)
+        self._plots[name].setYRange(lo - pad, hi + pad, padding=0.0)
 
     def _update_log_modes(self) -> None:
         wanted = self._log_check.isChecked()
@@ -661,7 +785,7 @@ class CurvesPanel(QWidget):
             groups["grad_norms"] += [c for net in ("d", "g") for c in self._layer_curves[net]]
         changed = False
         for name, curves in groups.items():
-            refused = any(c.cache.has_nonpositive(self._steps) for c in curves)
+            refused = any(c.cache.has_nonpositive() for c in curves)
             if refused != self._log_refused[name]:
                 self._log_refused[name] = refused
                 changed = True
@@ -669,13 +793,13 @@ class CurvesPanel(QWidget):
             if self._log_in_effect[name] != log:
                 self._log_in_effect[name] = log
                 self._plots[name].setLogMode(False, log)
-        # Learning rates always span decades; a rate of 0 (a frozen network) forces linear.
-        lr_log = not any(
-            self._curves[k].cache.has_nonpositive(self._steps) for k in ("lr_d", "lr_g")
-        )
+                self._y_ranges[name] = None
+        # Rates are compared across decades; a rate of 0 (a frozen network) forces linear.
+        lr_log = not any(self._curves[k].cache.has_nonpositive() for k in ("lr_d", "lr_g"))
         if lr_log != self._lr_log:
             self._lr_log = lr_log
             self._plots["learning_rates"].setLogMode(False, lr_log)
+            self._y_ranges["learning_rates"] = None
         if changed:
             self._update_log_tooltip()
             self._set_titles()
@@ -738,6 +862,7 @@ class CurvesPanel(QWidget):
         caches are dropped afterwards: the next ``set_data`` recomputes from fresh views.
         """
         if len(self._steps):
+            self._layers_pending.update(self._layers)
             self.set_data(self._steps, self._series)
         for curve in self._all_curves():
             curve.cache.reset()

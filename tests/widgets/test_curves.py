@@ -112,17 +112,33 @@ def test_curves_hold_the_given_data_when_smoothing_is_off(panel):
     np.testing.assert_array_equal(y_of(named_curve(panel, "learning_rates", "G")), series["lr_g"])
 
 
-def test_nan_values_are_kept_as_gaps_with_finite_connection(panel):
+def test_curves_skip_nan_values_and_join_the_computed_ones(panel):
     panel.set_smoothing(0.0)
     steps, series = make_series(20)
     g_loss = np.array(series["g_loss"])
-    g_loss[::2] = np.nan  # a D-only step every other step
+    g_loss[np.arange(20) % 5 != 0] = np.nan  # G steps once per 5 critic steps
     series["g_loss"] = readonly(g_loss)
     panel.set_data(steps, series)
     curve = named_curve(panel, "losses", "G loss")
+    x, y = curve.getOriginalDataset()
+    np.testing.assert_array_equal(x, steps[::5])
+    np.testing.assert_array_equal(y, g_loss[::5])
     assert curve.opts["connect"] == "finite"
-    np.testing.assert_array_equal(np.isnan(y_of(curve)), np.isnan(g_loss))
-    assert not panel.grab().isNull()
+
+
+def test_peak_downsampled_curves_with_nan_still_draw(panel, qtbot):
+    panel.resize(400, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    steps, series = make_series(20000)
+    g_loss = np.array(series["g_loss"])
+    g_loss[::2] = np.nan  # a D-only step every other step: NaN in every bin
+    series["g_loss"] = readonly(g_loss)
+    panel.set_data(steps, series)
+    panel.grab()  # lays out the views, which sets the downsampling factor
+    _x, y = named_curve(panel, "losses", "G loss").getData()
+    assert 0 < len(y) < 10000
+    assert np.isfinite(y).all()
 
 
 def test_smoothed_curve_matches_reference_and_raw_curve_stays_behind(panel):
@@ -132,14 +148,20 @@ def test_smoothed_curve_matches_reference_and_raw_curve_stays_behind(panel):
     d_loss[[3, 4, 17]] = np.nan
     series["d_loss"] = readonly(d_loss)
     panel.set_data(steps, series)
-    smoothed = y_of(named_curve(panel, "losses", "D loss"))
-    np.testing.assert_allclose(smoothed, reference_ema(d_loss, 0.6), rtol=1e-12)
+    finite = np.isfinite(d_loss)
+    x, smoothed = named_curve(panel, "losses", "D loss").getOriginalDataset()
+    np.testing.assert_array_equal(x, steps[finite])
+    np.testing.assert_allclose(smoothed, reference_ema(d_loss, 0.6)[finite], rtol=1e-12)
+    plot = panel.plot_widgets()["losses"].getPlotItem()
+    in_legend = {sample.item for sample, _label in plot.legend.items}
     raws = [
         it
-        for it in panel.plot_widgets()["losses"].getPlotItem().items
-        if isinstance(it, pg.PlotDataItem) and it.isVisible() and it.name() is None
+        for it in plot.items
+        if isinstance(it, pg.PlotDataItem) and it.isVisible() and it not in in_legend
     ]
-    assert any(np.array_equal(y_of(r), d_loss, equal_nan=True) for r in raws)
+    assert len(raws) == 2  # D and G
+    assert any(np.array_equal(y_of(r), d_loss[finite]) for r in raws)
+    assert all(pg.mkPen(r.opts["pen"]).color().alpha() < 128 for r in raws)  # faint
 
 
 def test_learning_rates_are_never_smoothed(panel):
@@ -272,6 +294,30 @@ def test_per_layer_curves_reuse_their_items_for_new_names(panel):
     assert legend_names(panel, "grad_norms")[2:] == ["G: fc", "G: deconv"]
 
 
+def test_layer_norms_given_before_their_steps_are_drawn_by_the_next_set_data(panel):
+    panel.set_smoothing(0.0)
+    panel.set_per_layer(True)
+    steps, series = make_series(30)
+    norms = readonly(np.arange(60.0).reshape(30, 2) + 1)
+    panel.set_data(steps[:20], {k: v[:20] for k, v in series.items()})
+    panel.set_layer_norms("g", ("fc", "out"), norms)  # already 30 rows: not drawn yet
+    assert y_of(named_curve(panel, "grad_norms", "G: out")) is None
+    panel.set_data(steps, series)
+    np.testing.assert_array_equal(y_of(named_curve(panel, "grad_norms", "G: out")), norms[:, 1])
+
+
+def test_set_data_does_not_redraw_layer_norms_it_already_drew(panel):
+    panel.set_smoothing(0.0)
+    panel.set_per_layer(True)
+    steps, series = make_series(35)
+    norms = np.ones((30, 2))
+    panel.set_data(steps[:30], {k: v[:30] for k, v in series.items()})
+    panel.set_layer_norms("d", ("a", "b"), norms)
+    norms[:] = 99.0  # a full ring buffer moved on under the old view: same length
+    panel.set_data(steps[5:], {k: v[5:] for k, v in series.items()})
+    assert np.all(y_of(named_curve(panel, "grad_norms", "D: a")) == 1.0)
+
+
 def test_markers_are_drawn_on_every_plot_at_their_steps(panel):
     panel.set_markers([(100, "lr_d 0.001→0.01"), (300, "loss wgan")])
     for plot in CurvesPanel.PLOTS:
@@ -309,11 +355,44 @@ def test_score_outputs_range_automatically_without_half_line(panel):
     series["d_real"] = readonly(np.linspace(-8.0, 12.0, 30))
     panel.set_data(steps, series)
     plot = panel.plot_widgets()["outputs"].getPlotItem()
-    assert plot.getViewBox().autoRangeEnabled()[1]
+    low, high = plot.getViewBox().viewRange()[1]
+    assert low <= -8.0
+    assert high >= 12.0
     half = [it for it in plot.items if isinstance(it, pg.InfiniteLine) and it.angle == 0]
     assert not any(h.isVisible() for h in half)
     assert "mean critic score, real" in legend_names(panel, "outputs")
     assert plot.getAxis("left").labelText == "critic score"
+
+
+def test_ranges_stay_put_while_new_steps_fit_and_grow_when_they_do_not(panel):
+    """Stable ranges keep pyqtgraph's cached axis pictures: no re-render every frame."""
+    steps, series = make_series(100)
+    panel.set_data(steps, series)
+    vb = panel.plot_widgets()["losses"].getPlotItem().getViewBox()
+    first = [list(r) for r in vb.viewRange()]
+    assert first[0][1] >= 100  # the last step is in view
+    # Ten more steps whose values repeat earlier ones: nothing leaves the view.
+    steps = readonly(np.arange(1, 111, dtype=np.int64))
+    series = {k: readonly(np.concatenate([v, v[-10:]])) for k, v in series.items()}
+    panel.set_data(steps, series)
+    assert [list(r) for r in vb.viewRange()] == first
+    steps, series = make_series(1000)
+    panel.set_data(steps, series)
+    assert vb.viewRange()[0][1] >= 1000
+
+
+def test_a_manual_pan_stops_the_view_following_until_clear(panel):
+    steps, series = make_series(100)
+    panel.set_data(steps, series)
+    vb = panel.plot_widgets()["losses"].getPlotItem().getViewBox()
+    vb.sigRangeChangedManually.emit([True, True])
+    vb.setXRange(10, 20, padding=0)
+    steps, series = make_series(5000)
+    panel.set_data(steps, series)
+    assert vb.viewRange()[0] == pytest.approx([10, 20])
+    panel.clear()
+    panel.set_data(steps, series)
+    assert vb.viewRange()[0][1] >= 5000
 
 
 def test_an_unknown_output_kind_is_an_error(panel):

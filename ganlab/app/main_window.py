@@ -47,7 +47,7 @@ from ganlab.widgets.slow_motion import SlowMotionPanel
 from ganlab.widgets.toy_view import ToyViewPanel
 
 REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
-CURVES_EVERY_S = 0.1  # curves move slowly: redrawing them 10 times a second is plenty
+CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
 
@@ -403,7 +403,8 @@ class MainWindow(QMainWindow):
             value = [value]
         return [str(v) for v in (value or [])]
 
-    def _remember(self, path: str) -> None:
+    def remember_file(self, path: str) -> None:
+        """Put ``path`` first in File > Recent files."""
         files = [path] + [p for p in self._recent_files() if p != path]
         self.settings.setValue("recent/files", files[:MAX_RECENT])
         self._rebuild_recent_menu()
@@ -490,7 +491,7 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def _on_controller_checkpoint_saved(self, path: str) -> None:
         self.log.append(self.tr("Checkpoint saved: {path}").format(path=path), "info")
-        self._remember(path)
+        self.remember_file(path)
 
     @Slot(object)
     def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
@@ -581,7 +582,7 @@ class MainWindow(QMainWindow):
         self._experiment_path = path
         self.controller.apply_config(config)
         if path:
-            self._remember(path)
+            self.remember_file(path)
         self.log.append(self.tr("Opened {name}").format(name=config.name), "info")
 
     @Slot()
@@ -604,7 +605,7 @@ class MainWindow(QMainWindow):
             )
             return
         self._experiment_path = path
-        self._remember(path)
+        self.remember_file(path)
         self.log.append(self.tr("Saved {path}").format(path=path), "info")
 
     @Slot()

@@ -24,8 +24,14 @@ _presentation = 1.0
 
 
 def configure_pyqtgraph() -> None:
-    """Global pyqtgraph options; call once before creating plots."""
-    pg.setConfigOptions(antialias=True, background="w", foreground="k", imageAxisOrder="row-major")
+    """Global pyqtgraph options; call once before creating plots.
+
+    Antialiasing is off: antialiased paths are QPainter's slow path, and painting holds
+    the GIL, which the trainer thread needs for every step (benchmarks/
+    window_vs_headless.py: window/headless about 0.74 with it, 0.87 without). Scatter
+    symbols stay smooth: pyqtgraph renders them once into cached pixmaps.
+    """
+    pg.setConfigOptions(antialias=False, background="w", foreground="k", imageAxisOrder="row-major")
 
 
 def presentation_factor() -> float:

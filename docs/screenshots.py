@@ -70,8 +70,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--out", default=str(Path(__file__).parent / "screenshots"))
     parser.add_argument("--only", nargs="*", help="preset names to shoot")
+    parser.add_argument("--lang", help="interface language, e.g. es")
     args = parser.parse_args(argv)
-    application()
+    application(language=args.lang)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for preset, name in SHOTS.items():

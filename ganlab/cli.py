@@ -117,6 +117,9 @@ def build_lab_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
     parser.add_argument("experiment", nargs="?", help="experiment file to open (TOML)")
     parser.add_argument("--run", metavar="DIR", help="open a saved run directory")
+    parser.add_argument(
+        "--lang", metavar="CODE", help="interface language, e.g. es or en (default: the system's)"
+    )
     return parser
 
 
@@ -174,7 +177,9 @@ def cmd_lab(args: argparse.Namespace) -> int:
             f"libxcb-cursor0 (and libegl1); headless training works without them: "
             f"'ganlab train --preset ring8'"
         ) from None
-    return run_app(config, resume_from=resume_from, experiment_path=args.experiment)
+    return run_app(
+        config, resume_from=resume_from, experiment_path=args.experiment, language=args.lang
+    )
 
 
 def cmd_presets() -> int:

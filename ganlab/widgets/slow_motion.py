@@ -8,7 +8,7 @@ GUI thread; no torch.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TR_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -36,12 +36,12 @@ class SlowMotionPanel(QWidget):
     speed_changed = Signal(float)
 
     STAGES: tuple[str, ...] = (
-        QT_TR_NOOP("Sample noise z"),
-        QT_TR_NOOP("Generate G(z)"),
-        QT_TR_NOOP("D classifies real and generated samples"),
-        QT_TR_NOOP("Compute the loss"),
-        QT_TR_NOOP("Backpropagate the gradients"),
-        QT_TR_NOOP("Update the weights"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "Sample noise z"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "Generate G(z)"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "D classifies real and generated samples"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "Compute the loss"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "Backpropagate the gradients"),
+        QT_TRANSLATE_NOOP("SlowMotionPanel", "Update the weights"),
     )
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -1,0 +1,1861 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="es" sourcelanguage="en">
+<context>
+    <name>Controller</name>
+    <message>
+        <location filename="../../ganlab/app/controller.py" line="202"/>
+        <source>Switched to {kind} data, so also set: {changes}</source>
+        <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/controller.py" line="236"/>
+        <source>Data: {summary}</source>
+        <translation>Datos: {summary}</translation>
+    </message>
+</context>
+<context>
+    <name>ControlsPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="343"/>
+        <source>{0} rebuilds the networks with new weights; other settings apply live.</source>
+        <translation>{0} reconstruye las redes con pesos nuevos; los demás ajustes se aplican en vivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="423"/>
+        <source>Data</source>
+        <translation>Datos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="423"/>
+        <source>Show or hide the data settings.</source>
+        <translation>Mostrar u ocultar los ajustes de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="431"/>
+        <source>Data set</source>
+        <translation>Conjunto de datos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="433"/>
+        <source>The distribution G learns to imitate: 1-D and 2-D toy data or images.</source>
+        <translation>La distribución que G aprende a imitar: datos sintéticos 1-D y 2-D, o imágenes.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="435"/>
+        <source>Load points from CSV…</source>
+        <translation>Cargar puntos desde CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="439"/>
+        <source>Train on your own 2-D points: choose a CSV file with one x, y pair per row. This rebuilds the networks with new weights.</source>
+        <translation>Entrena con tus propios puntos 2-D: elige un archivo CSV con un par x, y por fila. Esto reconstruye las redes con pesos nuevos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="448"/>
+        <source>Noise σ</source>
+        <translation>Ruido σ</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="450"/>
+        <source>How spread out each cluster of the toy data is (standard deviation); 0 uses the data set&apos;s own value.</source>
+        <translation>Dispersión de cada grupo de los datos sintéticos (desviación estándar); 0 usa el valor propio del conjunto de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="453"/>
+        <source>default</source>
+        <translation>por defecto</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="457"/>
+        <source>{0} × {0} px</source>
+        <translation>{0} × {0} px</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="461"/>
+        <source>Image size</source>
+        <translation>Tamaño de imagen</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="463"/>
+        <source>Side of the square images, in pixels.</source>
+        <translation>Lado de las imágenes cuadradas, en píxeles.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="466"/>
+        <source>1 (grayscale)</source>
+        <translation>1 (escala de grises)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="467"/>
+        <source>3 (RGB colour)</source>
+        <translation>3 (color RGB)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="471"/>
+        <source>Channels</source>
+        <translation>Canales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="473"/>
+        <source>Grayscale or colour images.</source>
+        <translation>Imágenes en escala de grises o en color.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="478"/>
+        <source>Model</source>
+        <translation>Modelo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="478"/>
+        <source>Show or hide the network settings.</source>
+        <translation>Mostrar u ocultar los ajustes de las redes.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="483"/>
+        <source>Architecture</source>
+        <translation>Arquitectura</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="485"/>
+        <source>The kind of networks G and D are: MLP for toy data, DCGAN for images, ...</source>
+        <translation>El tipo de redes que son G y D: MLP para datos sintéticos, DCGAN para imágenes, ...</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="488"/>
+        <source>G width</source>
+        <translation>Ancho de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="488"/>
+        <source>Neurons in each hidden layer of G.</source>
+        <translation>Neuronas en cada capa oculta de G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="489"/>
+        <source>G depth</source>
+        <translation>Profundidad de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="489"/>
+        <source>Number of hidden layers in G.</source>
+        <translation>Número de capas ocultas de G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="490"/>
+        <source>D width</source>
+        <translation>Ancho de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="490"/>
+        <source>Neurons in each hidden layer of D.</source>
+        <translation>Neuronas en cada capa oculta de D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <source>D depth</source>
+        <translation>Profundidad de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <source>Number of hidden layers in D.</source>
+        <translation>Número de capas ocultas de D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="493"/>
+        <source>Feature maps</source>
+        <translation>Mapas de características</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="494"/>
+        <source>Feature maps in the widest convolution layer of G and D.</source>
+        <translation>Mapas de características de la capa convolucional más ancha de G y de D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="502"/>
+        <source>Spectral norm on D</source>
+        <translation>Norma espectral en D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="503"/>
+        <source>Limit how steeply D&apos;s output can change (spectral normalisation).</source>
+        <translation>Limita la rapidez con la que puede cambiar la salida de D (normalización espectral).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="508"/>
+        <source>Spectral norm on G</source>
+        <translation>Norma espectral en G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="509"/>
+        <source>Apply spectral normalisation to G&apos;s layers too.</source>
+        <translation>Aplica la normalización espectral también a las capas de G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="514"/>
+        <location filename="../../ganlab/widgets/controls.py" line="519"/>
+        <source>Loss</source>
+        <translation>Pérdida</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="514"/>
+        <source>Show or hide the loss settings.</source>
+        <translation>Mostrar u ocultar los ajustes de la pérdida.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="521"/>
+        <source>The game G and D play: how each one is scored.</source>
+        <translation>El juego entre G y D: cómo se puntúa a cada uno.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="526"/>
+        <source>Label smoothing</source>
+        <translation>Suavizado de etiquetas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="527"/>
+        <source>D aims at 1 − s instead of 1 for real samples, so it is less sure of itself.</source>
+        <translation>D apunta a 1 − s en lugar de 1 para las muestras reales, así que está menos seguro de sí mismo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="532"/>
+        <source>Instance noise</source>
+        <translation>Ruido de instancia</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="533"/>
+        <source>Blur what D sees by adding random noise of this size to every sample.</source>
+        <translation>Difumina lo que ve D sumando a cada muestra un ruido aleatorio de este tamaño.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <source>R1 penalty</source>
+        <translation>Penalización R1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="539"/>
+        <source>Punish D for steep slopes at the real data; 0 turns it off.</source>
+        <translation>Penaliza a D por las pendientes pronunciadas en los datos reales; 0 la desactiva.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="540"/>
+        <source>off</source>
+        <translation>desactivada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="545"/>
+        <source>Gradient penalty</source>
+        <translation>Penalización del gradiente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="546"/>
+        <source>WGAN-GP: how strongly D&apos;s slope is pulled towards 1 (lambda).</source>
+        <translation>WGAN-GP: con qué fuerza se lleva la pendiente de D hacia 1 (lambda).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="551"/>
+        <source>Weight clip</source>
+        <translation>Recorte de pesos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="552"/>
+        <source>WGAN: every weight of D is kept between −c and c.</source>
+        <translation>WGAN: cada peso de D se mantiene entre −c y c.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="558"/>
+        <source>Discriminator (D)</source>
+        <translation>Discriminador (D)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="559"/>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="561"/>
+        <source>Generator (G)</source>
+        <translation>Generador (G)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="562"/>
+        <source>G</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="564"/>
+        <source>Show or hide {0}&apos;s training settings.</source>
+        <translation>Mostrar u ocultar los ajustes de entrenamiento de {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <source>SGD</source>
+        <translation>SGD</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <source>Adam</source>
+        <translation>Adam</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <source>RMSprop</source>
+        <translation>RMSprop</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="576"/>
+        <source>Optimizer</source>
+        <translation>Optimizador</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="578"/>
+        <source>How {0}&apos;s weights follow their gradients: SGD, Adam or RMSprop.</source>
+        <translation>Cómo siguen los pesos de {0} a sus gradientes: SGD, Adam o RMSprop.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="584"/>
+        <source>Learning rate</source>
+        <translation>Tasa de aprendizaje</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="587"/>
+        <source>How big a step {0} takes at each update. Drag (log scale) or type a number.</source>
+        <translation>Tamaño del paso que da {0} en cada actualización. Arrastra (escala logarítmica) o escribe un número.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="596"/>
+        <source>β1</source>
+        <translation>β1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="597"/>
+        <source>Adam: how much of the past gradients {0} keeps (momentum).</source>
+        <translation>Adam: cuánto conserva {0} de los gradientes anteriores (momento).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="602"/>
+        <source>β2</source>
+        <translation>β2</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="603"/>
+        <source>Adam: how slowly {0}&apos;s step sizes adapt to the gradient sizes.</source>
+        <translation>Adam: con qué lentitud se adaptan los tamaños de paso de {0} al tamaño de los gradientes.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="608"/>
+        <source>Momentum</source>
+        <translation>Momento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="609"/>
+        <source>How much of its previous step {0} keeps; 0 for none.</source>
+        <translation>Cuánto conserva {0} de su paso anterior; 0 para no conservar nada.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="614"/>
+        <source>Steps (k)</source>
+        <translation>Pasos (k)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="615"/>
+        <source>How many times {0} is updated in each training iteration (k).</source>
+        <translation>Cuántas veces se actualiza {0} en cada iteración de entrenamiento (k).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <source>Training</source>
+        <translation>Entrenamiento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <source>Show or hide the training settings.</source>
+        <translation>Mostrar u ocultar los ajustes de entrenamiento.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="625"/>
+        <source>Batch size</source>
+        <translation>Tamaño del lote</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="626"/>
+        <source>Real and generated samples used for each update of D and of G.</source>
+        <translation>Muestras reales y generadas que se usan en cada actualización de D y de G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="631"/>
+        <source>Noise size</source>
+        <translation>Tamaño del ruido</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="632"/>
+        <source>Number of random numbers in the noise vector z that G turns into a sample.</source>
+        <translation>Cantidad de números aleatorios del vector de ruido z que G convierte en una muestra.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="635"/>
+        <source>Gaussian N(0, 1)</source>
+        <translation>Gaussiana N(0, 1)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="636"/>
+        <source>Uniform U(−1, 1)</source>
+        <translation>Uniforme U(−1, 1)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="640"/>
+        <source>Noise</source>
+        <translation>Ruido</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="642"/>
+        <source>The distribution the noise z is drawn from.</source>
+        <translation>La distribución de la que se extrae el ruido z.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="651"/>
+        <source>Seed</source>
+        <translation>Semilla</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="653"/>
+        <source>Fixes the random numbers: the same seed gives the same run.</source>
+        <translation>Fija los números aleatorios: la misma semilla da la misma ejecución.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="661"/>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="663"/>
+        <source>Where the networks run: the GPU when there is one, or the CPU.</source>
+        <translation>Dónde se ejecutan las redes: en la GPU si la hay, o en la CPU.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="700"/>
+        <source>Changing it rebuilds the networks with new weights.</source>
+        <translation>Cambiarlo reconstruye las redes con pesos nuevos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="701"/>
+        <source>Applies live, while training.</source>
+        <translation>Se aplica en vivo, durante el entrenamiento.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="781"/>
+        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <source>1-D</source>
+        <translation>1-D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="781"/>
+        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <source>2-D</source>
+        <translation>2-D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="781"/>
+        <source>Images</source>
+        <translation>Imágenes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <source>image</source>
+        <translation>imagen</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="853"/>
+        <source>{0} does not train on {1} data; it needs {2} data.</source>
+        <translation>{0} no se entrena con datos de tipo {1}; necesita datos de tipo {2}.</translation>
+    </message>
+</context>
+<context>
+    <name>CurvesPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="377"/>
+        <source>Smoothing</source>
+        <translation>Suavizado</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="385"/>
+        <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
+        <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="391"/>
+        <source>Log scale</source>
+        <translation>Escala logarítmica</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="392"/>
+        <source>Per layer</source>
+        <translation>Por capa</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="395"/>
+        <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
+        <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="434"/>
+        <source>loss</source>
+        <translation>pérdida</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="435"/>
+        <source>gradient norm</source>
+        <translation>norma del gradiente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="436"/>
+        <source>learning rate</source>
+        <translation>tasa de aprendizaje</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="437"/>
+        <source>step</source>
+        <translation>paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="439"/>
+        <source>D loss</source>
+        <translation>pérdida de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="440"/>
+        <source>G loss</source>
+        <translation>pérdida de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="441"/>
+        <source>D total</source>
+        <translation>D total</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="442"/>
+        <source>G total</source>
+        <translation>G total</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="443"/>
+        <source>D</source>
+        <translation>D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="444"/>
+        <source>G</source>
+        <translation>G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="544"/>
+        <source>mean D output</source>
+        <translation>salida media de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="545"/>
+        <source>mean D(x), real</source>
+        <translation>D(x) media, reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="546"/>
+        <source>mean D(G(z)), fake</source>
+        <translation>D(G(z)) media, falsas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="551"/>
+        <source>1/2: cannot tell</source>
+        <translation>1/2: no distingue</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="554"/>
+        <source>critic score</source>
+        <translation>puntuación del crítico</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="555"/>
+        <source>mean critic score, real</source>
+        <translation>puntuación media del crítico, reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="556"/>
+        <source>mean critic score, fake</source>
+        <translation>puntuación media del crítico, falsas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="809"/>
+        <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
+        <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="817"/>
+        <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
+        <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="823"/>
+        <source>The gradient norms plot stays linear now: some norms are zero.</source>
+        <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="828"/>
+        <source> (linear: values ≤ 0)</source>
+        <translation> (lineal: valores ≤ 0)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="830"/>
+        <source>Losses</source>
+        <translation>Pérdidas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="831"/>
+        <source>D&apos;s outputs</source>
+        <translation>Salidas de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="833"/>
+        <source>Critic scores</source>
+        <translation>Puntuaciones del crítico</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="834"/>
+        <source>Gradient norms</source>
+        <translation>Normas del gradiente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="835"/>
+        <source>Learning rates</source>
+        <translation>Tasas de aprendizaje</translation>
+    </message>
+</context>
+<context>
+    <name>DensityPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="109"/>
+        <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: what the discriminator D says about each x (right axis). Dashed: the best possible discriminator for the current generator, D* = p_data / (p_data + p_g).</source>
+        <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas a lo largo de la parte inferior. Naranja: lo que dice el discriminador D de cada x (eje derecho). Discontinua: el mejor discriminador posible para el generador actual, D* = p_data / (p_data + p_g).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="115"/>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="116"/>
+        <source>density</source>
+        <translation>densidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="203"/>
+        <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
+        <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="205"/>
+        <source>The discriminator&apos;s probability that x is real, and the optimal D*.</source>
+        <translation>La probabilidad que da el discriminador de que x sea real, y el D* óptimo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="209"/>
+        <source>critic score: higher = judged more real</source>
+        <translation>puntuación del crítico: más alta = se juzga más real</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="212"/>
+        <source>With this loss D is a critic that gives a score, not a probability, so the optimal D* = p_data / (p_data + p_g) and the line D = ½ do not apply.</source>
+        <translation>Con esta pérdida, D es un crítico que da una puntuación, no una probabilidad, así que el D* = p_data / (p_data + p_g) óptimo y la línea D = ½ no se aplican.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="333"/>
+        <source>p_data: real density</source>
+        <translation>p_data: densidad real</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="334"/>
+        <source>p_g: generated density</source>
+        <translation>p_g: densidad generada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="336"/>
+        <source>D(x): learned discriminator</source>
+        <translation>D(x): discriminador aprendido</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="337"/>
+        <source>D*(x) = p_data / (p_data + p_g)</source>
+        <translation>D*(x) = p_data / (p_data + p_g)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="338"/>
+        <source>D = ½: equilibrium</source>
+        <translation>D = ½: equilibrio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="341"/>
+        <source>D(x): critic score (no D*: not a probability)</source>
+        <translation>D(x): puntuación del crítico (sin D*: no es una probabilidad)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="343"/>
+        <source>generated samples (ticks)</source>
+        <translation>muestras generadas (marcas)</translation>
+    </message>
+</context>
+<context>
+    <name>ImagePanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="258"/>
+        <source>Generated (fixed noise)</source>
+        <translation>Generadas (ruido fijo)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="261"/>
+        <source>Images the generator makes from the same noise vectors every frame, so you watch each one change as training goes on. Click an image to send its noise vector to the latent explorer.</source>
+        <translation>Imágenes que el generador crea a partir de los mismos vectores de ruido en cada fotograma, para que veas cómo cambia cada una a medida que avanza el entrenamiento. Haz clic en una imagen para enviar su vector de ruido al explorador latente.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
+        <source>Real</source>
+        <translation>Reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="271"/>
+        <source>A fixed set of training images: what the generator tries to imitate.</source>
+        <translation>Un conjunto fijo de imágenes de entrenamiento: lo que el generador intenta imitar.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="295"/>
+        <source>How D judges a batch of real images (green) and a batch of generated images (purple). Early on D separates them; if G catches up both pile up around the same value.</source>
+        <translation>Cómo juzga D un lote de imágenes reales (verde) y un lote de imágenes generadas (morado). Al principio D los separa; si G lo alcanza, ambos se acumulan en torno al mismo valor.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="302"/>
+        <source>What D says</source>
+        <translation>Qué dice D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="303"/>
+        <source>images in the batch</source>
+        <translation>imágenes del lote</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="309"/>
+        <source>real batch</source>
+        <translation>lote real</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="316"/>
+        <source>generated batch</source>
+        <translation>lote generado</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="327"/>
+        <source>D = 1/2: cannot tell</source>
+        <translation>D = 1/2: no distingue</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="334"/>
+        <source>Real (green) and generated (purple) images as points on the two main directions (PCA) of the real images. The axes were fitted once on real images and never move, so you can see the generated cloud travel toward the real one.</source>
+        <translation>Imágenes reales (verde) y generadas (morado) como puntos sobre las dos direcciones principales (PCA) de las imágenes reales. Los ejes se ajustaron una sola vez con imágenes reales y no se mueven, así que puedes ver cómo la nube generada viaja hacia la real.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="343"/>
+        <source>Where the images lie</source>
+        <translation>Dónde están las imágenes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="345"/>
+        <source>PCA 1</source>
+        <translation>PCA 1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="346"/>
+        <source>PCA 2</source>
+        <translation>PCA 2</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="352"/>
+        <source>real</source>
+        <translation>reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="360"/>
+        <source>generated</source>
+        <translation>generadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="377"/>
+        <source>D(x): probability that x is real</source>
+        <translation>D(x): probabilidad de que x sea real</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/image_view.py" line="381"/>
+        <source>D(x): critic score (higher means more real)</source>
+        <translation>D(x): puntuación del crítico (más alta = más real)</translation>
+    </message>
+</context>
+<context>
+    <name>LatentExplorerPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="142"/>
+        <source>Anchors</source>
+        <translation>Anclas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="146"/>
+        <source>The latent vectors the path goes through, in order. Click a generated image in the image view to add its noise vector here.</source>
+        <translation>Los vectores latentes por los que pasa la trayectoria, en orden. Haz clic en una imagen generada de la vista de imágenes para añadir aquí su vector de ruido.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="153"/>
+        <source>Add random</source>
+        <translation>Añadir aleatorio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="155"/>
+        <source>Add a random latent vector; its seed is shown so you can find it again.</source>
+        <translation>Añade un vector latente aleatorio; se muestra su semilla para que puedas volver a encontrarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="158"/>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="159"/>
+        <source>Remove the selected anchor from the path.</source>
+        <translation>Quita el ancla seleccionada de la trayectoria.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="165"/>
+        <source>Seed of the random generator: the same seed always gives the same vector.</source>
+        <translation>Semilla del generador de números aleatorios: la misma semilla da siempre el mismo vector.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="167"/>
+        <source>Add by seed</source>
+        <translation>Añadir por semilla</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="168"/>
+        <source>Add the latent vector drawn with this seed.</source>
+        <translation>Añade el vector latente obtenido con esta semilla.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="184"/>
+        <source>Path</source>
+        <translation>Trayectoria</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="186"/>
+        <source>Spherical</source>
+        <translation>Esférica</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="187"/>
+        <source>Linear</source>
+        <translation>Lineal</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="190"/>
+        <source>Linear: a straight line between anchors. It cuts through the middle of the latent space, closer to the origin than any sample the generator was trained on.
+Spherical: follows the arc between anchors, so the vectors keep their length and the path stays in the typical shell of a gaussian (length about the square root of the latent size).</source>
+        <translation>Lineal: una línea recta entre anclas. Atraviesa el centro del espacio latente, más cerca del origen que cualquier muestra con la que se entrenó el generador.
+Esférica: sigue el arco entre anclas, así que los vectores conservan su longitud y la trayectoria se mantiene en la capa típica de una gaussiana (longitud de aproximadamente la raíz cuadrada de la dimensión latente).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="203"/>
+        <source>How many frames the path takes from one anchor to the next.</source>
+        <translation>Cuántos fotogramas tarda la trayectoria en ir de un ancla a la siguiente.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="209"/>
+        <source>The class the conditional generator is asked for along the whole path.</source>
+        <translation>La clase que se le pide al generador condicional a lo largo de toda la trayectoria.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="214"/>
+        <source>Interpolation</source>
+        <translation>Interpolación</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="215"/>
+        <source>Steps per segment</source>
+        <translation>Pasos por tramo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="216"/>
+        <source>Class</source>
+        <translation>Clase</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="220"/>
+        <source>Walk</source>
+        <translation>Recorrido</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="222"/>
+        <source>Move along the path: left is the first anchor.</source>
+        <translation>Desplázate por la trayectoria: a la izquierda está la primera ancla.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="225"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="385"/>
+        <source>Play walk</source>
+        <translation>Reproducir</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="226"/>
+        <source>Animate the walk along the path, or pause it.</source>
+        <translation>Anima el recorrido por la trayectoria, o lo pausa.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="228"/>
+        <source>Loop</source>
+        <translation>En bucle</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="229"/>
+        <source>Start again from the first anchor after the last one.</source>
+        <translation>Vuelve a empezar desde la primera ancla después de la última.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="233"/>
+        <source> frames/s</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="234"/>
+        <source>Speed of the walk in frames per second.</source>
+        <translation>Velocidad del recorrido en fotogramas por segundo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="249"/>
+        <source>Current frame</source>
+        <translation>Fotograma actual</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="251"/>
+        <source>What the generator makes at this point of the path.</source>
+        <translation>Lo que crea el generador en este punto de la trayectoria.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="253"/>
+        <source>The path, anchor to anchor</source>
+        <translation>La trayectoria, de ancla en ancla</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="256"/>
+        <source>Thumbnails along the path, one row from each anchor to the next. The framed one is shown large. Click a thumbnail to jump there.</source>
+        <translation>Miniaturas a lo largo de la trayectoria, una fila de cada ancla a la siguiente. La enmarcada se muestra en grande. Haz clic en una miniatura para saltar a ella.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="283"/>
+        <source>Where the current latent vector lands in data space (see the 2-D view).</source>
+        <translation>Dónde cae el vector latente actual en el espacio de datos (ver la vista 2-D).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="336"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="538"/>
+        <source>seed {0}</source>
+        <translation>semilla {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="394"/>
+        <source>A{0}  {1}  (length {2:.2f})</source>
+        <translation>A{0}  {1}  (longitud {2:.2f})</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="436"/>
+        <source>Add at least two anchors: the walk goes from one to the next.</source>
+        <translation>Añade al menos dos anclas: el recorrido va de una a la siguiente.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="444"/>
+        <source>A{0} to A{1}, t = {2:.2f}  (frame {3} of {4})</source>
+        <translation>De A{0} a A{1}, t = {2:.2f}  (fotograma {3} de {4})</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="466"/>
+        <source>A{0} → A{1}</source>
+        <translation>A{0} → A{1}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="482"/>
+        <source>No samples yet.</source>
+        <translation>Todavía no hay muestras.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="495"/>
+        <source>Frame {0} of {1}</source>
+        <translation>Fotograma {0} de {1}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="507"/>
+        <source>Point {0} of {1}
+
+in data space: ({2})
+
+z = ({3})
+
+The path itself is drawn on the 2-D view.</source>
+        <translation>Punto {0} de {1}
+
+en el espacio de datos: ({2})
+
+z = ({3})
+
+La trayectoria en sí se dibuja en la vista 2-D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="534"/>
+        <source>random, seed {0}</source>
+        <translation>aleatorio, semilla {0}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="574"/>
+        <source>Pause walk</source>
+        <translation>Pausar</translation>
+    </message>
+</context>
+<context>
+    <name>LogPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="57"/>
+        <source>Details of the selected line</source>
+        <translation>Detalles de la línea seleccionada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="62"/>
+        <source>Technical details of the selected log line.</source>
+        <translation>Detalles técnicos de la línea seleccionada del registro.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="71"/>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="73"/>
+        <source>Remove every line from this log. Saved run files keep their own record.</source>
+        <translation>Borra todas las líneas de este registro. Los archivos guardados de la ejecución conservan su propio registro.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="76"/>
+        <source>Click a line marked … to see its details.</source>
+        <translation>Haz clic en una línea con … para ver los detalles.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="111"/>
+        <source>Warning: </source>
+        <translation>Aviso: </translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="111"/>
+        <source>Error: </source>
+        <translation>Error: </translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/log_panel.py" line="190"/>
+        <source>… (click the line to see everything)</source>
+        <translation>… (haz clic en la línea para verlo todo)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="152"/>
+        <source>Settings</source>
+        <translation>Ajustes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="153"/>
+        <location filename="../../ganlab/app/main_window.py" line="220"/>
+        <source>Slow motion</source>
+        <translation>Cámara lenta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="156"/>
+        <source>Curves</source>
+        <translation>Curvas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="158"/>
+        <source>Latent explorer</source>
+        <translation>Explorador latente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="160"/>
+        <source>Log</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="170"/>
+        <source>Automatic</source>
+        <translation>Automático</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="170"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="176"/>
+        <source>Apple GPU (MPS)</source>
+        <translation>GPU de Apple (MPS)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="199"/>
+        <location filename="../../ganlab/app/main_window.py" line="468"/>
+        <source>Play</source>
+        <translation>Reproducir</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="199"/>
+        <source>Train continuously / pause (Space)</source>
+        <translation>Entrenar de forma continua / pausar (Espacio)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="202"/>
+        <source>Step</source>
+        <translation>Paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="203"/>
+        <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
+        <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="207"/>
+        <source>Step D</source>
+        <translation>Paso D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="208"/>
+        <source>One update of the discriminator only (Ctrl+Right)</source>
+        <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="212"/>
+        <source>Step G</source>
+        <translation>Paso G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="213"/>
+        <source>One update of the generator only (Ctrl+Shift+Right)</source>
+        <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="217"/>
+        <source>Reset</source>
+        <translation>Reiniciar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="217"/>
+        <source>New random weights, step 0 (Ctrl+R)</source>
+        <translation>Pesos aleatorios nuevos, paso 0 (Ctrl+R)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="221"/>
+        <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
+        <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="223"/>
+        <source>Training</source>
+        <translation>Entrenamiento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="239"/>
+        <source>&amp;File</source>
+        <translation>&amp;Archivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <source>&amp;Open experiment…</source>
+        <translation>&amp;Abrir experimento…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <source>Open an experiment file (TOML)</source>
+        <translation>Abrir un archivo de experimento (TOML)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="246"/>
+        <source>&amp;Save experiment as…</source>
+        <translation>&amp;Guardar experimento como…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <source>Save the current settings as an experiment file (TOML)</source>
+        <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="250"/>
+        <source>Presets</source>
+        <translation>Experimentos predefinidos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <source>Recent files</source>
+        <translation>Archivos recientes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <source>Save checkpoint…</source>
+        <translation>Guardar punto de control…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <source>Save the networks, optimizers and step to a file</source>
+        <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="259"/>
+        <source>Load checkpoint…</source>
+        <translation>Cargar punto de control…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="259"/>
+        <source>Continue from a saved checkpoint</source>
+        <translation>Continuar desde un punto de control guardado</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="262"/>
+        <source>Load points from CSV…</source>
+        <translation>Cargar puntos desde CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="263"/>
+        <source>Train on 2-D points from a CSV file (x, y columns)</source>
+        <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="269"/>
+        <source>Export view as PNG…</source>
+        <translation>Exportar vista como PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
+        <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <source>Export plots as PNG…</source>
+        <translation>Exportar gráficos como PNG…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="274"/>
+        <source>Save each curve plot as a PNG image in a folder</source>
+        <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="277"/>
+        <source>Export curves as CSV…</source>
+        <translation>Exportar curvas como CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <source>Save the training curves (one row per step) as CSV</source>
+        <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Salir</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <source>Stop training and close (Ctrl+Q)</source>
+        <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="291"/>
+        <source>&amp;Training</source>
+        <translation>&amp;Entrenamiento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="301"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ver</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <source>Presentation mode</source>
+        <translation>Modo presentación</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <source>Large fonts for a projector (F11)</source>
+        <translation>Letra grande para proyector (F11)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="318"/>
+        <source>&amp;Help</source>
+        <translation>A&amp;yuda</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="319"/>
+        <location filename="../../ganlab/app/main_window.py" line="704"/>
+        <source>About ganlab</source>
+        <translation>Acerca de ganlab</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="319"/>
+        <source>Version and licence</source>
+        <translation>Versión y licencia</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <source>Training state and current step</source>
+        <translation>Estado del entrenamiento y paso actual</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <source>Training speed: updates per second</source>
+        <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="333"/>
+        <source>Window redraws per second</source>
+        <translation>Redibujados de la ventana por segundo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="334"/>
+        <source>Where the networks train</source>
+        <translation>Dónde se entrenan las redes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <source>Memory used by this program</source>
+        <translation>Memoria que usa este programa</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <source>Generation: a new one starts at every reset or architecture change</source>
+        <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <source>ganlab — {name}</source>
+        <translation>ganlab — {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="463"/>
+        <source>generation {n}</source>
+        <translation>generación {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="468"/>
+        <source>Pause</source>
+        <translation>Pausar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="492"/>
+        <source>Checkpoint saved: {path}</source>
+        <translation>Punto de control guardado: {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="502"/>
+        <source>step {step}: {key} {old} → {new}</source>
+        <translation>paso {step}: {key} {old} → {new}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <source>sample {i}</source>
+        <translation>muestra {i}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <source>Training on {n} drawn points</source>
+        <translation>Entrenando con {n} puntos dibujados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="563"/>
+        <source>Open experiment</source>
+        <translation>Abrir experimento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="563"/>
+        <location filename="../../ganlab/app/main_window.py" line="593"/>
+        <source>Experiments (*.toml)</source>
+        <translation>Experimentos (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <source>Experiment refused</source>
+        <translation>Experimento rechazado</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="585"/>
+        <source>Opened {name}</source>
+        <translation>Se abrió {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="591"/>
+        <source>Save experiment</source>
+        <translation>Guardar experimento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="603"/>
+        <source>Could not save {path}: {error}</source>
+        <translation>No se pudo guardar {path}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="608"/>
+        <source>Saved {path}</source>
+        <translation>Se guardó {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="613"/>
+        <source>Save checkpoint</source>
+        <translation>Guardar punto de control</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="613"/>
+        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <source>Checkpoints (*.pt)</source>
+        <translation>Puntos de control (*.pt)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <source>Load checkpoint</source>
+        <translation>Cargar punto de control</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <source>Load points</source>
+        <translation>Cargar puntos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <source>CSV files (*.csv *.txt)</source>
+        <translation>Archivos CSV (*.csv *.txt)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="637"/>
+        <source>Export view</source>
+        <translation>Exportar vista</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="637"/>
+        <source>PNG images (*.png)</source>
+        <translation>Imágenes PNG (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="645"/>
+        <location filename="../../ganlab/app/main_window.py" line="690"/>
+        <source>Exported {path}</source>
+        <translation>Se exportó {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="645"/>
+        <source>Could not write {path}</source>
+        <translation>No se pudo escribir {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="654"/>
+        <source>Export plots to folder</source>
+        <translation>Exportar gráficos a una carpeta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="670"/>
+        <source>Exported {n} plots to {folder}</source>
+        <translation>Se exportaron {n} gráficos a {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="677"/>
+        <source>Export curves</source>
+        <translation>Exportar curvas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="677"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Archivos CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="687"/>
+        <source>Could not write {path}: {error}</source>
+        <translation>No se pudo escribir {path}: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="706"/>
+        <source>ganlab {version}
+A desktop laboratory for generative adversarial networks.</source>
+        <translation>ganlab {version}
+Un laboratorio de escritorio para redes generativas antagónicas.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="802"/>
+        <source>playing</source>
+        <translation>entrenando</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="803"/>
+        <source>paused</source>
+        <translation>en pausa</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="804"/>
+        <source>finished</source>
+        <translation>terminado</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="805"/>
+        <source>stopped</source>
+        <translation>detenido</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="806"/>
+        <source>starting</source>
+        <translation>iniciando</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="808"/>
+        <source>{state} · step {step}</source>
+        <translation>{state} · paso {step}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="810"/>
+        <source>{rate:.0f} steps/s</source>
+        <translation>{rate:.0f} pasos/s</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="812"/>
+        <source>{fps:.0f} frames/s</source>
+        <translation>{fps:.0f} fotogramas/s</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="813"/>
+        <source>{mb:.0f} MB</source>
+        <translation>{mb:.0f} MB</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="827"/>
+        <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
+        <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
+    </message>
+</context>
+<context>
+    <name>SlowMotionPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="39"/>
+        <source>Sample noise z</source>
+        <translation>Muestrear el ruido z</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="40"/>
+        <source>Generate G(z)</source>
+        <translation>Generar G(z)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="41"/>
+        <source>D classifies real and generated samples</source>
+        <translation>D clasifica las muestras reales y generadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="42"/>
+        <source>Compute the loss</source>
+        <translation>Calcular la pérdida</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="43"/>
+        <source>Backpropagate the gradients</source>
+        <translation>Retropropagar los gradientes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="44"/>
+        <source>Update the weights</source>
+        <translation>Actualizar los pesos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="55"/>
+        <source>Discriminator</source>
+        <translation>Discriminador</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="56"/>
+        <source>Generator</source>
+        <translation>Generador</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="58"/>
+        <source>Lit while D, the discriminator, is trained.</source>
+        <translation>Se ilumina mientras se entrena D, el discriminador.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="59"/>
+        <source>Lit while G, the generator, is trained.</source>
+        <translation>Se ilumina mientras se entrena G, el generador.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="86"/>
+        <source>Play one iteration slowly</source>
+        <translation>Reproducir una iteración despacio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="90"/>
+        <source>Train for one iteration (D&apos;s update, then G&apos;s) slowly, lighting up each sub-step with an explanation.</source>
+        <translation>Entrena una iteración (la actualización de D y luego la de G) despacio, iluminando cada subpaso con una explicación.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="103"/>
+        <source>How long each sub-step stays lit, from 0.2 to 3 seconds. Applies at once.</source>
+        <translation>Cuánto tiempo queda iluminado cada subpaso, de 0.2 a 3 segundos. Se aplica de inmediato.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="110"/>
+        <source>Pace</source>
+        <translation>Ritmo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="189"/>
+        <source>{0:.1f} s / step</source>
+        <translation>{0:.1f} s / paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="230"/>
+        <source>Press “Play one iteration slowly” to watch one training iteration step by step: first D learns, then G.</source>
+        <translation>Haz clic en “Reproducir una iteración despacio” para ver una iteración de entrenamiento paso a paso: primero aprende D y luego G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="234"/>
+        <source>Draw a batch of random noise vectors z: G will turn them into fakes for D.</source>
+        <translation>Se toma un lote de vectores de ruido aleatorios z: G los convertirá en muestras falsas para D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="236"/>
+        <source>G turns each z into a fake sample G(z); G is frozen during D&apos;s update, so only D learns from these.</source>
+        <translation>G convierte cada z en una muestra falsa G(z); G está congelado durante la actualización de D, así que solo D aprende de ellas.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="240"/>
+        <source>D scores every real sample x and every fake G(z): D(·) is its belief, from 0 to 1, that the sample is real.</source>
+        <translation>D puntúa cada muestra real x y cada muestra falsa G(z): D(·) es su creencia, de 0 a 1, de que la muestra es real.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="244"/>
+        <source>D is scored on telling them apart: −log D(x) − log(1 − D(G(z))) is small when reals score near 1 and fakes near 0.</source>
+        <translation>A D se le puntúa por distinguirlas: −log D(x) − log(1 − D(G(z))) es pequeño cuando las reales puntúan cerca de 1 y las falsas cerca de 0.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="248"/>
+        <source>Backpropagation works out, for each of D&apos;s weights, which way to move it to lower D&apos;s loss.</source>
+        <translation>La retropropagación calcula, para cada peso de D, en qué dirección moverlo para reducir la pérdida de D.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="252"/>
+        <source>The optimizer moves D&apos;s weights a small step downhill, scaled by D&apos;s learning rate; G does not change.</source>
+        <translation>El optimizador mueve los pesos de D un pequeño paso cuesta abajo, escalado por la tasa de aprendizaje de D; G no cambia.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="257"/>
+        <source>Draw a fresh batch of noise vectors z: each is a random point G will map.</source>
+        <translation>Se toma un lote nuevo de vectores de ruido z: cada uno es un punto aleatorio que G transformará.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="259"/>
+        <source>G turns each z into a sample G(z), keeping track of how every output depends on its weights.</source>
+        <translation>G convierte cada z en una muestra G(z) y registra cómo depende cada salida de sus pesos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="263"/>
+        <source>D scores G&apos;s fresh samples, D(G(z)). D only judges here: its weights stay fixed while G learns.</source>
+        <translation>D puntúa las muestras nuevas de G, D(G(z)). Aquí D solo juzga: sus pesos quedan fijos mientras G aprende.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="267"/>
+        <source>G is scored by how real D finds its samples: the non-saturating loss −log D(G(z)).</source>
+        <translation>A G se le puntúa según lo reales que D considera sus muestras: la pérdida no saturante −log D(G(z)).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="270"/>
+        <source>The gradient flows back through D into G: it tells each of G&apos;s weights how to move so that D(G(z)) rises.</source>
+        <translation>El gradiente fluye hacia atrás a través de D hasta G: indica a cada peso de G cómo moverse para que D(G(z)) aumente.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="274"/>
+        <source>The optimizer moves G&apos;s weights a small step, scaled by G&apos;s learning rate; D does not change.</source>
+        <translation>El optimizador mueve los pesos de G un pequeño paso, escalado por la tasa de aprendizaje de G; D no cambia.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="279"/>
+        <source>Draw random noise vectors z, the raw material of G&apos;s samples.</source>
+        <translation>Se toman vectores de ruido aleatorios z, la materia prima de las muestras de G.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="280"/>
+        <source>G turns each noise vector z into a sample G(z).</source>
+        <translation>G convierte cada vector de ruido z en una muestra G(z).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="281"/>
+        <source>D gives real and generated samples a score: how real each one looks.</source>
+        <translation>D da una puntuación a las muestras reales y generadas: lo real que parece cada una.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="282"/>
+        <source>The loss turns D&apos;s scores into one number saying how well a network did.</source>
+        <translation>La pérdida convierte las puntuaciones de D en un único número que indica lo bien que lo hizo una red.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="283"/>
+        <source>Backpropagation finds which way each weight should move to lower the loss.</source>
+        <translation>La retropropagación encuentra en qué dirección debe moverse cada peso para reducir la pérdida.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
+        <source>The optimizer moves the weights a small step in that direction.</source>
+        <translation>El optimizador mueve los pesos un pequeño paso en esa dirección.</translation>
+    </message>
+</context>
+<context>
+    <name>ToyViewPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="139"/>
+        <source>Real</source>
+        <translation>Reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="141"/>
+        <source>Show the real data samples (green): what G should learn to imitate.</source>
+        <translation>Mostrar las muestras de datos reales (verde): lo que G debe aprender a imitar.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="144"/>
+        <source>Generated</source>
+        <translation>Generadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="147"/>
+        <source>Show G&apos;s samples (purple). They come from a fixed batch of noise, so each dot is the same individual from frame to frame: click one to select it.</source>
+        <translation>Mostrar las muestras de G (morado). Salen de un lote fijo de ruido, así que cada punto es el mismo individuo de un fotograma a otro: haz clic en uno para seleccionarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="153"/>
+        <source>D heatmap</source>
+        <translation>Mapa de calor de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="156"/>
+        <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
+        <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="162"/>
+        <source>G gradients</source>
+        <translation>Gradientes de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="165"/>
+        <source>Show arrows from each generated sample in the direction G&apos;s next update moves it (minus the gradient of G&apos;s loss). The longest arrow is scaled to 8% of the view width; the others in proportion.</source>
+        <translation>Mostrar flechas desde cada muestra generada en la dirección en la que la moverá la próxima actualización de G (menos el gradiente de la pérdida de G). La flecha más larga mide el 8% del ancho de la vista; las demás, en proporción.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="171"/>
+        <source>Manifold</source>
+        <translation>Variedad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="174"/>
+        <source>Show the generator&apos;s manifold: a square grid of noise vectors (first two latent dimensions) after G has warped it into data space.</source>
+        <translation>Mostrar la variedad del generador: una cuadrícula de vectores de ruido (las dos primeras dimensiones latentes) después de que G la deforme en el espacio de datos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="191"/>
+        <source>Draw</source>
+        <translation>Dibujar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="193"/>
+        <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke (panning is off while drawing).</source>
+        <translation>Dibuja tus propios datos: mientras esté activado, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo (el desplazamiento de la vista se desactiva mientras dibujas).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <source>Remove every point drawn with the brush.</source>
+        <translation>Borra todos los puntos dibujados con el pincel.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="205"/>
+        <source>Apply</source>
+        <translation>Aplicar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="206"/>
+        <source>Use the drawn points as the real data set (restarts the experiment).</source>
+        <translation>Usa los puntos dibujados como conjunto de datos reales (reinicia el experimento).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="227"/>
+        <source>Real data (green), generated samples (purple), the discriminator&apos;s heatmap and G&apos;s gradients. Click a generated sample to select it.</source>
+        <translation>Datos reales (verde), muestras generadas (morado), el mapa de calor del discriminador y los gradientes de G. Haz clic en una muestra generada para seleccionarla.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
+        <source>x₁</source>
+        <translation>x₁</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="237"/>
+        <source>x₂</source>
+        <translation>x₂</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="308"/>
+        <source>real data</source>
+        <translation>datos reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="309"/>
+        <source>generated (fixed noise)</source>
+        <translation>generadas (ruido fijo)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="310"/>
+        <source>G&apos;s gradient (longest = 8% of width)</source>
+        <translation>gradiente de G (el más largo = 8% del ancho)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="311"/>
+        <source>G&apos;s manifold (warped noise grid)</source>
+        <translation>variedad de G (cuadrícula de ruido deformada)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="312"/>
+        <source>latent path</source>
+        <translation>trayectoria latente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="313"/>
+        <source>drawn points</source>
+        <translation>puntos dibujados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="351"/>
+        <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
+        <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="354"/>
+        <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
+        <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="359"/>
+        <source>critic score: higher = judged more real</source>
+        <translation>puntuación del crítico: más alta = se juzga más real</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="362"/>
+        <source>Critic score of each point (not a probability): green = higher = judged more real, purple = lower. The colour range is symmetric around 0 and follows the current values.</source>
+        <translation>Puntuación del crítico en cada punto (no es una probabilidad): verde = más alta = se juzga más real, morado = más baja. La escala de colores es simétrica alrededor de 0 y sigue los valores actuales.</translation>
+    </message>
+</context>
+</TS>

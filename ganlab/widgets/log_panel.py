@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QColor, QFontDatabase, QHelpEvent, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -46,6 +46,7 @@ class LogPanel(QWidget):
         self._next_id = 0
 
         self._view = QPlainTextEdit()
+        self._view.setObjectName("log_view")
         self._view.setReadOnly(True)
         self._view.setUndoRedoEnabled(False)
         self._view.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
@@ -55,6 +56,7 @@ class LogPanel(QWidget):
 
         self._details_label = QLabel(self.tr("Details of the selected line"))
         self._details_view = QPlainTextEdit()
+        self._details_view.setObjectName("details_view")
         self._details_view.setReadOnly(True)
         self._details_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._details_view.setToolTip(self.tr("Technical details of the selected log line."))
@@ -162,7 +164,7 @@ class LogPanel(QWidget):
 
     # -- details -----------------------------------------------------------------------
 
-    def _details_at(self, pos) -> str:
+    def _details_at(self, pos: QPoint) -> str:
         block = self._view.cursorForPosition(pos).block()
         return self._details.get(block.userState(), "")
 

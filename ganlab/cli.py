@@ -170,13 +170,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
     else:
         config = default_experiment()
     try:
-        from ganlab.app.main import run_app
+        from ganlab.app.main import check_display, run_app
     except ImportError as exc:  # e.g. Qt's system libraries are missing
         raise GanlabError(
             f"the window cannot start ({exc}). On Linux install the system package "
             f"libxcb-cursor0 (and libegl1); headless training works without them: "
             f"'ganlab train --preset ring8'"
         ) from None
+    check_display()
     return run_app(
         config, resume_from=resume_from, experiment_path=args.experiment, language=args.lang
     )

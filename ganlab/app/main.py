@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import sys
 from importlib import resources
 
@@ -11,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from ganlab import __version__
 from ganlab.core import config as cfg
+from ganlab.core.errors import GanlabError
 
 
 def _install_translators(app: QApplication, language: str | None = None) -> None:
@@ -32,6 +35,44 @@ def _install_translators(app: QApplication, language: str | None = None) -> None
 # default 5 ms switch interval a busy GUI thread keeps the trainer waiting up to 5 ms per
 # op (the "convoy effect"); 1 ms keeps training measurably closer to its headless speed.
 GIL_SWITCH_INTERVAL_S = 0.001
+
+
+# Libraries Qt's xcb platform plugin loads that a minimal Linux system may lack, with the
+# Debian/Ubuntu package of each. Without them Qt aborts with a cryptic message, so we
+# check first and say what to install.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+}
+
+
+def check_display() -> None:
+    """Raise GanlabError with a clear fix if Qt cannot open a window here (Linux/X11)."""
+    if not sys.platform.startswith("linux"):
+        return
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return  # offscreen, wayland, vnc...: Qt's own plugin, no X11 libraries needed
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if not os.environ.get("DISPLAY"):
+        raise GanlabError(
+            "there is no display to open the window on (DISPLAY is not set). Run ganlab "
+            "from a desktop session, or train without a window: 'ganlab train --preset ring8'"
+        )
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    if missing:
+        raise GanlabError(
+            f"the window needs system libraries that are not installed. On Debian/Ubuntu: "
+            f"'sudo apt-get install {' '.join(missing)}'. Training without a window works "
+            f"already: 'ganlab train --preset ring8'"
+        )
 
 
 def application(argv: list[str] | None = None, language: str | None = None) -> QApplication:
@@ -66,4 +107,8 @@ def run_app(
     if experiment_path:
         window.remember_file(experiment_path)
     window.show()
+    # Ask for keyboard focus: with no window manager (a bare X server, a kiosk) nobody else
+    # gives it, and the Space / arrow shortcuts would go nowhere.
+    window.raise_()
+    window.activateWindow()
     return app.exec()

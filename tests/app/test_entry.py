@@ -1,0 +1,58 @@
+"""Starting the window: clear messages instead of Qt's abort when it cannot open one."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+import pytest
+
+from ganlab.app import main as app_main
+from ganlab.cli import main as cli_main
+from ganlab.core.errors import GanlabError
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 check")
+
+
+@linux_only
+def test_no_display_is_a_clear_error(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    with pytest.raises(GanlabError, match="DISPLAY is not set"):
+        app_main.check_display()
+
+
+@linux_only
+def test_missing_xcb_libraries_name_the_packages_to_install(monkeypatch):
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    real_cdll = ctypes.CDLL
+
+    def cdll(name, *args, **kwargs):
+        if name == "libxcb-icccm.so.4":
+            raise OSError(f"{name}: cannot open shared object file")
+        return real_cdll(name, *args, **kwargs)
+
+    monkeypatch.setattr(app_main.ctypes, "CDLL", cdll)
+    monkeypatch.setattr(app_main, "XCB_LIBRARIES", {"libxcb-icccm.so.4": "libxcb-icccm4"})
+    with pytest.raises(GanlabError, match="apt-get install libxcb-icccm4"):
+        app_main.check_display()
+
+
+def test_offscreen_platform_needs_no_display(monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    app_main.check_display()  # no exception: Qt draws into memory
+
+
+@linux_only
+def test_ganlab_without_a_display_exits_2_with_the_message(monkeypatch, capsys):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    with pytest.raises(SystemExit) as info:
+        cli_main([])
+    assert info.value.code == 2
+    assert "ganlab train" in " ".join(capsys.readouterr().err.split())

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import queue
 import statistics
 import sys
 import tempfile
@@ -24,32 +23,22 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# The script's folder is on sys.path when run as a script: share the timed headless loop.
+from engine_vs_reference import engine_for
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from ganlab.app.main import application
 from ganlab.app.main_window import MainWindow
-from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
-from ganlab.core.loop import run
 from ganlab.core.presets import load_preset
 from ganlab.core.trainer import Trainer
 
 
 def headless(config: cfg.ExperimentConfig, seconds: float) -> float:
-    trainer = Trainer(config)
-    inbox: queue.Queue[cmd.Command] = queue.Queue()
-    t0 = time.perf_counter()
-    stopped = False
-    for report in run(config, inbox, trainer=trainer, snapshots=False):
-        if (
-            isinstance(report, rep.ScalarBatch)
-            and not stopped
-            and time.perf_counter() - t0 >= seconds
-        ):
-            inbox.put(cmd.Stop())
-            stopped = True
-    return trainer.step_count / (time.perf_counter() - t0)
+    """Steps/s of the headless loop, as ``ganlab train`` runs it."""
+    steps, elapsed = engine_for(Trainer(config), seconds)
+    return steps / elapsed
 
 
 def spin(ms: int) -> None:

@@ -80,20 +80,21 @@ class ScalarBatch(Report):
                 "which": self.which[i],
             }
             for name, column in self.values.items():
-                row[name] = _num(column[i])
-            row["lr_d"] = _num(self.lrs["d"][i])
-            row["lr_g"] = _num(self.lrs["g"][i])
+                row[name] = plain_number(column[i])
+            row["lr_d"] = plain_number(self.lrs["d"][i])
+            row["lr_g"] = plain_number(self.lrs["g"][i])
             if layer_names:
                 for net in ("d", "g"):
                     norms = self.layer_norms[net][i]
                     row[f"grad_norm_{net}_layers"] = {
-                        n: _num(v) for n, v in zip(layer_names[net], norms, strict=True)
+                        n: plain_number(v) for n, v in zip(layer_names[net], norms, strict=True)
                     }
             out.append(row)
         return out
 
 
-def _num(value: float) -> float | None:
+def plain_number(value: float) -> float | None:
+    """A float for JSON: NaN and infinities become None, 7 significant digits."""
     value = float(value)
     if value != value or value in (float("inf"), float("-inf")):
         return None
@@ -123,6 +124,25 @@ class ImageSnapshot(Report):
     d_real: np.ndarray  # (B,) D's output on a batch of real images
     d_fake: np.ndarray  # (B,) D's output on a batch of generated images
     fake_projection: np.ndarray  # (B, 2) that batch on the real data's 2 PCA axes
+
+
+@dataclass(frozen=True)
+class MetricsReport(Report):
+    """Quality measures of G at one step (toy: divergences, mode coverage, W1)."""
+
+    step: int
+    values: dict[str, float]  # jsd, kl_real_fake, kl_fake_real, tv, d_bound, modes_captured...
+
+
+@dataclass(frozen=True)
+class Diagnosis(Report):
+    """A problem detected in the training curves, explained for a person."""
+
+    step: int
+    kind: str  # non_finite, exploding, vanishing_generator, discriminator_wins, ...
+    severity: str  # warning or error
+    message: str
+    values: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

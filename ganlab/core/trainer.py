@@ -189,6 +189,7 @@ class Trainer:
 
     def _make_view_fixtures(self) -> None:
         """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
+        self._density_cache: tuple[object, np.ndarray | None] | None = None
         lc = self.config.loop
         n = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
         k = self.spec.num_classes
@@ -650,6 +651,76 @@ class Trainer:
             "d_fake": self.discriminate(fake, self.fixed_y).float().cpu().numpy(),
             "fake_projection": self.project(fake).cpu().numpy(),
         }
+
+    def toy_metrics(self) -> dict[str, float]:
+        """Divergences and mode coverage of G against the data, for a toy source.
+
+        Uses ``DEFAULT_SAMPLES`` fresh generated samples (view generator: training is not
+        affected) against the exact data density where the source has one (cached on the
+        grid for the generation), else as many real samples. Probability losses also get
+        the JSD lower bound implied by D. Values are plain floats (NaN when undefined).
+        """
+        from ganlab.metrics import toy
+
+        if self.spec.is_image or not self.spec.bounds:
+            return {}
+        n = toy.DEFAULT_SAMPLES
+        lc = self.config.loop
+        z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.view_gen)
+        y = None
+        if self.family.conditional:
+            y = torch.randint(0, self.spec.num_classes, (n,), generator=self.view_gen)
+        fake_t = self.generate(z, y)
+        fake = fake_t.double().cpu().numpy()
+        real_t, real_y = self.source.sample(n, self.view_gen)
+        real = real_t.double().numpy()
+        length_scale = getattr(self.source, "length_scale", None)
+        div = toy.grid_divergences(
+            real,
+            fake,
+            self.spec.bounds,
+            real_density=self._cached_density,
+            length_scale=length_scale,
+        )
+        out: dict[str, float] = {
+            "jsd": div.jsd,
+            "kl_real_fake": div.kl_real_fake,
+            "kl_fake_real": div.kl_fake_real,
+            "tv": div.tv,
+            "fake_outside": div.fake_outside,
+        }
+        if self.loss.output_kind == "probability":
+            d_y = real_y if self.family.conditional else None
+            d_real = self.discriminate(real_t, None if d_y is None else d_y.to(self.device))
+            d_fake = self.discriminate(fake_t, None if y is None else y.to(self.device))
+            out["d_bound"] = toy.d_lower_bound(
+                d_real.double().cpu().numpy(), d_fake.double().cpu().numpy()
+            )
+        if self.source.modes is not None and self.source.mode_sigma:
+            cover = toy.mode_coverage(fake, self.source.modes, self.source.mode_sigma)
+            out.update(
+                modes_captured=float(cover.modes_captured),
+                num_modes=float(cover.num_modes),
+                high_quality=cover.high_quality,
+                reverse_kl=cover.reverse_kl,
+            )
+        if self.spec.kind == "toy1d":
+            out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
+        return {k: float(v) for k, v in out.items()}
+
+    def _cached_density(self, x: np.ndarray) -> np.ndarray | None:
+        """The source's exact density, remembered for the last grid it was asked about.
+
+        The metrics grid is the same all generation long, and some densities (curves)
+        are integrals that take a second on a 400 x 400 grid.
+        """
+        key = (x.shape, float(x.flat[0]), float(x.flat[-1])) if x.size else None
+        cached = self._density_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        value = self.source.density(x)
+        self._density_cache = (key, value)
+        return value
 
     def samples_for(
         self, z: np.ndarray | None, n: int, labels: np.ndarray | None

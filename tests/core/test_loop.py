@@ -317,3 +317,38 @@ def test_missing_checkpoint_is_reported_and_training_goes_on(tmp_path):
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
     assert any(isinstance(r, rep.TrainingError) and "nope.pt" in r.message for r in reports)
     assert any(isinstance(r, rep.ScalarBatch) for r in reports)
+
+
+def test_a_manual_step_publishes_toy_metrics():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    metrics = [r for r in reports if isinstance(r, rep.MetricsReport)]
+    assert len(metrics) == 1
+    values = metrics[0].values
+    assert 0.0 <= values["jsd"] <= np.log(2) + 1e-9
+    assert values["num_modes"] == 8  # ring8_teaching is a mixture: mode coverage too
+    assert 0 <= values["modes_captured"] <= 8
+    assert "d_bound" in values  # a probability loss
+
+
+def test_metrics_are_published_by_the_clock_while_playing():
+    inbox = queue.Queue()
+    gen = run(tiny_config(), inbox, clock=TickClock(0.01))
+    reports = collect_until(gen, inbox, lambda r: isinstance(r, rep.MetricsReport) and r.step > 100)
+    metrics = [r for r in reports if isinstance(r, rep.MetricsReport)]
+    steps = [m.step for m in metrics]
+    assert len(metrics) >= 2
+    assert steps == sorted(steps)
+
+
+def test_image_experiments_publish_no_toy_metrics():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(
+        run(
+            tiny_config(source="shapes", family="dcgan"),
+            inbox,
+            clock=TickClock(),
+            start_paused=True,
+        )
+    )
+    assert not any(isinstance(r, rep.MetricsReport) for r in reports)

@@ -61,6 +61,7 @@ class Controller(QObject):
     checkpoint_saved = Signal(str)
     config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
     thread_finished = Signal()
+    diagnosis_reported = Signal(object)  # rep.Diagnosis
 
     def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
         super().__init__(parent)
@@ -246,6 +247,11 @@ class Controller(QObject):
         elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot):
             s.snapshot = report
             s.dirty.add("snapshot")
+        elif isinstance(report, rep.MetricsReport):
+            s.add_metrics(report)
+        elif isinstance(report, rep.Diagnosis):
+            s.diagnoses.append(report)
+            self.diagnosis_reported.emit(report)
         elif isinstance(report, rep.SamplesReady):
             if report.request_id == self._request_id:
                 self.samples_ready.emit(report)

@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -43,6 +44,7 @@ from ganlab.widgets.density_view import DensityPanel
 from ganlab.widgets.image_view import ImagePanel
 from ganlab.widgets.latent_explorer import LatentExplorerPanel
 from ganlab.widgets.log_panel import LogPanel
+from ganlab.widgets.metrics_view import MetricsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
 from ganlab.widgets.toy_view import ToyViewPanel
 
@@ -50,6 +52,15 @@ REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
+# Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
+DIAGNOSIS_TITLES = {
+    "non_finite": QT_TRANSLATE_NOOP("MainWindow", "NaN or infinite values"),
+    "exploding": QT_TRANSLATE_NOOP("MainWindow", "Exploding values"),
+    "vanishing_generator": QT_TRANSLATE_NOOP("MainWindow", "Vanishing generator gradient"),
+    "discriminator_wins": QT_TRANSLATE_NOOP("MainWindow", "The discriminator is winning"),
+    "mode_collapse": QT_TRANSLATE_NOOP("MainWindow", "Mode collapse"),
+    "oscillation": QT_TRANSLATE_NOOP("MainWindow", "Oscillation without progress"),
+}
 
 
 def _flatten(config: cfg.ExperimentConfig) -> dict[str, object]:
@@ -125,7 +136,16 @@ class MainWindow(QMainWindow):
         self.views = QStackedWidget()
         for view in (self.toy_view, self.density_view, self.image_view):
             self.views.addWidget(view)
-        self.setCentralWidget(self.views)
+        # Diagnoses (vanishing gradients, D winning, NaN...) appear above the view.
+        self.banner = _Banner()
+        self.banner.setToolTip(self.tr("What the live diagnostics noticed. Click to hide."))
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.banner)
+        column.addWidget(self.views, 1)
+        self.setCentralWidget(central)
 
     def _dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -154,6 +174,10 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.controls_dock, self.slow_dock)
         self.controls_dock.raise_()
         self.curves_dock = self._dock(self.curves, self.tr("Curves"), "dock-curves", right)
+        self.metrics = MetricsPanel()
+        self.metrics_dock = self._dock(self.metrics, self.tr("Metrics"), "dock-metrics", right)
+        self.tabifyDockWidget(self.curves_dock, self.metrics_dock)
+        self.curves_dock.raise_()
         self.explorer_dock = self._dock(
             self.explorer, self.tr("Latent explorer"), "dock-explorer", bottom
         )
@@ -351,6 +375,7 @@ class MainWindow(QMainWindow):
         c.checkpoint_saved.connect(self._on_controller_checkpoint_saved)
         c.config_changed.connect(self._on_controller_config_changed)
         c.setting_recorded.connect(self._on_controller_setting_recorded)
+        c.diagnosis_reported.connect(self._on_controller_diagnosis_reported)
         self.play_action.triggered.connect(self._on_play_action_triggered)
         self.step_action.triggered.connect(lambda: c.step("both"))
         self.step_d_action.triggered.connect(lambda: c.step("d"))
@@ -449,6 +474,8 @@ class MainWindow(QMainWindow):
             self.views.setCurrentWidget(self.image_view)
         self.curves.clear()
         self.curves.set_output_kind(info.output_kind)
+        self.metrics.clear()
+        self.banner.hide()
         self._explorer_path = None
         latent_dim = config.loop.latent_dim
         family = MODEL_FAMILIES.get(config.model.family)
@@ -472,6 +499,7 @@ class MainWindow(QMainWindow):
     def _on_controller_error_reported(self, error: rep.TrainingError) -> None:
         self.log.append(error.message, "error", error.details)
         self.statusBar().showMessage(error.message, 15000)
+        self._show_error_banner(error.message)
         self.log_dock.raise_()
 
     @Slot(str, str)
@@ -496,6 +524,23 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
         self._sync_controls(config)
+
+    @Slot(object)
+    def _on_controller_diagnosis_reported(self, diagnosis: rep.Diagnosis) -> None:
+        title = DIAGNOSIS_TITLES.get(diagnosis.kind, diagnosis.kind)
+        text = self.tr("step {step} — {title}: {message}").format(
+            step=diagnosis.step, title=self.tr(title), message=diagnosis.message
+        )
+        self.log.append(text, "error" if diagnosis.severity == "error" else "warning")
+        color = "#fde0dd" if diagnosis.severity == "error" else "#fff3cd"
+        self.banner.setStyleSheet(f"background: {color}; color: #222; padding: 6px;")
+        self.banner.setText(text)
+        self.banner.show()
+
+    def _show_error_banner(self, message: str) -> None:
+        self.banner.setStyleSheet("background: #fde0dd; color: #222; padding: 6px;")
+        self.banner.setText(message)
+        self.banner.show()
 
     @Slot(object)
     def _on_controller_setting_recorded(self, change: rep.SettingChanged) -> None:
@@ -767,6 +812,8 @@ class MainWindow(QMainWindow):
                     if names:
                         self.curves.set_layer_norms(net, names, s.layer_norms[net].view())
             self.curves.set_markers(s.markers)
+        if "metrics" in s.dirty:
+            self.metrics.set_metrics(*s.metric_series())
         if "snapshot" in s.dirty and s.snapshot is not None:
             snap, s.snapshot = s.snapshot, None
             if snap.generation == s.generation:
@@ -829,6 +876,21 @@ class MainWindow(QMainWindow):
                 ),
                 "warning",
             )
+        event.accept()
+
+
+class _Banner(QLabel):
+    """A message strip above the view; a click hides it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setFont(style.font(1.05))
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.hide()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        self.hide()
         event.accept()
 
 

@@ -35,6 +35,9 @@ class Session:
     dirty: set[str] = field(default_factory=set)
     dropped_reports: int = 0  # stale reports from an older generation
     history: list[rep.SettingChanged] = field(default_factory=list)  # every change, all runs
+    metric_steps: list[int] = field(default_factory=list)  # about one entry per second
+    metrics: dict[str, list[float]] = field(default_factory=dict)
+    diagnoses: list[rep.Diagnosis] = field(default_factory=list)
 
     def start_generation(self, info: rep.GenerationStarted) -> None:
         self.generation = info.generation
@@ -48,6 +51,8 @@ class Session:
             net: RingBuffer(HISTORY, width=max(1, len(info.layer_names[net]))) for net in ("d", "g")
         }
         self.markers = []
+        self.metric_steps = []
+        self.metrics = {}
         self.snapshot = None
         self.dirty |= {"generation", "curves", "real"}
 
@@ -63,6 +68,22 @@ class Session:
                 self.layer_norms[net].append(norms)
         self.step = int(batch.steps[-1])
         self.dirty.add("curves")
+
+    def add_metrics(self, report: rep.MetricsReport) -> None:
+        n = len(self.metric_steps)
+        self.metric_steps.append(report.step)
+        for name, value in report.values.items():
+            column = self.metrics.setdefault(name, [float("nan")] * n)
+            column.append(value)
+        for column in self.metrics.values():
+            if len(column) < n + 1:  # a metric absent from this report
+                column.append(float("nan"))
+        self.dirty.add("metrics")
+
+    def metric_series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        return np.asarray(self.metric_steps, dtype=np.int64), {
+            k: np.asarray(v, dtype=float) for k, v in self.metrics.items()
+        }
 
     def add_marker(self, change: rep.SettingChanged) -> None:
         self.history.append(change)

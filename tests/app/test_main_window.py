@@ -238,3 +238,20 @@ def test_opening_a_broken_experiment_names_the_key(qtbot, window, tmp_path, monk
     bad.write_text("[loop]\nbatchsize = 3\n")
     assert not window.open_experiment(str(bad))
     assert "loop.batchsize" in shown[0]
+
+
+def test_metrics_panel_receives_toy_metrics(qtbot, window, monkeypatch):
+    calls = Recorder(window.metrics, "set_metrics", monkeypatch)
+    window.step_action.trigger()
+    qtbot.waitUntil(lambda: bool(calls.calls), timeout=WAIT_MS)
+    steps, values = calls.calls[-1]
+    assert list(steps) == [1]
+    assert 0.0 <= values["jsd"][0] <= 0.7
+    assert values["num_modes"][0] == 8
+
+
+def test_a_trainer_error_shows_the_banner(qtbot, window, tmp_path):
+    with qtbot.waitSignal(window.controller.error_reported, timeout=WAIT_MS):
+        window.controller.load_checkpoint(str(tmp_path / "missing.pt"))
+    assert window.banner.isVisible()
+    assert "missing.pt" in window.banner.text()

@@ -1,0 +1,139 @@
+"""The metrics panel: how close G is to the data, over training. GUI thread; no torch.
+
+Three plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
+the discriminator implies, and the ln 2 ceiling), mode coverage for mixtures of gaussians
+(modes captured out of K, % high-quality samples), and the 1-D Wasserstein distance. The
+losses say little about sample quality (the stopping problem); these do. Plots without
+data (no modes for a spiral, no W1 in 2-D) are hidden.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ganlab.widgets import style
+
+
+class MetricsPanel(QWidget):
+    """Quality metrics over training steps."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._widgets: dict[str, pg.PlotWidget] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        self._hint = QLabel(self.tr("Metrics appear once training runs (toy data sets)."))
+        self._hint.setWordWrap(True)
+        self._hint.setFont(style.font(0.95))
+        layout.addWidget(self._hint)
+        self._build_plot("divergence", self.tr("Divergence from the data"), self.tr("nats"), layout)
+        self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
+        self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
+        self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
+        self._add_curve("divergence", "jsd", style.FAKE, self.tr("JSD (grid)"), width=2)
+        self._add_curve(
+            "divergence", "d_bound", style.D_COLOR, self.tr("lower bound from D"), dash=True
+        )
+        self._ln2 = pg.InfiniteLine(
+            pos=math.log(2),
+            angle=0,
+            pen=pg.mkPen(style.NEUTRAL, width=1, style=Qt.PenStyle.DotLine),
+        )
+        self._plots["divergence"].addItem(self._ln2, ignoreBounds=True)
+        self._add_curve(
+            "modes", "modes_captured", style.G_COLOR, self.tr("modes captured"), width=2
+        )
+        self._modes_total = pg.InfiniteLine(
+            angle=0, pen=pg.mkPen(style.REAL, width=1, style=Qt.PenStyle.DashLine)
+        )
+        self._plots["modes"].addItem(self._modes_total, ignoreBounds=True)
+        self._add_curve(
+            "quality", "high_quality", style.REAL, self.tr("within 3σ of a mode"), width=2
+        )
+        self._add_curve("w1", "w1", style.FAKE, self.tr("W1(real, generated)"), width=2)
+        self.setToolTip(
+            self.tr(
+                "How close the generator is to the data, measured on 2,500 fresh samples about "
+                "once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that "
+                "misses the data entirely; D's bound lies below it for any D and meets it only "
+                "for the optimal D."
+            )
+        )
+        self.clear()
+
+    @property
+    def _plots(self) -> dict[str, pg.PlotItem]:
+        return {name: w.getPlotItem() for name, w in self._widgets.items()}
+
+    def _build_plot(self, name: str, title: str, unit: str, layout: QVBoxLayout) -> None:
+        widget = pg.PlotWidget()
+        plot = widget.getPlotItem()
+        plot.setTitle(title)
+        plot.setLabel("left", unit)
+        plot.addLegend(offset=(-8, 4))
+        style.style_plot(plot)
+        plot.getAxis("left").enableAutoSIPrefix(False)
+        plot.getAxis("bottom").enableAutoSIPrefix(False)
+        if self._widgets:
+            plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
+        self._widgets[name] = widget
+        layout.addWidget(widget, 1)
+
+    def _add_curve(
+        self, plot: str, key: str, color: str, label: str, width: float = 1.5, dash: bool = False
+    ) -> None:
+        pen = pg.mkPen(
+            color, width=width, style=Qt.PenStyle.DashLine if dash else Qt.PenStyle.SolidLine
+        )
+        item = pg.PlotDataItem(
+            pen=pen, name=label, symbol="o", symbolSize=4, symbolBrush=color, symbolPen=None
+        )
+        self._widgets[plot].getPlotItem().addItem(item)
+        self._curves[key] = item
+
+    def plot_widgets(self) -> dict[str, pg.PlotWidget]:
+        return dict(self._widgets)
+
+    def set_metrics(self, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
+        """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.
+
+        Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1.
+        Missing names hide their curve; plots with no visible curve are hidden.
+        """
+        steps = np.asarray(steps, dtype=float)
+        shown: set[str] = set()
+        for key, item in self._curves.items():
+            column = values.get(key)
+            if column is None or len(column) != len(steps):
+                item.setData([], [])
+                item.setVisible(False)
+                continue
+            y = np.asarray(column, dtype=float)
+            if key == "high_quality":
+                y = 100.0 * y
+            finite = np.isfinite(y)
+            item.setData(steps[finite], y[finite])
+            item.setVisible(True)
+            shown.add(key)
+        total = values.get("num_modes")
+        if total is not None and len(total):
+            self._modes_total.setValue(float(total[-1]))
+        visible = {
+            "divergence": bool(shown & {"jsd", "d_bound"}),
+            "modes": "modes_captured" in shown,
+            "quality": "high_quality" in shown,
+            "w1": "w1" in shown,
+        }
+        for name, widget in self._widgets.items():
+            widget.setVisible(visible[name])
+        self._hint.setVisible(not any(visible.values()))
+
+    def clear(self) -> None:
+        """Forget the history (a new generation)."""
+        self.set_metrics(np.empty(0), {})

@@ -1,0 +1,57 @@
+"""MetricsPanel: curves hold the given history; plots without data are hidden."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ganlab.widgets.metrics_view import MetricsPanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = MetricsPanel()
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def test_starts_empty_with_a_hint(panel):
+    assert panel._hint.isVisible()
+    assert not any(w.isVisible() for w in panel.plot_widgets().values())
+
+
+def test_mixture_metrics_fill_divergence_modes_and_quality(panel):
+    steps = np.array([10, 20, 30])
+    panel.set_metrics(
+        steps,
+        {
+            "jsd": np.array([0.6, 0.4, 0.2]),
+            "d_bound": np.array([0.1, 0.1, np.nan]),
+            "modes_captured": np.array([2.0, 5.0, 8.0]),
+            "num_modes": np.array([8.0, 8.0, 8.0]),
+            "high_quality": np.array([0.1, 0.5, 0.9]),
+        },
+    )
+    x, y = panel._curves["jsd"].getData()
+    assert list(x) == [10, 20, 30]
+    assert list(y) == pytest.approx([0.6, 0.4, 0.2])
+    x, y = panel._curves["d_bound"].getData()  # NaN (no value at that step) is left out
+    assert list(x) == [10, 20]
+    assert list(panel._curves["high_quality"].getData()[1]) == pytest.approx([10, 50, 90])
+    assert panel._modes_total.value() == 8.0
+    visible = {k: w.isVisible() for k, w in panel.plot_widgets().items()}
+    assert visible == {"divergence": True, "modes": True, "quality": True, "w1": False}
+
+
+def test_one_dimensional_metrics_show_w1_not_modes(panel):
+    panel.set_metrics(np.array([5]), {"jsd": np.array([0.3]), "w1": np.array([1.5])})
+    visible = {k: w.isVisible() for k, w in panel.plot_widgets().items()}
+    assert visible == {"divergence": True, "modes": False, "quality": False, "w1": True}
+
+
+def test_clear_empties_everything(panel):
+    panel.set_metrics(np.array([5]), {"jsd": np.array([0.3])})
+    panel.clear()
+    assert len(panel._curves["jsd"].getData()[0] or []) == 0
+    assert panel._hint.isVisible()

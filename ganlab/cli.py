@@ -6,6 +6,9 @@
     ganlab presets                    the shipped presets, one line each
     ganlab sources                    registered data sources, model families and losses
     ganlab data sample --source NAME --n N --out FILE.npy
+    ganlab eval toy --samples FILE.npy --source NAME
+    ganlab eval features --real A.npy --fake B.npy
+    ganlab eval images --real (DIR|SOURCE) --fake (DIR|RUN) --metrics is,fid,kid [--weights F]
     ganlab --version
 
 Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
@@ -100,10 +103,47 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output file (.npy)")
     sample.add_argument("--sigma", type=float, default=0.0, help="override the source's sigma")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
+    ev = sub.add_parser("eval", help="evaluate samples: toy metrics, FID/KID, image metrics")
+    ev_sub = ev.add_subparsers(dest="eval_command", parser_class=_Parser, required=True)
+    toy = ev_sub.add_parser(
+        "toy",
+        help="divergences and mode coverage of 1-D/2-D samples against a source",
+        description="Prints JSON: jsd, kl (KL(p_data||p_g)), kl_reverse (KL(p_g||p_data)), "
+        "tv, fake_outside; for mixtures modes (captured), num_modes, high_quality, reverse_kl "
+        "(of the mode histogram against uniform); for 1-D w1.",
+    )
+    toy.add_argument("--samples", required=True, help="generated samples (.npy, shape (N, d))")
+    toy.add_argument("--source", required=True, help="the data source they should match")
+    toy.add_argument("--sigma", type=float, default=0.0, help="the source's sigma (0: default)")
+    toy.add_argument("--seed", type=int, default=0, help="seed for the real samples")
+    feats = ev_sub.add_parser(
+        "features",
+        help="FID and KID from precomputed feature arrays",
+        description="Prints JSON: fid, kid_mean, kid_std. KID uses the kernel "
+        "(x.y/d + 1)^3; with --kid-subset-size >= the sample count it is the unbiased MMD^2 "
+        "over all samples (deterministic, std 0).",
+    )
+    feats.add_argument("--real", required=True, help="real features (.npy, shape (N, d))")
+    feats.add_argument("--fake", required=True, help="generated features (.npy, shape (M, d))")
+    feats.add_argument("--kid-subset-size", type=int, default=1000)
+    feats.add_argument("--kid-subsets", type=int, default=100)
+    feats.add_argument("--seed", type=int, default=0)
+    img = ev_sub.add_parser(
+        "images",
+        help="Inception Score, FID and KID (torch-fidelity, Inception weights)",
+        description="Real images from a folder or an image data source; generated images "
+        "from a folder or a run directory (its latest checkpoint generates --n images).",
+    )
+    img.add_argument("--real", required=True, help="image folder or data source name")
+    img.add_argument("--fake", required=True, help="image folder or run directory")
+    img.add_argument("--metrics", default="is,fid,kid", help="comma list of is, fid, kid")
+    img.add_argument("--weights", help="Inception weights file (default: the user cache)")
+    img.add_argument("--n", type=int, default=5000, help="images to use from each side")
+    img.add_argument("--device", default="cpu")
     return parser
 
 
-SUBCOMMANDS = ("train", "presets", "sources", "data")
+SUBCOMMANDS = ("train", "presets", "sources", "data", "eval")
 
 
 def build_lab_parser() -> argparse.ArgumentParser:
@@ -142,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_sources()
         if args.command == "data":
             return cmd_data_sample(args)
+        if args.command == "eval":
+            return cmd_eval(args)
         return cmd_lab(args)
     except GanlabError as exc:
         _fail(str(exc))
@@ -240,6 +282,205 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
         raise GanlabError(f"{out}: cannot write: {exc}") from None
     print(f"wrote {args.n} samples of '{args.source}' with shape {tuple(x.shape)} to {out}")
     return EXIT_OK
+
+
+def _load_array(path: str, what: str):
+    """A numeric .npy array; pickled object arrays are refused (they could run code)."""
+    import numpy as np
+
+    from ganlab.core.errors import GanlabError
+
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise GanlabError(f"{path}: no such file ({what})") from None
+    except (ValueError, OSError) as exc:
+        raise GanlabError(f"{path}: not a numeric .npy array ({what}): {exc}") from None
+    if arr.dtype.kind not in "fiu":
+        raise GanlabError(f"{path}: expected numbers ({what}), found dtype {arr.dtype}")
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2 or len(arr) < 2:
+        raise GanlabError(
+            f"{path}: expected an array of shape (N, d) with N >= 2 ({what}), "
+            f"found shape {arr.shape}"
+        )
+    if not np.isfinite(arr).all():
+        raise GanlabError(f"{path}: contains NaN or infinite values ({what})")
+    return arr.astype(np.float64)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    import json
+
+    if args.eval_command == "toy":
+        result = _eval_toy(args)
+    elif args.eval_command == "features":
+        result = _eval_features(args)
+    else:
+        result = _eval_images(args)
+    print(json.dumps(result, indent=2, allow_nan=False))
+    return EXIT_OK
+
+
+def _json_number(value: float) -> float | None:
+    return None if not math.isfinite(value) else round(float(value), 8)
+
+
+def _eval_toy(args: argparse.Namespace) -> dict:
+    import torch
+
+    from ganlab.core.config import DataConfig
+    from ganlab.core.errors import ConfigError, GanlabError
+    from ganlab.core.registry import DATA_SOURCES
+    from ganlab.metrics import toy
+
+    fake = _load_array(args.samples, "generated samples")
+    entry = DATA_SOURCES.get(args.source, key="--source")
+    if entry.kind == "image":
+        raise ConfigError(
+            f"'{args.source}' is an image source; use 'ganlab eval images'", key="--source"
+        )
+    source = entry.build(DataConfig(source=args.source, sigma=args.sigma))
+    dim = source.spec.dim
+    if fake.shape[1] != dim:
+        raise GanlabError(
+            f"{args.samples}: samples have {fake.shape[1]} columns but '{args.source}' is {dim}-D"
+        )
+    real, _ = source.sample(len(fake), torch.Generator().manual_seed(args.seed))
+    real = real.double().numpy()
+    div = toy.grid_divergences(
+        real,
+        fake,
+        source.spec.bounds,
+        real_density=source.density,
+        length_scale=getattr(source, "length_scale", None),
+    )
+    out: dict = {
+        "source": args.source,
+        "samples": len(fake),
+        "jsd": div.jsd,
+        "kl": div.kl_real_fake,
+        "kl_reverse": div.kl_fake_real,
+        "tv": div.tv,
+        "fake_outside": div.fake_outside,
+        "grid_bins": div.bins,
+        "exact_density": div.real_exact,
+    }
+    if source.modes is not None and source.mode_sigma:
+        cover = toy.mode_coverage(fake, source.modes, source.mode_sigma)
+        out.update(
+            modes=cover.modes_captured,
+            num_modes=cover.num_modes,
+            high_quality=cover.high_quality,
+            reverse_kl=cover.reverse_kl,
+        )
+    if dim == 1:
+        out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
+    return {k: _json_number(v) if isinstance(v, float) else v for k, v in out.items()}
+
+
+def _eval_features(args: argparse.Namespace) -> dict:
+    from ganlab.core.errors import GanlabError
+    from ganlab.metrics import features
+
+    real = _load_array(args.real, "real features")
+    fake = _load_array(args.fake, "generated features")
+    if real.shape[1] != fake.shape[1]:
+        raise GanlabError(
+            f"{args.real} has {real.shape[1]} features per row but {args.fake} has {fake.shape[1]}"
+        )
+    if args.kid_subset_size < 2 or args.kid_subsets < 1:
+        raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
+    kid_mean, kid_std = features.kid(
+        real, fake, subset_size=args.kid_subset_size, subsets=args.kid_subsets, seed=args.seed
+    )
+    return {
+        "fid": _json_number(features.fid(real, fake)),
+        "kid_mean": _json_number(kid_mean),
+        "kid_std": _json_number(kid_std),
+        "n_real": len(real),
+        "n_fake": len(fake),
+        "dim": int(real.shape[1]),
+    }
+
+
+def _images_from(spec: str, n: int, what: str):
+    """uint8 (N, H, W, C) images from a folder, an image data source or a run directory."""
+    import torch
+
+    from ganlab.core.config import DataConfig
+    from ganlab.core.errors import GanlabError
+    from ganlab.core.registry import DATA_SOURCES
+
+    path = Path(spec)
+    gen = torch.Generator().manual_seed(0)
+    if (path / "experiment.toml").is_file():  # a run: generate from its latest checkpoint
+        from ganlab.core.checkpoint import load_checkpoint
+        from ganlab.core.latent import sample_latent
+        from ganlab.core.rundir import RunDir
+        from ganlab.core.trainer import Trainer
+
+        run = RunDir.open_existing(path)
+        latest = run.latest_checkpoint()
+        if latest is None:
+            raise GanlabError(f"{path}: this run has no checkpoint to generate {what} from")
+        trainer = Trainer(cfg_with_cpu(run.experiment()))
+        trainer.load_state_dict(load_checkpoint(latest), source_path=str(latest))
+        if not trainer.spec.is_image:
+            raise GanlabError(f"{path}: this run trains on {trainer.spec.kind} data, not images")
+        chunks = []
+        for start in range(0, n, 256):
+            m = min(256, n - start)
+            z = sample_latent(
+                m, trainer.config.loop.latent_dim, trainer.config.loop.latent_dist, gen
+            )
+            y = (
+                torch.randint(0, trainer.spec.num_classes, (m,), generator=gen)
+                if trainer.family.conditional
+                else None
+            )
+            chunks.append(trainer._images_to_uint8(trainer.generate(z, y)))
+        import numpy as np
+
+        return np.concatenate(chunks)
+    if path.is_dir():
+        data = DataConfig(source="image_folder", path=str(path), image_size=64, channels=3, size=n)
+        source = DATA_SOURCES.get("image_folder").build(data)
+    elif spec in DATA_SOURCES:
+        entry = DATA_SOURCES.get(spec)
+        if entry.kind != "image":
+            raise GanlabError(f"'{spec}' is not an image data source ({what})")
+        source = entry.build(DataConfig(source=spec, channels=3, image_size=32))
+    else:
+        raise GanlabError(f"{spec}: not a folder, run directory or image data source ({what})")
+    x, _ = source.sample(n, gen)
+    return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def cfg_with_cpu(config):
+    from ganlab.core import config as cfg
+
+    return cfg.with_value(config, "loop.device", "cpu")
+
+
+def _eval_images(args: argparse.Namespace) -> dict:
+    from ganlab.core.errors import GanlabError
+    from ganlab.metrics import inception
+
+    wanted = [m.strip().lower() for m in args.metrics.split(",") if m.strip()]
+    unknown = sorted(set(wanted) - {"is", "fid", "kid"})
+    if not wanted or unknown:
+        raise GanlabError(f"--metrics: choose from is, fid, kid (got {args.metrics!r})")
+    if args.n < 2:
+        raise GanlabError("--n must be at least 2")
+    inception.verify_weights(inception.weights_path(args.weights))  # refuse before any work
+    real = _images_from(args.real, args.n, "real images") if {"fid", "kid"} & set(wanted) else None
+    fake = _images_from(args.fake, args.n, "generated images")
+    values = inception.image_metrics(
+        real, fake, metrics=wanted, weights=args.weights, device=args.device
+    )
+    return {k: _json_number(v) for k, v in values.items()}
 
 
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)

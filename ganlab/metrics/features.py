@@ -1,0 +1,401 @@
+"""Distances between two sets of feature vectors: FID, KID and cached feature statistics.
+
+No Qt; numpy only, float64 throughout. Runs wherever it is called (the trainer thread or
+the headless ``ganlab eval``).
+
+Owns the arithmetic shared by every feature space, not the features themselves: the
+Inception-v3 features live in :mod:`ganlab.metrics.inception` (through torch-fidelity),
+and any other feature space hands its ``(N, d)`` arrays to the functions here.
+
+* :func:`fid` / :func:`fid_from_stats`: the Fréchet distance between the gaussians fitted
+  to two feature sets, ``|mu1 - mu2|^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2))``.
+* :func:`kid`: the kernel distance, the unbiased estimate of MMD^2 with the cubic
+  polynomial kernel ``k(x, y) = (x.y / d + 1)^3``, averaged over random subsets.
+* :class:`FeatureStats`: mean, covariance and sample count of one feature set, saved to
+  and loaded from ``.npz`` so the statistics of a real data set are computed once.
+
+Numerical choices
+-----------------
+``Tr((S1 S2)^(1/2))`` is computed without a general matrix square root. With
+``R = S1^(1/2)`` (symmetric, from ``numpy.linalg.eigh``), ``S1 S2 = R (R S2 R) R^-1`` is
+similar to the symmetric positive semi-definite ``R S2 R``, so both have the same
+eigenvalues and ``Tr((S1 S2)^(1/2)) = sum(sqrt(eigvalsh(R S2 R)))``. Symmetric
+eigensolvers return real eigenvalues, so the tiny imaginary parts that
+``scipy.linalg.sqrtm`` produces (which pytorch-fid drops with ``.real`` after checking the
+imaginary diagonal is below 1e-3, and torch-fidelity drops by taking ``.real`` of
+``sqrt(eigvals(S1 @ S2))``) cannot appear. Round-off can still make an eigenvalue slightly
+negative; such values are clipped to 0, the same role as pytorch-fid's ``eps * I``
+offset for singular products, but without shifting the well-conditioned ones. This also
+stays exact when there are fewer samples than dimensions (singular covariances), where
+``sqrtm`` warns or fails. The final distance is clipped at 0: it is a squared
+Wasserstein-2 distance, so a negative value can only be round-off.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ganlab.core.errors import GanlabError
+
+__all__ = [
+    "FeatureStats",
+    "FeatureStatsError",
+    "fid",
+    "fid_from_stats",
+    "kid",
+]
+
+Float64Array = NDArray[np.float64]
+
+
+class FeatureStatsError(GanlabError):
+    """A feature-statistics file is missing, damaged, or not one ganlab wrote."""
+
+
+def _features(x: ArrayLike, name: str) -> Float64Array:
+    """``x`` as a finite float64 ``(N, d)`` array with ``N >= 2``, or a ValueError."""
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name}: cannot be read as a numeric array ({exc})") from None
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name}: expected a 2-D array of shape (samples, features), got {arr.ndim}-D "
+            f"with shape {arr.shape}"
+        )
+    if arr.shape[0] < 2:
+        raise ValueError(
+            f"{name}: needs at least 2 samples to estimate a covariance, got {arr.shape[0]}"
+        )
+    if arr.shape[1] < 1:
+        raise ValueError(f"{name}: has no feature columns (shape {arr.shape})")
+    if not np.isfinite(arr).all():
+        bad = int(np.count_nonzero(~np.isfinite(arr)))
+        raise ValueError(f"{name}: contains {bad} NaN or infinite value(s)")
+    return arr
+
+
+def _pair(real: ArrayLike, fake: ArrayLike) -> tuple[Float64Array, Float64Array]:
+    r = _features(real, "real features")
+    f = _features(fake, "fake features")
+    if r.shape[1] != f.shape[1]:
+        raise ValueError(
+            f"feature dimensions differ: real features have {r.shape[1]} columns, "
+            f"fake features have {f.shape[1]}"
+        )
+    return r, f
+
+
+# --------------------------------------------------------------------------- FID
+
+
+def _symmetric_sqrt(a: Float64Array) -> Float64Array:
+    """Square root of a symmetric positive semi-definite matrix; round-off negatives -> 0."""
+    eigvals, eigvecs = np.linalg.eigh(a)
+    root = np.sqrt(np.clip(eigvals, 0.0, None))
+    return np.asarray((eigvecs * root) @ eigvecs.T, dtype=np.float64)
+
+
+def _trace_sqrt_product(sigma1: Float64Array, sigma2: Float64Array) -> float:
+    """``Tr((sigma1 @ sigma2)^(1/2))`` via the similar symmetric matrix ``R sigma2 R``."""
+    r = _symmetric_sqrt(sigma1)
+    m = r @ sigma2 @ r
+    m = (m + m.T) / 2.0  # symmetric in exact arithmetic; remove the round-off asymmetry
+    eigvals = np.linalg.eigvalsh(m)
+    return float(np.sqrt(np.clip(eigvals, 0.0, None)).sum())
+
+
+def _stats_arrays(mu: ArrayLike, sigma: ArrayLike, name: str) -> tuple[Float64Array, Float64Array]:
+    m = np.asarray(mu, dtype=np.float64)
+    s = np.asarray(sigma, dtype=np.float64)
+    if m.ndim != 1:
+        raise ValueError(f"{name}: mean must be 1-D, got shape {m.shape}")
+    if s.shape != (m.shape[0], m.shape[0]):
+        raise ValueError(
+            f"{name}: covariance must be {m.shape[0]}x{m.shape[0]} to match the mean, "
+            f"got shape {s.shape}"
+        )
+    if not (np.isfinite(m).all() and np.isfinite(s).all()):
+        raise ValueError(f"{name}: mean or covariance contains NaN or infinite values")
+    return m, s
+
+
+def fid_from_stats(mu1: ArrayLike, sigma1: ArrayLike, mu2: ArrayLike, sigma2: ArrayLike) -> float:
+    """Fréchet distance between two gaussians given their means and covariances.
+
+    Parameters
+    ----------
+    mu1, mu2
+        Means, shape ``(d,)``.
+    sigma1, sigma2
+        Covariances, shape ``(d, d)``, symmetric positive semi-definite.
+
+    Returns
+    -------
+    float
+        ``|mu1 - mu2|^2 + Tr(sigma1 + sigma2 - 2 (sigma1 sigma2)^(1/2))``, clipped at 0.
+        See the module docstring for how the matrix square root is taken.
+
+    Raises
+    ------
+    ValueError
+        Wrong shapes, mismatched dimensions, or NaN / Inf entries.
+    """
+    m1, s1 = _stats_arrays(mu1, sigma1, "first statistics")
+    m2, s2 = _stats_arrays(mu2, sigma2, "second statistics")
+    if m1.shape != m2.shape:
+        raise ValueError(
+            f"feature dimensions differ: {m1.shape[0]} in the first statistics, "
+            f"{m2.shape[0]} in the second"
+        )
+    # eigh reads one triangle only: symmetrise so both triangles count equally.
+    s1 = (s1 + s1.T) / 2.0
+    s2 = (s2 + s2.T) / 2.0
+    diff = m1 - m2
+    value = float(diff @ diff + np.trace(s1) + np.trace(s2) - 2.0 * _trace_sqrt_product(s1, s2))
+    return max(value, 0.0)
+
+
+def fid(real: ArrayLike, fake: ArrayLike) -> float:
+    """Fréchet distance between gaussians fitted to two feature sets.
+
+    Parameters
+    ----------
+    real
+        Features of real samples, shape ``(N, d)``, ``N >= 2``.
+    fake
+        Features of generated samples, shape ``(M, d)``, ``M >= 2``.
+
+    Returns
+    -------
+    float
+        The distance (0 for identical sets); means and unbiased (``N - 1``) covariances
+        as in pytorch-fid and torch-fidelity.
+
+    Raises
+    ------
+    ValueError
+        Wrong number of dimensions, mismatched feature dimension, fewer than 2 samples,
+        or NaN / Inf values.
+    """
+    r, f = _pair(real, fake)
+    a = FeatureStats.from_features(r)
+    b = FeatureStats.from_features(f)
+    return fid_from_stats(a.mu, a.sigma, b.mu, b.sigma)
+
+
+# --------------------------------------------------------------------------- KID
+
+
+def _poly_kernel(x: Float64Array, y: Float64Array) -> Float64Array:
+    """Cubic polynomial kernel ``(x.y / d + 1)^3`` between the rows of x and y."""
+    d = x.shape[1]
+    return np.asarray((x @ y.T / d + 1.0) ** 3, dtype=np.float64)
+
+
+def _mmd2_unbiased(x: Float64Array, y: Float64Array) -> float:
+    """Unbiased MMD^2: within-set sums leave out the diagonal (i == j)."""
+    n, m = x.shape[0], y.shape[0]
+    k_xx = _poly_kernel(x, x)
+    k_yy = _poly_kernel(y, y)
+    k_xy = _poly_kernel(x, y)
+    within_x = (k_xx.sum() - np.trace(k_xx)) / (n * (n - 1))
+    within_y = (k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
+    across = k_xy.sum() / (n * m)
+    return float(within_x + within_y - 2.0 * across)
+
+
+def kid(
+    real: ArrayLike,
+    fake: ArrayLike,
+    subset_size: int = 1000,
+    subsets: int = 100,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Kernel distance: unbiased MMD^2 with the kernel ``(x.y / d + 1)^3``.
+
+    Parameters
+    ----------
+    real
+        Features of real samples, shape ``(N, d)``, ``N >= 2``.
+    fake
+        Features of generated samples, shape ``(M, d)``, ``M >= 2``.
+    subset_size
+        Samples drawn (without replacement) from each set per subset. When it is at least
+        ``N`` or ``M``, subsets are pointless: the estimate is computed once over all
+        samples of both sets, deterministically, and the std is 0.
+    subsets
+        Number of random subsets averaged.
+    seed
+        Seeds the subset draws (``numpy.random.default_rng``), so a call is repeatable.
+
+    Returns
+    -------
+    tuple of float
+        ``(mean, std)`` over the subsets; std is the population std (``ddof=0``), as in
+        torch-fidelity. Small negative values are valid: the estimator is unbiased, and
+        distributions that are very close scatter around 0.
+
+    Raises
+    ------
+    ValueError
+        Invalid features (see :func:`fid`), ``subset_size < 2`` or ``subsets < 1``.
+    """
+    r, f = _pair(real, fake)
+    if subset_size < 2:
+        raise ValueError(f"subset_size must be at least 2, got {subset_size}")
+    if subsets < 1:
+        raise ValueError(f"subsets must be at least 1, got {subsets}")
+    if subset_size >= r.shape[0] or subset_size >= f.shape[0]:
+        return _mmd2_unbiased(r, f), 0.0
+    rng = np.random.default_rng(seed)
+    values = np.empty(subsets, dtype=np.float64)
+    for i in range(subsets):
+        ri = rng.choice(r.shape[0], subset_size, replace=False)
+        fi = rng.choice(f.shape[0], subset_size, replace=False)
+        values[i] = _mmd2_unbiased(r[ri], f[fi])
+    return float(values.mean()), float(values.std())
+
+
+# --------------------------------------------------------------------------- statistics
+
+_STATS_FORMAT = "ganlab-feature-stats-1"
+
+
+@dataclass(frozen=True)
+class FeatureStats:
+    """Mean, covariance and sample count of one feature set.
+
+    Attributes
+    ----------
+    mu
+        Mean, float64 ``(d,)``.
+    sigma
+        Unbiased covariance, float64 ``(d, d)``.
+    n
+        Number of samples the statistics were computed from.
+    feature_space
+        Which features these are (for example ``"inception-2048"``); statistics from
+        different feature spaces must never be compared. Empty when not recorded.
+    """
+
+    mu: Float64Array
+    sigma: Float64Array
+    n: int
+    feature_space: str = ""
+
+    @classmethod
+    def from_features(cls, features: ArrayLike, feature_space: str = "") -> FeatureStats:
+        """Statistics of an ``(N, d)`` feature array (validated as in :func:`fid`)."""
+        x = _features(features, "features")
+        mu = x.mean(axis=0)
+        sigma = np.atleast_2d(np.cov(x, rowvar=False))
+        return cls(mu=mu, sigma=sigma, n=int(x.shape[0]), feature_space=feature_space)
+
+    @property
+    def dim(self) -> int:
+        """Feature dimension ``d``."""
+        return int(self.mu.shape[0])
+
+    def fid(self, other: FeatureStats) -> float:
+        """:func:`fid_from_stats` between these statistics and ``other``.
+
+        Raises
+        ------
+        ValueError
+            The two were recorded in different feature spaces, or have different sizes.
+        """
+        if self.feature_space and other.feature_space and self.feature_space != other.feature_space:
+            raise ValueError(
+                f"cannot compare statistics from different feature spaces: "
+                f"'{self.feature_space}' and '{other.feature_space}'"
+            )
+        return fid_from_stats(self.mu, self.sigma, other.mu, other.sigma)
+
+    def save(self, path: str | Path) -> Path:
+        """Write the statistics to ``path`` (``.npz``) atomically; returns the path.
+
+        The file is written to a temporary name in the same folder and renamed, so a
+        crash never leaves a half-written cache.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                np.savez(
+                    fh,
+                    format=np.array(_STATS_FORMAT),
+                    mu=np.asarray(self.mu, dtype=np.float64),
+                    sigma=np.asarray(self.sigma, dtype=np.float64),
+                    n=np.array(self.n, dtype=np.int64),
+                    feature_space=np.array(self.feature_space),
+                )
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | Path) -> FeatureStats:
+        """Read statistics written by :meth:`save`.
+
+        Loads with ``numpy.load(allow_pickle=False)``: a file holding pickled objects is
+        refused without running them.
+
+        Raises
+        ------
+        FeatureStatsError
+            The file is missing, damaged, holds pickled objects, or lacks the fields.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FeatureStatsError(f"{path}: no such feature-statistics file")
+        try:
+            data = np.load(path, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise FeatureStatsError(
+                    f"{path}: not a feature-statistics file (a single array, not an .npz)"
+                )
+            with data:
+                missing = [k for k in ("format", "mu", "sigma", "n") if k not in data.files]
+                if missing:
+                    raise FeatureStatsError(
+                        f"{path}: not a ganlab feature-statistics file (missing "
+                        f"{', '.join(missing)})"
+                    )
+                fmt = str(data["format"])
+                mu = np.asarray(data["mu"], dtype=np.float64)
+                sigma = np.asarray(data["sigma"], dtype=np.float64)
+                n = int(data["n"])
+                space = str(data["feature_space"]) if "feature_space" in data.files else ""
+        except FeatureStatsError:
+            raise
+        except ValueError as exc:
+            # With allow_pickle=False numpy raises ValueError for object (pickled) arrays,
+            # and for any file that is neither .npy nor .npz (it would have to be a pickle).
+            raise FeatureStatsError(
+                f"{path}: refused: not an .npz of plain arrays; it holds pickled Python "
+                f"objects (or is another format), which ganlab never unpickles ({exc})"
+            ) from None
+        except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError) as exc:
+            raise FeatureStatsError(f"{path}: damaged or not an .npz file: {exc}") from None
+        if fmt != _STATS_FORMAT:
+            raise FeatureStatsError(f"{path}: unknown statistics format '{fmt}'")
+        try:
+            mu, sigma = _stats_arrays(mu, sigma, str(path))
+        except ValueError as exc:
+            raise FeatureStatsError(str(exc)) from None
+        if n < 2:
+            raise FeatureStatsError(f"{path}: records {n} samples; at least 2 are needed")
+        return cls(mu=mu, sigma=sigma, n=n, feature_space=space)

@@ -18,7 +18,7 @@ import copy
 import queue
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
 from ganlab.core.errors import GanlabError
 from ganlab.core.rundir import RunDir
 from ganlab.core.trainer import Trainer
+from ganlab.metrics.diagnostics import Diagnosis, Diagnostics
 
 # Keep an in-memory copy of the last state whose statistics were all finite, at most
 # this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
@@ -110,6 +111,7 @@ class _Session:
         self.good_step = -GOOD_STATE_EVERY
         self.stopped = False
         self.snapshots = snapshots
+        self.diagnostics = Diagnostics()
 
     # -------------------------------------------------------------- building
 
@@ -149,6 +151,7 @@ class _Session:
         self.good_state = None
         self.good_step = -GOOD_STATE_EVERY
         self.awaiting_ack = False
+        self.diagnostics.reset()
         yield self.generation_started(reason)
         self.snapshot_due = True
 
@@ -353,7 +356,7 @@ class _Session:
         t = self.trainer
         self.metrics_due = False
         self.last_metrics = self.clock()
-        if t is None or t.spec.is_image or t.step_count == 0:
+        if t is None or t.step_count == 0:
             return
         try:
             values = t.toy_metrics()
@@ -365,8 +368,18 @@ class _Session:
                 traceback.format_exc(),
             )
             return
-        if not values:
+        if t.spec.is_image:
+            fake_div, real_div = t.image_diversity()
+            yield from self._diagnoses(
+                self.diagnostics.update_diversity(t.step_count, fake_div, real_div)
+            )
             return
+        if "modes_captured" in values:
+            yield from self._diagnoses(
+                self.diagnostics.update_modes(
+                    t.step_count, int(values["modes_captured"]), int(values["num_modes"])
+                )
+            )
         if self.run_dir is not None:
             self.run_dir.append(
                 [
@@ -379,6 +392,26 @@ class _Session:
                 ]
             )
         yield rep.MetricsReport(t.generation, t.step_count, values)
+
+    def _diagnoses(self, found: Iterable[Diagnosis]) -> Iterator[rep.Report]:
+        t = self.trainer
+        assert t is not None
+        for d in found:
+            if self.run_dir is not None:
+                self.run_dir.append(
+                    [
+                        {
+                            "event": "diagnosis",
+                            "step": d.step,
+                            "kind": d.kind,
+                            "severity": d.severity,
+                            "message": d.message,
+                            "generation": t.generation,
+                            **{k: rep.plain_number(v) for k, v in d.values.items()},
+                        }
+                    ]
+                )
+            yield rep.Diagnosis(t.generation, d.step, d.kind, d.severity, d.message, dict(d.values))
 
     def _scalars(self) -> Iterator[rep.Report]:
         t = self.trainer
@@ -398,7 +431,13 @@ class _Session:
         if self.run_dir is not None:
             self.run_dir.append(batch.rows(t.layer_names()))
         yield batch
-        if self._diverged(head):
+        diverged = self._diverged(head)
+        found = self.diagnostics.update(
+            batch.steps, batch.values, t.loss.output_kind, t.config.loss.name
+        )
+        # NaN/Inf is handled below (pause, restore, explain): no second message for it.
+        yield from self._diagnoses(d for d in found if not (diverged and d.kind == "non_finite"))
+        if diverged:
             yield from self._on_divergence(int(p.steps[-1]))
         elif t.step_count - self.good_step >= GOOD_STATE_EVERY:
             self.good_state = copy.deepcopy(t.state_dict())

@@ -708,6 +708,20 @@ class Trainer:
             out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
         return {k: float(v) for k, v in out.items()}
 
+    def image_diversity(self) -> tuple[float, float]:
+        """(generated, real) diversity: mean pairwise distance of the fixed batches, per
+        pixel. A collapsing generator's fixed-noise samples become alike while the real
+        batch keeps its spread."""
+        fake = self.generate(self.fixed_z, self.fixed_y).reshape(len(self.fixed_z), -1)
+        real = self.fixed_real.to(self.device).reshape(len(self.fixed_real), -1)
+
+        def spread(x: torch.Tensor) -> float:
+            d = torch.cdist(x.float(), x.float())
+            n = len(x)
+            return float(d.sum() / max(n * (n - 1), 1) / math.sqrt(x.shape[1]))
+
+        return spread(fake), spread(real)
+
     def _cached_density(self, x: np.ndarray) -> np.ndarray | None:
         """The source's exact density, remembered for the last grid it was asked about.
 

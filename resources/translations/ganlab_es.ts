@@ -4,12 +4,12 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="202"/>
+        <location filename="../../ganlab/app/controller.py" line="203"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="236"/>
+        <location filename="../../ganlab/app/controller.py" line="237"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -1064,477 +1064,600 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="152"/>
+        <location filename="../../ganlab/app/main_window.py" line="57"/>
+        <source>NaN or infinite values</source>
+        <translation>Valores NaN o infinitos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="58"/>
+        <source>Exploding values</source>
+        <translation>Valores que explotan</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="59"/>
+        <source>Vanishing generator gradient</source>
+        <translation>El gradiente del generador se desvanece</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="60"/>
+        <source>The discriminator is winning</source>
+        <translation>El discriminador está ganando</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="61"/>
+        <source>Mode collapse</source>
+        <translation>Colapso de modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="62"/>
+        <source>Oscillation without progress</source>
+        <translation>Oscilación sin progreso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="141"/>
+        <source>What the live diagnostics noticed. Click to hide.</source>
+        <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="172"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="153"/>
-        <location filename="../../ganlab/app/main_window.py" line="220"/>
+        <location filename="../../ganlab/app/main_window.py" line="173"/>
+        <location filename="../../ganlab/app/main_window.py" line="244"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="156"/>
+        <location filename="../../ganlab/app/main_window.py" line="176"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="158"/>
+        <location filename="../../ganlab/app/main_window.py" line="178"/>
+        <source>Metrics</source>
+        <translation>Métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="182"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="160"/>
+        <location filename="../../ganlab/app/main_window.py" line="184"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="170"/>
+        <location filename="../../ganlab/app/main_window.py" line="194"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="170"/>
+        <location filename="../../ganlab/app/main_window.py" line="194"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="176"/>
+        <location filename="../../ganlab/app/main_window.py" line="200"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="199"/>
-        <location filename="../../ganlab/app/main_window.py" line="468"/>
+        <location filename="../../ganlab/app/main_window.py" line="223"/>
+        <location filename="../../ganlab/app/main_window.py" line="496"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="199"/>
+        <location filename="../../ganlab/app/main_window.py" line="223"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="202"/>
+        <location filename="../../ganlab/app/main_window.py" line="226"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="203"/>
+        <location filename="../../ganlab/app/main_window.py" line="227"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="207"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="208"/>
+        <location filename="../../ganlab/app/main_window.py" line="232"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="212"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="213"/>
+        <location filename="../../ganlab/app/main_window.py" line="237"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="217"/>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="217"/>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
         <source>New random weights, step 0 (Ctrl+R)</source>
         <translation>Pesos aleatorios nuevos, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="221"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="223"/>
+        <location filename="../../ganlab/app/main_window.py" line="247"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="239"/>
+        <location filename="../../ganlab/app/main_window.py" line="263"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <location filename="../../ganlab/app/main_window.py" line="265"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="246"/>
+        <location filename="../../ganlab/app/main_window.py" line="270"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <location filename="../../ganlab/app/main_window.py" line="271"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="250"/>
+        <location filename="../../ganlab/app/main_window.py" line="274"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="275"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="259"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="259"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="262"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="263"/>
+        <location filename="../../ganlab/app/main_window.py" line="287"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="269"/>
+        <location filename="../../ganlab/app/main_window.py" line="293"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <location filename="../../ganlab/app/main_window.py" line="297"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="274"/>
+        <location filename="../../ganlab/app/main_window.py" line="298"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="277"/>
+        <location filename="../../ganlab/app/main_window.py" line="301"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="302"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="308"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="308"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="291"/>
+        <location filename="../../ganlab/app/main_window.py" line="315"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="301"/>
+        <location filename="../../ganlab/app/main_window.py" line="325"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <location filename="../../ganlab/app/main_window.py" line="336"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <location filename="../../ganlab/app/main_window.py" line="337"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="318"/>
+        <location filename="../../ganlab/app/main_window.py" line="342"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="319"/>
-        <location filename="../../ganlab/app/main_window.py" line="704"/>
+        <location filename="../../ganlab/app/main_window.py" line="343"/>
+        <location filename="../../ganlab/app/main_window.py" line="750"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="319"/>
+        <location filename="../../ganlab/app/main_window.py" line="343"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <location filename="../../ganlab/app/main_window.py" line="355"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="333"/>
+        <location filename="../../ganlab/app/main_window.py" line="357"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="334"/>
+        <location filename="../../ganlab/app/main_window.py" line="358"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <location filename="../../ganlab/app/main_window.py" line="359"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <location filename="../../ganlab/app/main_window.py" line="450"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="463"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="468"/>
+        <location filename="../../ganlab/app/main_window.py" line="496"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="492"/>
+        <location filename="../../ganlab/app/main_window.py" line="521"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="502"/>
+        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <source>step {step} — {title}: {message}</source>
+        <translation>paso {step} — {title}: {message}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="548"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <location filename="../../ganlab/app/main_window.py" line="577"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="563"/>
+        <location filename="../../ganlab/app/main_window.py" line="609"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="563"/>
-        <location filename="../../ganlab/app/main_window.py" line="593"/>
+        <location filename="../../ganlab/app/main_window.py" line="609"/>
+        <location filename="../../ganlab/app/main_window.py" line="639"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="621"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="585"/>
+        <location filename="../../ganlab/app/main_window.py" line="631"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="591"/>
+        <location filename="../../ganlab/app/main_window.py" line="637"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="603"/>
+        <location filename="../../ganlab/app/main_window.py" line="649"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="608"/>
+        <location filename="../../ganlab/app/main_window.py" line="654"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="613"/>
+        <location filename="../../ganlab/app/main_window.py" line="659"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="613"/>
-        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <location filename="../../ganlab/app/main_window.py" line="659"/>
+        <location filename="../../ganlab/app/main_window.py" line="667"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <location filename="../../ganlab/app/main_window.py" line="667"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <location filename="../../ganlab/app/main_window.py" line="675"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <location filename="../../ganlab/app/main_window.py" line="675"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="637"/>
+        <location filename="../../ganlab/app/main_window.py" line="683"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="637"/>
+        <location filename="../../ganlab/app/main_window.py" line="683"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="645"/>
-        <location filename="../../ganlab/app/main_window.py" line="690"/>
+        <location filename="../../ganlab/app/main_window.py" line="691"/>
+        <location filename="../../ganlab/app/main_window.py" line="736"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="645"/>
+        <location filename="../../ganlab/app/main_window.py" line="691"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="654"/>
+        <location filename="../../ganlab/app/main_window.py" line="700"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="670"/>
+        <location filename="../../ganlab/app/main_window.py" line="716"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="677"/>
+        <location filename="../../ganlab/app/main_window.py" line="723"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="677"/>
+        <location filename="../../ganlab/app/main_window.py" line="723"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="687"/>
+        <location filename="../../ganlab/app/main_window.py" line="733"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="706"/>
+        <location filename="../../ganlab/app/main_window.py" line="752"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="802"/>
+        <location filename="../../ganlab/app/main_window.py" line="850"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="803"/>
+        <location filename="../../ganlab/app/main_window.py" line="851"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="804"/>
+        <location filename="../../ganlab/app/main_window.py" line="852"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="805"/>
+        <location filename="../../ganlab/app/main_window.py" line="853"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="806"/>
+        <location filename="../../ganlab/app/main_window.py" line="854"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="808"/>
+        <location filename="../../ganlab/app/main_window.py" line="856"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="810"/>
+        <location filename="../../ganlab/app/main_window.py" line="858"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="812"/>
+        <location filename="../../ganlab/app/main_window.py" line="860"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="813"/>
+        <location filename="../../ganlab/app/main_window.py" line="861"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="827"/>
+        <location filename="../../ganlab/app/main_window.py" line="875"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="31"/>
+        <source>Metrics appear once training runs (toy data sets).</source>
+        <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
+        <source>Divergence from the data</source>
+        <translation>Divergencia respecto a los datos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
+        <source>nats</source>
+        <translation>nats</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
+        <source>Mode coverage</source>
+        <translation>Cobertura de modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
+        <source>modes</source>
+        <translation>modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <source>High-quality samples</source>
+        <translation>Muestras de alta calidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <source>Wasserstein-1 distance</source>
+        <translation>Distancia de Wasserstein-1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <source>distance</source>
+        <translation>distancia</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <source>JSD (grid)</source>
+        <translation>JSD (cuadrícula)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="41"/>
+        <source>lower bound from D</source>
+        <translation>cota inferior a partir de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
+        <source>modes captured</source>
+        <translation>modos capturados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <source>within 3σ of a mode</source>
+        <translation>a menos de 3σ de un modo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <source>W1(real, generated)</source>
+        <translation>W1(real, generado)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
+        <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
+        <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
 </context>
 <context>

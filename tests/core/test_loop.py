@@ -7,6 +7,7 @@ publishing cadence is deterministic.
 from __future__ import annotations
 
 import dataclasses
+import json
 import queue
 
 import numpy as np
@@ -352,3 +353,29 @@ def test_image_experiments_publish_no_toy_metrics():
         )
     )
     assert not any(isinstance(r, rep.MetricsReport) for r in reports)
+
+
+def test_a_saturating_loss_against_a_strong_d_is_diagnosed_and_logged(tmp_path):
+    from ganlab.core.rundir import RunDir
+
+    config = tiny_config(source="gaussian1d", loss="minimax", k_d=5, steps=400, batch_size=64)
+    config = cfg.with_value(config, "data.sigma", 0.1)
+    config = cfg.with_value(config, "optimizer_d.lr", 3e-2)
+    config = cfg.with_value(config, "optimizer_g.lr", 1e-6)
+    run_dir = RunDir.create(tmp_path / "run", config)
+    reports = list(
+        run(config, queue.Queue(), clock=TickClock(0.001), run_dir=run_dir, snapshots=False)
+    )
+    kinds = {r.kind for r in reports if isinstance(r, rep.Diagnosis)}
+    assert "vanishing_generator" in kinds
+    events = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").open()]
+    logged = [e for e in events if e.get("event") == "diagnosis"]
+    assert {e["kind"] for e in logged} == kinds
+    assert all(e["message"] for e in logged)
+
+
+def test_a_healthy_run_raises_no_diagnosis():
+    reports = list(
+        run(tiny_config(steps=300), queue.Queue(), clock=TickClock(0.001), snapshots=False)
+    )
+    assert not [r for r in reports if isinstance(r, rep.Diagnosis)]

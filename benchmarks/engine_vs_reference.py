@@ -24,6 +24,7 @@ import time
 import torch
 import torch.nn.functional as F
 
+from ganlab.cli import HEADLESS_SCALAR_HZ
 from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
@@ -83,12 +84,14 @@ class ReferenceLoop:
 
 
 def engine_for(trainer: Trainer, seconds: float) -> tuple[int, float]:
-    """Drive the real headless loop (scalars published at 30 Hz) for ``seconds``."""
+    """Drive the real headless loop, published as ``ganlab train`` does, for ``seconds``."""
     inbox: queue.Queue[cmd.Command] = queue.Queue()
     start = trainer.step_count
     t0 = time.perf_counter()
     stopped = False
-    for report in run(trainer.config, inbox, trainer=trainer, snapshots=False):
+    for report in run(
+        trainer.config, inbox, trainer=trainer, snapshots=False, scalar_hz=HEADLESS_SCALAR_HZ
+    ):
         if (
             isinstance(report, rep.ScalarBatch)
             and not stopped

@@ -34,6 +34,9 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 DEFAULT_HEADLESS_STEPS = 2000
+# A headless run draws nothing: 5 scalar batches a second are plenty for the progress line
+# and cost less than the window's 30 (each batch is a device sync and a metrics write).
+HEADLESS_SCALAR_HZ = 5.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -573,7 +576,14 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
         print(f"ganlab: data: {trainer.source.summary()}", file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
-    reports = run_loop(trainer.config, inbox, run_dir=run, trainer=trainer, snapshots=False)
+    reports = run_loop(
+        trainer.config,
+        inbox,
+        run_dir=run,
+        trainer=trainer,
+        snapshots=False,
+        scalar_hz=HEADLESS_SCALAR_HZ,
+    )
     error: rep.TrainingError | None = None
     last_values: dict[str, float] = {}
     try:

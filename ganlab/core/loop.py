@@ -90,6 +90,7 @@ class _Session:
         resume_from: str | None,
         trainer: Trainer | None = None,
         snapshots: bool = True,
+        scalar_hz: float | None = None,
     ):
         self.config = config
         self.inbox = inbox
@@ -111,6 +112,7 @@ class _Session:
         self.good_step = -GOOD_STATE_EVERY
         self.stopped = False
         self.snapshots = snapshots
+        self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
         self.diagnostics = Diagnostics()
 
     # -------------------------------------------------------------- building
@@ -340,7 +342,8 @@ class _Session:
     def publish(self) -> Iterator[rep.Report]:
         """Publish whatever is due by the clock."""
         now = self.clock()
-        if len(self.pending) and now - self.last_scalar >= 1.0 / self.config.loop.scalar_hz:
+        hz = self.scalar_hz or self.config.loop.scalar_hz
+        if len(self.pending) and now - self.last_scalar >= 1.0 / hz:
             self.last_scalar = now
             yield from self._scalars()
         if self.playing and now - self.last_snapshot >= 1.0 / self.config.loop.snapshot_hz:
@@ -562,6 +565,7 @@ def run(
     resume_from: str | None = None,
     trainer: Trainer | None = None,
     snapshots: bool = True,
+    scalar_hz: float | None = None,
 ) -> Iterator[rep.Report]:
     """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
 
@@ -586,6 +590,9 @@ def run(
         from ``config``; the CLI builds first so bad input fails before any file is made.
     snapshots
         Publish view snapshots. A headless run that shows nothing turns them off.
+    scalar_hz
+        Scalar batches per second, instead of ``config.loop.scalar_hz``: a headless run
+        redraws nothing and publishes less often (every row still reaches metrics.jsonl).
     """
     s = _Session(
         config,
@@ -597,6 +604,7 @@ def run(
         resume_from=resume_from,
         trainer=trainer,
         snapshots=snapshots,
+        scalar_hz=scalar_hz,
     )
     yield from s.build(config, "start")
     yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)

@@ -62,6 +62,7 @@ class Controller(QObject):
     config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
     thread_finished = Signal()
     diagnosis_reported = Signal(object)  # rep.Diagnosis
+    evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
 
     def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
         super().__init__(parent)
@@ -151,6 +152,12 @@ class Controller(QObject):
         self.send(
             cmd.RequestSamples(self._request_id, z=np.asarray(z, dtype=np.float32), labels=labels)
         )
+        return self._request_id
+
+    def request_evaluation(self, n: int = 1000) -> int:
+        """Ask the trainer for ``n`` real and generated images to compute image metrics on."""
+        self._request_id += 1
+        self.send(cmd.RequestEvaluationSamples(self._request_id, n))
         return self._request_id
 
     def snapshot_taken(self) -> None:
@@ -252,6 +259,9 @@ class Controller(QObject):
         elif isinstance(report, rep.Diagnosis):
             s.diagnoses.append(report)
             self.diagnosis_reported.emit(report)
+        elif isinstance(report, rep.EvaluationSamples):
+            if report.request_id == self._request_id:
+                self.evaluation_samples_ready.emit(report)
         elif isinstance(report, rep.SamplesReady):
             if report.request_id == self._request_id:
                 self.samples_ready.emit(report)

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from ganlab import __version__
 from ganlab.app.controller import Controller
+from ganlab.app.evaluation import Evaluation
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.presets import load_preset, preset_names
@@ -52,6 +53,7 @@ REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
+EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
 # Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
 DIAGNOSIS_TITLES = {
     "non_finite": QT_TRANSLATE_NOOP("MainWindow", "NaN or infinite values"),
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         self._last_curves = 0.0
         self._curves_pending = False  # curve data arrived but was not drawn yet
         self._explorer_path: np.ndarray | None = None
+        self._evaluation: Evaluation | None = None
+        self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
         self._slow_stage: int | None = None
         self._build_views()
         self._build_docks()
@@ -244,6 +248,13 @@ class MainWindow(QMainWindow):
             self.tr("Slow motion"),
             self.tr("Play one iteration as named sub-steps, highlighting the network that learns"),
         )
+        self.evaluate_action = a(
+            self.tr("Evaluate now"),
+            self.tr(
+                "Compute image metrics (IS, FID, KID) on 1,000 generated and real images "
+                "without stopping training"
+            ),
+        )
         toolbar = self.addToolBar(self.tr("Training"))
         toolbar.setObjectName("toolbar-training")
         for action in (
@@ -253,6 +264,7 @@ class MainWindow(QMainWindow):
             self.step_g_action,
             self.reset_action,
             self.slow_action,
+            self.evaluate_action,
         ):
             toolbar.addAction(action)
         toolbar.setFont(style.font(1.0))
@@ -320,6 +332,7 @@ class MainWindow(QMainWindow):
             self.step_g_action,
             self.reset_action,
             self.slow_action,
+            self.evaluate_action,
         ):
             train_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
@@ -376,6 +389,8 @@ class MainWindow(QMainWindow):
         c.config_changed.connect(self._on_controller_config_changed)
         c.setting_recorded.connect(self._on_controller_setting_recorded)
         c.diagnosis_reported.connect(self._on_controller_diagnosis_reported)
+        c.evaluation_samples_ready.connect(self._on_controller_evaluation_samples_ready)
+        self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.play_action.triggered.connect(self._on_play_action_triggered)
         self.step_action.triggered.connect(lambda: c.step("both"))
         self.step_d_action.triggered.connect(lambda: c.step("d"))
@@ -475,6 +490,8 @@ class MainWindow(QMainWindow):
         self.curves.clear()
         self.curves.set_output_kind(info.output_kind)
         self.metrics.clear()
+        self.image_results = []
+        self.evaluate_action.setEnabled(info.data_kind == "image")
         self.banner.hide()
         self._explorer_path = None
         latent_dim = config.loop.latent_dim
@@ -524,6 +541,53 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
         self._sync_controls(config)
+
+    @Slot()
+    def _on_evaluate_action_triggered(self) -> None:
+        if self._evaluation is not None and self._evaluation.is_running():
+            self.log.append(self.tr("An evaluation is already running."), "info")
+            return
+        self.evaluate_action.setEnabled(False)
+        self.log.append(
+            self.tr("Evaluating: generating {n} images…").format(n=EVALUATION_IMAGES), "info"
+        )
+        self.controller.request_evaluation(EVALUATION_IMAGES)
+
+    @Slot(object)
+    def _on_controller_evaluation_samples_ready(self, samples: rep.EvaluationSamples) -> None:
+        self._evaluation = Evaluation(samples)
+        self._evaluation.progress.connect(self._on_evaluation_progress)
+        self._evaluation.finished.connect(self._on_evaluation_finished)
+        self._evaluation.failed.connect(self._on_evaluation_failed)
+        self._evaluation.start()
+
+    @Slot(str)
+    def _on_evaluation_progress(self, message: str) -> None:
+        self.log.append(message, "info")
+        self.statusBar().showMessage(message, 10000)
+
+    @Slot(object)
+    def _on_evaluation_finished(self, result: dict) -> None:
+        self.image_results.append(result)
+        self.metrics.set_image_metrics(self.image_results)
+        values = ", ".join(f"{k} = {v:.4g}" for k, v in result.items() if isinstance(v, float))
+        self.log.append(
+            self.tr("Image metrics at step {step} ({space}): {values}").format(
+                step=result["step"], space=result.get("feature_space", "?"), values=values
+            ),
+            "info",
+        )
+        self.evaluate_action.setEnabled(
+            self.controller.session.info is not None
+            and self.controller.session.info.data_kind == "image"
+        )
+        self.metrics_dock.raise_()
+
+    @Slot(str)
+    def _on_evaluation_failed(self, message: str) -> None:
+        first, _, details = message.partition("\n")
+        self.log.append(self.tr("Evaluation failed: {error}").format(error=first), "error", details)
+        self.evaluate_action.setEnabled(True)
 
     @Slot(object)
     def _on_controller_diagnosis_reported(self, diagnosis: rep.Diagnosis) -> None:

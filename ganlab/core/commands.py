@@ -150,6 +150,18 @@ class RequestSamples(Command):
 
 
 @dataclass(frozen=True)
+class RequestEvaluationSamples(Command):
+    """Ask for ``n`` generated and ``n`` real images (uint8) to evaluate elsewhere.
+
+    The trainer only generates them; computing IS/FID/KID happens in another thread so
+    training goes on. Answered with an ``EvaluationSamples`` report.
+    """
+
+    request_id: int
+    n: int = 1000
+
+
+@dataclass(frozen=True)
 class SnapshotTaken(Command):
     """The consumer has taken the last snapshot; the loop may publish the next one."""
 

@@ -231,6 +231,16 @@ class _Session:
                 return
             yield rep.SamplesReady(t.generation, command.request_id, z, samples, labels)
             return
+        if isinstance(command, cmd.RequestEvaluationSamples):
+            try:
+                real, fake = t.evaluation_samples(max(2, command.n))
+            except (ValueError, RuntimeError) as exc:
+                yield rep.TrainingError(t.generation, t.step_count, f"Evaluation refused: {exc}")
+                return
+            yield rep.EvaluationSamples(
+                t.generation, command.request_id, t.step_count, t.config.data.source, real, fake
+            )
+            return
         if isinstance(command, cmd.SaveCheckpoint):
             yield from self.save(command.path)
             return

@@ -146,6 +146,17 @@ class Diagnosis(Report):
 
 
 @dataclass(frozen=True)
+class EvaluationSamples(Report):
+    """Answer to RequestEvaluationSamples: images to compute image metrics on."""
+
+    request_id: int
+    step: int
+    source: str  # the data source name, to cache real-data statistics per data set
+    real: np.ndarray  # (n, H, W, C) uint8
+    fake: np.ndarray  # (n, H, W, C) uint8
+
+
+@dataclass(frozen=True)
 class SamplesReady(Report):
     """Answer to RequestSamples."""
 

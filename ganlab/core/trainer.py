@@ -708,6 +708,27 @@ class Trainer:
             out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
         return {k: float(v) for k, v in out.items()}
 
+    def evaluation_samples(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` real and ``n`` generated images as uint8 (N, H, W, C), for image metrics.
+
+        Generated in chunks (bounded memory) from the view generator, so training's own
+        random streams are untouched; conditional models get uniformly drawn labels.
+        """
+        if not self.spec.is_image:
+            raise ValueError("image metrics need an image experiment")
+        lc = self.config.loop
+        fakes, reals = [], []
+        for start in range(0, n, 250):
+            m = min(250, n - start)
+            z = sample_latent(m, lc.latent_dim, lc.latent_dist, self.view_gen)
+            y = None
+            if self.family.conditional:
+                y = torch.randint(0, self.spec.num_classes, (m,), generator=self.view_gen)
+            fakes.append(self._images_to_uint8(self.generate(z, y)))
+            real, _ = self.source.sample(m, self.view_gen)
+            reals.append(self._images_to_uint8(real))
+        return np.concatenate(reals), np.concatenate(fakes)
+
     def image_diversity(self) -> tuple[float, float]:
         """(generated, real) diversity: mean pairwise distance of the fixed batches, per
         pixel. A collapsing generator's fixed-noise samples become alike while the real

@@ -36,6 +36,18 @@ class MetricsPanel(QWidget):
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
+        self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
+        self._image_label = QLabel()
+        self._image_label.setWordWrap(True)
+        self._image_label.setFont(style.font(0.95))
+        self._image_label.setToolTip(
+            self.tr(
+                "Image metrics from 'Evaluate now'. Inception-v3 numbers are comparable with "
+                "published ones; numbers in the offline classifier's feature space are only "
+                "comparable with each other."
+            )
+        )
+        layout.addWidget(self._image_label)
         self._add_curve("divergence", "jsd", style.FAKE, self.tr("JSD (grid)"), width=2)
         self._add_curve(
             "divergence", "d_bound", style.D_COLOR, self.tr("lower bound from D"), dash=True
@@ -57,6 +69,7 @@ class MetricsPanel(QWidget):
             "quality", "high_quality", style.REAL, self.tr("within 3σ of a mode"), width=2
         )
         self._add_curve("w1", "w1", style.FAKE, self.tr("W1(real, generated)"), width=2)
+        self._add_curve("image", "fid", style.FAKE, self.tr("FID"), width=2)
         self.setToolTip(
             self.tr(
                 "How close the generator is to the data, measured on 2,500 fresh samples about "
@@ -109,6 +122,8 @@ class MetricsPanel(QWidget):
         steps = np.asarray(steps, dtype=float)
         shown: set[str] = set()
         for key, item in self._curves.items():
+            if key == "fid":
+                continue  # image metrics: set_image_metrics
             column = values.get(key)
             if column is None or len(column) != len(steps):
                 item.setData([], [])
@@ -130,10 +145,37 @@ class MetricsPanel(QWidget):
             "quality": "high_quality" in shown,
             "w1": "w1" in shown,
         }
-        for name, widget in self._widgets.items():
-            widget.setVisible(visible[name])
-        self._hint.setVisible(not any(visible.values()))
+        for name, show in visible.items():
+            self._widgets[name].setVisible(show)
+        image = self._widgets.get("image")
+        self._hint.setVisible(not any(visible.values()) and not (image and image.isVisible()))
+
+    def set_image_metrics(self, results: list[dict]) -> None:
+        """Show the 'Evaluate now' history: dicts with step, feature_space and values."""
+        steps = np.array([r["step"] for r in results], dtype=float)
+        fid = np.array(
+            [r.get("fid", r.get("frechet_inception_distance", np.nan)) for r in results],
+            dtype=float,
+        )
+        item = self._curves["fid"]
+        finite = np.isfinite(fid)
+        item.setData(steps[finite], fid[finite])
+        item.setVisible(bool(finite.any()))
+        self._widgets["image"].setVisible(bool(results))
+        if results:
+            last = results[-1]
+            parts = [
+                f"{k} = {v:.4g}" for k, v in last.items() if isinstance(v, float) and k != "step"
+            ]
+            self._image_label.setText(
+                self.tr("step {step}, {space}: {values}").format(
+                    step=last["step"], space=last.get("feature_space", "?"), values=", ".join(parts)
+                )
+            )
+            self._hint.setVisible(False)
+        self._image_label.setVisible(bool(results))
 
     def clear(self) -> None:
         """Forget the history (a new generation)."""
         self.set_metrics(np.empty(0), {})
+        self.set_image_metrics([])

@@ -4,12 +4,12 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="203"/>
+        <location filename="../../ganlab/app/controller.py" line="210"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="237"/>
+        <location filename="../../ganlab/app/controller.py" line="244"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -702,6 +702,29 @@
     </message>
 </context>
 <context>
+    <name>Evaluation</name>
+    <message>
+        <location filename="../../ganlab/app/evaluation.py" line="64"/>
+        <source>No usable Inception-v3 weights ({reason}); using the offline classifier features instead.</source>
+        <translation>No hay pesos de Inception-v3 utilizables ({reason}); se usan en su lugar las características del clasificador local.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/evaluation.py" line="70"/>
+        <source>Computing IS, FID and KID with Inception-v3 on {n} images…</source>
+        <translation>Calculando IS, FID y KID con Inception-v3 sobre {n} imágenes…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/evaluation.py" line="83"/>
+        <source>Preparing the offline classifier for &apos;{source}&apos; (trained once, then cached)…</source>
+        <translation>Preparando el clasificador local para «{source}» (se entrena una vez y se guarda)…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/evaluation.py" line="90"/>
+        <source>Computing FID and KID in the classifier&apos;s feature space on {n} images…</source>
+        <translation>Calculando FID y KID en el espacio de características del clasificador con {n} imágenes…</translation>
+    </message>
+</context>
+<context>
     <name>ImagePanel</name>
     <message>
         <location filename="../../ganlab/widgets/image_view.py" line="258"/>
@@ -1064,520 +1087,550 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="57"/>
+        <location filename="../../ganlab/app/main_window.py" line="59"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="58"/>
+        <location filename="../../ganlab/app/main_window.py" line="60"/>
         <source>Exploding values</source>
         <translation>Valores que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="59"/>
+        <location filename="../../ganlab/app/main_window.py" line="61"/>
         <source>Vanishing generator gradient</source>
         <translation>El gradiente del generador se desvanece</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="60"/>
+        <location filename="../../ganlab/app/main_window.py" line="62"/>
         <source>The discriminator is winning</source>
         <translation>El discriminador está ganando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="61"/>
+        <location filename="../../ganlab/app/main_window.py" line="63"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="62"/>
+        <location filename="../../ganlab/app/main_window.py" line="64"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="141"/>
+        <location filename="../../ganlab/app/main_window.py" line="145"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="172"/>
+        <location filename="../../ganlab/app/main_window.py" line="176"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="173"/>
-        <location filename="../../ganlab/app/main_window.py" line="244"/>
+        <location filename="../../ganlab/app/main_window.py" line="177"/>
+        <location filename="../../ganlab/app/main_window.py" line="248"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="176"/>
+        <location filename="../../ganlab/app/main_window.py" line="180"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="178"/>
+        <location filename="../../ganlab/app/main_window.py" line="182"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="182"/>
+        <location filename="../../ganlab/app/main_window.py" line="186"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="184"/>
+        <location filename="../../ganlab/app/main_window.py" line="188"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="194"/>
+        <location filename="../../ganlab/app/main_window.py" line="198"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="194"/>
+        <location filename="../../ganlab/app/main_window.py" line="198"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="200"/>
+        <location filename="../../ganlab/app/main_window.py" line="204"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="223"/>
-        <location filename="../../ganlab/app/main_window.py" line="496"/>
+        <location filename="../../ganlab/app/main_window.py" line="227"/>
+        <location filename="../../ganlab/app/main_window.py" line="513"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="223"/>
+        <location filename="../../ganlab/app/main_window.py" line="227"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="226"/>
+        <location filename="../../ganlab/app/main_window.py" line="230"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="227"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="235"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="232"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="240"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="237"/>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>New random weights, step 0 (Ctrl+R)</source>
         <translation>Pesos aleatorios nuevos, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <source>Evaluate now</source>
+        <translation>Evaluar ahora</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="254"/>
+        <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
+        <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="258"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="263"/>
+        <location filename="../../ganlab/app/main_window.py" line="275"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="265"/>
+        <location filename="../../ganlab/app/main_window.py" line="277"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <location filename="../../ganlab/app/main_window.py" line="282"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="271"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="274"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="275"/>
+        <location filename="../../ganlab/app/main_window.py" line="287"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="283"/>
+        <location filename="../../ganlab/app/main_window.py" line="295"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="283"/>
+        <location filename="../../ganlab/app/main_window.py" line="295"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="298"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="287"/>
+        <location filename="../../ganlab/app/main_window.py" line="299"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="293"/>
+        <location filename="../../ganlab/app/main_window.py" line="305"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="294"/>
+        <location filename="../../ganlab/app/main_window.py" line="306"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="297"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="298"/>
+        <location filename="../../ganlab/app/main_window.py" line="310"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="301"/>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="302"/>
+        <location filename="../../ganlab/app/main_window.py" line="314"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="308"/>
+        <location filename="../../ganlab/app/main_window.py" line="320"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="308"/>
+        <location filename="../../ganlab/app/main_window.py" line="320"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="315"/>
+        <location filename="../../ganlab/app/main_window.py" line="327"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="325"/>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="336"/>
+        <location filename="../../ganlab/app/main_window.py" line="349"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="337"/>
+        <location filename="../../ganlab/app/main_window.py" line="350"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="342"/>
+        <location filename="../../ganlab/app/main_window.py" line="355"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="343"/>
-        <location filename="../../ganlab/app/main_window.py" line="750"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="814"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="343"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="355"/>
+        <location filename="../../ganlab/app/main_window.py" line="368"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="369"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="357"/>
+        <location filename="../../ganlab/app/main_window.py" line="370"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="358"/>
+        <location filename="../../ganlab/app/main_window.py" line="371"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="359"/>
+        <location filename="../../ganlab/app/main_window.py" line="372"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="375"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="450"/>
+        <location filename="../../ganlab/app/main_window.py" line="465"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="508"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="496"/>
+        <location filename="../../ganlab/app/main_window.py" line="513"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="521"/>
+        <location filename="../../ganlab/app/main_window.py" line="538"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <source>An evaluation is already running.</source>
+        <translation>Ya hay una evaluación en curso.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="552"/>
+        <source>Evaluating: generating {n} images…</source>
+        <translation>Evaluando: generando {n} imágenes…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <source>Image metrics at step {step} ({space}): {values}</source>
+        <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="589"/>
+        <source>Evaluation failed: {error}</source>
+        <translation>La evaluación falló: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="595"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <location filename="../../ganlab/app/main_window.py" line="612"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="633"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="577"/>
+        <location filename="../../ganlab/app/main_window.py" line="641"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="609"/>
+        <location filename="../../ganlab/app/main_window.py" line="673"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="609"/>
-        <location filename="../../ganlab/app/main_window.py" line="639"/>
+        <location filename="../../ganlab/app/main_window.py" line="673"/>
+        <location filename="../../ganlab/app/main_window.py" line="703"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <location filename="../../ganlab/app/main_window.py" line="685"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="631"/>
+        <location filename="../../ganlab/app/main_window.py" line="695"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="637"/>
+        <location filename="../../ganlab/app/main_window.py" line="701"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="649"/>
+        <location filename="../../ganlab/app/main_window.py" line="713"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="654"/>
+        <location filename="../../ganlab/app/main_window.py" line="718"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="659"/>
+        <location filename="../../ganlab/app/main_window.py" line="723"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="659"/>
-        <location filename="../../ganlab/app/main_window.py" line="667"/>
+        <location filename="../../ganlab/app/main_window.py" line="723"/>
+        <location filename="../../ganlab/app/main_window.py" line="731"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="667"/>
+        <location filename="../../ganlab/app/main_window.py" line="731"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="675"/>
+        <location filename="../../ganlab/app/main_window.py" line="739"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="675"/>
+        <location filename="../../ganlab/app/main_window.py" line="739"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="683"/>
+        <location filename="../../ganlab/app/main_window.py" line="747"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="683"/>
+        <location filename="../../ganlab/app/main_window.py" line="747"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="691"/>
-        <location filename="../../ganlab/app/main_window.py" line="736"/>
+        <location filename="../../ganlab/app/main_window.py" line="755"/>
+        <location filename="../../ganlab/app/main_window.py" line="800"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="691"/>
+        <location filename="../../ganlab/app/main_window.py" line="755"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="700"/>
+        <location filename="../../ganlab/app/main_window.py" line="764"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="716"/>
+        <location filename="../../ganlab/app/main_window.py" line="780"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="723"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="723"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="733"/>
+        <location filename="../../ganlab/app/main_window.py" line="797"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="752"/>
+        <location filename="../../ganlab/app/main_window.py" line="816"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="850"/>
+        <location filename="../../ganlab/app/main_window.py" line="914"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="851"/>
+        <location filename="../../ganlab/app/main_window.py" line="915"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="852"/>
+        <location filename="../../ganlab/app/main_window.py" line="916"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="853"/>
+        <location filename="../../ganlab/app/main_window.py" line="917"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="854"/>
+        <location filename="../../ganlab/app/main_window.py" line="918"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="856"/>
+        <location filename="../../ganlab/app/main_window.py" line="920"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="858"/>
+        <location filename="../../ganlab/app/main_window.py" line="922"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="860"/>
+        <location filename="../../ganlab/app/main_window.py" line="924"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="861"/>
+        <location filename="../../ganlab/app/main_window.py" line="925"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="875"/>
+        <location filename="../../ganlab/app/main_window.py" line="939"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1631,33 +1684,54 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <source>FID (lower is better)</source>
+        <translation>FID (menor es mejor)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="72"/>
+        <source>FID</source>
+        <translation>FID</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="45"/>
+        <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
+        <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="41"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="171"/>
+        <source>step {step}, {space}: {values}</source>
+        <translation>paso {step}, {space}: {values}</translation>
     </message>
 </context>
 <context>

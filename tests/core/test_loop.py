@@ -379,3 +379,26 @@ def test_a_healthy_run_raises_no_diagnosis():
         run(tiny_config(steps=300), queue.Queue(), clock=TickClock(0.001), snapshots=False)
     )
     assert not [r for r in reports if isinstance(r, rep.Diagnosis)]
+
+
+def test_evaluation_samples_are_answered_while_paused():
+    inbox = RecordingInbox(script=[cmd.RequestEvaluationSamples(3, n=40), cmd.Stop()])
+    reports = list(
+        run(
+            tiny_config(source="shapes", family="dcgan"),
+            inbox,
+            clock=TickClock(),
+            start_paused=True,
+        )
+    )
+    answer = next(r for r in reports if isinstance(r, rep.EvaluationSamples))
+    assert answer.request_id == 3
+    assert answer.real.shape == answer.fake.shape == (40, 28, 28, 1)
+    assert answer.real.dtype == answer.fake.dtype == np.uint8
+    assert answer.source == "shapes"
+
+
+def test_evaluation_of_toy_data_is_refused_with_a_message():
+    inbox = RecordingInbox(script=[cmd.RequestEvaluationSamples(1, n=10), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    assert any(isinstance(r, rep.TrainingError) and "image" in r.message for r in reports)

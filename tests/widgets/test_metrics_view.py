@@ -41,13 +41,25 @@ def test_mixture_metrics_fill_divergence_modes_and_quality(panel):
     assert list(panel._curves["high_quality"].getData()[1]) == pytest.approx([10, 50, 90])
     assert panel._modes_total.value() == 8.0
     visible = {k: w.isVisible() for k, w in panel.plot_widgets().items()}
-    assert visible == {"divergence": True, "modes": True, "quality": True, "w1": False}
+    assert visible == {
+        "divergence": True,
+        "modes": True,
+        "quality": True,
+        "w1": False,
+        "image": False,
+    }
 
 
 def test_one_dimensional_metrics_show_w1_not_modes(panel):
     panel.set_metrics(np.array([5]), {"jsd": np.array([0.3]), "w1": np.array([1.5])})
     visible = {k: w.isVisible() for k, w in panel.plot_widgets().items()}
-    assert visible == {"divergence": True, "modes": False, "quality": False, "w1": True}
+    assert visible == {
+        "divergence": True,
+        "modes": False,
+        "quality": False,
+        "w1": True,
+        "image": False,
+    }
 
 
 def test_clear_empties_everything(panel):
@@ -55,3 +67,19 @@ def test_clear_empties_everything(panel):
     panel.clear()
     assert len(panel._curves["jsd"].getData()[0] or []) == 0
     assert panel._hint.isVisible()
+
+
+def test_image_metrics_history_shows_fid_and_names_the_feature_space(panel):
+    panel.set_image_metrics(
+        [
+            {"step": 100, "feature_space": "classifier:shapes-32-3", "fid": 40.0, "kid_mean": 0.1},
+            {"step": 300, "feature_space": "classifier:shapes-32-3", "fid": 12.5, "kid_mean": 0.02},
+        ]
+    )
+    x, y = panel._curves["fid"].getData()
+    assert list(x) == [100, 300]
+    assert list(y) == [40.0, 12.5]
+    assert panel.plot_widgets()["image"].isVisible()
+    assert "classifier:shapes-32-3" in panel._image_label.text()
+    assert "12.5" in panel._image_label.text()
+    assert not panel._hint.isVisible()

@@ -143,6 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     img.add_argument("--weights", help="Inception weights file (default: the user cache)")
     img.add_argument("--n", type=int, default=5000, help="images to use from each side")
     img.add_argument("--device", default="cpu")
+    img.add_argument(
+        "--features",
+        choices=("inception", "classifier"),
+        default="inception",
+        help="inception: the standard IS/FID/KID (needs the weights); "
+        "classifier: FID/KID in the feature space of a small classifier trained "
+        "here on a labelled set (offline; not comparable with Inception numbers)",
+    )
+    img.add_argument(
+        "--classifier-source",
+        default="shapes",
+        help="labelled image source the offline classifier learns (default shapes)",
+    )
     return parser
 
 
@@ -477,6 +490,8 @@ def _eval_images(args: argparse.Namespace) -> dict:
         raise GanlabError(f"--metrics: choose from is, fid, kid (got {args.metrics!r})")
     if args.n < 2:
         raise GanlabError("--n must be at least 2")
+    if args.features == "classifier":
+        return _eval_images_offline(args, wanted)
     inception.verify_weights(inception.weights_path(args.weights))  # refuse before any work
     real = _images_from(args.real, args.n, "real images") if {"fid", "kid"} & set(wanted) else None
     fake = _images_from(args.fake, args.n, "generated images")
@@ -484,6 +499,32 @@ def _eval_images(args: argparse.Namespace) -> dict:
         real, fake, metrics=wanted, weights=args.weights, device=args.device
     )
     return {k: _json_number(v) for k, v in values.items()}
+
+
+def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
+    """FID/KID (and a classifier score) in an offline classifier's feature space."""
+    import numpy as np
+
+    from ganlab.metrics import classifier
+
+    if "is" in wanted:
+        print(
+            "ganlab: the Inception Score needs Inception-v3; reporting the classifier score "
+            "(the same formula on the offline classifier's class probabilities)",
+            file=sys.stderr,
+        )
+    real = _images_from(args.real, args.n, "real images")
+    fake = _images_from(args.fake, args.n, "generated images")
+    if real.shape[3] != fake.shape[3]:  # a gray side is compared in colour
+        real, fake = (np.repeat(x, 3, axis=3) if x.shape[3] == 1 else x for x in (real, fake))
+    clf = classifier.load_or_train(
+        args.classifier_source,
+        32,
+        int(real.shape[3]),
+        log=lambda line: print(f"ganlab: {line}", file=sys.stderr),
+    )
+    values = classifier.offline_metrics(real, fake, clf)
+    return {k: (_json_number(v) if isinstance(v, float) else v) for k, v in values.items()}
 
 
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)

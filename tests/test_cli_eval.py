@@ -137,3 +137,52 @@ def test_eval_images_without_weights_says_what_to_download(tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "weights-inception-2015-12-05" in err
     assert "nope.pth" in err
+
+
+def test_eval_images_offline_uses_the_classifier_space_without_weights(
+    tmp_path, capsys, monkeypatch
+):
+    import torch
+    from PIL import Image
+
+    from ganlab.core.config import DataConfig
+    from ganlab.core.registry import DATA_SOURCES
+    from ganlab.metrics import classifier
+
+    real_load = classifier.load_or_train
+    monkeypatch.setattr(
+        classifier,
+        "load_or_train",
+        lambda *a, **k: real_load(
+            *a, cache_dir=tmp_path / "classifiers", steps=120, data_size=1200, log=k.get("log")
+        ),
+    )
+    folder = tmp_path / "fakes"
+    folder.mkdir()
+    shapes = DATA_SOURCES.get("shapes").build(
+        DataConfig(source="shapes", image_size=32, channels=3, size=300)
+    )
+    x, _ = shapes.sample(40, torch.Generator().manual_seed(9))
+    pixels = ((x + 1) * 127.5).round().clamp(0, 255).to(torch.uint8).permute(0, 2, 3, 1)
+    for i, img in enumerate(pixels.numpy()):
+        Image.fromarray(img).save(folder / f"{i}.png")
+    out = run_json(
+        capsys,
+        [
+            "eval",
+            "images",
+            "--real",
+            "shapes",
+            "--fake",
+            str(folder),
+            "--features",
+            "classifier",
+            "--metrics",
+            "fid,kid",
+            "--n",
+            "40",
+        ],
+    )
+    assert out["feature_space"].startswith("classifier:shapes")
+    assert out["classifier_fid"] >= 0.0
+    assert "classifier_kid_mean" in out

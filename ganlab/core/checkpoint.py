@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import pickle
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +50,10 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
             f"values, which could run code when loaded. Only load checkpoints you trust "
             f"from ganlab itself. ({first})"
         ) from None
-    except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as exc:
+    except Exception as exc:  # torch.load raises many types on garbage (IndexError too)
         raise CheckpointError(
-            f"{path}: not a readable checkpoint (damaged or another format): {exc}"
+            f"{path}: not a readable checkpoint (damaged or another format): "
+            f"{type(exc).__name__}: {exc}"
         ) from None
     if not isinstance(state, dict):
         raise CheckpointError(f"{path}: not a ganlab checkpoint")

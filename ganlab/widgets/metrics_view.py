@@ -153,10 +153,7 @@ class MetricsPanel(QWidget):
     def set_image_metrics(self, results: list[dict]) -> None:
         """Show the 'Evaluate now' history: dicts with step, feature_space and values."""
         steps = np.array([r["step"] for r in results], dtype=float)
-        fid = np.array(
-            [r.get("fid", r.get("frechet_inception_distance", np.nan)) for r in results],
-            dtype=float,
-        )
+        fid = np.array([_fid_of(r) for r in results], dtype=float)
         item = self._curves["fid"]
         finite = np.isfinite(fid)
         item.setData(steps[finite], fid[finite])
@@ -179,3 +176,11 @@ class MetricsPanel(QWidget):
         """Forget the history (a new generation)."""
         self.set_metrics(np.empty(0), {})
         self.set_image_metrics([])
+
+
+def _fid_of(result: dict) -> float:
+    """The FID of a result, whichever feature space produced it (NaN if none)."""
+    for key in ("frechet_inception_distance", "classifier_fid", "fid"):
+        if key in result:
+            return float(result[key])
+    return float("nan")

@@ -255,3 +255,33 @@ def test_a_trainer_error_shows_the_banner(qtbot, window, tmp_path):
         window.controller.load_checkpoint(str(tmp_path / "missing.pt"))
     assert window.banner.isVisible()
     assert "missing.pt" in window.banner.text()
+
+
+def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_path, monkeypatch):
+    from ganlab.app import main_window
+    from ganlab.metrics import classifier, inception
+
+    def no_weights(path):
+        raise inception.WeightsError(f"{path}: Inception weights not found", path=str(path))
+
+    real_load = classifier.load_or_train
+    monkeypatch.setattr(inception, "verify_weights", no_weights)
+    monkeypatch.setattr(
+        classifier,
+        "load_or_train",
+        lambda *a, **k: real_load(
+            *a, cache_dir=tmp_path / "classifiers", steps=120, data_size=1200
+        ),
+    )
+    monkeypatch.setattr(main_window, "EVALUATION_IMAGES", 64)
+    win = open_window(qtbot, tmp_path, small(load_preset("shapes_dcgan")))
+    assert win.evaluate_action.isEnabled()
+    win.play_action.trigger()
+    win.evaluate_action.trigger()
+    qtbot.waitUntil(lambda: bool(win.image_results), timeout=60_000)
+    result = win.image_results[-1]
+    assert result["feature_space"].startswith("classifier:shapes")
+    assert result["classifier_fid"] >= 0.0
+    assert "Inception-v3 weights" in win.log.text()  # it said why it fell back
+    assert win.controller.session.state == "playing"  # training went on
+    win.close()

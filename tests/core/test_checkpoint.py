@@ -105,3 +105,10 @@ def test_foreign_state_dict_is_refused(tmp_path, tiny):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(CheckpointError, match="no such checkpoint"):
         load_checkpoint(tmp_path / "nope.pt")
+
+
+def test_garbage_that_makes_torch_raise_index_error_is_a_clear_error(tmp_path):
+    path = tmp_path / "odd.pt"
+    path.write_bytes(b"\x80\x02]q\x00.")  # a pickle of an empty list: torch.load pops it
+    with pytest.raises(CheckpointError, match=r"odd\.pt"):
+        load_checkpoint(path)

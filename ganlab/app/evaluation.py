@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import threading
 import traceback
+from pathlib import Path
 
+import platformdirs
 from PySide6.QtCore import QObject, Signal
 
 from ganlab.core import reports as rep
@@ -61,9 +63,9 @@ class Evaluation(QObject):
         except inception.WeightsError as exc:
             self.progress.emit(
                 self.tr(
-                    "No usable Inception-v3 weights ({reason}); using the "
-                    "offline classifier features instead."
-                ).format(reason=str(exc).split(". ")[0])
+                    "No usable Inception-v3 weights ({reason}); using the offline classifier "
+                    "features instead."
+                ).format(reason=str(exc))
             )
             return None
         self.progress.emit(
@@ -90,4 +92,9 @@ class Evaluation(QObject):
                 "Computing FID and KID in the classifier's feature space on {n} images…"
             ).format(n=len(s.fake))
         )
-        return classifier.offline_metrics(s.real, s.fake, clf)
+        cache = (
+            Path(platformdirs.user_cache_dir("ganlab"))
+            / "real-features"
+            / f"{s.source}-{clf.feature_space.replace(':', '_')}-{len(s.real)}.npz"
+        )
+        return classifier.offline_metrics(s.real, s.fake, clf, real_cache=cache)

@@ -761,6 +761,8 @@ def offline_metrics(
     kid_subset_size: int = 1000,
     kid_subsets: int = 100,
     seed: int = 0,
+    *,
+    real_cache: str | Path | None = None,
 ) -> dict[str, float | str]:
     """FID, KID and an IS-style score in the offline classifier's feature space.
 
@@ -777,6 +779,10 @@ def offline_metrics(
         From :func:`load_or_train` or :func:`train_classifier`.
     kid_subset_size, kid_subsets, seed
         Passed to :func:`ganlab.metrics.features.kid`.
+    real_cache
+        A ``.npz`` file for the real images' features: read when it exists (and matches
+        this feature space and image count), else written. The real data of a data set
+        does not change between evaluations, so only the generated side is recomputed.
 
     Returns
     -------
@@ -787,7 +793,7 @@ def offline_metrics(
         single class); ``classifier_accuracy`` (the classifier's held-out accuracy, how
         far its features can be trusted).
     """
-    real = classifier.features(real_uint8)
+    real = _real_features(classifier, real_uint8, real_cache)
     fake, fake_probs = classifier.outputs(fake_uint8)
     kid_mean, kid_std = kid(real, fake, subset_size=kid_subset_size, subsets=kid_subsets, seed=seed)
     return {
@@ -798,3 +804,34 @@ def offline_metrics(
         "classifier_score": classifier_score(fake_probs),
         "classifier_accuracy": classifier.accuracy,
     }
+
+
+def _real_features(
+    classifier: OfflineClassifier,
+    real_uint8: ArrayLike | torch.Tensor,
+    cache: str | Path | None,
+) -> np.ndarray:
+    """Features of the real images, from ``cache`` when it holds the same space and count."""
+    n = len(real_uint8)  # type: ignore[arg-type]  # an (N, H, W, C) array or tensor
+    if cache is not None:
+        path = Path(cache)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if (
+                    str(data["feature_space"]) == classifier.feature_space
+                    and len(data["features"]) == n
+                ):
+                    return np.asarray(data["features"], dtype=np.float64)
+        except (OSError, KeyError, ValueError):
+            pass  # missing or unusable: recompute and rewrite below
+    features = classifier.features(real_uint8)
+    if cache is not None:
+        path = Path(cache)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp.npz")
+            np.savez(tmp, features=features, feature_space=np.array(classifier.feature_space))
+            tmp.replace(path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return features

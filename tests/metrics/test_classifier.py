@@ -346,3 +346,19 @@ def test_classifier_score_bounds():
 
 def test_classifier_error_is_a_ganlab_error():
     assert issubclass(ClassifierError, GanlabError)
+
+
+def test_real_features_are_cached_per_data_set_and_reused(clf, fresh, tmp_path, monkeypatch):
+    images, _ = fresh
+    real, fake = images[:60], images[60:120]
+    cache = tmp_path / "real.npz"
+    first = clf_module.offline_metrics(real, fake, clf, real_cache=cache)
+    assert cache.is_file()
+    calls = []
+    original = clf.features
+    monkeypatch.setattr(clf, "features", lambda x: calls.append(len(x)) or original(x))
+    again = clf_module.offline_metrics(real, fake, clf, real_cache=cache)
+    assert calls == []  # the real side came from the cache
+    assert again["classifier_fid"] == pytest.approx(first["classifier_fid"])
+    clf_module.offline_metrics(real[:50], fake, clf, real_cache=cache)  # another count
+    assert calls == [50]  # recomputed, not a mismatched cache

@@ -93,7 +93,9 @@ class MetricsPanel(QWidget):
         style.style_plot(plot)
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.getAxis("bottom").enableAutoSIPrefix(False)
-        if self._widgets:
+        # The toy plots share their step axis; image evaluations are sparse (one per
+        # click) and keep their own, or a hidden toy plot's range would hide them.
+        if self._widgets and name != "image":
             plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
         self._widgets[name] = widget
         layout.addWidget(widget, 1)

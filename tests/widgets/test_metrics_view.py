@@ -83,3 +83,11 @@ def test_image_metrics_history_shows_fid_and_names_the_feature_space(panel):
     assert "classifier:shapes-32-3" in panel._image_label.text()
     assert "12.5" in panel._image_label.text()
     assert not panel._hint.isVisible()
+
+
+def test_a_single_image_evaluation_is_in_view(panel, qapp):
+    panel.set_image_metrics([{"step": 592, "feature_space": "classifier:x", "fid": 76.7}])
+    qapp.processEvents()
+    (x0, x1), (y0, y1) = panel.plot_widgets()["image"].getPlotItem().getViewBox().viewRange()
+    assert x0 <= 592 <= x1
+    assert y0 <= 76.7 <= y1

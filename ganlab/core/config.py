@@ -36,6 +36,7 @@ from typing import Any
 import tomli_w
 
 from ganlab.core.errors import ConfigError
+from ganlab.core.files import atomic_file
 
 
 def _opt(
@@ -276,10 +277,8 @@ def load(path: str | Path) -> ExperimentConfig:
 
 def save(config: ExperimentConfig, path: str | Path) -> None:
     """Write ``config`` as TOML (atomically: a temporary file renamed over the target)."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dumps(config), encoding="utf-8")
-    tmp.replace(path)
+    with atomic_file(path) as fh:
+        fh.write(dumps(config).encode("utf-8"))
 
 
 def with_value(config: ExperimentConfig, dotted: str, value: Any) -> ExperimentConfig:

@@ -53,6 +53,7 @@ from torch import nn
 from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
 from ganlab.core.config import DataConfig
 from ganlab.core.errors import CheckpointError, GanlabError
+from ganlab.core.files import atomic_file
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.metrics.features import FeatureStats, fid, kid
 
@@ -828,10 +829,8 @@ def _real_features(
     if cache is not None:
         path = Path(cache)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + ".tmp.npz")
-            np.savez(tmp, features=features, feature_space=np.array(classifier.feature_space))
-            tmp.replace(path)
+            with atomic_file(path) as fh:
+                np.savez(fh, features=features, feature_space=np.array(classifier.feature_space))
         except OSError:
             pass  # a cache that cannot be written only costs time
     return features

@@ -33,8 +33,6 @@ Wasserstein-2 distance, so a negative value can only be round-off.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +41,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from ganlab.core.errors import GanlabError
+from ganlab.core.files import atomic_file
 
 __all__ = [
     "FeatureStats",
@@ -326,24 +325,15 @@ class FeatureStats:
         crash never leaves a half-written cache.
         """
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                np.savez(
-                    fh,
-                    format=np.array(_STATS_FORMAT),
-                    mu=np.asarray(self.mu, dtype=np.float64),
-                    sigma=np.asarray(self.sigma, dtype=np.float64),
-                    n=np.array(self.n, dtype=np.int64),
-                    feature_space=np.array(self.feature_space),
-                )
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        with atomic_file(path) as fh:
+            np.savez(
+                fh,
+                format=np.array(_STATS_FORMAT),
+                mu=np.asarray(self.mu, dtype=np.float64),
+                sigma=np.asarray(self.sigma, dtype=np.float64),
+                n=np.array(self.n, dtype=np.int64),
+                feature_space=np.array(self.feature_space),
+            )
         return path
 
     @classmethod

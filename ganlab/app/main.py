@@ -84,12 +84,26 @@ def application(argv: list[str] | None = None, language: str | None = None) -> Q
     app.setApplicationName("ganlab")
     app.setOrganizationName("ganlab")
     app.setApplicationVersion(__version__)
-    icon = resources.files("ganlab.resources") / "icons" / "ganlab.svg"
-    if icon.is_file():
-        with resources.as_file(icon) as path:
-            app.setWindowIcon(QIcon(str(path)))
+    app.setWindowIcon(app_icon())
+    # Wayland and X11 desktops match windows to ganlab.desktop (and its icon) by this name.
+    app.setDesktopFileName("ganlab")
     _install_translators(app, language)
     return app
+
+
+def app_icon() -> QIcon:
+    """The lab's icon from resources/icons: every rendered PNG size, plus the SVG source."""
+    icon = QIcon()
+    folder = resources.files("ganlab.resources") / "icons"
+    if not folder.is_dir():
+        return icon
+    with resources.as_file(folder) as path:
+        for png in sorted(path.glob("ganlab-*.png")):
+            icon.addFile(str(png))
+        svg = path / "ganlab.svg"
+        if svg.is_file():
+            icon.addFile(str(svg))
+    return icon
 
 
 def run_app(

@@ -61,18 +61,29 @@ def check_display() -> None:
             "there is no display to open the window on (DISPLAY is not set). Run ganlab "
             "from a desktop session, or train without a window: 'ganlab train --preset ring8'"
         )
-    missing = []
-    for library, package in XCB_LIBRARIES.items():
-        try:
-            ctypes.CDLL(library)
-        except OSError:
-            missing.append(package)
+    missing = [package for library, package in XCB_LIBRARIES.items() if not _loads(library)]
     if missing:
         raise GanlabError(
             f"the window needs system libraries that are not installed. On Debian/Ubuntu: "
             f"'sudo apt-get install {' '.join(missing)}'. Training without a window works "
             f"already: 'ganlab train --preset ring8'"
         )
+
+
+def _loads(library: str) -> bool:
+    """Whether ``library`` can be loaded: from the bundle (a frozen lab ships its own
+    copies next to Qt's plugins), else from the system."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    candidates = [os.path.join(bundle, library)] if bundle else []
+    for candidate in [*candidates, library]:
+        if candidate != library and not os.path.exists(candidate):
+            continue
+        try:
+            ctypes.CDLL(candidate)
+        except OSError:
+            continue
+        return True
+    return False
 
 
 def application(argv: list[str] | None = None, language: str | None = None) -> QApplication:

@@ -56,3 +56,28 @@ def test_ganlab_without_a_display_exits_2_with_the_message(monkeypatch, capsys):
         cli_main([])
     assert info.value.code == 2
     assert "ganlab train" in " ".join(capsys.readouterr().err.split())
+
+
+@linux_only
+def test_a_frozen_lab_finds_its_bundled_xcb_libraries(monkeypatch, tmp_path):
+    """The packaged lab carries libxcb-cursor & co.; the system need not have them."""
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    bundled = tmp_path / "libxcb-icccm.so.4"
+    bundled.write_bytes(b"")
+    loaded = []
+
+    def cdll(name, *args, **kwargs):
+        loaded.append(name)
+        if name != str(bundled):
+            raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(app_main.ctypes, "CDLL", cdll)
+    monkeypatch.setattr(app_main, "XCB_LIBRARIES", {"libxcb-icccm.so.4": "libxcb-icccm4"})
+    monkeypatch.setattr(app_main.sys, "_MEIPASS", str(tmp_path), raising=False)
+    app_main.check_display()  # no exception: the bundle's copy loads
+    assert loaded == [str(bundled)]
+    monkeypatch.setattr(app_main.sys, "_MEIPASS", str(tmp_path / "elsewhere"))
+    with pytest.raises(GanlabError, match="libxcb-icccm4"):
+        app_main.check_display()

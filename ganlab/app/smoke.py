@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, qVersion
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
@@ -137,7 +137,7 @@ def _run(steps: int, timeout_s: float, language: str | None, out: Any, t0: float
         poll.stop()
         deadline.stop()
         window.close()
-        app.quit()
+        loop.quit()
 
     def check() -> None:
         session = window.controller.session
@@ -153,6 +153,9 @@ def _run(steps: int, timeout_s: float, language: str | None, out: Any, t0: float
     def on_error(error: Any) -> None:
         finish(False, f"training error: {getattr(error, 'message', error)}")
 
+    # A local event loop rather than app.exec()/quit(): the caller's application (the test
+    # suite's) keeps working afterwards.
+    loop = QEventLoop()
     poll = QTimer(window)
     poll.setInterval(POLL_MS)
     poll.timeout.connect(check)
@@ -171,7 +174,7 @@ def _run(steps: int, timeout_s: float, language: str | None, out: Any, t0: float
     window.controller.play()
     poll.start()
     deadline.start()
-    app.exec()
+    loop.exec()
     app.removeEventFilter(counter)
     settings_dir.cleanup()
     result.update(versions())

@@ -40,8 +40,9 @@ trap 'rm -rf "$scratch"' EXIT
 
 # Libraries the bundle may take from the system: glibc's, and those the .deb depends on
 # (libgl1, libegl1, libxcb1) or recommends (Wayland). GTK is only for the optional
-# platform theme plugin, which Qt skips when GTK is absent.
-ALLOWED_SYSTEM_LIBS=" libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2
+# platform theme plugin, which Qt skips when GTK is absent. libcuda.so.1 is the NVIDIA
+# driver (cuda variant): it always comes from the system; without it torch uses the CPU.
+ALLOWED_SYSTEM_LIBS=" libcuda.so.1 libc.so.6 libm.so.6 libdl.so.2 libpthread.so.0 librt.so.1 libresolv.so.2
   libutil.so.1 ld-linux-x86-64.so.2 libGL.so.1 libEGL.so.1 libGLX.so.0 libOpenGL.so.0 libxcb.so.1
   libwayland-client.so.0 libwayland-cursor.so.0 libwayland-egl.so.1 libgtk-3.so.0 libgdk-3.so.0 "
 ALLOWED_SYSTEM_LIBS=" $(echo $ALLOWED_SYSTEM_LIBS) "  # one space between names, and around

@@ -187,7 +187,7 @@ def build_lab_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=120.0,
+        default=None,
         metavar="SECONDS",
         help="with --smoke-test: give up after this long (default 120)",
     )
@@ -242,10 +242,12 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from ganlab.core.presets import default_experiment
     from ganlab.core.rundir import RunDir
 
+    if args.timeout is not None and not args.smoke_test:
+        raise GanlabError("--timeout only applies to --smoke-test")
     if args.smoke_test:
         if args.run or args.experiment:
             raise GanlabError("--smoke-test always runs the default experiment; drop the file")
-        if args.timeout <= 0:
+        if args.timeout is not None and args.timeout <= 0:
             raise GanlabError(f"--timeout must be positive, got {args.timeout:g}")
     resume_from = None
     if args.run:
@@ -268,9 +270,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
         ) from None
     check_display()
     if args.smoke_test:
-        from ganlab.app.smoke import run_smoke_test
+        from ganlab.app.smoke import DEFAULT_TIMEOUT_S, run_smoke_test
 
-        return run_smoke_test(timeout_s=args.timeout, language=args.lang)
+        timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S
+        return run_smoke_test(timeout_s=timeout, language=args.lang)
     return run_app(
         config, resume_from=resume_from, experiment_path=args.experiment, language=args.lang
     )

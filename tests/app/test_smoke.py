@@ -39,7 +39,8 @@ def test_the_command_trains_paints_and_reports_json():
     assert report["paints"] > 0
     assert report["first_paint_s"] is not None
     assert report["platform"] == "offscreen"
-    assert report["device"].startswith("CPU")
+    # The default experiment uses device "auto": the GPU where there is one.
+    assert report["device"].startswith("CPU") is not torch.cuda.is_available()
     assert report["ganlab"] == __version__
     assert report["torch"] == torch.__version__
     assert report["frozen"] is False
@@ -69,3 +70,10 @@ def test_smoke_test_refuses_a_nonpositive_timeout(capsys):
         cli_main(["--smoke-test", "--timeout", "0"])
     assert info.value.code == 2
     assert "--timeout must be positive" in capsys.readouterr().err
+
+
+def test_timeout_without_smoke_test_is_refused(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli_main(["--timeout", "30"])
+    assert info.value.code == 2
+    assert "--timeout only applies to --smoke-test" in capsys.readouterr().err

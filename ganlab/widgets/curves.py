@@ -330,10 +330,15 @@ class CurvesPanel(QWidget):
             if name != "losses":
                 plot.setXLink(self._plots["losses"])
             # _follow_ranges sets the ranges; pyqtgraph's auto range would move them (and
-            # re-render the axes) on every frame.
+            # re-render the axes) on every frame, and on these X-linked plots it can loop
+            # forever (see _set_log_y). It stays off: the "A" button and the menu's auto
+            # range mean "follow the data again", done by this panel.
             plot.enableAutoRange(enable=False)
-            plot.getViewBox().sigRangeChangedManually.connect(self._on_view_range_changed_manually)
-        self._plots["learning_rates"].setLogMode(False, True)
+            view_box = plot.getViewBox()
+            view_box.sigRangeChangedManually.connect(self._on_view_range_changed_manually)
+            view_box.sigStateChanged.connect(self._on_view_state_changed)
+            plot.autoBtn.clicked.disconnect(plot.autoBtnClicked)
+            plot.autoBtn.clicked.connect(self._on_auto_button_clicked)
 
         self._curves: dict[str, _Curve] = {}
         self._add_curve("losses", "d_loss", style.D_COLOR)
@@ -349,6 +354,7 @@ class CurvesPanel(QWidget):
         # Per-layer curves: a pool per network, grown when a model has more layers.
         self._layer_curves: dict[str, list[_Curve]] = {"d": [], "g": []}
         self._layer_names: dict[str, tuple[str, ...]] = {"d": (), "g": ()}
+        self._set_log_y("learning_rates", self._lr_log)
 
         half_pen = pg.mkPen(style.NEUTRAL, width=1.5, style=Qt.PenStyle.DashLine)
         self._half_line = pg.InfiniteLine(pos=0.5, angle=0, pen=half_pen)
@@ -719,8 +725,50 @@ class CurvesPanel(QWidget):
         return line
 
     def _on_view_range_changed_manually(self, *_: object) -> None:
-        """The user zoomed or panned: stop moving the view for them until clear()."""
+        """The user zoomed or panned: stop moving the view for them until asked again."""
         self._following = False
+
+    def _on_view_state_changed(self, view_box: pg.ViewBox) -> None:
+        """pyqtgraph's own auto range was switched on (the plot's context menu): turn it
+        off again at once and follow the data here instead."""
+        if not any(view_box.autoRangeEnabled()):
+            return
+        view_box.enableAutoRange(enable=False)  # emits again, with nothing enabled
+        self.follow_data()
+
+    def _on_auto_button_clicked(self, *_: object) -> None:
+        self.follow_data()
+
+    def follow_data(self) -> None:
+        """Fit every plot to its data and keep following it, as after ``clear()``; what
+        the "A" button of a plot does after the user zoomed or panned."""
+        self._following = True
+        self._x_range = None
+        self._y_ranges = {}
+        if self._output_kind == "probability":
+            self._plots["outputs"].setYRange(0.0, 1.0, padding=0.02)
+        self._follow_ranges()
+
+    def _set_log_y(self, name: str, on: bool) -> None:
+        """Switch one plot's y axis between linear and logarithmic.
+
+        ``PlotItem.setLogMode`` ends by switching pyqtgraph's auto range back on for both
+        axes. On these X-linked plots, whose curves clip to the view, each automatic x
+        range then moved the others' bounds through the links and the GUI thread never
+        got out (the frozen window of issue 9). So auto range goes off again at once,
+        the x range is put back and the y range is fitted to the data in the new scale.
+        """
+        plot = self._plots[name]
+        x_range = plot.getViewBox().viewRange()[0]
+        self._setting_range = True
+        try:
+            plot.setLogMode(False, on)
+            plot.enableAutoRange(enable=False)
+            plot.setXRange(*x_range, padding=0.0)
+        finally:
+            self._setting_range = False
+        self._y_ranges[name] = None
+        self._follow_y(name)
 
     def _follow_ranges(self) -> None:
         """Keep the data in view while changing the ranges as rarely as possible.
@@ -792,14 +840,12 @@ class CurvesPanel(QWidget):
             log = wanted and not refused
             if self._log_in_effect[name] != log:
                 self._log_in_effect[name] = log
-                self._plots[name].setLogMode(False, log)
-                self._y_ranges[name] = None
+                self._set_log_y(name, log)
         # Rates are compared across decades; a rate of 0 (a frozen network) forces linear.
         lr_log = not any(self._curves[k].cache.has_nonpositive() for k in ("lr_d", "lr_g"))
         if lr_log != self._lr_log:
             self._lr_log = lr_log
-            self._plots["learning_rates"].setLogMode(False, lr_log)
-            self._y_ranges["learning_rates"] = None
+            self._set_log_y("learning_rates", lr_log)
         if changed:
             self._update_log_tooltip()
             self._set_titles()

@@ -435,3 +435,65 @@ def test_render_realistic_run_for_review(panel):
     out = Path("/tmp/shots")
     out.mkdir(parents=True, exist_ok=True)
     assert panel.grab().save(str(out / "curves.png"))
+
+
+def auto_range_states(panel):
+    return {
+        name: w.getPlotItem().getViewBox().autoRangeEnabled()
+        for name, w in panel.plot_widgets().items()
+    }
+
+
+def test_toggling_log_scale_leaves_pyqtgraphs_auto_range_off_on_every_plot(panel, qtbot):
+    # setLogMode switches pyqtgraph's auto range back on; on the X-linked plots that
+    # made the ranges chase each other and froze the window (issue 9, item 1).
+    steps, series = make_series(3000)
+    panel.set_data(steps, series)
+    panel.resize(500, 800)
+    panel.show()
+    x_before = panel.plot_widgets()["grad_norms"].getPlotItem().getViewBox().viewRange()[0]
+    for on in (True, False, True, False, True):
+        panel.set_log_scale(on)
+        panel.set_data(steps, series)
+        for name, state in auto_range_states(panel).items():
+            assert state == [False, False], (name, on)
+        for w in panel.plot_widgets().values():
+            w.grab()  # paints every axis: must return
+    x_after = panel.plot_widgets()["grad_norms"].getPlotItem().getViewBox().viewRange()[0]
+    assert x_after == pytest.approx(x_before)
+    assert panel.log_scale_in_effect() == {"losses": True, "grad_norms": True}
+
+
+def test_a_short_log_range_labels_only_one_two_and_five(panel):
+    axis = panel.plot_widgets()["losses"].getPlotItem().getAxis("left")
+    axis.setLogMode(False, True)
+    levels = axis.tickValues(-1.0, 1.0, 400)  # 0.1 .. 10
+    labelled = np.concatenate([np.asarray(v) for s, v in levels if s is None][:1])
+    digits = set(np.rint(10 ** (labelled - np.floor(labelled + 1e-9))).astype(int).tolist())
+    assert digits == {1, 2, 5}
+
+
+def test_the_auto_button_resumes_following_after_a_manual_pan(panel):
+    steps, series = make_series(100)
+    panel.set_data(steps, series)
+    plot = panel.plot_widgets()["losses"].getPlotItem()
+    vb = plot.getViewBox()
+    vb.sigRangeChangedManually.emit([True, True])
+    vb.setXRange(10, 20, padding=0)
+    plot.autoBtn.clicked.emit(plot.autoBtn)
+    assert vb.autoRangeEnabled() == [False, False]
+    steps, series = make_series(5000)
+    panel.set_data(steps, series)
+    assert vb.viewRange()[0][1] >= 5000
+
+
+def test_the_menus_auto_range_is_taken_as_follow_the_data(panel):
+    steps, series = make_series(100)
+    panel.set_data(steps, series)
+    vb = panel.plot_widgets()["grad_norms"].getPlotItem().getViewBox()
+    vb.sigRangeChangedManually.emit([True, True])
+    vb.enableAutoRange(axis="x")  # the context menu's "X axis > Auto"
+    assert auto_range_states(panel)["grad_norms"] == [False, False]
+    steps, series = make_series(5000)
+    panel.set_data(steps, series)
+    assert vb.viewRange()[0][1] >= 5000

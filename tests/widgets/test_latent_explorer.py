@@ -25,7 +25,7 @@ def panel(qtbot):
 
 def _request(qtbot, panel, action):
     """Run ``action`` and return the (z, labels) of the samples_requested it causes."""
-    with qtbot.waitSignal(panel.samples_requested, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.samples_requested, timeout=5000) as blocker:
         action()
     return blocker.args
 
@@ -142,7 +142,7 @@ def test_class_picker_is_hidden_for_unconditional_models(panel):
 def test_slider_move_emits_position_but_requests_nothing(qtbot, panel):
     with (
         qtbot.assertNotEmitted(panel.samples_requested),
-        qtbot.waitSignal(panel.position_changed, timeout=1000) as blocker,
+        qtbot.waitSignal(panel.position_changed, timeout=5000) as blocker,
     ):
         panel._slider.setValue(3)
     assert blocker.args == [3]
@@ -154,7 +154,7 @@ def test_play_walks_to_the_end_and_stops(qtbot, panel):
     panel._fps.setValue(60)
     seen = []
     panel.position_changed.connect(seen.append)
-    with qtbot.waitSignal(panel.position_changed, timeout=1000, check_params_cb=lambda i: i == 2):
+    with qtbot.waitSignal(panel.position_changed, timeout=5000, check_params_cb=lambda i: i == 2):
         panel._play.click()
     assert seen == [1, 2]
     assert not panel.is_playing()
@@ -167,7 +167,7 @@ def test_loop_walks_back_to_the_start(qtbot, panel):
     panel._loop.setChecked(True)
     seen = []
     panel.position_changed.connect(seen.append)
-    with qtbot.waitSignal(panel.position_changed, timeout=1000, check_params_cb=lambda i: i == 0):
+    with qtbot.waitSignal(panel.position_changed, timeout=5000, check_params_cb=lambda i: i == 0):
         panel._play.click()
     assert seen == [1, 2, 0]
     assert panel.is_playing()
@@ -221,7 +221,7 @@ def test_clicking_a_thumbnail_moves_the_position(qtbot, panel):
     QApplication.processEvents()  # the strip view applies its range before it paints
     view, item = panel._strip_widget, panel._strip_item
     pos = view.mapFromScene(item.mapToScene(QPointF(3 * (W + SEPARATOR) + W / 2, H / 2)))
-    with qtbot.waitSignal(panel.position_changed, timeout=1000) as blocker:
+    with qtbot.waitSignal(panel.position_changed, timeout=5000) as blocker:
         QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert blocker.args == [3]
 

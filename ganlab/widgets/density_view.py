@@ -6,6 +6,7 @@ of the fixed fake batch), with the fake samples as rug ticks under the curves. R
 learned D(x), the optimal discriminator D*(x) = p_data / (p_data + p_g) computed here, and
 the equilibrium line D = 1/2. For score losses (WGAN, hinge...) D is a critic score: the
 right axis follows its range and D*, which only exists for probability losses, is hidden.
+The kind can change live with the loss (:meth:`DensityPanel.set_output_kind`).
 
 Plot items are created once; the setters only call ``setData`` / ``setVisible``.
 """
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ganlab.widgets import style
 
+OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
 RUG_BAND = 0.08  # the rug ticks use this fraction of the density axis, below zero
 EMPTY_FLOOR = 1e-3  # D* is left undefined where p_data + p_g is below this share of its peak
 
@@ -104,14 +106,6 @@ class DensityPanel(QWidget):
         style.style_plot(self.plot)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
-        self.graphics.setToolTip(
-            self.tr(
-                "Green: the real data's density. Purple: the generator's density, with its "
-                "samples as ticks along the bottom. Orange: what the discriminator D says "
-                "about each x (right axis). Dashed: the best possible discriminator for the "
-                "current generator, D* = p_data / (p_data + p_g)."
-            )
-        )
         self.plot.setLabel("bottom", self.tr("x"))
         self.plot.setLabel("left", self.tr("density"))
         # A density of 0.8 must read 0.8, not "800 (x0.001)".
@@ -177,46 +171,45 @@ class DensityPanel(QWidget):
         grid_x : (G,) array
             The grid on which densities and D's field are given.
         output_kind : {"probability", "score"}
-            "probability": D and D* on a right axis fixed to [0, 1] with the line D = 1/2;
-            "score": D is a critic score on an automatic right axis, D* is not shown.
+            How to read D's output; see :meth:`set_output_kind`.
 
         Does not empty the curves; call :meth:`clear` for that.
         """
-        if output_kind not in ("probability", "score"):
-            raise ValueError(f"output_kind must be 'probability' or 'score', not {output_kind!r}")
+        _check_output_kind(output_kind)
         grid_x = np.asarray(grid_x, dtype=float).ravel()
         if grid_x.size < 2:
             raise ValueError("grid_x needs at least two points")
         self._grid_x = grid_x
         self._output_kind = output_kind
-        probability = output_kind == "probability"
         self.half_line.setData([grid_x[0], grid_x[-1]], [0.5, 0.5])
-        self.half_line.setVisible(probability)
-        self.d_star_curve.setVisible(probability)
         self.density_box.setXRange(grid_x[0], grid_x[-1], padding=0.0)
-        right = self.plot.getAxis("right")
-        if probability:
-            self.d_box.disableAutoRange()
-            # D = 0 sits level with density 0, above the rug band (same share of height).
-            below = RUG_BAND / (1 - RUG_BAND) * 1.05
-            self.d_box.setYRange(-below, 1.05, padding=0.0)
-            right.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
-            right.setToolTip(
-                self.tr("The discriminator's probability that x is real, and the optimal D*.")
-            )
-        else:
-            self.d_box.enableAutoRange(axis=pg.ViewBox.YAxis)
-            right.setLabel(self.tr("critic score: higher = judged more real"))
-            right.setToolTip(
-                self.tr(
-                    "With this loss D is a critic that gives a score, not a probability, so "
-                    "the optimal D* = p_data / (p_data + p_g) and the line D = ½ do not apply."
-                )
-            )
-        right.label.setFont(style.font(1.0))
-        self._rebuild_legend()
+        self._apply_output_kind()
         self._update_ranges()
-        self._update_d_star()
+
+    def set_output_kind(self, kind: str) -> None:
+        """Say what D's output is, live (a loss switch), keeping every curve shown.
+
+        Parameters
+        ----------
+        kind : {"probability", "score"}
+            "probability": D and D* on a right axis fixed to [0, 1] with the line D = ½
+            (can't tell). "score": D is a critic score on a right axis that follows its
+            range; D* and the line D = ½ do not apply and are hidden.
+
+        Raises
+        ------
+        ValueError
+            For any other kind. Calling it again with the current kind changes nothing.
+        """
+        _check_output_kind(kind)
+        if kind == self._output_kind:
+            return
+        self._output_kind = kind
+        self._apply_output_kind()
+
+    def output_kind(self) -> str:
+        """How the panel reads D's output now: "probability" or "score"."""
+        return self._output_kind
 
     def set_real(self, samples: np.ndarray, density: np.ndarray | None = None) -> None:
         """Show the real distribution.
@@ -328,12 +321,58 @@ class DensityPanel(QWidget):
         else:
             self.d_star_curve.setData(self._grid_x, d_star)
 
+    def _apply_output_kind(self) -> None:
+        """Axis, reference line, D*, legend and tooltips for the current output kind."""
+        probability = self._output_kind == "probability"
+        self.half_line.setVisible(probability)
+        self.d_star_curve.setVisible(probability)
+        right = self.plot.getAxis("right")
+        if probability:
+            self.d_box.disableAutoRange()
+            # D = 0 sits level with density 0, above the rug band (same share of height).
+            below = RUG_BAND / (1 - RUG_BAND) * 1.05
+            self.d_box.setYRange(-below, 1.05, padding=0.0)
+            right.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
+            right.setToolTip(
+                self.tr("The discriminator's probability that x is real, and the optimal D*.")
+            )
+            self.graphics.setToolTip(
+                self.tr(
+                    "Green: the real data's density. Purple: the generator's density, with "
+                    "its samples as ticks along the bottom. Orange: the discriminator's "
+                    "probability that x is real (right axis). Dashed: the best possible "
+                    "discriminator for the current generator, D* = p_data / (p_data + p_g). "
+                    "Dotted: D = ½, can't tell."
+                )
+            )
+        else:
+            self.d_box.enableAutoRange(axis=pg.ViewBox.YAxis)
+            right.setLabel(self.tr("critic score: higher = judged more real"))
+            right.setToolTip(
+                self.tr(
+                    "With this loss D is a critic that gives a score, not a probability, so "
+                    "the optimal D* = p_data / (p_data + p_g) and the line D = ½ do not apply."
+                )
+            )
+            self.graphics.setToolTip(
+                self.tr(
+                    "Green: the real data's density. Purple: the generator's density, with "
+                    "its samples as ticks along the bottom. Orange: the critic's score of "
+                    "each x (right axis): higher means judged more real. A score is not a "
+                    "probability, so there is no D* and no 'can't tell' line."
+                )
+            )
+        right.label.setFont(style.font(1.0))
+        right.resizeEvent()  # pyqtgraph places a label only on resize: centre the new text
+        self._rebuild_legend()
+        self._update_d_star()
+
     def _rebuild_legend(self) -> None:
         self.legend.clear()
         self.legend.addItem(self.real_curve, self.tr("p_data: real density"))
         self.legend.addItem(self.fake_curve, self.tr("p_g: generated density"))
         if self._output_kind == "probability":
-            self.legend.addItem(self.d_curve, self.tr("D(x): learned discriminator"))
+            self.legend.addItem(self.d_curve, self.tr("D(x): probability that x is real"))
             self.legend.addItem(self.d_star_curve, self.tr("D*(x) = p_data / (p_data + p_g)"))
             self.legend.addItem(self.half_line, self.tr("D = ½: equilibrium"))
         else:
@@ -341,7 +380,15 @@ class DensityPanel(QWidget):
                 self.d_curve, self.tr("D(x): critic score (no D*: not a probability)")
             )
         self.legend.addItem(self.rug_item, self.tr("generated samples (ticks)"))
+        # The legend sizes itself at the scene's origin; put it back in its row now,
+        # not at the next event-loop turn (a live switch would flash it over the plot).
+        self.graphics.ci.layout.activate()
 
     def _on_density_box_resized(self) -> None:
         self.d_box.setGeometry(self.density_box.sceneBoundingRect())
         self.d_box.linkedViewChanged(self.density_box, self.d_box.XAxis)
+
+
+def _check_output_kind(kind: str) -> None:
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"output kind must be 'probability' or 'score', not {kind!r}")

@@ -5,7 +5,8 @@ Owns four views, each built once per panel and updated in place:
 - the grid of images generated from the fixed noise batch (one row per class for a
   conditional model, with the class names at the left), clickable;
 - the grid of fixed real images beside it;
-- histograms of D's output on a real batch (green) and a generated batch (purple);
+- histograms of D's output on a real batch (green) and a generated batch (purple), read as
+  a probability or a critic score (switchable live with the loss: ``set_output_kind``);
 - a scatter of real and generated samples on two fixed PCA axes fitted on real images.
 
 It also owns the numpy helpers that tile a batch of images into one array
@@ -27,6 +28,7 @@ from ganlab.widgets import style
 SEPARATOR = 2  # pixels between tiles, in image pixels
 SEPARATOR_FILL = 255  # separators and empty cells blend into the white background
 PROBABILITY_BINS = np.linspace(0.0, 1.0, 26)  # 25 bins of width 0.04 on [0, 1]
+OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
 SCORE_BIN_COUNT = 30  # bins spread over the data range for unbounded critic scores
 
 
@@ -227,6 +229,11 @@ class _ImageGrid:
         return cell_at(x, y, self.cells, self.tile_shape)
 
 
+def _check_output_kind(kind: str) -> None:
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"output kind must be 'probability' or 'score', not {kind!r}")
+
+
 def _as_nhwc(images: np.ndarray) -> np.ndarray:
     """(N, H, W) gray images get their channel axis; anything else is kept."""
     images = np.asarray(images)
@@ -254,6 +261,7 @@ class ImagePanel(QWidget):
         self._hist_top = 0.0  # upper end of the histogram's y range, in images
         self._real_images: np.ndarray | None = None
         self._real_labels: np.ndarray | None = None
+        self._d_outputs: tuple[np.ndarray, np.ndarray] | None = None  # (d_real, d_fake) shown
 
         fake_widget, fake_item = image_plot(self.tr("Generated (fixed noise)"))
         fake_widget.setToolTip(
@@ -304,7 +312,7 @@ class ImagePanel(QWidget):
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.disableAutoRange(axis="y")
-        self._hist_legend = _legend(plot, columns=3)
+        self._hist_legend = _legend(plot, columns=2)  # 3 entries in one row get cut off
         self._hist_real = plot.plot(
             name=self.tr("real batch"),
             stepMode="center",
@@ -367,19 +375,22 @@ class ImagePanel(QWidget):
         return widget
 
     def _apply_output_kind(self) -> None:
+        """Axis, ½ line, legend and bins for the current output kind; keeps the data."""
         plot = self._hist_widget.getPlotItem()
         probability = self._output_kind == "probability"
         self._half_line.setVisible(probability)
         self._hist_legend.removeItem(self._half_legend_sample)
         if probability:
             self._hist_legend.addItem(self._half_legend_sample, self._half_legend_name)
-        if probability:
             plot.setLabel("bottom", self.tr("D(x): probability that x is real"))
             plot.disableAutoRange(axis="x")
             plot.setXRange(0.0, 1.0, padding=0.02)
         else:
-            plot.setLabel("bottom", self.tr("D(x): critic score (higher means more real)"))
+            plot.setLabel("bottom", self.tr("critic score: higher = judged more real"))
             plot.enableAutoRange(axis="x")
+        plot.getAxis("bottom").resizeEvent()  # pyqtgraph places a label only on resize
+        if self._d_outputs is not None:
+            self._set_histograms(*self._d_outputs)  # the same batches on the new bins
 
     # -- public API --------------------------------------------------------------------
 
@@ -401,14 +412,41 @@ class ImagePanel(QWidget):
         conditional
             True if G takes a class: the generated grid then has one row per class.
         output_kind
-            "probability" (D outputs in [0, 1]) or "score" (unbounded critic).
+            "probability" (D outputs in [0, 1]) or "score" (unbounded critic); see
+            :meth:`set_output_kind`.
         """
+        _check_output_kind(output_kind)
         self._image_shape = tuple(int(v) for v in image_shape)  # type: ignore[assignment]
         self._class_names = tuple(str(n) for n in class_names)
         self._conditional = bool(conditional)
         self._output_kind = output_kind
-        self._apply_output_kind()
         self.clear()
+        self._apply_output_kind()
+
+    def set_output_kind(self, kind: str) -> None:
+        """Say what D's output is, live (a loss switch), keeping everything shown.
+
+        Parameters
+        ----------
+        kind : {"probability", "score"}
+            "probability": D's histograms on fixed bins over [0, 1] with the line D = ½
+            (can't tell). "score": bins spread over the batches' range of critic scores,
+            no ½ line. The batches shown are re-binned at once.
+
+        Raises
+        ------
+        ValueError
+            For any other kind. Calling it again with the current kind changes nothing.
+        """
+        _check_output_kind(kind)
+        if kind == self._output_kind:
+            return
+        self._output_kind = kind
+        self._apply_output_kind()
+
+    def output_kind(self) -> str:
+        """How the histograms read D's output now: "probability" or "score"."""
+        return self._output_kind
 
     def set_real(
         self,
@@ -456,7 +494,11 @@ class ImagePanel(QWidget):
         self._fake_grid.show(fake, row_labels, self._class_names)
         if self._conditional and self._real_grid.cells.shape[1] != self._fake_columns():
             self._show_real()  # once: the real grid takes the generated grid's columns
-        self._set_histograms(np.asarray(d_real, np.float64), np.asarray(d_fake, np.float64))
+        self._d_outputs = (
+            np.asarray(d_real, np.float64).ravel(),
+            np.asarray(d_fake, np.float64).ravel(),
+        )
+        self._set_histograms(*self._d_outputs)
         points = np.asarray(fake_projection, dtype=np.float64).reshape(-1, 2)
         self._proj_fake.setData(points[:, 0], points[:, 1])
         self._grow_projection_range(points)
@@ -467,6 +509,7 @@ class ImagePanel(QWidget):
         self._real_grid.clear()
         self._hist_real.clear()
         self._hist_fake.clear()
+        self._d_outputs = None
         self._proj_real.clear()
         self._proj_fake.clear()
         self._projection_bounds = None
@@ -515,7 +558,8 @@ class ImagePanel(QWidget):
             item.setData(edges, counts.astype(np.float64))
             peak = max(peak, float(counts.max(initial=0)))
         # Headroom for the legend; rescale only on a clear change so the axis stays calm.
-        top = max(1.0, peak) * 1.35
+        rows = 2 if self._output_kind == "probability" else 1  # the ½ line's legend row
+        top = max(1.0, peak) * (1.1 + 0.25 * rows)
         if top > self._hist_top or top < 0.6 * self._hist_top:
             self._hist_top = top
             self._hist_widget.getPlotItem().setYRange(0.0, top, padding=0.02)

@@ -8,6 +8,12 @@ points drawn with the brush. Every plot item is created once; the setters only c
 ``setData`` / ``setImage`` / ``setRect`` / ``setVisible``, so they can run from the ~30 Hz
 refresh timer.
 
+The plot keeps the shape of the bounds (square for square bounds): with the 1:1 aspect
+lock a wider plot would show area outside the grid D's field was computed on, where the
+heatmap has nothing to draw. What D's output means ("probability" or critic "score") can
+change live with the loss; :meth:`ToyViewPanel.set_output_kind` relabels and re-levels the
+heatmap without losing what is shown.
+
 The panel is passive: the controller passes numpy arrays in, and the panel emits intent
 signals out (a clicked sample, drawn points to use as data).
 """
@@ -16,13 +22,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
 
 LAYER_NAMES: tuple[str, ...] = ("real", "fake", "field", "motion", "manifold")
+OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
 
 CLICK_RADIUS_PX = 8.0  # a click selects the nearest generated sample within this distance
 ARROW_FRACTION = 0.08  # the longest gradient arrow is this fraction of the view width
@@ -33,6 +40,8 @@ _HEAD_LEFT = np.array(
 )  # rotation by +HEAD_ANGLE
 _HEAD_RIGHT = _HEAD_LEFT.T  # rotation by -HEAD_ANGLE
 STROKE_SPACING = 0.01  # brush points are this fraction of the view width apart
+SCORE_PERCENTILES = (1.0, 99.0)  # a critic score's colour range: these percentiles of the field
+PLOT_MARGIN = 1.0  # pyqtgraph's own margin around a PlotItem's contents, in pixels
 
 # Checked toggles must read as "on" from the back of a room, in any platform style.
 _TOOLBAR_STYLE = """
@@ -41,6 +50,8 @@ QToolButton { padding: 3px 8px; border: 1px solid #9a9a9a; border-radius: 4px;
 QToolButton:checkable:!checked { background: #ffffff; color: #707070; border-style: dashed; }
 QToolButton:checked { background: #cfe0f5; border: 2px solid #2f5f9e; color: #000000; }
 QToolButton:disabled { color: #a8a8a8; border-color: #cccccc; }
+QLabel#drawHint { background: #fff4c2; border: 1px solid #c9a227; border-radius: 4px;
+                  padding: 3px 8px; color: #202020; }
 """
 
 _EMPTY_2D = np.empty((0, 2))
@@ -113,18 +124,35 @@ class ToyViewPanel(QWidget):
         self._grid_rect = (-1.0, -1.0, 2.0, 2.0)
         self._fake = _EMPTY_2D
         self._selected: int | None = None
+        self._field: np.ndarray | None = None  # the field shown, to re-level it on a switch
         self._drawn: list[tuple[float, float]] = []
         self._last_stroke_point: tuple[float, float] | None = None
         self._manifold_connect = _line_connect(0)
 
         self._build_toolbar()
         self._build_plot()
+        self.draw_hint = QLabel(
+            self.tr(
+                "Drawing: drag on the plot to add points, then Apply to train on them. "
+                "Clicking a generated sample does not select it while drawing. "
+                "Esc leaves drawing and discards the points not yet applied."
+            ),
+            self,
+        )
+        self.draw_hint.setObjectName("drawHint")
+        self.draw_hint.setWordWrap(True)
+        self.draw_hint.setFont(style.font(0.95))
+        self.draw_hint.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(self._toolbar)
+        layout.addWidget(self.draw_hint)
         layout.addWidget(self.graphics, 1)
+        # Esc must reach the panel whichever of its children has the focus.
+        self.graphics.installEventFilter(self)
+        self.graphics.viewport().installEventFilter(self)
 
         self.configure(self._bounds, (np.linspace(-1, 1, 2), np.linspace(-1, 1, 2)), "probability")
 
@@ -191,7 +219,9 @@ class ToyViewPanel(QWidget):
             self.tr("Draw"),
             self.tr(
                 "Draw your own data: while this is on, drag with the left mouse button on "
-                "the plot to add points along the stroke (panning is off while drawing)."
+                "the plot to add points along the stroke. Panning and selecting samples are "
+                "off while drawing. Apply uses the points as data; Esc leaves drawing and "
+                "discards the points not yet applied."
             ),
             checkable=True,
         )
@@ -235,6 +265,8 @@ class ToyViewPanel(QWidget):
         self.plot.hideButtons()
         self.plot.setLabel("bottom", self.tr("x₁"))
         self.plot.setLabel("left", self.tr("x₂"))
+
+        self.view_box.sigResized.connect(self._on_view_box_resized)
 
         self.field_item = pg.ImageItem(axisOrder="row-major")
         self.field_item.setZValue(-100)
@@ -332,42 +364,47 @@ class ToyViewPanel(QWidget):
         grid_axes : (x_coords (G,), y_coords (G,))
             Cell centres of D's field grid; the heatmap covers their cells exactly.
         output_kind : {"probability", "score"}
-            "probability": D in [0, 1] on fixed levels; "score": a critic score shown on
-            levels symmetric around 0 taken from each field.
+            How to read D's output; see :meth:`set_output_kind`.
 
-        Does not empty the layers; call :meth:`clear` for that.
+        The plot takes the bounds' shape, so the view shows the bounds and nothing
+        outside them. Does not empty the layers; call :meth:`clear` for that.
         """
-        if output_kind not in ("probability", "score"):
-            raise ValueError(f"output_kind must be 'probability' or 'score', not {output_kind!r}")
+        _check_output_kind(output_kind)
         (x0, x1), (y0, y1) = bounds
         self._bounds = ((float(x0), float(x1)), (float(y0), float(y1)))
-        self._output_kind = output_kind
         self._grid_rect = _grid_rect(np.asarray(grid_axes[0]), np.asarray(grid_axes[1]))
         self.field_item.setRect(*self._grid_rect)
-
-        bar_axis = self.color_bar.getAxis("left")
-        if output_kind == "probability":
-            self.color_bar.setLevels((0.0, 1.0))
-            bar_axis.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
-            self.color_bar.setToolTip(
-                self.tr(
-                    "Discriminator output D(x), the probability it gives that x is real: "
-                    "green 1 = real, white ½ = can't tell, purple 0 = fake."
-                )
-            )
-        else:
-            bar_axis.setLabel(self.tr("critic score: higher = judged more real"))
-            self.color_bar.setToolTip(
-                self.tr(
-                    "Critic score of each point (not a probability): green = higher = "
-                    "judged more real, purple = lower. The colour range is symmetric "
-                    "around 0 and follows the current values."
-                )
-            )
-        bar_axis.label.setFont(style.font(0.95))
+        self._output_kind = output_kind
+        self._apply_output_kind()
 
         self.view_box.setAspectLocked(True, ratio=1.0)
+        self._fit_plot_to_bounds()
         self.view_box.setRange(xRange=self._bounds[0], yRange=self._bounds[1], padding=0.0)
+
+    def set_output_kind(self, kind: str) -> None:
+        """Say what D's output is, live (a loss switch), keeping everything shown.
+
+        Parameters
+        ----------
+        kind : {"probability", "score"}
+            "probability": D(x) in [0, 1], drawn on fixed levels with white at ½ = can't
+            tell. "score": an unbounded critic score, drawn on levels that follow each
+            field (its 1st to 99th percentile), labelled as a score, without a ½ meaning.
+
+        Raises
+        ------
+        ValueError
+            For any other kind. Calling it again with the current kind changes nothing.
+        """
+        _check_output_kind(kind)
+        if kind == self._output_kind:
+            return
+        self._output_kind = kind
+        self._apply_output_kind()
+
+    def output_kind(self) -> str:
+        """How the heatmap reads D's output now: "probability" or "score"."""
+        return self._output_kind
 
     def set_real(self, points: np.ndarray, labels: np.ndarray | None = None) -> None:
         """Show the real samples (green).
@@ -458,6 +495,19 @@ class ToyViewPanel(QWidget):
         """Whether layer ``name`` is shown."""
         return self._layer_button(name).isChecked()
 
+    def is_drawing(self) -> bool:
+        """Whether draw mode is on (drags add points, clicks do not select samples)."""
+        return self.draw_button.isChecked()
+
+    def stop_drawing(self) -> None:
+        """Leave draw mode and discard the drawn points not yet applied.
+
+        What Esc does while drawing; the window calls it for a new experiment or preset.
+        Data already applied is not touched: it is the experiment's data set.
+        """
+        self.draw_button.setChecked(False)
+        self._clear_drawing()
+
     def drawn_points(self) -> np.ndarray:
         """The points drawn with the brush so far, as a (K, 2) float array."""
         if not self._drawn:
@@ -465,8 +515,12 @@ class ToyViewPanel(QWidget):
         return np.asarray(self._drawn, dtype=float)
 
     def clear(self) -> None:
-        """Empty every layer, the selection, the latent path and the drawn points."""
+        """Empty every layer, the selection and the latent path; leave draw mode.
+
+        The drawn points not yet applied are discarded (see :meth:`stop_drawing`).
+        """
         self._fake = _EMPTY_2D
+        self._field = None
         self._selected = None
         self.real_item.setData(pos=_EMPTY_2D)
         self.fake_item.setData(pos=_EMPTY_2D)
@@ -475,7 +529,7 @@ class ToyViewPanel(QWidget):
         self.manifold_item.setData(_EMPTY_2D)
         self.field_item.clear()
         self.set_latent_path(None)
-        self._clear_drawing()
+        self.stop_drawing()
 
     # ------------------------------------------------------------------ drawing helpers
 
@@ -516,20 +570,97 @@ class ToyViewPanel(QWidget):
 
     def _set_field(self, field: np.ndarray | None) -> None:
         if field is None or np.size(field) == 0:
+            self._field = None
             self.field_item.clear()
             return
-        field = np.asarray(field, dtype=np.float32)
-        if self._output_kind == "probability":
-            levels = (0.0, 1.0)
-        else:
-            finite = field[np.isfinite(field)]
-            bound = float(np.abs(finite).max()) if finite.size else 0.0
-            bound = bound if bound > 0.0 else 1.0
-            levels = (-bound, bound)
-        self.field_item.setImage(field, autoLevels=False, levels=levels)
+        self._field = np.asarray(field, dtype=np.float32)
+        levels = self._field_levels(self._field)
+        self.field_item.setImage(self._field, autoLevels=False, levels=levels)
         self.field_item.setRect(*self._grid_rect)
         if self.color_bar.levels() != levels:
             self.color_bar.setLevels(levels)
+
+    def _field_levels(self, field: np.ndarray | None) -> tuple[float, float]:
+        """[0, 1] for a probability; for a score the field's robust range.
+
+        A critic's score has no fixed scale or offset (WGAN), so fixed or zero-centred
+        levels can leave the whole plane one colour; percentiles use the whole map.
+        """
+        if self._output_kind == "probability":
+            return (0.0, 1.0)
+        finite = np.empty(0) if field is None else field[np.isfinite(field)]
+        if finite.size == 0:
+            return (-1.0, 1.0)
+        finite = finite[:: max(1, finite.size // 65536)]  # enough for percentiles, and cheap
+        low, high = (float(v) for v in np.percentile(finite, SCORE_PERCENTILES))
+        if high - low <= 1e-6 * max(1.0, abs(low), abs(high)):
+            return (low - 1.0, high + 1.0)  # a flat field: its value in the neutral middle
+        return (low, high)
+
+    def _apply_output_kind(self) -> None:
+        """Labels, tooltips and levels for the current output kind; keeps the field."""
+        bar_axis = self.color_bar.getAxis("left")
+        field_button = self._layer_buttons["field"]
+        if self._output_kind == "probability":
+            bar_axis.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
+            self.color_bar.setToolTip(
+                self.tr(
+                    "Discriminator output D(x), the probability it gives that x is real: "
+                    "green 1 = real, white ½ = can't tell, purple 0 = fake."
+                )
+            )
+            field_button.setToolTip(
+                self.tr(
+                    "Show the discriminator's judgement of every point of the plane: green "
+                    "where D says 'real', purple where it says 'fake', white where it "
+                    "cannot tell."
+                )
+            )
+        else:
+            bar_axis.setLabel(self.tr("critic score: higher = judged more real"))
+            self.color_bar.setToolTip(
+                self.tr(
+                    "Critic score of each point, not a probability: green = higher = judged "
+                    "more real, purple = lower. A critic's scores have no fixed scale and no "
+                    "neutral value: the colours span the current field, so white is only the "
+                    "middle of its range."
+                )
+            )
+            field_button.setToolTip(
+                self.tr(
+                    "Show the critic's score of every point of the plane: greener where it "
+                    "scores higher (judged more real), more purple where it scores lower."
+                )
+            )
+        bar_axis.label.setFont(style.font(0.95))
+        bar_axis.resizeEvent()  # pyqtgraph places a label only on resize: centre the new text
+        levels = self._field_levels(self._field)
+        if self._field is not None:
+            self.field_item.setLevels(levels)
+        self.color_bar.setLevels(levels)
+
+    def _fit_plot_to_bounds(self) -> None:
+        """Give the ViewBox the bounds' aspect ratio, centred, with white space around.
+
+        With the 1:1 aspect lock, a ViewBox of another shape shows more than the bounds
+        on one axis: area outside the grid of D's field, where the heatmap is empty.
+        """
+        layout = self.plot.layout
+        left, top, right, bottom = layout.getContentsMargins()
+        box = self.view_box.size()
+        if box.width() <= 0 or box.height() <= 0:
+            return
+        # What the ViewBox would get with no extra margins (axes and colour bar take the rest).
+        free_w = box.width() + left + right - 2 * PLOT_MARGIN
+        free_h = box.height() + top + bottom - 2 * PLOT_MARGIN
+        (x0, x1), (y0, y1) = self._bounds
+        aspect = (x1 - x0) / (y1 - y0) if y1 > y0 and x1 > x0 else 1.0
+        extra_x = max(0.0, (free_w - free_h * aspect) / 2)
+        extra_y = max(0.0, (free_h - free_w / aspect) / 2)
+        margins = (PLOT_MARGIN + extra_x, PLOT_MARGIN + extra_y) * 2
+        if max(abs(a - b) for a, b in zip(margins, (left, top, right, bottom), strict=True)) > 0.5:
+            layout.setContentsMargins(*margins)
+            layout.activate()  # resize the ViewBox now, not one frame late
 
     def _set_manifold(self, manifold: np.ndarray | None) -> None:
         if manifold is None or np.size(manifold) == 0:
@@ -613,6 +744,34 @@ class ToyViewPanel(QWidget):
         self.view_box.setMouseEnabled(x=not on, y=not on)
         cursor = Qt.CursorShape.CrossCursor if on else Qt.CursorShape.ArrowCursor
         self.graphics.viewport().setCursor(cursor)
+        self.draw_hint.setVisible(on)
+        if on:
+            self.graphics.setFocus(Qt.FocusReason.OtherFocusReason)  # so Esc reaches us
+
+    def _on_view_box_resized(self) -> None:
+        self._fit_plot_to_bounds()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        """Esc on the plot leaves draw mode (before any window shortcut takes the key)."""
+        if (
+            event.type() in (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Escape
+            and self.is_drawing()
+        ):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.stop_drawing()
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        """Esc anywhere in the panel (a toolbar button has the focus) leaves draw mode."""
+        if event.key() == Qt.Key.Key_Escape and self.is_drawing():
+            event.accept()
+            self.stop_drawing()
+            return
+        super().keyPressEvent(event)
 
     def _on_clear_drawing_clicked(self) -> None:
         self._clear_drawing()
@@ -620,6 +779,9 @@ class ToyViewPanel(QWidget):
     def _on_apply_clicked(self) -> None:
         points = self.drawn_points()
         if len(points):
+            # The points stay on show (and can be applied again if the window refuses
+            # them); the restart's clear() removes them.
+            self.draw_button.setChecked(False)
             self.drawn_points_applied.emit(points)
 
     def _on_scene_clicked(self, event) -> None:
@@ -639,6 +801,11 @@ class ToyViewPanel(QWidget):
         if dist2[nearest] <= CLICK_RADIUS_PX**2:
             event.accept()
             self.sample_clicked.emit(nearest)
+
+
+def _check_output_kind(kind: str) -> None:
+    if kind not in OUTPUT_KINDS:
+        raise ValueError(f"output kind must be 'probability' or 'score', not {kind!r}")
 
 
 def _as_points(points: np.ndarray) -> np.ndarray:

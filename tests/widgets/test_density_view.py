@@ -164,3 +164,94 @@ def test_renders_realistic_data_in_the_curve_colours(panel, tmp_path):
     image = pixmap.toImage()
     colours = {image.pixelColor(x, y).name() for x in range(0, 900, 2) for y in range(0, 600, 2)}
     assert {style.REAL, style.FAKE, style.D_COLOR} <= colours
+
+
+def _right_label(panel) -> str:
+    return panel.plot.getAxis("right").labelText
+
+
+def _legend_texts(panel) -> list[str]:
+    return [label.text for _, label in panel.legend.items]
+
+
+def _shown_data(panel):
+    """Real and generated densities and a D curve, as during training."""
+    p, q = _normal(GRID, 2.0, 0.5), _normal(GRID, 2.5, 0.3)
+    field = np.linspace(0.9, 0.1, GRID.size)
+    panel.set_real(np.zeros((1, 1)), p)
+    panel.set_snapshot(np.full((4, 1), 2.5), q, field)
+    return p, q, field
+
+
+def test_switching_to_score_live_hides_d_star_and_the_half_line_and_keeps_the_curves(panel):
+    p, q, field = _shown_data(panel)
+    panel.set_output_kind("score")
+    np.testing.assert_allclose(_curve(panel.d_curve)[1], field)
+    np.testing.assert_allclose(_curve(panel.real_curve)[1], p)
+    np.testing.assert_allclose(_curve(panel.fake_curve)[1], q)
+    assert not panel.half_line.isVisible()
+    assert not panel.d_star_curve.isVisible()
+    assert panel.d_box.state["autoRange"][1]
+    assert "critic score" in _right_label(panel)
+    for text in [_right_label(panel), *_legend_texts(panel)]:
+        assert "can't tell" not in text
+        assert "½" not in text
+
+
+def test_switching_back_to_probability_restores_the_fixed_axis_half_line_and_d_star(panel):
+    p, q, _ = _shown_data(panel)
+    panel.set_output_kind("score")
+    panel.set_output_kind("probability")
+    assert panel.half_line.isVisible()
+    assert panel.d_star_curve.isVisible()
+    np.testing.assert_allclose(_curve(panel.d_star_curve)[1], optimal_discriminator(p, q))
+    assert panel.d_box.viewRange()[1][1] == pytest.approx(1.05)
+    assert not panel.d_box.state["autoRange"][1]
+    assert "½ = can't tell" in _right_label(panel)
+    assert any("equilibrium" in text for text in _legend_texts(panel))
+
+
+def test_set_output_kind_twice_is_the_same_as_once(panel):
+    _shown_data(panel)
+    panel.set_output_kind("score")
+    once = (_right_label(panel), _legend_texts(panel), panel.graphics.toolTip())
+    panel.set_output_kind("score")
+    assert (_right_label(panel), _legend_texts(panel), panel.graphics.toolTip()) == once
+    assert panel.output_kind() == "score"
+
+
+def test_unknown_output_kind_is_an_error(panel):
+    with pytest.raises(ValueError, match="probability"):
+        panel.set_output_kind("logit")
+    with pytest.raises(ValueError, match="probability"):
+        panel.configure(GRID, "logit")
+
+
+@pytest.mark.parametrize("kind", ["probability", "score"])
+def test_renders_both_output_kinds_with_label_and_legend_clear_of_the_plot(qtbot, kind, tmp_path):
+    """GANLAB_SHOTS=dir keeps the PNG to look at."""
+    panel = DensityPanel()
+    qtbot.addWidget(panel)
+    panel.configure(GRID, "probability")
+    panel.resize(900, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    rng = np.random.default_rng(0)
+    field = 0.15 + 0.7 / (1 + np.exp(-3 * (2.4 - GRID)))
+    if kind == "score":
+        field = 40.0 * (field - 0.5)
+    panel.set_real(rng.normal(2.0, 0.5, (512, 1)), _normal(GRID, 2.0, 0.5))
+    panel.set_snapshot(rng.normal(2.6, 0.25, (512, 1)), _normal(GRID, 2.6, 0.27), field)
+    panel.set_output_kind(kind)
+    pixmap = panel.grab()
+    out = Path(os.environ.get("GANLAB_SHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    assert pixmap.save(str(out / f"density_view_{kind}.png"))
+    label = panel.plot.getAxis("right").label
+    box = label.mapRectToScene(label.boundingRect())
+    assert panel.graphics.sceneRect().contains(box)
+    assert box.center().y() == pytest.approx(
+        panel.density_box.sceneBoundingRect().center().y(), abs=4
+    )
+    legend = panel.legend.mapRectToScene(panel.legend.boundingRect())
+    assert legend.top() >= panel.density_box.sceneBoundingRect().bottom()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
@@ -228,3 +231,111 @@ def test_every_view_has_a_tooltip(panel):
         panel._proj_widget,
     ]
     assert all(view.toolTip() for view in views)
+
+
+def _hist_label(panel) -> str:
+    return panel._hist_widget.getPlotItem().getAxis("bottom").labelText
+
+
+def _legend_names(panel) -> list[str]:
+    return [label.text for _, label in panel._hist_legend.items]
+
+
+def _score_batches(seed=3, b=50):
+    rng = np.random.default_rng(seed)
+    return rng.normal(30, 5, b), rng.normal(-40, 8, b)
+
+
+def test_switching_to_score_live_rebins_the_shown_batches_and_drops_the_half_line(panel):
+    fake = _constant_images([7, 9])
+    d_real, d_fake = _score_batches()
+    panel.set_snapshot(fake, None, d_real, d_fake, np.zeros((50, 2)))
+    panel.set_output_kind("score")
+    edges, counts = panel._hist_real.getOriginalDataset()
+    both = np.concatenate([d_real, d_fake])
+    assert edges[0] == both.min()
+    assert edges[-1] == both.max()
+    assert np.array_equal(counts, np.histogram(d_real, bins=edges)[0])
+    assert not panel._half_line.isVisible()
+    assert panel._half_legend_name not in _legend_names(panel)
+    assert "critic score" in _hist_label(panel)
+    assert panel._fake_grid.item.image is not None  # nothing else was cleared
+
+
+def test_switching_back_to_probability_restores_fixed_bins_and_the_half_line(panel):
+    _, d_fake, _ = _snapshot(panel, _constant_images([0]))
+    panel.set_output_kind("score")
+    panel.set_output_kind("probability")
+    edges, counts = panel._hist_fake.getOriginalDataset()
+    assert np.array_equal(edges, PROBABILITY_BINS)
+    assert np.array_equal(counts, np.histogram(d_fake, bins=PROBABILITY_BINS)[0])
+    assert panel._half_line.isVisible()
+    assert _legend_names(panel).count(panel._half_legend_name) == 1
+    assert "probability" in _hist_label(panel)
+    low, high = panel._hist_widget.getPlotItem().viewRange()[0]
+    assert low < 0.0 < 1.0 < high < 1.1
+
+
+def test_set_output_kind_twice_is_the_same_as_once(panel):
+    _snapshot(panel, _constant_images([0]))
+    panel.set_output_kind("score")
+    once = (_hist_label(panel), _legend_names(panel), panel._hist_real.getOriginalDataset()[0])
+    panel.set_output_kind("score")
+    label, names, edges = (
+        _hist_label(panel),
+        _legend_names(panel),
+        panel._hist_real.getOriginalDataset()[0],
+    )
+    assert (label, names) == once[:2]
+    assert np.array_equal(edges, once[2])
+    assert panel.output_kind() == "score"
+
+
+def test_unknown_output_kind_is_an_error(panel):
+    with pytest.raises(ValueError, match="probability"):
+        panel.set_output_kind("logit")
+    with pytest.raises(ValueError, match="probability"):
+        panel.configure((H, W, 3), (), False, "logit")
+
+
+@pytest.mark.parametrize("kind", ["probability", "score"])
+def test_histogram_label_and_legend_fit_in_a_realistic_window(qtbot, kind, tmp_path):
+    """GANLAB_SHOTS=dir keeps the PNG to look at."""
+    widget = ImagePanel()
+    qtbot.addWidget(widget)
+    widget.configure((28, 28, 1), tuple(str(i) for i in range(10)), True, "probability")
+    widget.resize(900, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (60, 28, 28, 1), dtype=np.uint8)
+    labels = np.repeat(np.arange(10), 6)
+    widget.set_real(images, labels, rng.normal(size=(60, 2)))
+    widget.set_output_kind(kind)
+    d_real, d_fake = (
+        (rng.beta(5, 2, 64), rng.beta(2, 5, 64))
+        if kind == "probability"
+        else (
+            rng.normal(20, 5, 64),
+            rng.normal(-30, 8, 64),
+        )
+    )
+    widget.set_snapshot(images, labels, d_real, d_fake, rng.normal(size=(64, 2)))
+    QApplication.processEvents()  # the layout requests of the new data
+    pixmap = widget.grab()
+    out = Path(os.environ.get("GANLAB_SHOTS", tmp_path))
+    out.mkdir(parents=True, exist_ok=True)
+    assert pixmap.save(str(out / f"image_view_{kind}.png"))
+    plot = widget._hist_widget.getPlotItem()
+    view = widget._hist_widget
+    scene_rect = view.mapToScene(view.viewport().rect()).boundingRect()
+    label = plot.getAxis("bottom").label
+    text = label.mapRectToScene(label.boundingRect()).adjusted(4, 4, -4, -4)  # text margins
+    assert scene_rect.contains(text)
+    assert text.center().x() == pytest.approx(
+        plot.getViewBox().sceneBoundingRect().center().x(), abs=4
+    )
+    legend = widget._hist_legend
+    assert (
+        plot.getViewBox().sceneBoundingRect().contains(legend.mapRectToScene(legend.boundingRect()))
+    )

@@ -106,13 +106,96 @@ def test_probability_field_uses_fixed_levels_zero_to_one(panel):
     assert tuple(panel.field_item.levels) == (0.0, 1.0)
 
 
-def test_score_field_uses_levels_symmetric_around_zero_from_the_data(panel):
+def test_score_field_levels_span_the_fields_robust_range(panel):
     panel.configure(BOUNDS, GRID, "score")
     fake, motion, _, manifold = _snapshot()
     field = np.linspace(-1.0, 3.0, G * G).reshape(G, G)
     panel.set_snapshot(fake, motion, field, manifold)
-    assert tuple(panel.field_item.levels) == pytest.approx((-3.0, 3.0))
-    assert tuple(panel.color_bar.levels()) == pytest.approx((-3.0, 3.0))
+    expected = tuple(np.percentile(field, [1.0, 99.0]))
+    assert tuple(panel.field_item.levels) == pytest.approx(expected, rel=1e-5)
+    assert tuple(panel.color_bar.levels()) == pytest.approx(expected, rel=1e-5)
+
+
+def _bar_label(panel) -> str:
+    return panel.color_bar.getAxis("left").labelText
+
+
+def _score_field(scale=50.0):
+    """A smooth field of critic scores from about -scale to +scale."""
+    xs, ys = np.meshgrid(*GRID)
+    return scale * np.tanh(xs + 0.5 * ys)
+
+
+def test_switching_to_score_live_relabels_and_relevels_the_shown_field(panel):
+    fake, motion, _, manifold = _snapshot()
+    field = _score_field()
+    panel.set_snapshot(fake, motion, field, manifold)
+    panel.set_output_kind("score")
+    np.testing.assert_allclose(panel.field_item.image, field.astype(np.float32))  # kept
+    low, high = panel.field_item.levels
+    assert low < -40.0
+    assert high > 40.0
+    assert tuple(panel.color_bar.levels()) == pytest.approx((low, high))
+    assert "critic score" in _bar_label(panel)
+    for text in (
+        _bar_label(panel),
+        panel.color_bar.toolTip(),
+        panel._layer_buttons["field"].toolTip(),
+    ):
+        assert "½" not in text
+        assert "can't tell" not in text
+        assert "cannot tell" not in text
+
+
+def test_switching_back_to_probability_restores_fixed_levels_and_the_half_meaning(panel):
+    fake, motion, field, manifold = _snapshot()
+    panel.set_snapshot(fake, motion, field, manifold)
+    panel.set_output_kind("score")
+    panel.set_output_kind("probability")
+    assert tuple(panel.field_item.levels) == (0.0, 1.0)
+    assert tuple(panel.color_bar.levels()) == (0.0, 1.0)
+    assert "½ = can't tell" in _bar_label(panel)
+    assert "critic" not in _bar_label(panel)
+    np.testing.assert_allclose(panel.field_item.image, field.astype(np.float32))
+
+
+def test_set_output_kind_twice_is_the_same_as_once(panel):
+    fake, motion, _, manifold = _snapshot()
+    panel.set_snapshot(fake, motion, _score_field(), manifold)
+    panel.set_output_kind("score")
+    once = (_bar_label(panel), tuple(panel.field_item.levels), panel.color_bar.toolTip())
+    panel.set_output_kind("score")
+    assert (_bar_label(panel), tuple(panel.field_item.levels), panel.color_bar.toolTip()) == once
+    assert panel.output_kind() == "score"
+
+
+def test_unknown_output_kind_is_an_error(panel):
+    with pytest.raises(ValueError, match="probability"):
+        panel.set_output_kind("logit")
+    with pytest.raises(ValueError, match="probability"):
+        panel.configure(BOUNDS, GRID, "logit")
+
+
+def _heatmap_colours(panel) -> set[str]:
+    """Distinct colours drawn inside the ViewBox, other layers hidden."""
+    for name in ("real", "fake", "motion", "manifold"):
+        panel.set_layer_visible(name, False)
+    panel.plot.showGrid(x=False, y=False)
+    image = panel.graphics.grab().toImage()
+    box = panel.view_box.sceneBoundingRect().toRect().adjusted(3, 3, -3, -3)
+    return {
+        image.pixelColor(x, y).name()
+        for x in range(box.left(), box.right(), 2)
+        for y in range(box.top(), box.bottom(), 2)
+    }
+
+
+def test_score_field_of_large_values_is_drawn_in_many_colours_after_a_live_switch(shown):
+    fake, motion, _, manifold = _snapshot()
+    shown.set_snapshot(fake, motion, _score_field(), manifold)
+    assert len(_heatmap_colours(shown)) <= 4  # read as a probability it saturates
+    shown.set_output_kind("score")
+    assert len(_heatmap_colours(shown)) > 30
 
 
 def test_longest_gradient_arrow_is_eight_percent_of_the_view_width(panel):
@@ -219,11 +302,93 @@ def test_drawing_a_stroke_then_apply_emits_points_along_it(qtbot, shown):
     assert points[:, 1].max() <= 0.5 + tolerance
 
 
+def _draw_mode_settled(panel):
+    """Turn draw mode on; its hint above the plot shrinks the plot, so lay out again."""
+    panel.draw_button.setChecked(True)
+    QApplication.processEvents()  # the layout request posted by showing the hint
+
+
 def test_dragging_while_drawing_does_not_pan(shown):
+    _draw_mode_settled(shown)
     before = shown.view_box.viewRange()
-    shown.draw_button.setChecked(True)
     _drag(shown, (-1.0, 0.0), (1.0, 0.0))
     np.testing.assert_allclose(shown.view_box.viewRange(), before)
+
+
+def test_applying_drawn_points_turns_draw_mode_off(qtbot, shown):
+    _draw_mode_settled(shown)
+    _drag(shown, (-1.0, 0.0), (1.0, 0.0))
+    with qtbot.waitSignal(shown.drawn_points_applied, timeout=1000):
+        shown.apply_button.click()
+    assert not shown.draw_button.isChecked()
+    assert not shown.is_drawing()
+    assert not shown.draw_hint.isVisible()
+    assert len(shown.drawn_points()) > 0  # kept until the restart clears the view
+
+
+def test_stop_drawing_leaves_draw_mode_and_discards_points_not_applied(shown):
+    _draw_mode_settled(shown)
+    _drag(shown, (-1.0, 0.0), (1.0, 0.0))
+    shown.stop_drawing()
+    assert not shown.is_drawing()
+    assert shown.drawn_points().shape == (0, 2)
+    assert not shown.apply_button.isEnabled()
+
+
+def test_escape_while_drawing_leaves_draw_mode_and_discards_points_not_applied(shown):
+    _draw_mode_settled(shown)
+    _drag(shown, (-1.0, 0.0), (1.0, 0.0))
+    QTest.keyClick(shown.graphics, Qt.Key.Key_Escape)
+    assert not shown.draw_button.isChecked()
+    assert shown.drawn_points().shape == (0, 2)
+    assert shown.view_box.stroke_callback is None
+
+
+def test_escape_with_a_toolbar_button_focused_leaves_draw_mode(shown):
+    _draw_mode_settled(shown)
+    QTest.keyClick(shown.draw_button, Qt.Key.Key_Escape)
+    assert not shown.is_drawing()
+
+
+def test_clear_for_a_new_experiment_leaves_draw_mode(panel):
+    panel.draw_button.setChecked(True)
+    panel.clear()
+    assert not panel.is_drawing()
+
+
+def test_draw_mode_says_that_clicks_do_not_select_samples(shown):
+    assert not shown.draw_hint.isVisible()
+    _draw_mode_settled(shown)
+    assert shown.draw_hint.isVisible()
+    assert "does not select" in shown.draw_hint.text()
+    assert "Esc" in shown.draw_hint.text()
+    assert shown.graphics.viewport().cursor().shape() == Qt.CursorShape.CrossCursor
+
+
+def test_clicking_a_sample_while_drawing_emits_nothing(qtbot, shown):
+    _draw_mode_settled(shown)
+    shown.set_snapshot(np.array([[0.5, 0.25]]), None, None, None)
+    with qtbot.assertNotEmitted(shown.sample_clicked):
+        QTest.mouseClick(
+            shown.graphics.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=_viewport_pos(shown, 0.5, 0.25),
+        )
+
+
+def test_clicking_a_sample_after_drawing_emits_its_index_again(qtbot, shown):
+    _draw_mode_settled(shown)
+    shown.stop_drawing()
+    QApplication.processEvents()  # the hint is gone: the plot takes its room back
+    shown.set_snapshot(np.array([[-1.0, 1.0], [0.5, 0.25]]), None, None, None)
+    with qtbot.waitSignal(shown.sample_clicked, timeout=1000) as blocker:
+        QTest.mouseClick(
+            shown.graphics.viewport(),
+            Qt.MouseButton.LeftButton,
+            pos=_viewport_pos(shown, 0.5, 0.25),
+        )
+    assert blocker.args == [1]
+    assert shown.graphics.viewport().cursor().shape() == Qt.CursorShape.ArrowCursor
 
 
 def test_clear_drawing_empties_the_points_and_disables_apply(shown):
@@ -245,6 +410,33 @@ def test_clear_empties_every_layer(panel):
     assert panel.motion_item.getData() == (None, None)
     assert panel.manifold_item.getData() == (None, None)
     assert panel.field_item.image is None
+
+
+@pytest.mark.parametrize(
+    ("size", "bounds"),
+    [
+        ((900, 700), ((-1.5, 1.5), (-1.5, 1.5))),  # a wide window, the ring's square bounds
+        ((700, 900), ((-1.5, 1.5), (-1.5, 1.5))),  # a tall one
+        ((900, 700), ((0.0, 4.0), (-1.0, 1.0))),  # bounds of drawn data need not be square
+    ],
+)
+def test_heatmap_covers_the_grid_extent_and_the_whole_visible_plot(qtbot, panel, size, bounds):
+    (x0, x1), (y0, y1) = bounds
+    grid = (np.linspace(x0, x1, 100), np.linspace(y0, y1, 80))
+    panel.resize(*size)
+    panel.show()
+    qtbot.waitExposed(panel)
+    panel.configure(bounds, grid, "probability")
+    panel.set_snapshot(np.empty((0, 2)), None, np.full((80, 100), 0.7), None)
+    rect = panel.field_item.mapRectToParent(panel.field_item.boundingRect())
+    half_x, half_y = (x1 - x0) / 99 / 2, (y1 - y0) / 79 / 2
+    assert (rect.left(), rect.right()) == pytest.approx((x0 - half_x, x1 + half_x))
+    assert (rect.top(), rect.bottom()) == pytest.approx((y0 - half_y, y1 + half_y))
+    (vx0, vx1), (vy0, vy1) = panel.view_box.viewRange()
+    assert rect.left() <= vx0 <= x0 + 1e-6
+    assert x1 - 1e-6 <= vx1 <= rect.right()
+    assert rect.top() <= vy0 <= y0 + 1e-6
+    assert y1 - 1e-6 <= vy1 <= rect.bottom()
 
 
 def test_configure_sets_the_view_to_the_bounds_with_locked_aspect(shown):

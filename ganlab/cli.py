@@ -1,6 +1,8 @@
 """The ``ganlab`` command. Runs in the main thread; headless subcommands never import Qt.
 
-    ganlab [EXPERIMENT.toml | --run DIR]   open the lab's window (default: the ring of 8)
+    ganlab [EXPERIMENT.toml | --run DIR] [--lang CODE]   open the lab's window (default:
+                                      the ring of 8; a run shows its history so far)
+    ganlab --smoke-test [--timeout S] check this installation (JSON on stdout)
     ganlab train (EXPERIMENT.toml | --preset NAME) [--steps N] [--out DIR] [--device D] [--seed S]
     ganlab train --resume RUN_DIR --steps N
     ganlab presets                    the shipped presets, one line each
@@ -9,7 +11,7 @@
     ganlab eval toy --samples FILE.npy --source NAME
     ganlab eval features --real A.npy --fake B.npy
     ganlab eval images --real (DIR|SOURCE) --fake (DIR|RUN) --metrics is,fid,kid [--weights F]
-    ganlab --version
+    ganlab --version | --help         (--help lists the lab's options and the commands)
 
 Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
 exit code 2 and a one-paragraph message, never a traceback.
@@ -59,6 +61,18 @@ def _paragraph(text: str) -> str:
     )
 
 
+# The subcommands with their one-line help: 'ganlab --help' lists them under the lab's
+# own options, and 'ganlab COMMAND --help' tells the rest.
+COMMANDS: dict[str, str] = {
+    "train": "train headless and write a run directory",
+    "presets": "list the shipped presets",
+    "sources": "list data sources, model families and losses",
+    "data": "data utilities (real samples of a 1-D/2-D source as .npy)",
+    "eval": "evaluate samples: toy metrics, FID/KID, image metrics",
+}
+SUBCOMMANDS = tuple(COMMANDS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ganlab", description="A desktop laboratory for generative adversarial networks."
@@ -68,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser(
         "train",
-        help="train headless and write a run directory",
+        help=COMMANDS["train"],
         description="Train an experiment without a window.",
     )
     what = train.add_mutually_exclusive_group()
@@ -96,10 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     train.add_argument("--quiet", action="store_true", help="print only the summary")
 
-    sub.add_parser("presets", help="list the shipped presets")
-    sub.add_parser("sources", help="list data sources, model families and losses")
+    sub.add_parser("presets", help=COMMANDS["presets"])
+    sub.add_parser("sources", help=COMMANDS["sources"])
 
-    data = sub.add_parser("data", help="data utilities")
+    data = sub.add_parser("data", help=COMMANDS["data"])
     data_sub = data.add_subparsers(dest="data_command", parser_class=_Parser, required=True)
     sample = data_sub.add_parser("sample", help="write real samples of a 1-D/2-D source (.npy)")
     sample.add_argument("--source", required=True, help="data source name")
@@ -107,7 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output file (.npy)")
     sample.add_argument("--sigma", type=float, default=0.0, help="override the source's sigma")
     sample.add_argument("--seed", type=int, default=0, help="random seed")
-    ev = sub.add_parser("eval", help="evaluate samples: toy metrics, FID/KID, image metrics")
+    ev = sub.add_parser("eval", help=COMMANDS["eval"])
     ev_sub = ev.add_subparsers(dest="eval_command", parser_class=_Parser, required=True)
     toy = ev_sub.add_parser(
         "toy",
@@ -160,19 +174,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUBCOMMANDS = ("train", "presets", "sources", "data", "eval")
-
-
 def build_lab_parser() -> argparse.ArgumentParser:
-    """``ganlab [EXPERIMENT.toml] [--run DIR]``: the lab itself."""
+    """``ganlab [EXPERIMENT.toml] [--run DIR]``: the lab itself; its help lists the
+    subcommands too, so ``ganlab --help`` shows everything the command can do."""
+    width = max(len(name) for name in COMMANDS)
+    commands = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
     parser = _Parser(
         prog="ganlab",
-        description="Open the lab on an experiment (default: "
-        f"the built-in ring of 8). Commands: {', '.join(SUBCOMMANDS)} "
-        "(see 'ganlab COMMAND --help').",
+        usage="%(prog)s [-h] [--version] [EXPERIMENT | --run DIR] [--lang CODE]\n"
+        "              [--smoke-test [--timeout SECONDS]]\n"
+        "       %(prog)s COMMAND ...",
+        description=textwrap.fill(
+            "A desktop laboratory for generative adversarial networks. Without a command, "
+            "open the lab's window on an experiment (default: the built-in ring of 8).",
+            width=79,
+        ),
+        epilog=f"commands (run headless; see 'ganlab COMMAND --help'):\n{commands}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
-    parser.add_argument("experiment", nargs="?", help="experiment file to open (TOML)")
+    parser.add_argument(
+        "experiment", nargs="?", metavar="EXPERIMENT", help="experiment file to open (TOML)"
+    )
     parser.add_argument("--run", metavar="DIR", help="open a saved run directory")
     parser.add_argument(
         "--lang", metavar="CODE", help="interface language, e.g. es or en (default: the system's)"
@@ -210,7 +233,7 @@ def _main(argv: list[str] | None) -> int:
 
     argv = sys.argv[1:] if argv is None else list(argv)
     first = next((a for a in argv if not a.startswith("-")), None)
-    if first in SUBCOMMANDS or (first is None and any(a in ("-h", "--help") for a in argv)):
+    if first in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
     else:
         args = build_lab_parser().parse_args(argv)
@@ -275,7 +298,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
         timeout = args.timeout if args.timeout is not None else DEFAULT_TIMEOUT_S
         return run_smoke_test(timeout_s=timeout, language=args.lang)
     return run_app(
-        config, resume_from=resume_from, experiment_path=args.experiment, language=args.lang
+        config,
+        resume_from=resume_from,
+        history_from=args.run,
+        experiment_path=args.experiment,
+        language=args.lang,
     )
 
 

@@ -152,3 +152,48 @@ def test_data_sample_refuses_image_sources(tmp_path, capsys):
         main(["data", "sample", "--source", "shapes", "--n", "5", "--out", str(tmp_path / "x.npy")])
     assert info.value.code == 2
     assert "image source" in capsys.readouterr().err
+
+
+def test_help_lists_the_labs_options_and_every_command(capsys):
+    from ganlab.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("EXPERIMENT", "--run DIR", "--lang CODE", "--smoke-test", "--timeout"):
+        assert option in out
+    lines = out.splitlines()
+    for name, text in COMMANDS.items():  # one line each: the name, then its help
+        assert any(line.split()[:1] == [name] and text in line for line in lines), name
+
+
+def test_a_commands_help_is_still_its_own(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["train", "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "--resume RUN_DIR" in out
+    assert "--smoke-test" not in out
+
+
+def test_opening_a_run_hands_the_window_its_checkpoint_and_history(tmp_path, monkeypatch):
+    from ganlab.app import main as app_main
+
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    run = tmp_path / "run"
+    assert main(["train", str(exp), "--steps", "25", "--out", str(run), "--quiet"]) == 0
+    opened = {}
+
+    def window_opened(config, **kwargs):
+        opened.update(kwargs)
+        return 0
+
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    monkeypatch.setattr(app_main, "run_app", window_opened)
+    assert main(["--run", str(run)]) == 0
+    assert opened["resume_from"] == str(run / "checkpoints" / "step_00000025.pt")
+    assert opened["history_from"] == str(run)
+    history = app_main.run_history(opened["history_from"], opened["resume_from"])
+    assert history is not None
+    np.testing.assert_array_equal(history.steps, np.arange(1, 26))

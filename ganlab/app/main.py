@@ -6,6 +6,7 @@ import ctypes
 import os
 import sys
 from importlib import resources
+from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QIcon
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication
 from ganlab import __version__
 from ganlab.core import config as cfg
 from ganlab.core.errors import GanlabError
+from ganlab.core.rundir import RunHistory, history_for_checkpoint
 
 
 def _install_translators(app: QApplication, language: str | None = None) -> None:
@@ -117,18 +119,59 @@ def app_icon() -> QIcon:
     return icon
 
 
+def run_history(run_dir: str | None, checkpoint: str | None) -> RunHistory | None:
+    """The history a window opened on ``run_dir`` at ``checkpoint`` should show.
+
+    None without a run directory, or without a checkpoint (the run then starts over at
+    step 0 and has no past to show), or when the checkpoint is not one of the run's own.
+    """
+    if run_dir is None or checkpoint is None:
+        return None
+    history = history_for_checkpoint(checkpoint)
+    if history is None or history.path.parent.resolve() != Path(run_dir).resolve():
+        return None
+    return history
+
+
 def run_app(
     config: cfg.ExperimentConfig,
     *,
     resume_from: str | None = None,
+    history_from: str | None = None,
     experiment_path: str | None = None,
     language: str | None = None,
 ) -> int:
-    """Open the window on ``config`` and run the event loop until it closes."""
+    """Open the window on ``config`` and run the event loop until it closes.
+
+    Parameters
+    ----------
+    config
+        The experiment to open.
+    resume_from
+        A checkpoint to continue from.
+    history_from
+        The run directory ``resume_from`` belongs to (``ganlab --run DIR``): the window
+        then shows the run's curves, setting markers, metrics and diagnoses up to the
+        checkpoint's step.
+    experiment_path
+        The experiment file ``config`` came from, for the recent-files list.
+    language
+        Interface language code (default: the system's).
+
+    Raises
+    ------
+    GanlabError
+        The run's metrics.jsonl cannot be read (before any window opens). Damaged lines
+        in it are not an error: the window's log names them.
+    """
+    history = run_history(history_from, resume_from)
     app = application(language=language)
     from ganlab.app.main_window import MainWindow
 
-    window = MainWindow(config, resume_from=resume_from)
+    if history is None:
+        window = MainWindow(config, resume_from=resume_from)
+    else:
+        window = MainWindow(config, resume_from=resume_from, history=history)
     if experiment_path:
         window.remember_file(experiment_path)
     window.show()

@@ -7,6 +7,7 @@ touches torch: reports carry numpy arrays.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -14,6 +15,7 @@ import numpy as np
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.ringbuffer import RingBuffer
+from ganlab.core.rundir import HISTORY_COLUMNS, RunHistory
 
 HISTORY = 200_000  # steps of curve history kept per generation
 
@@ -45,8 +47,7 @@ class Session:
         self.step = info.step
         self.config = cfg.loads(info.config_toml)
         self.steps.clear()
-        names = [*rep.SCALAR_COLUMNS, "lr_d", "lr_g"]
-        self.columns = {n: RingBuffer(HISTORY) for n in names}
+        self.columns = {n: RingBuffer(HISTORY) for n in HISTORY_COLUMNS}
         self.layer_norms = {
             net: RingBuffer(HISTORY, width=max(1, len(info.layer_names[net]))) for net in ("d", "g")
         }
@@ -87,11 +88,82 @@ class Session:
 
     def add_marker(self, change: rep.SettingChanged) -> None:
         self.history.append(change)
-        short = change.key.split(".")[-1]
-        network = change.key.split(".")[0].removeprefix("optimizer_")
-        label = f"{short}_{network}" if change.key.startswith("optimizer_") else short
-        self.markers.append((change.step, f"{label} {_fmt(change.old)}→{_fmt(change.new)}"))
+        self.markers.append((change.step, marker_text(change)))
         self.dirty.add("curves")
+
+    def load_history(self, history: RunHistory) -> None:
+        """Show a run's recorded history as the past of the current generation.
+
+        Call it right after :meth:`start_generation` for the generation that a run or a
+        checkpoint restores (``history.step`` is then ``info.step``). Rows, setting
+        markers, metrics and diagnoses at steps <= the generation's starting step are put
+        before anything the generation has already reported; later ones are not its past
+        and are left out. The curve buffers keep their bound: of a longer history, the
+        newest ``HISTORY`` rows stay. Setting changes become markers only (``history``
+        keeps the changes made in this window).
+
+        Parameters
+        ----------
+        history
+            From :func:`ganlab.core.rundir.read_history` or ``history_for_checkpoint``.
+            Per-layer norms are matched to this generation's layers by name (NaN for a
+            layer the history lacks).
+
+        Raises
+        ------
+        ValueError
+            No generation has started yet.
+        """
+        if self.info is None:
+            raise ValueError("load_history needs a started generation (start_generation first)")
+        start = self.info.step
+        keep = history.steps <= start
+        live_steps = self.steps.view().copy()
+        live_columns = {n: b.view().copy() for n, b in self.columns.items()}
+        live_layers = {net: b.view().copy() for net, b in self.layer_norms.items()}
+        self.steps.clear()
+        self.steps.append(history.steps[keep])
+        self.steps.append(live_steps)
+        for name, buffer in self.columns.items():
+            buffer.clear()
+            past = history.columns.get(name)
+            buffer.append(past[keep] if past is not None else np.full(int(keep.sum()), np.nan))
+            buffer.append(live_columns[name])
+        for net, buffer in self.layer_norms.items():
+            names = self.info.layer_names[net]
+            if not names:
+                continue  # like add_scalars: a network without layer norms keeps none
+            buffer.clear()
+            buffer.append(_layer_columns(history, net, names)[keep])
+            buffer.append(live_layers[net])
+        past_markers = [(c.step, marker_text(c)) for c in history.settings if c.step <= start]
+        self.markers = past_markers + self.markers
+        self._prepend_metrics(history, start)
+        past_diagnoses = [
+            dataclasses.replace(d, generation=self.generation)
+            for d in history.diagnoses
+            if d.step <= start
+        ]
+        ours = [d for d in self.diagnoses if d.generation == self.generation]
+        others = [d for d in self.diagnoses if d.generation != self.generation]
+        self.diagnoses = others + past_diagnoses + ours
+        self.dirty |= {"curves", "metrics"}
+
+    def _prepend_metrics(self, history: RunHistory, start: int) -> None:
+        keep = history.metric_steps <= start
+        n_past = int(keep.sum())
+        n_live = len(self.metric_steps)
+        names = dict.fromkeys([*history.metrics, *self.metrics])
+        metrics: dict[str, list[float]] = {}
+        for name in names:
+            past = history.metrics.get(name)
+            live = self.metrics.get(name)
+            metrics[name] = [
+                *(past[keep].tolist() if past is not None else [float("nan")] * n_past),
+                *(live if live is not None else [float("nan")] * n_live),
+            ]
+        self.metric_steps = [*history.metric_steps[keep].tolist(), *self.metric_steps]
+        self.metrics = metrics
 
     def series(self) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Steps and every scalar column, as read-only views (no copies)."""
@@ -105,6 +177,25 @@ class Session:
         for i in range(len(steps)):
             lines.append(",".join([str(int(steps[i]))] + [_csv(cols[n][i]) for n in names]))
         return "\n".join(lines) + "\n"
+
+
+def marker_text(change: rep.SettingChanged) -> str:
+    """A curve marker's label, e.g. ``"lr_d 0.001→0.01"`` or ``"loss wgan→hinge"``."""
+    short = change.key.split(".")[-1]
+    network = change.key.split(".")[0].removeprefix("optimizer_")
+    label = f"{short}_{network}" if change.key.startswith("optimizer_") else short
+    return f"{label} {_fmt(change.old)}→{_fmt(change.new)}"
+
+
+def _layer_columns(history: RunHistory, net: str, names: tuple[str, ...]) -> np.ndarray:
+    """(n, len(names)) per-layer norms of ``history`` in ``names``' order; NaN if absent."""
+    have = {name: i for i, name in enumerate(history.layer_names.get(net, ()))}
+    norms = history.layer_norms[net]
+    out = np.full((len(history.steps), len(names)), np.nan)
+    for j, name in enumerate(names):
+        if name in have:
+            out[:, j] = norms[:, have[name]]
+    return out
 
 
 def _fmt(value: object) -> str:

@@ -9,17 +9,29 @@ window's "open run", and any tool that reads JSON lines. Layout::
                                generation, which, losses, D means, grad norms, lrs), and
                                events with an "event" key (setting changes, checkpoints)
       checkpoints/step_00001000.pt
+
+:func:`read_history` reads metrics.jsonl back into arrays (the window's curves, markers
+and metrics of one generation); :func:`history_for_checkpoint` does so for the run a
+checkpoint belongs to, up to the checkpoint's step.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
+import math
+import operator
 import re
 import time
+from bisect import bisect_left
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from ganlab.core import config as cfg
+from ganlab.core import reports as rep
 from ganlab.core.errors import GanlabError
 
 _CKPT = re.compile(r"^step_(\d+)\.pt$")
@@ -93,3 +105,411 @@ class RunDir:
         if self._metrics is not None:
             self._metrics.close()
             self._metrics = None
+
+
+# ---------------------------------------------------------------------- reading history
+
+# The curve columns of a metrics row, in the order the window keeps them.
+HISTORY_COLUMNS: tuple[str, ...] = (*rep.SCALAR_COLUMNS, "lr_d", "lr_g")
+# Keys of a "metrics" / "diagnosis" event that are not measured values.
+_METRIC_META = frozenset({"event", "step", "generation"})
+_DIAGNOSIS_META = frozenset({"event", "step", "generation", "kind", "severity", "message"})
+# Where a row or an event starts: finds a whole line glued behind a cut-off one.
+_LINE_START = re.compile(r'\{"(?:step|event)": ')
+# Lines named one by one in RunHistory.skipped_summary; the rest are counted.
+_NAMED_SKIPS = 5
+_NUMERIC = frozenset({int, float, type(None)})
+_COLUMN_VALUES = operator.itemgetter(*HISTORY_COLUMNS)
+
+
+@dataclass(frozen=True)
+class RunHistory:
+    """One generation's history, read back from a run's metrics.jsonl.
+
+    Arrays are new (not views of anything) and the window may keep them.
+
+    Attributes
+    ----------
+    path
+        The metrics.jsonl read.
+    generation
+        The generation these rows belong to (-1 if the file held none).
+    step
+        The step the history leads up to: the checkpoint's step for
+        :func:`history_for_checkpoint`, else the last row's step (0 without rows).
+    steps
+        (n,) int64, strictly increasing: the step number after each update.
+    columns
+        :data:`HISTORY_COLUMNS` -> (n,) float64; NaN where a value was not computed
+        (the G loss of a D-only step) or not written.
+    layer_names
+        ``{"d": names, "g": names}``: the per-layer gradient norms' layers, in order
+        (empty when the rows hold none).
+    layer_norms
+        ``{"d": (n, Ld), "g": (n, Lg)}`` float64 per-layer gradient norms; NaN where absent.
+    settings
+        Live setting changes, oldest first (``step``, dotted ``key``, ``old``, ``new``).
+    metric_steps
+        (m,) int64 steps of the quality-metric events.
+    metrics
+        Metric name -> (m,) float64; NaN where a metric was absent from an event.
+    diagnoses
+        The live diagnostics' findings, oldest first.
+    skipped
+        ``(line number, reason)`` of each line that could not be read (1-based); the
+        rest of the file was read.
+    """
+
+    path: Path
+    generation: int
+    step: int
+    steps: np.ndarray
+    columns: dict[str, np.ndarray]
+    layer_names: dict[str, tuple[str, ...]]
+    layer_norms: dict[str, np.ndarray]
+    settings: tuple[rep.SettingChanged, ...] = ()
+    metric_steps: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    metrics: dict[str, np.ndarray] = field(default_factory=dict)
+    diagnoses: tuple[rep.Diagnosis, ...] = ()
+    skipped: tuple[tuple[int, str], ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.steps)
+
+    def skipped_summary(self) -> str | None:
+        """One message naming the unreadable lines (None if every line was read)."""
+        if not self.skipped:
+            return None
+        named = "; ".join(f"line {n}: {why}" for n, why in self.skipped[:_NAMED_SKIPS])
+        more = len(self.skipped) - _NAMED_SKIPS
+        rest = f"; and {more} more" if more > 0 else ""
+        lines = "line" if len(self.skipped) == 1 else "lines"
+        return f"{self.path}: skipped {len(self.skipped)} unreadable {lines} ({named}{rest})"
+
+
+class _BadLineError(Exception):
+    """A line of metrics.jsonl that cannot be used; the message says why."""
+
+
+def _number(value: Any, key: str) -> float:
+    if value is None:
+        return math.nan
+    kind = type(value)
+    if kind is float or kind is int:
+        return float(value)
+    raise _BadLineError(f"'{key}' is not a number ({value!r})")
+
+
+def _numbers(values: tuple[Any, ...], keys: tuple[str, ...], prefix: str = "") -> tuple[Any, ...]:
+    """``values`` if each is a number or None (JSON null, NaN later); else why not."""
+    if not _NUMERIC.issuperset(map(type, values)):
+        for key, value in zip(keys, values, strict=True):
+            _number(value, prefix + key)  # raises, naming the key
+    return values
+
+
+def _whole(entry: dict[str, Any], key: str, default: int | None = None) -> int:
+    value = entry.get(key, default)
+    if type(value) is not int or value < 0:
+        if key not in entry and default is None:
+            raise _BadLineError(f"'{key}' is missing")
+        raise _BadLineError(f"'{key}' is not a whole number >= 0 ({value!r})")
+    return value
+
+
+class _Generation:
+    """What the file says about one generation so far: plain lists while reading (fast to
+    append and to cut back), arrays at the end."""
+
+    def __init__(self) -> None:
+        self.steps: list[int] = []
+        self.rows: list[tuple[Any, ...]] = []  # HISTORY_COLUMNS values, None for NaN
+        self.layer_names: dict[str, tuple[str, ...]] = {}
+        self.layers: dict[str, list[tuple[Any, ...]]] = {"d": [], "g": []}
+        self.settings: list[rep.SettingChanged] = []
+        self.metrics: list[tuple[int, dict[str, float]]] = []
+        self.diagnoses: list[rep.Diagnosis] = []
+
+    def add_row(self, row: dict[str, Any], step: int) -> None:
+        try:
+            values = _COLUMN_VALUES(row)
+        except KeyError:  # a row without some column: NaN there
+            values = tuple(row.get(n) for n in HISTORY_COLUMNS)
+        values = _numbers(values, HISTORY_COLUMNS)
+        layers, names_of = {}, {}
+        for net in ("d", "g"):
+            key = f"grad_norm_{net}_layers"
+            found = row.get(key)
+            if found is None:
+                found = {}
+            if not isinstance(found, dict):
+                raise _BadLineError(f"'{key}' is not an object")
+            names = names_of[net] = self.layer_names.get(net, tuple(found))
+            if tuple(found) == names:
+                norms = tuple(found.values())
+            else:
+                norms = tuple(found.get(n) for n in names)
+            layers[net] = _numbers(norms, names, f"{key}.")
+        # Checked in full above before anything is kept: a bad row leaves no trace.
+        self.layer_names = names_of  # the first row's layers, for the whole generation
+        if self.steps and step <= self.steps[-1]:
+            self.rewind(step)
+        self.steps.append(step)
+        self.rows.append(values)
+        self.layers["d"].append(layers["d"])
+        self.layers["g"].append(layers["g"])
+
+    def rewind(self, step: int) -> None:
+        """Forget everything from ``step`` on: the run was resumed from an earlier checkpoint
+        (after a crash, the rows past that checkpoint are written again)."""
+        keep = bisect_left(self.steps, step)
+        del self.steps[keep:]
+        del self.rows[keep:]
+        for rows in self.layers.values():
+            del rows[keep:]
+        self.settings = [s for s in self.settings if s.step < step]
+        self.metrics = [m for m in self.metrics if m[0] < step]
+        self.diagnoses = [d for d in self.diagnoses if d.step < step]
+
+    def history(
+        self,
+        path: Path,
+        generation: int,
+        up_to_step: int | None,
+        skipped: list[tuple[int, str]],
+    ) -> RunHistory:
+        steps = np.asarray(self.steps, dtype=np.int64)
+        keep = (
+            len(steps) if up_to_step is None else int(np.searchsorted(steps, up_to_step, "right"))
+        )
+        limit = up_to_step if up_to_step is not None else math.inf
+        metric_rows = [m for m in self.metrics if m[0] <= limit]
+        names: dict[str, None] = {}
+        for _, values in metric_rows:
+            names.update(dict.fromkeys(values))
+        layer_names = {net: self.layer_names.get(net, ()) for net in ("d", "g")}
+        # None (JSON null: not computed) becomes NaN in a float array.
+        table = np.array(self.rows[:keep], dtype=np.float64).reshape(keep, len(HISTORY_COLUMNS))
+        return RunHistory(
+            path=path,
+            generation=generation,
+            step=up_to_step if up_to_step is not None else int(steps[keep - 1]) if keep else 0,
+            steps=steps[:keep].copy(),
+            columns=dict(zip(HISTORY_COLUMNS, table.T.copy(), strict=True)),
+            layer_names=layer_names,
+            layer_norms={
+                net: np.asarray(self.layers[net][:keep], dtype=np.float64).reshape(
+                    keep, len(layer_names[net])
+                )
+                for net in ("d", "g")
+            },
+            settings=tuple(s for s in self.settings if s.step <= limit),
+            metric_steps=np.asarray([m[0] for m in metric_rows], dtype=np.int64),
+            metrics={
+                n: np.asarray([m[1].get(n, math.nan) for m in metric_rows], dtype=np.float64)
+                for n in names
+            },
+            diagnoses=tuple(d for d in self.diagnoses if d.step <= limit),
+            skipped=tuple(skipped),
+        )
+
+
+def _metrics_file(path: str | Path) -> Path:
+    path = Path(path)
+    return path / "metrics.jsonl" if path.is_dir() else path
+
+
+def _parse(text: str) -> tuple[dict[str, Any], str | None]:
+    """A line's JSON object, and a note when only the end of a glued line was usable."""
+    try:
+        entry = json.loads(text)
+    except ValueError:
+        # A run killed mid-write leaves a partial line; a resumed run appends right behind
+        # it, so the next whole line may follow on the same line.
+        starts = [m.start() for m in _LINE_START.finditer(text) if m.start() > 0]
+        for start in reversed(starts):
+            try:
+                entry = json.loads(text[start:])
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                return entry, "cut off (a run stopped while writing it); the rest was read"
+        if not text.endswith("\n"):  # only the file's last line can lack its newline
+            raise _BadLineError("cut off (the run stopped while writing it)") from None
+        raise _BadLineError("not valid JSON") from None
+    if not isinstance(entry, dict):
+        raise _BadLineError("not a JSON object")
+    return entry, None
+
+
+class _Reader:
+    """Reads metrics.jsonl line by line into one :class:`_Generation` per generation."""
+
+    def __init__(self) -> None:
+        self.generations: dict[int, _Generation] = {}
+        self.current = -1  # generation of the last line that names one
+        self.skipped: list[tuple[int, str]] = []
+
+    def feed(self, line_no: int, text: str) -> None:
+        if not text.strip():
+            return
+        try:
+            entry, note = _parse(text)
+            if note is not None:
+                self.skipped.append((line_no, note))
+            self._entry(entry)
+        except _BadLineError as exc:
+            self.skipped.append((line_no, str(exc)))
+
+    def _generation(self, entry: dict[str, Any]) -> tuple[int, _Generation]:
+        gen = _whole(entry, "generation", max(self.current, 0))
+        return gen, self.generations.setdefault(gen, _Generation())
+
+    def _entry(self, entry: dict[str, Any]) -> None:
+        event = entry.get("event")
+        if event is None:
+            step = _whole(entry, "step")
+            gen, history = self._generation(entry)
+            history.add_row(entry, step)
+        elif event in ("reset", "rebuild"):
+            gen = _whole(entry, "generation")
+            self.generations[gen] = _Generation()  # a new pair: its history starts here
+        elif event == "setting":
+            step = _whole(entry, "step")
+            key = entry.get("key")
+            if not isinstance(key, str):
+                raise _BadLineError("a setting change without a 'key'")
+            gen, history = self._generation(entry)
+            history.settings.append(
+                rep.SettingChanged(gen, step, key, entry.get("old"), entry.get("new"))
+            )
+        elif event == "metrics":
+            step = _whole(entry, "step")
+            values = {k: _number(v, k) for k, v in entry.items() if k not in _METRIC_META}
+            gen, history = self._generation(entry)
+            history.metrics.append((step, values))
+        elif event == "diagnosis":
+            step = _whole(entry, "step")
+            kind, severity, message = (entry.get(k) for k in ("kind", "severity", "message"))
+            if not (
+                isinstance(kind, str) and isinstance(severity, str) and isinstance(message, str)
+            ):
+                raise _BadLineError("a diagnosis without its kind, severity and message")
+            values = {k: _number(v, k) for k, v in entry.items() if k not in _DIAGNOSIS_META}
+            gen, history = self._generation(entry)
+            history.diagnoses.append(rep.Diagnosis(gen, step, kind, severity, message, values))
+        else:
+            return  # "checkpoint", and events a newer ganlab writes: nothing for the curves
+        self.current = gen
+
+
+def _read(
+    metrics: Path, *, up_to_step: int | None, generation: int | None, end_line: int | None
+) -> RunHistory:
+    reader = _Reader()
+    try:
+        with open(metrics, encoding="utf-8", errors="replace") as fh:
+            for line_no, text in enumerate(itertools.islice(fh, end_line), 1):
+                reader.feed(line_no, text)
+    except OSError as exc:
+        raise GanlabError(f"{metrics}: cannot read the run's history: {exc}") from None
+    wanted = reader.current if generation is None else generation
+    found = reader.generations.get(wanted, _Generation())
+    return found.history(metrics, wanted, up_to_step, reader.skipped)
+
+
+def read_history(
+    path: str | Path, *, up_to_step: int | None = None, generation: int | None = None
+) -> RunHistory:
+    """Read one generation's curves, setting changes, metrics and diagnoses from a run.
+
+    Lines that cannot be read (a last line cut off by a killed run, a damaged line) are
+    skipped and listed in ``RunHistory.skipped`` with their line numbers; they never stop
+    the reading. When a resumed run wrote steps again (it restarted from a checkpoint
+    older than its last rows), the newer rows replace the older ones from that step on.
+
+    Parameters
+    ----------
+    path
+        A run directory, or its metrics.jsonl.
+    up_to_step
+        Keep only rows and events at steps <= this (a checkpoint's step).
+    generation
+        The generation to read; default: the last one in the file (a reset or a rebuild
+        starts a new generation, and the window shows only the current one).
+
+    Returns
+    -------
+    RunHistory
+        Empty (no rows) if the file holds nothing of that generation.
+
+    Raises
+    ------
+    GanlabError
+        The file is missing or cannot be read; the message names it.
+    """
+    metrics = _metrics_file(path)
+    if not metrics.is_file():
+        raise GanlabError(f"{metrics}: no such file (is {metrics.parent} a ganlab run?)")
+    return _read(metrics, up_to_step=up_to_step, generation=generation, end_line=None)
+
+
+def history_for_checkpoint(path: str | Path) -> RunHistory | None:
+    """The history that belongs to a checkpoint of a run directory, up to its step.
+
+    A checkpoint ``RUN/checkpoints/step_NNNNNNNN.pt`` of a run with experiment.toml and
+    metrics.jsonl gets the generation it was saved in, read up to the line that records
+    it, so rows and changes written after it (a later reset, a later part of the run) are
+    left out, and only steps <= NNNNNNNN are kept.
+
+    Parameters
+    ----------
+    path
+        The checkpoint file.
+
+    Returns
+    -------
+    RunHistory or None
+        None when the checkpoint is not inside a run directory (a lone file): the curves
+        then start at the checkpoint's step.
+
+    Raises
+    ------
+    GanlabError
+        The run's metrics.jsonl exists but cannot be read.
+    """
+    ckpt = Path(path)
+    match = _CKPT.match(ckpt.name)
+    if match is None or ckpt.parent.name != "checkpoints":
+        return None
+    run = ckpt.parent.parent
+    metrics = run / "metrics.jsonl"
+    if not (run / "experiment.toml").is_file() or not metrics.is_file():
+        return None
+    step = int(match.group(1))
+    end_line = _checkpoint_line(metrics, ckpt.name, step)
+    return _read(metrics, up_to_step=step, generation=None, end_line=end_line)
+
+
+def _checkpoint_line(metrics: Path, name: str, step: int) -> int | None:
+    """The last line that records saving checkpoint ``name`` at ``step`` (None if none)."""
+    found = None
+    try:
+        with open(metrics, encoding="utf-8", errors="replace") as fh:
+            for line_no, text in enumerate(fh, 1):
+                if '"checkpoint"' not in text:  # cheap filter: no JSON for the rows
+                    continue
+                try:
+                    entry = json.loads(text)
+                except ValueError:
+                    continue
+                if (
+                    isinstance(entry, dict)
+                    and entry.get("event") == "checkpoint"
+                    and entry.get("step") == step
+                    and Path(str(entry.get("path", ""))).name == name
+                ):
+                    found = line_no
+    except OSError as exc:
+        raise GanlabError(f"{metrics}: cannot read the run's history: {exc}") from None
+    return found

@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import dataclasses
 import queue
+import secrets
 import time
 from typing import Any
 
@@ -61,6 +62,8 @@ class Controller(QObject):
     checkpoint_saved = Signal(str)
     config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
     thread_finished = Signal()
+    config_in_effect = Signal(object)  # rep.ConfigInEffect: what the trainer runs now
+    trainer_restarted = Signal()  # a new trainer thread replaced one that had ended
     diagnosis_reported = Signal(object)  # rep.Diagnosis
     evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
 
@@ -71,6 +74,7 @@ class Controller(QObject):
         self._thread: QThread | None = None
         self._worker: TrainerWorker | None = None
         self._request_id = 0
+        self._stopped_by_owner = False
         self._rate_window: collections.deque[tuple[float, int]] = collections.deque()
 
     # ---------------------------------------------------------------- life cycle
@@ -79,10 +83,16 @@ class Controller(QObject):
         """Start the trainer thread (paused) on the session's config."""
         if self._thread is not None:
             raise RuntimeError("the trainer thread is already running")
+        self._stopped_by_owner = False
         self.inbox = queue.Queue()
         self._thread = QThread()
         self._thread.setObjectName("ganlab-trainer")
-        self._worker = TrainerWorker(self.session.config, self.inbox, resume_from=resume_from)
+        self._worker = TrainerWorker(
+            self.session.config,
+            self.inbox,
+            resume_from=resume_from,
+            first_generation=self.session.generation + 1,
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.report_ready.connect(self._on_worker_report)
@@ -94,6 +104,7 @@ class Controller(QObject):
 
     def stop(self, timeout_ms: int = 2000) -> bool:
         """Ask the trainer to stop and wait for its thread; True if it ended in time."""
+        self._stopped_by_owner = True  # nothing restarts a trainer after this
         thread = self._thread
         if thread is None:
             return True
@@ -105,6 +116,23 @@ class Controller(QObject):
 
     def is_running(self) -> bool:
         return self._thread is not None and self._thread.isRunning()
+
+    def restart(self) -> bool:
+        """Start a new trainer on the session's settings if the last one has ended.
+
+        A trainer ends on Stop or on an error it could not survive; the window then
+        must not dead-end: Play, Step, Reset and every setting restart it. The new one
+        starts at step 0 of a new generation. Returns True if a trainer was started.
+        """
+        if self._thread is not None or self._stopped_by_owner:
+            return False
+        self.start()
+        self.message_logged.emit(
+            self.tr("The trainer had stopped; a new one starts from the current settings."),
+            "info",
+        )
+        self.trainer_restarted.emit()
+        return True
 
     @Slot()
     def _on_thread_finished(self) -> None:
@@ -126,6 +154,7 @@ class Controller(QObject):
         self.inbox.put(command)
 
     def play(self) -> None:
+        self.restart()
         self.send(cmd.Play())
 
     def pause(self) -> None:
@@ -135,15 +164,21 @@ class Controller(QObject):
         self.pause() if self.session.state == "playing" else self.play()
 
     def step(self, which: str = "both") -> None:
+        self.restart()
         self.send(cmd.Step(which))  # type: ignore[arg-type]
 
     def reset(self, seed: int | None = None) -> None:
-        self.send(cmd.Reset(seed))
+        """New networks at step 0: new random weights from a fresh seed unless ``seed``
+        is given; the seed in use shows in the settings (loop.seed), so it can be rerun."""
+        if self.restart():
+            return  # the new trainer already starts from new networks
+        self.send(cmd.Reset(secrets.randbelow(2**31) if seed is None else seed))
 
     def save_checkpoint(self, path: str) -> None:
         self.send(cmd.SaveCheckpoint(path))
 
     def load_checkpoint(self, path: str) -> None:
+        self.restart()
         self.send(cmd.LoadCheckpoint(path))
 
     def request_samples(self, z: np.ndarray, labels: np.ndarray | None = None) -> int:
@@ -167,7 +202,8 @@ class Controller(QObject):
     def apply_config(self, config: cfg.ExperimentConfig) -> None:
         """Move to a new experiment (a file, a preset): live where possible, else rebuild."""
         self.session.config = config
-        self.send(cmd.ApplyConfig(config))
+        if not self.restart():
+            self.send(cmd.ApplyConfig(config))
         self.config_changed.emit(config)
 
     def change_setting(self, key: str, value: Any) -> bool:
@@ -182,7 +218,9 @@ class Controller(QObject):
             self.config_changed.emit(self.session.config)  # put the control back
             return False
         self.session.config = new
-        if key in _LR_KEYS:
+        if self.restart():
+            pass  # the new trainer starts on the new settings
+        elif key in _LR_KEYS:
             self.send(cmd.SetLearningRate(_LR_KEYS[key], float(value)))  # type: ignore[arg-type]
         else:
             self.send(cmd.ApplyConfig(new))
@@ -274,6 +312,11 @@ class Controller(QObject):
         elif isinstance(report, rep.SettingChanged):
             s.add_marker(report)
             self.setting_recorded.emit(report)
+        elif isinstance(report, rep.ConfigInEffect):
+            # The trainer's word wins over the edit that asked for it (a refused change).
+            s.config = cfg.loads(report.config_toml)
+            self.config_in_effect.emit(report)
+            self.config_changed.emit(s.config)
         elif isinstance(report, rep.TrainingError):
             self.error_reported.emit(report)
         elif isinstance(report, rep.CheckpointSaved):

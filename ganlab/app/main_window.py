@@ -53,6 +53,9 @@ REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
+# A latent-path request unanswered this long (refused, or from a dropped generation) no
+# longer holds back the next one.
+EXPLORER_ANSWER_S = 2.0
 EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
 # Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
 DIAGNOSIS_TITLES = {
@@ -109,6 +112,9 @@ class MainWindow(QMainWindow):
         self._last_curves = 0.0
         self._curves_pending = False  # curve data arrived but was not drawn yet
         self._explorer_path: np.ndarray | None = None
+        # When the explorer last asked G for its path (monotonic s); None: answered.
+        self._explorer_asked_at: float | None = None
+        self._closing = False
         self._evaluation: Evaluation | None = None
         self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
         self._slow_stage: int | None = None
@@ -242,7 +248,9 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+Right",
         )
         self.reset_action = a(
-            self.tr("Reset"), self.tr("New random weights, step 0 (Ctrl+R)"), QKeySequence("Ctrl+R")
+            self.tr("Reset"),
+            self.tr("New random weights from a new seed, step 0 (Ctrl+R)"),
+            QKeySequence("Ctrl+R"),
         )
         self.slow_action = a(
             self.tr("Slow motion"),
@@ -340,6 +348,7 @@ class MainWindow(QMainWindow):
             self.controls_dock,
             self.slow_dock,
             self.curves_dock,
+            self.metrics_dock,
             self.explorer_dock,
             self.log_dock,
         ):
@@ -390,6 +399,8 @@ class MainWindow(QMainWindow):
         c.setting_recorded.connect(self._on_controller_setting_recorded)
         c.diagnosis_reported.connect(self._on_controller_diagnosis_reported)
         c.evaluation_samples_ready.connect(self._on_controller_evaluation_samples_ready)
+        c.config_in_effect.connect(self._on_controller_config_in_effect)
+        c.thread_finished.connect(self._on_controller_thread_finished)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.play_action.triggered.connect(self._on_play_action_triggered)
         self.step_action.triggered.connect(lambda: c.step("both"))
@@ -511,6 +522,36 @@ class MainWindow(QMainWindow):
     def _on_controller_state_changed(self, state: str) -> None:
         self.play_action.setChecked(state == "playing")
         self.play_action.setText(self.tr("Pause") if state == "playing" else self.tr("Play"))
+        if state == "finished":
+            s = self.controller.session
+            message = self.tr(
+                "Reached the step limit ({limit}): training paused. Play goes on past it; "
+                "Reset starts again from step 0."
+            ).format(limit=s.config.loop.steps)
+            self.log.append(message, "info")
+            self.statusBar().showMessage(message, 15000)
+            self._update_status(time.monotonic())
+
+    @Slot()
+    def _on_controller_thread_finished(self) -> None:
+        if self._closing:
+            return
+        message = self.tr(
+            "The trainer has stopped. Play, Step, Reset or any setting starts a new one."
+        )
+        self.log.append(message, "warning")
+        self.statusBar().showMessage(message, 15000)
+        self.play_action.setChecked(False)
+        self.play_action.setText(self.tr("Play"))
+        self._update_status(time.monotonic())
+
+    @Slot(object)
+    def _on_controller_config_in_effect(self, report: rep.ConfigInEffect) -> None:
+        """What the trainer runs now: labels, units and reference lines follow it."""
+        self.curves.set_output_kind(report.output_kind)
+        self.toy_view.set_output_kind(report.output_kind)
+        self.density_view.set_output_kind(report.output_kind)
+        self.image_view.set_output_kind(report.output_kind)
 
     @Slot(object)
     def _on_controller_error_reported(self, error: rep.TrainingError) -> None:
@@ -527,6 +568,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_samples_ready(self, answer: rep.SamplesReady) -> None:
+        self._explorer_asked_at = None
         self.explorer.set_frames(answer.samples)
         info = self.controller.session.info
         if info is not None and info.data_kind == "toy2d":
@@ -541,6 +583,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
         self._sync_controls(config)
+        self._set_title(config)
 
     @Slot()
     def _on_evaluate_action_triggered(self) -> None:
@@ -610,7 +653,10 @@ class MainWindow(QMainWindow):
     def _on_controller_setting_recorded(self, change: rep.SettingChanged) -> None:
         self.log.append(
             self.tr("step {step}: {key} {old} → {new}").format(
-                step=change.step, key=change.key, old=change.old, new=change.new
+                step=change.step,
+                key=self.controls.label_for(change.key),
+                old=_plain(change.old),
+                new=_plain(change.new),
             ),
             "info",
         )
@@ -642,6 +688,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_explorer_samples_requested(self, z: np.ndarray, labels: np.ndarray | None) -> None:
+        self._explorer_asked_at = time.monotonic()
         self.controller.request_samples(z, labels)
 
     @Slot(int)
@@ -688,6 +735,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _open_config(self, config: cfg.ExperimentConfig, path: str | None) -> None:
+        self.toy_view.stop_drawing()  # a new experiment: no half-drawn data set stays armed
         self._experiment_path = path
         self.controller.apply_config(config)
         if path:
@@ -882,6 +930,10 @@ class MainWindow(QMainWindow):
             snap, s.snapshot = s.snapshot, None
             if snap.generation == s.generation:
                 self._draw_snapshot(snap)
+                # G has changed: the latent path shows the G of now, not of its request.
+                asked = self._explorer_asked_at
+                if asked is None or now - asked > EXPLORER_ANSWER_S:
+                    self.explorer.refresh_samples()
             self.controller.snapshot_taken()
         s.dirty.clear()
         if now - self._last_status >= STATUS_EVERY_S:
@@ -930,6 +982,7 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ closing
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        self._closing = True
         self.refresh_timer.stop()
         self.slow_timer.stop()
         self._save_layout()
@@ -956,6 +1009,13 @@ class _Banner(QLabel):
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
         self.hide()
         event.accept()
+
+
+def _plain(value: object) -> str:
+    """A setting's value for the log: 3 significant digits for floats, else as is."""
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
 
 
 def _resident_mb() -> float:

@@ -94,7 +94,11 @@ class _Session:
         trainer: Trainer | None = None,
         snapshots: bool = True,
         scalar_hz: float | None = None,
+        at_limit: str = "finish",
+        first_generation: int = 0,
     ):
+        if at_limit not in ("finish", "pause"):
+            raise ValueError(f"at_limit must be 'finish' or 'pause', not {at_limit!r}")
         self.config = config
         self.inbox = inbox
         self.clock = clock
@@ -118,6 +122,10 @@ class _Session:
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
         self.diagnostics = Diagnostics()
+        self.at_limit = at_limit
+        self.first_generation = first_generation
+        # Set once Play is pressed at or past config.loop.steps: the user chose to go on.
+        self.past_limit = False
 
     # -------------------------------------------------------------- building
 
@@ -141,6 +149,7 @@ class _Session:
         except GanlabError as exc:
             self.playing = False
             yield rep.TrainingError(generation, self.step, str(exc), recoverable=False)
+            yield from self.config_in_effect()
             return
         except Exception as exc:  # a bug or an environment problem: report, keep the loop alive
             self.playing = False
@@ -151,7 +160,11 @@ class _Session:
                 traceback.format_exc(),
                 recoverable=False,
             )
+            yield from self.config_in_effect()
             return
+        # A restarted trainer continues the numbering, so its reports are not taken as stale.
+        self.trainer.generation = max(self.trainer.generation, self.first_generation)
+        self.past_limit = False
         self.config = self.trainer.config
         self.pending = _Pending()
         self.good_state = None
@@ -188,6 +201,16 @@ class _Session:
             reason=reason,
         )
 
+    def config_in_effect(self) -> Iterator[rep.Report]:
+        """Say which experiment the trainer runs now (after a change or a refusal)."""
+        t = self.trainer
+        if t is None:
+            return
+        self.config = t.config
+        yield rep.ConfigInEffect(
+            t.generation, t.step_count, cfg.dumps(t.config), t.loss.output_kind
+        )
+
     @property
     def step(self) -> int:
         return self.trainer.step_count if self.trainer else 0
@@ -205,6 +228,8 @@ class _Session:
             return
         if isinstance(command, cmd.Play | cmd.Pause):
             playing = isinstance(command, cmd.Play) and t is not None
+            if playing and t is not None and self.at_limit_now():
+                self.past_limit = True  # Play after the limit: go on past it
             if playing != self.playing:
                 self.playing = playing
                 if not playing:
@@ -265,9 +290,16 @@ class _Session:
                 raise TypeError(f"unknown command {command!r}")
         except (GanlabError, ValueError, TypeError) as exc:
             yield rep.TrainingError(t.generation, t.step_count, f"Setting refused: {exc}")
+            yield from self.config_in_effect()
             return
-        self.config = t.config
         yield from self.changed(changes)
+        yield from self.config_in_effect()
+
+    def at_limit_now(self) -> bool:
+        """Whether the step limit (``loop.steps``, 0 = none) is reached and still holds."""
+        t = self.trainer
+        limit = t.config.loop.steps if t is not None else 0
+        return bool(t is not None and limit and t.step_count >= limit and not self.past_limit)
 
     def _rebuild_command(self, command: cmd.Command) -> Iterator[rep.Report]:
         base = self.trainer.config if self.trainer else self.config
@@ -287,9 +319,15 @@ class _Session:
             reason = "rebuild"
         yield from self.flush()
         if self.trainer is not None and reason != "reset" and not self.trainer.needs_rebuild(new):
-            changes = self.trainer.apply_config(new)
-            self.config = self.trainer.config
+            try:
+                changes = self.trainer.apply_config(new)
+            except (GanlabError, ValueError, TypeError) as exc:
+                t = self.trainer
+                yield rep.TrainingError(t.generation, t.step_count, f"Setting refused: {exc}")
+                yield from self.config_in_effect()
+                return
             yield from self.changed(changes)
+            yield from self.config_in_effect()
             return
         self.config = new
         yield from self.build(new, reason)
@@ -584,6 +622,8 @@ def run(
     trainer: Trainer | None = None,
     snapshots: bool = True,
     scalar_hz: float | None = None,
+    at_limit: str = "finish",
+    first_generation: int = 0,
 ) -> Iterator[rep.Report]:
     """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
 
@@ -611,6 +651,18 @@ def run(
     scalar_hz
         Scalar batches per second, instead of ``config.loop.scalar_hz``: a headless run
         redraws nothing and publishes less often (every row still reaches metrics.jsonl).
+    at_limit
+        What reaching ``config.loop.steps`` does: ``"finish"`` ends the loop (a headless
+        run); ``"pause"`` pauses with state ``"finished"`` and keeps the loop alive (the
+        window), where Play goes on past the limit and Reset or any setting still works.
+    first_generation
+        Number the first generation at least this: a trainer restarted by a window that
+        already saw generations continues after them.
+
+    Raises
+    ------
+    ValueError
+        ``at_limit`` is neither "finish" nor "pause".
     """
     s = _Session(
         config,
@@ -623,6 +675,8 @@ def run(
         trainer=trainer,
         snapshots=snapshots,
         scalar_hz=scalar_hz,
+        at_limit=at_limit,
+        first_generation=first_generation,
     )
     yield from s.build(config, "start")
     yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)
@@ -635,13 +689,15 @@ def run(
             if s.stopped:
                 break
             if s.playing and s.trainer is not None:
-                limit = s.trainer.config.loop.steps
-                if limit and s.trainer.step_count >= limit:
+                if s.at_limit_now():
                     yield from s.flush(force_snapshot=True)
                     if run_dir is not None:
                         yield from s.save(None)
                     yield rep.StateChanged(s.generation, "finished", s.step)
-                    return
+                    if s.at_limit == "finish":
+                        return
+                    s.playing = False  # the window: wait for Play (past the limit) or more
+                    continue
                 yield from s.train_step("both")
             yield from s.publish()
         yield from s.flush()

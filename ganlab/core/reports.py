@@ -185,6 +185,19 @@ class SettingChanged(Report):
 
 
 @dataclass(frozen=True)
+class ConfigInEffect(Report):
+    """The experiment the trainer runs now, after a change was applied live or refused.
+
+    Sent after every command that could change the config, so a consumer never shows
+    settings, labels or units of a change the trainer did not make.
+    """
+
+    step: int
+    config_toml: str
+    output_kind: str  # "probability" or "score": how to read D's outputs under this loss
+
+
+@dataclass(frozen=True)
 class CheckpointSaved(Report):
     step: int
     path: str

@@ -16,9 +16,10 @@ import re
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QStandardItemModel, QValidator
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -330,6 +331,7 @@ class ControlsPanel(QWidget):
         self._getters: dict[str, Callable[[], object]] = {}
         self._setters: dict[str, Callable[[object], None]] = {}
         self._editors: dict[str, QWidget] = {}
+        self._labels: dict[str, str] = {}  # dotted key -> its row's label
         self._forms: dict[str, QFormLayout] = {}
         self._source_kinds: dict[str, str] = {}
         self._families: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -370,6 +372,7 @@ class ControlsPanel(QWidget):
         self._style_sections(sections)
         self._align_labels(sections)
         self._update_dependent_rows()
+        self._finish_edits_like_a_desktop_app()
 
     # ----------------------------------------------------------------- public API
 
@@ -416,6 +419,50 @@ class ControlsPanel(QWidget):
     def values(self) -> dict[str, object]:
         """The values shown, by dotted key (None for a picker that has no choices yet)."""
         return {key: get() for key, get in self._getters.items()}
+
+    def label_for(self, key: str) -> str:
+        """The name a person reads for a dotted key, as on its row: ``"D: Learning rate"``
+        for ``"optimizer_d.lr"``. An unknown key comes back unchanged."""
+        label = self._labels.get(key)
+        if label is None:
+            return key
+        if key.startswith("optimizer_d."):
+            return self.tr("D: {setting}").format(setting=label)
+        if key.startswith("optimizer_g."):
+            return self.tr("G: {setting}").format(setting=label)
+        return label
+
+    # ----------------------------------------------------------------- keyboard
+
+    def _finish_edits_like_a_desktop_app(self) -> None:
+        """Enter commits a typed value and leaves the field; Escape puts the shown value
+        back and leaves it. Either way the keyboard is the lab's again: Space plays and
+        the arrows step, instead of typing into the field that was last edited."""
+        for edit in self.findChildren(QAbstractSpinBox) + self.findChildren(QLineEdit):
+            if isinstance(edit, QLineEdit) and isinstance(edit.parent(), QAbstractSpinBox):
+                continue  # the spin box's own line edit: the spin box handles it
+            edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() != QEvent.Type.KeyPress or not isinstance(
+            watched, QAbstractSpinBox | QLineEdit
+        ):
+            return super().eventFilter(watched, event)
+        key = event.key()  # type: ignore[attr-defined]
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            watched.event(event)  # commit first: editingFinished, value changed
+            watched.clearFocus()
+            return True
+        if key == Qt.Key.Key_Escape:
+            if isinstance(watched, QAbstractSpinBox):
+                line = watched.lineEdit()
+                if isinstance(watched, QSpinBox | QDoubleSpinBox):
+                    line.setText(watched.textFromValue(watched.value()))
+            elif watched.objectName() == "loop.seed":
+                watched.setText(str(self._seed_shown))
+            watched.clearFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     # ----------------------------------------------------------------- sections
 
@@ -711,6 +758,7 @@ class ControlsPanel(QWidget):
         editor.setObjectName(key)
         form.addRow(text, editor)
         self._editors[key] = editor
+        self._labels[key] = label.removesuffix(f" {REBUILD_MARK}")
         self._forms[key] = form
 
     def _add_int(self, form: QFormLayout, key: str, label: str, tip: str) -> None:

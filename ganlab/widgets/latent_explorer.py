@@ -375,6 +375,16 @@ class LatentExplorerPanel(QWidget):
         """The current path, (T, latent_dim) float32; empty with fewer than two anchors."""
         return self._path.copy()
 
+    def refresh_samples(self) -> bool:
+        """Ask again for the samples of the current path, e.g. because G has trained since.
+
+        Emits ``samples_requested`` when there is a path; returns whether it did.
+        """
+        if not len(self._path):
+            return False
+        self.samples_requested.emit(self._path.copy(), self._labels(len(self._path)))
+        return True
+
     def is_playing(self) -> bool:
         """True while the walk animation runs."""
         return self._timer.isActive()

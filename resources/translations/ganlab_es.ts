@@ -4,12 +4,17 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="210"/>
+        <location filename="../../ganlab/app/controller.py" line="131"/>
+        <source>The trainer had stopped; a new one starts from the current settings.</source>
+        <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/controller.py" line="248"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="244"/>
+        <location filename="../../ganlab/app/controller.py" line="282"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -17,455 +22,465 @@
 <context>
     <name>ControlsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="343"/>
+        <location filename="../../ganlab/widgets/controls.py" line="345"/>
         <source>{0} rebuilds the networks with new weights; other settings apply live.</source>
         <translation>{0} reconstruye las redes con pesos nuevos; los demás ajustes se aplican en vivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="423"/>
+        <location filename="../../ganlab/widgets/controls.py" line="430"/>
+        <source>D: {setting}</source>
+        <translation>D: {setting}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="432"/>
+        <source>G: {setting}</source>
+        <translation>G: {setting}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="470"/>
         <source>Data</source>
         <translation>Datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="423"/>
+        <location filename="../../ganlab/widgets/controls.py" line="470"/>
         <source>Show or hide the data settings.</source>
         <translation>Mostrar u ocultar los ajustes de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="431"/>
+        <location filename="../../ganlab/widgets/controls.py" line="478"/>
         <source>Data set</source>
         <translation>Conjunto de datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="433"/>
+        <location filename="../../ganlab/widgets/controls.py" line="480"/>
         <source>The distribution G learns to imitate: 1-D and 2-D toy data or images.</source>
         <translation>La distribución que G aprende a imitar: datos sintéticos 1-D y 2-D, o imágenes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="435"/>
+        <location filename="../../ganlab/widgets/controls.py" line="482"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="439"/>
+        <location filename="../../ganlab/widgets/controls.py" line="486"/>
         <source>Train on your own 2-D points: choose a CSV file with one x, y pair per row. This rebuilds the networks with new weights.</source>
         <translation>Entrena con tus propios puntos 2-D: elige un archivo CSV con un par x, y por fila. Esto reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="448"/>
+        <location filename="../../ganlab/widgets/controls.py" line="495"/>
         <source>Noise σ</source>
         <translation>Ruido σ</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="450"/>
+        <location filename="../../ganlab/widgets/controls.py" line="497"/>
         <source>How spread out each cluster of the toy data is (standard deviation); 0 uses the data set&apos;s own value.</source>
         <translation>Dispersión de cada grupo de los datos sintéticos (desviación estándar); 0 usa el valor propio del conjunto de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="453"/>
+        <location filename="../../ganlab/widgets/controls.py" line="500"/>
         <source>default</source>
         <translation>por defecto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="457"/>
+        <location filename="../../ganlab/widgets/controls.py" line="504"/>
         <source>{0} × {0} px</source>
         <translation>{0} × {0} px</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="461"/>
+        <location filename="../../ganlab/widgets/controls.py" line="508"/>
         <source>Image size</source>
         <translation>Tamaño de imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="463"/>
+        <location filename="../../ganlab/widgets/controls.py" line="510"/>
         <source>Side of the square images, in pixels.</source>
         <translation>Lado de las imágenes cuadradas, en píxeles.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="466"/>
+        <location filename="../../ganlab/widgets/controls.py" line="513"/>
         <source>1 (grayscale)</source>
         <translation>1 (escala de grises)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="467"/>
+        <location filename="../../ganlab/widgets/controls.py" line="514"/>
         <source>3 (RGB colour)</source>
         <translation>3 (color RGB)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="471"/>
+        <location filename="../../ganlab/widgets/controls.py" line="518"/>
         <source>Channels</source>
         <translation>Canales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="473"/>
+        <location filename="../../ganlab/widgets/controls.py" line="520"/>
         <source>Grayscale or colour images.</source>
         <translation>Imágenes en escala de grises o en color.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="478"/>
+        <location filename="../../ganlab/widgets/controls.py" line="525"/>
         <source>Model</source>
         <translation>Modelo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="478"/>
+        <location filename="../../ganlab/widgets/controls.py" line="525"/>
         <source>Show or hide the network settings.</source>
         <translation>Mostrar u ocultar los ajustes de las redes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="483"/>
+        <location filename="../../ganlab/widgets/controls.py" line="530"/>
         <source>Architecture</source>
         <translation>Arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="485"/>
+        <location filename="../../ganlab/widgets/controls.py" line="532"/>
         <source>The kind of networks G and D are: MLP for toy data, DCGAN for images, ...</source>
         <translation>El tipo de redes que son G y D: MLP para datos sintéticos, DCGAN para imágenes, ...</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="488"/>
+        <location filename="../../ganlab/widgets/controls.py" line="535"/>
         <source>G width</source>
         <translation>Ancho de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="488"/>
+        <location filename="../../ganlab/widgets/controls.py" line="535"/>
         <source>Neurons in each hidden layer of G.</source>
         <translation>Neuronas en cada capa oculta de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="489"/>
+        <location filename="../../ganlab/widgets/controls.py" line="536"/>
         <source>G depth</source>
         <translation>Profundidad de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="489"/>
+        <location filename="../../ganlab/widgets/controls.py" line="536"/>
         <source>Number of hidden layers in G.</source>
         <translation>Número de capas ocultas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="490"/>
+        <location filename="../../ganlab/widgets/controls.py" line="537"/>
         <source>D width</source>
         <translation>Ancho de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="490"/>
+        <location filename="../../ganlab/widgets/controls.py" line="537"/>
         <source>Neurons in each hidden layer of D.</source>
         <translation>Neuronas en cada capa oculta de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <location filename="../../ganlab/widgets/controls.py" line="538"/>
         <source>D depth</source>
         <translation>Profundidad de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <location filename="../../ganlab/widgets/controls.py" line="538"/>
         <source>Number of hidden layers in D.</source>
         <translation>Número de capas ocultas de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="493"/>
+        <location filename="../../ganlab/widgets/controls.py" line="540"/>
         <source>Feature maps</source>
         <translation>Mapas de características</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="494"/>
+        <location filename="../../ganlab/widgets/controls.py" line="541"/>
         <source>Feature maps in the widest convolution layer of G and D.</source>
         <translation>Mapas de características de la capa convolucional más ancha de G y de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="502"/>
+        <location filename="../../ganlab/widgets/controls.py" line="549"/>
         <source>Spectral norm on D</source>
         <translation>Norma espectral en D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="503"/>
+        <location filename="../../ganlab/widgets/controls.py" line="550"/>
         <source>Limit how steeply D&apos;s output can change (spectral normalisation).</source>
         <translation>Limita la rapidez con la que puede cambiar la salida de D (normalización espectral).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="508"/>
+        <location filename="../../ganlab/widgets/controls.py" line="555"/>
         <source>Spectral norm on G</source>
         <translation>Norma espectral en G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="509"/>
+        <location filename="../../ganlab/widgets/controls.py" line="556"/>
         <source>Apply spectral normalisation to G&apos;s layers too.</source>
         <translation>Aplica la normalización espectral también a las capas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="514"/>
-        <location filename="../../ganlab/widgets/controls.py" line="519"/>
+        <location filename="../../ganlab/widgets/controls.py" line="561"/>
+        <location filename="../../ganlab/widgets/controls.py" line="566"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="514"/>
+        <location filename="../../ganlab/widgets/controls.py" line="561"/>
         <source>Show or hide the loss settings.</source>
         <translation>Mostrar u ocultar los ajustes de la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="521"/>
+        <location filename="../../ganlab/widgets/controls.py" line="568"/>
         <source>The game G and D play: how each one is scored.</source>
         <translation>El juego entre G y D: cómo se puntúa a cada uno.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="526"/>
+        <location filename="../../ganlab/widgets/controls.py" line="573"/>
         <source>Label smoothing</source>
         <translation>Suavizado de etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="527"/>
+        <location filename="../../ganlab/widgets/controls.py" line="574"/>
         <source>D aims at 1 − s instead of 1 for real samples, so it is less sure of itself.</source>
         <translation>D apunta a 1 − s en lugar de 1 para las muestras reales, así que está menos seguro de sí mismo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="532"/>
+        <location filename="../../ganlab/widgets/controls.py" line="579"/>
         <source>Instance noise</source>
         <translation>Ruido de instancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="533"/>
+        <location filename="../../ganlab/widgets/controls.py" line="580"/>
         <source>Blur what D sees by adding random noise of this size to every sample.</source>
         <translation>Difumina lo que ve D sumando a cada muestra un ruido aleatorio de este tamaño.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <location filename="../../ganlab/widgets/controls.py" line="585"/>
         <source>R1 penalty</source>
         <translation>Penalización R1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="539"/>
+        <location filename="../../ganlab/widgets/controls.py" line="586"/>
         <source>Punish D for steep slopes at the real data; 0 turns it off.</source>
         <translation>Penaliza a D por las pendientes pronunciadas en los datos reales; 0 la desactiva.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="540"/>
+        <location filename="../../ganlab/widgets/controls.py" line="587"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="545"/>
+        <location filename="../../ganlab/widgets/controls.py" line="592"/>
         <source>Gradient penalty</source>
         <translation>Penalización del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="546"/>
+        <location filename="../../ganlab/widgets/controls.py" line="593"/>
         <source>WGAN-GP: how strongly D&apos;s slope is pulled towards 1 (lambda).</source>
         <translation>WGAN-GP: con qué fuerza se lleva la pendiente de D hacia 1 (lambda).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="551"/>
+        <location filename="../../ganlab/widgets/controls.py" line="598"/>
         <source>Weight clip</source>
         <translation>Recorte de pesos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="552"/>
+        <location filename="../../ganlab/widgets/controls.py" line="599"/>
         <source>WGAN: every weight of D is kept between −c and c.</source>
         <translation>WGAN: cada peso de D se mantiene entre −c y c.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="558"/>
+        <location filename="../../ganlab/widgets/controls.py" line="605"/>
         <source>Discriminator (D)</source>
         <translation>Discriminador (D)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="559"/>
+        <location filename="../../ganlab/widgets/controls.py" line="606"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="561"/>
+        <location filename="../../ganlab/widgets/controls.py" line="608"/>
         <source>Generator (G)</source>
         <translation>Generador (G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="562"/>
+        <location filename="../../ganlab/widgets/controls.py" line="609"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="564"/>
+        <location filename="../../ganlab/widgets/controls.py" line="611"/>
         <source>Show or hide {0}&apos;s training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento de {0}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <location filename="../../ganlab/widgets/controls.py" line="617"/>
         <source>SGD</source>
         <translation>SGD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <location filename="../../ganlab/widgets/controls.py" line="617"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="570"/>
+        <location filename="../../ganlab/widgets/controls.py" line="617"/>
         <source>RMSprop</source>
         <translation>RMSprop</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="576"/>
+        <location filename="../../ganlab/widgets/controls.py" line="623"/>
         <source>Optimizer</source>
         <translation>Optimizador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="578"/>
+        <location filename="../../ganlab/widgets/controls.py" line="625"/>
         <source>How {0}&apos;s weights follow their gradients: SGD, Adam or RMSprop.</source>
         <translation>Cómo siguen los pesos de {0} a sus gradientes: SGD, Adam o RMSprop.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="584"/>
+        <location filename="../../ganlab/widgets/controls.py" line="631"/>
         <source>Learning rate</source>
         <translation>Tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="587"/>
+        <location filename="../../ganlab/widgets/controls.py" line="634"/>
         <source>How big a step {0} takes at each update. Drag (log scale) or type a number.</source>
         <translation>Tamaño del paso que da {0} en cada actualización. Arrastra (escala logarítmica) o escribe un número.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="596"/>
+        <location filename="../../ganlab/widgets/controls.py" line="643"/>
         <source>β1</source>
         <translation>β1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="597"/>
+        <location filename="../../ganlab/widgets/controls.py" line="644"/>
         <source>Adam: how much of the past gradients {0} keeps (momentum).</source>
         <translation>Adam: cuánto conserva {0} de los gradientes anteriores (momento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="602"/>
+        <location filename="../../ganlab/widgets/controls.py" line="649"/>
         <source>β2</source>
         <translation>β2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="603"/>
+        <location filename="../../ganlab/widgets/controls.py" line="650"/>
         <source>Adam: how slowly {0}&apos;s step sizes adapt to the gradient sizes.</source>
         <translation>Adam: con qué lentitud se adaptan los tamaños de paso de {0} al tamaño de los gradientes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="608"/>
+        <location filename="../../ganlab/widgets/controls.py" line="655"/>
         <source>Momentum</source>
         <translation>Momento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="609"/>
+        <location filename="../../ganlab/widgets/controls.py" line="656"/>
         <source>How much of its previous step {0} keeps; 0 for none.</source>
         <translation>Cuánto conserva {0} de su paso anterior; 0 para no conservar nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="614"/>
+        <location filename="../../ganlab/widgets/controls.py" line="661"/>
         <source>Steps (k)</source>
         <translation>Pasos (k)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="615"/>
+        <location filename="../../ganlab/widgets/controls.py" line="662"/>
         <source>How many times {0} is updated in each training iteration (k).</source>
         <translation>Cuántas veces se actualiza {0} en cada iteración de entrenamiento (k).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <location filename="../../ganlab/widgets/controls.py" line="667"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <location filename="../../ganlab/widgets/controls.py" line="667"/>
         <source>Show or hide the training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="625"/>
+        <location filename="../../ganlab/widgets/controls.py" line="672"/>
         <source>Batch size</source>
         <translation>Tamaño del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="626"/>
+        <location filename="../../ganlab/widgets/controls.py" line="673"/>
         <source>Real and generated samples used for each update of D and of G.</source>
         <translation>Muestras reales y generadas que se usan en cada actualización de D y de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="631"/>
+        <location filename="../../ganlab/widgets/controls.py" line="678"/>
         <source>Noise size</source>
         <translation>Tamaño del ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="632"/>
+        <location filename="../../ganlab/widgets/controls.py" line="679"/>
         <source>Number of random numbers in the noise vector z that G turns into a sample.</source>
         <translation>Cantidad de números aleatorios del vector de ruido z que G convierte en una muestra.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="635"/>
+        <location filename="../../ganlab/widgets/controls.py" line="682"/>
         <source>Gaussian N(0, 1)</source>
         <translation>Gaussiana N(0, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="636"/>
+        <location filename="../../ganlab/widgets/controls.py" line="683"/>
         <source>Uniform U(−1, 1)</source>
         <translation>Uniforme U(−1, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="640"/>
+        <location filename="../../ganlab/widgets/controls.py" line="687"/>
         <source>Noise</source>
         <translation>Ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="642"/>
+        <location filename="../../ganlab/widgets/controls.py" line="689"/>
         <source>The distribution the noise z is drawn from.</source>
         <translation>La distribución de la que se extrae el ruido z.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="651"/>
+        <location filename="../../ganlab/widgets/controls.py" line="698"/>
         <source>Seed</source>
         <translation>Semilla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="653"/>
+        <location filename="../../ganlab/widgets/controls.py" line="700"/>
         <source>Fixes the random numbers: the same seed gives the same run.</source>
         <translation>Fija los números aleatorios: la misma semilla da la misma ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="661"/>
+        <location filename="../../ganlab/widgets/controls.py" line="708"/>
         <source>Device</source>
         <translation>Dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="663"/>
+        <location filename="../../ganlab/widgets/controls.py" line="710"/>
         <source>Where the networks run: the GPU when there is one, or the CPU.</source>
         <translation>Dónde se ejecutan las redes: en la GPU si la hay, o en la CPU.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="700"/>
+        <location filename="../../ganlab/widgets/controls.py" line="747"/>
         <source>Changing it rebuilds the networks with new weights.</source>
         <translation>Cambiarlo reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="701"/>
+        <location filename="../../ganlab/widgets/controls.py" line="748"/>
         <source>Applies live, while training.</source>
         <translation>Se aplica en vivo, durante el entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="781"/>
-        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <location filename="../../ganlab/widgets/controls.py" line="829"/>
+        <location filename="../../ganlab/widgets/controls.py" line="892"/>
         <source>1-D</source>
         <translation>1-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="781"/>
-        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <location filename="../../ganlab/widgets/controls.py" line="829"/>
+        <location filename="../../ganlab/widgets/controls.py" line="892"/>
         <source>2-D</source>
         <translation>2-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="781"/>
+        <location filename="../../ganlab/widgets/controls.py" line="829"/>
         <source>Images</source>
         <translation>Imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="844"/>
+        <location filename="../../ganlab/widgets/controls.py" line="892"/>
         <source>image</source>
         <translation>imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="853"/>
+        <location filename="../../ganlab/widgets/controls.py" line="901"/>
         <source>{0} does not train on {1} data; it needs {2} data.</source>
         <translation>{0} no se entrena con datos de tipo {1}; necesita datos de tipo {2}.</translation>
     </message>
@@ -473,157 +488,157 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="377"/>
+        <location filename="../../ganlab/widgets/curves.py" line="383"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="385"/>
+        <location filename="../../ganlab/widgets/curves.py" line="391"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="391"/>
+        <location filename="../../ganlab/widgets/curves.py" line="397"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="392"/>
+        <location filename="../../ganlab/widgets/curves.py" line="398"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="395"/>
+        <location filename="../../ganlab/widgets/curves.py" line="401"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="434"/>
+        <location filename="../../ganlab/widgets/curves.py" line="440"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="435"/>
+        <location filename="../../ganlab/widgets/curves.py" line="441"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="436"/>
+        <location filename="../../ganlab/widgets/curves.py" line="442"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="437"/>
+        <location filename="../../ganlab/widgets/curves.py" line="443"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="439"/>
+        <location filename="../../ganlab/widgets/curves.py" line="445"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="440"/>
+        <location filename="../../ganlab/widgets/curves.py" line="446"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="441"/>
+        <location filename="../../ganlab/widgets/curves.py" line="447"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="442"/>
+        <location filename="../../ganlab/widgets/curves.py" line="448"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="443"/>
+        <location filename="../../ganlab/widgets/curves.py" line="449"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="444"/>
+        <location filename="../../ganlab/widgets/curves.py" line="450"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="544"/>
+        <location filename="../../ganlab/widgets/curves.py" line="550"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="545"/>
+        <location filename="../../ganlab/widgets/curves.py" line="551"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="546"/>
+        <location filename="../../ganlab/widgets/curves.py" line="552"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="551"/>
+        <location filename="../../ganlab/widgets/curves.py" line="557"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="554"/>
+        <location filename="../../ganlab/widgets/curves.py" line="560"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="555"/>
+        <location filename="../../ganlab/widgets/curves.py" line="561"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="556"/>
+        <location filename="../../ganlab/widgets/curves.py" line="562"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="809"/>
+        <location filename="../../ganlab/widgets/curves.py" line="855"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="817"/>
+        <location filename="../../ganlab/widgets/curves.py" line="863"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="823"/>
+        <location filename="../../ganlab/widgets/curves.py" line="869"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="828"/>
+        <location filename="../../ganlab/widgets/curves.py" line="874"/>
         <source> (linear: values ≤ 0)</source>
         <translation> (lineal: valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="830"/>
+        <location filename="../../ganlab/widgets/curves.py" line="876"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="831"/>
+        <location filename="../../ganlab/widgets/curves.py" line="877"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="833"/>
+        <location filename="../../ganlab/widgets/curves.py" line="879"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="834"/>
+        <location filename="../../ganlab/widgets/curves.py" line="880"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="835"/>
+        <location filename="../../ganlab/widgets/curves.py" line="881"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -632,71 +647,76 @@
     <name>DensityPanel</name>
     <message>
         <location filename="../../ganlab/widgets/density_view.py" line="109"/>
-        <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: what the discriminator D says about each x (right axis). Dashed: the best possible discriminator for the current generator, D* = p_data / (p_data + p_g).</source>
-        <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas a lo largo de la parte inferior. Naranja: lo que dice el discriminador D de cada x (eje derecho). Discontinua: el mejor discriminador posible para el generador actual, D* = p_data / (p_data + p_g).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="115"/>
         <source>x</source>
         <translation>x</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="116"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="110"/>
         <source>density</source>
         <translation>densidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="203"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="335"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="205"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="337"/>
         <source>The discriminator&apos;s probability that x is real, and the optimal D*.</source>
         <translation>La probabilidad que da el discriminador de que x sea real, y el D* óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="209"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="341"/>
+        <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: the discriminator&apos;s probability that x is real (right axis). Dashed: the best possible discriminator for the current generator, D* = p_data / (p_data + p_g). Dotted: D = ½, can&apos;t tell.</source>
+        <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas en la parte inferior. Naranja: la probabilidad, según el discriminador, de que x sea real (eje derecho). Discontinua: el mejor discriminador posible para el generador actual, D* = p_data / (p_data + p_g). Punteada: D = ½, no distingue.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="350"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="212"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="353"/>
         <source>With this loss D is a critic that gives a score, not a probability, so the optimal D* = p_data / (p_data + p_g) and the line D = ½ do not apply.</source>
         <translation>Con esta pérdida, D es un crítico que da una puntuación, no una probabilidad, así que el D* = p_data / (p_data + p_g) óptimo y la línea D = ½ no se aplican.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="333"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="359"/>
+        <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: the critic&apos;s score of each x (right axis): higher means judged more real. A score is not a probability, so there is no D* and no &apos;can&apos;t tell&apos; line.</source>
+        <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas en la parte inferior. Naranja: la puntuación del crítico para cada x (eje derecho): más alta significa juzgada más real. Una puntuación no es una probabilidad, así que no hay D* ni línea de «no distingue».</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/density_view.py" line="372"/>
         <source>p_data: real density</source>
         <translation>p_data: densidad real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="334"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="373"/>
         <source>p_g: generated density</source>
         <translation>p_g: densidad generada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="336"/>
-        <source>D(x): learned discriminator</source>
-        <translation>D(x): discriminador aprendido</translation>
+        <location filename="../../ganlab/widgets/density_view.py" line="375"/>
+        <source>D(x): probability that x is real</source>
+        <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="337"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="376"/>
         <source>D*(x) = p_data / (p_data + p_g)</source>
         <translation>D*(x) = p_data / (p_data + p_g)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="338"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="377"/>
         <source>D = ½: equilibrium</source>
         <translation>D = ½: equilibrio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="341"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="380"/>
         <source>D(x): critic score (no D*: not a probability)</source>
         <translation>D(x): puntuación del crítico (sin D*: no es una probabilidad)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="343"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="382"/>
         <source>generated samples (ticks)</source>
         <translation>muestras generadas (marcas)</translation>
     </message>
@@ -704,22 +724,22 @@
 <context>
     <name>Evaluation</name>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="64"/>
+        <location filename="../../ganlab/app/evaluation.py" line="66"/>
         <source>No usable Inception-v3 weights ({reason}); using the offline classifier features instead.</source>
         <translation>No hay pesos de Inception-v3 utilizables ({reason}); se usan en su lugar las características del clasificador local.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="70"/>
+        <location filename="../../ganlab/app/evaluation.py" line="72"/>
         <source>Computing IS, FID and KID with Inception-v3 on {n} images…</source>
         <translation>Calculando IS, FID y KID con Inception-v3 sobre {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="83"/>
+        <location filename="../../ganlab/app/evaluation.py" line="85"/>
         <source>Preparing the offline classifier for &apos;{source}&apos; (trained once, then cached)…</source>
         <translation>Preparando el clasificador local para «{source}» (se entrena una vez y se guarda)…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="90"/>
+        <location filename="../../ganlab/app/evaluation.py" line="92"/>
         <source>Computing FID and KID in the classifier&apos;s feature space on {n} images…</source>
         <translation>Calculando FID y KID en el espacio de características del clasificador con {n} imágenes…</translation>
     </message>
@@ -727,94 +747,94 @@
 <context>
     <name>ImagePanel</name>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="258"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="266"/>
         <source>Generated (fixed noise)</source>
         <translation>Generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="261"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
         <source>Images the generator makes from the same noise vectors every frame, so you watch each one change as training goes on. Click an image to send its noise vector to the latent explorer.</source>
         <translation>Imágenes que el generador crea a partir de los mismos vectores de ruido en cada fotograma, para que veas cómo cambia cada una a medida que avanza el entrenamiento. Haz clic en una imagen para enviar su vector de ruido al explorador latente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="277"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="271"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="279"/>
         <source>A fixed set of training images: what the generator tries to imitate.</source>
         <translation>Un conjunto fijo de imágenes de entrenamiento: lo que el generador intenta imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="295"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="303"/>
         <source>How D judges a batch of real images (green) and a batch of generated images (purple). Early on D separates them; if G catches up both pile up around the same value.</source>
         <translation>Cómo juzga D un lote de imágenes reales (verde) y un lote de imágenes generadas (morado). Al principio D los separa; si G lo alcanza, ambos se acumulan en torno al mismo valor.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="302"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="310"/>
         <source>What D says</source>
         <translation>Qué dice D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="303"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="311"/>
         <source>images in the batch</source>
         <translation>imágenes del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="309"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="317"/>
         <source>real batch</source>
         <translation>lote real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="316"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="324"/>
         <source>generated batch</source>
         <translation>lote generado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="327"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="335"/>
         <source>D = 1/2: cannot tell</source>
         <translation>D = 1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="334"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="342"/>
         <source>Real (green) and generated (purple) images as points on the two main directions (PCA) of the real images. The axes were fitted once on real images and never move, so you can see the generated cloud travel toward the real one.</source>
         <translation>Imágenes reales (verde) y generadas (morado) como puntos sobre las dos direcciones principales (PCA) de las imágenes reales. Los ejes se ajustaron una sola vez con imágenes reales y no se mueven, así que puedes ver cómo la nube generada viaja hacia la real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="343"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="351"/>
         <source>Where the images lie</source>
         <translation>Dónde están las imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="345"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="353"/>
         <source>PCA 1</source>
         <translation>PCA 1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="346"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="354"/>
         <source>PCA 2</source>
         <translation>PCA 2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="352"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="360"/>
         <source>real</source>
         <translation>reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="360"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="368"/>
         <source>generated</source>
         <translation>generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="377"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="385"/>
         <source>D(x): probability that x is real</source>
         <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="381"/>
-        <source>D(x): critic score (higher means more real)</source>
-        <translation>D(x): puntuación del crítico (más alta = más real)</translation>
+        <location filename="../../ganlab/widgets/image_view.py" line="389"/>
+        <source>critic score: higher = judged more real</source>
+        <translation>puntuación del crítico: más alta = juzgada más real</translation>
     </message>
 </context>
 <context>
@@ -923,7 +943,7 @@ Esférica: sigue el arco entre anclas, así que los vectores conservan su longit
     </message>
     <message>
         <location filename="../../ganlab/widgets/latent_explorer.py" line="225"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="385"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="395"/>
         <source>Play walk</source>
         <translation>Reproducir</translation>
     </message>
@@ -979,42 +999,42 @@ Esférica: sigue el arco entre anclas, así que los vectores conservan su longit
     </message>
     <message>
         <location filename="../../ganlab/widgets/latent_explorer.py" line="336"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="538"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="548"/>
         <source>seed {0}</source>
         <translation>semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="394"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="404"/>
         <source>A{0}  {1}  (length {2:.2f})</source>
         <translation>A{0}  {1}  (longitud {2:.2f})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="436"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="446"/>
         <source>Add at least two anchors: the walk goes from one to the next.</source>
         <translation>Añade al menos dos anclas: el recorrido va de una a la siguiente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="444"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="454"/>
         <source>A{0} to A{1}, t = {2:.2f}  (frame {3} of {4})</source>
         <translation>De A{0} a A{1}, t = {2:.2f}  (fotograma {3} de {4})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="466"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="476"/>
         <source>A{0} → A{1}</source>
         <translation>A{0} → A{1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="482"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="492"/>
         <source>No samples yet.</source>
         <translation>Todavía no hay muestras.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="495"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="505"/>
         <source>Frame {0} of {1}</source>
         <translation>Fotograma {0} de {1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="507"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="517"/>
         <source>Point {0} of {1}
 
 in data space: ({2})
@@ -1031,12 +1051,12 @@ z = ({3})
 La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="534"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="544"/>
         <source>random, seed {0}</source>
         <translation>aleatorio, semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="574"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="584"/>
         <source>Pause walk</source>
         <translation>Pausar</translation>
     </message>
@@ -1087,550 +1107,561 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="59"/>
+        <location filename="../../ganlab/app/main_window.py" line="62"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="60"/>
+        <location filename="../../ganlab/app/main_window.py" line="63"/>
         <source>Exploding values</source>
         <translation>Valores que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="61"/>
+        <location filename="../../ganlab/app/main_window.py" line="64"/>
         <source>Vanishing generator gradient</source>
         <translation>El gradiente del generador se desvanece</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="62"/>
+        <location filename="../../ganlab/app/main_window.py" line="65"/>
         <source>The discriminator is winning</source>
         <translation>El discriminador está ganando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="63"/>
+        <location filename="../../ganlab/app/main_window.py" line="66"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="64"/>
+        <location filename="../../ganlab/app/main_window.py" line="67"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="145"/>
+        <location filename="../../ganlab/app/main_window.py" line="151"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="176"/>
+        <location filename="../../ganlab/app/main_window.py" line="182"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="177"/>
-        <location filename="../../ganlab/app/main_window.py" line="248"/>
+        <location filename="../../ganlab/app/main_window.py" line="183"/>
+        <location filename="../../ganlab/app/main_window.py" line="256"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="180"/>
+        <location filename="../../ganlab/app/main_window.py" line="186"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="182"/>
+        <location filename="../../ganlab/app/main_window.py" line="188"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="186"/>
+        <location filename="../../ganlab/app/main_window.py" line="192"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="188"/>
+        <location filename="../../ganlab/app/main_window.py" line="194"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="198"/>
+        <location filename="../../ganlab/app/main_window.py" line="204"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="198"/>
+        <location filename="../../ganlab/app/main_window.py" line="204"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="204"/>
+        <location filename="../../ganlab/app/main_window.py" line="210"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="227"/>
-        <location filename="../../ganlab/app/main_window.py" line="513"/>
+        <location filename="../../ganlab/app/main_window.py" line="233"/>
+        <location filename="../../ganlab/app/main_window.py" line="524"/>
+        <location filename="../../ganlab/app/main_window.py" line="545"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="227"/>
+        <location filename="../../ganlab/app/main_window.py" line="233"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="230"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="237"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="235"/>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="240"/>
+        <location filename="../../ganlab/app/main_window.py" line="246"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <location filename="../../ganlab/app/main_window.py" line="247"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
-        <source>New random weights, step 0 (Ctrl+R)</source>
-        <translation>Pesos aleatorios nuevos, paso 0 (Ctrl+R)</translation>
+        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
+        <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="249"/>
+        <location filename="../../ganlab/app/main_window.py" line="257"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <location filename="../../ganlab/app/main_window.py" line="260"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="254"/>
+        <location filename="../../ganlab/app/main_window.py" line="262"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="258"/>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="275"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="277"/>
+        <location filename="../../ganlab/app/main_window.py" line="285"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="282"/>
+        <location filename="../../ganlab/app/main_window.py" line="290"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="283"/>
+        <location filename="../../ganlab/app/main_window.py" line="291"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="287"/>
+        <location filename="../../ganlab/app/main_window.py" line="295"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="300"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="300"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="295"/>
+        <location filename="../../ganlab/app/main_window.py" line="303"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="295"/>
+        <location filename="../../ganlab/app/main_window.py" line="303"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="298"/>
+        <location filename="../../ganlab/app/main_window.py" line="306"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="299"/>
+        <location filename="../../ganlab/app/main_window.py" line="307"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="305"/>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="306"/>
+        <location filename="../../ganlab/app/main_window.py" line="314"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="309"/>
+        <location filename="../../ganlab/app/main_window.py" line="317"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="310"/>
+        <location filename="../../ganlab/app/main_window.py" line="318"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <location filename="../../ganlab/app/main_window.py" line="321"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="314"/>
+        <location filename="../../ganlab/app/main_window.py" line="322"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="320"/>
+        <location filename="../../ganlab/app/main_window.py" line="328"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="320"/>
+        <location filename="../../ganlab/app/main_window.py" line="328"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="327"/>
+        <location filename="../../ganlab/app/main_window.py" line="335"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <location filename="../../ganlab/app/main_window.py" line="346"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="349"/>
+        <location filename="../../ganlab/app/main_window.py" line="358"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="350"/>
+        <location filename="../../ganlab/app/main_window.py" line="359"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="355"/>
+        <location filename="../../ganlab/app/main_window.py" line="364"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
-        <location filename="../../ganlab/app/main_window.py" line="814"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="862"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="368"/>
+        <location filename="../../ganlab/app/main_window.py" line="377"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="369"/>
+        <location filename="../../ganlab/app/main_window.py" line="378"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="370"/>
+        <location filename="../../ganlab/app/main_window.py" line="379"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="371"/>
+        <location filename="../../ganlab/app/main_window.py" line="380"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="372"/>
+        <location filename="../../ganlab/app/main_window.py" line="381"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="375"/>
+        <location filename="../../ganlab/app/main_window.py" line="384"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="465"/>
+        <location filename="../../ganlab/app/main_window.py" line="476"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="508"/>
+        <location filename="../../ganlab/app/main_window.py" line="519"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="513"/>
+        <location filename="../../ganlab/app/main_window.py" line="524"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="538"/>
+        <location filename="../../ganlab/app/main_window.py" line="528"/>
+        <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
+        <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="540"/>
+        <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
+        <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="580"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <location filename="../../ganlab/app/main_window.py" line="591"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="552"/>
+        <location filename="../../ganlab/app/main_window.py" line="595"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="618"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="589"/>
+        <location filename="../../ganlab/app/main_window.py" line="632"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="595"/>
+        <location filename="../../ganlab/app/main_window.py" line="638"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="612"/>
+        <location filename="../../ganlab/app/main_window.py" line="655"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="633"/>
+        <location filename="../../ganlab/app/main_window.py" line="679"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="641"/>
+        <location filename="../../ganlab/app/main_window.py" line="687"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="673"/>
+        <location filename="../../ganlab/app/main_window.py" line="720"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="673"/>
-        <location filename="../../ganlab/app/main_window.py" line="703"/>
+        <location filename="../../ganlab/app/main_window.py" line="720"/>
+        <location filename="../../ganlab/app/main_window.py" line="751"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="685"/>
+        <location filename="../../ganlab/app/main_window.py" line="732"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="695"/>
+        <location filename="../../ganlab/app/main_window.py" line="743"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="701"/>
+        <location filename="../../ganlab/app/main_window.py" line="749"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="713"/>
+        <location filename="../../ganlab/app/main_window.py" line="761"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="718"/>
+        <location filename="../../ganlab/app/main_window.py" line="766"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="723"/>
+        <location filename="../../ganlab/app/main_window.py" line="771"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="723"/>
-        <location filename="../../ganlab/app/main_window.py" line="731"/>
+        <location filename="../../ganlab/app/main_window.py" line="771"/>
+        <location filename="../../ganlab/app/main_window.py" line="779"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="731"/>
+        <location filename="../../ganlab/app/main_window.py" line="779"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="739"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="739"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="747"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="747"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="755"/>
-        <location filename="../../ganlab/app/main_window.py" line="800"/>
+        <location filename="../../ganlab/app/main_window.py" line="803"/>
+        <location filename="../../ganlab/app/main_window.py" line="848"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="755"/>
+        <location filename="../../ganlab/app/main_window.py" line="803"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="764"/>
+        <location filename="../../ganlab/app/main_window.py" line="812"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="780"/>
+        <location filename="../../ganlab/app/main_window.py" line="828"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="835"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="835"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="797"/>
+        <location filename="../../ganlab/app/main_window.py" line="845"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="816"/>
+        <location filename="../../ganlab/app/main_window.py" line="864"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="914"/>
+        <location filename="../../ganlab/app/main_window.py" line="966"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="915"/>
+        <location filename="../../ganlab/app/main_window.py" line="967"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="916"/>
+        <location filename="../../ganlab/app/main_window.py" line="968"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="917"/>
+        <location filename="../../ganlab/app/main_window.py" line="969"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="918"/>
+        <location filename="../../ganlab/app/main_window.py" line="970"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="920"/>
+        <location filename="../../ganlab/app/main_window.py" line="972"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="922"/>
+        <location filename="../../ganlab/app/main_window.py" line="974"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="924"/>
+        <location filename="../../ganlab/app/main_window.py" line="976"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="925"/>
+        <location filename="../../ganlab/app/main_window.py" line="977"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="939"/>
+        <location filename="../../ganlab/app/main_window.py" line="992"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1729,7 +1760,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="171"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="170"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
@@ -1910,149 +1941,160 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>ToyViewPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="139"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="167"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="141"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="169"/>
         <source>Show the real data samples (green): what G should learn to imitate.</source>
         <translation>Mostrar las muestras de datos reales (verde): lo que G debe aprender a imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="144"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="172"/>
         <source>Generated</source>
         <translation>Generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="147"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="175"/>
         <source>Show G&apos;s samples (purple). They come from a fixed batch of noise, so each dot is the same individual from frame to frame: click one to select it.</source>
         <translation>Mostrar las muestras de G (morado). Salen de un lote fijo de ruido, así que cada punto es el mismo individuo de un fotograma a otro: haz clic en uno para seleccionarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="153"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="181"/>
         <source>D heatmap</source>
         <translation>Mapa de calor de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="156"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="184"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="614"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="162"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="190"/>
         <source>G gradients</source>
         <translation>Gradientes de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="165"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="193"/>
         <source>Show arrows from each generated sample in the direction G&apos;s next update moves it (minus the gradient of G&apos;s loss). The longest arrow is scaled to 8% of the view width; the others in proportion.</source>
         <translation>Mostrar flechas desde cada muestra generada en la dirección en la que la moverá la próxima actualización de G (menos el gradiente de la pérdida de G). La flecha más larga mide el 8% del ancho de la vista; las demás, en proporción.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="171"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="199"/>
         <source>Manifold</source>
         <translation>Variedad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="174"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="202"/>
         <source>Show the generator&apos;s manifold: a square grid of noise vectors (first two latent dimensions) after G has warped it into data space.</source>
         <translation>Mostrar la variedad del generador: una cuadrícula de vectores de ruido (las dos primeras dimensiones latentes) después de que G la deforme en el espacio de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="191"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="219"/>
         <source>Draw</source>
         <translation>Dibujar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="193"/>
-        <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke (panning is off while drawing).</source>
-        <translation>Dibuja tus propios datos: mientras esté activado, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo (el desplazamiento de la vista se desactiva mientras dibujas).</translation>
+        <location filename="../../ganlab/widgets/toy_view.py" line="136"/>
+        <source>Drawing: drag on the plot to add points, then Apply to train on them. Clicking a generated sample does not select it while drawing. Esc leaves drawing and discards the points not yet applied.</source>
+        <translation>Dibujando: arrastra sobre el gráfico para añadir puntos y pulsa Aplicar para entrenar con ellos. Mientras dibujas, hacer clic en una muestra generada no la selecciona. Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="221"/>
+        <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke. Panning and selecting samples are off while drawing. Apply uses the points as data; Esc leaves drawing and discards the points not yet applied.</source>
+        <translation>Dibuja tus propios datos: mientras esté activo, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo. Mientras dibujas no se puede desplazar la vista ni seleccionar muestras. Aplicar usa los puntos como datos; Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
         <source>Remove every point drawn with the brush.</source>
         <translation>Borra todos los puntos dibujados con el pincel.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="205"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="235"/>
         <source>Apply</source>
         <translation>Aplicar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="206"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
         <source>Use the drawn points as the real data set (restarts the experiment).</source>
         <translation>Usa los puntos dibujados como conjunto de datos reales (reinicia el experimento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="227"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="257"/>
         <source>Real data (green), generated samples (purple), the discriminator&apos;s heatmap and G&apos;s gradients. Click a generated sample to select it.</source>
         <translation>Datos reales (verde), muestras generadas (morado), el mapa de calor del discriminador y los gradientes de G. Haz clic en una muestra generada para seleccionarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="266"/>
         <source>x₁</source>
         <translation>x₁</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="237"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
         <source>x₂</source>
         <translation>x₂</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="308"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="340"/>
         <source>real data</source>
         <translation>datos reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="309"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="341"/>
         <source>generated (fixed noise)</source>
         <translation>generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="310"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="342"/>
         <source>G&apos;s gradient (longest = 8% of width)</source>
         <translation>gradiente de G (el más largo = 8% del ancho)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="311"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="343"/>
         <source>G&apos;s manifold (warped noise grid)</source>
         <translation>variedad de G (cuadrícula de ruido deformada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="312"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="344"/>
         <source>latent path</source>
         <translation>trayectoria latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="313"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="345"/>
         <source>drawn points</source>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="351"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="605"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="354"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="608"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="359"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="620"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="362"/>
-        <source>Critic score of each point (not a probability): green = higher = judged more real, purple = lower. The colour range is symmetric around 0 and follows the current values.</source>
-        <translation>Puntuación del crítico en cada punto (no es una probabilidad): verde = más alta = se juzga más real, morado = más baja. La escala de colores es simétrica alrededor de 0 y sigue los valores actuales.</translation>
+        <location filename="../../ganlab/widgets/toy_view.py" line="623"/>
+        <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
+        <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/toy_view.py" line="631"/>
+        <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
+        <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
     </message>
 </context>
 </TS>

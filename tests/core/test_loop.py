@@ -402,3 +402,88 @@ def test_evaluation_of_toy_data_is_refused_with_a_message():
     inbox = RecordingInbox(script=[cmd.RequestEvaluationSamples(1, n=10), cmd.Stop()])
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
     assert any(isinstance(r, rep.TrainingError) and "image" in r.message for r in reports)
+
+
+def test_at_the_step_limit_a_window_loop_pauses_and_stays_alive():
+    """Issue 9, item 2: the window's loop pauses at loop.steps; it does not end."""
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.SetLearningRate("d", 0.01), cmd.Stop()])
+    reports = list(
+        run(tiny_config(steps=25), inbox, clock=TickClock(), at_limit="pause")
+    )
+    states = [r for r in reports if isinstance(r, rep.StateChanged)]
+    assert rep.StateChanged(0, "finished", 25) in states
+    assert inbox.blocking_gets >= 1  # it waited for the user instead of returning
+    # Step and a live setting still work after the limit.
+    steps = np.concatenate([r.steps for r in reports if isinstance(r, rep.ScalarBatch)])
+    assert steps[-1] == 26
+    assert any(isinstance(r, rep.SettingChanged) and r.key == "optimizer_d.lr" for r in reports)
+    assert states[-1].state == "stopped"
+
+
+def test_play_after_the_step_limit_goes_on_past_it():
+    inbox = queue.Queue()
+    gen = run(tiny_config(steps=20), inbox, clock=TickClock(), at_limit="pause")
+    seen = []
+    for r in gen:
+        seen.append(r)
+        if isinstance(r, rep.StateChanged) and r.state == "finished":
+            inbox.put(cmd.Play())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] >= 60:
+            inbox.put(cmd.Stop())
+    finished = [r for r in seen if isinstance(r, rep.StateChanged) and r.state == "finished"]
+    assert len(finished) == 1  # the limit pauses once; Play means "go on"
+    steps = np.concatenate([r.steps for r in seen if isinstance(r, rep.ScalarBatch)])
+    assert steps[-1] >= 60
+
+
+def test_reset_after_the_step_limit_arms_the_limit_again():
+    inbox = queue.Queue()
+    gen = run(tiny_config(steps=15), inbox, clock=TickClock(), at_limit="pause")
+    finished = []
+    for r in gen:
+        if isinstance(r, rep.StateChanged) and r.state == "finished":
+            finished.append(r)
+            inbox.put(cmd.Reset(seed=3) if len(finished) == 1 else cmd.Stop())
+            if len(finished) == 1:
+                inbox.put(cmd.Play())
+    assert [(r.generation, r.step) for r in finished] == [(0, 15), (1, 15)]
+
+
+def test_an_unknown_limit_behaviour_is_refused():
+    with pytest.raises(ValueError, match="at_limit"):
+        next(run(tiny_config(), queue.Queue(), at_limit="stop"))
+
+
+def test_a_restarted_loop_numbers_its_generations_after_the_window_ones():
+    inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
+    reports = list(
+        run(tiny_config(), inbox, clock=TickClock(), start_paused=True, first_generation=4)
+    )
+    assert {r.generation for r in reports} == {4}
+
+
+def test_every_setting_command_reports_the_config_in_effect():
+    inbox = RecordingInbox(
+        script=[
+            cmd.SetLoss(cfg.LossConfig(name="wgan_gp")),
+            cmd.SetLearningRate("d", -1.0),  # refused
+            cmd.Stop(),
+        ]
+    )
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    effects = [r for r in reports if isinstance(r, rep.ConfigInEffect)]
+    assert [e.output_kind for e in effects] == ["score", "score"]
+    assert cfg.loads(effects[-1].config_toml).loss.name == "wgan_gp"
+    assert cfg.loads(effects[-1].config_toml).optimizer_d.lr == tiny_config().optimizer_d.lr
+
+
+def test_a_refused_rebuild_reports_the_config_still_training():
+    """A data set that cannot load: the trainer keeps the old pair and says so."""
+    good = tiny_config()
+    bad = dataclasses.replace(good, data=dataclasses.replace(good.data, source="csv_points"))
+    inbox = RecordingInbox(script=[cmd.ApplyConfig(bad), cmd.Stop()])
+    reports = list(run(good, inbox, clock=TickClock(), start_paused=True))
+    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    effect = next(r for r in reports if isinstance(r, rep.ConfigInEffect))
+    assert reports.index(effect) > reports.index(error)
+    assert cfg.loads(effect.config_toml).data.source == good.data.source

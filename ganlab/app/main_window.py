@@ -36,8 +36,10 @@ from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
+from ganlab.core.errors import GanlabError
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+from ganlab.core.rundir import RunHistory, history_for_checkpoint
 from ganlab.widgets import style
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.curves import CurvesPanel
@@ -89,6 +91,9 @@ class MainWindow(QMainWindow):
         Where the layout and recent files live (a temporary file in tests).
     resume_from
         A checkpoint to continue from.
+    history
+        The curves, metrics and setting markers of the run that ``resume_from`` belongs
+        to (``ganlab --run``), shown once the trainer reports the checkpoint's step.
     """
 
     def __init__(
@@ -97,8 +102,12 @@ class MainWindow(QMainWindow):
         *,
         settings: QSettings | None = None,
         resume_from: str | None = None,
+        history: RunHistory | None = None,
     ):
         super().__init__()
+        # A run's history waiting for the generation that continues it (matched by step).
+        self._pending_history: RunHistory | None = history
+        self._pending_checkpoint: str | None = None  # loaded from the menu, not yet reported
         style.configure_pyqtgraph()
         self.setObjectName("ganlab-main-window")
         self.settings = settings if settings is not None else QSettings("ganlab", "ganlab")
@@ -517,6 +526,7 @@ class MainWindow(QMainWindow):
         self._set_title(config)
         self.device_label.setText(info.device)
         self.generation_label.setText(self.tr("generation {n}").format(n=info.generation))
+        self._restore_history(info)
 
     @Slot(str)
     def _on_controller_state_changed(self, state: str) -> None:
@@ -710,7 +720,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         if str(path).endswith(".pt"):
-            self.controller.load_checkpoint(str(path))
+            self.load_checkpoint(str(path))
         else:
             self.open_experiment(str(path))
 
@@ -779,7 +789,44 @@ class MainWindow(QMainWindow):
             self, self.tr("Load checkpoint"), "", self.tr("Checkpoints (*.pt)")
         )
         if path:
-            self.controller.load_checkpoint(path)
+            self.load_checkpoint(path)
+
+    def load_checkpoint(self, path: str) -> None:
+        """Continue from a checkpoint; with it, the history of the run it was saved in."""
+        try:
+            self._pending_history = history_for_checkpoint(path)
+        except GanlabError as exc:
+            self._pending_history = None
+            self.log.append(str(exc), "warning")
+        self._pending_checkpoint = path
+        self.controller.load_checkpoint(path)
+
+    def _restore_history(self, info: rep.GenerationStarted) -> None:
+        """Show the pending run history if this generation continues it."""
+        pending, checkpoint = self._pending_history, self._pending_checkpoint
+        if info.reason == "checkpoint":
+            self._pending_checkpoint = None
+        if pending is not None and info.step == pending.step:
+            self._pending_history = None
+            self.controller.session.load_history(pending)
+            self.log.append(
+                self.tr(
+                    "Restored the curves, metrics and setting changes of {path} up to step {step}."
+                ).format(path=pending.path, step=info.step),
+                "info",
+            )
+            skipped = pending.skipped_summary()
+            if skipped:
+                self.log.append(skipped, "warning")
+        elif info.reason == "checkpoint" and checkpoint is not None:
+            self._pending_history = None
+            self.log.append(
+                self.tr(
+                    "Loaded {path} at step {step}. It is not inside a run directory, so "
+                    "the curves start again at step {step}."
+                ).format(path=checkpoint, step=info.step),
+                "info",
+            )
 
     @Slot()
     def _on_load_points_requested(self) -> None:

@@ -598,7 +598,14 @@ class _Session:
             return
         if self.run_dir is not None:
             self.run_dir.append(
-                [{"event": "checkpoint", "step": t.step_count, "path": str(written)}]
+                [
+                    {
+                        "event": "checkpoint",
+                        "step": t.step_count,
+                        "generation": t.generation,
+                        "path": str(written),
+                    }
+                ]
             )
         yield rep.CheckpointSaved(t.generation, t.step_count, str(written))
 

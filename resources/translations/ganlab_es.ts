@@ -1107,561 +1107,571 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="62"/>
+        <location filename="../../ganlab/app/main_window.py" line="64"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="63"/>
+        <location filename="../../ganlab/app/main_window.py" line="65"/>
         <source>Exploding values</source>
         <translation>Valores que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="64"/>
+        <location filename="../../ganlab/app/main_window.py" line="66"/>
         <source>Vanishing generator gradient</source>
         <translation>El gradiente del generador se desvanece</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="65"/>
+        <location filename="../../ganlab/app/main_window.py" line="67"/>
         <source>The discriminator is winning</source>
         <translation>El discriminador está ganando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="66"/>
+        <location filename="../../ganlab/app/main_window.py" line="68"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="67"/>
+        <location filename="../../ganlab/app/main_window.py" line="69"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="151"/>
+        <location filename="../../ganlab/app/main_window.py" line="160"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="182"/>
+        <location filename="../../ganlab/app/main_window.py" line="191"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="183"/>
-        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <location filename="../../ganlab/app/main_window.py" line="192"/>
+        <location filename="../../ganlab/app/main_window.py" line="265"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="186"/>
+        <location filename="../../ganlab/app/main_window.py" line="195"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="188"/>
+        <location filename="../../ganlab/app/main_window.py" line="197"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="192"/>
+        <location filename="../../ganlab/app/main_window.py" line="201"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="194"/>
+        <location filename="../../ganlab/app/main_window.py" line="203"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="204"/>
+        <location filename="../../ganlab/app/main_window.py" line="213"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="204"/>
+        <location filename="../../ganlab/app/main_window.py" line="213"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="210"/>
+        <location filename="../../ganlab/app/main_window.py" line="219"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="233"/>
-        <location filename="../../ganlab/app/main_window.py" line="524"/>
-        <location filename="../../ganlab/app/main_window.py" line="545"/>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="534"/>
+        <location filename="../../ganlab/app/main_window.py" line="555"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="233"/>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="237"/>
+        <location filename="../../ganlab/app/main_window.py" line="246"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="241"/>
+        <location filename="../../ganlab/app/main_window.py" line="250"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="246"/>
+        <location filename="../../ganlab/app/main_window.py" line="255"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <location filename="../../ganlab/app/main_window.py" line="256"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="260"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <location filename="../../ganlab/app/main_window.py" line="261"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="257"/>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="260"/>
+        <location filename="../../ganlab/app/main_window.py" line="269"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="262"/>
+        <location filename="../../ganlab/app/main_window.py" line="271"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="275"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="283"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="285"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="295"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="290"/>
+        <location filename="../../ganlab/app/main_window.py" line="299"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="291"/>
+        <location filename="../../ganlab/app/main_window.py" line="300"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="294"/>
+        <location filename="../../ganlab/app/main_window.py" line="303"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="295"/>
+        <location filename="../../ganlab/app/main_window.py" line="304"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="300"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="300"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="303"/>
+        <location filename="../../ganlab/app/main_window.py" line="312"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="303"/>
+        <location filename="../../ganlab/app/main_window.py" line="312"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="306"/>
+        <location filename="../../ganlab/app/main_window.py" line="315"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="307"/>
+        <location filename="../../ganlab/app/main_window.py" line="316"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <location filename="../../ganlab/app/main_window.py" line="322"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="314"/>
+        <location filename="../../ganlab/app/main_window.py" line="323"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="317"/>
+        <location filename="../../ganlab/app/main_window.py" line="326"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="318"/>
+        <location filename="../../ganlab/app/main_window.py" line="327"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="321"/>
+        <location filename="../../ganlab/app/main_window.py" line="330"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="322"/>
+        <location filename="../../ganlab/app/main_window.py" line="331"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="328"/>
+        <location filename="../../ganlab/app/main_window.py" line="337"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="328"/>
+        <location filename="../../ganlab/app/main_window.py" line="337"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <location filename="../../ganlab/app/main_window.py" line="344"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="346"/>
+        <location filename="../../ganlab/app/main_window.py" line="355"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="358"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="359"/>
+        <location filename="../../ganlab/app/main_window.py" line="368"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="364"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
-        <location filename="../../ganlab/app/main_window.py" line="862"/>
+        <location filename="../../ganlab/app/main_window.py" line="374"/>
+        <location filename="../../ganlab/app/main_window.py" line="909"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="374"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="377"/>
+        <location filename="../../ganlab/app/main_window.py" line="386"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="378"/>
+        <location filename="../../ganlab/app/main_window.py" line="387"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="379"/>
+        <location filename="../../ganlab/app/main_window.py" line="388"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="380"/>
+        <location filename="../../ganlab/app/main_window.py" line="389"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="381"/>
+        <location filename="../../ganlab/app/main_window.py" line="390"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="384"/>
+        <location filename="../../ganlab/app/main_window.py" line="393"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="476"/>
+        <location filename="../../ganlab/app/main_window.py" line="485"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="519"/>
+        <location filename="../../ganlab/app/main_window.py" line="528"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="524"/>
+        <location filename="../../ganlab/app/main_window.py" line="534"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="528"/>
+        <location filename="../../ganlab/app/main_window.py" line="538"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="540"/>
+        <location filename="../../ganlab/app/main_window.py" line="550"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="580"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="591"/>
+        <location filename="../../ganlab/app/main_window.py" line="601"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="595"/>
+        <location filename="../../ganlab/app/main_window.py" line="605"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="618"/>
+        <location filename="../../ganlab/app/main_window.py" line="628"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="632"/>
+        <location filename="../../ganlab/app/main_window.py" line="642"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="638"/>
+        <location filename="../../ganlab/app/main_window.py" line="648"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="655"/>
+        <location filename="../../ganlab/app/main_window.py" line="665"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="679"/>
+        <location filename="../../ganlab/app/main_window.py" line="689"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="687"/>
+        <location filename="../../ganlab/app/main_window.py" line="697"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="720"/>
+        <location filename="../../ganlab/app/main_window.py" line="730"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="720"/>
-        <location filename="../../ganlab/app/main_window.py" line="751"/>
+        <location filename="../../ganlab/app/main_window.py" line="730"/>
+        <location filename="../../ganlab/app/main_window.py" line="761"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="732"/>
+        <location filename="../../ganlab/app/main_window.py" line="742"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="743"/>
+        <location filename="../../ganlab/app/main_window.py" line="753"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="749"/>
+        <location filename="../../ganlab/app/main_window.py" line="759"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="761"/>
+        <location filename="../../ganlab/app/main_window.py" line="771"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="766"/>
+        <location filename="../../ganlab/app/main_window.py" line="776"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="771"/>
+        <location filename="../../ganlab/app/main_window.py" line="781"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="771"/>
-        <location filename="../../ganlab/app/main_window.py" line="779"/>
+        <location filename="../../ganlab/app/main_window.py" line="781"/>
+        <location filename="../../ganlab/app/main_window.py" line="789"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="779"/>
+        <location filename="../../ganlab/app/main_window.py" line="789"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="814"/>
+        <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
+        <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="825"/>
+        <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
+        <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="834"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="834"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="842"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="842"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="803"/>
-        <location filename="../../ganlab/app/main_window.py" line="848"/>
+        <location filename="../../ganlab/app/main_window.py" line="850"/>
+        <location filename="../../ganlab/app/main_window.py" line="895"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="803"/>
+        <location filename="../../ganlab/app/main_window.py" line="850"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="812"/>
+        <location filename="../../ganlab/app/main_window.py" line="859"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="828"/>
+        <location filename="../../ganlab/app/main_window.py" line="875"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="835"/>
+        <location filename="../../ganlab/app/main_window.py" line="882"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="835"/>
+        <location filename="../../ganlab/app/main_window.py" line="882"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="845"/>
+        <location filename="../../ganlab/app/main_window.py" line="892"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="864"/>
+        <location filename="../../ganlab/app/main_window.py" line="911"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="966"/>
+        <location filename="../../ganlab/app/main_window.py" line="1013"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="967"/>
+        <location filename="../../ganlab/app/main_window.py" line="1014"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="968"/>
+        <location filename="../../ganlab/app/main_window.py" line="1015"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="969"/>
+        <location filename="../../ganlab/app/main_window.py" line="1016"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="970"/>
+        <location filename="../../ganlab/app/main_window.py" line="1017"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="972"/>
+        <location filename="../../ganlab/app/main_window.py" line="1019"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="974"/>
+        <location filename="../../ganlab/app/main_window.py" line="1021"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="976"/>
+        <location filename="../../ganlab/app/main_window.py" line="1023"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="977"/>
+        <location filename="../../ganlab/app/main_window.py" line="1024"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="992"/>
+        <location filename="../../ganlab/app/main_window.py" line="1039"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

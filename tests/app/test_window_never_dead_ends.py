@@ -181,3 +181,78 @@ def test_a_refused_data_set_leaves_the_panel_on_what_trains(qtbot, window):
     assert window.controller.session.config.data.source == source
     assert window.controls.values()["data.source"] == source
     assert "Ring of 8" in window.windowTitle()
+
+
+def headless_run(tmp_path, steps=120):
+    from ganlab.cli import main
+
+    out = tmp_path / "run"
+    assert (
+        main(
+            [
+                "train",
+                "--preset",
+                "ring8",
+                "--steps",
+                str(steps),
+                "--out",
+                str(out),
+                "--device",
+                "cpu",
+                "--quiet",
+            ]
+        )
+        == 0
+    )
+    return out
+
+
+def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ganlab.app.main import run_history
+    from ganlab.app.main_window import MainWindow
+    from ganlab.core.rundir import RunDir
+
+    out = headless_run(tmp_path)
+    run = RunDir.open_existing(str(out))
+    latest = str(run.latest_checkpoint())
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(
+        run.experiment(),
+        settings=settings,
+        resume_from=latest,
+        history=run_history(str(out), latest),
+    )
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+        window.show()
+    steps, series = window.controller.session.series()
+    assert steps[0] == 1
+    assert steps[-1] == 120
+    assert len(steps) == 120
+    assert np.isfinite(series["d_loss"]).all()
+    assert any("up to step 120" in text for text in log_texts(window))
+    # Play continues from the checkpoint and appends after the restored rows.
+    window.play_action.trigger()
+    wait_steps(qtbot, window, 140)
+    window.controller.pause()
+    steps, _ = window.controller.session.series()
+    assert steps[-1] >= 140
+    assert (np.diff(steps) > 0).all()
+    window.close()
+
+
+def test_loading_a_checkpoint_restores_its_runs_history_or_says_it_cannot(qtbot, window, tmp_path):
+    out = headless_run(tmp_path, steps=60)
+    latest = sorted((out / "checkpoints").glob("*.pt"))[-1]
+    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+        window.load_checkpoint(str(latest))
+    steps, _ = window.controller.session.series()
+    assert len(steps) == 60
+    lone = tmp_path / "lone.pt"
+    lone.write_bytes(latest.read_bytes())
+    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+        window.load_checkpoint(str(lone))
+    assert len(window.controller.session.series()[0]) == 0
+    assert "curves start again at step 60" in log_texts(window)[-1]

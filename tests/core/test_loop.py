@@ -407,9 +407,7 @@ def test_evaluation_of_toy_data_is_refused_with_a_message():
 def test_at_the_step_limit_a_window_loop_pauses_and_stays_alive():
     """Issue 9, item 2: the window's loop pauses at loop.steps; it does not end."""
     inbox = RecordingInbox(script=[cmd.Step(), cmd.SetLearningRate("d", 0.01), cmd.Stop()])
-    reports = list(
-        run(tiny_config(steps=25), inbox, clock=TickClock(), at_limit="pause")
-    )
+    reports = list(run(tiny_config(steps=25), inbox, clock=TickClock(), at_limit="pause"))
     states = [r for r in reports if isinstance(r, rep.StateChanged)]
     assert rep.StateChanged(0, "finished", 25) in states
     assert inbox.blocking_gets >= 1  # it waited for the user instead of returning

@@ -181,9 +181,13 @@ class Session:
 
 def marker_text(change: rep.SettingChanged) -> str:
     """A curve marker's label, e.g. ``"lr_d 0.001→0.01"`` or ``"loss wgan→hinge"``."""
-    short = change.key.split(".")[-1]
-    network = change.key.split(".")[0].removeprefix("optimizer_")
-    label = f"{short}_{network}" if change.key.startswith("optimizer_") else short
+    section, _, short = change.key.rpartition(".")
+    if section.startswith("optimizer_"):
+        label = f"{short}_{section.removeprefix('optimizer_')}"
+    elif short == "name" and section:
+        label = section  # "loss.name" reads as "loss", "model.family" keeps its name
+    else:
+        label = short
     return f"{label} {_fmt(change.old)}→{_fmt(change.new)}"
 
 

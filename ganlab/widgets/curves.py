@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
@@ -240,6 +241,30 @@ def _style_legend(legend: pg.LegendItem) -> None:
         label.setText(label.text, size=size)
 
 
+def _legend_size(legend: pg.LegendItem, columns: int) -> tuple[float, float]:
+    """Width and height of ``legend`` laid out in ``columns`` columns, margins included,
+    from its entries' own text sizes (Qt's layout hints lag behind a change of text or
+    column count)."""
+    cells = [
+        (
+            sample.boundingRect().width() + label.item.boundingRect().width() + 6.0,
+            max(sample.boundingRect().height(), label.item.boundingRect().height()),
+        )
+        for sample, label in legend.items
+    ]
+    if not cells:
+        return 0.0, 0.0
+    rows = -(-len(cells) // columns)
+    # pyqtgraph fills a row before the next: entry i sits in row i // columns.
+    widths = [
+        max(w for j, (w, _h) in enumerate(cells) if j % columns == c)
+        for c in range(min(columns, len(cells)))
+    ]
+    heights = [max(h for j, (_w, h) in enumerate(cells) if j // columns == r) for r in range(rows)]
+    left, top, right, bottom = legend.layout.getContentsMargins()
+    return float(sum(widths) + left + right), float(sum(heights) + top + bottom)
+
+
 class _Axis(pg.AxisItem):
     """An axis with plain numbers and readable logarithmic ticks.
 
@@ -323,10 +348,12 @@ class CurvesPanel(QWidget):
             plot.setDownsampling(auto=True, mode="peak")
             plot.setClipToView(True)
             legend = plot.addLegend(offset=(-8, 2))
-            # In the title row, right of the left-aligned title: no curve hides under it.
+            # In the title band, never over a curve: _layout_header puts it right of the
+            # left-aligned title, or under it when both do not fit on one line.
             legend.setParentItem(plot)
             legend.setColumnCount(3)
             plot.titleLabel.setAttr("justify", "left")
+            plot.geometryChanged.connect(partial(self._layout_header, name))
             if name != "losses":
                 plot.setXLink(self._plots["losses"])
             # _follow_ranges sets the ranges; pyqtgraph's auto range would move them (and
@@ -531,6 +558,7 @@ class CurvesPanel(QWidget):
                 line.show()  # before setFormat: a hidden label does not take new text
                 line.setValue(step)
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
+                self._place_marker_label(line)
 
     def set_output_kind(self, kind: str) -> None:
         """How to read D's outputs.
@@ -701,11 +729,8 @@ class CurvesPanel(QWidget):
             for curve, name in zip(self._layer_curves[net], self._layer_names[net], strict=False):
                 legend.addItem(curve.line, html.escape(f"{label}: {name}"))
                 shown += 1
-        # Wide and flat along the top: the totals and the layers in as few rows as fit.
-        legend.setColumnCount(max(3, min(4, -(-(shown + 2) // 2))))
-        # One row sits in the title band; more rows reach over the curves: a backdrop.
-        legend.setBrush(pg.mkBrush(255, 255, 255, 200) if shown else None)
         _style_legend(legend)
+        self._layout_header("grad_norms")
 
     def _new_marker(self, plot_name: str) -> pg.InfiniteLine:
         line = pg.InfiniteLine(
@@ -724,6 +749,17 @@ class CurvesPanel(QWidget):
         self._plots[plot_name].addItem(line, ignoreBounds=True)
         return line
 
+    def _place_marker_label(self, line: pg.InfiniteLine) -> None:
+        """Text right of a marker in the left half of the view, left of it in the right
+        half: the newest change, at the right edge, is read whole."""
+        lo, hi = self._plots["losses"].getViewBox().viewRange()[0]
+        right_half = line.value() > (lo + hi) / 2
+        # Top corner at the point: the text hangs below it, inside the plot.
+        anchors = [(1, 0), (1, 0)] if right_half else [(0, 0), (0, 0)]
+        if line.label.anchors != anchors:
+            line.label.anchors = anchors
+            line.label.updatePosition()
+
     def _on_view_range_changed_manually(self, *_: object) -> None:
         """The user zoomed or panned: stop moving the view for them until asked again."""
         self._following = False
@@ -731,8 +767,8 @@ class CurvesPanel(QWidget):
     def _on_view_state_changed(self, view_box: pg.ViewBox) -> None:
         """pyqtgraph's own auto range was switched on (the plot's context menu): turn it
         off again at once and follow the data here instead."""
-        if not any(view_box.autoRangeEnabled()):
-            return
+        if self._setting_range or not any(view_box.autoRangeEnabled()):
+            return  # _set_log_y turns it off itself and keeps the view where it was
         view_box.enableAutoRange(enable=False)  # emits again, with nothing enabled
         self.follow_data()
 
@@ -786,6 +822,10 @@ class CurvesPanel(QWidget):
                 hi = _nice_ceil(max(first + 10.0, first + (last - first) * 1.25))
                 self._x_range = (first, hi)
                 self._plots["losses"].setXRange(first, hi, padding=0.0)
+                for pool in self._marker_lines.values():
+                    for line in pool:
+                        if line.isVisible():
+                            self._place_marker_label(line)
             for name in self.PLOTS:
                 if name == "outputs" and self._output_kind == "probability":
                     continue  # fixed [0, 1]
@@ -885,6 +925,40 @@ class CurvesPanel(QWidget):
             if self._log_check.isChecked() and self._log_refused.get(name, False):
                 title += linear
             self._plots[name].setTitle(html.escape(title), size=size, bold=True)
+            self._layout_header(name)
+
+    def _layout_header(self, name: str) -> None:
+        """Fit the title and the legend in the band above the curves, without overlap.
+
+        The legend sits right of the title when both fit on one line; otherwise it goes
+        under the title, with as many columns as the width allows. The band grows to hold
+        it (``setTitle`` resets it to 30 px), so no legend entry covers a curve or a title.
+        """
+        plot = self._plots[name]
+        legend = plot.legend
+        if legend is None or not plot.titleLabel.isVisible():
+            return
+        width = plot.geometry().width()
+        title = plot.titleLabel.item.boundingRect()
+        margin = 8.0 * style.presentation_factor()
+        entries = len(legend.items)
+        for columns in range(min(max(entries, 1), 4), 0, -1):
+            legend_w, legend_h = _legend_size(legend, columns)
+            if legend_w + 2 * margin <= width or columns == 1:
+                break
+        legend.setColumnCount(columns)
+        title_right = plot.titleLabel.item.mapRectToItem(plot, title).right()
+        beside = title_right + legend_w + 2 * margin <= width
+        if beside:
+            band = max(30.0, title.height(), legend_h + 4.0)
+            legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-margin, 2.0))
+        else:
+            band = title.height() + legend_h + 4.0
+            axis = plot.getAxis("left").width()
+            legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(axis, title.height() + 2.0))
+        plot.layout.setRowFixedHeight(0, band)
+        plot.titleLabel.setMaximumHeight(title.height())
+        plot.layout.activate()  # now, not at the next event: the curves move down at once
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

@@ -497,3 +497,41 @@ def test_the_menus_auto_range_is_taken_as_follow_the_data(panel):
     steps, series = make_series(5000)
     panel.set_data(steps, series)
     assert vb.viewRange()[0][1] >= 5000
+
+
+def test_after_log_toggles_every_plot_still_shows_the_newest_step(panel):
+    for n, on in ((640, True), (900, False), (1100, True), (1900, True)):
+        steps, series = make_series(n)
+        panel.set_log_scale(on)
+        panel.set_data(steps, series)
+        for name, w in panel.plot_widgets().items():
+            lo, hi = w.getPlotItem().getViewBox().viewRange()[0]
+            assert lo <= 1, name
+            assert hi >= n, (name, n, hi)
+
+
+def test_a_settings_marker_near_the_right_edge_writes_its_text_leftwards(panel):
+    steps, series = make_series(1000)
+    panel.set_data(steps, series)
+    panel.set_markers([(100, "lr_d 0.001→0.01"), (990, "loss non_saturating→wgan_gp")])
+    early, late = vertical_lines(panel, "losses")[:2]
+    assert early.label.anchors[0][0] == 0  # text to the right of an early line
+    assert late.label.anchors[0][0] == 1  # and to the left of one at the right edge
+
+
+def test_the_legend_never_overlaps_the_title(panel, qtbot):
+    panel.resize(420, 900)
+    panel.show()
+    steps, series = make_series(200)
+    panel.set_data(steps, series)
+    panel.set_layer_norms("d", ("net.fc1", "net.fc2", "net.out"), np.ones((200, 3)))
+    panel.set_per_layer(True)
+    for kind in ("probability", "score"):
+        panel.set_output_kind(kind)
+        for name, w in panel.plot_widgets().items():
+            plot = w.getPlotItem()
+            title = plot.titleLabel.item.mapRectToScene(plot.titleLabel.item.boundingRect())
+            legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+            view = plot.getViewBox().mapRectToScene(plot.getViewBox().boundingRect())
+            assert not legend.intersects(title), (kind, name)
+            assert legend.bottom() <= view.top() + 1, (kind, name)

@@ -281,14 +281,21 @@ def grid_divergences(
 def d_lower_bound(d_real: np.ndarray, d_fake: np.ndarray, clip: float = _D_CLIP) -> float:
     """The lower bound on JSD(p_data, p_g) implied by a discriminator, in nats.
 
-    ``(V + ln 4) / 2`` with ``V = mean ln D(x) + mean ln(1 - D(G(z)))``, the GAN value
-    function estimated on a batch. For every D, the population value satisfies
+    ``max(0, (V + ln 4) / 2)`` with ``V = mean ln D(x) + mean ln(1 - D(G(z)))``, the GAN
+    value function estimated on a batch. For every D, the population value satisfies
     ``V(D) <= 2 JSD - ln 4``, with equality only for the optimal discriminator
-    ``D* = p_data / (p_data + p_g)`` (Goodfellow et al., 2014). So the result is a lower
-    bound on the JSD that is tight only when D is optimal: a weak or lagging D gives a
-    loose (possibly negative) bound, and it says nothing about the JSD's upper side.
-    The batch estimate is not a guaranteed bound either: measured on the batch D was
-    just trained on, it can overshoot; evaluate on fresh samples.
+    ``D* = p_data / (p_data + p_g)`` (Goodfellow et al., 2014). So ``(V + ln 4) / 2`` is
+    a lower bound on the JSD that is tight only when D is optimal: a weak or lagging D
+    gives a loose bound, and it says nothing about the JSD's upper side. The batch
+    estimate is not a guaranteed bound either: measured on the batch D was just trained
+    on, it can overshoot; evaluate on fresh samples.
+
+    Why the clamp at 0: a D that does worse than the constant ½ (early in training, or
+    after a live change of loss or learning rate) gives a negative ``(V + ln 4) / 2``,
+    down to about -16 nats with the clipping below. The JSD is never negative, so such a
+    value bounds nothing: ``JSD >= 0`` is already known, and the larger of two lower
+    bounds is still a lower bound. Plotted raw, those values (several nats below zero)
+    would also squash the JSD curve, whose whole range is ``[0, ln 2]``.
 
     Parameters
     ----------
@@ -304,8 +311,8 @@ def d_lower_bound(d_real: np.ndarray, d_fake: np.ndarray, clip: float = _D_CLIP)
     Returns
     -------
     float
-        0 for D ≡ ½, at most ln 2 (approached by a perfect D); negative when D does worse
-        than the constant ½.
+        In ``[0, ln 2]``: 0 for D ≡ ½ and for any D that does no better than ½, close to
+        ln 2 for a perfect D. NaN when any output is NaN.
     """
     if not 0.0 < clip < 0.5:
         raise ValueError(f"clip must be in (0, 0.5), got {clip}")
@@ -317,7 +324,7 @@ def d_lower_bound(d_real: np.ndarray, d_fake: np.ndarray, clip: float = _D_CLIP)
         return math.nan  # a NaN D must not be mistaken for a value
     value = np.log(np.clip(real, clip, 1.0 - clip)).mean()
     value += np.log1p(-np.clip(fake, clip, 1.0 - clip)).mean()
-    return float(0.5 * (value + math.log(4.0)))
+    return max(0.0, float(0.5 * (value + math.log(4.0))))
 
 
 def mode_coverage(

@@ -390,11 +390,29 @@ def test_d_lower_bound_tends_to_ln2_for_a_perfect_discriminator():
     assert LN2 - 1e-6 < saturated < LN2
 
 
-def test_d_lower_bound_is_negative_for_a_worse_than_constant_d():
-    value = d_lower_bound(np.full(4, 0.7), np.full(4, 0.7))
-    assert value == pytest.approx(0.5 * (math.log(0.7) + math.log(0.3) + math.log(4)))
-    assert value < 0
+def test_d_lower_bound_is_zero_not_negative_for_a_worse_than_constant_d():
+    # Unclamped, (V + ln 4) / 2 would be 0.5 * (ln 0.7 + ln 0.3 + ln 4) < 0 here.
+    assert 0.5 * (math.log(0.7) + math.log(0.3) + math.log(4)) < 0
+    assert d_lower_bound(np.full(4, 0.7), np.full(4, 0.7)) == 0.0
+    # A D that is confidently wrong, saturated the wrong way round in float32: about
+    # -16 nats before the clamp (the issue saw -7 on the plot).
+    assert d_lower_bound(np.zeros(8, np.float32), np.ones(8, np.float32)) == 0.0
     assert math.isnan(d_lower_bound(np.array([np.nan]), np.array([0.5])))
+
+
+def test_d_lower_bound_of_a_better_than_constant_d_is_not_changed_by_the_clamp():
+    value = d_lower_bound(np.full(4, 0.7), np.full(4, 0.3))
+    assert value == pytest.approx(0.5 * (2 * math.log(0.7) + math.log(4)))
+    assert value > 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    arrays(np.float64, 16, elements=st.floats(0.0, 1.0)),
+    arrays(np.float64, 16, elements=st.floats(0.0, 1.0)),
+)
+def test_d_lower_bound_lies_in_the_jsd_range(real, fake):
+    assert 0.0 <= d_lower_bound(real, fake) <= LN2
 
 
 def test_d_lower_bound_of_the_optimal_d_estimates_the_jsd():

@@ -18,11 +18,20 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QSettings, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QMouseEvent
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSettings, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QColor,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
+    QGraphicsItem,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -55,6 +64,7 @@ REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
+EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a paper
 # A latent-path request unanswered this long (refused, or from a dropped generation) no
 # longer holds back the next one.
 EXPLORER_ANSWER_S = 2.0
@@ -860,17 +870,43 @@ class MainWindow(QMainWindow):
         if folder:
             self.export_plots(folder)
 
-    def export_plots(self, folder: str) -> list[str]:
-        import pyqtgraph.exporters as exporters
+    def export_plots(self, folder: str, width: int = EXPORT_WIDTH_PX) -> list[str]:
+        """Save each curve plot as ``<folder>/<name>.png``, ``width`` pixels wide.
 
+        The plot is painted as it looks in the window, scaled as a whole: titles,
+        legends, ticks and curves keep their proportions (pyqtgraph's exporter enlarged
+        the title and ticks but left the legends at screen size). Returns the paths
+        written; a file that cannot be written is named in the log.
+        """
         written = []
         for name, widget in self.curves.plot_widgets().items():
-            item = widget.getPlotItem() if hasattr(widget, "getPlotItem") else widget
-            exporter = exporters.ImageExporter(item)
-            exporter.parameters()["width"] = 1600
             path = str(Path(folder) / f"{name}.png")
-            exporter.export(path)
-            written.append(path)
+            scale = width / max(1, widget.width())
+            image = QImage(
+                round(widget.width() * scale),
+                round(widget.height() * scale),
+                QImage.Format.Format_ARGB32,
+            )
+            image.fill(QColor("white"))
+            painter = QPainter(image)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+            # The scene itself, uniformly scaled: every item keeps its proportions. The
+            # legend ignores transformations (so it never zooms with the view): for the
+            # export it must follow the scale like everything else.
+            legend = widget.getPlotItem().legend
+            flag = QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+            legend.setFlag(flag, False)
+            try:
+                source = widget.mapToScene(widget.viewport().rect()).boundingRect()
+                widget.scene().render(painter, QRectF(image.rect()), source)
+            finally:
+                legend.setFlag(flag, True)
+                painter.end()
+            if image.save(path):
+                written.append(path)
+            else:
+                self.log.append(self.tr("Could not write {path}").format(path=path), "error")
         self.log.append(
             self.tr("Exported {n} plots to {folder}").format(n=len(written), folder=folder), "info"
         )

@@ -256,3 +256,21 @@ def test_loading_a_checkpoint_restores_its_runs_history_or_says_it_cannot(qtbot,
         window.load_checkpoint(str(lone))
     assert len(window.controller.session.series()[0]) == 0
     assert "curves start again at step 60" in log_texts(window)[-1]
+
+
+def test_exported_plots_are_the_window_plots_scaled_as_a_whole(qtbot, window, tmp_path):
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QGraphicsItem
+
+    window.play_action.trigger()
+    wait_steps(qtbot, window, 50)
+    window.controller.pause()
+    written = window.export_plots(str(tmp_path), width=1600)
+    assert len(written) == 4
+    for path, widget in zip(written, window.curves.plot_widgets().values(), strict=True):
+        image = QImage(path)
+        assert image.width() == 1600
+        assert image.height() == round(widget.height() * 1600 / widget.width())
+        legend = widget.getPlotItem().legend
+        # Scaled with the rest for the file, back to screen behaviour afterwards.
+        assert legend.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations

@@ -64,6 +64,7 @@ class Controller(QObject):
     thread_finished = Signal()
     config_in_effect = Signal(object)  # rep.ConfigInEffect: what the trainer runs now
     trainer_restarted = Signal()  # a new trainer thread replaced one that had ended
+    checkpoint_loaded = Signal(object)  # rep.CheckpointLoaded, with its run's history
     diagnosis_reported = Signal(object)  # rep.Diagnosis
     evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
 
@@ -319,6 +320,8 @@ class Controller(QObject):
             self.config_changed.emit(s.config)
         elif isinstance(report, rep.TrainingError):
             self.error_reported.emit(report)
+        elif isinstance(report, rep.CheckpointLoaded):
+            self.checkpoint_loaded.emit(report)
         elif isinstance(report, rep.CheckpointSaved):
             self.checkpoint_saved.emit(report.path)
         elif isinstance(report, rep.LogMessage):

@@ -45,10 +45,9 @@ from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
-from ganlab.core.errors import GanlabError
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
-from ganlab.core.rundir import RunHistory, history_for_checkpoint
+from ganlab.core.rundir import RunHistory
 from ganlab.widgets import style
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.curves import CurvesPanel
@@ -117,7 +116,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         # A run's history waiting for the generation that continues it (matched by step).
         self._pending_history: RunHistory | None = history
-        self._pending_checkpoint: str | None = None  # loaded from the menu, not yet reported
         style.configure_pyqtgraph()
         self.setObjectName("ganlab-main-window")
         self.settings = settings if settings is not None else QSettings("ganlab", "ganlab")
@@ -420,6 +418,7 @@ class MainWindow(QMainWindow):
         c.evaluation_samples_ready.connect(self._on_controller_evaluation_samples_ready)
         c.config_in_effect.connect(self._on_controller_config_in_effect)
         c.thread_finished.connect(self._on_controller_thread_finished)
+        c.checkpoint_loaded.connect(self._on_controller_checkpoint_loaded)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.play_action.triggered.connect(self._on_play_action_triggered)
         self.step_action.triggered.connect(lambda: c.step("both"))
@@ -802,39 +801,44 @@ class MainWindow(QMainWindow):
             self.load_checkpoint(path)
 
     def load_checkpoint(self, path: str) -> None:
-        """Continue from a checkpoint; with it, the history of the run it was saved in."""
-        try:
-            self._pending_history = history_for_checkpoint(path)
-        except GanlabError as exc:
-            self._pending_history = None
-            self.log.append(str(exc), "warning")
-        self._pending_checkpoint = path
+        """Continue from a checkpoint. The trainer answers with its run's history, if the
+        checkpoint lies in a run directory (read in the trainer thread, not here)."""
         self.controller.load_checkpoint(path)
 
     def _restore_history(self, info: rep.GenerationStarted) -> None:
-        """Show the pending run history if this generation continues it."""
-        pending, checkpoint = self._pending_history, self._pending_checkpoint
-        if info.reason == "checkpoint":
-            self._pending_checkpoint = None
-        if pending is not None and info.step == pending.step:
-            self._pending_history = None
-            self.controller.session.load_history(pending)
-            self.log.append(
-                self.tr(
-                    "Restored the curves, metrics and setting changes of {path} up to step {step}."
-                ).format(path=pending.path, step=info.step),
-                "info",
-            )
-            skipped = pending.skipped_summary()
-            if skipped:
-                self.log.append(skipped, "warning")
-        elif info.reason == "checkpoint" and checkpoint is not None:
-            self._pending_history = None
+        """Show the history ``ganlab --run`` read, once the trainer reached its step."""
+        pending = self._pending_history
+        if pending is None or info.step != pending.step:
+            return
+        self._pending_history = None
+        self._show_history(pending, info.step)
+
+    def _show_history(self, history: RunHistory, step: int) -> None:
+        self.controller.session.load_history(history)
+        self.log.append(
+            self.tr(
+                "Restored the curves, metrics and setting changes of {path} up to step {step}."
+            ).format(path=history.path, step=step),
+            "info",
+        )
+        skipped = history.skipped_summary()
+        if skipped:
+            self.log.append(skipped, "warning")
+
+    @Slot(object)
+    def _on_controller_checkpoint_loaded(self, loaded: rep.CheckpointLoaded) -> None:
+        if loaded.generation != self.controller.session.generation:
+            return
+        if loaded.problem:
+            self.log.append(loaded.problem, "warning")
+        if isinstance(loaded.history, RunHistory):
+            self._show_history(loaded.history, loaded.step)
+        else:
             self.log.append(
                 self.tr(
                     "Loaded {path} at step {step}. It is not inside a run directory, so "
                     "the curves start again at step {step}."
-                ).format(path=checkpoint, step=info.step),
+                ).format(path=loaded.path, step=loaded.step),
                 "info",
             )
 

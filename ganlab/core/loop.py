@@ -31,7 +31,7 @@ from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
 from ganlab.core.errors import GanlabError
-from ganlab.core.rundir import RunDir
+from ganlab.core.rundir import RunDir, history_for_checkpoint
 from ganlab.core.trainer import Trainer
 from ganlab.metrics.diagnostics import Diagnosis, Diagnostics
 
@@ -574,6 +574,12 @@ class _Session:
         self.awaiting_ack = False
         yield self.generation_started("checkpoint")
         self.snapshot_due = True
+        history, problem = None, ""
+        try:
+            history = history_for_checkpoint(path)
+        except GanlabError as exc:
+            problem = str(exc)
+        yield rep.CheckpointLoaded(t.generation, t.step_count, path, history, problem)
 
     def save(self, path: str | None) -> Iterator[rep.Report]:
         t = self.trainer

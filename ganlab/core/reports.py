@@ -198,6 +198,21 @@ class ConfigInEffect(Report):
 
 
 @dataclass(frozen=True)
+class CheckpointLoaded(Report):
+    """A checkpoint replaced the pair's state (after its ``GenerationStarted``).
+
+    ``history`` is the curve history of the run the checkpoint was saved in, up to its
+    step (a ``ganlab.core.rundir.RunHistory``, read in the trainer thread so the window
+    never waits on a long metrics.jsonl), or None for a checkpoint outside a run.
+    """
+
+    step: int
+    path: str
+    history: Any = None
+    problem: str = ""  # why the history could not be read, for the log; "" if none
+
+
+@dataclass(frozen=True)
 class CheckpointSaved(Report):
     step: int
     path: str

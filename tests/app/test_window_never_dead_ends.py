@@ -246,13 +246,13 @@ def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
 def test_loading_a_checkpoint_restores_its_runs_history_or_says_it_cannot(qtbot, window, tmp_path):
     out = headless_run(tmp_path, steps=60)
     latest = sorted((out / "checkpoints").glob("*.pt"))[-1]
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.checkpoint_loaded, timeout=WAIT_MS):
         window.load_checkpoint(str(latest))
     steps, _ = window.controller.session.series()
     assert len(steps) == 60
     lone = tmp_path / "lone.pt"
     lone.write_bytes(latest.read_bytes())
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.checkpoint_loaded, timeout=WAIT_MS):
         window.load_checkpoint(str(lone))
     assert len(window.controller.session.series()[0]) == 0
     assert "curves start again at step 60" in log_texts(window)[-1]

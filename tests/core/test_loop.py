@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import queue
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -485,3 +486,26 @@ def test_a_refused_rebuild_reports_the_config_still_training():
     effect = next(r for r in reports if isinstance(r, rep.ConfigInEffect))
     assert reports.index(effect) > reports.index(error)
     assert cfg.loads(effect.config_toml).data.source == good.data.source
+
+
+def test_a_loaded_checkpoint_brings_its_runs_history_from_the_trainer_thread(tmp_path):
+    from ganlab.core.rundir import RunDir
+
+    run_dir = RunDir.create(tmp_path / "run", tiny_config())
+    inbox = RecordingInbox(script=[cmd.Stop()])
+    for _ in range(30):
+        inbox.put(cmd.Step())
+    inbox.put(cmd.SaveCheckpoint(None))
+    list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True, run_dir=run_dir))
+    checkpoint = str(next((tmp_path / "run" / "checkpoints").glob("*.pt")))
+    lone = tmp_path / "lone.pt"
+    lone.write_bytes(Path(checkpoint).read_bytes())
+
+    inbox = RecordingInbox(
+        script=[cmd.LoadCheckpoint(checkpoint), cmd.LoadCheckpoint(str(lone)), cmd.Stop()]
+    )
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    loaded = [r for r in reports if isinstance(r, rep.CheckpointLoaded)]
+    assert [r.step for r in loaded] == [30, 30]
+    assert list(loaded[0].history.steps) == list(range(1, 31))
+    assert loaded[1].history is None

@@ -15,6 +15,7 @@ import dataclasses
 import queue
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -257,6 +258,7 @@ class Controller(QObject):
         pts = [[float(x), float(y)] for x, y in np.asarray(points, dtype=float).reshape(-1, 2)]
         new = dataclasses.replace(
             self.session.config,
+            name=self.tr("{n} drawn points").format(n=len(pts)),  # the title says what trains
             data=dataclasses.replace(self.session.config.data, source="drawn", points=pts),
         )
         self.apply_config(new)
@@ -264,6 +266,7 @@ class Controller(QObject):
     def load_points(self, path: str) -> None:
         new = dataclasses.replace(
             self.session.config,
+            name=Path(path).name,
             data=dataclasses.replace(self.session.config.data, source="csv_points", path=path),
         )
         self.apply_config(new)

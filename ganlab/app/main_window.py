@@ -79,6 +79,21 @@ DIAGNOSIS_TITLES = {
 }
 
 
+# Image metric keys (torch-fidelity's and the offline classifier's) as the log names them.
+METRIC_NAMES = {
+    "inception_score_mean": QT_TRANSLATE_NOOP("MainWindow", "IS"),
+    "inception_score_std": QT_TRANSLATE_NOOP("MainWindow", "IS std"),
+    "frechet_inception_distance": QT_TRANSLATE_NOOP("MainWindow", "FID"),
+    "kernel_inception_distance_mean": QT_TRANSLATE_NOOP("MainWindow", "KID"),
+    "kernel_inception_distance_std": QT_TRANSLATE_NOOP("MainWindow", "KID std"),
+    "classifier_fid": QT_TRANSLATE_NOOP("MainWindow", "FID (classifier features)"),
+    "classifier_kid_mean": QT_TRANSLATE_NOOP("MainWindow", "KID (classifier features)"),
+    "classifier_kid_std": QT_TRANSLATE_NOOP("MainWindow", "KID std (classifier features)"),
+    "classifier_score": QT_TRANSLATE_NOOP("MainWindow", "classifier score"),
+    "classifier_accuracy": QT_TRANSLATE_NOOP("MainWindow", "classifier accuracy"),
+}
+
+
 def _flatten(config: cfg.ExperimentConfig) -> dict[str, object]:
     """``{"section.key": value}`` for the controls panel."""
     out: dict[str, object] = {}
@@ -567,7 +582,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_controller_config_in_effect(self, report: rep.ConfigInEffect) -> None:
         """What the trainer runs now: labels, units and reference lines follow it."""
-        self.curves.set_output_kind(report.output_kind)
+        self.curves.set_output_kind(report.output_kind, from_step=report.step)
         self.toy_view.set_output_kind(report.output_kind)
         self.density_view.set_output_kind(report.output_kind)
         self.image_view.set_output_kind(report.output_kind)
@@ -632,7 +647,11 @@ class MainWindow(QMainWindow):
     def _on_evaluation_finished(self, result: dict) -> None:
         self.image_results.append(result)
         self.metrics.set_image_metrics(self.image_results)
-        values = ", ".join(f"{k} = {v:.4g}" for k, v in result.items() if isinstance(v, float))
+        values = ", ".join(
+            f"{self.tr(METRIC_NAMES.get(k, k))} = {v:.4g}"
+            for k, v in result.items()
+            if isinstance(v, float)
+        )
         self.log.append(
             self.tr("Image metrics at step {step} ({space}): {values}").format(
                 step=result["step"], space=result.get("feature_space", "?"), values=values
@@ -674,8 +693,8 @@ class MainWindow(QMainWindow):
             self.tr("step {step}: {key} {old} → {new}").format(
                 step=change.step,
                 key=self.controls.label_for(change.key),
-                old=_plain(change.old),
-                new=_plain(change.new),
+                old=_plain(change.key, change.old),
+                new=_plain(change.key, change.new),
             ),
             "info",
         )
@@ -1098,8 +1117,19 @@ class _Banner(QLabel):
         event.accept()
 
 
-def _plain(value: object) -> str:
-    """A setting's value for the log: 3 significant digits for floats, else as is."""
+# Settings whose values are registry names: the log shows the entry's title instead.
+_REGISTRY_KEYS = {"data.source": DATA_SOURCES, "model.family": MODEL_FAMILIES, "loss.name": LOSSES}
+
+
+def _plain(key: str, value: object) -> str:
+    """A setting's value for the log: a registered entry's title ("Non-saturating" for
+    ``non_saturating``), 3 significant digits for floats, else as is."""
+    registry = _REGISTRY_KEYS.get(key)
+    if registry is not None and isinstance(value, str):
+        try:
+            return str(registry.get(value).title)
+        except cfg.ConfigError:  # an unknown name: show it as it is
+            return value
     if isinstance(value, float):
         return f"{value:.3g}"
     return str(value)

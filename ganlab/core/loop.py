@@ -33,7 +33,7 @@ from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
 from ganlab.core.errors import GanlabError
 from ganlab.core.rundir import RunDir, history_for_checkpoint
 from ganlab.core.trainer import Trainer
-from ganlab.metrics.diagnostics import Diagnosis, Diagnostics
+from ganlab.metrics.diagnostics import PAUSING_KINDS, Diagnosis, Diagnostics
 
 # Keep an in-memory copy of the last state whose statistics were all finite, at most
 # this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
@@ -118,6 +118,8 @@ class _Session:
         self.pending = _Pending()
         self.good_state: dict[str, Any] | None = None
         self.good_step = -GOOD_STATE_EVERY
+        # (step, state) taken at a clean batch; good once the next batch is clean too.
+        self.candidate: tuple[int, dict[str, Any]] | None = None
         self.stopped = False
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
@@ -168,6 +170,7 @@ class _Session:
         self.config = self.trainer.config
         self.pending = _Pending()
         self.good_state = None
+        self.candidate = None
         self.good_step = -GOOD_STATE_EVERY
         self.awaiting_ack = False
         self.diagnostics.reset()
@@ -492,15 +495,27 @@ class _Session:
         yield batch
         diverged = self._diverged(head)
         found = self.diagnostics.update(
-            batch.steps, batch.values, t.loss.output_kind, t.config.loss.name
+            batch.steps,
+            batch.values,
+            t.loss.output_kind,
+            t.config.loss.name,
+            lrs=batch.lrs,
+            config=t.config,
         )
-        # NaN/Inf is handled below (pause, restore, explain): no second message for it.
-        yield from self._diagnoses(d for d in found if not (diverged and d.kind == "non_finite"))
-        if diverged:
-            yield from self._on_divergence(int(p.steps[-1]))
-        elif t.step_count - self.good_step >= GOOD_STATE_EVERY:
-            self.good_state = copy.deepcopy(t.state_dict())
-            self.good_step = t.step_count
+        yield from self._diagnoses(found)
+        pausing = [d for d in found if d.pause]
+        if diverged or pausing:
+            self.candidate = None
+            yield from self._on_divergence(int(p.steps[-1]), pausing)
+        elif not self.diagnostics.active & PAUSING_KINDS:
+            # A state becomes the one to go back to only once the batch after it is clean
+            # too: the step that applies a learning rate of 10 still reports finite
+            # numbers, and the blow-up shows only in the next rows.
+            if self.candidate is not None:
+                self.good_step, self.good_state = self.candidate
+                self.candidate = None
+            if t.step_count - self.good_step >= GOOD_STATE_EVERY:
+                self.candidate = (t.step_count, copy.deepcopy(t.state_dict()))
 
     @staticmethod
     def _diverged(head: np.ndarray) -> bool:
@@ -517,21 +532,33 @@ class _Session:
             or np.isnan(head[g_rows, 5]).any()
         )
 
-    def _on_divergence(self, step: int) -> Iterator[rep.Report]:
+    def _on_divergence(self, step: int, pausing: list[Diagnosis]) -> Iterator[rep.Report]:
+        """Pause, go back to the last good state and say so (NaN/Inf or exploding values).
+
+        ``pausing`` are the diagnoses that asked for it; they already explained what
+        happened and what to change, so the error only says what the loop did.
+        """
         t = self.trainer
         assert t is not None
         self.playing = False
         restored = ""
         if self.good_state is not None:
             t.load_state_dict(copy.deepcopy(self.good_state), source_path="last good state")
-            restored = f" The last good state (step {self.good_step}) has been restored."
-        yield rep.TrainingError(
-            t.generation,
-            step,
-            f"The losses or gradients became NaN or infinite by step {step}, so training "
-            f"was paused.{restored} Lower the learning rates (or add a gradient penalty), "
-            f"then play again, or reset.",
-        )
+            self.diagnostics.restored(self.good_step)
+            restored = (
+                f" The last good state (step {self.good_step}) has been restored, with the "
+                f"settings it had."
+            )
+        if pausing:
+            what = ", ".join(sorted({d.title.lower() for d in pausing}))
+            message = f"Training paused at step {step}: {what}.{restored}"
+        else:
+            message = (
+                f"The losses or gradients became NaN or infinite by step {step}, so training "
+                f"was paused.{restored} Lower the learning rates, then play again, or reset."
+            )
+        yield rep.TrainingError(t.generation, step, message)
+        yield from self.config_in_effect()  # the restored state may have other settings
         yield rep.StateChanged(t.generation, "paused", t.step_count)
 
     def _snapshot(self) -> Iterator[rep.Report]:
@@ -571,6 +598,7 @@ class _Session:
         self.config = t.config
         self.pending = _Pending()
         self.good_state = None
+        self.candidate = None
         self.awaiting_ack = False
         yield self.generation_started("checkpoint")
         self.snapshot_due = True

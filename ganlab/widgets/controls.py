@@ -148,8 +148,21 @@ class _DoubleSpinBox(_WheelWhenFocused, QDoubleSpinBox):
     pass
 
 
-class _ComboBox(_WheelWhenFocused, QComboBox):
-    pass
+class _ComboBox(QComboBox):
+    """A picker that never changes under the wheel: after a choice it keeps the focus,
+    and wheeling through the panel then switched the loss three times in a second."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # A choice made, the keyboard goes back to the lab (Space plays, arrows step).
+        self.activated.connect(self._on_activated)
+
+    def wheelEvent(self, event):  # noqa: N802 - Qt override
+        event.ignore()  # the scroll area scrolls instead
+
+    def _on_activated(self, _index: int) -> None:
+        self.clearFocus()
 
 
 class _Slider(_WheelWhenFocused, QSlider):

@@ -318,6 +318,7 @@ class CurvesPanel(QWidget):
         super().__init__(parent)
         self._alpha = _DEFAULT_SMOOTHING
         self._output_kind = "probability"
+        self._outputs_after: int | None = None  # D's outputs shown only after this step
         self._steps: np.ndarray = np.empty(0, dtype=np.int64)
         self._series: dict[str, np.ndarray] = {}
         self._layers: dict[str, tuple[tuple[str, ...], np.ndarray]] = {}
@@ -507,8 +508,14 @@ class CurvesPanel(QWidget):
         """
         self._steps = steps
         self._series = series
+        after = self._outputs_after
         for curve in self._curves.values():
-            self._draw(curve, steps, series.get(curve.key))
+            values = series.get(curve.key)
+            if after is not None and curve.key in ("d_real", "d_fake") and values is not None:
+                start = int(np.searchsorted(steps, after, side="right"))
+                self._draw(curve, steps[start:], values[start:])
+                continue
+            self._draw(curve, steps, values)
         for net in ("d", "g"):
             if net in self._layers_pending:
                 self._draw_layers(net)
@@ -560,7 +567,7 @@ class CurvesPanel(QWidget):
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
                 self._place_marker_label(line)
 
-    def set_output_kind(self, kind: str) -> None:
+    def set_output_kind(self, kind: str, from_step: int | None = None) -> None:
         """How to read D's outputs.
 
         Parameters
@@ -568,9 +575,25 @@ class CurvesPanel(QWidget):
         kind
             ``"probability"``: y in [0, 1] with a dashed line at 1/2 (D cannot tell);
             ``"score"``: unbounded critic scores, automatic y range.
+        from_step
+            A live loss switch at this step: D's outputs before it were of the other
+            kind, so the plot shows only the steps after it (one line through both
+            would join a probability to a score). None: the whole generation is of
+            ``kind``.
+
+        Raises
+        ------
+        ValueError
+            ``kind`` is neither of the two.
         """
         if kind not in ("probability", "score"):
             raise ValueError(f"kind must be 'probability' or 'score', not {kind!r}")
+        if from_step is not None and kind != self._output_kind:
+            self._outputs_after = from_step
+            for key in ("d_real", "d_fake"):
+                self._curves[key].cache.reset()
+        elif from_step is None:
+            self._outputs_after = None
         self._output_kind = kind
         plot = self._plots["outputs"]
         real, fake = self._curves["d_real"].line, self._curves["d_fake"].line
@@ -610,6 +633,21 @@ class CurvesPanel(QWidget):
         self._following = True
         self._x_range = None
         self._y_ranges = {}
+        self._outputs_after = None
+        # Until the new generation's first points: a plain frame, not the old ranges.
+        for name, plot in self._plots.items():
+            log = self._lr_log if name == "learning_rates" else self._log_in_effect.get(name)
+            plot.setXRange(0.0, 100.0, padding=0.0)
+            plot.setYRange(
+                *(
+                    (-4.0, -2.0)
+                    if name == "learning_rates" and log
+                    else (-1.0, 1.0)
+                    if log
+                    else (0.0, 1.0)
+                ),
+                padding=0.02,
+            )
 
     def set_smoothing(self, alpha: float) -> None:
         """Set the smoothing factor (0 to 0.99), as the slider does."""
@@ -911,7 +949,7 @@ class CurvesPanel(QWidget):
         self._log_check.setToolTip("\n\n".join([tip, *reasons]))
 
     def _set_titles(self) -> None:
-        linear = self.tr(" (linear: values ≤ 0)")
+        linear = self.tr(" (linear scale: some values ≤ 0)")
         titles = {
             "losses": self.tr("Losses"),
             "outputs": self.tr("D's outputs")

@@ -4,17 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="131"/>
+        <location filename="../../ganlab/app/controller.py" line="133"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="248"/>
+        <location filename="../../ganlab/app/controller.py" line="250"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="282"/>
+        <location filename="../../ganlab/app/controller.py" line="261"/>
+        <source>{n} drawn points</source>
+        <translation>{n} puntos dibujados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/controller.py" line="286"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -22,465 +27,465 @@
 <context>
     <name>ControlsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="345"/>
+        <location filename="../../ganlab/widgets/controls.py" line="358"/>
         <source>{0} rebuilds the networks with new weights; other settings apply live.</source>
         <translation>{0} reconstruye las redes con pesos nuevos; los demás ajustes se aplican en vivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="430"/>
+        <location filename="../../ganlab/widgets/controls.py" line="443"/>
         <source>D: {setting}</source>
         <translation>D: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="432"/>
+        <location filename="../../ganlab/widgets/controls.py" line="445"/>
         <source>G: {setting}</source>
         <translation>G: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="470"/>
+        <location filename="../../ganlab/widgets/controls.py" line="483"/>
         <source>Data</source>
         <translation>Datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="470"/>
+        <location filename="../../ganlab/widgets/controls.py" line="483"/>
         <source>Show or hide the data settings.</source>
         <translation>Mostrar u ocultar los ajustes de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="478"/>
+        <location filename="../../ganlab/widgets/controls.py" line="491"/>
         <source>Data set</source>
         <translation>Conjunto de datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="480"/>
+        <location filename="../../ganlab/widgets/controls.py" line="493"/>
         <source>The distribution G learns to imitate: 1-D and 2-D toy data or images.</source>
         <translation>La distribución que G aprende a imitar: datos sintéticos 1-D y 2-D, o imágenes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="482"/>
+        <location filename="../../ganlab/widgets/controls.py" line="495"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="486"/>
+        <location filename="../../ganlab/widgets/controls.py" line="499"/>
         <source>Train on your own 2-D points: choose a CSV file with one x, y pair per row. This rebuilds the networks with new weights.</source>
         <translation>Entrena con tus propios puntos 2-D: elige un archivo CSV con un par x, y por fila. Esto reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="495"/>
+        <location filename="../../ganlab/widgets/controls.py" line="508"/>
         <source>Noise σ</source>
         <translation>Ruido σ</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="497"/>
+        <location filename="../../ganlab/widgets/controls.py" line="510"/>
         <source>How spread out each cluster of the toy data is (standard deviation); 0 uses the data set&apos;s own value.</source>
         <translation>Dispersión de cada grupo de los datos sintéticos (desviación estándar); 0 usa el valor propio del conjunto de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="500"/>
+        <location filename="../../ganlab/widgets/controls.py" line="513"/>
         <source>default</source>
         <translation>por defecto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="504"/>
+        <location filename="../../ganlab/widgets/controls.py" line="517"/>
         <source>{0} × {0} px</source>
         <translation>{0} × {0} px</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="508"/>
+        <location filename="../../ganlab/widgets/controls.py" line="521"/>
         <source>Image size</source>
         <translation>Tamaño de imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="510"/>
+        <location filename="../../ganlab/widgets/controls.py" line="523"/>
         <source>Side of the square images, in pixels.</source>
         <translation>Lado de las imágenes cuadradas, en píxeles.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="513"/>
+        <location filename="../../ganlab/widgets/controls.py" line="526"/>
         <source>1 (grayscale)</source>
         <translation>1 (escala de grises)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="514"/>
+        <location filename="../../ganlab/widgets/controls.py" line="527"/>
         <source>3 (RGB colour)</source>
         <translation>3 (color RGB)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="518"/>
+        <location filename="../../ganlab/widgets/controls.py" line="531"/>
         <source>Channels</source>
         <translation>Canales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="520"/>
+        <location filename="../../ganlab/widgets/controls.py" line="533"/>
         <source>Grayscale or colour images.</source>
         <translation>Imágenes en escala de grises o en color.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="525"/>
+        <location filename="../../ganlab/widgets/controls.py" line="538"/>
         <source>Model</source>
         <translation>Modelo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="525"/>
+        <location filename="../../ganlab/widgets/controls.py" line="538"/>
         <source>Show or hide the network settings.</source>
         <translation>Mostrar u ocultar los ajustes de las redes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="530"/>
+        <location filename="../../ganlab/widgets/controls.py" line="543"/>
         <source>Architecture</source>
         <translation>Arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="532"/>
+        <location filename="../../ganlab/widgets/controls.py" line="545"/>
         <source>The kind of networks G and D are: MLP for toy data, DCGAN for images, ...</source>
         <translation>El tipo de redes que son G y D: MLP para datos sintéticos, DCGAN para imágenes, ...</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="535"/>
+        <location filename="../../ganlab/widgets/controls.py" line="548"/>
         <source>G width</source>
         <translation>Ancho de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="535"/>
+        <location filename="../../ganlab/widgets/controls.py" line="548"/>
         <source>Neurons in each hidden layer of G.</source>
         <translation>Neuronas en cada capa oculta de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="536"/>
+        <location filename="../../ganlab/widgets/controls.py" line="549"/>
         <source>G depth</source>
         <translation>Profundidad de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="536"/>
+        <location filename="../../ganlab/widgets/controls.py" line="549"/>
         <source>Number of hidden layers in G.</source>
         <translation>Número de capas ocultas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="537"/>
+        <location filename="../../ganlab/widgets/controls.py" line="550"/>
         <source>D width</source>
         <translation>Ancho de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="537"/>
+        <location filename="../../ganlab/widgets/controls.py" line="550"/>
         <source>Neurons in each hidden layer of D.</source>
         <translation>Neuronas en cada capa oculta de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <location filename="../../ganlab/widgets/controls.py" line="551"/>
         <source>D depth</source>
         <translation>Profundidad de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <location filename="../../ganlab/widgets/controls.py" line="551"/>
         <source>Number of hidden layers in D.</source>
         <translation>Número de capas ocultas de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="540"/>
+        <location filename="../../ganlab/widgets/controls.py" line="553"/>
         <source>Feature maps</source>
         <translation>Mapas de características</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="541"/>
+        <location filename="../../ganlab/widgets/controls.py" line="554"/>
         <source>Feature maps in the widest convolution layer of G and D.</source>
         <translation>Mapas de características de la capa convolucional más ancha de G y de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="549"/>
+        <location filename="../../ganlab/widgets/controls.py" line="562"/>
         <source>Spectral norm on D</source>
         <translation>Norma espectral en D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="550"/>
+        <location filename="../../ganlab/widgets/controls.py" line="563"/>
         <source>Limit how steeply D&apos;s output can change (spectral normalisation).</source>
         <translation>Limita la rapidez con la que puede cambiar la salida de D (normalización espectral).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="555"/>
+        <location filename="../../ganlab/widgets/controls.py" line="568"/>
         <source>Spectral norm on G</source>
         <translation>Norma espectral en G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="556"/>
+        <location filename="../../ganlab/widgets/controls.py" line="569"/>
         <source>Apply spectral normalisation to G&apos;s layers too.</source>
         <translation>Aplica la normalización espectral también a las capas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="561"/>
-        <location filename="../../ganlab/widgets/controls.py" line="566"/>
+        <location filename="../../ganlab/widgets/controls.py" line="574"/>
+        <location filename="../../ganlab/widgets/controls.py" line="579"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="561"/>
+        <location filename="../../ganlab/widgets/controls.py" line="574"/>
         <source>Show or hide the loss settings.</source>
         <translation>Mostrar u ocultar los ajustes de la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="568"/>
+        <location filename="../../ganlab/widgets/controls.py" line="581"/>
         <source>The game G and D play: how each one is scored.</source>
         <translation>El juego entre G y D: cómo se puntúa a cada uno.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="573"/>
+        <location filename="../../ganlab/widgets/controls.py" line="586"/>
         <source>Label smoothing</source>
         <translation>Suavizado de etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="574"/>
+        <location filename="../../ganlab/widgets/controls.py" line="587"/>
         <source>D aims at 1 − s instead of 1 for real samples, so it is less sure of itself.</source>
         <translation>D apunta a 1 − s en lugar de 1 para las muestras reales, así que está menos seguro de sí mismo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="579"/>
+        <location filename="../../ganlab/widgets/controls.py" line="592"/>
         <source>Instance noise</source>
         <translation>Ruido de instancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="580"/>
+        <location filename="../../ganlab/widgets/controls.py" line="593"/>
         <source>Blur what D sees by adding random noise of this size to every sample.</source>
         <translation>Difumina lo que ve D sumando a cada muestra un ruido aleatorio de este tamaño.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="585"/>
+        <location filename="../../ganlab/widgets/controls.py" line="598"/>
         <source>R1 penalty</source>
         <translation>Penalización R1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="586"/>
+        <location filename="../../ganlab/widgets/controls.py" line="599"/>
         <source>Punish D for steep slopes at the real data; 0 turns it off.</source>
         <translation>Penaliza a D por las pendientes pronunciadas en los datos reales; 0 la desactiva.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="587"/>
+        <location filename="../../ganlab/widgets/controls.py" line="600"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="592"/>
+        <location filename="../../ganlab/widgets/controls.py" line="605"/>
         <source>Gradient penalty</source>
         <translation>Penalización del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="593"/>
+        <location filename="../../ganlab/widgets/controls.py" line="606"/>
         <source>WGAN-GP: how strongly D&apos;s slope is pulled towards 1 (lambda).</source>
         <translation>WGAN-GP: con qué fuerza se lleva la pendiente de D hacia 1 (lambda).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="598"/>
+        <location filename="../../ganlab/widgets/controls.py" line="611"/>
         <source>Weight clip</source>
         <translation>Recorte de pesos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="599"/>
+        <location filename="../../ganlab/widgets/controls.py" line="612"/>
         <source>WGAN: every weight of D is kept between −c and c.</source>
         <translation>WGAN: cada peso de D se mantiene entre −c y c.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="605"/>
+        <location filename="../../ganlab/widgets/controls.py" line="618"/>
         <source>Discriminator (D)</source>
         <translation>Discriminador (D)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="606"/>
+        <location filename="../../ganlab/widgets/controls.py" line="619"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="608"/>
+        <location filename="../../ganlab/widgets/controls.py" line="621"/>
         <source>Generator (G)</source>
         <translation>Generador (G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="609"/>
+        <location filename="../../ganlab/widgets/controls.py" line="622"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="611"/>
+        <location filename="../../ganlab/widgets/controls.py" line="624"/>
         <source>Show or hide {0}&apos;s training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento de {0}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="617"/>
+        <location filename="../../ganlab/widgets/controls.py" line="630"/>
         <source>SGD</source>
         <translation>SGD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="617"/>
+        <location filename="../../ganlab/widgets/controls.py" line="630"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="617"/>
+        <location filename="../../ganlab/widgets/controls.py" line="630"/>
         <source>RMSprop</source>
         <translation>RMSprop</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="623"/>
+        <location filename="../../ganlab/widgets/controls.py" line="636"/>
         <source>Optimizer</source>
         <translation>Optimizador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="625"/>
+        <location filename="../../ganlab/widgets/controls.py" line="638"/>
         <source>How {0}&apos;s weights follow their gradients: SGD, Adam or RMSprop.</source>
         <translation>Cómo siguen los pesos de {0} a sus gradientes: SGD, Adam o RMSprop.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="631"/>
+        <location filename="../../ganlab/widgets/controls.py" line="644"/>
         <source>Learning rate</source>
         <translation>Tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="634"/>
+        <location filename="../../ganlab/widgets/controls.py" line="647"/>
         <source>How big a step {0} takes at each update. Drag (log scale) or type a number.</source>
         <translation>Tamaño del paso que da {0} en cada actualización. Arrastra (escala logarítmica) o escribe un número.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="643"/>
+        <location filename="../../ganlab/widgets/controls.py" line="656"/>
         <source>β1</source>
         <translation>β1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="644"/>
+        <location filename="../../ganlab/widgets/controls.py" line="657"/>
         <source>Adam: how much of the past gradients {0} keeps (momentum).</source>
         <translation>Adam: cuánto conserva {0} de los gradientes anteriores (momento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="649"/>
+        <location filename="../../ganlab/widgets/controls.py" line="662"/>
         <source>β2</source>
         <translation>β2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="650"/>
+        <location filename="../../ganlab/widgets/controls.py" line="663"/>
         <source>Adam: how slowly {0}&apos;s step sizes adapt to the gradient sizes.</source>
         <translation>Adam: con qué lentitud se adaptan los tamaños de paso de {0} al tamaño de los gradientes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="655"/>
+        <location filename="../../ganlab/widgets/controls.py" line="668"/>
         <source>Momentum</source>
         <translation>Momento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="656"/>
+        <location filename="../../ganlab/widgets/controls.py" line="669"/>
         <source>How much of its previous step {0} keeps; 0 for none.</source>
         <translation>Cuánto conserva {0} de su paso anterior; 0 para no conservar nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="661"/>
+        <location filename="../../ganlab/widgets/controls.py" line="674"/>
         <source>Steps (k)</source>
         <translation>Pasos (k)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="662"/>
+        <location filename="../../ganlab/widgets/controls.py" line="675"/>
         <source>How many times {0} is updated in each training iteration (k).</source>
         <translation>Cuántas veces se actualiza {0} en cada iteración de entrenamiento (k).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="667"/>
+        <location filename="../../ganlab/widgets/controls.py" line="680"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="667"/>
+        <location filename="../../ganlab/widgets/controls.py" line="680"/>
         <source>Show or hide the training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="672"/>
+        <location filename="../../ganlab/widgets/controls.py" line="685"/>
         <source>Batch size</source>
         <translation>Tamaño del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="673"/>
+        <location filename="../../ganlab/widgets/controls.py" line="686"/>
         <source>Real and generated samples used for each update of D and of G.</source>
         <translation>Muestras reales y generadas que se usan en cada actualización de D y de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="678"/>
+        <location filename="../../ganlab/widgets/controls.py" line="691"/>
         <source>Noise size</source>
         <translation>Tamaño del ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="679"/>
+        <location filename="../../ganlab/widgets/controls.py" line="692"/>
         <source>Number of random numbers in the noise vector z that G turns into a sample.</source>
         <translation>Cantidad de números aleatorios del vector de ruido z que G convierte en una muestra.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="682"/>
+        <location filename="../../ganlab/widgets/controls.py" line="695"/>
         <source>Gaussian N(0, 1)</source>
         <translation>Gaussiana N(0, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="683"/>
+        <location filename="../../ganlab/widgets/controls.py" line="696"/>
         <source>Uniform U(−1, 1)</source>
         <translation>Uniforme U(−1, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="687"/>
+        <location filename="../../ganlab/widgets/controls.py" line="700"/>
         <source>Noise</source>
         <translation>Ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="689"/>
+        <location filename="../../ganlab/widgets/controls.py" line="702"/>
         <source>The distribution the noise z is drawn from.</source>
         <translation>La distribución de la que se extrae el ruido z.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="698"/>
+        <location filename="../../ganlab/widgets/controls.py" line="711"/>
         <source>Seed</source>
         <translation>Semilla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="700"/>
+        <location filename="../../ganlab/widgets/controls.py" line="713"/>
         <source>Fixes the random numbers: the same seed gives the same run.</source>
         <translation>Fija los números aleatorios: la misma semilla da la misma ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="708"/>
+        <location filename="../../ganlab/widgets/controls.py" line="721"/>
         <source>Device</source>
         <translation>Dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="710"/>
+        <location filename="../../ganlab/widgets/controls.py" line="723"/>
         <source>Where the networks run: the GPU when there is one, or the CPU.</source>
         <translation>Dónde se ejecutan las redes: en la GPU si la hay, o en la CPU.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="747"/>
+        <location filename="../../ganlab/widgets/controls.py" line="760"/>
         <source>Changing it rebuilds the networks with new weights.</source>
         <translation>Cambiarlo reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="748"/>
+        <location filename="../../ganlab/widgets/controls.py" line="761"/>
         <source>Applies live, while training.</source>
         <translation>Se aplica en vivo, durante el entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="829"/>
-        <location filename="../../ganlab/widgets/controls.py" line="892"/>
+        <location filename="../../ganlab/widgets/controls.py" line="842"/>
+        <location filename="../../ganlab/widgets/controls.py" line="905"/>
         <source>1-D</source>
         <translation>1-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="829"/>
-        <location filename="../../ganlab/widgets/controls.py" line="892"/>
+        <location filename="../../ganlab/widgets/controls.py" line="842"/>
+        <location filename="../../ganlab/widgets/controls.py" line="905"/>
         <source>2-D</source>
         <translation>2-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="829"/>
+        <location filename="../../ganlab/widgets/controls.py" line="842"/>
         <source>Images</source>
         <translation>Imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="892"/>
+        <location filename="../../ganlab/widgets/controls.py" line="905"/>
         <source>image</source>
         <translation>imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="901"/>
+        <location filename="../../ganlab/widgets/controls.py" line="914"/>
         <source>{0} does not train on {1} data; it needs {2} data.</source>
         <translation>{0} no se entrena con datos de tipo {1}; necesita datos de tipo {2}.</translation>
     </message>
@@ -488,157 +493,157 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="383"/>
+        <location filename="../../ganlab/widgets/curves.py" line="411"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="391"/>
+        <location filename="../../ganlab/widgets/curves.py" line="419"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="397"/>
+        <location filename="../../ganlab/widgets/curves.py" line="425"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="398"/>
+        <location filename="../../ganlab/widgets/curves.py" line="426"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="401"/>
+        <location filename="../../ganlab/widgets/curves.py" line="429"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="440"/>
+        <location filename="../../ganlab/widgets/curves.py" line="468"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="441"/>
+        <location filename="../../ganlab/widgets/curves.py" line="469"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="442"/>
+        <location filename="../../ganlab/widgets/curves.py" line="470"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="443"/>
+        <location filename="../../ganlab/widgets/curves.py" line="471"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="445"/>
+        <location filename="../../ganlab/widgets/curves.py" line="473"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="446"/>
+        <location filename="../../ganlab/widgets/curves.py" line="474"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="447"/>
+        <location filename="../../ganlab/widgets/curves.py" line="475"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="448"/>
+        <location filename="../../ganlab/widgets/curves.py" line="476"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="449"/>
+        <location filename="../../ganlab/widgets/curves.py" line="477"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="450"/>
+        <location filename="../../ganlab/widgets/curves.py" line="478"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="550"/>
+        <location filename="../../ganlab/widgets/curves.py" line="601"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="551"/>
+        <location filename="../../ganlab/widgets/curves.py" line="602"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="552"/>
+        <location filename="../../ganlab/widgets/curves.py" line="603"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="557"/>
+        <location filename="../../ganlab/widgets/curves.py" line="608"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="560"/>
+        <location filename="../../ganlab/widgets/curves.py" line="611"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="561"/>
+        <location filename="../../ganlab/widgets/curves.py" line="612"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="562"/>
+        <location filename="../../ganlab/widgets/curves.py" line="613"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="855"/>
+        <location filename="../../ganlab/widgets/curves.py" line="935"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="863"/>
+        <location filename="../../ganlab/widgets/curves.py" line="943"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="869"/>
+        <location filename="../../ganlab/widgets/curves.py" line="949"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="874"/>
-        <source> (linear: values ≤ 0)</source>
-        <translation> (lineal: valores ≤ 0)</translation>
+        <location filename="../../ganlab/widgets/curves.py" line="954"/>
+        <source> (linear scale: some values ≤ 0)</source>
+        <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="876"/>
+        <location filename="../../ganlab/widgets/curves.py" line="956"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="877"/>
+        <location filename="../../ganlab/widgets/curves.py" line="957"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="879"/>
+        <location filename="../../ganlab/widgets/curves.py" line="959"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="880"/>
+        <location filename="../../ganlab/widgets/curves.py" line="960"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="881"/>
+        <location filename="../../ganlab/widgets/curves.py" line="961"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -1107,571 +1112,622 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="64"/>
+        <location filename="../../ganlab/app/main_window.py" line="73"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="65"/>
+        <location filename="../../ganlab/app/main_window.py" line="74"/>
         <source>Exploding values</source>
         <translation>Valores que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="66"/>
+        <location filename="../../ganlab/app/main_window.py" line="75"/>
         <source>Vanishing generator gradient</source>
         <translation>El gradiente del generador se desvanece</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="67"/>
+        <location filename="../../ganlab/app/main_window.py" line="76"/>
         <source>The discriminator is winning</source>
         <translation>El discriminador está ganando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="68"/>
+        <location filename="../../ganlab/app/main_window.py" line="77"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="69"/>
+        <location filename="../../ganlab/app/main_window.py" line="78"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="160"/>
+        <location filename="../../ganlab/app/main_window.py" line="84"/>
+        <source>IS</source>
+        <translation>IS</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="85"/>
+        <source>IS std</source>
+        <translation>IS desv.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="86"/>
+        <source>FID</source>
+        <translation>FID</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="87"/>
+        <source>KID</source>
+        <translation>KID</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="88"/>
+        <source>KID std</source>
+        <translation>KID desv.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="89"/>
+        <source>FID (classifier features)</source>
+        <translation>FID (rasgos del clasificador)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="90"/>
+        <source>KID (classifier features)</source>
+        <translation>KID (rasgos del clasificador)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="91"/>
+        <source>KID std (classifier features)</source>
+        <translation>KID desv. (rasgos del clasificador)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <source>classifier score</source>
+        <translation>puntuación del clasificador</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="93"/>
+        <source>classifier accuracy</source>
+        <translation>exactitud del clasificador</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="183"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="191"/>
+        <location filename="../../ganlab/app/main_window.py" line="214"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="192"/>
-        <location filename="../../ganlab/app/main_window.py" line="265"/>
+        <location filename="../../ganlab/app/main_window.py" line="215"/>
+        <location filename="../../ganlab/app/main_window.py" line="288"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="195"/>
+        <location filename="../../ganlab/app/main_window.py" line="218"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="197"/>
+        <location filename="../../ganlab/app/main_window.py" line="220"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="201"/>
+        <location filename="../../ganlab/app/main_window.py" line="224"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="203"/>
+        <location filename="../../ganlab/app/main_window.py" line="226"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="213"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="213"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="219"/>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
-        <location filename="../../ganlab/app/main_window.py" line="534"/>
-        <location filename="../../ganlab/app/main_window.py" line="555"/>
+        <location filename="../../ganlab/app/main_window.py" line="265"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="579"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="265"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="268"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="246"/>
+        <location filename="../../ganlab/app/main_window.py" line="269"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="250"/>
+        <location filename="../../ganlab/app/main_window.py" line="273"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="274"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="255"/>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <location filename="../../ganlab/app/main_window.py" line="279"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="260"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="261"/>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="289"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="269"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="271"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="275"/>
+        <location filename="../../ganlab/app/main_window.py" line="298"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="315"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="294"/>
+        <location filename="../../ganlab/app/main_window.py" line="317"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="295"/>
+        <location filename="../../ganlab/app/main_window.py" line="318"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="299"/>
+        <location filename="../../ganlab/app/main_window.py" line="322"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="300"/>
+        <location filename="../../ganlab/app/main_window.py" line="323"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="303"/>
+        <location filename="../../ganlab/app/main_window.py" line="326"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="304"/>
+        <location filename="../../ganlab/app/main_window.py" line="327"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="309"/>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="309"/>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <location filename="../../ganlab/app/main_window.py" line="335"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <location filename="../../ganlab/app/main_window.py" line="335"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="315"/>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="316"/>
+        <location filename="../../ganlab/app/main_window.py" line="339"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="322"/>
+        <location filename="../../ganlab/app/main_window.py" line="345"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="323"/>
+        <location filename="../../ganlab/app/main_window.py" line="346"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="326"/>
+        <location filename="../../ganlab/app/main_window.py" line="349"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="327"/>
+        <location filename="../../ganlab/app/main_window.py" line="350"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="330"/>
+        <location filename="../../ganlab/app/main_window.py" line="353"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <location filename="../../ganlab/app/main_window.py" line="354"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="337"/>
+        <location filename="../../ganlab/app/main_window.py" line="360"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="337"/>
+        <location filename="../../ganlab/app/main_window.py" line="360"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="344"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="355"/>
+        <location filename="../../ganlab/app/main_window.py" line="378"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="390"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="368"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="396"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="374"/>
-        <location filename="../../ganlab/app/main_window.py" line="909"/>
+        <location filename="../../ganlab/app/main_window.py" line="397"/>
+        <location filename="../../ganlab/app/main_window.py" line="968"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="374"/>
+        <location filename="../../ganlab/app/main_window.py" line="397"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="386"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="387"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="388"/>
+        <location filename="../../ganlab/app/main_window.py" line="411"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="389"/>
+        <location filename="../../ganlab/app/main_window.py" line="412"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="390"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="393"/>
+        <location filename="../../ganlab/app/main_window.py" line="416"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="485"/>
+        <location filename="../../ganlab/app/main_window.py" line="509"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="528"/>
+        <location filename="../../ganlab/app/main_window.py" line="552"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="534"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="538"/>
+        <location filename="../../ganlab/app/main_window.py" line="562"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="550"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="590"/>
+        <location filename="../../ganlab/app/main_window.py" line="614"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="601"/>
+        <location filename="../../ganlab/app/main_window.py" line="625"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="605"/>
+        <location filename="../../ganlab/app/main_window.py" line="629"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="628"/>
+        <location filename="../../ganlab/app/main_window.py" line="656"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="642"/>
+        <location filename="../../ganlab/app/main_window.py" line="670"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="648"/>
+        <location filename="../../ganlab/app/main_window.py" line="676"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="665"/>
+        <location filename="../../ganlab/app/main_window.py" line="693"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="689"/>
+        <location filename="../../ganlab/app/main_window.py" line="717"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="697"/>
+        <location filename="../../ganlab/app/main_window.py" line="725"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="730"/>
+        <location filename="../../ganlab/app/main_window.py" line="758"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="730"/>
-        <location filename="../../ganlab/app/main_window.py" line="761"/>
+        <location filename="../../ganlab/app/main_window.py" line="758"/>
+        <location filename="../../ganlab/app/main_window.py" line="789"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="742"/>
+        <location filename="../../ganlab/app/main_window.py" line="770"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="753"/>
+        <location filename="../../ganlab/app/main_window.py" line="781"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="759"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="771"/>
+        <location filename="../../ganlab/app/main_window.py" line="799"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="776"/>
+        <location filename="../../ganlab/app/main_window.py" line="804"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="781"/>
+        <location filename="../../ganlab/app/main_window.py" line="809"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="781"/>
-        <location filename="../../ganlab/app/main_window.py" line="789"/>
+        <location filename="../../ganlab/app/main_window.py" line="809"/>
+        <location filename="../../ganlab/app/main_window.py" line="817"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="789"/>
+        <location filename="../../ganlab/app/main_window.py" line="817"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="814"/>
+        <location filename="../../ganlab/app/main_window.py" line="839"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="825"/>
+        <location filename="../../ganlab/app/main_window.py" line="858"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="834"/>
+        <location filename="../../ganlab/app/main_window.py" line="867"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="834"/>
+        <location filename="../../ganlab/app/main_window.py" line="867"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="842"/>
+        <location filename="../../ganlab/app/main_window.py" line="875"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="842"/>
+        <location filename="../../ganlab/app/main_window.py" line="875"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="850"/>
-        <location filename="../../ganlab/app/main_window.py" line="895"/>
+        <location filename="../../ganlab/app/main_window.py" line="883"/>
+        <location filename="../../ganlab/app/main_window.py" line="954"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="850"/>
+        <location filename="../../ganlab/app/main_window.py" line="883"/>
+        <location filename="../../ganlab/app/main_window.py" line="932"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="859"/>
+        <location filename="../../ganlab/app/main_window.py" line="892"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="875"/>
+        <location filename="../../ganlab/app/main_window.py" line="934"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="882"/>
+        <location filename="../../ganlab/app/main_window.py" line="941"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="882"/>
+        <location filename="../../ganlab/app/main_window.py" line="941"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="892"/>
+        <location filename="../../ganlab/app/main_window.py" line="951"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="911"/>
+        <location filename="../../ganlab/app/main_window.py" line="970"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1013"/>
+        <location filename="../../ganlab/app/main_window.py" line="1072"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1014"/>
+        <location filename="../../ganlab/app/main_window.py" line="1073"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1015"/>
+        <location filename="../../ganlab/app/main_window.py" line="1074"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1016"/>
+        <location filename="../../ganlab/app/main_window.py" line="1075"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1017"/>
+        <location filename="../../ganlab/app/main_window.py" line="1076"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1019"/>
+        <location filename="../../ganlab/app/main_window.py" line="1078"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1021"/>
+        <location filename="../../ganlab/app/main_window.py" line="1080"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1023"/>
+        <location filename="../../ganlab/app/main_window.py" line="1082"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1024"/>
+        <location filename="../../ganlab/app/main_window.py" line="1083"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1039"/>
+        <location filename="../../ganlab/app/main_window.py" line="1098"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

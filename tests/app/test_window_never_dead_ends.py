@@ -169,6 +169,9 @@ def test_a_live_loss_switch_relabels_every_view(qtbot, window):
         window.controller.change_setting("loss.name", "wgan_gp")
     assert window.curves._output_kind == "score"
     assert window.toy_view.output_kind() == "score"
+    switch = next(t for t in reversed(log_texts(window)) if "Loss" in t)
+    assert "Wasserstein" in switch
+    assert "wgan_gp" not in switch
     with qtbot.waitSignal(window.controller.config_in_effect, timeout=WAIT_MS):
         window.controller.change_setting("loss.name", "non_saturating")
     assert window.toy_view.output_kind() == "probability"

@@ -251,8 +251,14 @@ def test_nan_pauses_training_and_restores_the_last_good_state():
         if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
             pytest.fail("lr 10 with Adam did not diverge")
     error = next(r for r in reports if isinstance(r, rep.TrainingError))
-    assert "NaN or infinite" in error.message
+    # Exploding values pause before they become NaN (as the README says); either way the
+    # last good state, from before the learning rates were raised, comes back.
+    assert "paused" in error.message
     assert "restored" in error.message
+    diagnosis = next(r for r in reports if isinstance(r, rep.Diagnosis))
+    assert diagnosis.kind in ("exploding", "non_finite")
+    effect = next(r for r in reports[reports.index(error) :] if isinstance(r, rep.ConfigInEffect))
+    assert cfg.loads(effect.config_toml).optimizer_d.lr == 0.01
     assert any(isinstance(r, rep.StateChanged) and r.state == "paused" for r in reports)
     assert not any(isinstance(r, rep.ScalarBatch) and r.steps[0] > error.step for r in reports)
 
@@ -509,3 +515,28 @@ def test_a_loaded_checkpoint_brings_its_runs_history_from_the_trainer_thread(tmp
     assert [r.step for r in loaded] == [30, 30]
     assert list(loaded[0].history.steps) == list(range(1, 31))
     assert loaded[1].history is None
+
+
+def test_a_d_learning_rate_of_10_pauses_once_and_blames_d():
+    """Issue 9, item 3: exploding values pause (as documented) and name the network."""
+    inbox = queue.Queue()
+    gen = run(tiny_config(), inbox, clock=TickClock(0.05))
+    reports, raised, resumed = [], False, False
+    for r in gen:
+        reports.append(r)
+        if isinstance(r, rep.ScalarBatch) and not raised and r.steps[-1] > 250:
+            inbox.put(cmd.SetLearningRate("d", 10.0))
+            raised = True
+        if isinstance(r, rep.StateChanged) and r.state == "paused" and not resumed:
+            inbox.put(cmd.Play())  # go on from the restored state and its settings
+            resumed = True
+        if isinstance(r, rep.ScalarBatch) and resumed and r.steps[-1] > 900:
+            inbox.put(cmd.Stop())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
+            pytest.fail("a D learning rate of 10 was never diagnosed")
+    pausing = [r for r in reports if isinstance(r, rep.Diagnosis) and r.kind == "exploding"]
+    assert len(pausing) == 1  # one episode, one message
+    assert "D's learning rate" in pausing[0].message
+    assert "G's learning rate" not in pausing[0].message
+    paused = [r for r in reports if isinstance(r, rep.StateChanged) and r.state == "paused"]
+    assert len(paused) == 1

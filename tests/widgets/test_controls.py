@@ -445,3 +445,44 @@ def test_every_setting_has_its_own_editor(panel):
     assert set(panel.values()) <= editors | {"optimizer_d.lr", "optimizer_g.lr"}
     assert isinstance(editor(panel, "loop.k_d"), QSpinBox)
     assert isinstance(editor(panel, "loss.r1_gamma"), QDoubleSpinBox)
+
+
+def _wheel(widget: QWidget, notches: int) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    centre = QPointF(widget.rect().center())
+    event = QWheelEvent(
+        centre,
+        QPointF(widget.mapToGlobal(centre.toPoint())),
+        QPoint(0, 0),
+        QPoint(0, -120 * notches),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(widget, event)
+
+
+def test_the_wheel_never_changes_a_picker_even_with_focus(panel, emitted, qtbot):
+    """Issue 9: after a choice the loss picker kept the focus, and scrolling the panel
+    switched the loss three times in a second."""
+    panel.show()
+    combo = editor(panel, "loss.name")
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    before = combo.currentIndex()
+    _wheel(combo, 2)
+    assert combo.currentIndex() == before
+    assert emitted == []
+
+
+def test_choosing_in_a_picker_gives_the_keyboard_back(panel, qtbot):
+    panel.show()
+    combo = editor(panel, "loss.name")
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    combo.activated.emit(1)
+    assert not combo.hasFocus()

@@ -535,3 +535,22 @@ def test_the_legend_never_overlaps_the_title(panel, qtbot):
             view = plot.getViewBox().mapRectToScene(plot.getViewBox().boundingRect())
             assert not legend.intersects(title), (kind, name)
             assert legend.bottom() <= view.top() + 1, (kind, name)
+
+
+def test_a_live_loss_switch_draws_d_outputs_only_after_it(panel):
+    """A probability before the switch and a critic score after it are not one line."""
+    steps, series = make_series(1000)
+    panel.set_data(steps, series)
+    panel.set_output_kind("score", from_step=600)
+    panel.set_data(steps, series)
+    x, _y = panel._curves["d_real"].line.getOriginalDataset()
+    assert x.min() > 600
+    assert x.max() == 1000
+    x_loss, _ = panel._curves["d_loss"].line.getOriginalDataset()
+    assert x_loss.min() == 1  # the losses keep their whole history
+    panel.set_output_kind("score", from_step=800)  # the same kind again: nothing moves
+    panel.set_data(steps, series)
+    assert panel._curves["d_real"].line.getOriginalDataset()[0].min() > 600
+    panel.clear()
+    panel.set_data(steps, series)
+    assert panel._curves["d_real"].line.getOriginalDataset()[0].min() == 1

@@ -20,6 +20,7 @@ exit code 2 and a one-paragraph message, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import queue
@@ -67,7 +68,7 @@ COMMANDS: dict[str, str] = {
     "train": "train headless and write a run directory",
     "presets": "list the shipped presets",
     "sources": "list data sources, model families and losses",
-    "data": "data utilities (real samples of a 1-D/2-D source as .npy)",
+    "data": "data utilities (the real data the trainer would draw, as .npy/.npz)",
     "eval": "evaluate samples: toy metrics, FID/KID, image metrics",
 }
 SUBCOMMANDS = tuple(COMMANDS)
@@ -115,12 +116,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = sub.add_parser("data", help=COMMANDS["data"])
     data_sub = data.add_subparsers(dest="data_command", parser_class=_Parser, required=True)
-    sample = data_sub.add_parser("sample", help="write real samples of a 1-D/2-D source (.npy)")
-    sample.add_argument("--source", required=True, help="data source name")
+    sample = data_sub.add_parser(
+        "sample",
+        help="write the real data the trainer would draw (.npy or .npz)",
+        description="Write the first N real items the trainer feeds D, drawn by the trainer "
+        "itself (same source, same seed, batch by batch): images as float32 (N, C, H, W) in "
+        "[-1, 1], points as float32 (N, d). With FILE.npz: arrays x, labels (int64 (N,), "
+        "labelled sources only) and class_names. With FILE.npy: x in FILE.npy and, for a "
+        "labelled source, FILE_labels.npy and FILE_classes.txt (one class name per line, in "
+        "index order).",
+    )
+    origin = sample.add_mutually_exclusive_group(required=True)
+    origin.add_argument("experiment", nargs="?", help="experiment file (TOML) to draw from")
+    origin.add_argument("--preset", metavar="NAME", help="a shipped preset")
+    origin.add_argument("--source", metavar="NAME", help="a data source with its defaults")
     sample.add_argument("--n", type=int, required=True, help="number of samples")
-    sample.add_argument("--out", required=True, help="output file (.npy)")
-    sample.add_argument("--sigma", type=float, default=0.0, help="override the source's sigma")
-    sample.add_argument("--seed", type=int, default=0, help="random seed")
+    sample.add_argument("--out", required=True, help="output file (.npy or .npz)")
+    sample.add_argument("--sigma", type=float, help="override data.sigma (toy sources)")
+    sample.add_argument("--seed", type=int, help="override loop.seed")
     ev = sub.add_parser("eval", help=COMMANDS["eval"])
     ev_sub = ev.add_subparsers(dest="eval_command", parser_class=_Parser, required=True)
     toy = ev_sub.add_parser(
@@ -217,7 +230,18 @@ def build_lab_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_console() -> None:
+    """Let every message print on any console: characters the console's encoding lacks
+    (cp1252, ASCII) become '?' instead of raising UnicodeEncodeError mid-run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):  # closed or detached: leave it
+                reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _tolerant_console()
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -336,32 +360,68 @@ def cmd_sources() -> int:
 
 
 def cmd_data_sample(args: argparse.Namespace) -> int:
+    """``ganlab data sample``: the first N real items the trainer would feed D."""
     import numpy as np
-    import torch
 
-    from ganlab.core.config import DataConfig
+    from ganlab.core import config as cfg
     from ganlab.core.errors import ConfigError, GanlabError
     from ganlab.core.registry import DATA_SOURCES
+    from ganlab.core.trainer import build_data_source, data_generator, draw_real_batches
 
-    entry = DATA_SOURCES.get(args.source, key="--source")
-    if entry.kind == "image":
-        raise ConfigError(
-            f"'{args.source}' is an image source; 'data sample' writes 1-D/2-D points only",
-            key="--source",
-        )
     if args.n <= 0:
         raise ConfigError("must be a positive number of samples", key="--n")
-    if args.sigma < 0 or not math.isfinite(args.sigma):
-        raise ConfigError("must be 0 (the source's default) or a positive number", key="--sigma")
-    source = entry.build(DataConfig(source=args.source, sigma=args.sigma))
-    x, _ = source.sample(args.n, torch.Generator().manual_seed(args.seed))
     out = Path(args.out)
+    if out.suffix.lower() not in (".npy", ".npz"):
+        raise ConfigError(f"'{out}': the output must end in .npy or .npz", key="--out")
+    if args.source:
+        entry = DATA_SOURCES.get(args.source, key="--source")
+        family = "dcgan" if entry.kind == "image" else "mlp"
+        config = cfg.from_dict(
+            {"name": args.source, "data": {"source": args.source}, "model": {"family": family}}
+        )
+        label = f"source {args.source}"
+    else:
+        config, label = _experiment_for(args)
+    if args.sigma is not None:
+        if args.sigma < 0 or not math.isfinite(args.sigma):
+            raise ConfigError(
+                "must be 0 (the source's default) or a positive number", key="--sigma"
+            )
+        config = cfg.with_value(config, "data.sigma", args.sigma)
+    if args.seed is not None:
+        config = cfg.with_value(config, "loop.seed", args.seed)
+    cfg.check_names(config, label)
+    # The trainer's own way to build and draw its data; the model need not fit the data.
+    source = build_data_source(config.data)
+    generator = data_generator(config.loop.seed)
+    x, labels = draw_real_batches(source, generator, config.loop.batch_size, args.n)
+    names = list(source.spec.class_names)
+    written = [out]
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        np.save(out, x.numpy().astype(np.float32))
+        if out.suffix.lower() == ".npz":
+            arrays = {"x": x, "class_names": np.asarray(names, dtype=str)}
+            if labels is not None:
+                arrays["labels"] = labels
+            np.savez(out, **arrays)
+        else:
+            np.save(out, x)
+            if labels is not None:
+                label_file = out.with_name(f"{out.stem}_labels.npy")
+                class_file = out.with_name(f"{out.stem}_classes.txt")
+                np.save(label_file, labels)
+                class_file.write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
+                written += [label_file, class_file]
     except OSError as exc:
         raise GanlabError(f"{out}: cannot write: {exc}") from None
-    print(f"wrote {args.n} samples of '{args.source}' with shape {tuple(x.shape)} to {out}")
+    kind = "images" if source.spec.is_image else "points"
+    print(
+        f"wrote {args.n} real {kind} of {label} ({source.summary()}) as float32 "
+        f"{tuple(x.shape)} in [{x.min():.3g}, {x.max():.3g}]"
+        + (f" with {len(names)} classes" if labels is not None else "")
+        + ": "
+        + ", ".join(str(p) for p in written)
+    )
     return EXIT_OK
 
 
@@ -606,23 +666,25 @@ def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
 
 def cmd_train(args: argparse.Namespace) -> int:
     from ganlab.core import config as cfg
-    from ganlab.core.checkpoint import load_checkpoint
+    from ganlab.core.device import resolve_device
     from ganlab.core.errors import ConfigError, GanlabError
+    from ganlab.core.loop import resume
     from ganlab.core.rundir import RunDir, default_run_dir
     from ganlab.core.trainer import Trainer
 
     if args.steps is not None and args.steps <= 0:
         raise ConfigError("must be a positive number of iterations", key="--steps")
+    if args.device:  # asked for now, on this machine: it must be here (no fallback)
+        resolve_device(args.device, strict=True, key="--device")
+    created = False
     if args.resume:
         run = RunDir.open_existing(args.resume)
         config = run.experiment()
-        latest = run.latest_checkpoint()
-        if latest is None:
-            raise GanlabError(f"{run.path}: this run has no checkpoint to resume from")
         if args.device:
             config = cfg.with_value(config, "loop.device", args.device)
         trainer = Trainer(config)
-        trainer.load_state_dict(load_checkpoint(latest, trainer.device), source_path=str(latest))
+        for note in resume(trainer, run.path):
+            print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
         if args.device:  # the checkpoint's own device setting must not override --device
             trainer.config = cfg.with_value(trainer.config, "loop.device", args.device)
         steps = args.steps or trainer.config.loop.steps
@@ -657,12 +719,28 @@ def cmd_train(args: argparse.Namespace) -> int:
         trainer = Trainer(config)  # bad data or models fail here, before any file is written
         out = Path(args.out) if args.out else default_run_dir(config)
         if (out / "experiment.toml").exists():
-            raise GanlabError(
-                f"{out}: already holds a run; use 'ganlab train --resume {out} "
-                f"--steps N' to continue it, or choose another --out"
+            earlier = RunDir(out)
+            if earlier.trained():
+                raise GanlabError(
+                    f"{out}: already holds a run; use 'ganlab train --resume {out} "
+                    f"--steps N' to continue it, or choose another --out"
+                )
+            print(
+                f"ganlab: {out} holds a run that never trained (an earlier attempt stopped "
+                "before its first step); starting it again",
+                file=sys.stderr,
             )
+            earlier.discard()
+        created = not out.exists()
         run = RunDir.create(out, config)
-    return _train_loop(trainer, run, label, quiet=args.quiet)
+    start_step = trainer.step_count
+    try:
+        return _train_loop(trainer, run, label, quiet=args.quiet)
+    except BaseException:
+        # A run that fails before its first step leaves nothing behind for a re-run to trip on.
+        if created and trainer.step_count == start_step and not run.trained():
+            run.discard()
+        raise
 
 
 def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
@@ -702,6 +780,20 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
                 inbox.put(cmd.Stop())
             elif isinstance(report, rep.LogMessage) and not quiet:
                 print(f"ganlab: {report.message}", file=sys.stderr)
+            elif isinstance(report, rep.Diagnosis) and not quiet:
+                progress.clear()  # same words as the window's log
+                print(
+                    _paragraph(f"ganlab: step {report.step} — {report.title}: {report.message}"),
+                    file=sys.stderr,
+                    flush=True,
+                )
+            elif isinstance(report, rep.DiagnosisCleared) and not quiet:
+                progress.clear()
+                print(
+                    f"ganlab: step {report.step} — {report.title}: cleared",
+                    file=sys.stderr,
+                    flush=True,
+                )
     except KeyboardInterrupt:
         progress.close()
         inbox.put(cmd.Stop())
@@ -765,6 +857,11 @@ class _Progress:
                     flush=True,
                 )
         self.step = step
+
+    def clear(self) -> None:
+        """Make room for a message: the bar is redrawn below it at the next update."""
+        if self.bar is not None:
+            self.bar.clear()
 
     def close(self) -> None:
         if self.bar is not None:

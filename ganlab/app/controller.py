@@ -67,6 +67,7 @@ class Controller(QObject):
     trainer_restarted = Signal()  # a new trainer thread replaced one that had ended
     checkpoint_loaded = Signal(object)  # rep.CheckpointLoaded, with its run's history
     diagnosis_reported = Signal(object)  # rep.Diagnosis
+    diagnosis_cleared = Signal(object)  # rep.DiagnosisCleared
     evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
 
     def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
@@ -301,6 +302,8 @@ class Controller(QObject):
         elif isinstance(report, rep.Diagnosis):
             s.diagnoses.append(report)
             self.diagnosis_reported.emit(report)
+        elif isinstance(report, rep.DiagnosisCleared):
+            self.diagnosis_cleared.emit(report)
         elif isinstance(report, rep.EvaluationSamples):
             if report.request_id == self._request_id:
                 self.evaluation_samples_ready.emit(report)

@@ -69,11 +69,15 @@ EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a pa
 EXPLORER_ANSWER_S = 2.0
 EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
 # Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
+# The engine's titles (metrics.diagnostics.TITLES), word for word, marked for translation:
+# `ganlab train` prints the same words in English.
 DIAGNOSIS_TITLES = {
     "non_finite": QT_TRANSLATE_NOOP("MainWindow", "NaN or infinite values"),
-    "exploding": QT_TRANSLATE_NOOP("MainWindow", "Exploding values"),
-    "vanishing_generator": QT_TRANSLATE_NOOP("MainWindow", "Vanishing generator gradient"),
-    "discriminator_wins": QT_TRANSLATE_NOOP("MainWindow", "The discriminator is winning"),
+    "exploding": QT_TRANSLATE_NOOP("MainWindow", "Exploding losses or gradients"),
+    "vanishing_generator": QT_TRANSLATE_NOOP("MainWindow", "Vanishing generator gradients"),
+    "discriminator_wins": QT_TRANSLATE_NOOP(
+        "MainWindow", "The discriminator overpowers the generator"
+    ),
     "mode_collapse": QT_TRANSLATE_NOOP("MainWindow", "Mode collapse"),
     "oscillation": QT_TRANSLATE_NOOP("MainWindow", "Oscillation without progress"),
 }
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
             self.views.addWidget(view)
         # Diagnoses (vanishing gradients, D winning, NaN...) appear above the view.
         self.banner = _Banner()
+        self._banner_kind: str | None = None  # the diagnosis kind the banner shows
         self.banner.setToolTip(self.tr("What the live diagnostics noticed. Click to hide."))
         central = QWidget()
         column = QVBoxLayout(central)
@@ -430,6 +435,7 @@ class MainWindow(QMainWindow):
         c.config_changed.connect(self._on_controller_config_changed)
         c.setting_recorded.connect(self._on_controller_setting_recorded)
         c.diagnosis_reported.connect(self._on_controller_diagnosis_reported)
+        c.diagnosis_cleared.connect(self._on_controller_diagnosis_cleared)
         c.evaluation_samples_ready.connect(self._on_controller_evaluation_samples_ready)
         c.config_in_effect.connect(self._on_controller_config_in_effect)
         c.thread_finished.connect(self._on_controller_thread_finished)
@@ -671,18 +677,35 @@ class MainWindow(QMainWindow):
         self.evaluate_action.setEnabled(True)
 
     @Slot(object)
+    def _diagnosis_title(self, kind: str, fallback: str) -> str:
+        title = DIAGNOSIS_TITLES.get(kind)
+        return self.tr(title) if title else (fallback or kind)
+
     def _on_controller_diagnosis_reported(self, diagnosis: rep.Diagnosis) -> None:
-        title = DIAGNOSIS_TITLES.get(diagnosis.kind, diagnosis.kind)
+        title = self._diagnosis_title(diagnosis.kind, diagnosis.title)
         text = self.tr("step {step} — {title}: {message}").format(
-            step=diagnosis.step, title=self.tr(title), message=diagnosis.message
+            step=diagnosis.step, title=title, message=diagnosis.message
         )
+        self._banner_kind = diagnosis.kind
         self.log.append(text, "error" if diagnosis.severity == "error" else "warning")
         color = "#fde0dd" if diagnosis.severity == "error" else "#fff3cd"
         self.banner.setStyleSheet(f"background: {color}; color: #222; padding: 6px;")
         self.banner.setText(text)
         self.banner.show()
 
+    @Slot(object)
+    def _on_controller_diagnosis_cleared(self, cleared: rep.DiagnosisCleared) -> None:
+        title = self._diagnosis_title(cleared.kind, cleared.title)
+        self.log.append(
+            self.tr("step {step} — {title}: cleared").format(step=cleared.step, title=title),
+            "info",
+        )
+        if self._banner_kind == cleared.kind:  # the banner no longer describes the run
+            self.banner.hide()
+            self._banner_kind = None
+
     def _show_error_banner(self, message: str) -> None:
+        self._banner_kind = None
         self.banner.setStyleSheet("background: #fde0dd; color: #222; padding: 6px;")
         self.banner.setText(message)
         self.banner.show()

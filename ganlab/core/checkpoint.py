@@ -8,13 +8,36 @@ run on load) is refused, and that code never runs.
 from __future__ import annotations
 
 import pickle
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import torch
 
 from ganlab.core.errors import CheckpointError
 from ganlab.core.files import atomic_file
+
+T = TypeVar("T")
+
+# Terminal colour and style codes (ESC [ ... m) that torch puts in some messages.
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def plain_text(text: str) -> str:
+    """``text`` without terminal escape codes, on one line, for logs and message boxes."""
+    return " ".join(_ANSI.sub("", text).split())
+
+
+def _unsafe_types(path: Path) -> list[str]:
+    """The Python types a file would have to unpickle beyond tensors and plain values,
+    read without unpickling anything (``torch.serialization.get_unsafe_globals_in_checkpoint``);
+    empty when it cannot tell."""
+    try:
+        found = torch.serialization.get_unsafe_globals_in_checkpoint(path)
+    except Exception:  # an old-format or damaged file: fall back to the message
+        return []
+    return sorted(str(name) for name in found)
 
 
 def save_checkpoint(state: dict[str, Any], path: str | Path) -> Path:
@@ -27,24 +50,79 @@ def save_checkpoint(state: dict[str, Any], path: str | Path) -> Path:
 
 
 def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:
-    """Read a checkpoint with ``weights_only=True``; any problem is a CheckpointError."""
+    """Read a checkpoint with ``weights_only=True``; any problem is a CheckpointError.
+
+    The error names the file and, for a file that carries Python objects, every type it
+    would have had to unpickle (``argparse.Namespace``, ``numpy...scalar``); messages are
+    plain text (torch's terminal colour codes are removed).
+    """
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(f"{path}: no such checkpoint file")
+    if path.stat().st_size == 0:
+        raise CheckpointError(f"{path}: empty file (0 bytes): the write never finished")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        types = _unsafe_types(path)
+        if types:
+            what = "Python objects of type " + ", ".join(types)
+        else:
+            detail = plain_text(str(exc))
+            marker = "Unsupported global:"
+            what = (
+                "Python objects (" + detail[detail.index(marker) :].split(".")[0] + ")"
+                if marker in detail
+                else f"Python objects ({detail[:200]})"
+            )
         raise CheckpointError(
-            f"{path}: refused: the file contains Python objects other than tensors and plain "
-            f"values, which could run code when loaded. Only load checkpoints you trust "
-            f"from ganlab itself. ({first})"
+            f"{path}: refused: besides tensors and plain values, the file holds {what}, "
+            "and unpickling them could run code. ganlab only loads its own checkpoints; "
+            "if you trust this file, load it in Python and save its tensors with torch.save."
         ) from None
     except Exception as exc:  # torch.load raises many types on garbage (IndexError too)
         raise CheckpointError(
-            f"{path}: not a readable checkpoint (damaged or another format): "
-            f"{type(exc).__name__}: {exc}"
+            f"{path}: not a readable checkpoint (truncated, damaged or another format): "
+            f"{type(exc).__name__}: {plain_text(str(exc))[:300]}"
         ) from None
     if not isinstance(state, dict):
-        raise CheckpointError(f"{path}: not a ganlab checkpoint")
+        raise CheckpointError(f"{path}: not a ganlab checkpoint (holds a {type(state).__name__})")
     return state
+
+
+def load_newest_intact(
+    candidates: Iterable[str | Path],
+    apply: Callable[[dict[str, Any], Path], T],
+    map_location: str | torch.device = "cpu",
+) -> tuple[Path, T, list[str]]:
+    """Load the first checkpoint of ``candidates`` (newest first) that is intact.
+
+    Each candidate is read with :func:`load_checkpoint` and handed to ``apply(state, path)``
+    (e.g. ``Trainer.load_state_dict``); a candidate that fails either is skipped.
+
+    Returns
+    -------
+    (path, result, problems)
+        The checkpoint used, what ``apply`` returned, and one message per skipped file
+        (naming it and what is wrong), newest first.
+
+    Raises
+    ------
+    CheckpointError
+        No candidate is intact; the message lists every file and its problem.
+    """
+    problems: list[str] = []
+    for candidate in candidates:
+        path = Path(candidate)
+        try:
+            result = apply(load_checkpoint(path, map_location), path)
+        except CheckpointError as exc:
+            problems.append(str(exc))
+            continue
+        return path, result, problems
+    if not problems:
+        raise CheckpointError("no checkpoint to load")
+    raise CheckpointError(
+        "no intact checkpoint: " + "; ".join(problems) + ". The run cannot be resumed; "
+        "start a new run from its experiment.toml"
+    )

@@ -9,45 +9,89 @@ import torch
 from ganlab.core.errors import ConfigError
 
 
-def resolve_device(name: str) -> torch.device:
+def _best_available() -> torch.device:
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if _mps_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def resolve_device(name: str, *, strict: bool = True, key: str = "loop.device") -> torch.device:
     """Turn ``auto``, ``cpu``, ``cuda``, ``cuda:N`` or ``mps`` into an available device.
 
-    ``auto`` picks CUDA, then Apple's MPS, then the CPU. Asking for a device that is not
-    there is a ConfigError (key ``loop.device``), not a crash at the first tensor.
+    ``auto`` picks CUDA, then Apple's MPS, then the CPU. With ``strict`` (what the user
+    asked for just now, e.g. ``--device``), a device that is not there is a ConfigError
+    (naming ``key``), not a crash at the first tensor. Without it (a setting read
+    from an experiment or a run made on another machine) use :func:`choose_device`.
+
+    Raises
+    ------
+    ConfigError
+        An unknown name, or with ``strict`` a device this machine does not have.
+    """
+    device, note = choose_device(name)
+    if note is not None and strict:
+        raise ConfigError(note.split("; ")[0] + "; use auto or cpu", key=key)
+    return device
+
+
+def choose_device(name: str) -> tuple[torch.device, str | None]:
+    """The device for the setting ``name``, falling back when it is not on this machine.
+
+    A run belongs to its files, not to the machine: an experiment or run that asks for
+    ``cuda`` (or ``cuda:3``, or ``mps``) opens on a machine without it on the best device
+    there is (CUDA, then MPS, then the CPU).
+
+    Returns
+    -------
+    (device, note)
+        ``note`` is None when the setting was honoured, else one sentence saying what
+        was asked for and what is used instead.
+
+    Raises
+    ------
+    ConfigError
+        ``name`` is not a device name at all (key ``loop.device``).
     """
     name = name.strip().lower()
     if name == "auto":
-        if torch.cuda.is_available():
-            return torch.device("cuda")
-        if _mps_available():
-            return torch.device("mps")
-        return torch.device("cpu")
+        return _best_available(), None
     if name == "cpu":
-        return torch.device("cpu")
+        return torch.device("cpu"), None
     if name == "mps":
-        if not _mps_available():
-            raise ConfigError(
-                "this machine has no Apple MPS device; use auto or cpu", key="loop.device"
-            )
-        return torch.device("mps")
+        if _mps_available():
+            return torch.device("mps"), None
+        return _fallback(name, "this machine has no Apple MPS device")
     if name == "cuda" or name.startswith("cuda:"):
-        if not torch.cuda.is_available():
-            raise ConfigError(
-                "no CUDA GPU is available here (or torch was built without CUDA); use auto or cpu",
-                key="loop.device",
-            )
         try:
             device = torch.device(name)
         except RuntimeError:
-            raise ConfigError(f"'{name}' is not a device name", key="loop.device") from None
-        if device.index is not None and device.index >= torch.cuda.device_count():
             raise ConfigError(
-                f"there is no {name}; this machine has {torch.cuda.device_count()} CUDA device(s)",
+                f"'{name}' is not a device name; use auto, cpu, cuda, cuda:N or mps",
                 key="loop.device",
+            ) from None
+        if not torch.cuda.is_available():
+            return _fallback(
+                name, "no CUDA GPU is available here (or torch was built without CUDA)"
             )
-        return device
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            return _fallback(
+                name,
+                f"there is no {name}; this machine has {torch.cuda.device_count()} CUDA device(s)",
+            )
+        return device, None
     raise ConfigError(
         f"unknown device '{name}'; use auto, cpu, cuda, cuda:N or mps", key="loop.device"
+    )
+
+
+def _fallback(name: str, why: str) -> tuple[torch.device, str]:
+    device = _best_available()
+    shown = "the CPU" if device.type == "cpu" else str(device)
+    return device, (
+        f"{why}; the experiment asks for loop.device = '{name}', so it runs on {shown} "
+        f"instead (set loop.device or --device to choose)"
     )
 
 

@@ -29,11 +29,11 @@ import torch
 from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
-from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
+from ganlab.core.checkpoint import load_checkpoint, load_newest_intact, save_checkpoint
 from ganlab.core.errors import GanlabError
 from ganlab.core.rundir import RunDir, history_for_checkpoint
 from ganlab.core.trainer import Trainer
-from ganlab.metrics.diagnostics import PAUSING_KINDS, Diagnosis, Diagnostics
+from ganlab.metrics.diagnostics import PAUSING_KINDS, TITLES, Diagnosis, Diagnostics
 
 # Keep an in-memory copy of the last state whose statistics were all finite, at most
 # this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
@@ -61,6 +61,40 @@ def drain(inbox: queue.Queue[cmd.Command], *, block: bool) -> list[cmd.Command]:
         if c.setting_key is not None:
             last[c.setting_key] = i
     return [c for i, c in enumerate(taken) if c.setting_key is None or last[c.setting_key] == i]
+
+
+def resume(trainer: Trainer, source: str | Path) -> list[str]:
+    """Load a checkpoint file, or a run directory's newest intact checkpoint, into ``trainer``.
+
+    Returns the notes to show: one per damaged checkpoint skipped (named, with its
+    problem) and which checkpoint the run resumes from when it is not the newest.
+
+    Raises
+    ------
+    CheckpointError
+        The file is unusable, or the run has no intact checkpoint (every file named).
+    GanlabError
+        ``source`` is a folder that is not a run directory, or a run without checkpoints.
+    """
+    source = Path(source)
+    if not source.is_dir():
+        trainer.load_state_dict(load_checkpoint(source, trainer.device), source_path=str(source))
+        return []
+    run = RunDir.open_existing(source)
+    candidates = run.checkpoints_newest_first()
+    if not candidates:
+        raise GanlabError(f"{run.path}: this run has no checkpoint to resume from")
+    path, _, problems = load_newest_intact(
+        candidates,
+        lambda state, p: trainer.load_state_dict(state, source_path=str(p)),
+        trainer.device,
+    )
+    if not problems:
+        return []
+    return [f"skipped a damaged checkpoint: {problem}" for problem in problems] + [
+        f"resumed from {path.name} (step {trainer.step_count}), the newest intact checkpoint; "
+        "the damaged files were left in place"
+    ]
 
 
 @dataclass
@@ -128,22 +162,23 @@ class _Session:
         self.first_generation = first_generation
         # Set once Play is pressed at or past config.loop.steps: the user chose to go on.
         self.past_limit = False
+        self.device_note: str | None = None  # the device fallback, once reported
+        # Diagnosis kinds whose episode is open, to report when one clears.
+        self.open_kinds: frozenset[str] = frozenset()
 
     # -------------------------------------------------------------- building
 
     def build(self, config: cfg.ExperimentConfig, reason: str) -> Iterator[rep.Report]:
         """(Re)build the trainer; on failure report it and stay paused."""
         generation = self.trainer.generation if self.trainer else 0
+        notes: list[str] = []
         try:
             if reason == "start" and self.trainer is not None:
                 pass  # built (and maybe resumed) by the caller
             elif self.trainer is None:
                 trainer = Trainer(config)
                 if self.resume_from:
-                    trainer.load_state_dict(
-                        load_checkpoint(self.resume_from, trainer.device),
-                        source_path=self.resume_from,
-                    )
+                    notes.extend(resume(trainer, self.resume_from))
                     reason = "checkpoint"
                 self.trainer = trainer
             else:
@@ -174,7 +209,14 @@ class _Session:
         self.good_step = -GOOD_STATE_EVERY
         self.awaiting_ack = False
         self.diagnostics.reset()
+        self.open_kinds = frozenset()
         yield self.generation_started(reason)
+        device_note = self.trainer.device_note
+        if device_note and device_note != self.device_note:
+            self.device_note = device_note  # once per run, not at every rebuild
+            notes.insert(0, device_note)
+        for note in notes:
+            yield rep.LogMessage(self.trainer.generation, note, "warning")
         self.snapshot_due = True
 
     def generation_started(self, reason: str) -> rep.GenerationStarted:
@@ -473,7 +515,24 @@ class _Session:
                         }
                     ]
                 )
-            yield rep.Diagnosis(t.generation, d.step, d.kind, d.severity, d.message, dict(d.values))
+            yield rep.Diagnosis(
+                t.generation, d.step, d.kind, d.severity, d.message, dict(d.values), d.title
+            )
+        now = self.diagnostics.active
+        for kind in sorted(self.open_kinds - now):
+            if self.run_dir is not None:
+                self.run_dir.append(
+                    [
+                        {
+                            "event": "diagnosis_cleared",
+                            "step": t.step_count,
+                            "kind": kind,
+                            "generation": t.generation,
+                        }
+                    ]
+                )
+            yield rep.DiagnosisCleared(t.generation, t.step_count, kind, TITLES.get(kind, kind))
+        self.open_kinds = now
 
     def _scalars(self) -> Iterator[rep.Report]:
         t = self.trainer
@@ -545,6 +604,7 @@ class _Session:
         if self.good_state is not None:
             t.load_state_dict(copy.deepcopy(self.good_state), source_path="last good state")
             self.diagnostics.restored(self.good_step)
+            self.open_kinds = self.diagnostics.active  # closed by the restore, not cleared
             restored = (
                 f" The last good state (step {self.good_step}) has been restored, with the "
                 f"settings it had."

@@ -143,6 +143,16 @@ class Diagnosis(Report):
     severity: str  # warning or error
     message: str
     values: dict[str, float] = field(default_factory=dict)
+    title: str = ""  # the kind in a few words (metrics.diagnostics.TITLES)
+
+
+@dataclass(frozen=True)
+class DiagnosisCleared(Report):
+    """A diagnosed condition has been gone long enough for its episode to close."""
+
+    step: int
+    kind: str
+    title: str
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ import json
 import math
 import operator
 import re
+import shutil
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
@@ -73,6 +74,37 @@ class RunDir:
             raise GanlabError(f"{run.path}: not a ganlab run directory (no experiment.toml)")
         return run
 
+    def trained(self) -> bool:
+        """Whether any training is recorded: a checkpoint after step 0 or a metrics row
+        past step 0. A run that failed before its first step holds neither, and a re-run
+        may replace it."""
+        newest = self.checkpoints_newest_first()
+        if newest and newest[0].name != self.checkpoint_path(0).name:
+            return True
+        metrics = self.path / "metrics.jsonl"
+        if not metrics.is_file():
+            return False
+        with open(metrics, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    return True  # something was written; keep it
+                if (
+                    isinstance(row, dict)
+                    and isinstance(row.get("step"), int | float)
+                    and row["step"] > 0
+                ):
+                    return True
+        return False
+
+    def discard(self) -> None:
+        """Remove a run that never trained (see :meth:`trained`): its files and folder."""
+        if self.trained():
+            raise GanlabError(f"{self.path}: holds training results; not removing it")
+        self.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
     @property
     def checkpoints(self) -> Path:
         return self.path / "checkpoints"
@@ -83,14 +115,20 @@ class RunDir:
     def checkpoint_path(self, step: int) -> Path:
         return self.checkpoints / f"step_{step:08d}.pt"
 
-    def latest_checkpoint(self) -> Path | None:
+    def checkpoints_newest_first(self) -> list[Path]:
+        """The run's checkpoint files (``checkpoints/step_NNNNNNNN.pt``), highest step first."""
         found = []
         if self.checkpoints.is_dir():
             for p in self.checkpoints.iterdir():
                 m = _CKPT.match(p.name)
-                if m:
+                if m and p.is_file():
                     found.append((int(m.group(1)), p))
-        return max(found)[1] if found else None
+        return [p for _, p in sorted(found, reverse=True)]
+
+    def latest_checkpoint(self) -> Path | None:
+        """The newest checkpoint file, intact or not (see ``loop.resume``), or None."""
+        found = self.checkpoints_newest_first()
+        return found[0] if found else None
 
     def append(self, rows: list[dict[str, Any]]) -> None:
         """Append rows to metrics.jsonl (flushed, so a crash keeps what was written)."""

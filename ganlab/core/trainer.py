@@ -26,7 +26,7 @@ from torch import nn
 
 from ganlab.core import config as cfg
 from ganlab.core.contracts import DataSource, DataSpec, Loss, ModelFamily
-from ganlab.core.device import configure_threads, describe, resolve_device
+from ganlab.core.device import choose_device, configure_threads, describe
 from ganlab.core.errors import CheckpointError, ConfigError
 from ganlab.core.latent import sample_latent
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
@@ -42,6 +42,43 @@ _IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
 _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
 _DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
 _PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
+
+
+def build_data_source(data: cfg.DataConfig) -> DataSource:
+    """The real data of an experiment, built the one way training builds it."""
+    return DATA_SOURCES.get(data.source).build(data)
+
+
+def data_generator(seed: int) -> torch.Generator:
+    """The CPU generator that orders the real data of a run seeded with ``seed``."""
+    return torch.Generator().manual_seed(seed + 1)
+
+
+def draw_real_batches(
+    source: DataSource, generator: torch.Generator, batch_size: int, n: int
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The first ``n`` real items of batches of ``batch_size``, as D's updates draw them.
+
+    Returns float32 x (images (n, C, H, W) in [-1, 1], points (n, d)) and int64 labels
+    (n,) for a labelled source, else None. Advances ``generator``.
+
+    Raises
+    ------
+    ValueError
+        ``n`` or ``batch_size`` is not positive.
+    """
+    if n <= 0 or batch_size <= 0:
+        raise ValueError(f"n and batch_size must be positive, got {n} and {batch_size}")
+    xs: list[torch.Tensor] = []
+    ys: list[torch.Tensor] = []
+    drawn = 0
+    while drawn < n:
+        x, y = source.sample(batch_size, generator)
+        xs.append(x.detach().to("cpu", torch.float32))
+        if y is not None:
+            ys.append(y.detach().to("cpu", torch.int64))
+        drawn += len(x)
+    return torch.cat(xs)[:n].numpy(), (torch.cat(ys)[:n].numpy() if ys else None)
 
 
 class _GradNorms:
@@ -144,13 +181,15 @@ class Trainer:
     def _build(self, config: cfg.ExperimentConfig, *, source: DataSource | None = None) -> None:
         cfg.check_names(config)
         self.config = config
-        self.device = resolve_device(config.loop.device)
+        # A setting from a run made elsewhere (cuda on a laptop) falls back, with a note
+        # the loop reports once; an explicit --device is checked strictly by the CLI.
+        self.device, self.device_note = choose_device(config.loop.device)
         if self.device.type == "cpu":
             configure_threads(config.loop.threads)
         elif self.device.type == "cuda":
             torch.backends.cudnn.benchmark = True
         if source is None:
-            source = DATA_SOURCES.get(config.data.source).build(config.data)
+            source = build_data_source(config.data)
         self.source: DataSource = source
         self.spec: DataSpec = source.spec
         self.family: ModelFamily = MODEL_FAMILIES.get(config.model.family)
@@ -176,7 +215,7 @@ class Trainer:
         self.opt_d = _make_optimizer(self.D.parameters(), config.optimizer_d, self.device)
         self.norms_g = _GradNorms(self.G)
         self.norms_d = _GradNorms(self.D)
-        self.data_gen = torch.Generator().manual_seed(seed + 1)
+        self.data_gen = data_generator(seed)
         self.noise_gen = torch.Generator(device=self.device).manual_seed(seed + 2)
         self.view_gen = torch.Generator().manual_seed(seed + 3)
         self.step_count = 0
@@ -397,6 +436,13 @@ class Trainer:
         if y is not None:
             y = y.to(self.device, non_blocking=non_blocking)
         return x, y
+
+    def real_batches(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
+        """The first ``n`` real items the next D updates will see (:func:`draw_real_batches`
+        on a copy of the data generator: training itself is not disturbed). Instance noise,
+        a loss option added inside the D update, is not included."""
+        generator = torch.Generator().set_state(self.data_gen.get_state())
+        return draw_real_batches(self.source, generator, self.config.loop.batch_size, n)
 
     def _noise(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
         lc = self.config.loop
@@ -841,6 +887,8 @@ class Trainer:
             )
         try:
             saved = cfg.loads(state["config_toml"], f"{source_path} (embedded experiment)")
+            # The device belongs to this machine, not to the run: keep the one in use.
+            saved = cfg.with_value(saved, "loop.device", self.config.loop.device)
             if saved != self.config:
                 if self.needs_rebuild(saved):
                     self._build(

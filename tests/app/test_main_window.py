@@ -285,3 +285,23 @@ def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_p
     assert "Inception-v3 weights" in win.log.text()  # it said why it fell back
     assert win.controller.session.state == "playing"  # training went on
     win.close()
+
+
+def test_the_windows_diagnosis_titles_are_the_engines_words():
+    from ganlab.app.main_window import DIAGNOSIS_TITLES
+    from ganlab.metrics.diagnostics import TITLES
+
+    assert DIAGNOSIS_TITLES == TITLES  # `ganlab train` prints the same English words
+
+
+def test_a_cleared_diagnosis_is_logged_and_hides_its_banner(window, qtbot):
+    from ganlab.core import reports as rep
+
+    c = window.controller
+    c.diagnosis_reported.emit(rep.Diagnosis(0, 40, "mode_collapse", "warning", "G covers 2 of 8."))
+    assert window.banner.isVisibleTo(window)
+    c.diagnosis_cleared.emit(rep.DiagnosisCleared(0, 900, "oscillation", "Oscillation"))
+    assert window.banner.isVisibleTo(window)  # another kind: the banner still holds
+    c.diagnosis_cleared.emit(rep.DiagnosisCleared(0, 900, "mode_collapse", "Mode collapse"))
+    assert not window.banner.isVisibleTo(window)
+    assert "step 900 — Mode collapse: cleared" in window.log.text()

@@ -540,3 +540,49 @@ def test_a_d_learning_rate_of_10_pauses_once_and_blames_d():
     assert "G's learning rate" not in pausing[0].message
     paused = [r for r in reports if isinstance(r, rep.StateChanged) and r.state == "paused"]
     assert len(paused) == 1
+
+
+class _ScriptedDiagnostics:
+    """Stands in for Diagnostics: its open episodes are set by the test."""
+
+    def __init__(self) -> None:
+        self.active: frozenset[str] = frozenset()
+
+
+def test_a_diagnosis_whose_episode_closes_is_reported_cleared_once(tiny, tmp_path):
+    import queue
+
+    from ganlab.core import reports as rep
+    from ganlab.core.loop import _Session
+    from ganlab.core.rundir import RunDir
+    from ganlab.core.trainer import Trainer
+    from ganlab.metrics.diagnostics import Diagnosis
+
+    run = RunDir.create(tmp_path / "run", tiny)
+    session = _Session(
+        tiny,
+        queue.Queue(),
+        clock=lambda: 0.0,
+        start_paused=True,
+        run_dir=run,
+        snapshot_ack=False,
+        resume_from=None,
+        trainer=Trainer(tiny),
+    )
+    session.diagnostics = _ScriptedDiagnostics()  # type: ignore[assignment]
+    fired = Diagnosis("mode_collapse", 10, "warning", "G covers 2 of 8 modes.")
+    session.diagnostics.active = frozenset({"mode_collapse"})
+    first = list(session._diagnoses([fired]))
+    assert [type(r) for r in first] == [rep.Diagnosis]
+    assert first[0].title == "Mode collapse"
+    assert list(session._diagnoses([])) == []  # still open: nothing new
+    session.trainer.step_count = 700
+    session.diagnostics.active = frozenset()
+    cleared = list(session._diagnoses([]))
+    assert cleared == [rep.DiagnosisCleared(0, 700, "mode_collapse", "Mode collapse")]
+    assert list(session._diagnoses([])) == []  # once
+    run.close()
+    events = [
+        line for line in (run.path / "metrics.jsonl").read_text().splitlines() if "cleared" in line
+    ]
+    assert len(events) == 1 and '"step": 700' in events[0]

@@ -585,4 +585,5 @@ def test_a_diagnosis_whose_episode_closes_is_reported_cleared_once(tiny, tmp_pat
     events = [
         line for line in (run.path / "metrics.jsonl").read_text().splitlines() if "cleared" in line
     ]
-    assert len(events) == 1 and '"step": 700' in events[0]
+    assert len(events) == 1
+    assert '"step": 700' in events[0]

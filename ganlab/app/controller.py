@@ -264,12 +264,12 @@ class Controller(QObject):
         )
         self.apply_config(new)
 
-    def load_points(self, path: str) -> None:
-        new = dataclasses.replace(
-            self.session.config,
-            name=Path(path).name,
-            data=dataclasses.replace(self.session.config.data, source="csv_points", path=path),
+    def load_points(self, path: str, columns: list[int] | None = None) -> None:
+        """Train on the points of ``path``, using ``columns`` (``data.columns``; [] = all)."""
+        data = dataclasses.replace(
+            self.session.config.data, source="csv_points", path=path, columns=list(columns or [])
         )
+        new = dataclasses.replace(self.session.config, name=Path(path).name, data=data)
         self.apply_config(new)
 
     # ---------------------------------------------------------------- reports

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainter,
 )
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QFileDialog,
     QGraphicsItem,
@@ -43,11 +44,14 @@ from PySide6.QtWidgets import (
 from ganlab import __version__
 from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
+from ganlab.app.point_columns import PointColumnsDialog
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
+from ganlab.core.errors import GanlabError
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 from ganlab.core.rundir import RunHistory
+from ganlab.data.points import inspect_points_file
 from ganlab.widgets import style
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.curves import CurvesPanel
@@ -889,8 +893,27 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getOpenFileName(
             self, self.tr("Load points"), "", self.tr("CSV files (*.csv *.txt)")
         )
-        if path:
-            self.controller.load_points(path)
+        if not path:
+            return
+        columns = self._choose_point_columns(path)
+        if columns is not None:
+            self.controller.load_points(path, columns)
+
+    def _choose_point_columns(self, path: str) -> list[int] | None:
+        """[] for a 1- or 2-column file, the columns asked for otherwise, None if cancelled.
+
+        A file that cannot be read gets [] too: loading it then reports why, in the log.
+        """
+        try:
+            table = inspect_points_file(path)
+        except GanlabError:
+            return []
+        if table.columns <= 2:
+            return []
+        dialog = PointColumnsDialog(table.column_labels(), Path(path).name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.columns()
 
     @Slot()
     def _on_export_view_action_triggered(self) -> None:

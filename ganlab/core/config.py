@@ -63,6 +63,8 @@ class DataConfig:
     root: str = ""  # folder for downloaded data sets; "" = the user cache directory
     download: bool = True  # allow downloading MNIST / Fashion-MNIST / CIFAR-10 when missing
     size: int = _opt(0, lo=0, hi=10_000_000)  # number of training items to use; 0 = source default
+    # csv_points: the 1 (1-D) or 2 (2-D) columns to use, 0-based or header names; [] = all
+    columns: list[int | str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,8 @@ _SECTIONS = ("data", "model", "loss", "optimizer_d", "optimizer_g", "loop")
 
 
 def _type_name(tp: Any) -> str:
+    if tp == list[int | str]:
+        return 'a list of column numbers or names, e.g. [0, 2] or ["x", "z"]'
     return {int: "an integer", float: "a number", str: "a string", bool: "true or false"}.get(
         tp, "a list of [x, y] pairs"
     )
@@ -158,6 +162,11 @@ def _coerce(value: Any, tp: Any, key: str, path: str | None) -> Any:
     elif tp is str:
         if isinstance(value, str):
             return value
+    elif tp == list[int | str]:
+        if isinstance(value, list | tuple) and all(
+            isinstance(c, int | str) and not isinstance(c, bool) for c in value
+        ):
+            return list(value)
     elif typing.get_origin(tp) is list:
         ok = isinstance(value, list) and all(
             isinstance(p, list | tuple)
@@ -212,9 +221,27 @@ def _build_section(cls: type, table: Any, prefix: str, path: str | None) -> Any:
     return obj
 
 
+def check_columns(
+    columns: list[int | str], key: str = "data.columns", path: str | None = None
+) -> None:
+    """Refuse a column choice other than [], or 1 or 2 distinct indices (>= 0) or names."""
+    if len(columns) > 2 or len(set(columns)) != len(columns) or "" in columns:
+        raise ConfigError(
+            "must name one column (1-D points) or two different columns (2-D), as 0-based "
+            f'numbers or header names, e.g. [0, 2] or ["x", "z"]; got {columns!r}',
+            key=key,
+            path=path,
+        )
+    for c in columns:
+        if isinstance(c, int) and c < 0:
+            raise ConfigError(f"column numbers start at 0; got {c}", key=key, path=path)
+
+
 def _check_consistency(obj: Any, prefix: str, path: str | None) -> None:
     if isinstance(obj, DataConfig) and obj.channels == 2:
         raise ConfigError("must be 1 (grayscale) or 3 (RGB)", key=f"{prefix}.channels", path=path)
+    if isinstance(obj, DataConfig):
+        check_columns(obj.columns, f"{prefix}.columns", path)
     if isinstance(obj, LoopConfig) and obj.k_d == 0 and obj.k_g == 0:
         raise ConfigError("k_d and k_g cannot both be 0", key=f"{prefix}.k_d", path=path)
 

@@ -42,6 +42,7 @@ _IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
 _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
 _DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
 _PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
+_FLOOR_SEED = 20_240_611  # toy metrics: the real samples behind the noise floors
 
 
 def build_data_source(data: cfg.DataConfig) -> DataSource:
@@ -229,6 +230,7 @@ class Trainer:
     def _make_view_fixtures(self) -> None:
         """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
         self._density_cache: tuple[object, np.ndarray | None] | None = None
+        self._floors: Any = None  # metrics.toy.FloorCache of this source, made on first use
         lc = self.config.loop
         n = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
         k = self.spec.num_classes
@@ -728,12 +730,27 @@ class Trainer:
             real_density=self._cached_density,
             length_scale=length_scale,
         )
+        if self._floors is None:
+            # Its own seeded stream: the floor never shifts training's or the view's draws.
+            floor_gen = torch.Generator().manual_seed(_FLOOR_SEED)
+            self._floors = toy.FloorCache(
+                lambda m: self.source.sample(m, floor_gen)[0].double().numpy(),
+                self.spec.bounds,
+                real_density=self._cached_density,
+                length_scale=length_scale,
+            )
+        floor = self._floors.get(n, div.bins)
         out: dict[str, float] = {
             "jsd": div.jsd,
             "kl_real_fake": div.kl_real_fake,
             "kl_fake_real": div.kl_fake_real,
             "tv": div.tv,
             "fake_outside": div.fake_outside,
+            # the same estimator on two independent samples of the data: the noise floor
+            "jsd_floor": floor.jsd,
+            "kl_real_fake_floor": floor.kl_real_fake,
+            "kl_fake_real_floor": floor.kl_fake_real,
+            "tv_floor": floor.tv,
         }
         if self.loss.output_kind == "probability":
             d_y = real_y if self.family.conditional else None

@@ -8,6 +8,9 @@ Owns:
 * :func:`grid_divergences`: JSD, KL in both directions and total variation between the
   data and the generator, from normalised histograms on one shared grid over the data
   bounds (or from the exact data density integrated per cell);
+* :func:`divergence_floor` and :class:`FloorCache`: the same divergences between two
+  independent samples of the data itself, the estimator's noise floor for a sample count
+  and grid: a generator is only measurably better than another above it;
 * :func:`d_lower_bound`: the lower bound on the JSD implied by a learned discriminator;
 * :func:`mode_coverage`: modes captured, fraction of high-quality samples and the reverse
   KL of the mode histogram, as in VEEGAN and PacGAN, for mixtures of gaussians;
@@ -276,6 +279,148 @@ def grid_divergences(
         real_outside=float(p[-1]),
         real_exact=real_exact,
     )
+
+
+@dataclass(frozen=True)
+class DivergenceFloor:
+    """What :func:`grid_divergences` reports for a perfect generator, in nats.
+
+    Each value is the mean over ``repeats`` draws of the divergence between the data and
+    an independent sample of the data of the same size, on the same grid with the same
+    estimator (exact density or histogram on the data side). A generator's value at or
+    below its floor is indistinguishable from the data at this sample count.
+
+    Attributes
+    ----------
+    jsd, kl_real_fake, kl_fake_real, tv
+        Mean floors of the four divergences (see :class:`GridDivergences`).
+    jsd_spread
+        Standard deviation of the JSD over the repeats (0 for one repeat).
+    samples, bins, repeats
+        Sample count per side, cells per axis and number of draws averaged.
+    """
+
+    jsd: float
+    kl_real_fake: float
+    kl_fake_real: float
+    tv: float
+    jsd_spread: float
+    samples: int
+    bins: int
+    repeats: int
+
+
+def divergence_floor(
+    draw: Callable[[int], np.ndarray],
+    n: int,
+    bounds: Bounds,
+    bins: int | None = None,
+    *,
+    real_density: Density | None = None,
+    length_scale: float | None = None,
+    repeats: int = 4,
+) -> DivergenceFloor:
+    """The noise floor of :func:`grid_divergences` for ``n`` samples on one grid.
+
+    Runs the estimator with a second, independent sample of the data in the place of the
+    generated one: ``grid_divergences(draw(n), draw(n), ...)`` with the same grid and,
+    when given, the same exact density, averaged over ``repeats`` pairs. The floor is the
+    plug-in estimator's upward bias from sampling noise, of order (occupied cells) / N for
+    the JSD and sqrt(cells / N) for the TV (Miller 1955; Paninski, "Estimation of entropy
+    and mutual information", Neural Computation 15, 2003), which a generator's value
+    contains too: only the part above the floor is a difference from the data.
+
+    The grid stays the one chosen from the data's length scale (:func:`default_bins`),
+    not one chosen from the sample count. Measured on the registered sources with 2,500
+    samples, halving the cells until each occupied cell holds 10 samples lowers some
+    floors (spiral JSD 0.23 -> 0.12) but raises others (grid25 at 50 cells: 0.12 -> 0.42,
+    because the exact density is integrated by the midpoint rule, which needs cells
+    smaller than the modes), and no fixed count per cell was better on every source. So
+    the floor is reported beside the value instead, which is right on every grid.
+
+    Parameters
+    ----------
+    draw
+        ``draw(m)`` returns ``m`` fresh, independent samples of the data, (m, d) or (m,).
+    n
+        Samples per side: the generated sample count the floor is for.
+    bounds, bins, real_density, length_scale
+        As for :func:`grid_divergences`; pass the ones used for the generator.
+    repeats
+        Pairs averaged, at least 1.
+
+    Returns
+    -------
+    DivergenceFloor
+    """
+    if n < 1 or repeats < 1:
+        raise ValueError(f"n and repeats must be at least 1, got {n}, {repeats}")
+    results = [
+        grid_divergences(
+            draw(n),
+            draw(n),
+            bounds,
+            bins,
+            real_density=real_density,
+            length_scale=length_scale,
+        )
+        for _ in range(repeats)
+    ]
+    jsd = np.array([r.jsd for r in results])
+    return DivergenceFloor(
+        jsd=float(jsd.mean()),
+        kl_real_fake=float(np.mean([r.kl_real_fake for r in results])),
+        kl_fake_real=float(np.mean([r.kl_fake_real for r in results])),
+        tv=float(np.mean([r.tv for r in results])),
+        jsd_spread=float(jsd.std()),
+        samples=int(n),
+        bins=results[0].bins,
+        repeats=int(repeats),
+    )
+
+
+class FloorCache:
+    """Floors of one data source, computed once per (sample count, grid).
+
+    Parameters
+    ----------
+    draw, bounds, real_density, length_scale
+        As for :func:`divergence_floor`; fixed for the cache's life (one data source on
+        one grid region: make a new cache when the data changes).
+    repeats
+        Pairs averaged per floor.
+    """
+
+    def __init__(
+        self,
+        draw: Callable[[int], np.ndarray],
+        bounds: Bounds,
+        *,
+        real_density: Density | None = None,
+        length_scale: float | None = None,
+        repeats: int = 4,
+    ):
+        self._draw = draw
+        self._bounds = tuple((float(lo), float(hi)) for lo, hi in bounds)
+        self._density = real_density
+        self._length_scale = length_scale
+        self._repeats = repeats
+        self._floors: dict[tuple[int, int], DivergenceFloor] = {}
+
+    def get(self, n: int, bins: int) -> DivergenceFloor:
+        """The floor for ``n`` samples per side on ``bins`` cells per axis."""
+        key = (int(n), int(bins))
+        if key not in self._floors:
+            self._floors[key] = divergence_floor(
+                self._draw,
+                n,
+                self._bounds,
+                bins,
+                real_density=self._density,
+                length_scale=self._length_scale,
+                repeats=self._repeats,
+            )
+        return self._floors[key]
 
 
 def d_lower_bound(d_real: np.ndarray, d_fake: np.ndarray, clip: float = _D_CLIP) -> float:

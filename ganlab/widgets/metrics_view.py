@@ -33,6 +33,18 @@ class MetricsPanel(QWidget):
         self._hint.setFont(style.font(0.95))
         layout.addWidget(self._hint)
         self._build_plot("divergence", self.tr("Divergence from the data"), self.tr("nats"), layout)
+        # The latest divergences, each beside its noise floor (two real samples).
+        self._divergence_label = QLabel()
+        self._divergence_label.setWordWrap(True)
+        self._divergence_label.setFont(style.font(0.95))
+        self._divergence_label.setToolTip(
+            self.tr(
+                "Each floor is what the same estimate gives for a second sample of the data "
+                "itself, with as many samples on the same grid: a value at its floor cannot "
+                "be told apart from the data, and only the part above it is progress."
+            )
+        )
+        layout.addWidget(self._divergence_label)
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
@@ -51,6 +63,9 @@ class MetricsPanel(QWidget):
         self._add_curve("divergence", "jsd", style.FAKE, self.tr("JSD (grid)"), width=2)
         self._add_curve(
             "divergence", "d_bound", style.D_COLOR, self.tr("lower bound from D"), dash=True
+        )
+        self._add_curve(
+            "divergence", "jsd_floor", style.NEUTRAL, self.tr("JSD floor (data vs data)"), dash=True
         )
         self._ln2 = pg.InfiniteLine(
             pos=math.log(2),
@@ -118,8 +133,10 @@ class MetricsPanel(QWidget):
     def set_metrics(self, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.
 
-        Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1.
-        Missing names hide their curve; plots with no visible curve are hidden.
+        Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1,
+        and jsd / kl_real_fake / kl_fake_real / tv with their ``*_floor``, whose latest
+        values are written out as "JSD 0.043 (floor 0.012)". Missing names hide their
+        curve; plots with no visible curve are hidden.
         """
         steps = np.asarray(steps, dtype=float)
         shown: set[str] = set()
@@ -149,8 +166,34 @@ class MetricsPanel(QWidget):
         }
         for name, show in visible.items():
             self._widgets[name].setVisible(show)
+        readout = self._divergence_readout(values)
+        self._divergence_label.setText(readout)
+        self._divergence_label.setVisible(bool(readout) and visible["divergence"])
         image = self._widgets.get("image")
         self._hint.setVisible(not any(visible.values()) and not (image and image.isVisible()))
+
+    def _divergence_readout(self, values: dict[str, np.ndarray]) -> str:
+        names = {
+            "jsd": self.tr("JSD"),
+            "kl_real_fake": self.tr("KL(data‖G)"),
+            "kl_fake_real": self.tr("KL(G‖data)"),
+            "tv": self.tr("TV"),
+        }
+        parts = []
+        for key, label in names.items():
+            value = _last(values.get(key))
+            if not math.isfinite(value):
+                continue
+            floor = _last(values.get(f"{key}_floor"))
+            if math.isfinite(floor):
+                parts.append(
+                    self.tr("{name} {value} (floor {floor})").format(
+                        name=label, value=f"{value:.3g}", floor=f"{floor:.3g}"
+                    )
+                )
+            else:
+                parts.append(f"{label} {value:.3g}")
+        return " · ".join(parts)
 
     def set_image_metrics(self, results: list[dict]) -> None:
         """Show the 'Evaluate now' history: dicts with step, feature_space and values."""
@@ -178,6 +221,15 @@ class MetricsPanel(QWidget):
         """Forget the history (a new generation)."""
         self.set_metrics(np.empty(0), {})
         self.set_image_metrics([])
+
+
+def _last(column: np.ndarray | None) -> float:
+    """The newest finite entry of a metric column, or NaN."""
+    if column is None or not len(column):
+        return math.nan
+    y = np.asarray(column, dtype=float)
+    finite = y[np.isfinite(y)]
+    return float(finite[-1]) if finite.size else math.nan
 
 
 def _fid_of(result: dict) -> float:

@@ -7,6 +7,7 @@ the known upward bias of plug-in histogram estimates where it matters.
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -18,6 +19,7 @@ from hypothesis.extra.numpy import arrays
 
 from ganlab.core.config import DataConfig
 from ganlab.core.registry import DATA_SOURCES
+from ganlab.metrics import toy
 from ganlab.metrics.toy import (
     DEFAULT_SAMPLES,
     GridDivergences,
@@ -585,3 +587,95 @@ def test_with_the_registered_ring8_source():
     coverage = mode_coverage(fake, source.modes, source.mode_sigma)
     assert coverage.modes_captured == 8
     assert coverage.high_quality > 0.97
+
+
+# --------------------------------------------------------------------------- noise floor
+
+
+def _gaussian_draw(seed: int, shift: float = 0.0, scale: float = 1.0):
+    rng = np.random.default_rng(seed)
+    return lambda m: rng.normal(shift, scale, size=(m, 2))
+
+
+BOUNDS_2D = [(-5.0, 5.0), (-5.0, 5.0)]
+
+
+def test_floor_decreases_with_more_samples():
+    floors = [
+        toy.divergence_floor(_gaussian_draw(0), n, BOUNDS_2D, bins=40).jsd
+        for n in (250, 1000, 4000, 16000)
+    ]
+    assert all(a > b for a, b in itertools.pairwise(floors))
+    # the plug-in bias falls like 1/N: four times the samples, about a quarter of the floor
+    assert floors[-1] < floors[0] / 8
+
+
+@pytest.mark.parametrize("name", ["jsd", "kl_real_fake", "kl_fake_real", "tv"])
+def test_floor_of_every_divergence_falls_with_samples(name):
+    small = toy.divergence_floor(_gaussian_draw(1), 500, BOUNDS_2D, bins=40)
+    large = toy.divergence_floor(_gaussian_draw(1), 8000, BOUNDS_2D, bins=40)
+    assert getattr(large, name) < getattr(small, name)
+
+
+def test_two_real_samples_sit_near_the_floor():
+    draw = _gaussian_draw(2)
+    floor = toy.divergence_floor(draw, 2500, BOUNDS_2D, bins=40, repeats=8)
+    pair = toy.grid_divergences(draw(2500), draw(2500), BOUNDS_2D, bins=40)
+    assert floor.jsd > 0
+    assert abs(pair.jsd - floor.jsd) < 0.25 * floor.jsd
+    assert abs(pair.tv - floor.tv) < 0.25 * floor.tv
+
+
+def test_a_visibly_wrong_sample_is_far_above_the_floor():
+    floor = toy.divergence_floor(_gaussian_draw(3), 2500, BOUNDS_2D, bins=40)
+    wrong = _gaussian_draw(4, shift=2.0)(2500)  # shifted by two standard deviations
+    div = toy.grid_divergences(_gaussian_draw(5)(2500), wrong, BOUNDS_2D, bins=40)
+    assert div.jsd > 5 * floor.jsd
+    assert div.tv > 3 * floor.tv
+
+
+def test_floor_with_an_exact_density_uses_the_same_estimator():
+    # Data side from the exact density: the floor is the histogram of one real sample
+    # against it, so it is about half the two-histogram floor (one noisy side, not two).
+    def density(x):
+        return np.exp(-0.5 * (x**2).sum(axis=1)) / (2 * np.pi)
+
+    exact = toy.divergence_floor(_gaussian_draw(6), 2500, BOUNDS_2D, bins=40, real_density=density)
+    both = toy.divergence_floor(_gaussian_draw(6), 2500, BOUNDS_2D, bins=40)
+    assert 0.3 * both.jsd < exact.jsd < 0.7 * both.jsd
+
+
+def test_floor_cache_computes_once_per_sample_count_and_grid():
+    calls = []
+    base = _gaussian_draw(7)
+
+    def draw(m):
+        calls.append(m)
+        return base(m)
+
+    cache = toy.FloorCache(draw, BOUNDS_2D, repeats=2)
+    first = cache.get(500, 40)
+    assert cache.get(500, 40) is first
+    assert len(calls) == 4  # two pairs
+    cache.get(1000, 40)
+    cache.get(500, 20)
+    assert len(calls) == 12
+
+
+def test_floor_refuses_no_samples():
+    with pytest.raises(ValueError, match="at least 1"):
+        toy.divergence_floor(_gaussian_draw(0), 0, BOUNDS_2D)
+
+
+def test_trainer_reports_each_divergence_with_its_floor():
+    from ganlab.core.trainer import Trainer
+    from tests.conftest import tiny_config
+
+    trainer = Trainer(tiny_config(source="gaussian1d"))
+    values = trainer.toy_metrics()
+    for name in ("jsd", "kl_real_fake", "kl_fake_real", "tv"):
+        assert 0 < values[f"{name}_floor"] < 1
+    # an untrained generator is far from the data: above the floor
+    assert values["jsd"] > values["jsd_floor"]
+    again = trainer.toy_metrics()
+    assert again["jsd_floor"] == values["jsd_floor"]  # cached for the generation

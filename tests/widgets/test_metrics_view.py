@@ -91,3 +91,36 @@ def test_a_single_image_evaluation_is_in_view(panel, qapp):
     (x0, x1), (y0, y1) = panel.plot_widgets()["image"].getPlotItem().getViewBox().viewRange()
     assert x0 <= 592 <= x1
     assert y0 <= 76.7 <= y1
+
+
+def test_divergences_are_shown_beside_their_noise_floors(panel):
+    panel.set_metrics(
+        np.array([10, 20]),
+        {
+            "jsd": np.array([0.3, 0.043]),
+            "jsd_floor": np.array([0.012, 0.012]),
+            "kl_real_fake": np.array([1.0, 0.25]),
+            "kl_real_fake_floor": np.array([0.1, 0.1]),
+            "tv": np.array([0.5, np.nan]),  # no value at the last step: the newest finite one
+            "tv_floor": np.array([0.2, 0.2]),
+        },
+    )
+    text = panel._divergence_label.text()
+    assert "JSD 0.043 (floor 0.012)" in text
+    assert "KL(data‖G) 0.25 (floor 0.1)" in text
+    assert "TV 0.5 (floor 0.2)" in text
+    assert "KL(G‖data)" not in text  # not reported
+    assert panel._divergence_label.isVisible()
+    _, y = panel._curves["jsd_floor"].getData()
+    assert list(y) == pytest.approx([0.012, 0.012])
+
+
+def test_divergence_without_a_floor_is_shown_alone(panel):
+    panel.set_metrics(np.array([5]), {"jsd": np.array([0.2])})
+    assert panel._divergence_label.text() == "JSD 0.2"
+    assert not panel._curves["jsd_floor"].isVisible()
+
+
+def test_no_divergence_hides_the_readout(panel):
+    panel.set_metrics(np.array([5]), {"w1": np.array([0.2])})
+    assert not panel._divergence_label.isVisible()

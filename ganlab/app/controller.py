@@ -219,7 +219,11 @@ class Controller(QObject):
             self.message_logged.emit(str(exc), "error")
             self.config_changed.emit(self.session.config)  # put the control back
             return False
+        known = set(cfg.config_warnings(self.session.config))
         self.session.config = new
+        for message in cfg.config_warnings(new):  # e.g. a loss that ignores a setting
+            if message not in known:
+                self.message_logged.emit(message, "warning")
         if self.restart():
             pass  # the new trainer starts on the new settings
         elif key in _LR_KEYS:

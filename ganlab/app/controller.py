@@ -219,9 +219,11 @@ class Controller(QObject):
             self.message_logged.emit(str(exc), "error")
             self.config_changed.emit(self.session.config)  # put the control back
             return False
-        known = set(cfg.config_warnings(self.session.config))
+        # New advice (wgan_clip's critic with momentum); settings the new choice ignores
+        # show as disabled controls instead.
+        known = set(cfg.config_warnings(self.session.config, inapplicable=False))
         self.session.config = new
-        for message in cfg.config_warnings(new):  # e.g. a loss that ignores a setting
+        for message in cfg.config_warnings(new, inapplicable=False):
             if message not in known:
                 self.message_logged.emit(message, "warning")
         if self.restart():

@@ -431,7 +431,9 @@ def _critic_momentum(config: ExperimentConfig) -> tuple[str, float] | None:
     return (f"optimizer_d.{key}", value) if value > 0 else None
 
 
-def config_warnings(config: ExperimentConfig, path: str | None = None) -> list[str]:
+def config_warnings(
+    config: ExperimentConfig, path: str | None = None, *, inapplicable: bool = True
+) -> list[str]:
     """Messages, one a line, about settings that are allowed but wrong for ``config``.
 
     * every :func:`inapplicable_settings` entry: ``"exp.toml: loss.label_smoothing = 0.1
@@ -441,7 +443,10 @@ def config_warnings(config: ExperimentConfig, path: str | None = None) -> list[s
       RMSprop without momentum; the message gives the paper's recipe.
 
     ``path`` (a file or a label) starts each message. Warnings, not errors: the run
-    trains as set. The CLI prints them, the window logs them.
+    trains as set (a file saved from the window carries every field, so refusing would
+    refuse the window's own files). The CLI prints them, the window logs them.
+    ``inapplicable=False`` leaves out the first kind: the window's edits show those as
+    disabled controls, which a person cannot "remove".
 
     Raises
     ------
@@ -452,7 +457,7 @@ def config_warnings(config: ExperimentConfig, path: str | None = None) -> list[s
 
     where = f"{path}: " if path else ""
     messages = []
-    for key, reason in inapplicable_settings(config):
+    for key, reason in inapplicable_settings(config) if inapplicable else []:
         section, _, name = key.partition(".")
         value = getattr(getattr(config, section), name)
         messages.append(f"{where}{key} = {value!r} {reason}; remove it")

@@ -665,6 +665,7 @@ class ControlsPanel(QWidget):
         )
         paper = QPushButton(self.tr("Use the paper's settings"))
         paper.setObjectName("paper_settings")
+        paper.setToolTip(self.tr("Set what the paper that introduced this loss used."))
         paper.clicked.connect(self._on_paper_clicked)
         form.addRow(paper)
         self._paper_button = paper

@@ -220,7 +220,13 @@ class Controller(QObject):
             self.message_logged.emit(str(exc), "error")
             self.config_changed.emit(self.session.config)  # put the control back
             return False
+        # New advice (wgan_clip's critic with momentum); settings the new choice ignores
+        # show as disabled controls instead.
+        known = set(cfg.config_warnings(self.session.config, inapplicable=False))
         self.session.config = new
+        for message in cfg.config_warnings(new, inapplicable=False):
+            if message not in known:
+                self.message_logged.emit(message, "warning")
         if self.restart():
             pass  # the new trainer starts on the new settings
         elif key in _LR_KEYS:

@@ -212,6 +212,13 @@ class MainWindow(QMainWindow):
             [(n, f.title, tuple(sorted(f.data_kinds))) for n, f in MODEL_FAMILIES.items()],
             [(n, loss.title) for n, loss in LOSSES.items()],
             self._device_choices(),
+            loss_options={n: sorted(loss.options) for n, loss in LOSSES.items()},
+            auxiliary_families=[n for n, f in MODEL_FAMILIES.items() if f.auxiliary_classifier],
+            paper_settings={
+                n: (loss.paper, list(loss.paper_settings))
+                for n, loss in LOSSES.items()
+                if loss.paper_settings
+            },
         )
         self.slow_motion = SlowMotionPanel()
         self.curves = CurvesPanel()
@@ -806,6 +813,8 @@ class MainWindow(QMainWindow):
         if path:
             self.remember_file(path)
         self.log.append(self.tr("Opened {name}").format(name=config.name), "info")
+        for message in cfg.config_warnings(config, path or config.name):
+            self.log.append(message, "warning")  # settings that have no effect, or unwise
 
     @Slot()
     def _on_save_action_triggered(self) -> None:

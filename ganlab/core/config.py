@@ -19,7 +19,10 @@ An experiment file is TOML with one table per section::
 Every field has a default, so a file only names what differs. Unknown keys, wrong types
 and out-of-range values raise :class:`ConfigError` naming the file, the dotted key and
 what is allowed. Names that refer to registries (data source, model family, loss) are
-checked against the registries by :func:`check_names`, which the trainer calls.
+checked against the registries by :func:`check_names`, which the trainer calls; it also
+refuses what cannot train (one sample per batch under BatchNorm). Settings that are
+allowed but have no effect or are unwise are not errors: :func:`config_warnings` lists
+them, for the CLI to print and the window to log.
 Change a config with :func:`dataclasses.replace` or :func:`with_value`.
 """
 
@@ -334,3 +337,167 @@ def check_names(config: ExperimentConfig, path: str | None = None) -> None:
             key="model.family",
             path=path,
         )
+    _check_batch_norm(config, source.kind, path)
+
+
+def _check_batch_norm(config: ExperimentConfig, kind: str, path: str | None) -> None:
+    """Refuse one sample per batch where G or D normalises over the batch (BatchNorm)."""
+    from ganlab.core.registry import MODEL_FAMILIES
+
+    family = MODEL_FAMILIES.get(config.model.family)
+    if config.loop.batch_size >= 2 or family.batch_norm is None:
+        return
+    nets = family.batch_norm(config.model, kind)  # type: ignore[arg-type]
+    if not nets:
+        return
+    without = [
+        name
+        for name, other in MODEL_FAMILIES.items()
+        if kind in other.data_kinds
+        and (other.batch_norm is None or not other.batch_norm(config.model, kind))  # type: ignore[arg-type]
+    ]
+    alternative = (
+        f", or choose a model family without BatchNorm: {_names(without)}" if without else ""
+    )
+    raise ConfigError(
+        f"1 sample per batch cannot train model family '{family.name}' on {kind} data: "
+        f"{' and '.join(nets)} {'use' if len(nets) > 1 else 'uses'} BatchNorm, which "
+        f"normalises each feature over the batch, so one sample gives it no batch statistics "
+        f"and its training and sampling disagree. Set loop.batch_size to 2 or more (16 or "
+        f"more for steady statistics){alternative}",
+        key="loop.batch_size",
+        path=path,
+    )
+
+
+# --------------------------------------------------------------------------- warnings
+
+# Optimizer settings and the optimizers that use them (trainer.make_optimizer).
+_OPTIMIZER_OPTIONS: dict[str, frozenset[str]] = {
+    "adam": frozenset({"beta1", "beta2"}),
+    "sgd": frozenset({"momentum"}),
+    "rmsprop": frozenset({"momentum"}),
+}
+
+
+def _names(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
+    """The settings ``config`` sets away from their default that have no effect in it.
+
+    A loss option its loss does not use (``Loss.options``: label_smoothing outside the
+    BCE and least-squares losses, gp_weight outside wgan_gp, clip_value outside
+    wgan_clip), ``loss.aux_weight`` with a family without an auxiliary classifier, and
+    Adam's betas under SGD / RMSprop or their momentum under Adam. A value equal to the
+    field's default is not reported: saved files carry every field.
+
+    Returns
+    -------
+    list of (dotted key, reason)
+        The reason completes a sentence about the key, e.g. ``"has no effect with loss
+        'hinge' (only minimax, non_saturating and least_squares use it)"``. Empty when
+        everything set applies.
+
+    Raises
+    ------
+    ConfigError
+        For an unregistered loss or model family (call :func:`check_names` first).
+    """
+    from ganlab.core.registry import LOSSES, MODEL_FAMILIES
+
+    loss = LOSSES.get(config.loss.name, key="loss.name")
+    family = MODEL_FAMILIES.get(config.model.family, key="model.family")
+    found: list[tuple[str, str]] = []
+    defaults = LossConfig()
+    for f in dataclasses.fields(LossConfig):
+        if f.name == "name" or getattr(config.loss, f.name) == getattr(defaults, f.name):
+            continue
+        if f.name not in loss.options:
+            users = [name for name, entry in LOSSES.items() if f.name in entry.options]
+            found.append(
+                (
+                    f"loss.{f.name}",
+                    f"has no effect with loss '{loss.name}' (only {_names(users)} "
+                    f"{'use' if len(users) > 1 else 'uses'} it)",
+                )
+            )
+        elif f.name == "aux_weight" and not family.auxiliary_classifier:
+            users = [name for name, entry in MODEL_FAMILIES.items() if entry.auxiliary_classifier]
+            found.append(
+                (
+                    "loss.aux_weight",
+                    f"has no effect with model family '{family.name}' (only families with "
+                    f"an auxiliary classifier use it: {_names(users)})",
+                )
+            )
+    plain = OptimizerConfig()
+    for section in ("optimizer_d", "optimizer_g"):
+        oc: OptimizerConfig = getattr(config, section)
+        for key in ("beta1", "beta2", "momentum"):
+            if getattr(oc, key) == getattr(plain, key) or key in _OPTIMIZER_OPTIONS[oc.name]:
+                continue
+            users = [name for name, keys in _OPTIMIZER_OPTIONS.items() if key in keys]
+            found.append(
+                (
+                    f"{section}.{key}",
+                    f"has no effect with optimizer '{oc.name}' (only {_names(users)} "
+                    f"{'use' if len(users) > 1 else 'uses'} it)",
+                )
+            )
+    return found
+
+
+def _critic_momentum(config: ExperimentConfig) -> tuple[str, float] | None:
+    """D's momentum setting and value when D's optimizer uses momentum, else None."""
+    oc = config.optimizer_d
+    key = "beta1" if oc.name == "adam" else "momentum"
+    value = getattr(oc, key)
+    return (f"optimizer_d.{key}", value) if value > 0 else None
+
+
+def config_warnings(
+    config: ExperimentConfig, path: str | None = None, *, inapplicable: bool = True
+) -> list[str]:
+    """Messages, one a line, about settings that are allowed but wrong for ``config``.
+
+    * every :func:`inapplicable_settings` entry: ``"exp.toml: loss.label_smoothing = 0.1
+      has no effect with loss 'hinge' (only ... use it); remove it"``;
+    * a weight-clipped critic (wgan_clip) driven with momentum (Adam's beta1 > 0, or SGD /
+      RMSprop momentum > 0): Arjovsky et al. 2017 (section 3) found it unstable and used
+      RMSprop without momentum; the message gives the paper's recipe.
+
+    ``path`` (a file or a label) starts each message. Warnings, not errors: the run
+    trains as set (a file saved from the window carries every field, so refusing would
+    refuse the window's own files). The CLI prints them, the window logs them.
+    ``inapplicable=False`` leaves out the first kind: the window's edits show those as
+    disabled controls, which a person cannot "remove".
+
+    Raises
+    ------
+    ConfigError
+        For an unregistered loss or model family (call :func:`check_names` first).
+    """
+    from ganlab.core.registry import LOSSES
+
+    where = f"{path}: " if path else ""
+    messages = []
+    for key, reason in inapplicable_settings(config) if inapplicable else []:
+        section, _, name = key.partition(".")
+        value = getattr(getattr(config, section), name)
+        messages.append(f"{where}{key} = {value!r} {reason}; remove it")
+    loss = LOSSES.get(config.loss.name, key="loss.name")
+    momentum = _critic_momentum(config) if loss.weight_clipping else None
+    if momentum is not None:
+        key, value = momentum
+        recipe = ", ".join(
+            f"{k} = {v!r}" for k, v in loss.paper_settings if k.startswith("optimizer_d.")
+        )
+        messages.append(
+            f"{where}{key} = {value!r} gives the critic of loss '{loss.name}' momentum, which "
+            f"makes weight-clipped training unstable (Arjovsky et al. 2017, section 3); "
+            f"the paper uses {recipe}" + (f" ({loss.paper})" if loss.paper else "")
+        )
+    return messages

@@ -104,9 +104,17 @@ class ModelFamily:
     conditional: bool = False  # G and D take labels (needs a labelled source)
     auxiliary_classifier: bool = False  # D returns (logits, class_logits)
     description: str = ""
+    # Which of the nets ("G", "D") hold BatchNorm layers for a model config and data kind;
+    # None: neither ever does. BatchNorm normalises over the batch, so config.check_names
+    # refuses loop.batch_size = 1 where this names a net.
+    batch_norm: Callable[[ModelConfig, DataKind], tuple[str, ...]] | None = None
 
 
 OutputKind = Literal["probability", "score"]
+
+# The loss settings every loss uses: noise on D's inputs, the R1 penalty, and the class
+# loss weight (which also needs a family with an auxiliary classifier).
+COMMON_LOSS_OPTIONS: frozenset[str] = frozenset({"instance_noise", "r1_gamma", "aux_weight"})
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,14 @@ class Loss:
     gradient_penalty: bool = False  # WGAN-GP: penalise (|grad D(x_hat)| - 1)^2
     weight_clipping: bool = False  # WGAN: clamp D's weights to [-c, c] after each update
     description: str = ""
+    # The LossConfig fields (besides ``name``) that have an effect with this loss. The
+    # others are ignored: the window disables them, config.inapplicable_settings names
+    # them when a file sets them.
+    options: frozenset[str] = COMMON_LOSS_OPTIONS
+    # The settings of the paper that introduced the loss, as (dotted key, value) pairs,
+    # e.g. ("optimizer_d.lr", 5e-5); ``paper`` cites it. Empty: no such recipe.
+    paper_settings: tuple[tuple[str, float | int | str], ...] = ()
+    paper: str = ""
 
     def display(self, outputs: torch.Tensor) -> torch.Tensor:
         """D's outputs in the unit the views show: a probability, or the raw score."""

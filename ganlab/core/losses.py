@@ -10,7 +10,15 @@ quantity the respective network *minimises*; batch means stand for expectations.
 
 With ``s = loss.label_smoothing``, the real target becomes ``1 - s`` (one-sided label
 smoothing, Salimans et al. 2016) in the BCE losses (minimax, non_saturating) and in
-least_squares. Hinge and the Wasserstein losses have no target to smooth and ignore it.
+least_squares, whose real target ``b`` (Mao et al. 2017) is a target like BCE's: moving
+it to ``1 - s`` caps how far D pushes its real scores, the same effect as in the BCE
+losses, while G's target ``c = 1`` stays. Hinge and the Wasserstein losses have no target
+to smooth and ignore it.
+
+Each entry declares in ``options`` the LossConfig fields that have an effect with it
+(:data:`~ganlab.core.contracts.COMMON_LOSS_OPTIONS` for all, plus label_smoothing,
+gp_weight or clip_value); :func:`ganlab.core.config.inapplicable_settings` warns about
+the others. The Wasserstein losses also carry their paper's recipe (``paper_settings``).
 
 Sign conventions the views rely on:
 
@@ -26,8 +34,45 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.core.config import LossConfig
-from ganlab.core.contracts import Loss
+from ganlab.core.contracts import COMMON_LOSS_OPTIONS, Loss
 from ganlab.core.registry import LOSSES
+
+# Label smoothing moves a real target: the BCE losses and least squares have one.
+_TARGET_OPTIONS = COMMON_LOSS_OPTIONS | {"label_smoothing"}
+
+# Arjovsky, Chintala & Bottou 2017, "Wasserstein GAN", Algorithm 1 (default values):
+# RMSprop at alpha = 5e-5 for both nets, clipping c = 0.01, batch m = 64, n_critic = 5.
+# Section 3 reports that momentum (Adam with beta1 > 0) on the critic made training
+# unstable, hence RMSprop without momentum.
+WGAN_CLIP_PAPER = "Arjovsky et al. 2017, Algorithm 1"
+WGAN_CLIP_SETTINGS: tuple[tuple[str, float | int | str], ...] = (
+    ("optimizer_d.name", "rmsprop"),
+    ("optimizer_d.lr", 5e-5),
+    ("optimizer_d.momentum", 0.0),
+    ("optimizer_g.name", "rmsprop"),
+    ("optimizer_g.lr", 5e-5),
+    ("optimizer_g.momentum", 0.0),
+    ("loss.clip_value", 0.01),
+    ("loop.k_d", 5),
+    ("loop.k_g", 1),
+    ("loop.batch_size", 64),
+)
+# Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", Algorithm 1 (default
+# values): lambda = 10, n_critic = 5, Adam with alpha = 1e-4, beta1 = 0, beta2 = 0.9.
+WGAN_GP_PAPER = "Gulrajani et al. 2017, Algorithm 1"
+WGAN_GP_SETTINGS: tuple[tuple[str, float | int | str], ...] = (
+    ("optimizer_d.name", "adam"),
+    ("optimizer_d.lr", 1e-4),
+    ("optimizer_d.beta1", 0.0),
+    ("optimizer_d.beta2", 0.9),
+    ("optimizer_g.name", "adam"),
+    ("optimizer_g.lr", 1e-4),
+    ("optimizer_g.beta1", 0.0),
+    ("optimizer_g.beta2", 0.9),
+    ("loss.gp_weight", 10.0),
+    ("loop.k_d", 5),
+    ("loop.k_g", 1),
+)
 
 # --------------------------------------------------------------------------- BCE losses
 
@@ -95,6 +140,7 @@ LOSSES.register(
         title="Minimax (saturating)",
         d_loss=_bce_d_loss,
         g_loss=_minimax_g_loss,
+        options=_TARGET_OPTIONS,
         description=(
             "The original minimax game: G minimises log(1 - D(G(z))), whose gradient "
             "vanishes when D easily spots the fakes."
@@ -108,6 +154,7 @@ LOSSES.register(
         title="Non-saturating",
         d_loss=_bce_d_loss,
         g_loss=_non_saturating_g_loss,
+        options=_TARGET_OPTIONS,
         description=(
             "G maximises log D(G(z)) instead: same equilibrium, strong gradients early in training."
         ),
@@ -121,6 +168,7 @@ LOSSES.register(
         d_loss=_least_squares_d_loss,
         g_loss=_least_squares_g_loss,
         output_kind="score",
+        options=_TARGET_OPTIONS,
         description="LSGAN: squared distance of D's raw output to 1 (real) and 0 (fake).",
     ),
 )
@@ -144,6 +192,9 @@ LOSSES.register(
         g_loss=_critic_g_loss,
         output_kind="score",
         gradient_penalty=True,
+        options=COMMON_LOSS_OPTIONS | {"gp_weight"},
+        paper_settings=WGAN_GP_SETTINGS,
+        paper=WGAN_GP_PAPER,
         description=(
             "WGAN-GP: a critic estimates the Wasserstein distance; a penalty keeps its "
             "gradient norm near 1."
@@ -159,6 +210,9 @@ LOSSES.register(
         g_loss=_critic_g_loss,
         output_kind="score",
         weight_clipping=True,
+        options=COMMON_LOSS_OPTIONS | {"clip_value"},
+        paper_settings=WGAN_CLIP_SETTINGS,
+        paper=WGAN_CLIP_PAPER,
         description=(
             "The original WGAN: the critic stays Lipschitz by clamping its weights "
             "to [-c, c] after each update."

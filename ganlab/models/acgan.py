@@ -18,6 +18,7 @@ from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
 from ganlab.models.conditional import conditional_generator, discriminator_body
+from ganlab.models.dcgan import batch_norm_nets
 
 NAME = "acgan"
 DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
@@ -56,6 +57,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="AC-GAN",
         data_kinds=DATA_KINDS,
         build=build,
+        batch_norm=batch_norm_nets,
         conditional=True,
         auxiliary_classifier=True,
         description=(

@@ -24,7 +24,12 @@ from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import finish_pair, require_kind, require_labels
-from ganlab.models.dcgan import DCGANDiscriminator, DCGANGenerator, check_image_shape
+from ganlab.models.dcgan import (
+    DCGANDiscriminator,
+    DCGANGenerator,
+    batch_norm_nets,
+    check_image_shape,
+)
 from ganlab.models.mlp import MLPDiscriminator, MLPGenerator
 
 NAME = "cgan"
@@ -154,6 +159,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="Conditional GAN",
         data_kinds=DATA_KINDS,
         build=build,
+        batch_norm=batch_norm_nets,
         conditional=True,
         description=(
             "Conditional GAN: G and D both see the class label through a learned embedding."

@@ -152,6 +152,16 @@ class DCGANDiscriminator(nn.Module):
         return self.out(self.features(x)).flatten()
 
 
+def batch_norm_nets(model_cfg: ModelConfig, kind: DataKind) -> tuple[str, ...]:
+    """Which nets hold BatchNorm layers when the DCGAN bodies are used (image data): G
+    always, D unless spectral normalisation replaces it. ``()`` for toy data, where the
+    conditional families use MLP bodies. The ModelFamily ``batch_norm`` of dcgan, cgan
+    and acgan; tests/core/test_config.py checks it against the built modules."""
+    if kind != "image":
+        return ()
+    return ("G",) if model_cfg.spectral_norm_d else ("G", "D")
+
+
 def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.Module, nn.Module]:
     """Build the ``dcgan`` pair (G, D) for ``spec``; see :class:`ModelFamily`."""
     channels, side = check_image_shape(spec, NAME)
@@ -169,6 +179,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="DCGAN",
         data_kinds=DATA_KINDS,
         build=build,
+        batch_norm=batch_norm_nets,
         description=(
             "Deep convolutional GAN: strided convolutions, BatchNorm, no pooling "
             "(28, 32 or 64 px images)."

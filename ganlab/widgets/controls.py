@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
@@ -63,6 +63,7 @@ FLOAT_RANGES: dict[str, tuple[float, float, float, int]] = {
     "loss.r1_gamma": (0.0, 1e4, 1.0, 2),
     "loss.gp_weight": (0.0, 1e4, 1.0, 2),
     "loss.clip_value": (1e-4, 10.0, 0.005, 4),
+    "loss.aux_weight": (0.0, 100.0, 0.1, 2),
     "optimizer_d.beta1": (0.0, 0.9999, 0.05, 4),
     "optimizer_g.beta1": (0.0, 0.9999, 0.05, 4),
     "optimizer_d.beta2": (0.0, 0.99999, 0.001, 5),
@@ -93,6 +94,16 @@ _CONV_FAMILIES = frozenset({"dcgan"})
 _CONV_ON_IMAGES_FAMILIES = frozenset({"cgan", "acgan"})
 _MLP_KEYS = ("model.g_hidden", "model.g_layers", "model.d_hidden", "model.d_layers")
 _KIND_ORDER = ("toy1d", "toy2d", "image")
+# The loss settings (LossConfig fields) whose use depends on the loss; set_choices says
+# which loss uses which. aux_weight also needs a family with an auxiliary classifier.
+LOSS_OPTION_KEYS = (
+    "loss.label_smoothing",
+    "loss.instance_noise",
+    "loss.r1_gamma",
+    "loss.gp_weight",
+    "loss.clip_value",
+    "loss.aux_weight",
+)
 
 
 def rebuilds_networks(key: str) -> bool:
@@ -112,6 +123,13 @@ def tick_to_lr(tick: int) -> float:
     """The learning rate at slider position ``tick``, rounded to 3 significant digits."""
     exponent = LR_SLIDER_MIN_EXP + tick / LR_TICKS_PER_DECADE
     return float(f"{10.0**exponent:.3g}")
+
+
+def _shown(value: object) -> str:
+    """A recipe value as the panel shows it: learning-rate style for small floats."""
+    if isinstance(value, float):
+        return format_lr(value) if value < 0.1 else f"{value:g}"
+    return str(value)
 
 
 def format_lr(lr: float) -> str:
@@ -348,6 +366,11 @@ class ControlsPanel(QWidget):
         self._forms: dict[str, QFormLayout] = {}
         self._source_kinds: dict[str, str] = {}
         self._families: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._loss_titles: dict[str, str] = {}
+        self._loss_options: dict[str, frozenset[str]] | None = None  # None: all apply
+        self._aux_families: frozenset[str] | None = None  # None: aux_weight always applies
+        self._paper_settings: dict[str, tuple[str, list[tuple[str, object]]]] = {}
+        self._base_tips: dict[str, str] = {}  # dotted key -> tooltip without a reason
 
         content = QWidget()
         column = QVBoxLayout(content)
@@ -395,6 +418,10 @@ class ControlsPanel(QWidget):
         families: list[tuple[str, str, tuple[str, ...]]],
         losses: list[tuple[str, str]],
         devices: list[tuple[str, str]],
+        *,
+        loss_options: Mapping[str, Iterable[str]] | None = None,
+        auxiliary_families: Iterable[str] | None = None,
+        paper_settings: Mapping[str, tuple[str, Sequence[tuple[str, object]]]] | None = None,
     ) -> None:
         """Fill the pickers with what is registered. Keeps the current selections.
 
@@ -409,10 +436,29 @@ class ControlsPanel(QWidget):
             ``(name, title)`` per loss.
         devices
             ``(value, label)`` per device, e.g. ``("cuda", "NVIDIA GPU")``.
+        loss_options
+            Loss name -> the loss settings it uses (LossConfig field names, e.g.
+            ``"label_smoothing"``; ``Loss.options``). The others are disabled while that
+            loss is chosen, with a tooltip saying which losses use them. None: all apply.
+        auxiliary_families
+            The model families with an auxiliary classifier, the only ones
+            ``loss.aux_weight`` applies to. None: it always applies.
+        paper_settings
+            Loss name -> (citation, [(dotted key, value), ...]): the recipe of the paper
+            that introduced the loss (``Loss.paper_settings``), offered by a button.
         """
         current = self.values()
         self._source_kinds = {name: kind for name, _title, kind in sources}
         self._families = {name: (title, tuple(kinds)) for name, title, kinds in families}
+        self._loss_titles = dict(losses)
+        if loss_options is not None:
+            self._loss_options = {name: frozenset(keys) for name, keys in loss_options.items()}
+        if auxiliary_families is not None:
+            self._aux_families = frozenset(auxiliary_families)
+        if paper_settings is not None:
+            self._paper_settings = {
+                name: (paper, list(pairs)) for name, (paper, pairs) in paper_settings.items()
+            }
         self._fill_sources(sources)
         self._fill_combo("model.family", [(name, title) for name, title, _ in families])
         self._fill_combo("loss.name", losses)
@@ -611,6 +657,18 @@ class ControlsPanel(QWidget):
             self.tr("Weight clip"),
             self.tr("WGAN: every weight of D is kept between −c and c."),
         )
+        self._add_float(
+            form,
+            "loss.aux_weight",
+            self.tr("Class loss weight"),
+            self.tr("AC-GAN: how much the class loss of D and G counts next to real or fake."),
+        )
+        paper = QPushButton(self.tr("Use the paper's settings"))
+        paper.setObjectName("paper_settings")
+        paper.setToolTip(self.tr("Set what the paper that introduced this loss used."))
+        paper.clicked.connect(self._on_paper_clicked)
+        form.addRow(paper)
+        self._paper_button = paper
         return section
 
     def _build_optimizer_section(self, net: str) -> _Section:
@@ -770,6 +828,7 @@ class ControlsPanel(QWidget):
         editor.setToolTip(tooltip)
         editor.setObjectName(key)
         form.addRow(text, editor)
+        self._base_tips[key] = tooltip
         self._editors[key] = editor
         self._labels[key] = label.removesuffix(f" {REBUILD_MARK}")
         self._forms[key] = form
@@ -884,8 +943,6 @@ class ControlsPanel(QWidget):
             "data.image_size": kind == "image",
             "data.channels": kind == "image",
             "model.base_channels": convolutional,
-            "loss.gp_weight": self._getters["loss.name"]() == "wgan_gp",
-            "loss.clip_value": self._getters["loss.name"]() == "wgan_clip",
         }
         visible.update(dict.fromkeys(_MLP_KEYS, not convolutional))
         for net in ("d", "g"):
@@ -896,6 +953,73 @@ class ControlsPanel(QWidget):
         for key, shown in visible.items():
             self._forms[key].setRowVisible(self._editors[key], shown)
         self._update_family_items(kind, family)
+        self._update_loss_options()
+
+    def inapplicable_reason(self, key: str) -> str:
+        """Why loss setting ``key`` has no effect with the current loss and family, or ""
+        when it applies (the tooltip of its disabled row)."""
+        loss = str(self._getters["loss.name"]())  # "None" before the choices are set
+        option = key.removeprefix("loss.")
+        options = self._loss_options
+        if options is not None and loss in options and option not in options[loss]:
+            users = [self._loss_titles.get(n, n) for n, keys in options.items() if option in keys]
+            title = self._loss_titles.get(loss, loss)
+            if not users:
+                return self.tr("No loss uses this setting.")
+            return self.tr("Has no effect with the loss {0}: only {1} use it.").format(
+                title, ", ".join(users)
+            )
+        family = str(self._getters["model.family"]())
+        aux = self._aux_families
+        if option == "aux_weight" and aux is not None and family not in aux:
+            title = self._families.get(family, (family, ()))[0]
+            users = [self._families.get(n, (n, ()))[0] for n in sorted(aux)]
+            return self.tr(
+                "Has no effect with {0}: only families with an auxiliary classifier ({1}) use it."
+            ).format(title, ", ".join(users))
+        return ""
+
+    def _update_loss_options(self) -> None:
+        """Disable the loss settings the chosen loss (or family) ignores, saying why."""
+        for key in LOSS_OPTION_KEYS:
+            reason = self.inapplicable_reason(key)
+            editor = self._editors[key]
+            base = self._base_tips[key]
+            tip = f"{base}\n\n{reason}" if reason else base
+            editor.setEnabled(not reason)
+            editor.setToolTip(tip)
+            label = self._forms[key].labelForField(editor)
+            if label is not None:
+                label.setEnabled(not reason)
+                label.setToolTip(tip)
+        self._update_paper_button()
+
+    def paper_changes(self) -> list[tuple[str, object]]:
+        """The (dotted key, value) pairs of the current loss's paper recipe that differ
+        from the values shown; [] when the loss has none or all are in place."""
+        loss = str(self._getters["loss.name"]())
+        _paper, pairs = self._paper_settings.get(loss, ("", []))
+        return [(key, value) for key, value in pairs if self._getters[key]() != value]
+
+    def _update_paper_button(self) -> None:
+        entry = self._paper_settings.get(str(self._getters["loss.name"]()))
+        self._forms["loss.name"].setRowVisible(self._paper_button, entry is not None)
+        if entry is None:
+            return
+        paper, pairs = entry
+        changes = self.paper_changes()
+        recipe = ", ".join(f"{self.label_for(k)} = {_shown(v)}" for k, v in pairs)
+        tip = self.tr("Set what {0} used: {1}.").format(paper, recipe)
+        if not changes:
+            tip += " " + self.tr("They are all in place.")
+        self._paper_button.setEnabled(bool(changes))
+        self._paper_button.setToolTip(tip)
+
+    def _on_paper_clicked(self) -> None:
+        for key, value in self.paper_changes():  # computed first: each edit may echo back
+            self._set_editor(key, value)
+            self.setting_changed.emit(key, value)
+        self._update_dependent_rows()
 
     def _update_family_items(self, kind: str | None, family: object) -> None:
         combo = self._editors["model.family"]
@@ -924,6 +1048,7 @@ class ControlsPanel(QWidget):
 
     def _on_editor_edited(self, key: str, *_args: object) -> None:
         self.setting_changed.emit(key, self._getters[key]())
+        self._update_paper_button()
 
     def _on_combo_changed(self, key: str, index: int) -> None:
         if index < 0:

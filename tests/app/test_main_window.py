@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from ganlab.app.main_window import MainWindow
 from ganlab.core import config as cfg
@@ -305,3 +306,29 @@ def test_a_cleared_diagnosis_is_logged_and_hides_its_banner(window, qtbot):
     c.diagnosis_cleared.emit(rep.DiagnosisCleared(0, 900, "mode_collapse", "Mode collapse"))
     assert not window.banner.isVisibleTo(window)
     assert "step 900 — Mode collapse: cleared" in window.log.text()
+
+
+def test_an_opened_experiment_that_sets_an_ignored_option_is_logged(qtbot, window, tmp_path):
+    path = tmp_path / "hinge.toml"
+    path.write_text('[loss]\nname = "hinge"\nlabel_smoothing = 0.1\n')
+    assert window.open_experiment(str(path))
+    assert f"{path}: loss.label_smoothing = 0.1 has no effect with loss 'hinge'" in (
+        window.log.text()
+    )
+    assert not window.controls.findChild(QWidget, "loss.label_smoothing").isEnabled()
+
+
+def test_switching_to_wgan_clip_warns_about_the_critics_momentum(qtbot, window):
+    window.controls.setting_changed.emit("loss.name", "wgan_clip")  # ring8: Adam, beta1 0.5
+    assert window.controller.session.config.loss.name == "wgan_clip"
+    assert "optimizer_d.beta1 = 0.5 gives the critic" in window.log.text()
+
+
+def test_batch_one_with_batch_norm_is_refused_in_the_window(qtbot, window):
+    c = window.controller
+    c.change_setting("data.source", "shapes")  # follows to an image family with BatchNorm
+    assert c.session.config.model.family in ("dcgan", "cgan", "acgan")
+    assert not c.change_setting("loop.batch_size", 1)
+    assert "loop.batch_size" in window.log.text()
+    assert "BatchNorm" in window.log.text()
+    assert c.session.config.loop.batch_size != 1

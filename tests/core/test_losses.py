@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
 import torch
 from torch import nn
 
+from ganlab.core import config as cfg
 from ganlab.core.config import LossConfig
+from ganlab.core.contracts import COMMON_LOSS_OPTIONS
 from ganlab.core.losses import (
     adversarial_logits,
     auxiliary_class_loss,
@@ -16,6 +19,8 @@ from ganlab.core.losses import (
     r1_penalty,
 )
 from ganlab.core.registry import LOSSES
+from ganlab.core.trainer import Trainer
+from tests.conftest import tiny_config
 
 CFG = LossConfig()
 ALL_LOSSES = LOSSES.names()
@@ -351,3 +356,114 @@ def test_r1_penalty_backpropagates_into_d_weights():
     D = LinearD((1, 6, 6), 2.0)
     r1_penalty(D, real, None).backward()
     assert D.w.grad.norm() > 0
+
+
+# --------------------------------------------------------------------------- declared options
+
+LOSS_FIELDS = [f.name for f in dataclasses.fields(LossConfig) if f.name != "name"]
+# A value away from each field's default, large enough to change one D step.
+CHANGED = {
+    "label_smoothing": 0.2,
+    "instance_noise": 0.3,
+    "r1_gamma": 5.0,
+    "gp_weight": 1.0,
+    "clip_value": 0.001,
+    "aux_weight": 3.0,
+}
+
+
+def test_every_loss_field_has_a_changed_value_here():
+    assert set(CHANGED) == set(LOSS_FIELDS)
+    defaults = LossConfig()
+    assert all(CHANGED[k] != getattr(defaults, k) for k in LOSS_FIELDS)
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_each_loss_declares_loss_config_fields_and_the_common_ones(name):
+    options = LOSSES.get(name).options
+    assert options <= set(LOSS_FIELDS)
+    assert options >= COMMON_LOSS_OPTIONS
+
+
+def test_the_declared_options_are_the_ones_the_issue_names():
+    users = {
+        field: {n for n in ALL_LOSSES if field in LOSSES.get(n).options}
+        for field in ("label_smoothing", "gp_weight", "clip_value")
+    }
+    assert users == {
+        "label_smoothing": set(SMOOTHED_LOSSES),
+        "gp_weight": {"wgan_gp"},
+        "clip_value": {"wgan_clip"},
+    }
+
+
+def _d_after_one_step(loss: str, family: str, **options: float) -> list[torch.Tensor]:
+    """D's weights after one D update of a tiny experiment. Plain SGD, so that any change
+    of the gradient shows (Adam's first step is lr * sign(gradient))."""
+    config = tiny_config(family=family, loss=loss, batch_size=8)
+    config = dataclasses.replace(
+        config,
+        loss=dataclasses.replace(config.loss, **options),
+        optimizer_d=cfg.OptimizerConfig(name="sgd", lr=0.5),
+    )
+    trainer = Trainer(config)
+    trainer.step("d")
+    return [p.detach().clone() for p in trainer.D.parameters()]
+
+
+def _same(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
+    return all(torch.equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_a_declared_option_changes_training_and_an_undeclared_one_does_not(name):
+    """Loss.options is what the trainer really uses: with every other setting equal,
+    changing a declared option changes D's update; changing an undeclared one leaves it
+    bit for bit. aux_weight is tried with acgan, the family whose D has a class head."""
+    loss = LOSSES.get(name)
+    for family in ("mlp", "acgan"):
+        fields = (
+            ["aux_weight"] if family == "acgan" else [f for f in LOSS_FIELDS if f != "aux_weight"]
+        )
+        base = _d_after_one_step(name, family)
+        for field in fields:
+            moved = _d_after_one_step(name, family, **{field: CHANGED[field]})
+            assert _same(moved, base) is (field not in loss.options), (family, field)
+
+
+@pytest.mark.parametrize("name", ALL_LOSSES)
+def test_aux_weight_has_no_effect_without_an_auxiliary_classifier(name):
+    base = _d_after_one_step(name, "mlp")
+    assert _same(_d_after_one_step(name, "mlp", aux_weight=CHANGED["aux_weight"]), base)
+
+
+# --------------------------------------------------------------------------- paper recipes
+
+
+def test_wgan_clip_carries_the_wgan_papers_algorithm_1_defaults():
+    recipe = dict(LOSSES.get("wgan_clip").paper_settings)
+    assert recipe["optimizer_d.name"] == recipe["optimizer_g.name"] == "rmsprop"
+    assert recipe["optimizer_d.lr"] == recipe["optimizer_g.lr"] == 5e-5
+    assert recipe["optimizer_d.momentum"] == 0.0
+    assert recipe["loss.clip_value"] == 0.01
+    assert recipe["loop.k_d"] == 5
+    assert recipe["loop.batch_size"] == 64
+    assert "Arjovsky" in LOSSES.get("wgan_clip").paper
+
+
+def test_wgan_gp_carries_the_improved_wgan_papers_algorithm_1_defaults():
+    recipe = dict(LOSSES.get("wgan_gp").paper_settings)
+    assert recipe["optimizer_d.lr"] == 1e-4
+    assert (recipe["optimizer_d.beta1"], recipe["optimizer_d.beta2"]) == (0.0, 0.9)
+    assert recipe["loss.gp_weight"] == 10.0
+    assert recipe["loop.k_d"] == 5
+    assert "Gulrajani" in LOSSES.get("wgan_gp").paper
+
+
+@pytest.mark.parametrize("name", [n for n in ALL_LOSSES if LOSSES.get(n).paper_settings])
+def test_a_paper_recipe_is_a_valid_experiment_with_nothing_to_warn_about(name):
+    config = cfg.ExperimentConfig(loss=LossConfig(name=name))
+    for key, value in LOSSES.get(name).paper_settings:
+        config = cfg.with_value(config, key, value)
+    cfg.check_names(config)
+    assert cfg.config_warnings(config) == []

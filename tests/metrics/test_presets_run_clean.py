@@ -46,6 +46,7 @@ HEALTHY = {
     "spiral": (500, 0),
     "grid25": (500, 0),
     "wgan_gp_ring": (500, 0),
+    "wgan_clip_ring": (500, 0),  # clean at 1,000 too; 500 keeps the file near a minute
     "shapes_dcgan": (350, 0),  # old thresholds: "D is winning" at step 270
     "shapes_cgan": (350, 1),  # old thresholds: "D is winning" at step 250
     "shapes_acgan": (250, 0),

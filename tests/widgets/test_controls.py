@@ -53,10 +53,34 @@ FAMILIES = [
 LOSSES = [
     ("minimax", "Minimax (saturating)"),
     ("non_saturating", "Non-saturating"),
+    ("least_squares", "Least squares"),
     ("hinge", "Hinge"),
     ("wgan_gp", "Wasserstein + gradient penalty"),
     ("wgan_clip", "Wasserstein + weight clipping"),
 ]
+# As the window passes them (Loss.options, families with an auxiliary classifier,
+# Loss.paper_settings): plain data, so this test needs no torch.
+_COMMON = ["instance_noise", "r1_gamma", "aux_weight"]
+LOSS_OPTIONS = {
+    "minimax": [*_COMMON, "label_smoothing"],
+    "non_saturating": [*_COMMON, "label_smoothing"],
+    "least_squares": [*_COMMON, "label_smoothing"],
+    "hinge": _COMMON,
+    "wgan_gp": [*_COMMON, "gp_weight"],
+    "wgan_clip": [*_COMMON, "clip_value"],
+}
+AUX_FAMILIES = ["acgan"]
+WGAN_CLIP_RECIPE = [
+    ("optimizer_d.name", "rmsprop"),
+    ("optimizer_d.lr", 5e-5),
+    ("optimizer_d.momentum", 0.0),
+    ("optimizer_g.name", "rmsprop"),
+    ("optimizer_g.lr", 5e-5),
+    ("loss.clip_value", 0.01),
+    ("loop.k_d", 5),
+    ("loop.batch_size", 64),
+]
+PAPERS = {"wgan_clip": ("Arjovsky et al. 2017", WGAN_CLIP_RECIPE)}
 DEVICES = [("auto", "Automatic"), ("cpu", "CPU"), ("cuda", "NVIDIA GPU")]
 
 
@@ -73,7 +97,15 @@ def _flat_defaults() -> dict[str, object]:
 def panel(qtbot):
     widget = ControlsPanel()
     qtbot.addWidget(widget)
-    widget.set_choices(SOURCES, FAMILIES, LOSSES, DEVICES)
+    widget.set_choices(
+        SOURCES,
+        FAMILIES,
+        LOSSES,
+        DEVICES,
+        loss_options=LOSS_OPTIONS,
+        auxiliary_families=AUX_FAMILIES,
+        paper_settings=PAPERS,
+    )
     widget.set_values(_flat_defaults())
     return widget
 
@@ -354,13 +386,110 @@ def test_picking_a_family_updates_the_fields(panel):
     assert not shown(panel, "model.g_hidden")
 
 
+LOSS_KEYS = [f"loss.{name}" for name in ("label_smoothing", "gp_weight", "clip_value")]
+
+
 @pytest.mark.parametrize(
-    ("loss", "gp", "clip"),
-    [("non_saturating", False, False), ("wgan_gp", True, False), ("wgan_clip", False, True)],
+    ("loss", "applies"),
+    [
+        ("minimax", {"loss.label_smoothing"}),
+        ("non_saturating", {"loss.label_smoothing"}),
+        ("least_squares", {"loss.label_smoothing"}),
+        ("hinge", set()),
+        ("wgan_gp", {"loss.gp_weight"}),
+        ("wgan_clip", {"loss.clip_value"}),
+    ],
 )
-def test_wasserstein_settings_follow_the_loss(panel, loss, gp, clip):
+def test_loss_settings_the_loss_ignores_are_disabled_with_the_reason(panel, loss, applies):
     panel.set_values({"loss.name": loss})
-    assert (shown(panel, "loss.gp_weight"), shown(panel, "loss.clip_value")) == (gp, clip)
+    for key in LOSS_KEYS:
+        widget = editor(panel, key)
+        label = panel._forms[key].labelForField(widget)
+        assert shown(panel, key), key  # greyed out with a reason, not hidden
+        assert widget.isEnabled() is (key in applies), key
+        assert label.isEnabled() is (key in applies), key
+        reason = panel.inapplicable_reason(key)
+        if key in applies:
+            assert reason == ""
+            assert "no effect" not in widget.toolTip()
+        else:
+            assert reason in widget.toolTip()
+            assert reason in label.toolTip()
+            assert dict(LOSSES)[loss] in reason  # says which loss ignores it
+
+
+def test_the_reason_names_the_losses_that_use_the_setting(panel):
+    panel.set_values({"loss.name": "hinge"})
+    reason = panel.inapplicable_reason("loss.label_smoothing")
+    assert "Hinge" in reason
+    for title in ("Minimax (saturating)", "Non-saturating", "Least squares"):
+        assert title in reason
+    assert "Wasserstein" not in reason
+
+
+@pytest.mark.parametrize("loss", [name for name, _ in LOSSES])
+def test_noise_and_r1_apply_to_every_loss(panel, loss):
+    panel.set_values({"loss.name": loss})
+    assert editor(panel, "loss.instance_noise").isEnabled()
+    assert editor(panel, "loss.r1_gamma").isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("family", "source", "applies"),
+    [("acgan", "ring8_teaching", True), ("cgan", "ring8_teaching", False), ("mlp", "mnist", False)],
+)
+def test_the_class_loss_weight_follows_the_family(panel, family, source, applies):
+    panel.set_values({"data.source": source, "model.family": family})
+    assert editor(panel, "loss.aux_weight").isEnabled() is applies
+    if not applies:
+        assert "AC-GAN" in editor(panel, "loss.aux_weight").toolTip()
+
+
+def test_picking_a_loss_in_the_window_updates_what_is_enabled(panel, emitted):
+    pick(editor(panel, "loss.name"), "hinge")
+    assert not editor(panel, "loss.label_smoothing").isEnabled()
+    pick(editor(panel, "loss.name"), "wgan_clip")
+    assert editor(panel, "loss.clip_value").isEnabled()
+    assert emitted == [("loss.name", "hinge"), ("loss.name", "wgan_clip")]
+
+
+def test_without_declared_options_every_loss_setting_stays_enabled(qtbot):
+    bare = ControlsPanel()
+    qtbot.addWidget(bare)
+    bare.set_choices(SOURCES, FAMILIES, LOSSES, DEVICES)
+    bare.set_values({**_flat_defaults(), "loss.name": "hinge"})
+    assert all(editor(bare, key).isEnabled() for key in LOSS_KEYS)
+
+
+def test_the_paper_button_shows_only_for_a_loss_with_a_recipe(panel):
+    button = editor(panel, "paper_settings")
+    panel.set_values({"loss.name": "hinge"})
+    assert not button.isVisibleTo(panel)
+    panel.set_values({"loss.name": "wgan_clip"})
+    assert button.isVisibleTo(panel)
+    assert button.isEnabled()
+    assert "Arjovsky" in button.toolTip()
+    assert "5e-5" in button.toolTip()
+
+
+def test_the_paper_button_applies_the_recipe_as_user_edits(panel, emitted, qtbot):
+    panel.set_values({"loss.name": "wgan_clip"})  # defaults: Adam, lr 1e-3, k_d 1, batch 128
+    button = editor(panel, "paper_settings")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    changed = dict(emitted)
+    assert changed == {
+        "optimizer_d.name": "rmsprop",
+        "optimizer_d.lr": 5e-5,
+        "optimizer_g.name": "rmsprop",
+        "optimizer_g.lr": 5e-5,
+        "loop.k_d": 5,
+        "loop.batch_size": 64,
+    }  # momentum 0 and clip 0.01 were already in place: not sent again
+    assert len(emitted) == len(changed)
+    values = panel.values()
+    assert all(values[key] == value for key, value in WGAN_CLIP_RECIPE)
+    assert not button.isEnabled()  # nothing left to change
+    assert "in place" in button.toolTip()
 
 
 @pytest.mark.parametrize(

@@ -109,6 +109,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also write a checkpoint every N iterations",
     )
+    train.add_argument(
+        "--columns",
+        metavar="A,B",
+        help="points file with more than two columns: the two to use, by 0-based index or "
+        "header name (e.g. 0,2 or x,z; one column gives 1-D points); sets data.columns",
+    )
     train.add_argument("--quiet", action="store_true", help="print only the summary")
 
     sub.add_parser("presets", help=COMMANDS["presets"])
@@ -134,14 +140,20 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--out", required=True, help="output file (.npy or .npz)")
     sample.add_argument("--sigma", type=float, help="override data.sigma (toy sources)")
     sample.add_argument("--seed", type=int, help="override loop.seed")
+    sample.add_argument(
+        "--columns", metavar="A,B", help="points file: the columns to use (sets data.columns)"
+    )
     ev = sub.add_parser("eval", help=COMMANDS["eval"])
     ev_sub = ev.add_subparsers(dest="eval_command", parser_class=_Parser, required=True)
     toy = ev_sub.add_parser(
         "toy",
         help="divergences and mode coverage of 1-D/2-D samples against a source",
         description="Prints JSON: jsd, kl (KL(p_data||p_g)), kl_reverse (KL(p_g||p_data)), "
-        "tv, fake_outside; for mixtures modes (captured), num_modes, high_quality, reverse_kl "
-        "(of the mode histogram against uniform); for 1-D w1.",
+        "tv, fake_outside; their noise floors jsd_floor, kl_floor, kl_reverse_floor, tv_floor "
+        "(the same estimate between two independent samples of the data itself, of the same "
+        "size on the same grid: values near the floor are noise, not a difference); for "
+        "mixtures modes (captured), num_modes, high_quality, reverse_kl (of the mode "
+        "histogram against uniform); for 1-D w1.",
     )
     toy.add_argument("--samples", required=True, help="generated samples (.npy, shape (N, d))")
     toy.add_argument("--source", required=True, help="the data source they should match")
@@ -300,11 +312,12 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if args.run:
         run = RunDir.open_existing(args.run)
         config = run.experiment()
-        latest = run.latest_checkpoint()
-        resume_from = str(latest) if latest else None
+        _warn(config, str(run.path / "experiment.toml"))
+        resume_from = _newest_intact(run)
     elif args.experiment:
         config = cfg.load(args.experiment)
         cfg.check_names(config, args.experiment)
+        _warn(config, args.experiment)
     else:
         config = default_experiment()
     try:
@@ -390,6 +403,7 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
         config = cfg.with_value(config, "data.sigma", args.sigma)
     if args.seed is not None:
         config = cfg.with_value(config, "loop.seed", args.seed)
+    config = _with_columns(config, args.columns)
     cfg.check_names(config, label)
     # The trainer's own way to build and draw its data; the model need not fit the data.
     source = build_data_source(config.data)
@@ -497,6 +511,15 @@ def _eval_toy(args: argparse.Namespace) -> dict:
         real_density=source.density,
         length_scale=getattr(source, "length_scale", None),
     )
+    gen = torch.Generator().manual_seed(args.seed + 1)
+    floor = toy.divergence_floor(
+        lambda m: source.sample(m, gen)[0].double().numpy(),
+        len(fake),
+        source.spec.bounds,
+        div.bins,
+        real_density=source.density,
+        length_scale=getattr(source, "length_scale", None),
+    )
     out: dict = {
         "source": args.source,
         "samples": len(fake),
@@ -504,6 +527,10 @@ def _eval_toy(args: argparse.Namespace) -> dict:
         "kl": div.kl_real_fake,
         "kl_reverse": div.kl_fake_real,
         "tv": div.tv,
+        "jsd_floor": floor.jsd,
+        "kl_floor": floor.kl_real_fake,
+        "kl_reverse_floor": floor.kl_fake_real,
+        "tv_floor": floor.tv,
         "fake_outside": div.fake_outside,
         "grid_bins": div.bins,
         "exact_density": div.real_exact,
@@ -652,6 +679,41 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
     return {k: (_json_number(v) if isinstance(v, float) else v) for k, v in values.items()}
 
 
+def _newest_intact(run) -> str | None:
+    """The run's newest checkpoint that reads, naming each damaged one skipped; None
+    for a run without checkpoints (the window then starts it over)."""
+    from ganlab.core.checkpoint import load_newest_intact
+
+    candidates = run.checkpoints_newest_first()
+    if not candidates:
+        return None
+    path, _, problems = load_newest_intact(candidates, lambda state, p: None)
+    for problem in problems:
+        print(_paragraph(f"ganlab: skipped a damaged checkpoint: {problem}"), file=sys.stderr)
+    if problems:
+        print(f"ganlab: opening {path.name}, the newest intact checkpoint", file=sys.stderr)
+    return str(path)
+
+
+def _with_columns(config, columns: str | None):
+    """``config`` with ``data.columns`` from a ``--columns A,B`` option, if given."""
+    if not columns:
+        return config
+    from ganlab.core import config as cfg
+    from ganlab.data.points import parse_columns_option
+
+    return cfg.with_value(config, "data.columns", parse_columns_option(columns))
+
+
+def _warn(config, label: str) -> None:
+    """Print the settings that are allowed but wrong for ``config`` (see
+    ``config.config_warnings``), one paragraph each, on stderr."""
+    from ganlab.core import config as cfg
+
+    for message in cfg.config_warnings(config, label):
+        print(_paragraph(f"ganlab: warning: {message}"), file=sys.stderr)
+
+
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
     from ganlab.core import config as cfg
     from ganlab.core.errors import ConfigError
@@ -680,8 +742,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.resume:
         run = RunDir.open_existing(args.resume)
         config = run.experiment()
+        if args.columns:
+            raise ConfigError("a resumed run keeps its data; drop --columns", key="--columns")
         if args.device:
             config = cfg.with_value(config, "loop.device", args.device)
+        _warn(config, str(run.path / "experiment.toml"))
         trainer = Trainer(config)
         for note in resume(trainer, run.path):
             print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
@@ -713,9 +778,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         for key, value in overrides.items():
             if value is not None:
                 config = cfg.with_value(config, key, value)
+        config = _with_columns(config, args.columns)
         steps = args.steps or config.loop.steps or DEFAULT_HEADLESS_STEPS
         config = cfg.with_value(config, "loop.steps", steps)
         cfg.check_names(config, label)
+        _warn(config, label)
         trainer = Trainer(config)  # bad data or models fail here, before any file is written
         out = Path(args.out) if args.out else default_run_dir(config)
         if (out / "experiment.toml").exists():

@@ -436,3 +436,60 @@ def test_data_sample_does_not_disturb_training(tiny):
     a, b = Trainer(tiny), Trainer(tiny)
     a.real_batches(100)
     np.testing.assert_array_equal(a._real_batch(16)[0].numpy(), b._real_batch(16)[0].numpy())
+
+
+# ------------------------------------------------------------ points files and settings
+
+
+def _wide_csv(tmp_path: pathlib.Path) -> pathlib.Path:
+    path = tmp_path / "wide.csv"
+    rows = [f"{i / 10:.1f};{i % 7};{-i / 20:.2f}".replace(".", ",") for i in range(40)]
+    path.write_text("t;x;y\r\n" + "\r\n".join(rows) + "\r\n", encoding="utf-8-sig")
+    return path
+
+
+def test_train_columns_picks_two_of_a_wide_points_file(tmp_path, capsys):
+    exp = tmp_path / "exp.toml"
+    exp.write_text(
+        f'[data]\nsource = "csv_points"\npath = "{_wide_csv(tmp_path).as_posix()}"\n'
+        '[loop]\nbatch_size = 16\ndevice = "cpu"\nthreads = 1\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit):
+        main(["train", str(exp), "--steps", "3", "--out", str(tmp_path / "a")])
+    assert "--columns" in capsys.readouterr().err
+    assert not (tmp_path / "a").exists()
+    out = tmp_path / "b"
+    assert main(["train", str(exp), "--steps", "3", "--out", str(out), "--columns", "x,y"]) == 0
+    assert cfg.load(out / "experiment.toml").data.columns == ["x", "y"]
+    sample = tmp_path / "s.npy"
+    argv = ["data", "sample", str(exp), "--n", "40", "--out", str(sample), "--columns", "2"]
+    assert main(argv) == 0
+    assert np.load(sample).shape == (40, 1)
+    assert np.load(sample).min() == pytest.approx(-1.95)
+
+
+def test_train_prints_settings_that_do_not_apply(tmp_path, capsys):
+    exp = write_tiny_experiment(
+        tmp_path / "exp.toml", '[loss]\nname = "hinge"\nlabel_smoothing = 0.1\n'
+    )
+    assert main(["train", str(exp), "--steps", "3", "--out", str(tmp_path / "d")]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "ganlab: warning:" in err
+    assert "loss.label_smoothing = 0.1 has no effect with loss 'hinge'" in err
+
+
+def test_the_window_opens_a_run_at_its_newest_intact_checkpoint(tmp_path, capsys, monkeypatch):
+    import ganlab.app.main
+
+    opened = {}
+    monkeypatch.setattr(ganlab.app.main, "check_display", lambda: None)
+    monkeypatch.setattr(ganlab.app.main, "run_app", lambda config, **kw: opened.update(kw) or 0)
+    run = make_run(tmp_path, steps=8, every=4)
+    _damage(RunDir(run).latest_checkpoint(), "truncated")
+    capsys.readouterr()
+    assert main(["--run", str(run)]) == 0
+    assert opened["resume_from"].endswith("step_00000004.pt")
+    err = capsys.readouterr().err
+    assert "step_00000008.pt" in err
+    assert "newest intact" in err

@@ -302,8 +302,8 @@ def _column_indices(table: PointsTable, columns: list[int | str] | None) -> list
         raise DataError(
             f"CSV file {path} has {table.columns} columns ({labels}); points are 1-D "
             "(1 column) or 2-D (2 columns). Choose which with data.columns, e.g. "
-            'data.columns = [0, 1] (0-based) or ["x", "y"] (header names); '
-            "the window's Load points asks which"
+            'data.columns = [0, 1] (0-based) or ["x", "y"] (header names), or '
+            "'ganlab train ... --columns 0,1'; the window's Load points asks which"
         )
     check_columns(columns)
     chosen: list[int] = []

@@ -100,8 +100,8 @@ def test_changed_classes_are_refused_with_both_lists(tmp_path: Path, change, now
     assert str(path) in message
     assert "'cat', 'dog', 'eel'" in message  # the checkpoint's classes
     assert ", ".join(repr(n) for n in now) in message  # the data set's classes
-    assert "rename" in message
-    assert "new run" in message
+    assert "Put the class folders back as they were" in message  # the fixes
+    assert "start a new run" in message
     # Refused before anything was restored: the trainer is as it was.
     assert fresh.step_count == 0
     for key, value in fresh.G.state_dict().items():

@@ -76,7 +76,8 @@ class DataSource(ABC):
         return None
 
     def summary(self) -> str:
-        """One line for the log: what this is, how many items, what was skipped and why."""
+        """For the log: a headline (what this is, how many items, what was skipped and why),
+        then, for sources that have them, detail lines (conversions, skipped files named)."""
         return type(self).__name__
 
 

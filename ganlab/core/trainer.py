@@ -891,6 +891,9 @@ class Trainer:
                 "view": self.view_gen.get_state(),
             },
             "history": [_plain(h) for h in self.history],
+            # The class -> index map (index order), so that a resume on renamed, added or
+            # removed classes is refused instead of silently relabelling them.
+            "class_names": [str(n) for n in self.spec.class_names],
         }
 
     def load_state_dict(self, state: dict[str, Any], *, source_path: str = "checkpoint") -> None:
@@ -906,11 +909,14 @@ class Trainer:
             saved = cfg.loads(state["config_toml"], f"{source_path} (embedded experiment)")
             # The device belongs to this machine, not to the run: keep the one in use.
             saved = cfg.with_value(saved, "loop.device", self.config.loop.device)
+            source = self.source if saved.data == self.config.data else None
+            if source is None:  # other data: read it first, to refuse before changing anything
+                cfg.check_names(saved)
+                source = build_data_source(saved.data)
+            _check_class_names(state.get("class_names"), source.spec.class_names, source_path)
             if saved != self.config:
                 if self.needs_rebuild(saved):
-                    self._build(
-                        saved, source=self.source if saved.data == self.config.data else None
-                    )
+                    self._build(saved, source=source)
                 else:
                     self.config = saved
                     self.loss = LOSSES.get(saved.loss.name)
@@ -930,6 +936,54 @@ class Trainer:
             raise CheckpointError(
                 f"{source_path}: checkpoint does not match this experiment or is damaged: {exc}"
             ) from None
+
+
+def _class_list(names: list[str] | tuple[str, ...], shown: int = 20) -> str:
+    if not names:
+        return "no classes (unlabelled)"
+    listed = ", ".join(repr(n) for n in names[:shown])
+    more = f", ... and {len(names) - shown} more" if len(names) > shown else ""
+    return f"{len(names)} class{'es' if len(names) != 1 else ''}: {listed}{more}"
+
+
+def _check_class_names(saved: Any, current: tuple[str, ...], source_path: str) -> None:
+    """Refuse a checkpoint whose class -> index map differs from the data set's.
+
+    ``saved`` is the checkpoint's ``class_names`` (a list of str in index order), or None
+    for a checkpoint written before class names were stored: that one loads unchecked.
+
+    Raises
+    ------
+    CheckpointError
+        The names differ (renamed, added, removed or reordered); the message lists both
+        and says how to fix it.
+    """
+    if saved is None:
+        return
+    if not isinstance(saved, list | tuple) or not all(isinstance(n, str) for n in saved):
+        raise CheckpointError(f"{source_path}: class_names is not a list of names: damaged")
+    if tuple(saved) == tuple(current):
+        return
+    gone = [n for n in saved if n not in current]
+    new = [n for n in current if n not in saved]
+    if gone or new:
+        what = "; ".join(
+            part
+            for part in (
+                f"missing now: {', '.join(map(repr, gone))}" if gone else "",
+                f"new: {', '.join(map(repr, new))}" if new else "",
+            )
+            if part
+        )
+    else:
+        what = "the same names in another order"
+    raise CheckpointError(
+        f"{source_path}: the data set's classes are not the checkpoint's ({what}), so every "
+        f"class index would mean another class. Checkpoint: {_class_list(list(saved))}. "
+        f"Data set now: {_class_list(list(current))}. Put the class folders back as they were "
+        "(rename them back, remove added ones, restore removed ones), or start a new run "
+        "on this data."
+    )
 
 
 def _plain(entry: dict[str, Any]) -> dict[str, Any]:

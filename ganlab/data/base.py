@@ -19,7 +19,7 @@ that restores the generator state resumes with the same data.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -237,6 +237,63 @@ def prepare_images(images: torch.Tensor, channels: int, size: int) -> torch.Tens
             )
         out[start : start + _RESIZE_CHUNK] = chunk.round_().clamp_(0, 255).to(torch.uint8)
     return out
+
+
+# Mode names as a person reads them in the conversion line; other modes keep PIL's name.
+_MODE_WORDS = {"1": "1-bit", "L": "gray (L)", "I": "32-bit gray (I)", "F": "float gray (F)"}
+
+
+def mode_word(mode: str) -> str:
+    """A PIL mode as the conversion line names it (``"1"`` -> ``"1-bit"``)."""
+    if mode.startswith("I;16"):
+        return f"16-bit gray ({mode})"
+    return _MODE_WORDS.get(mode, mode)
+
+
+def conversion_summary(
+    total: int, channels: int, modes: Mapping[str, int], transparent: int = 0
+) -> str:
+    """One line saying which images were converted to the model's colour mode.
+
+    Parameters
+    ----------
+    total
+        Number of images in the set.
+    channels
+        The model's channels: 3 (RGB) or 1 (gray, PIL's "L").
+    modes
+        Number of images per PIL mode they were stored in (``"RGB"``, ``"P"``, ...).
+    transparent
+        Number of images with transparency (an alpha channel or a transparent colour),
+        composited on black.
+
+    Returns
+    -------
+    str
+        For example ``"converted to RGB: 3 of 23 from gray (L), 1 from CMYK; 2 of 23 with
+        transparency, composited on black"``; empty when every image was already in the
+        model's mode and none had transparency.
+    """
+    target = "RGB" if channels == 3 else "L"
+    converted = sorted(
+        ((n, m) for m, n in modes.items() if m != target and n > 0), key=lambda t: (-t[0], t[1])
+    )
+    parts = []
+    if converted:
+        items = [f"{n} from {mode_word(m)}" for n, m in converted]
+        count = sum(n for n, _ in converted)
+        first = (
+            f"all {total}"
+            if count == total and len(converted) == 1
+            else f"{converted[0][0]} of {total}"
+        )
+        items[0] = f"{first} from {mode_word(converted[0][1])}"
+        parts.append(", ".join(items))
+    if transparent:
+        parts.append(f"{transparent} of {total} with transparency, composited on black")
+    if not parts:
+        return ""
+    return f"converted to {mode_word(target)}: " + "; ".join(parts)
 
 
 class ImageTensorSource(DataSource):

@@ -13,15 +13,25 @@ Layout rules, decided here:
   bytes), ``truncated``, ``unreadable`` (not an image, corrupt, unreadable), ``too large``
   (more pixels than PIL's decompression-bomb limit ``Image.MAX_IMAGE_PIXELS``).
 * Every usable image becomes ``data.channels`` x ``data.image_size`` x
-  ``data.image_size``: EXIF orientation applied, the centre square cropped, resized with
-  bicubic resampling. Transparency (RGBA, LA, palette with transparency) is composited on
-  black, the background of the bundled shapes and the lowest value of G's tanh. 16-bit
-  gray ("I;16") is scaled to 8 bits; 32-bit gray ("I") is kept when all values fit in
-  0..255 and read as 16-bit otherwise; float images ("F") are taken as 0..1 when they lie
-  there, else stretched from their minimum to their maximum. CMYK and other colour modes
-  go through RGB; RGB becomes gray with PIL's ITU-R 601 luma.
+  ``data.image_size``, the picture a person sees in an image viewer: EXIF orientation
+  applied, the centre square cropped, resized with bicubic resampling. Transparency (an
+  alpha channel: RGBA, LA, PA; or a transparent colour or palette entries: 1, L, P, RGB
+  with PNG/GIF transparency) is composited on black, the background of the bundled shapes
+  and the lowest value of G's tanh. 16-bit gray ("I;16", "I;16B", and "I" from 16-bit
+  PGM files) is scaled to 8 bits (/257); other 32-bit gray ("I") is kept when all values
+  fit in 0..255, read as 16-bit when they fit in 0..65535, else stretched from its
+  minimum to its maximum; float images ("F") are taken as 0..1 when they lie there, else
+  stretched likewise. CMYK, YCbCr and other colour modes go through RGB with PIL's
+  conversions; RGB becomes gray with PIL's ITU-R 601 luma.
 * ``data.size > 0`` caps the number of images loaded, taking files round-robin across
   classes so that a capped set stays balanced.
+* Nothing is warned image by image: :meth:`FolderSource.summary` gives one headline and,
+  when they apply, one line each for the conversions (how many images came from which
+  mode, how many had transparency), the skipped files named with their path relative to
+  the folder and their reason (the first :data:`NAMED`, then "and N more"; all of them in
+  :attr:`FolderSource.skipped_files`, which :meth:`FolderSource.write_skipped_list`
+  writes to a run directory as :data:`SKIPPED_LIST_NAME`), the class folders dropped and
+  why, and the files the decoder warned about (corrupt EXIF data, ...) but that loaded.
 
 Built in the trainer thread.
 """
@@ -30,6 +40,8 @@ from __future__ import annotations
 
 import warnings
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import zip_longest
 from pathlib import Path
 
@@ -41,7 +53,7 @@ from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
 from ganlab.core.registry import DATA_SOURCES
-from ganlab.data.base import ImageTensorSource
+from ganlab.data.base import ImageTensorSource, conversion_summary
 
 IMAGE_EXTENSIONS = frozenset(
     {
@@ -55,6 +67,10 @@ TRUNCATED = "truncated"
 UNREADABLE = "unreadable"
 TOO_LARGE = "too large"
 LOOSE = "not in a class folder"
+
+NAMED = 10  # files named one by one in the summary's lists; the rest are counted
+SKIPPED_LIST_NAME = "skipped_files.tsv"  # the full list, in a run directory
+_ALPHA_MODES = frozenset({"RGBA", "RGBa", "LA", "La", "PA"})
 
 
 class SkippedImageError(Exception):
@@ -83,35 +99,53 @@ def _image_files(folder: Path, top: Path, recursive: bool) -> tuple[list[Path], 
     return images, ignored
 
 
-def _deep_gray_to_8bit(im: Image.Image) -> Image.Image:
-    arr = np.asarray(im).astype(np.float64)
+def has_transparency(im: Image.Image) -> bool:
+    """Whether a viewer would show some of ``im`` see-through: an alpha channel, or a
+    transparent colour / palette entries (PNG tRNS, GIF transparency) in ``im.info``."""
+    return im.mode in _ALPHA_MODES or "transparency" in im.info
+
+
+def _deep_gray_to_8bit(im: Image.Image, file_format: str | None = None) -> Image.Image:
+    """ "I;16*", "I" or "F" -> "L" by the rules in the module docstring."""
+    raw = np.asarray(im)
+    arr = raw.astype(np.float64)
+    lo, hi = (float(arr.min()), float(arr.max())) if arr.size else (0.0, 0.0)
     if im.mode == "F":
-        lo, hi = float(arr.min(initial=0.0)), float(arr.max(initial=0.0))
         if lo < 0.0 or hi > 1.0:
             arr = (arr - lo) / (hi - lo) if hi > lo else np.zeros_like(arr)
         arr = arr * 255.0
-    elif im.mode.startswith("I;16") or arr.max(initial=0) > 255:
+    elif im.mode.startswith("I;16") or file_format == "PPM":  # PGM: 16-bit when mode I
         arr = arr / 257.0  # 65535 -> 255
-    return Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), mode="L")
+    elif lo < 0.0 or hi > 65535.0:
+        arr = (arr - lo) / (hi - lo) * 255.0
+    elif hi > 255.0:
+        arr = arr / 257.0
+    out = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+    key = im.info.get("transparency")
+    if isinstance(key, int) and not isinstance(key, bool):  # a transparent gray value
+        out[raw == key] = 0
+    return Image.fromarray(out, mode="L")
 
 
 def _composite_on_black(im: Image.Image) -> Image.Image:
-    """RGBA / LA (and the premultiplied or palette forms) -> RGB / L on black."""
-    target = "LA" if im.mode in ("LA", "La") else "RGBA"
+    """Alpha or a transparent colour -> RGB (or L for gray sources) composited on black."""
+    gray = im.mode in ("LA", "La", "L", "1")
+    target = "LA" if gray else "RGBA"
     arr = np.asarray(im.convert(target)).astype(np.float32)
     colour, alpha = arr[..., :-1], arr[..., -1:] / 255.0
     out = np.rint(colour * alpha).astype(np.uint8)
-    return Image.fromarray(out[..., 0], mode="L") if target == "LA" else Image.fromarray(out)
+    return Image.fromarray(out[..., 0], mode="L") if gray else Image.fromarray(out)
 
 
-def to_gray_or_rgb(im: Image.Image) -> Image.Image:
-    """Any PIL mode -> an 8-bit "L" or "RGB" image (see the module docstring)."""
-    if im.mode == "P":
-        im = im.convert("RGBA" if "transparency" in im.info else "RGB")
-    if im.mode in ("RGBA", "RGBa", "LA", "La", "PA"):
-        return _composite_on_black(im)
+def to_gray_or_rgb(im: Image.Image, file_format: str | None = None) -> Image.Image:
+    """Any PIL mode -> an 8-bit "L" or "RGB" image as a viewer shows it (module docstring).
+
+    ``file_format`` is the opened file's ``format`` ("PPM" makes mode "I" 16-bit).
+    """
     if im.mode in ("I", "F") or im.mode.startswith("I;16"):
-        return _deep_gray_to_8bit(im)
+        return _deep_gray_to_8bit(im, file_format)
+    if has_transparency(im):
+        return _composite_on_black(im)
     if im.mode == "1":
         return im.convert("L")
     if im.mode not in ("L", "RGB"):
@@ -119,27 +153,62 @@ def to_gray_or_rgb(im: Image.Image) -> Image.Image:
     return im
 
 
-def load_image(path: Path, channels: int, size: int) -> np.ndarray:
-    """Read one image file as uint8 (channels, size, size).
+@dataclass(frozen=True)
+class LoadedImage:
+    """One image file read by :func:`read_image`.
+
+    Attributes
+    ----------
+    pixels
+        uint8 array (channels, size, size).
+    mode
+        The PIL mode the file was stored in ("P", "I;16", "CMYK", ...).
+    transparent
+        It had transparency, composited on black.
+    warnings
+        What the decoder warned about while reading it (corrupt EXIF data, ...).
+    """
+
+    pixels: np.ndarray
+    mode: str
+    transparent: bool
+    warnings: tuple[str, ...] = ()
+
+
+def _decode(path: Path, channels: int, size: int) -> LoadedImage:
+    if path.stat().st_size == 0:
+        raise SkippedImageError(EMPTY)
+    with Image.open(path) as opened:
+        opened.draft(None, (size, size))  # JPEG: decode at a reduced scale, same colours
+        opened.load()
+        mode, file_format = opened.mode, opened.format
+        im = ImageOps.exif_transpose(opened)
+        transparent = has_transparency(im)
+        im = to_gray_or_rgb(im, file_format)
+        im = im.convert("L" if channels == 1 else "RGB")
+        im = ImageOps.fit(im, (size, size), method=Image.Resampling.BICUBIC)
+        arr = np.asarray(im, dtype=np.uint8)
+    arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+    return LoadedImage(np.ascontiguousarray(arr), mode, transparent)
+
+
+def read_image(path: Path, channels: int, size: int) -> LoadedImage:
+    """Read one image file as a viewer shows it, with what was converted on the way.
+
+    Decoder warnings are collected in :attr:`LoadedImage.warnings`, never shown one by
+    one; an image over PIL's pixel limit (``Image.MAX_IMAGE_PIXELS``) is skipped.
 
     Raises
     ------
     SkippedImageError
-        The file cannot be used; its ``reason`` says why. Call under a warnings filter
-        that turns ``Image.DecompressionBombWarning`` into an error (as
-        :func:`build_image_folder` does) to skip images over the pixel limit.
+        The file cannot be used; its ``reason`` says why.
     """
     try:
-        if path.stat().st_size == 0:
-            raise SkippedImageError(EMPTY)
-        with Image.open(path) as opened:
-            opened.draft("RGB" if channels == 3 else "L", (size, size))  # faster JPEG decode
-            opened.load()
-            im = ImageOps.exif_transpose(opened)
-            im = to_gray_or_rgb(im)
-            im = im.convert("L" if channels == 1 else "RGB")
-            im = ImageOps.fit(im, (size, size), method=Image.Resampling.BICUBIC)
-            arr = np.asarray(im, dtype=np.uint8)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # PIL warns between 1x and 2x its pixel limit and raises above; skip both.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            loaded = _decode(path, channels, size)
     except SkippedImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -151,8 +220,29 @@ def load_image(path: Path, channels: int, size: int) -> np.ndarray:
         raise SkippedImageError(TRUNCATED if truncated else UNREADABLE) from None
     except Exception:  # decoders raise anything on hostile input: skip, never crash
         raise SkippedImageError(UNREADABLE) from None
-    arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
-    return np.ascontiguousarray(arr)
+    notes = tuple(dict.fromkeys(" ".join(str(w.message).split()) for w in caught))
+    if notes:
+        loaded = LoadedImage(loaded.pixels, loaded.mode, loaded.transparent, notes)
+    return loaded
+
+
+def load_image(path: Path, channels: int, size: int) -> np.ndarray:
+    """Read one image file as uint8 (channels, size, size); see :func:`read_image`.
+
+    Raises
+    ------
+    SkippedImageError
+        The file cannot be used; its ``reason`` says why.
+    """
+    return read_image(path, channels, size).pixels
+
+
+def _named(items: Sequence[str], where: str = "") -> str:
+    """The first :data:`NAMED` items joined, then "and N more"."""
+    text = ", ".join(items[:NAMED])
+    if len(items) > NAMED:
+        text += f" and {len(items) - NAMED} more{where}"
+    return text
 
 
 class FolderSource(ImageTensorSource):
@@ -163,9 +253,17 @@ class FolderSource(ImageTensorSource):
     folder
         The folder read.
     skipped
-        ``(file, reason)`` for every image file that could not be used.
+        ``(file, reason)`` for every image file that could not be used (absolute paths).
     ignored
         Number of files ignored because their extension is not an image extension.
+    stored_modes
+        Number of loaded images per PIL mode they were stored in ("P", "CMYK", ...).
+    transparent
+        Number of loaded images that had transparency (composited on black).
+    dropped
+        ``(class folder name, why)`` for every class folder without a usable image.
+    warned
+        ``(file, decoder warnings)`` for loaded images the decoder warned about.
     """
 
     def __init__(
@@ -177,10 +275,19 @@ class FolderSource(ImageTensorSource):
         channels: int,
         skipped: list[tuple[Path, str]],
         ignored: int,
+        *,
+        stored_modes: Counter[str] | None = None,
+        transparent: int = 0,
+        dropped: list[tuple[str, str]] | None = None,
+        warned: list[tuple[Path, str]] | None = None,
     ):
         self.folder = folder
         self.skipped = skipped
         self.ignored = ignored
+        self.stored_modes: Counter[str] = stored_modes if stored_modes is not None else Counter()
+        self.transparent = transparent
+        self.dropped = dropped or []
+        self.warned = warned or []
         super().__init__(images, labels, class_names, channels, "")
         self.text = self._describe()
 
@@ -189,47 +296,136 @@ class FolderSource(ImageTensorSource):
         """Number of skipped files per reason."""
         return Counter(reason for _, reason in self.skipped)
 
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def skipped_files(self) -> list[tuple[str, str]]:
+        """Every skipped file as ``(path relative to the folder, reason)``, sorted by path.
+
+        Paths use ``/`` on every system; a loose image beside the class folders is a bare
+        file name.
+        """
+        return sorted((self._relative(path), reason) for path, reason in self.skipped)
+
+    def skipped_list_text(self) -> str:
+        """:attr:`skipped_files` as tab-separated text: a header line, then one file a line."""
+        lines = ["path\treason"] + [f"{path}\t{reason}" for path, reason in self.skipped_files]
+        return "\n".join(lines) + "\n"
+
+    def write_skipped_list(self, run_dir: Path) -> Path | None:
+        """Write :meth:`skipped_list_text` to ``run_dir`` / :data:`SKIPPED_LIST_NAME`.
+
+        Returns the file written, or None when nothing was skipped (no file is written).
+        Raises ``OSError`` when the file cannot be written.
+        """
+        if not self.skipped:
+            return None
+        path = Path(run_dir) / SKIPPED_LIST_NAME
+        path.write_text(self.skipped_list_text(), encoding="utf-8")
+        return path
+
     def _describe(self) -> str:
         n = len(self.images)
         what = f"{n} image{'s' if n != 1 else ''}"
         k = self.spec.num_classes
         where = f" in {k} class{'es' if k != 1 else ''}" if k else " (no classes)"
-        text = f"folder {self.folder}: {what}{where}"
+        head = f"folder {self.folder}: {what}{where}"
+        if self.dropped:
+            d = len(self.dropped)
+            head += f" ({d} class folder{'s' if d != 1 else ''} dropped)"
         if self.skipped:
             reasons = ", ".join(f"{c} {r}" for r, c in self.skipped_counts.most_common())
-            text += f"; skipped {len(self.skipped)} ({reasons})"
-        return text
+            head += f"; skipped {len(self.skipped)} ({reasons})"
+        lines = [head]
+        converted = conversion_summary(n, self.channels, self.stored_modes, self.transparent)
+        if converted:
+            lines.append(converted)
+        if self.skipped:
+            files = [f"{path} ({reason})" for path, reason in self.skipped_files]
+            total = len(files)
+            lines.append(
+                "skipped: "
+                + _named(files, f", all {total} listed in {SKIPPED_LIST_NAME} in the run directory")
+            )
+        lines += [f"class '{name}' dropped: {why}" for name, why in self.dropped[:NAMED]]
+        if len(self.dropped) > NAMED:
+            lines.append(f"and {len(self.dropped) - NAMED} more class folders dropped")
+        if self.warned:
+            w = len(self.warned)
+            notes = [f"{self._relative(path)} ({note})" for path, note in sorted(self.warned)]
+            lines.append(
+                f"decoder warnings for {w} image{'s' if w != 1 else ''} (loaded all the "
+                f"same): {_named(notes)}"
+            )
+        return "\n".join(lines)
 
 
-def _load_all(
-    files: list[tuple[Path, int]], channels: int, size: int, cap: int
-) -> tuple[np.ndarray, np.ndarray, list[tuple[Path, str]]]:
+@dataclass
+class _Loaded:
+    """What :func:`_load_all` read."""
+
+    images: np.ndarray  # uint8 (N, C, H, W)
+    labels: np.ndarray  # int64 (N,)
+    skipped: list[tuple[Path, str]]
+    read: int  # how many entries of the file list were tried (the rest: after the cap)
+    modes: Counter[str]
+    transparent: int
+    warned: list[tuple[Path, str]]
+
+
+def _load_all(files: list[tuple[Path, int]], channels: int, size: int, cap: int) -> _Loaded:
     """Load files in order until ``cap`` images (0 = all) are usable."""
     limit = min(cap, len(files)) if cap > 0 else len(files)
     out = np.empty((limit, channels, size, size), dtype=np.uint8)
     labels = np.empty(limit, dtype=np.int64)
-    skipped: list[tuple[Path, str]] = []
+    result = _Loaded(out, labels, [], 0, Counter(), 0, [])
     count = 0
-    with warnings.catch_warnings():
-        # PIL warns between 1x and 2x its pixel limit and raises above; skip both.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        for path, label in files:
-            if count == limit:
-                break
-            try:
-                out[count] = load_image(path, channels, size)
-            except SkippedImageError as skip:
-                skipped.append((path, skip.reason))
-                continue
-            labels[count] = label
-            count += 1
+    for path, label in files:
+        if count == limit:
+            break
+        result.read += 1
+        try:
+            loaded = read_image(path, channels, size)
+        except SkippedImageError as skip:
+            result.skipped.append((path, skip.reason))
+            continue
+        out[count] = loaded.pixels
+        labels[count] = label
+        result.modes[loaded.mode] += 1
+        result.transparent += loaded.transparent
+        if loaded.warnings:
+            result.warned.append((path, "; ".join(loaded.warnings)))
+        count += 1
     if count < limit:  # give back the room reserved for skipped files
-        return out[:count].copy(), labels[:count].copy(), skipped
-    return out, labels, skipped
+        result.images, result.labels = out[:count].copy(), labels[:count].copy()
+    return result
+
+
+def _why_dropped(
+    name: str, files: list[Path], skipped: set[Path], unread: set[Path], cap: int
+) -> str:
+    """Why the class folder ``name`` holding image ``files`` has no usable image."""
+    if not files:
+        return f"no usable image in {name}/ (it holds no image file)"
+    if any(path in unread for path in files):
+        return f"data.size = {cap} images were loaded before any image of {name}/"
+    bad = sum(path in skipped for path in files)
+    return f"no usable image in {name}/ ({bad} image file{'s' if bad != 1 else ''} skipped)"
 
 
 def build_image_folder(config: DataConfig) -> FolderSource:
-    """Every usable image in the folder ``data.path`` (see the module docstring)."""
+    """Every usable image in the folder ``data.path`` (see the module docstring).
+
+    Raises
+    ------
+    DataError
+        The path is empty, missing, not a folder, cannot be listed, or holds no usable
+        image (the message names the folder and the reasons).
+    """
     if not config.path:
         raise DataError("data.path is empty: choose a folder of images")
     folder = Path(config.path).expanduser()
@@ -260,9 +456,9 @@ def build_image_folder(config: DataConfig) -> FolderSource:
     else:
         order = [(path, 0) for path in loose]
 
-    images, labels, bad = _load_all(order, config.channels, config.image_size, config.size)
-    skipped += bad
-    if len(images) == 0:
+    loaded = _load_all(order, config.channels, config.image_size, config.size)
+    skipped += loaded.skipped
+    if len(loaded.images) == 0:
         extensions = ", ".join(sorted(IMAGE_EXTENSIONS))
         if not skipped:
             raise DataError(
@@ -270,27 +466,43 @@ def build_image_folder(config: DataConfig) -> FolderSource:
             )
         reasons = Counter(reason for _, reason in skipped)
         detail = ", ".join(f"{c} {r}" for r, c in reasons.most_common())
+        rel = sorted(
+            f"{path.relative_to(folder).as_posix()} ({reason})" for path, reason in skipped
+        )
         raise DataError(
-            f"image folder {folder} has no usable images ({len(skipped)} image files: {detail})"
+            f"image folder {folder} has no usable images ({len(skipped)} image files: "
+            f"{detail}): {_named(rel)}"
         )
 
     class_names: tuple[str, ...] = ()
     label_tensor: torch.Tensor | None = None
+    dropped: list[tuple[str, str]] = []
     if subfolders:
         # Drop class folders without a usable image, so every label in range occurs.
-        present = sorted(set(labels.tolist()))
+        present = sorted(set(loaded.labels.tolist()))
         remap = np.full(len(subfolders), -1, dtype=np.int64)
         remap[present] = np.arange(len(present))
         class_names = tuple(subfolders[i].name for i in present)
-        label_tensor = torch.from_numpy(remap[labels])
+        label_tensor = torch.from_numpy(remap[loaded.labels])
+        bad = {path for path, _ in loaded.skipped}
+        unread = {path for path, _ in order[loaded.read :]}
+        dropped = [
+            (sub.name, _why_dropped(sub.name, per_class[i], bad, unread, config.size))
+            for i, sub in enumerate(subfolders)
+            if remap[i] < 0
+        ]
     return FolderSource(
         folder,
-        torch.from_numpy(images),
+        torch.from_numpy(loaded.images),
         label_tensor,
         class_names,
         config.channels,
         skipped,
         ignored,
+        stored_modes=loaded.modes,
+        transparent=loaded.transparent,
+        dropped=dropped,
+        warned=loaded.warned,
     )
 
 

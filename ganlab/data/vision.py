@@ -2,7 +2,8 @@
 
 Registers ``mnist``, ``fashion_mnist`` and ``cifar10``. The training split is read into
 memory once as uint8, converted to ``data.channels`` and ``data.image_size``, and sampled
-by index. Files live in ``data.root`` or, when that is empty, in
+by index; the summary's second line says when colour was converted (all images from gray
+to RGB, or from RGB to gray). Files live in ``data.root`` or, when that is empty, in
 ``platformdirs.user_cache_dir("ganlab")/datasets``. They are downloaded (with torchvision's
 progress bar on the terminal) only when ``data.download`` is true. Archives that a person
 downloaded by hand and put in the right folder are unpacked here, so the lab also works
@@ -28,7 +29,12 @@ from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
 from ganlab.core.registry import DATA_SOURCES
-from ganlab.data.base import ImageTensorSource, dataset_root, prepare_images
+from ganlab.data.base import (
+    ImageTensorSource,
+    conversion_summary,
+    dataset_root,
+    prepare_images,
+)
 
 _IDX_FILES = (
     "train-images-idx3-ubyte.gz",
@@ -165,16 +171,17 @@ def _load(vset: VisionSet, config: DataConfig) -> ImageTensorSource:
     labels = torch.as_tensor(np.asarray(dataset.targets), dtype=torch.int64)  # type: ignore[attr-defined]
     if config.size > 0:
         images, labels = images[: config.size], labels[: config.size]
+    stored = "L" if images.shape[1] == 1 else "RGB"
     images = prepare_images(images.to(torch.uint8), config.channels, config.image_size)
     names = vset.class_names or tuple(str(c) for c in dataset.classes)  # type: ignore[attr-defined]
     s = config.image_size
-    return ImageTensorSource(
-        images,
-        labels,
-        names,
-        config.channels,
+    text = (
         f"{vset.title}: {len(images)} training images in {len(names)} classes, "
-        f"{config.channels}x{s}x{s}, from {vset.folder(root)}",
+        f"{config.channels}x{s}x{s}, from {vset.folder(root)}"
+    )
+    converted = conversion_summary(len(images), config.channels, {stored: len(images)})
+    return ImageTensorSource(
+        images, labels, names, config.channels, f"{text}\n{converted}" if converted else text
     )
 
 

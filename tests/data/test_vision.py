@@ -104,6 +104,15 @@ def test_fake_mnist_is_resized_and_made_rgb(tmp_path: Path) -> None:
     assert x.shape == (8, 3, 32, 32)
     assert torch.equal(x[:, 0], x[:, 1])
     assert torch.equal(x[:, 1], x[:, 2])
+    assert src.summary().splitlines()[1:] == [f"converted to RGB: all {N_FAKE} from gray (L)"]
+
+
+def test_summary_has_no_conversion_line_when_nothing_is_converted(tmp_path: Path) -> None:
+    write_fake_mnist(tmp_path)
+    text = _build("mnist", root=str(tmp_path), download=False, channels=1).summary()
+    assert text == (
+        f"MNIST: {N_FAKE} training images in 10 classes, 1x28x28, from {tmp_path / 'MNIST/raw'}"
+    )
 
 
 def test_mnist_gz_files_placed_by_hand_are_unpacked(tmp_path: Path) -> None:
@@ -154,6 +163,7 @@ def test_cifar_like_colour_data_converts_to_gray(monkeypatch: pytest.MonkeyPatch
     assert src.spec.shape == (1, 16, 16)
     assert src.spec.class_names == ("airplane", "automobile", "bird", "cat")
     assert (src.images == round(0.299 * 255)).all()  # ITU-R 601 luma of red
+    assert src.summary().splitlines()[1:] == ["converted to gray (L): all 4 from RGB"]
 
 
 # --------------------------------------------------------------------------- offline messages

@@ -493,3 +493,30 @@ def test_the_window_opens_a_run_at_its_newest_intact_checkpoint(tmp_path, capsys
     err = capsys.readouterr().err
     assert "step_00000008.pt" in err
     assert "newest intact" in err
+
+
+def test_a_run_on_a_folder_with_bad_files_lists_every_skipped_file(tmp_path, capsys):
+    folder = tmp_path / "imgs"
+    for cls in ("cat", "dog"):
+        (folder / cls).mkdir(parents=True)
+        for i in range(3):
+            Image.new("RGB", (10, 10), (60 * i, 90, 200)).save(folder / cls / f"{i}.png")
+    (folder / "cat" / "empty.png").write_bytes(b"")
+    (folder / "dog" / "notes.png").write_text("not an image")
+    (folder / "empty_class").mkdir()
+    Image.new("RGB", (10, 10)).save(folder / "stray.png")
+    exp = tmp_path / "exp.toml"
+    exp.write_text(
+        f'[data]\nsource = "image_folder"\npath = "{folder.as_posix()}"\n'
+        '[model]\nfamily = "dcgan"\nbase_channels = 8\n'
+        '[loop]\nbatch_size = 4\ndevice = "cpu"\nthreads = 1\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "run"
+    assert main(["train", str(exp), "--steps", "2", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    for name in ("cat/empty.png", "dog/notes.png", "stray.png", "empty_class"):
+        assert name in printed, name
+    listed = (out / "skipped_files.tsv").read_text(encoding="utf-8")
+    for name in ("cat/empty.png", "dog/notes.png", "stray.png"):
+        assert name in listed, name

@@ -215,6 +215,12 @@ class _Session:
         if device_note and device_note != self.device_note:
             self.device_note = device_note  # once per run, not at every rebuild
             notes.insert(0, device_note)
+        write_skipped = getattr(self.trainer.source, "write_skipped_list", None)
+        if self.run_dir is not None and write_skipped is not None:
+            try:  # the full list of skipped images, which the data summary points to
+                write_skipped(self.run_dir.path)
+            except OSError as exc:
+                notes.append(f"could not write the list of skipped images: {exc}")
         for note in notes:
             yield rep.LogMessage(self.trainer.generation, note, "warning")
         self.snapshot_due = True

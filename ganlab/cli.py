@@ -162,9 +162,11 @@ def build_parser() -> argparse.ArgumentParser:
     feats = ev_sub.add_parser(
         "features",
         help="FID and KID from precomputed feature arrays",
-        description="Prints JSON: fid, kid_mean, kid_std. KID uses the kernel "
-        "(x.y/d + 1)^3; with --kid-subset-size >= the sample count it is the unbiased MMD^2 "
-        "over all samples (deterministic, std 0).",
+        description="Prints JSON: fid, kid_mean, kid_std, n_real, n_fake, kid_subset_size and "
+        "kid_subsets (as used), notes (e.g. FID with N < 2048 is biased upward), dim; the "
+        "sample line and notes also go to stderr. KID uses the kernel (x.y/d + 1)^3; with "
+        "--kid-subset-size >= the smaller sample count it is the unbiased MMD^2 over all "
+        "samples (deterministic, std 0).",
     )
     feats.add_argument("--real", required=True, help="real features (.npy, shape (N, d))")
     feats.add_argument("--fake", required=True, help="generated features (.npy, shape (M, d))")
@@ -175,13 +177,26 @@ def build_parser() -> argparse.ArgumentParser:
         "images",
         help="Inception Score, FID and KID (torch-fidelity, Inception weights)",
         description="Real images from a folder or an image data source; generated images "
-        "from a folder or a run directory (its latest checkpoint generates --n images).",
+        "from a folder or a run directory (its latest checkpoint generates --n images). A "
+        "folder or data source gives a seeded random subset of --n distinct images, each used "
+        "at most once; when it has fewer, all of them are used once and a note says so. "
+        "Prints JSON: the metrics, n_real, n_fake, kid_subset_size and kid_subsets (as "
+        "used), notes (FID with N < 2048 is biased upward, grayscale images repeated to RGB, "
+        "fewer images than asked); the sample line and notes also go to stderr.",
     )
     img.add_argument("--real", required=True, help="image folder or data source name")
     img.add_argument("--fake", required=True, help="image folder or run directory")
     img.add_argument("--metrics", default="is,fid,kid", help="comma list of is, fid, kid")
     img.add_argument("--weights", help="Inception weights file (default: the user cache)")
-    img.add_argument("--n", type=int, default=5000, help="images to use from each side")
+    img.add_argument(
+        "--n",
+        type=int,
+        default=5000,
+        help="images from each side, each used at most once (FID wants at least 2048)",
+    )
+    img.add_argument("--kid-subset-size", type=int, default=1000)
+    img.add_argument("--kid-subsets", type=int, default=100)
+    img.add_argument("--seed", type=int, default=0, help="seed of the image subsets")
     img.add_argument("--device", default="cpu")
     img.add_argument(
         "--features",
@@ -560,6 +575,10 @@ def _eval_features(args: argparse.Namespace) -> dict:
         )
     if args.kid_subset_size < 2 or args.kid_subsets < 1:
         raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
+    report = features.sample_report(
+        len(real), len(fake), kid_subset_size=args.kid_subset_size, kid_subsets=args.kid_subsets
+    )
+    _say_sample(report)
     kid_mean, kid_std = features.kid(
         real, fake, subset_size=args.kid_subset_size, subsets=args.kid_subsets, seed=args.seed
     )
@@ -567,28 +586,35 @@ def _eval_features(args: argparse.Namespace) -> dict:
         "fid": _json_number(features.fid(real, fake)),
         "kid_mean": _json_number(kid_mean),
         "kid_std": _json_number(kid_std),
-        "n_real": len(real),
-        "n_fake": len(fake),
+        **report.fields(),
         "dim": int(real.shape[1]),
     }
 
 
-def _images_from(spec: str, n: int, what: str):
-    """uint8 (N, H, W, C) images from a folder, an image data source or a run directory."""
+def _images_from(spec: str, n: int, what: str, seed: int):
+    """uint8 (M, H, W, C) images from a folder, an image data source or a run directory,
+    and a note when fewer than ``n`` exist (or None).
+
+    A folder or data source gives ``min(n, available)`` distinct images, a seeded random
+    subset (each image at most once; all of them, once, when ``n`` exceeds what exists).
+    A run directory's latest checkpoint generates ``n`` images, each from fresh noise.
+    """
+    import numpy as np
     import torch
 
     from ganlab.core.config import DataConfig
     from ganlab.core.errors import GanlabError
     from ganlab.core.registry import DATA_SOURCES
+    from ganlab.metrics.features import distinct_indices
 
     path = Path(spec)
-    gen = torch.Generator().manual_seed(0)
     if (path / "experiment.toml").is_file():  # a run: generate from its latest checkpoint
         from ganlab.core.checkpoint import load_checkpoint
         from ganlab.core.latent import sample_latent
         from ganlab.core.rundir import RunDir
         from ganlab.core.trainer import Trainer
 
+        gen = torch.Generator().manual_seed(seed)
         run = RunDir.open_existing(path)
         latest = run.latest_checkpoint()
         if latest is None:
@@ -609,27 +635,45 @@ def _images_from(spec: str, n: int, what: str):
                 else None
             )
             chunks.append(trainer._images_to_uint8(trainer.generate(z, y)))
-        import numpy as np
-
-        return np.concatenate(chunks)
-    if path.is_dir():
-        data = DataConfig(source="image_folder", path=str(path), image_size=64, channels=3, size=n)
+        return np.concatenate(chunks), None
+    if path.is_dir():  # every usable image, so that the subset is drawn from all of them
+        data = DataConfig(source="image_folder", path=str(path), image_size=64, channels=3, size=0)
         source = DATA_SOURCES.get("image_folder").build(data)
+        where = "the folder has"
     elif spec in DATA_SOURCES:
         entry = DATA_SOURCES.get(spec)
         if entry.kind != "image":
             raise GanlabError(f"'{spec}' is not an image data source ({what})")
         source = entry.build(DataConfig(source=spec, channels=3, image_size=32))
+        where = f"the data source '{spec}' has"
     else:
         raise GanlabError(f"{spec}: not a folder, run directory or image data source ({what})")
-    x, _ = source.sample(n, gen)
-    return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    from ganlab.data.base import ImageTensorSource
+
+    if not isinstance(source, ImageTensorSource):  # every image source is one today
+        raise GanlabError(f"'{spec}' does not hold its images in memory ({what})")
+    stored = source.images  # uint8 (N, C, H, W); C may be 1 for a 3-channel source
+    index = torch.from_numpy(distinct_indices(len(stored), n, seed))
+    x = stored[index]
+    if x.shape[1] != source.channels:
+        x = x.expand(-1, source.channels, -1, -1)
+    note = None
+    if n > len(stored):
+        note = f"{what}: asked for {n}, {where} {len(stored)}: using {len(stored)}, each once"
+    return x.permute(0, 2, 3, 1).contiguous().numpy(), note
 
 
 def cfg_with_cpu(config):
     from ganlab.core import config as cfg
 
     return cfg.with_value(config, "loop.device", "cpu")
+
+
+def _say_sample(report) -> None:
+    """The sample of an evaluation, for people: one line and its notes, on stderr."""
+    print(f"ganlab: {report.summary()}", file=sys.stderr)
+    for note in report.notes:
+        print(f"ganlab: note: {note}", file=sys.stderr)
 
 
 def _eval_images(args: argparse.Namespace) -> dict:
@@ -642,22 +686,33 @@ def _eval_images(args: argparse.Namespace) -> dict:
         raise GanlabError(f"--metrics: choose from is, fid, kid (got {args.metrics!r})")
     if args.n < 2:
         raise GanlabError("--n must be at least 2")
+    if args.kid_subset_size < 2 or args.kid_subsets < 1:
+        raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
     if args.features == "classifier":
         return _eval_images_offline(args, wanted)
     inception.verify_weights(inception.weights_path(args.weights))  # refuse before any work
-    real = _images_from(args.real, args.n, "real images") if {"fid", "kid"} & set(wanted) else None
-    fake = _images_from(args.fake, args.n, "generated images")
+    notes: list[str] = []
+    real = None
+    if {"fid", "kid"} & set(wanted):
+        real, note = _images_from(args.real, args.n, "real images", args.seed)
+        notes += [note] if note else []
+    # The generated side draws with the next seed: two folders never share a pattern.
+    fake, note = _images_from(args.fake, args.n, "generated images", args.seed + 1)
+    notes += [note] if note else []
+    kid_args = {"kid_subset_size": args.kid_subset_size, "kid_subsets": args.kid_subsets}
+    report = inception.image_sample_report(real, fake, wanted, notes=notes, **kid_args)
+    _say_sample(report)
     values = inception.image_metrics(
-        real, fake, metrics=wanted, weights=args.weights, device=args.device
+        real, fake, metrics=wanted, weights=args.weights, device=args.device, **kid_args
     )
-    return {k: _json_number(v) for k, v in values.items()}
+    return {**{k: _json_number(v) for k, v in values.items()}, **report.fields()}
 
 
 def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
     """FID/KID (and a classifier score) in an offline classifier's feature space."""
     import numpy as np
 
-    from ganlab.metrics import classifier
+    from ganlab.metrics import classifier, features, inception
 
     if "is" in wanted:
         print(
@@ -665,18 +720,30 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
             "(the same formula on the offline classifier's class probabilities)",
             file=sys.stderr,
         )
-    real = _images_from(args.real, args.n, "real images")
-    fake = _images_from(args.fake, args.n, "generated images")
+    real, real_note = _images_from(args.real, args.n, "real images", args.seed)
+    fake, fake_note = _images_from(args.fake, args.n, "generated images", args.seed + 1)
     if real.shape[3] != fake.shape[3]:  # a gray side is compared in colour
         real, fake = (np.repeat(x, 3, axis=3) if x.shape[3] == 1 else x for x in (real, fake))
+    kid_args = {"kid_subset_size": args.kid_subset_size, "kid_subsets": args.kid_subsets}
+    report = inception.image_sample_report(
+        real,
+        fake,
+        ("fid", "kid"),
+        notes=[n for n in (real_note, fake_note) if n],
+        rgb_for="the classifier" if real.shape[3] == 3 else None,
+        plan=features.kid_plan,
+        **kid_args,
+    )
+    _say_sample(report)
     clf = classifier.load_or_train(
         args.classifier_source,
         32,
         int(real.shape[3]),
         log=lambda line: print(f"ganlab: {line}", file=sys.stderr),
     )
-    values = classifier.offline_metrics(real, fake, clf)
-    return {k: (_json_number(v) if isinstance(v, float) else v) for k, v in values.items()}
+    values = classifier.offline_metrics(real, fake, clf, seed=args.seed, **kid_args)
+    out = {k: (_json_number(v) if isinstance(v, float) else v) for k, v in values.items()}
+    return {**out, **report.fields()}
 
 
 def _newest_intact(run) -> str | None:

@@ -186,3 +186,180 @@ def test_eval_images_offline_uses_the_classifier_space_without_weights(
     assert out["feature_space"].startswith("classifier:shapes")
     assert out["classifier_fid"] >= 0.0
     assert "classifier_kid_mean" in out
+    # shapes has 12000 images: 40 distinct ones; the folder's 40, each once.
+    assert (out["n_real"], out["n_fake"]) == (40, 40)
+    assert (out["kid_subset_size"], out["kid_subsets"]) == (40, 1)
+    assert out["notes"][0].startswith("FID with N < 2048 (here 40)")
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+def colour_folder(folder, colours):
+    """One tiny flat-coloured PNG per (r, g, b) row of ``colours``, all distinct."""
+    from PIL import Image
+
+    folder.mkdir()
+    for i, rgb in enumerate(colours):
+        Image.new("RGB", (4, 4), tuple(int(c) for c in rgb)).save(folder / f"{i:03d}.png")
+    return folder
+
+
+def distinct_colours(n, seed, grey=False):
+    rng = np.random.default_rng(seed)
+    if grey:
+        values = rng.choice(256, size=n, replace=False)
+        return np.stack([values] * 3, axis=1)
+    codes = rng.choice(256**3, size=n, replace=False)
+    return np.stack([codes // 65536, (codes // 256) % 256, codes % 256], axis=1)
+
+
+@pytest.fixture
+def fidelity(monkeypatch):
+    """Stand-in for Inception: accepts any weights path; torch_fidelity.calculate_metrics
+    records each image it is given (its mean colour) and computes FID / KID with ganlab's
+    own formulas on those 3-d colour features."""
+    import torch_fidelity
+
+    from ganlab.metrics import inception
+
+    monkeypatch.setattr(
+        inception,
+        "verify_weights",
+        lambda path: inception.VerifiedWeights(path=path, sha256="0" * 64, method="test"),
+    )
+    seen: dict = {}
+
+    def calculate_metrics(**kw):
+        for key, side in (("input1", "fake"), ("input2", "real")):
+            if kw.get(key) is not None:
+                data = kw[key]
+                seen[side] = np.stack(
+                    [data[i].double().mean(dim=(1, 2)).numpy() for i in range(len(data))]
+                )
+        seen["kw"] = kw
+        out = {}
+        if kw["fid"]:
+            out["frechet_inception_distance"] = features.fid(seen["real"], seen["fake"])
+        if kw["kid"]:
+            m, s = features.kid(seen["real"], seen["fake"], subset_size=kw["kid_subset_size"])
+            out |= {"kernel_inception_distance_mean": m, "kernel_inception_distance_std": s}
+        if kw["isc"]:
+            out |= {"inception_score_mean": 1.0, "inception_score_std": 0.0}
+        return out
+
+    monkeypatch.setattr(torch_fidelity, "calculate_metrics", calculate_metrics)
+    return seen
+
+
+def eval_images(capsys, real, fake, *extra):
+    argv = ["eval", "images", "--real", str(real), "--fake", str(fake), *map(str, extra)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    return json.loads(captured.out), " ".join(captured.err.split())
+
+
+@pytest.mark.parametrize(
+    ("available", "n"),
+    [(24, 24), (24, 10), (24, 100)],
+    ids=["n equals the folder", "n below the folder", "n above the folder"],
+)
+def test_eval_images_uses_each_folder_image_at_most_once(tmp_path, capsys, fidelity, available, n):
+    real_colours = distinct_colours(available, seed=1)
+    fake_colours = distinct_colours(available, seed=2)
+    real = colour_folder(tmp_path / "real", real_colours)
+    fake = colour_folder(tmp_path / "fake", fake_colours)
+    out, err = eval_images(capsys, real, fake, "--n", n, "--metrics", "fid,kid")
+
+    used = min(n, available)
+    for side, colours in (("real", real_colours), ("fake", fake_colours)):
+        rows = {tuple(r) for r in fidelity[side].round().astype(int)}
+        assert len(fidelity[side]) == used
+        assert len(rows) == used  # no image twice
+        assert rows <= {tuple(c) for c in colours}  # and only the folder's images
+    assert (out["n_real"], out["n_fake"]) == (used, used)
+    assert out["kid_subset_size"] == used  # 1000 asked, lowered to what exists
+    assert out["kid_subsets"] == 1  # every subset would be all the images
+    assert f"N = {used} real and {used} generated samples, each used once" in err
+    assert any("FID with N < 2048" in note for note in out["notes"])
+    assert "note: FID with N < 2048" in err
+    if n >= available:  # the whole folder, once each: the FID of the two folders
+        assert out["frechet_inception_distance"] == pytest.approx(
+            features.fid(real_colours, fake_colours), rel=1e-6
+        )
+    shortfall = [note for note in out["notes"] if "asked for" in note]
+    if n > available:
+        assert shortfall == [
+            f"real images: asked for {n}, the folder has {available}: using {available}, each once",
+            f"generated images: asked for {n}, the folder has {available}: using "
+            f"{available}, each once",
+        ]
+        assert f"asked for {n}, the folder has {available}" in err
+    else:
+        assert shortfall == []
+
+
+def test_eval_images_stdout_is_only_json(tmp_path, capsys, fidelity):
+    real = colour_folder(tmp_path / "real", distinct_colours(6, seed=1))
+    fake = colour_folder(tmp_path / "fake", distinct_colours(6, seed=2))
+    assert main(["eval", "images", "--real", str(real), "--fake", str(fake), "--n", "9"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)  # would raise on any human line
+    assert set(out) >= {"n_real", "n_fake", "kid_subset_size", "kid_subsets", "notes"}
+    assert "ganlab: N = 6 real and 6 generated" in captured.err
+
+
+@pytest.mark.parametrize(
+    ("grey_real", "grey_fake"), [(True, False), (False, True), (True, True), (False, False)]
+)
+def test_eval_images_notes_grayscale_images(tmp_path, capsys, fidelity, grey_real, grey_fake):
+    real = colour_folder(tmp_path / "real", distinct_colours(8, seed=1, grey=grey_real))
+    fake = colour_folder(tmp_path / "fake", distinct_colours(8, seed=2, grey=grey_fake))
+    out, err = eval_images(capsys, real, fake, "--n", 8)
+    for side, grey in (("real", grey_real), ("generated", grey_fake)):
+        note = f"{side} images were grayscale: channels replicated to RGB for Inception"
+        assert (note in out["notes"]) is grey
+        assert (note in err) is grey
+
+
+def test_eval_images_from_a_data_source_draws_distinct_images(tmp_path, capsys, fidelity):
+    fake = colour_folder(tmp_path / "fake", distinct_colours(30, seed=2))
+    out, _ = eval_images(capsys, "shapes", fake, "--n", 30, "--metrics", "fid")
+    pixels = fidelity["kw"]["input2"]
+    flat = np.stack([pixels[i].numpy().ravel() for i in range(len(pixels))])
+    assert len(flat) == 30
+    assert len(np.unique(flat, axis=0)) == 30  # 30 different images of the 12000
+    assert out["n_real"] == 30
+    assert out["kid_subset_size"] is None  # KID was not asked
+    assert not any("asked for" in note for note in out["notes"])
+
+
+def test_eval_images_keeps_the_kid_subset_asked_when_there_are_enough(tmp_path, capsys, fidelity):
+    real = colour_folder(tmp_path / "real", distinct_colours(20, seed=1))
+    fake = colour_folder(tmp_path / "fake", distinct_colours(20, seed=2))
+    out, err = eval_images(
+        capsys, real, fake, "--metrics", "kid", "--kid-subset-size", 8, "--kid-subsets", 5
+    )
+    assert (fidelity["kw"]["kid_subset_size"], fidelity["kw"]["kid_subsets"]) == (8, 5)
+    assert (out["kid_subset_size"], out["kid_subsets"]) == (8, 5)
+    assert "KID on 5 subsets of 8" in err
+    assert not any("KID subset size lowered" in note for note in out["notes"])
+    assert not any("FID" in note for note in out["notes"])  # no FID computed
+
+
+def test_eval_features_reports_the_sample_and_the_small_n_bias(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    np.save(tmp_path / "a.npy", rng.normal(size=(300, 4)))
+    np.save(tmp_path / "b.npy", rng.normal(size=(200, 4)))
+    argv = ["eval", "features", "--real", str(tmp_path / "a.npy")]
+    assert main([*argv, "--fake", str(tmp_path / "b.npy")]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert (out["n_real"], out["n_fake"]) == (300, 200)
+    assert (out["kid_subset_size"], out["kid_subsets"]) == (200, 1)
+    assert out["notes"] == [
+        "FID with N < 2048 (here 200) is biased upward; compare only runs with the same N",
+        "KID subset size lowered from 1000 to 200 (the smaller side has 200 samples): "
+        "computed once on all samples (std 0)",
+    ]
+    assert "N = 300 real and 200 generated samples" in captured.err

@@ -675,6 +675,10 @@ class MainWindow(QMainWindow):
             ),
             "info",
         )
+        if sample := self.metrics.sample_text(result):
+            self.log.append(sample, "info")
+        for note in result.get("notes", ()):
+            self.log.append(self.tr("Note: {note}").format(note=note), "warning")
         self.evaluate_action.setEnabled(
             self.controller.session.info is not None
             and self.controller.session.info.data_kind == "image"

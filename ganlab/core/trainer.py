@@ -772,10 +772,14 @@ class Trainer:
         return {k: float(v) for k, v in out.items()}
 
     def evaluation_samples(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """``n`` real and ``n`` generated images as uint8 (N, H, W, C), for image metrics.
+        """Real and ``n`` generated images as uint8 (N, H, W, C), for image metrics.
 
         Generated in chunks (bounded memory) from the view generator, so training's own
         random streams are untouched; conditional models get uniformly drawn labels.
+        The real images are ``min(n, data set size)`` distinct ones: a random subset, in
+        the data set's order, all of them once when it has fewer than ``n`` (so fewer real
+        than generated images means the data set is that small). The subset is the same
+        at every evaluation, so the numbers over training follow the generator alone.
         """
         if not self.spec.is_image:
             raise ValueError("image metrics need an image experiment")
@@ -788,8 +792,16 @@ class Trainer:
             if self.family.conditional:
                 y = torch.randint(0, self.spec.num_classes, (m,), generator=self.view_gen)
             fakes.append(self._images_to_uint8(self.generate(z, y)))
-            real, _ = self.source.sample(m, self.view_gen)
-            reals.append(self._images_to_uint8(real))
+        stored = getattr(self.source, "images", None)  # in-memory sets: without replacement
+        if isinstance(stored, torch.Tensor):
+            fixed = torch.Generator().manual_seed(0)
+            pick = torch.randperm(len(stored), generator=fixed)[:n].sort().values
+            real = stored[pick].expand(-1, self.spec.shape[0], -1, -1)
+            reals = [real.permute(0, 2, 3, 1).contiguous().numpy()]
+        else:
+            for start in range(0, n, 250):
+                sampled, _ = self.source.sample(min(250, n - start), self.view_gen)
+                reals.append(self._images_to_uint8(sampled))
         return np.concatenate(reals), np.concatenate(fakes)
 
     def image_diversity(self) -> tuple[float, float]:

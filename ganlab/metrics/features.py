@@ -13,6 +13,9 @@ and any other feature space hands its ``(N, d)`` arrays to the functions here.
   polynomial kernel ``k(x, y) = (x.y / d + 1)^3``, averaged over random subsets.
 * :class:`FeatureStats`: mean, covariance and sample count of one feature set, saved to
   and loaded from ``.npz`` so the statistics of a real data set are computed once.
+* :func:`distinct_indices`, :func:`kid_plan`, :func:`sample_report` /
+  :class:`SampleReport`: which samples an evaluation uses (each at most once), the KID
+  subsets it actually averages, and the notes a reader needs to judge the numbers.
 
 Numerical choices
 -----------------
@@ -34,6 +37,7 @@ Wasserstein-2 distance, so a negative value can only be round-off.
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,11 +48,16 @@ from ganlab.core.errors import GanlabError
 from ganlab.core.files import atomic_file
 
 __all__ = [
+    "FID_MIN_SAMPLES",
     "FeatureStats",
     "FeatureStatsError",
+    "SampleReport",
+    "distinct_indices",
     "fid",
     "fid_from_stats",
     "kid",
+    "kid_plan",
+    "sample_report",
 ]
 
 Float64Array = NDArray[np.float64]
@@ -252,7 +261,7 @@ def kid(
         raise ValueError(f"subset_size must be at least 2, got {subset_size}")
     if subsets < 1:
         raise ValueError(f"subsets must be at least 1, got {subsets}")
-    if subset_size >= r.shape[0] or subset_size >= f.shape[0]:
+    if subset_size >= r.shape[0] or subset_size >= f.shape[0]:  # as in kid_plan
         return _mmd2_unbiased(r, f), 0.0
     rng = np.random.default_rng(seed)
     values = np.empty(subsets, dtype=np.float64)
@@ -389,3 +398,153 @@ class FeatureStats:
         if n < 2:
             raise FeatureStatsError(f"{path}: records {n} samples; at least 2 are needed")
         return cls(mu=mu, sigma=sigma, n=n, feature_space=space)
+
+
+# --------------------------------------------------------------------------- the sample
+
+# Below this many samples per side, FID is reported with a warning. 2048 is the dimension
+# of the Inception pool features: with fewer samples their covariance is rank-deficient,
+# and pytorch-fid's README asks for at least 2048 for that reason. FID is biased upward
+# at any finite N, by roughly a constant over N (Chong & Forsyth, "Effectively Unbiased
+# FID and Inception Score and where to find them", CVPR 2020), so values computed with
+# different N are not comparable; the bias is largest exactly below this size.
+FID_MIN_SAMPLES = 2048
+
+
+def distinct_indices(available: int, n: int, seed: int) -> NDArray[np.int64]:
+    """Indices of ``min(n, available)`` distinct items of ``range(available)``, seeded.
+
+    The first ``n`` entries of a random permutation (``numpy.random.default_rng(seed)``),
+    sorted ascending: each item is used at most once, and when ``n >= available`` the
+    result is every item once, in order. An evaluation that draws with replacement
+    instead sees only about ``1 - 1/e`` (63 %) distinct items when ``n == available``.
+
+    Raises
+    ------
+    ValueError
+        ``available < 0`` or ``n < 0``.
+    """
+    if available < 0 or n < 0:
+        raise ValueError(f"counts must be non-negative (available={available}, n={n})")
+    if n >= available:
+        return np.arange(available, dtype=np.int64)
+    order = np.random.default_rng(seed).permutation(available)[:n]
+    return np.sort(order).astype(np.int64)
+
+
+def kid_plan(n_real: int, n_fake: int, subset_size: int, subsets: int) -> tuple[int, int]:
+    """The ``(subset size, number of subsets)`` :func:`kid` actually uses.
+
+    When ``subset_size`` is at least the smaller sample count, :func:`kid` computes the
+    estimate once over all samples (one "subset", std 0) and the size reported is that
+    smaller count; otherwise it is ``(subset_size, subsets)`` unchanged.
+    """
+    smaller = min(n_real, n_fake)
+    if subset_size >= smaller:
+        return smaller, 1
+    return subset_size, subsets
+
+
+@dataclass(frozen=True)
+class SampleReport:
+    """How many samples an evaluation used, and what a reader must know about them.
+
+    Attributes
+    ----------
+    n_real, n_fake
+        Samples used on each side (each at most once); ``n_real`` is None when no real
+        samples were needed (Inception Score alone).
+    kid_subset_size, kid_subsets
+        The KID subset size and number of subsets actually used; None without KID.
+    notes
+        Sentences to show beside the numbers: shortfalls ("asked for 5000, the folder
+        has 250: using 250"), the small-N bias of FID, grayscale inputs, lowered KID
+        subsets.
+    """
+
+    n_real: int | None
+    n_fake: int
+    kid_subset_size: int | None = None
+    kid_subsets: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def fields(self) -> dict[str, int | list[str] | None]:
+        """The report as JSON-ready fields (``notes`` a list of strings)."""
+        return {
+            "n_real": self.n_real,
+            "n_fake": self.n_fake,
+            "kid_subset_size": self.kid_subset_size,
+            "kid_subsets": self.kid_subsets,
+            "notes": list(self.notes),
+        }
+
+    def summary(self) -> str:
+        """One line: the sample counts and KID subsets, e.g. for stderr or a tooltip."""
+        sides = (
+            f"{self.n_fake} generated"
+            if self.n_real is None
+            else f"{self.n_real} real and {self.n_fake} generated"
+        )
+        text = f"N = {sides} samples, each used once"
+        if self.kid_subset_size is not None:
+            many = "subset" if self.kid_subsets == 1 else "subsets"
+            text += f"; KID on {self.kid_subsets} {many} of {self.kid_subset_size}"
+        return text
+
+
+def sample_report(
+    n_real: int | None,
+    n_fake: int,
+    *,
+    fid: bool = True,
+    kid: bool = True,
+    kid_subset_size: int = 1000,
+    kid_subsets: int = 100,
+    plan: Callable[[int, int, int, int], tuple[int, int]] = kid_plan,
+    notes: Sequence[str] = (),
+) -> SampleReport:
+    """Describe the sample of an FID / KID evaluation (see :class:`SampleReport`).
+
+    Parameters
+    ----------
+    n_real, n_fake
+        Samples used on each side; ``n_real`` None when only the generated side was used.
+    fid, kid
+        Which of the two distances were computed.
+    kid_subset_size, kid_subsets
+        The KID subsets asked for.
+    plan
+        Maps ``(n_real, n_fake, size, subsets)`` to what the KID implementation really
+        uses: :func:`kid_plan` for :func:`kid`, another for torch-fidelity.
+    notes
+        Notes known to the caller (shortfalls, grayscale inputs), listed first.
+
+    Returns
+    -------
+    SampleReport
+        With a note when FID used fewer than :data:`FID_MIN_SAMPLES` samples on a side,
+        and when the KID subsets were smaller or fewer than asked.
+    """
+    out = list(notes)
+    size: int | None = None
+    count: int | None = None
+    if n_real is not None:
+        smaller = min(n_real, n_fake)
+        if fid and smaller < FID_MIN_SAMPLES:
+            out.append(
+                f"FID with N < {FID_MIN_SAMPLES} (here {smaller}) is biased upward; "
+                f"compare only runs with the same N"
+            )
+        if kid:
+            size, count = plan(n_real, n_fake, kid_subset_size, kid_subsets)
+            if size < kid_subset_size:
+                detail = (
+                    "computed once on all samples (std 0)"
+                    if count == 1
+                    else f"{count} subsets of {size}"
+                )
+                out.append(
+                    f"KID subset size lowered from {kid_subset_size} to {size} (the smaller "
+                    f"side has {smaller} samples): {detail}"
+                )
+    return SampleReport(n_real, n_fake, size, count, tuple(out))

@@ -10,7 +10,9 @@ Owns everything about the *Inception* feature space and nothing else:
 * deciding whether a weights file is safe to hand to torch-fidelity
   (:func:`verify_weights`), fetching it once when online (:func:`download_weights`);
 * the thin wrapper that feeds images and the verified file to
-  ``torch_fidelity.calculate_metrics`` (:func:`image_metrics`).
+  ``torch_fidelity.calculate_metrics`` (:func:`image_metrics`), and the description of
+  the sample it computed on (:func:`image_sample_report`: counts, the KID subsets
+  torch-fidelity really uses, grayscale inputs repeated to RGB).
 
 The arithmetic on features (FID, KID, cached statistics) is in
 :mod:`ganlab.metrics.features`; an offline feature space of ganlab's own would live in a
@@ -35,7 +37,7 @@ import tempfile
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -46,6 +48,7 @@ import torch
 from tqdm import tqdm
 
 from ganlab.core.errors import GanlabError
+from ganlab.metrics.features import SampleReport, sample_report
 
 __all__ = [
     "METRIC_NAMES",
@@ -58,6 +61,8 @@ __all__ = [
     "WeightsError",
     "download_weights",
     "image_metrics",
+    "image_sample_report",
+    "is_grayscale",
     "verify_weights",
     "weights_path",
 ]
@@ -535,7 +540,9 @@ def image_metrics(
     batch_size
         Images per Inception forward pass.
     kid_subset_size, kid_subsets
-        KID subsets (the size is lowered to the smaller image count when needed).
+        KID subsets: the size is lowered to the smaller image count when needed, and when
+        it then equals both counts one subset is used (all would be the same images).
+        :func:`image_sample_report` says what was used.
     isc_splits
         Inception Score splits (lowered to the number of fake images when needed).
     seed
@@ -590,6 +597,11 @@ def image_metrics(
         ) from None
 
     n_fake = len(fake)
+    kid_size, kid_count = (
+        _fidelity_kid_plan(len(real), n_fake, kid_subset_size, kid_subsets)
+        if real is not None
+        else (kid_subset_size, kid_subsets)
+    )
     kwargs: dict[str, Any] = {
         # torch-fidelity computes the Inception Score on input1, so that is the generator.
         "input1": fake,
@@ -601,10 +613,8 @@ def image_metrics(
         "feature_extractor_weights_path": str(verified.path),
         "batch_size": batch_size,
         "isc_splits": max(1, min(isc_splits, n_fake)),
-        "kid_subsets": kid_subsets,
-        "kid_subset_size": (
-            min(kid_subset_size, n_fake, len(real)) if real is not None else kid_subset_size
-        ),
+        "kid_subsets": kid_count,
+        "kid_subset_size": kid_size,
         "rng_seed": seed,
         "cache": False,
         "save_cpu_ram": True,
@@ -625,3 +635,96 @@ def image_metrics(
                 path=verified.path,
             ) from None
     return {str(k): float(v) for k, v in result.items()}
+
+
+def _fidelity_kid_plan(n_real: int, n_fake: int, subset_size: int, subsets: int) -> tuple[int, int]:
+    """KID ``(subset size, subsets)`` as passed to torch-fidelity by :func:`image_metrics`.
+
+    torch-fidelity draws every subset without replacement from each side, so the size
+    cannot exceed the smaller count; when it equals both counts every subset would be
+    all the images, and one is enough.
+    """
+    size = min(subset_size, n_real, n_fake)
+    return size, (1 if size == n_real == n_fake else subsets)
+
+
+def _item_is_grey(item: object) -> bool:
+    if isinstance(item, tuple | list):
+        item = item[0]
+    t = torch.as_tensor(item)  # (C, H, W)
+    return bool(t.shape[0] == 1 or (torch.equal(t[0], t[1]) and torch.equal(t[1], t[2])))
+
+
+def is_grayscale(images: object) -> bool:
+    """Whether every image is gray: one channel, or three equal channels.
+
+    Parameters
+    ----------
+    images
+        A uint8 array or tensor ``(N, H, W, C)``, or a dataset of ``(C, H, W)`` images or
+        ``(image, label)`` pairs, as accepted by :func:`image_metrics`.
+
+    Gray images reach Inception-v3 (an RGB network) with the channel repeated; a folder
+    of gray files read as RGB arrives that way already. Either way the features are those
+    of colourless images, which the reader of an FID should know.
+    """
+    if isinstance(images, np.ndarray | torch.Tensor):
+        t = torch.as_tensor(images)
+        if t.shape[-1] == 1:
+            return True
+        return bool(torch.equal(t[..., 0], t[..., 1]) and torch.equal(t[..., 1], t[..., 2]))
+    data = images  # dataset-like: checked item by item
+    return all(_item_is_grey(data[i]) for i in range(len(data)))  # type: ignore[arg-type, index]
+
+
+def image_sample_report(
+    real_images: object,
+    fake_images: object,
+    metrics: Sequence[str] = ("is", "fid", "kid"),
+    *,
+    kid_subset_size: int = 1000,
+    kid_subsets: int = 100,
+    notes: Sequence[str] = (),
+    rgb_for: str | None = "Inception",
+    plan: Callable[[int, int, int, int], tuple[int, int]] | None = None,
+) -> SampleReport:
+    """What :func:`image_metrics` computes on, for the same arguments.
+
+    Parameters
+    ----------
+    real_images, fake_images, metrics, kid_subset_size, kid_subsets
+        As given to :func:`image_metrics` (``real_images`` may be None for IS alone).
+    notes
+        The caller's notes (shortfalls), listed first.
+    rgb_for
+        The network the grayscale note names (``"Inception"``, or ``"the classifier"``
+        when the offline classifier reads the images as RGB); None when gray images are
+        not made RGB (a one-channel classifier), so no such note is due.
+    plan
+        The KID subsets the implementation uses: None for torch-fidelity's (as
+        :func:`image_metrics`), :func:`ganlab.metrics.features.kid_plan` for ganlab's.
+
+    Returns
+    -------
+    SampleReport
+        Counts, the KID subsets torch-fidelity really uses, and notes: FID below
+        :data:`ganlab.metrics.features.FID_MIN_SAMPLES`, a lowered KID subset size, and
+        "real images were grayscale: channels replicated to RGB for Inception".
+    """
+    asked = {m.lower() for m in metrics}
+    needs_real = bool({"fid", "kid"} & asked) and real_images is not None
+    out = list(notes)
+    sides = (("real", real_images),) if needs_real else ()
+    for side, images in (*sides, ("generated", fake_images)):
+        if rgb_for is not None and is_grayscale(images):
+            out.append(f"{side} images were grayscale: channels replicated to RGB for {rgb_for}")
+    return sample_report(
+        len(real_images) if needs_real else None,  # type: ignore[arg-type]
+        len(fake_images),  # type: ignore[arg-type]
+        fid="fid" in asked,
+        kid="kid" in asked,
+        kid_subset_size=kid_subset_size,
+        kid_subsets=kid_subsets,
+        plan=_fidelity_kid_plan if plan is None else plan,
+        notes=out,
+    )

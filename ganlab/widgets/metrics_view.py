@@ -209,13 +209,40 @@ class MetricsPanel(QWidget):
             parts = [
                 f"{k} = {v:.4g}" for k, v in last.items() if isinstance(v, float) and k != "step"
             ]
-            self._image_label.setText(
+            lines = [
                 self.tr("step {step}, {space}: {values}").format(
                     step=last["step"], space=last.get("feature_space", "?"), values=", ".join(parts)
                 )
-            )
+            ]
+            sample = self.sample_text(last)
+            if sample:
+                lines.append(sample)
+            lines += [self.tr("Note: {note}").format(note=n) for n in last.get("notes", ())]
+            self._image_label.setText("\n".join(lines))
             self._hint.setVisible(False)
         self._image_label.setVisible(bool(results))
+
+    def sample_text(self, result: dict) -> str:
+        """What an 'Evaluate now' result was computed on, in one translated line.
+
+        Reads ``n_real``, ``n_fake``, ``kid_subset_size`` and ``kid_subsets`` (ints, or
+        None / absent); returns "" for a result without them.
+        """
+        n_real, n_fake = result.get("n_real"), result.get("n_fake")
+        if n_fake is None:
+            return ""
+        if n_real is None:
+            text = self.tr("N = {fake} generated images, each used once").format(fake=n_fake)
+        else:
+            text = self.tr("N = {real} real and {fake} generated images, each used once").format(
+                real=n_real, fake=n_fake
+            )
+        size, count = result.get("kid_subset_size"), result.get("kid_subsets")
+        if size is not None and count is not None:
+            text += self.tr("; KID subset size {size}, subsets: {count}").format(
+                size=size, count=count
+            )
+        return text
 
     def clear(self) -> None:
         """Forget the history (a new generation)."""

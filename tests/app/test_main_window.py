@@ -284,6 +284,11 @@ def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_p
     assert result["feature_space"].startswith("classifier:shapes")
     assert result["classifier_fid"] >= 0.0
     assert "Inception-v3 weights" in win.log.text()  # it said why it fell back
+    # ... and what it computed on, in the log and under the FID plot.
+    assert (result["n_real"], result["n_fake"]) == (64, 64)
+    for shown in (win.log.text(), win.metrics._image_label.text()):
+        assert "N = 64 real and 64 generated images, each used once" in shown
+        assert "Note: FID with N < 2048 (here 64) is biased upward" in shown
     assert win.controller.session.state == "playing"  # training went on
     win.close()
 

@@ -153,3 +153,18 @@ def test_conditional_image_grid_has_one_row_per_class():
     assert sorted(set(labels.tolist())) == list(range(k))
     assert arrays["fake"].dtype == np.uint8
     assert arrays["fake"].shape[1:] == (28, 28, 1)
+
+
+@pytest.mark.parametrize(("n", "used"), [(40, 40), (256, 256), (400, 256)])
+def test_evaluation_samples_use_each_real_image_at_most_once(n, used):
+    """Issue 10: 'Evaluate now' drew real images with replacement (~63 % distinct)."""
+    t = Trainer(tiny_config(source="shapes", family="dcgan"))  # 256 images
+    real, fake = t.evaluation_samples(n)
+    assert fake.shape == (n, 28, 28, 1)
+    assert real.shape == (used, 28, 28, 1)
+    stored = t.source.images.permute(0, 2, 3, 1).numpy().reshape(256, -1)
+    rows = {r.tobytes() for r in real.reshape(used, -1)}
+    assert len(rows) == used  # no image twice
+    assert rows <= {r.tobytes() for r in stored}  # and all from the data set
+    again, _ = t.evaluation_samples(n)
+    assert np.array_equal(again, real)  # the same subset at every evaluation

@@ -10,7 +10,16 @@ import torch
 from torch_fidelity.metric_fid import fid_statistics_to_metric
 
 from ganlab.core.errors import GanlabError
-from ganlab.metrics.features import FeatureStats, FeatureStatsError, fid, fid_from_stats, kid
+from ganlab.metrics.features import (
+    FeatureStats,
+    FeatureStatsError,
+    distinct_indices,
+    fid,
+    fid_from_stats,
+    kid,
+    kid_plan,
+    sample_report,
+)
 
 
 def gaussian(n: int, d: int, seed: int, shift: float = 0.0) -> np.ndarray:
@@ -313,3 +322,87 @@ def test_statistics_from_different_feature_spaces_are_not_compared():
     b = FeatureStats.from_features(x, feature_space="classifier-64")
     with pytest.raises(ValueError, match="different feature spaces"):
         a.fid(b)
+
+
+# --------------------------------------------------------------------------- the sample
+
+
+@pytest.mark.parametrize(("available", "n"), [(250, 250), (250, 100), (250, 5000), (3, 2)])
+def test_distinct_indices_use_each_item_at_most_once(available, n):
+    idx = distinct_indices(available, n, seed=7)
+    assert len(idx) == min(n, available)
+    assert len(np.unique(idx)) == len(idx)
+    assert idx.min() >= 0
+    assert idx.max() < available
+    assert np.array_equal(idx, distinct_indices(available, n, seed=7))  # seeded
+
+
+def test_distinct_indices_below_the_count_are_a_random_subset_not_the_first_items():
+    a, b = distinct_indices(1000, 100, seed=1), distinct_indices(1000, 100, seed=2)
+    assert not np.array_equal(a, b)
+    assert a.max() > 100  # drawn from the whole range
+
+
+def test_distinct_indices_refuse_negative_counts():
+    with pytest.raises(ValueError, match="non-negative"):
+        distinct_indices(-1, 3, seed=0)
+
+
+@pytest.mark.parametrize(
+    ("n_real", "n_fake", "size", "subsets"),
+    [(50, 50, 20, 4), (50, 30, 40, 4), (30, 50, 30, 4), (50, 50, 50, 4), (12, 40, 1000, 3)],
+)
+def test_kid_plan_is_what_kid_does(n_real, n_fake, size, subsets):
+    real, fake = gaussian(n_real, 3, seed=1), gaussian(n_fake, 3, seed=2, shift=0.2)
+    used_size, used_subsets = kid_plan(n_real, n_fake, size, subsets)
+    mean, std = kid(real, fake, subset_size=size, subsets=subsets, seed=5)
+    assert used_size == min(size, n_real, n_fake)
+    if used_subsets == 1:  # computed once over every sample
+        assert std == 0.0
+        assert mean == pytest.approx(kid(real, fake, subset_size=max(n_real, n_fake))[0])
+    else:
+        assert used_subsets == subsets
+        assert std > 0.0
+
+
+@pytest.mark.parametrize(
+    ("n", "fid_note"), [(2047, True), (2048, False), (10, True), (5000, False)]
+)
+def test_sample_report_warns_below_2048_for_fid_only(n, fid_note):
+    report = sample_report(n, n + 1, kid=False)
+    assert (report.n_real, report.n_fake) == (n, n + 1)
+    assert report.kid_subset_size is None
+    assert report.kid_subsets is None
+    notes = [s for s in report.notes if s.startswith("FID with N < 2048")]
+    assert bool(notes) is fid_note
+    assert not sample_report(n, n, fid=False, kid=False).notes
+
+
+def test_sample_report_says_when_kid_subsets_were_lowered():
+    report = sample_report(250, 300, fid=False, kid_subset_size=1000, kid_subsets=100)
+    assert (report.kid_subset_size, report.kid_subsets) == (250, 1)
+    assert report.notes == (
+        "KID subset size lowered from 1000 to 250 (the smaller side has 250 samples): "
+        "computed once on all samples (std 0)",
+    )
+    kept = sample_report(5000, 5000, kid_subset_size=1000, kid_subsets=100)
+    assert (kept.kid_subset_size, kept.kid_subsets) == (1000, 100)
+    assert kept.notes == ()
+    assert kept.summary() == (
+        "N = 5000 real and 5000 generated samples, each used once; KID on 100 subsets of 1000"
+    )
+
+
+def test_sample_report_keeps_the_callers_notes_first_and_is_json_ready():
+    import json
+
+    report = sample_report(None, 40, notes=["asked for 5000, the folder has 40: using 40"])
+    assert report.fields() == {
+        "n_real": None,
+        "n_fake": 40,
+        "kid_subset_size": None,
+        "kid_subsets": None,
+        "notes": ["asked for 5000, the folder has 40: using 40"],
+    }
+    json.dumps(report.fields())
+    assert report.summary() == "N = 40 generated samples, each used once"

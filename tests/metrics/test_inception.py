@@ -31,6 +31,8 @@ from ganlab.metrics.inception import (
     WeightsError,
     download_weights,
     image_metrics,
+    image_sample_report,
+    is_grayscale,
     verify_weights,
     weights_path,
 )
@@ -397,6 +399,63 @@ def test_grey_images_are_repeated_to_three_channels(calls, tmp_path):
     assert tuple(item.shape) == (3, 8, 8)
     for channel in item:
         assert torch.equal(channel, torch.from_numpy(grey[2, :, :, 0]))
+
+
+def grey3(n: int, seed: int) -> np.ndarray:
+    """Gray images stored as RGB: three equal channels."""
+    return np.repeat(images(n, seed, channels=1), 3, axis=3)
+
+
+@pytest.mark.parametrize(
+    ("make", "grey"),
+    [
+        (lambda: images(4, 1, channels=1), True),
+        (lambda: grey3(4, 1), True),
+        (lambda: torch.from_numpy(grey3(4, 1)), True),
+        (lambda: images(4, 1), False),
+        (lambda: np.concatenate([grey3(3, 1), images(1, 2)]), False),  # one coloured image
+        (
+            lambda: torch.utils.data.TensorDataset(
+                torch.from_numpy(grey3(3, 1)).permute(0, 3, 1, 2), torch.arange(3)
+            ),
+            True,
+        ),
+    ],
+)
+def test_is_grayscale(make, grey):
+    assert is_grayscale(make()) is grey
+
+
+@pytest.mark.parametrize(
+    ("n_real", "n_fake", "size", "subsets", "used"),
+    [(7, 5, 1000, 100, (5, 100)), (6, 6, 1000, 100, (6, 1)), (9, 9, 4, 3, (4, 3))],
+)
+def test_sample_report_names_the_kid_subsets_torch_fidelity_gets(
+    calls, tmp_path, n_real, n_fake, size, subsets, used
+):
+    weights = plain_state_dict_file(tmp_path / "w.pth")
+    real, fake = images(n_real, 1), grey3(n_fake, 2)
+    kid_args = {"kid_subset_size": size, "kid_subsets": subsets}
+    image_metrics(real, fake, weights=weights, progress=False, **kid_args)
+    report = image_sample_report(real, fake, **kid_args)
+    (kw,) = calls
+    assert (kw["kid_subset_size"], kw["kid_subsets"]) == used
+    assert (report.kid_subset_size, report.kid_subsets) == used
+    assert (report.n_real, report.n_fake) == (n_real, n_fake)
+    assert "generated images were grayscale: channels replicated to RGB for Inception" in (
+        report.notes
+    )
+    assert not any(note.startswith("real images were grayscale") for note in report.notes)
+    assert any(note.startswith("FID with N < 2048") for note in report.notes)
+
+
+def test_sample_report_for_the_inception_score_alone_has_no_real_side():
+    report = image_sample_report(None, images(12, 1, channels=1), metrics=("is",))
+    assert report.n_real is None
+    assert report.kid_subset_size is None
+    assert report.notes == (
+        "generated images were grayscale: channels replicated to RGB for Inception",
+    )
 
 
 def test_datasets_of_image_label_pairs_are_accepted(calls, tmp_path):

@@ -124,3 +124,27 @@ def test_divergence_without_a_floor_is_shown_alone(panel):
 def test_no_divergence_hides_the_readout(panel):
     panel.set_metrics(np.array([5]), {"w1": np.array([0.2])})
     assert not panel._divergence_label.isVisible()
+
+
+@pytest.mark.parametrize(
+    ("result", "expected"),
+    [
+        (
+            {"n_real": 250, "n_fake": 1000, "kid_subset_size": 250, "kid_subsets": 1},
+            "N = 250 real and 1000 generated images, each used once; "
+            "KID subset size 250, subsets: 1",
+        ),
+        ({"n_real": None, "n_fake": 64}, "N = 64 generated images, each used once"),
+        ({}, ""),  # a result from before the sample was reported
+    ],
+)
+def test_image_metrics_say_what_sample_they_were_computed_on(panel, result, expected):
+    notes = ["FID with N < 2048 (here 250) is biased upward; compare only runs with the same N"]
+    panel.set_image_metrics(
+        [{"step": 7, "feature_space": "inception-v3", "fid": 3.5, **result, "notes": notes}]
+    )
+    assert panel.sample_text(result) == expected
+    lines = panel._image_label.text().split("\n")
+    assert lines[0] == "step 7, inception-v3: fid = 3.5"
+    assert lines[1:] == ([expected] if expected else []) + [f"Note: {notes[0]}"]
+    assert panel._image_label.isVisible()

@@ -609,18 +609,18 @@ def _images_from(spec: str, n: int, what: str, seed: int):
 
     path = Path(spec)
     if (path / "experiment.toml").is_file():  # a run: generate from its latest checkpoint
-        from ganlab.core.checkpoint import load_checkpoint
         from ganlab.core.latent import sample_latent
+        from ganlab.core.loop import resume
         from ganlab.core.rundir import RunDir
         from ganlab.core.trainer import Trainer
 
         gen = torch.Generator().manual_seed(seed)
         run = RunDir.open_existing(path)
-        latest = run.latest_checkpoint()
-        if latest is None:
+        if run.latest_checkpoint() is None:
             raise GanlabError(f"{path}: this run has no checkpoint to generate {what} from")
         trainer = Trainer(cfg_with_cpu(run.experiment()))
-        trainer.load_state_dict(load_checkpoint(latest), source_path=str(latest))
+        for note in resume(trainer, run.path):  # the newest intact checkpoint
+            print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
         if not trainer.spec.is_image:
             raise GanlabError(f"{path}: this run trains on {trainer.spec.kind} data, not images")
         chunks = []

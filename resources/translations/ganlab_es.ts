@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="133"/>
+        <location filename="../../ganlab/app/controller.py" line="134"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="250"/>
+        <location filename="../../ganlab/app/controller.py" line="257"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="261"/>
+        <location filename="../../ganlab/app/controller.py" line="268"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="286"/>
+        <location filename="../../ganlab/app/controller.py" line="293"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -27,465 +27,510 @@
 <context>
     <name>ControlsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="358"/>
+        <location filename="../../ganlab/widgets/controls.py" line="381"/>
         <source>{0} rebuilds the networks with new weights; other settings apply live.</source>
         <translation>{0} reconstruye las redes con pesos nuevos; los demás ajustes se aplican en vivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="443"/>
+        <location filename="../../ganlab/widgets/controls.py" line="489"/>
         <source>D: {setting}</source>
         <translation>D: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="445"/>
+        <location filename="../../ganlab/widgets/controls.py" line="491"/>
         <source>G: {setting}</source>
         <translation>G: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="483"/>
+        <location filename="../../ganlab/widgets/controls.py" line="529"/>
         <source>Data</source>
         <translation>Datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="483"/>
+        <location filename="../../ganlab/widgets/controls.py" line="529"/>
         <source>Show or hide the data settings.</source>
         <translation>Mostrar u ocultar los ajustes de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <location filename="../../ganlab/widgets/controls.py" line="537"/>
         <source>Data set</source>
         <translation>Conjunto de datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="493"/>
+        <location filename="../../ganlab/widgets/controls.py" line="539"/>
         <source>The distribution G learns to imitate: 1-D and 2-D toy data or images.</source>
         <translation>La distribución que G aprende a imitar: datos sintéticos 1-D y 2-D, o imágenes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="495"/>
+        <location filename="../../ganlab/widgets/controls.py" line="541"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="499"/>
+        <location filename="../../ganlab/widgets/controls.py" line="545"/>
         <source>Train on your own 2-D points: choose a CSV file with one x, y pair per row. This rebuilds the networks with new weights.</source>
         <translation>Entrena con tus propios puntos 2-D: elige un archivo CSV con un par x, y por fila. Esto reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="508"/>
+        <location filename="../../ganlab/widgets/controls.py" line="554"/>
         <source>Noise σ</source>
         <translation>Ruido σ</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="510"/>
+        <location filename="../../ganlab/widgets/controls.py" line="556"/>
         <source>How spread out each cluster of the toy data is (standard deviation); 0 uses the data set&apos;s own value.</source>
         <translation>Dispersión de cada grupo de los datos sintéticos (desviación estándar); 0 usa el valor propio del conjunto de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="513"/>
+        <location filename="../../ganlab/widgets/controls.py" line="559"/>
         <source>default</source>
         <translation>por defecto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="517"/>
+        <location filename="../../ganlab/widgets/controls.py" line="563"/>
         <source>{0} × {0} px</source>
         <translation>{0} × {0} px</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="521"/>
+        <location filename="../../ganlab/widgets/controls.py" line="567"/>
         <source>Image size</source>
         <translation>Tamaño de imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="523"/>
+        <location filename="../../ganlab/widgets/controls.py" line="569"/>
         <source>Side of the square images, in pixels.</source>
         <translation>Lado de las imágenes cuadradas, en píxeles.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="526"/>
+        <location filename="../../ganlab/widgets/controls.py" line="572"/>
         <source>1 (grayscale)</source>
         <translation>1 (escala de grises)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="527"/>
+        <location filename="../../ganlab/widgets/controls.py" line="573"/>
         <source>3 (RGB colour)</source>
         <translation>3 (color RGB)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="531"/>
+        <location filename="../../ganlab/widgets/controls.py" line="577"/>
         <source>Channels</source>
         <translation>Canales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="533"/>
+        <location filename="../../ganlab/widgets/controls.py" line="579"/>
         <source>Grayscale or colour images.</source>
         <translation>Imágenes en escala de grises o en color.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <location filename="../../ganlab/widgets/controls.py" line="584"/>
         <source>Model</source>
         <translation>Modelo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="538"/>
+        <location filename="../../ganlab/widgets/controls.py" line="584"/>
         <source>Show or hide the network settings.</source>
         <translation>Mostrar u ocultar los ajustes de las redes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="543"/>
+        <location filename="../../ganlab/widgets/controls.py" line="589"/>
         <source>Architecture</source>
         <translation>Arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="545"/>
+        <location filename="../../ganlab/widgets/controls.py" line="591"/>
         <source>The kind of networks G and D are: MLP for toy data, DCGAN for images, ...</source>
         <translation>El tipo de redes que son G y D: MLP para datos sintéticos, DCGAN para imágenes, ...</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="548"/>
+        <location filename="../../ganlab/widgets/controls.py" line="594"/>
         <source>G width</source>
         <translation>Ancho de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="548"/>
+        <location filename="../../ganlab/widgets/controls.py" line="594"/>
         <source>Neurons in each hidden layer of G.</source>
         <translation>Neuronas en cada capa oculta de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="549"/>
+        <location filename="../../ganlab/widgets/controls.py" line="595"/>
         <source>G depth</source>
         <translation>Profundidad de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="549"/>
+        <location filename="../../ganlab/widgets/controls.py" line="595"/>
         <source>Number of hidden layers in G.</source>
         <translation>Número de capas ocultas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="550"/>
+        <location filename="../../ganlab/widgets/controls.py" line="596"/>
         <source>D width</source>
         <translation>Ancho de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="550"/>
+        <location filename="../../ganlab/widgets/controls.py" line="596"/>
         <source>Neurons in each hidden layer of D.</source>
         <translation>Neuronas en cada capa oculta de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="551"/>
+        <location filename="../../ganlab/widgets/controls.py" line="597"/>
         <source>D depth</source>
         <translation>Profundidad de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="551"/>
+        <location filename="../../ganlab/widgets/controls.py" line="597"/>
         <source>Number of hidden layers in D.</source>
         <translation>Número de capas ocultas de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="553"/>
+        <location filename="../../ganlab/widgets/controls.py" line="599"/>
         <source>Feature maps</source>
         <translation>Mapas de características</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="554"/>
+        <location filename="../../ganlab/widgets/controls.py" line="600"/>
         <source>Feature maps in the widest convolution layer of G and D.</source>
         <translation>Mapas de características de la capa convolucional más ancha de G y de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="562"/>
+        <location filename="../../ganlab/widgets/controls.py" line="608"/>
         <source>Spectral norm on D</source>
         <translation>Norma espectral en D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="563"/>
+        <location filename="../../ganlab/widgets/controls.py" line="609"/>
         <source>Limit how steeply D&apos;s output can change (spectral normalisation).</source>
         <translation>Limita la rapidez con la que puede cambiar la salida de D (normalización espectral).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="568"/>
+        <location filename="../../ganlab/widgets/controls.py" line="614"/>
         <source>Spectral norm on G</source>
         <translation>Norma espectral en G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="569"/>
+        <location filename="../../ganlab/widgets/controls.py" line="615"/>
         <source>Apply spectral normalisation to G&apos;s layers too.</source>
         <translation>Aplica la normalización espectral también a las capas de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="574"/>
-        <location filename="../../ganlab/widgets/controls.py" line="579"/>
+        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <location filename="../../ganlab/widgets/controls.py" line="625"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="574"/>
+        <location filename="../../ganlab/widgets/controls.py" line="620"/>
         <source>Show or hide the loss settings.</source>
         <translation>Mostrar u ocultar los ajustes de la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="581"/>
+        <location filename="../../ganlab/widgets/controls.py" line="627"/>
         <source>The game G and D play: how each one is scored.</source>
         <translation>El juego entre G y D: cómo se puntúa a cada uno.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="586"/>
+        <location filename="../../ganlab/widgets/controls.py" line="632"/>
         <source>Label smoothing</source>
         <translation>Suavizado de etiquetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="587"/>
+        <location filename="../../ganlab/widgets/controls.py" line="633"/>
         <source>D aims at 1 − s instead of 1 for real samples, so it is less sure of itself.</source>
         <translation>D apunta a 1 − s en lugar de 1 para las muestras reales, así que está menos seguro de sí mismo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="592"/>
+        <location filename="../../ganlab/widgets/controls.py" line="638"/>
         <source>Instance noise</source>
         <translation>Ruido de instancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="593"/>
+        <location filename="../../ganlab/widgets/controls.py" line="639"/>
         <source>Blur what D sees by adding random noise of this size to every sample.</source>
         <translation>Difumina lo que ve D sumando a cada muestra un ruido aleatorio de este tamaño.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="598"/>
+        <location filename="../../ganlab/widgets/controls.py" line="644"/>
         <source>R1 penalty</source>
         <translation>Penalización R1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="599"/>
+        <location filename="../../ganlab/widgets/controls.py" line="645"/>
         <source>Punish D for steep slopes at the real data; 0 turns it off.</source>
         <translation>Penaliza a D por las pendientes pronunciadas en los datos reales; 0 la desactiva.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="600"/>
+        <location filename="../../ganlab/widgets/controls.py" line="646"/>
         <source>off</source>
         <translation>desactivada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="605"/>
+        <location filename="../../ganlab/widgets/controls.py" line="651"/>
         <source>Gradient penalty</source>
         <translation>Penalización del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="606"/>
+        <location filename="../../ganlab/widgets/controls.py" line="652"/>
         <source>WGAN-GP: how strongly D&apos;s slope is pulled towards 1 (lambda).</source>
         <translation>WGAN-GP: con qué fuerza se lleva la pendiente de D hacia 1 (lambda).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="611"/>
+        <location filename="../../ganlab/widgets/controls.py" line="657"/>
         <source>Weight clip</source>
         <translation>Recorte de pesos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="612"/>
+        <location filename="../../ganlab/widgets/controls.py" line="658"/>
         <source>WGAN: every weight of D is kept between −c and c.</source>
         <translation>WGAN: cada peso de D se mantiene entre −c y c.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="618"/>
+        <location filename="../../ganlab/widgets/controls.py" line="663"/>
+        <source>Class loss weight</source>
+        <translation>Peso de la pérdida de clase</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="664"/>
+        <source>AC-GAN: how much the class loss of D and G counts next to real or fake.</source>
+        <translation>AC-GAN: cuánto cuenta la pérdida de clase de D y G frente a real o falso.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="666"/>
+        <source>Use the paper&apos;s settings</source>
+        <translation>Usar los ajustes del artículo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="668"/>
+        <source>Set what the paper that introduced this loss used.</source>
+        <translation>Pone lo que usó el artículo que introdujo esta pérdida.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="676"/>
         <source>Discriminator (D)</source>
         <translation>Discriminador (D)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="619"/>
+        <location filename="../../ganlab/widgets/controls.py" line="677"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="621"/>
+        <location filename="../../ganlab/widgets/controls.py" line="679"/>
         <source>Generator (G)</source>
         <translation>Generador (G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="622"/>
+        <location filename="../../ganlab/widgets/controls.py" line="680"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="624"/>
+        <location filename="../../ganlab/widgets/controls.py" line="682"/>
         <source>Show or hide {0}&apos;s training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento de {0}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="630"/>
+        <location filename="../../ganlab/widgets/controls.py" line="688"/>
         <source>SGD</source>
         <translation>SGD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="630"/>
+        <location filename="../../ganlab/widgets/controls.py" line="688"/>
         <source>Adam</source>
         <translation>Adam</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="630"/>
+        <location filename="../../ganlab/widgets/controls.py" line="688"/>
         <source>RMSprop</source>
         <translation>RMSprop</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="636"/>
+        <location filename="../../ganlab/widgets/controls.py" line="694"/>
         <source>Optimizer</source>
         <translation>Optimizador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="638"/>
+        <location filename="../../ganlab/widgets/controls.py" line="696"/>
         <source>How {0}&apos;s weights follow their gradients: SGD, Adam or RMSprop.</source>
         <translation>Cómo siguen los pesos de {0} a sus gradientes: SGD, Adam o RMSprop.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="644"/>
+        <location filename="../../ganlab/widgets/controls.py" line="702"/>
         <source>Learning rate</source>
         <translation>Tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="647"/>
+        <location filename="../../ganlab/widgets/controls.py" line="705"/>
         <source>How big a step {0} takes at each update. Drag (log scale) or type a number.</source>
         <translation>Tamaño del paso que da {0} en cada actualización. Arrastra (escala logarítmica) o escribe un número.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="656"/>
+        <location filename="../../ganlab/widgets/controls.py" line="714"/>
         <source>β1</source>
         <translation>β1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="657"/>
+        <location filename="../../ganlab/widgets/controls.py" line="715"/>
         <source>Adam: how much of the past gradients {0} keeps (momentum).</source>
         <translation>Adam: cuánto conserva {0} de los gradientes anteriores (momento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="662"/>
+        <location filename="../../ganlab/widgets/controls.py" line="720"/>
         <source>β2</source>
         <translation>β2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="663"/>
+        <location filename="../../ganlab/widgets/controls.py" line="721"/>
         <source>Adam: how slowly {0}&apos;s step sizes adapt to the gradient sizes.</source>
         <translation>Adam: con qué lentitud se adaptan los tamaños de paso de {0} al tamaño de los gradientes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="668"/>
+        <location filename="../../ganlab/widgets/controls.py" line="726"/>
         <source>Momentum</source>
         <translation>Momento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="669"/>
+        <location filename="../../ganlab/widgets/controls.py" line="727"/>
         <source>How much of its previous step {0} keeps; 0 for none.</source>
         <translation>Cuánto conserva {0} de su paso anterior; 0 para no conservar nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="674"/>
+        <location filename="../../ganlab/widgets/controls.py" line="732"/>
         <source>Steps (k)</source>
         <translation>Pasos (k)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="675"/>
+        <location filename="../../ganlab/widgets/controls.py" line="733"/>
         <source>How many times {0} is updated in each training iteration (k).</source>
         <translation>Cuántas veces se actualiza {0} en cada iteración de entrenamiento (k).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="680"/>
+        <location filename="../../ganlab/widgets/controls.py" line="738"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="680"/>
+        <location filename="../../ganlab/widgets/controls.py" line="738"/>
         <source>Show or hide the training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="685"/>
+        <location filename="../../ganlab/widgets/controls.py" line="743"/>
         <source>Batch size</source>
         <translation>Tamaño del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="686"/>
+        <location filename="../../ganlab/widgets/controls.py" line="744"/>
         <source>Real and generated samples used for each update of D and of G.</source>
         <translation>Muestras reales y generadas que se usan en cada actualización de D y de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="691"/>
+        <location filename="../../ganlab/widgets/controls.py" line="749"/>
         <source>Noise size</source>
         <translation>Tamaño del ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="692"/>
+        <location filename="../../ganlab/widgets/controls.py" line="750"/>
         <source>Number of random numbers in the noise vector z that G turns into a sample.</source>
         <translation>Cantidad de números aleatorios del vector de ruido z que G convierte en una muestra.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="695"/>
+        <location filename="../../ganlab/widgets/controls.py" line="753"/>
         <source>Gaussian N(0, 1)</source>
         <translation>Gaussiana N(0, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="696"/>
+        <location filename="../../ganlab/widgets/controls.py" line="754"/>
         <source>Uniform U(−1, 1)</source>
         <translation>Uniforme U(−1, 1)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="700"/>
+        <location filename="../../ganlab/widgets/controls.py" line="758"/>
         <source>Noise</source>
         <translation>Ruido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="702"/>
+        <location filename="../../ganlab/widgets/controls.py" line="760"/>
         <source>The distribution the noise z is drawn from.</source>
         <translation>La distribución de la que se extrae el ruido z.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="711"/>
+        <location filename="../../ganlab/widgets/controls.py" line="769"/>
         <source>Seed</source>
         <translation>Semilla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="713"/>
+        <location filename="../../ganlab/widgets/controls.py" line="771"/>
         <source>Fixes the random numbers: the same seed gives the same run.</source>
         <translation>Fija los números aleatorios: la misma semilla da la misma ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="721"/>
+        <location filename="../../ganlab/widgets/controls.py" line="779"/>
         <source>Device</source>
         <translation>Dispositivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="723"/>
+        <location filename="../../ganlab/widgets/controls.py" line="781"/>
         <source>Where the networks run: the GPU when there is one, or the CPU.</source>
         <translation>Dónde se ejecutan las redes: en la GPU si la hay, o en la CPU.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="760"/>
+        <location filename="../../ganlab/widgets/controls.py" line="818"/>
         <source>Changing it rebuilds the networks with new weights.</source>
         <translation>Cambiarlo reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="761"/>
+        <location filename="../../ganlab/widgets/controls.py" line="819"/>
         <source>Applies live, while training.</source>
         <translation>Se aplica en vivo, durante el entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="842"/>
-        <location filename="../../ganlab/widgets/controls.py" line="905"/>
+        <location filename="../../ganlab/widgets/controls.py" line="901"/>
+        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
         <source>1-D</source>
         <translation>1-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="842"/>
-        <location filename="../../ganlab/widgets/controls.py" line="905"/>
+        <location filename="../../ganlab/widgets/controls.py" line="901"/>
+        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
         <source>2-D</source>
         <translation>2-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="842"/>
+        <location filename="../../ganlab/widgets/controls.py" line="901"/>
         <source>Images</source>
         <translation>Imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="905"/>
+        <location filename="../../ganlab/widgets/controls.py" line="968"/>
+        <source>No loss uses this setting.</source>
+        <translation>Ninguna pérdida usa este ajuste.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="969"/>
+        <source>Has no effect with the loss {0}: only {1} use it.</source>
+        <translation>No tiene efecto con la pérdida {0}: solo la usan {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="978"/>
+        <source>Has no effect with {0}: only families with an auxiliary classifier ({1}) use it.</source>
+        <translation>No tiene efecto con {0}: solo lo usan las familias con clasificador auxiliar ({1}).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="1012"/>
+        <source>Set what {0} used: {1}.</source>
+        <translation>Pone lo que usó {0}: {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="1014"/>
+        <source>They are all in place.</source>
+        <translation>Ya están todos puestos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
         <source>image</source>
         <translation>imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="914"/>
+        <location filename="../../ganlab/widgets/controls.py" line="1038"/>
         <source>{0} does not train on {1} data; it needs {2} data.</source>
         <translation>{0} no se entrena con datos de tipo {1}; necesita datos de tipo {2}.</translation>
     </message>
@@ -603,47 +648,47 @@
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="935"/>
+        <location filename="../../ganlab/widgets/curves.py" line="933"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="943"/>
+        <location filename="../../ganlab/widgets/curves.py" line="941"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="949"/>
+        <location filename="../../ganlab/widgets/curves.py" line="947"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="954"/>
+        <location filename="../../ganlab/widgets/curves.py" line="952"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="956"/>
+        <location filename="../../ganlab/widgets/curves.py" line="954"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="957"/>
+        <location filename="../../ganlab/widgets/curves.py" line="955"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="959"/>
+        <location filename="../../ganlab/widgets/curves.py" line="957"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="960"/>
+        <location filename="../../ganlab/widgets/curves.py" line="958"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="961"/>
+        <location filename="../../ganlab/widgets/curves.py" line="959"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -729,22 +774,22 @@
 <context>
     <name>Evaluation</name>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="66"/>
+        <location filename="../../ganlab/app/evaluation.py" line="78"/>
         <source>No usable Inception-v3 weights ({reason}); using the offline classifier features instead.</source>
         <translation>No hay pesos de Inception-v3 utilizables ({reason}); se usan en su lugar las características del clasificador local.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="72"/>
+        <location filename="../../ganlab/app/evaluation.py" line="84"/>
         <source>Computing IS, FID and KID with Inception-v3 on {n} images…</source>
         <translation>Calculando IS, FID y KID con Inception-v3 sobre {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="85"/>
+        <location filename="../../ganlab/app/evaluation.py" line="111"/>
         <source>Preparing the offline classifier for &apos;{source}&apos; (trained once, then cached)…</source>
         <translation>Preparando el clasificador local para «{source}» (se entrena una vez y se guarda)…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/evaluation.py" line="92"/>
+        <location filename="../../ganlab/app/evaluation.py" line="118"/>
         <source>Computing FID and KID in the classifier&apos;s feature space on {n} images…</source>
         <translation>Calculando FID y KID en el espacio de características del clasificador con {n} imágenes…</translation>
     </message>
@@ -1112,622 +1157,632 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="73"/>
+        <location filename="../../ganlab/app/main_window.py" line="79"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="74"/>
-        <source>Exploding values</source>
-        <translation>Valores que explotan</translation>
+        <location filename="../../ganlab/app/main_window.py" line="80"/>
+        <source>Exploding losses or gradients</source>
+        <translation>Pérdidas o gradientes que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="75"/>
-        <source>Vanishing generator gradient</source>
-        <translation>El gradiente del generador se desvanece</translation>
+        <location filename="../../ganlab/app/main_window.py" line="81"/>
+        <source>Vanishing generator gradients</source>
+        <translation>Gradientes del generador que se desvanecen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="76"/>
-        <source>The discriminator is winning</source>
-        <translation>El discriminador está ganando</translation>
+        <location filename="../../ganlab/app/main_window.py" line="82"/>
+        <source>The discriminator overpowers the generator</source>
+        <translation>El discriminador domina al generador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="77"/>
+        <location filename="../../ganlab/app/main_window.py" line="85"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="78"/>
+        <location filename="../../ganlab/app/main_window.py" line="86"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="84"/>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="85"/>
+        <location filename="../../ganlab/app/main_window.py" line="93"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="86"/>
+        <location filename="../../ganlab/app/main_window.py" line="94"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="87"/>
+        <location filename="../../ganlab/app/main_window.py" line="95"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="88"/>
+        <location filename="../../ganlab/app/main_window.py" line="96"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="89"/>
+        <location filename="../../ganlab/app/main_window.py" line="97"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="90"/>
+        <location filename="../../ganlab/app/main_window.py" line="98"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="91"/>
+        <location filename="../../ganlab/app/main_window.py" line="99"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <location filename="../../ganlab/app/main_window.py" line="100"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="93"/>
+        <location filename="../../ganlab/app/main_window.py" line="101"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="183"/>
+        <location filename="../../ganlab/app/main_window.py" line="192"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="214"/>
+        <location filename="../../ganlab/app/main_window.py" line="230"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="215"/>
-        <location filename="../../ganlab/app/main_window.py" line="288"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="304"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="218"/>
+        <location filename="../../ganlab/app/main_window.py" line="234"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="220"/>
+        <location filename="../../ganlab/app/main_window.py" line="236"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="224"/>
+        <location filename="../../ganlab/app/main_window.py" line="240"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="226"/>
+        <location filename="../../ganlab/app/main_window.py" line="242"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="252"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="252"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="258"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="265"/>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
-        <location filename="../../ganlab/app/main_window.py" line="579"/>
+        <location filename="../../ganlab/app/main_window.py" line="281"/>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="596"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="265"/>
+        <location filename="../../ganlab/app/main_window.py" line="281"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="268"/>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="269"/>
+        <location filename="../../ganlab/app/main_window.py" line="285"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <location filename="../../ganlab/app/main_window.py" line="289"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="274"/>
+        <location filename="../../ganlab/app/main_window.py" line="290"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="279"/>
+        <location filename="../../ganlab/app/main_window.py" line="295"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="283"/>
+        <location filename="../../ganlab/app/main_window.py" line="299"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="300"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="289"/>
+        <location filename="../../ganlab/app/main_window.py" line="305"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="308"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="294"/>
+        <location filename="../../ganlab/app/main_window.py" line="310"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="298"/>
+        <location filename="../../ganlab/app/main_window.py" line="314"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="315"/>
+        <location filename="../../ganlab/app/main_window.py" line="331"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="317"/>
+        <location filename="../../ganlab/app/main_window.py" line="333"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="318"/>
+        <location filename="../../ganlab/app/main_window.py" line="334"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="322"/>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="323"/>
+        <location filename="../../ganlab/app/main_window.py" line="339"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="326"/>
+        <location filename="../../ganlab/app/main_window.py" line="342"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="327"/>
+        <location filename="../../ganlab/app/main_window.py" line="343"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <location filename="../../ganlab/app/main_window.py" line="348"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <location filename="../../ganlab/app/main_window.py" line="348"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <location filename="../../ganlab/app/main_window.py" line="351"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <location filename="../../ganlab/app/main_window.py" line="351"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <location filename="../../ganlab/app/main_window.py" line="354"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="339"/>
+        <location filename="../../ganlab/app/main_window.py" line="355"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="345"/>
+        <location filename="../../ganlab/app/main_window.py" line="361"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="346"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="349"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="350"/>
+        <location filename="../../ganlab/app/main_window.py" line="366"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="353"/>
+        <location filename="../../ganlab/app/main_window.py" line="369"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="354"/>
+        <location filename="../../ganlab/app/main_window.py" line="370"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="360"/>
+        <location filename="../../ganlab/app/main_window.py" line="376"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="360"/>
+        <location filename="../../ganlab/app/main_window.py" line="376"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="383"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="378"/>
+        <location filename="../../ganlab/app/main_window.py" line="394"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="390"/>
+        <location filename="../../ganlab/app/main_window.py" line="406"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="407"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="396"/>
+        <location filename="../../ganlab/app/main_window.py" line="412"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="397"/>
-        <location filename="../../ganlab/app/main_window.py" line="968"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="1027"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="397"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="409"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="427"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="412"/>
+        <location filename="../../ganlab/app/main_window.py" line="428"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="416"/>
+        <location filename="../../ganlab/app/main_window.py" line="432"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="509"/>
+        <location filename="../../ganlab/app/main_window.py" line="526"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="552"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="562"/>
+        <location filename="../../ganlab/app/main_window.py" line="579"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="574"/>
+        <location filename="../../ganlab/app/main_window.py" line="591"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="614"/>
+        <location filename="../../ganlab/app/main_window.py" line="631"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="625"/>
+        <location filename="../../ganlab/app/main_window.py" line="642"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <location filename="../../ganlab/app/main_window.py" line="646"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="656"/>
+        <location filename="../../ganlab/app/main_window.py" line="673"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="670"/>
+        <location filename="../../ganlab/app/main_window.py" line="681"/>
+        <source>Note: {note}</source>
+        <translation>Nota: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="691"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="676"/>
+        <location filename="../../ganlab/app/main_window.py" line="701"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="693"/>
+        <location filename="../../ganlab/app/main_window.py" line="715"/>
+        <source>step {step} — {title}: cleared</source>
+        <translation>paso {step} — {title}: resuelto</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="731"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="717"/>
+        <location filename="../../ganlab/app/main_window.py" line="755"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="725"/>
+        <location filename="../../ganlab/app/main_window.py" line="763"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="758"/>
+        <location filename="../../ganlab/app/main_window.py" line="796"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="758"/>
-        <location filename="../../ganlab/app/main_window.py" line="789"/>
+        <location filename="../../ganlab/app/main_window.py" line="796"/>
+        <location filename="../../ganlab/app/main_window.py" line="829"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="770"/>
+        <location filename="../../ganlab/app/main_window.py" line="808"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="781"/>
+        <location filename="../../ganlab/app/main_window.py" line="819"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="827"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="799"/>
+        <location filename="../../ganlab/app/main_window.py" line="839"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="804"/>
+        <location filename="../../ganlab/app/main_window.py" line="844"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="809"/>
+        <location filename="../../ganlab/app/main_window.py" line="849"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="809"/>
-        <location filename="../../ganlab/app/main_window.py" line="817"/>
+        <location filename="../../ganlab/app/main_window.py" line="849"/>
+        <location filename="../../ganlab/app/main_window.py" line="857"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="817"/>
+        <location filename="../../ganlab/app/main_window.py" line="857"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="839"/>
+        <location filename="../../ganlab/app/main_window.py" line="879"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="858"/>
+        <location filename="../../ganlab/app/main_window.py" line="898"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="867"/>
+        <location filename="../../ganlab/app/main_window.py" line="907"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="867"/>
+        <location filename="../../ganlab/app/main_window.py" line="907"/>
         <source>CSV files (*.csv *.txt)</source>
         <translation>Archivos CSV (*.csv *.txt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="875"/>
+        <location filename="../../ganlab/app/main_window.py" line="934"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="875"/>
+        <location filename="../../ganlab/app/main_window.py" line="934"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="883"/>
-        <location filename="../../ganlab/app/main_window.py" line="954"/>
+        <location filename="../../ganlab/app/main_window.py" line="942"/>
+        <location filename="../../ganlab/app/main_window.py" line="1013"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="883"/>
-        <location filename="../../ganlab/app/main_window.py" line="932"/>
+        <location filename="../../ganlab/app/main_window.py" line="942"/>
+        <location filename="../../ganlab/app/main_window.py" line="991"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="892"/>
+        <location filename="../../ganlab/app/main_window.py" line="951"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="934"/>
+        <location filename="../../ganlab/app/main_window.py" line="993"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="941"/>
+        <location filename="../../ganlab/app/main_window.py" line="1000"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="941"/>
+        <location filename="../../ganlab/app/main_window.py" line="1000"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="951"/>
+        <location filename="../../ganlab/app/main_window.py" line="1010"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="970"/>
+        <location filename="../../ganlab/app/main_window.py" line="1029"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1072"/>
+        <location filename="../../ganlab/app/main_window.py" line="1131"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1073"/>
+        <location filename="../../ganlab/app/main_window.py" line="1132"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1074"/>
+        <location filename="../../ganlab/app/main_window.py" line="1133"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1075"/>
+        <location filename="../../ganlab/app/main_window.py" line="1134"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1076"/>
+        <location filename="../../ganlab/app/main_window.py" line="1135"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1078"/>
+        <location filename="../../ganlab/app/main_window.py" line="1137"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1080"/>
+        <location filename="../../ganlab/app/main_window.py" line="1139"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1082"/>
+        <location filename="../../ganlab/app/main_window.py" line="1141"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1083"/>
+        <location filename="../../ganlab/app/main_window.py" line="1142"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1098"/>
+        <location filename="../../ganlab/app/main_window.py" line="1157"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1750,85 +1805,168 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="42"/>
+        <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
+        <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="72"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="45"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="65"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="68"/>
+        <source>JSD floor (data vs data)</source>
+        <translation>Suelo de la JSD (datos frente a datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="84"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="86"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="90"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="170"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="177"/>
+        <source>JSD</source>
+        <translation>JSD</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="178"/>
+        <source>KL(data‖G)</source>
+        <translation>KL(datos‖G)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="179"/>
+        <source>KL(G‖data)</source>
+        <translation>KL(G‖datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="180"/>
+        <source>TV</source>
+        <translation>TV</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="190"/>
+        <source>{name} {value} (floor {floor})</source>
+        <translation>{name} {value} (suelo {floor})</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="213"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="220"/>
+        <source>Note: {note}</source>
+        <translation>Nota: {note}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="235"/>
+        <source>N = {fake} generated images, each used once</source>
+        <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="237"/>
+        <source>N = {real} real and {fake} generated images, each used once</source>
+        <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="242"/>
+        <source>; KID subset size {size}, subsets: {count}</source>
+        <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>PointColumnsDialog</name>
+    <message>
+        <location filename="../../ganlab/app/point_columns.py" line="33"/>
+        <source>Choose columns</source>
+        <translation>Elegir columnas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/point_columns.py" line="36"/>
+        <source>{file} has {n} columns. Which ones hold the points?</source>
+        <translation>{file} tiene {n} columnas. ¿Cuáles contienen los puntos?</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/point_columns.py" line="49"/>
+        <source>none (1-D points)</source>
+        <translation>ninguna (puntos 1-D)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/point_columns.py" line="51"/>
+        <source>x (first column):</source>
+        <translation>x (primera columna):</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/point_columns.py" line="52"/>
+        <source>y (second column):</source>
+        <translation>y (segunda columna):</translation>
     </message>
 </context>
 <context>

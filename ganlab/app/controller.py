@@ -289,8 +289,12 @@ class Controller(QObject):
                 return
             s.start_generation(report)
             self._rate_window.clear()
+            # Skipped files and dropped classes (detail lines of the summary) are warnings.
+            details = report.data_summary.splitlines()[1:]
+            lost = any(line.startswith(("skipped", "class ")) for line in details)
             self.message_logged.emit(
-                self.tr("Data: {summary}").format(summary=report.data_summary), "info"
+                self.tr("Data: {summary}").format(summary=report.data_summary),
+                "warning" if lost else "info",
             )
             self.generation_started.emit(report)
             return

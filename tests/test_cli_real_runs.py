@@ -520,3 +520,47 @@ def test_a_run_on_a_folder_with_bad_files_lists_every_skipped_file(tmp_path, cap
     listed = (out / "skipped_files.tsv").read_text(encoding="utf-8")
     for name in ("cat/empty.png", "dog/notes.png", "stray.png"):
         assert name in listed, name
+
+
+def test_an_explosion_in_the_first_steps_never_leaves_exploded_weights(tmp_path, capsys):
+    exp = exploding(tmp_path / "exp.toml")
+    exp.write_text(exp.read_text() + "[optimizer_g]\nlr = 10.0\n", encoding="utf-8")
+    out = tmp_path / "d"
+    main(["train", str(exp), "--steps", "200", "--out", str(out)])
+    assert "has been restored" in " ".join(capsys.readouterr().err.split())
+    # Restored to the starting weights: nothing after step 0 is kept, so no checkpoint.
+    assert RunDir(out).checkpoints_newest_first() == []
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["train", "--resume", str(out), "--steps", "300"])
+    assert "no checkpoint to resume from" in " ".join(capsys.readouterr().err.split())
+
+
+def test_a_restored_state_is_what_the_window_loop_goes_on_from(tiny):
+    """The loop's start state is a good state: an explosion at step 1 goes back to it."""
+    import dataclasses
+    import queue
+
+    from ganlab.core import commands as cmd
+    from ganlab.core import reports as rep
+    from ganlab.core.loop import run as run_loop
+
+    config = dataclasses.replace(
+        tiny,
+        optimizer_d=dataclasses.replace(tiny.optimizer_d, lr=10.0),
+        optimizer_g=dataclasses.replace(tiny.optimizer_g, lr=10.0),
+        model=dataclasses.replace(tiny.model, d_hidden=64, g_hidden=64),
+        loop=dataclasses.replace(tiny.loop, batch_size=64, steps=300),
+    )
+    trainer = Trainer(config)
+    start = {k: v.clone() for k, v in trainer.G.state_dict().items()}
+    inbox: queue.Queue = queue.Queue()
+    errors = []
+    for report in run_loop(config, inbox, trainer=trainer, snapshots=False):
+        if isinstance(report, rep.TrainingError):
+            errors.append(report.message)
+            inbox.put(cmd.Stop())
+    assert errors, "the run was meant to explode"
+    assert "last good state (step 0) has been restored" in errors[0]
+    for key, value in trainer.G.state_dict().items():
+        assert torch.equal(value, start[key]), key

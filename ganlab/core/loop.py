@@ -204,9 +204,11 @@ class _Session:
         self.past_limit = False
         self.config = self.trainer.config
         self.pending = _Pending()
-        self.good_state = None
+        # The state a generation starts from (fresh weights, or a checkpoint) is good: a
+        # blow-up in the first steps goes back to it, never keeps the exploded weights.
+        self.good_state = copy.deepcopy(self.trainer.state_dict())
+        self.good_step = self.trainer.step_count
         self.candidate = None
-        self.good_step = -GOOD_STATE_EVERY
         self.awaiting_ack = False
         self.diagnostics.reset()
         self.open_kinds = frozenset()
@@ -663,7 +665,8 @@ class _Session:
         t._make_view_fixtures()
         self.config = t.config
         self.pending = _Pending()
-        self.good_state = None
+        self.good_state = copy.deepcopy(t.state_dict())  # a loaded checkpoint is good
+        self.good_step = t.step_count
         self.candidate = None
         self.awaiting_ack = False
         yield self.generation_started("checkpoint")

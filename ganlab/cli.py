@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
         "tv, fake_outside; their noise floors jsd_floor, kl_floor, kl_reverse_floor, tv_floor "
         "(the same estimate between two independent samples of the data itself, of the same "
         "size on the same grid: values near the floor are noise, not a difference); for "
-        "mixtures modes (captured), num_modes, high_quality, reverse_kl (of the mode "
+        "mixtures modes (captured), num_modes, high_quality, modes_reverse_kl (of the mode "
         "histogram against uniform); for 1-D w1.",
     )
     toy.add_argument("--samples", required=True, help="generated samples (.npy, shape (N, d))")
@@ -556,7 +556,7 @@ def _eval_toy(args: argparse.Namespace) -> dict:
             modes=cover.modes_captured,
             num_modes=cover.num_modes,
             high_quality=cover.high_quality,
-            reverse_kl=cover.reverse_kl,
+            modes_reverse_kl=cover.reverse_kl,
         )
     if dim == 1:
         out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
@@ -639,7 +639,10 @@ def _images_from(spec: str, n: int, what: str, seed: int):
     if path.is_dir():  # every usable image, so that the subset is drawn from all of them
         data = DataConfig(source="image_folder", path=str(path), image_size=64, channels=3, size=0)
         source = DATA_SOURCES.get("image_folder").build(data)
-        where = "the folder has"
+        for line in source.summary().splitlines()[1:]:  # skipped files, dropped classes
+            if line.startswith(("skipped", "class ", "and ")):
+                print(_paragraph(f"ganlab: {what}: {line}"), file=sys.stderr)
+        where = "the folder has usable"
     elif spec in DATA_SOURCES:
         entry = DATA_SOURCES.get(spec)
         if entry.kind != "image":
@@ -690,7 +693,13 @@ def _eval_images(args: argparse.Namespace) -> dict:
         raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
     if args.features == "classifier":
         return _eval_images_offline(args, wanted)
-    inception.verify_weights(inception.weights_path(args.weights))  # refuse before any work
+    try:  # refuse before any work
+        inception.verify_weights(inception.weights_path(args.weights))
+    except inception.WeightsError as exc:
+        raise GanlabError(
+            f"{exc} Offline, '--features classifier' gives FID and KID in the feature space "
+            "of a small classifier trained here (not comparable with Inception numbers)."
+        ) from None
     notes: list[str] = []
     real = None
     if {"fid", "kid"} & set(wanted):
@@ -735,6 +744,12 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
         **kid_args,
     )
     _say_sample(report)
+    print(
+        f"ganlab: features: the last hidden layer of a small classifier trained on the "
+        f"'{args.classifier_source}' data source (--classifier-source); compare only with "
+        "numbers from the same features",
+        file=sys.stderr,
+    )
     clf = classifier.load_or_train(
         args.classifier_source,
         32,
@@ -756,7 +771,7 @@ def _newest_intact(run) -> str | None:
         return None
     path, _, problems = load_newest_intact(candidates, lambda state, p: None)
     for problem in problems:
-        print(_paragraph(f"ganlab: skipped a damaged checkpoint: {problem}"), file=sys.stderr)
+        print(_paragraph(f"ganlab: skipped a checkpoint: {problem}"), file=sys.stderr)
     if problems:
         print(f"ganlab: opening {path.name}, the newest intact checkpoint", file=sys.stderr)
     return str(path)

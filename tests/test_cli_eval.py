@@ -40,7 +40,7 @@ def test_eval_toy_on_real_ring_samples_finds_every_mode(tmp_path, capsys):
     assert out["modes"] == 8
     assert out["num_modes"] == 8
     assert out["high_quality"] > 0.95
-    assert out["reverse_kl"] < 0.01
+    assert out["modes_reverse_kl"] < 0.01
     assert out["jsd"] < 0.1
     assert out["exact_density"] is True
 
@@ -51,7 +51,7 @@ def test_eval_toy_on_a_collapsed_generator_counts_one_mode(tmp_path, capsys):
     np.save(samples, np.array([1.0, 0.0]) + 0.01 * rng.standard_normal((2500, 2)))
     out = run_json(capsys, ["eval", "toy", "--samples", str(samples), "--source", "ring8"])
     assert out["modes"] == 1
-    assert out["reverse_kl"] == pytest.approx(np.log(8), rel=1e-6)
+    assert out["modes_reverse_kl"] == pytest.approx(np.log(8), rel=1e-6)
 
 
 def test_eval_toy_one_dimensional_reports_w1(tmp_path, capsys):
@@ -290,11 +290,12 @@ def test_eval_images_uses_each_folder_image_at_most_once(tmp_path, capsys, fidel
     shortfall = [note for note in out["notes"] if "asked for" in note]
     if n > available:
         assert shortfall == [
-            f"real images: asked for {n}, the folder has {available}: using {available}, each once",
-            f"generated images: asked for {n}, the folder has {available}: using "
+            f"real images: asked for {n}, the folder has usable {available}: using "
+            f"{available}, each once",
+            f"generated images: asked for {n}, the folder has usable {available}: using "
             f"{available}, each once",
         ]
-        assert f"asked for {n}, the folder has {available}" in err
+        assert f"asked for {n}, the folder has usable {available}" in err
     else:
         assert shortfall == []
 

@@ -564,3 +564,14 @@ def test_a_restored_state_is_what_the_window_loop_goes_on_from(tiny):
     assert "last good state (step 0) has been restored" in errors[0]
     for key, value in trainer.G.state_dict().items():
         assert torch.equal(value, start[key]), key
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [("Ω 実験", "ω-実験"), ("Ring of 8", "ring-of-8"), ("a/b\\c:d*e?", "a-b-c-d-e"), ("???", "run")],
+)
+def test_a_run_directory_keeps_the_names_letters(name, slug):
+    from ganlab.core.rundir import default_run_dir
+
+    path = default_run_dir(cfg.ExperimentConfig(name=name), base="/nonexistent")
+    assert path.name.split("-", 2)[2] == slug

@@ -167,13 +167,22 @@ def run_app(
     history = run_history(history_from, resume_from)
     app = application(language=language)
     from ganlab.app.main_window import MainWindow
+    from ganlab.app.point_columns import with_point_columns
 
+    if resume_from is None:  # a wide point file and no data.columns: ask which columns
+        asked = with_point_columns(config)
+        if asked is None:
+            return 0
+        config = asked
     if history is None:
         window = MainWindow(config, resume_from=resume_from)
     else:
         window = MainWindow(config, resume_from=resume_from, history=history)
     if experiment_path:
         window.remember_file(experiment_path)
+    label = experiment_path or history_from or config.name
+    for message in cfg.config_warnings(config, label):
+        window.log.append(message, "warning")  # settings that have no effect, or unwise
     window.show()
     # Ask for keyboard focus: with no window manager (a bare X server, a kiosk) nobody else
     # gives it, and the Space / arrow shortcuts would go nowhere.

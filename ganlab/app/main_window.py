@@ -29,7 +29,6 @@ from PySide6.QtGui import (
     QPainter,
 )
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QGraphicsItem,
@@ -44,14 +43,12 @@ from PySide6.QtWidgets import (
 from ganlab import __version__
 from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
-from ganlab.app.point_columns import PointColumnsDialog
+from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
-from ganlab.core.errors import GanlabError
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 from ganlab.core.rundir import RunHistory
-from ganlab.data.points import inspect_points_file
 from ganlab.widgets import style
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.curves import CurvesPanel
@@ -807,7 +804,10 @@ class MainWindow(QMainWindow):
             self.log.append(str(exc), "error")
             QMessageBox.warning(self, self.tr("Experiment refused"), str(exc))
             return False
-        self._open_config(config, path)
+        asked = with_point_columns(config, self)  # a wide point file: which columns?
+        if asked is None:
+            return False
+        self._open_config(asked, path)
         return True
 
     def _open_config(self, config: cfg.ExperimentConfig, path: str | None) -> None:
@@ -904,7 +904,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_load_points_requested(self) -> None:
         path, _ = QFileDialog.getOpenFileName(
-            self, self.tr("Load points"), "", self.tr("CSV files (*.csv *.txt)")
+            self,
+            self.tr("Load points"),
+            "",
+            self.tr("Point files (*.csv *.tsv *.txt *.dat);;All files (*)"),
         )
         if not path:
             return
@@ -913,20 +916,8 @@ class MainWindow(QMainWindow):
             self.controller.load_points(path, columns)
 
     def _choose_point_columns(self, path: str) -> list[int] | None:
-        """[] for a 1- or 2-column file, the columns asked for otherwise, None if cancelled.
-
-        A file that cannot be read gets [] too: loading it then reports why, in the log.
-        """
-        try:
-            table = inspect_points_file(path)
-        except GanlabError:
-            return []
-        if table.columns <= 2:
-            return []
-        dialog = PointColumnsDialog(table.column_labels(), Path(path).name, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.columns()
+        """[] for a 1- or 2-column file, the columns asked for otherwise, None if cancelled."""
+        return choose_point_columns(path, self)
 
     @Slot()
     def _on_export_view_action_triggered(self) -> None:

@@ -1,10 +1,13 @@
 """The dialog that asks which columns of a point file to train on. GUI thread.
 
-Shown by the window's Load points when the chosen file has more than two columns; the
-answer becomes ``data.columns`` (0-based indices).
+Shown by the window's Load points, and when an experiment that reads such a file without
+``data.columns`` is opened, when the file has more than two columns; the answer becomes
+``data.columns`` (0-based indices).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -71,3 +74,39 @@ class PointColumnsDialog(QDialog):
         # The same column twice would put every point on the diagonal: not allowed.
         ok = self.x_combo.currentIndex() != self.y_combo.currentIndex()
         self._buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+
+def choose_point_columns(path: str, parent: QWidget | None = None) -> list[int] | None:
+    """Ask which columns of the point file ``path`` to use, if it has more than two.
+
+    Returns [] for a 1- or 2-column file (nothing to ask) and for a file that cannot be
+    read (loading it then reports why, in the log); the chosen 0-based columns; or None
+    if the person cancelled.
+    """
+    from ganlab.core.errors import GanlabError
+    from ganlab.data.points import inspect_points_file
+
+    try:
+        table = inspect_points_file(path)
+    except GanlabError:
+        return []
+    if table.columns <= 2:
+        return []
+    dialog = PointColumnsDialog(table.column_labels(), Path(path).name, parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.columns()
+
+
+def with_point_columns(config, parent: QWidget | None = None):  # -> ExperimentConfig | None
+    """``config`` with ``data.columns`` asked for when it reads a point file of more than
+    two columns and names none; ``config`` itself otherwise; None if cancelled."""
+    from ganlab.core import config as cfg
+
+    data = config.data
+    if data.source != "csv_points" or data.columns or not data.path:
+        return config
+    columns = choose_point_columns(data.path, parent)
+    if columns is None:
+        return None
+    return cfg.with_value(config, "data.columns", columns) if columns else config

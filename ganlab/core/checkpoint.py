@@ -29,6 +29,14 @@ def plain_text(text: str) -> str:
     return " ".join(_ANSI.sub("", text).split())
 
 
+def _first_sentence(text: str, limit: int = 240) -> str:
+    """The first sentence of a library's message (torch's run on for a paragraph)."""
+    end = text.find(". ")
+    if 0 <= end < limit:
+        return text[: end + 1]
+    return text if len(text) <= limit else text[: text.rfind(" ", 0, limit)] + " ..."
+
+
 def _unsafe_types(path: Path) -> list[str]:
     """The Python types a file would have to unpickle beyond tensors and plain values,
     read without unpickling anything (``torch.serialization.get_unsafe_globals_in_checkpoint``);
@@ -83,7 +91,7 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
     except Exception as exc:  # torch.load raises many types on garbage (IndexError too)
         raise CheckpointError(
             f"{path}: not a readable checkpoint (truncated, damaged or another format): "
-            f"{type(exc).__name__}: {plain_text(str(exc))[:300]}"
+            f"{type(exc).__name__}: {_first_sentence(plain_text(str(exc)))}"
         ) from None
     if not isinstance(state, dict):
         raise CheckpointError(f"{path}: not a ganlab checkpoint (holds a {type(state).__name__})")

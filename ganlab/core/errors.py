@@ -20,7 +20,8 @@ class ConfigError(GanlabError):
         if path:
             where.append(str(path))
         if key:
-            where.append(f"key '{key}'")
+            # A command-line option ("--device") is an option, not an experiment key.
+            where.append(f"option {key}" if key.startswith("-") else f"key '{key}'")
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 

@@ -91,9 +91,9 @@ def resume(trainer: Trainer, source: str | Path) -> list[str]:
     )
     if not problems:
         return []
-    return [f"skipped a damaged checkpoint: {problem}" for problem in problems] + [
+    return [f"skipped a checkpoint: {problem}" for problem in problems] + [
         f"resumed from {path.name} (step {trainer.step_count}), the newest intact checkpoint; "
-        "the damaged files were left in place"
+        "the skipped files were left in place"
     ]
 
 

@@ -40,7 +40,9 @@ _CKPT = re.compile(r"^step_(\d+)\.pt$")
 
 def default_run_dir(config: cfg.ExperimentConfig, base: str | Path = "runs") -> Path:
     """``base/YYYYmmdd-HHMMSS-<name>``, made unique if it exists."""
-    slug = re.sub(r"[^a-z0-9]+", "-", config.name.lower()).strip("-") or "run"
+    # Letters and digits of any script (a name like "Ω 実験" keeps them); the rest, and
+    # characters no file system allows, become "-".
+    slug = re.sub(r"[\W_]+", "-", config.name.lower()).strip("-")[:60] or "run"
     stem = f"{time.strftime('%Y%m%d-%H%M%S')}-{slug}"
     path = Path(base) / stem
     n = 1

@@ -293,7 +293,15 @@ def conversion_summary(
         parts.append(f"{transparent} of {total} with transparency, composited on black")
     if not parts:
         return ""
-    return f"converted to {mode_word(target)}: " + "; ".join(parts)
+    line = f"converted to {mode_word(target)}: " + "; ".join(parts)
+    colour = sum(n for m, n in modes.items() if m in _COLOUR_MODES)
+    if channels == 1 and colour:  # colour photos, trained gray: say how to keep colour
+        line += " (colour images: set data.channels = 3 to train in colour)"
+    return line
+
+
+# PIL modes that hold colour; a gray model (channels = 1) loses it.
+_COLOUR_MODES = frozenset({"RGB", "RGBA", "RGBX", "CMYK", "YCbCr", "LAB", "HSV", "P", "PA"})
 
 
 class ImageTensorSource(DataSource):

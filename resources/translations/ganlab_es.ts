@@ -19,7 +19,7 @@
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="293"/>
+        <location filename="../../ganlab/app/controller.py" line="296"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -1157,472 +1157,472 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="79"/>
+        <location filename="../../ganlab/app/main_window.py" line="76"/>
         <source>NaN or infinite values</source>
         <translation>Valores NaN o infinitos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="80"/>
+        <location filename="../../ganlab/app/main_window.py" line="77"/>
         <source>Exploding losses or gradients</source>
         <translation>Pérdidas o gradientes que explotan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="81"/>
+        <location filename="../../ganlab/app/main_window.py" line="78"/>
         <source>Vanishing generator gradients</source>
         <translation>Gradientes del generador que se desvanecen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="82"/>
+        <location filename="../../ganlab/app/main_window.py" line="79"/>
         <source>The discriminator overpowers the generator</source>
         <translation>El discriminador domina al generador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="85"/>
+        <location filename="../../ganlab/app/main_window.py" line="82"/>
         <source>Mode collapse</source>
         <translation>Colapso de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="86"/>
+        <location filename="../../ganlab/app/main_window.py" line="83"/>
         <source>Oscillation without progress</source>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <location filename="../../ganlab/app/main_window.py" line="89"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="93"/>
+        <location filename="../../ganlab/app/main_window.py" line="90"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="94"/>
+        <location filename="../../ganlab/app/main_window.py" line="91"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="95"/>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="96"/>
+        <location filename="../../ganlab/app/main_window.py" line="93"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="97"/>
+        <location filename="../../ganlab/app/main_window.py" line="94"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="98"/>
+        <location filename="../../ganlab/app/main_window.py" line="95"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="99"/>
+        <location filename="../../ganlab/app/main_window.py" line="96"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="100"/>
+        <location filename="../../ganlab/app/main_window.py" line="97"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="101"/>
+        <location filename="../../ganlab/app/main_window.py" line="98"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="192"/>
+        <location filename="../../ganlab/app/main_window.py" line="189"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="230"/>
+        <location filename="../../ganlab/app/main_window.py" line="227"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
-        <location filename="../../ganlab/app/main_window.py" line="304"/>
+        <location filename="../../ganlab/app/main_window.py" line="228"/>
+        <location filename="../../ganlab/app/main_window.py" line="301"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="234"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="236"/>
+        <location filename="../../ganlab/app/main_window.py" line="233"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="240"/>
+        <location filename="../../ganlab/app/main_window.py" line="237"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="242"/>
+        <location filename="../../ganlab/app/main_window.py" line="239"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="252"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="258"/>
+        <location filename="../../ganlab/app/main_window.py" line="255"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="281"/>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
-        <location filename="../../ganlab/app/main_window.py" line="596"/>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="572"/>
+        <location filename="../../ganlab/app/main_window.py" line="593"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="281"/>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="281"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="285"/>
+        <location filename="../../ganlab/app/main_window.py" line="282"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="289"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="290"/>
+        <location filename="../../ganlab/app/main_window.py" line="287"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="294"/>
+        <location filename="../../ganlab/app/main_window.py" line="291"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="295"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="299"/>
+        <location filename="../../ganlab/app/main_window.py" line="296"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="300"/>
+        <location filename="../../ganlab/app/main_window.py" line="297"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="305"/>
+        <location filename="../../ganlab/app/main_window.py" line="302"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="308"/>
+        <location filename="../../ganlab/app/main_window.py" line="305"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="310"/>
+        <location filename="../../ganlab/app/main_window.py" line="307"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="314"/>
+        <location filename="../../ganlab/app/main_window.py" line="311"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <location filename="../../ganlab/app/main_window.py" line="328"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="333"/>
+        <location filename="../../ganlab/app/main_window.py" line="330"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="334"/>
+        <location filename="../../ganlab/app/main_window.py" line="331"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <location filename="../../ganlab/app/main_window.py" line="335"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="339"/>
+        <location filename="../../ganlab/app/main_window.py" line="336"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="342"/>
+        <location filename="../../ganlab/app/main_window.py" line="339"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="343"/>
+        <location filename="../../ganlab/app/main_window.py" line="340"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="345"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="345"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="351"/>
+        <location filename="../../ganlab/app/main_window.py" line="348"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="351"/>
+        <location filename="../../ganlab/app/main_window.py" line="348"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="354"/>
+        <location filename="../../ganlab/app/main_window.py" line="351"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="355"/>
+        <location filename="../../ganlab/app/main_window.py" line="352"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="361"/>
+        <location filename="../../ganlab/app/main_window.py" line="358"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="359"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="366"/>
+        <location filename="../../ganlab/app/main_window.py" line="363"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="369"/>
+        <location filename="../../ganlab/app/main_window.py" line="366"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="370"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="376"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="376"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="383"/>
+        <location filename="../../ganlab/app/main_window.py" line="380"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="394"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="406"/>
+        <location filename="../../ganlab/app/main_window.py" line="403"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="407"/>
+        <location filename="../../ganlab/app/main_window.py" line="404"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="412"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
-        <location filename="../../ganlab/app/main_window.py" line="1027"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="1018"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="422"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="423"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="427"/>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="428"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="432"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="526"/>
+        <location filename="../../ganlab/app/main_window.py" line="523"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="572"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="579"/>
+        <location filename="../../ganlab/app/main_window.py" line="576"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="591"/>
+        <location filename="../../ganlab/app/main_window.py" line="588"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="631"/>
+        <location filename="../../ganlab/app/main_window.py" line="628"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="642"/>
+        <location filename="../../ganlab/app/main_window.py" line="639"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="646"/>
+        <location filename="../../ganlab/app/main_window.py" line="643"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="673"/>
+        <location filename="../../ganlab/app/main_window.py" line="670"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="681"/>
+        <location filename="../../ganlab/app/main_window.py" line="678"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="691"/>
+        <location filename="../../ganlab/app/main_window.py" line="688"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="701"/>
+        <location filename="../../ganlab/app/main_window.py" line="698"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="715"/>
+        <location filename="../../ganlab/app/main_window.py" line="712"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="731"/>
+        <location filename="../../ganlab/app/main_window.py" line="728"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="755"/>
+        <location filename="../../ganlab/app/main_window.py" line="752"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="763"/>
+        <location filename="../../ganlab/app/main_window.py" line="760"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="796"/>
+        <location filename="../../ganlab/app/main_window.py" line="793"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="796"/>
+        <location filename="../../ganlab/app/main_window.py" line="793"/>
         <location filename="../../ganlab/app/main_window.py" line="829"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="808"/>
+        <location filename="../../ganlab/app/main_window.py" line="805"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
@@ -1673,116 +1673,116 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="907"/>
+        <location filename="../../ganlab/app/main_window.py" line="908"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="907"/>
-        <source>CSV files (*.csv *.txt)</source>
-        <translation>Archivos CSV (*.csv *.txt)</translation>
+        <location filename="../../ganlab/app/main_window.py" line="910"/>
+        <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
+        <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="934"/>
+        <location filename="../../ganlab/app/main_window.py" line="925"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="934"/>
+        <location filename="../../ganlab/app/main_window.py" line="925"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="942"/>
-        <location filename="../../ganlab/app/main_window.py" line="1013"/>
+        <location filename="../../ganlab/app/main_window.py" line="933"/>
+        <location filename="../../ganlab/app/main_window.py" line="1004"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="942"/>
-        <location filename="../../ganlab/app/main_window.py" line="991"/>
+        <location filename="../../ganlab/app/main_window.py" line="933"/>
+        <location filename="../../ganlab/app/main_window.py" line="982"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="951"/>
+        <location filename="../../ganlab/app/main_window.py" line="942"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="993"/>
+        <location filename="../../ganlab/app/main_window.py" line="984"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1000"/>
+        <location filename="../../ganlab/app/main_window.py" line="991"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1000"/>
+        <location filename="../../ganlab/app/main_window.py" line="991"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1010"/>
+        <location filename="../../ganlab/app/main_window.py" line="1001"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1020"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1131"/>
+        <location filename="../../ganlab/app/main_window.py" line="1122"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1132"/>
+        <location filename="../../ganlab/app/main_window.py" line="1123"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1133"/>
+        <location filename="../../ganlab/app/main_window.py" line="1124"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1134"/>
+        <location filename="../../ganlab/app/main_window.py" line="1125"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1135"/>
+        <location filename="../../ganlab/app/main_window.py" line="1126"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1137"/>
+        <location filename="../../ganlab/app/main_window.py" line="1128"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1139"/>
+        <location filename="../../ganlab/app/main_window.py" line="1130"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1141"/>
+        <location filename="../../ganlab/app/main_window.py" line="1132"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1142"/>
+        <location filename="../../ganlab/app/main_window.py" line="1133"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1157"/>
+        <location filename="../../ganlab/app/main_window.py" line="1148"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1944,27 +1944,27 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>PointColumnsDialog</name>
     <message>
-        <location filename="../../ganlab/app/point_columns.py" line="33"/>
+        <location filename="../../ganlab/app/point_columns.py" line="36"/>
         <source>Choose columns</source>
         <translation>Elegir columnas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/point_columns.py" line="36"/>
+        <location filename="../../ganlab/app/point_columns.py" line="39"/>
         <source>{file} has {n} columns. Which ones hold the points?</source>
         <translation>{file} tiene {n} columnas. ¿Cuáles contienen los puntos?</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/point_columns.py" line="49"/>
+        <location filename="../../ganlab/app/point_columns.py" line="52"/>
         <source>none (1-D points)</source>
         <translation>ninguna (puntos 1-D)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/point_columns.py" line="51"/>
+        <location filename="../../ganlab/app/point_columns.py" line="54"/>
         <source>x (first column):</source>
         <translation>x (primera columna):</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/point_columns.py" line="52"/>
+        <location filename="../../ganlab/app/point_columns.py" line="55"/>
         <source>y (second column):</source>
         <translation>y (segunda columna):</translation>
     </message>

@@ -83,3 +83,34 @@ def test_dialog_offers_1d_and_refuses_the_same_column_twice(qtbot):
     dialog.y_combo.setCurrentIndex(3)  # none: 1-D points
     assert ok.isEnabled()
     assert dialog.columns() == [0]
+
+
+def test_opening_an_experiment_on_a_wide_file_asks_which_columns(
+    window, qtbot, tmp_path, monkeypatch
+):
+    data = tmp_path / "wide.csv"
+    data.write_text("t;x;y\n0;1,5;2\n1;3;4\n2;2,5;0\n", encoding="utf-8")
+    exp = tmp_path / "wide.toml"
+    exp.write_text(f'[data]\nsource = "csv_points"\npath = "{data.as_posix()}"\n')
+
+    def pick(dialog):
+        dialog.x_combo.setCurrentIndex(1)
+        dialog.y_combo.setCurrentIndex(2)
+        return QDialog.DialogCode.Accepted
+
+    shown = _choose(monkeypatch, data, pick)
+    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+        assert window.open_experiment(str(exp))
+    assert len(shown) == 1
+    assert window.controller.session.config.data.columns == [1, 2]
+
+
+def test_cancelling_the_question_when_opening_keeps_the_experiment(window, tmp_path, monkeypatch):
+    data = tmp_path / "wide.csv"
+    data.write_text("1,2,3\n4,5,6\n", encoding="utf-8")
+    exp = tmp_path / "wide.toml"
+    exp.write_text(f'[data]\nsource = "csv_points"\npath = "{data.as_posix()}"\n')
+    before = window.controller.session.config
+    _choose(monkeypatch, data, lambda dialog: QDialog.DialogCode.Rejected)
+    assert not window.open_experiment(str(exp))
+    assert window.controller.session.config == before

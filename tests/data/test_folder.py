@@ -275,7 +275,8 @@ def test_flat_folder_is_unlabelled(tmp_path: Path) -> None:
     assert src.spec.class_names == ()
     assert src.summary().splitlines() == [
         f"folder {tmp_path / 'flat'}: 3 images (no classes)",
-        "converted to gray (L): all 3 from RGB",
+        "converted to gray (L): all 3 from RGB"
+        " (colour images: set data.channels = 3 to train in colour)",
     ]
     assert _build(tmp_path / "flat", channels=3).summary() == (
         f"folder {tmp_path / 'flat'}: 3 images (no classes)"  # nothing converted or skipped
@@ -504,7 +505,7 @@ def test_conversion_line_counts_modes_and_transparency(tmp_path: Path) -> None:
     lines = src.summary().splitlines()
     assert lines[1:] == [
         "converted to gray (L): 2 of 7 from RGB, 2 from RGBA; 3 of 7 with transparency, "
-        "composited on black"
+        "composited on black (colour images: set data.channels = 3 to train in colour)"
     ]
 
 

@@ -370,7 +370,7 @@ def test_columns_option_parses_numbers_and_names(text: str, expected: list) -> N
 def test_columns_option_refuses_bad_values_naming_the_option(text: str) -> None:
     from ganlab.core.errors import ConfigError
 
-    with pytest.raises(ConfigError, match=r"key '--columns'"):
+    with pytest.raises(ConfigError, match=r"option --columns"):
         parse_columns_option(text)
 
 

@@ -163,7 +163,10 @@ def test_cifar_like_colour_data_converts_to_gray(monkeypatch: pytest.MonkeyPatch
     assert src.spec.shape == (1, 16, 16)
     assert src.spec.class_names == ("airplane", "automobile", "bird", "cat")
     assert (src.images == round(0.299 * 255)).all()  # ITU-R 601 luma of red
-    assert src.summary().splitlines()[1:] == ["converted to gray (L): all 4 from RGB"]
+    assert src.summary().splitlines()[1:] == [
+        "converted to gray (L): all 4 from RGB"
+        " (colour images: set data.channels = 3 to train in colour)"
+    ]
 
 
 # --------------------------------------------------------------------------- offline messages

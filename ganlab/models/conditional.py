@@ -23,7 +23,7 @@ from torch import nn
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
-from ganlab.models.base import finish_pair, require_kind, require_labels
+from ganlab.models.base import DCGAN_INIT_STD, finish_pair, require_kind, require_labels
 from ganlab.models.dcgan import DCGANDiscriminator, DCGANGenerator, check_image_shape
 from ganlab.models.mlp import MLPDiscriminator, MLPGenerator
 
@@ -49,6 +49,56 @@ class ConditionalGenerator(nn.Module):
         return self.body(torch.cat([z, self.embed(_need_labels(y))], dim=1))
 
 
+class ConditionalBatchNorm2d(nn.Module):
+    """BatchNorm whose scale and shift are chosen by the label (de Vries et al. 2017;
+    as in G of Miyato & Koyama 2018): ``gamma[y] * BN(x) + beta[y]``.
+
+    The batch statistics are those of the activations alone, which in G come from z
+    only: the label cannot crowd z out of the normalised activations (with the label
+    embedding joined to z, G learned to enlarge the label's share until every z gave
+    the same image of a class). Scales start at 1 + N(0, 0.02) and shifts at 0, as the
+    DCGAN initialisation of a plain BatchNorm.
+    """
+
+    def __init__(self, channels: int, num_classes: int):
+        super().__init__()
+        self.bn = nn.BatchNorm2d(channels, affine=False)
+        self.gamma = nn.Embedding(num_classes, channels)
+        self.beta = nn.Embedding(num_classes, channels)
+        nn.init.normal_(self.gamma.weight, 1.0, 0.02)
+        nn.init.zeros_(self.beta.weight)
+
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        out = self.bn(x)
+        return self.gamma(y)[:, :, None, None] * out + self.beta(y)[:, :, None, None]
+
+
+class ConditionalDCGANGenerator(nn.Module):
+    """Images: the DCGAN generator with every BatchNorm made conditional on the label.
+
+    ``G(z, y)``: z alone enters the first transposed convolution; each ``bn{i}`` is a
+    :class:`ConditionalBatchNorm2d`, so the label sets the scale and shift of every
+    layer's feature maps. Same layer names and sizes as
+    :class:`~ganlab.models.dcgan.DCGANGenerator` (``net.convt1``, ``net.bn1``, ...,
+    ``out``); output ``(N, C, side, side)`` in [-1, 1].
+    """
+
+    def __init__(self, body: DCGANGenerator, num_classes: int):
+        super().__init__()
+        for name, layer in list(body.net.named_children()):
+            if isinstance(layer, nn.BatchNorm2d):
+                setattr(body.net, name, ConditionalBatchNorm2d(layer.num_features, num_classes))
+        self.net = body.net
+        self.out = body.out
+
+    def forward(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
+        labels = _need_labels(y)
+        h = z.view(z.shape[0], -1, 1, 1)
+        for layer in self.net:
+            h = layer(h, labels) if isinstance(layer, ConditionalBatchNorm2d) else layer(h)
+        return torch.tanh(self.out(h))
+
+
 class ConcatLabelDiscriminator(nn.Module):
     """Toy data: ``D(x, y) = body(concat(x, embed(y)))``."""
 
@@ -61,19 +111,33 @@ class ConcatLabelDiscriminator(nn.Module):
         return self.body(torch.cat([x.flatten(1), self.embed(_need_labels(y))], dim=1))
 
 
-class LabelPlaneDiscriminator(nn.Module):
-    """Images: ``D(x, y) = body(concat_channels(x, plane(embed(y))))``, one extra plane."""
+class ProjectionDiscriminator(nn.Module):
+    """Images: the projection discriminator of Miyato & Koyama (2018),
+    ``D(x, y) = out(h) + <embed(y), h>`` with ``h = body.features(x)`` flattened.
 
-    def __init__(self, body: nn.Module, num_classes: int, embed_dim: int, side: int):
+    ``out(h)`` is the unconditional logit; the inner product with a learned per-class
+    vector is the conditional part: the logit of "x is a real image *of class y*". On the
+    DCGAN body ``h`` is the last ``C x k x k`` feature map and ``out`` a ``k x k``
+    convolution, so the projection is a class-conditional copy of that head. Unlike
+    feeding the label in as an extra image plane, D cannot learn to ignore it: its only
+    way to use class information is the term that G's gradient passes through, so G is
+    pushed towards the requested class from the first steps.
+
+    ``embed`` is initialised as DCGAN weights, N(0, 0.02): small, so at first D is
+    nearly the unconditional DCGAN D.
+    """
+
+    def __init__(self, body: DCGANDiscriminator, num_classes: int):
         super().__init__()
-        self.side = side
-        self.embed = nn.Embedding(num_classes, embed_dim)
-        self.to_plane = nn.Linear(embed_dim, side * side)
         self.body = body
+        size = body.feature_channels * body.feature_side**2
+        self.embed = nn.Embedding(num_classes, size)
+        nn.init.normal_(self.embed.weight, 0.0, DCGAN_INIT_STD)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        plane = self.to_plane(self.embed(_need_labels(y)))
-        return self.body(torch.cat([x, plane.view(-1, 1, self.side, self.side)], dim=1))
+        h = self.body.features(x)
+        projection = (self.embed(_need_labels(y)) * h.flatten(1)).sum(dim=1)
+        return self.body.out(h).flatten() + projection
 
 
 def generator_body(
@@ -121,8 +185,14 @@ def conditional_generator(
     latent_dim: int,
     num_classes: int,
     family_name: str = NAME,
-) -> ConditionalGenerator:
-    """G for the conditional families: label embedding joined to ``z``."""
+) -> ConditionalGenerator | ConditionalDCGANGenerator:
+    """G for the conditional families: for images the DCGAN generator with conditional
+    BatchNorm (:class:`ConditionalDCGANGenerator`), for toy data an MLP on ``z`` joined
+    to the label embedding."""
+    if spec.is_image:
+        channels, side = check_image_shape(spec, family_name)
+        dcgan = DCGANGenerator(latent_dim, channels, side, model_cfg.base_channels)
+        return ConditionalDCGANGenerator(dcgan, num_classes)
     body = generator_body(model_cfg, spec, latent_dim + model_cfg.embed_dim, family_name)
     return ConditionalGenerator(body, num_classes, model_cfg.embed_dim)
 
@@ -134,10 +204,9 @@ def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.M
     generator = conditional_generator(model_cfg, spec, latent_dim, num_classes)
     discriminator: nn.Module
     if spec.is_image:
-        _, side = check_image_shape(spec, NAME)
-        discriminator = LabelPlaneDiscriminator(
-            discriminator_body(model_cfg, spec, extra=1), num_classes, model_cfg.embed_dim, side
-        )
+        body = discriminator_body(model_cfg, spec)
+        assert isinstance(body, DCGANDiscriminator)
+        discriminator = ProjectionDiscriminator(body, num_classes)
     else:
         discriminator = ConcatLabelDiscriminator(
             discriminator_body(model_cfg, spec, extra=model_cfg.embed_dim),

@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--per-class", type=int, default=50)
     parser.add_argument("--eval-every", type=int, default=0, help="also evaluate every N steps")
+    parser.add_argument("--grid", default="", help="save a PNG: one row per class, 10 z")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args(argv)
 
@@ -162,7 +163,23 @@ def main(argv: list[str] | None = None) -> int:
         f"variety={m['variety']:.2f} (within-class spread {m['fake_within']:.3f} vs real "
         f"{m['real_within']:.3f}) diagnoses={[d.kind for d in diagnoses] or 'none'}"
     )
+    if args.grid:
+        save_grid(trainer, args.grid)
     return 0
+
+
+def save_grid(trainer: Trainer, path: str, per_row: int = 10) -> None:
+    """One row per class, ``per_row`` fresh z (the same z in every row), as a PNG."""
+    from PIL import Image
+
+    k = trainer.spec.num_classes
+    lc = trainer.config.loop
+    z = sample_latent(per_row, lc.latent_dim, lc.latent_dist, torch.Generator().manual_seed(7))
+    y = torch.arange(k).repeat_interleave(per_row)
+    img = trainer._images_to_uint8(trainer.generate(z.repeat(k, 1), y))
+    _, h, w, c = img.shape
+    rows = img.reshape(k, per_row, h, w, c).transpose(0, 2, 1, 3, 4).reshape(k * h, per_row * w, c)
+    Image.fromarray(rows.squeeze()).resize((per_row * w * 2, k * h * 2)).save(path)
 
 
 if __name__ == "__main__":

@@ -76,6 +76,8 @@ DIAGNOSIS_TITLES = {
     "discriminator_wins": QT_TRANSLATE_NOOP("MainWindow", "The discriminator is winning"),
     "mode_collapse": QT_TRANSLATE_NOOP("MainWindow", "Mode collapse"),
     "oscillation": QT_TRANSLATE_NOOP("MainWindow", "Oscillation without progress"),
+    "ignores_label": QT_TRANSLATE_NOOP("MainWindow", "G ignores the label"),
+    "ignores_z": QT_TRANSLATE_NOOP("MainWindow", "G ignores z"),
 }
 
 

@@ -113,12 +113,11 @@ class ConcatLabelDiscriminator(nn.Module):
 
 class ProjectionDiscriminator(nn.Module):
     """Images: the projection discriminator of Miyato & Koyama (2018),
-    ``D(x, y) = out(h) + <embed(y), h>`` with ``h = body.features(x)`` flattened.
+    ``D(x, y) = out(h) + <embed(y), sum_hw h>`` with ``h = body.features(x)``.
 
-    ``out(h)`` is the unconditional logit; the inner product with a learned per-class
-    vector is the conditional part: the logit of "x is a real image *of class y*". On the
-    DCGAN body ``h`` is the last ``C x k x k`` feature map and ``out`` a ``k x k``
-    convolution, so the projection is a class-conditional copy of that head. Unlike
+    ``out(h)`` is the unconditional logit; the inner product of a learned per-class
+    vector with the globally sum-pooled features (as in the paper) is the conditional
+    part: the logit of "x is a real image *of class y*". Unlike
     feeding the label in as an extra image plane, D cannot learn to ignore it: its only
     way to use class information is the term that G's gradient passes through, so G is
     pushed towards the requested class from the first steps.
@@ -130,13 +129,13 @@ class ProjectionDiscriminator(nn.Module):
     def __init__(self, body: DCGANDiscriminator, num_classes: int):
         super().__init__()
         self.body = body
-        size = body.feature_channels * body.feature_side**2
-        self.embed = nn.Embedding(num_classes, size)
+        self.embed = nn.Embedding(num_classes, body.feature_channels)
         nn.init.normal_(self.embed.weight, 0.0, DCGAN_INIT_STD)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         h = self.body.features(x)
-        projection = (self.embed(_need_labels(y)) * h.flatten(1)).sum(dim=1)
+        pooled = h.flatten(2).sum(dim=2) if h.ndim == 4 else h  # global sum pooling
+        projection = (self.embed(_need_labels(y)) * pooled).sum(dim=1)
         return self.body.out(h).flatten() + projection
 
 

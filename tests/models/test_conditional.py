@@ -57,18 +57,18 @@ def test_generator_without_labels_raises_a_clear_error():
 
 
 def test_image_discriminator_is_a_projection_discriminator():
-    # Miyato & Koyama 2018: D(x, y) = out(h) + <embed(y), h>.
+    # Miyato & Koyama 2018: D(x, y) = out(h) + <embed(y), sum-pooled h>.
     _, D = conditional.build(SMALL, IMAGE, latent_dim=2)
     assert isinstance(D, conditional.ProjectionDiscriminator)
     assert D.body.net.conv1.in_channels == IMAGE.shape[0]  # no label plane
     h = D.body.features(torch.rand(2, *IMAGE.shape))
-    assert D.embed.weight.shape == (IMAGE.num_classes, h[0].numel())
+    assert D.embed.weight.shape == (IMAGE.num_classes, h.shape[1])
     with torch.no_grad():
         D.embed.weight[0].zero_()
     D.eval()
     x = torch.rand(1, *IMAGE.shape).repeat(2, 1, 1, 1)
     logits = D(x, torch.tensor([0, 1]))
-    h = D.body.features(x[:1]).flatten()
+    h = D.body.features(x[:1]).sum(dim=(2, 3)).flatten()
     expected = D.body.out(D.body.features(x[:1])).flatten() + (D.embed.weight[1] * h).sum()
     torch.testing.assert_close(logits[1:], expected)
     torch.testing.assert_close(logits[0], D.body.out(D.body.features(x[:1])).flatten()[0])

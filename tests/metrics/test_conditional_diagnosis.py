@@ -168,3 +168,52 @@ def test_unusable_reference_spreads_skip_the_rule(bad):
     d = Diagnostics()
     assert d.update_conditioning(AFTER, 0.0, 0.0, bad, bad) == []
     assert d.update_conditioning(AFTER, float("nan"), float("nan"), 0.5, 0.8) == []
+
+
+# ------------------------------------------------------------------ agreement
+
+
+def _stub_classifier(recognised: list[int], k: int = 3):
+    """An OfflineClassifier whose answers are fixed: image i is recognised as
+    ``recognised[i]`` (the network is never run)."""
+    import numpy as np
+
+    from ganlab.metrics.classifier import ClassifierNet, OfflineClassifier
+
+    clf = OfflineClassifier(
+        ClassifierNet(1, k),
+        source_name="stub",
+        image_size=8,
+        channels=1,
+        class_names=tuple(f"c{i}" for i in range(k)),
+        accuracy=1.0,
+    )
+    clf.probabilities = lambda images, batch_size=512: np.eye(k)[recognised]  # type: ignore[method-assign]
+    return clf
+
+
+def test_label_agreement_counts_requested_against_recognised_classes():
+    import numpy as np
+
+    from ganlab.metrics.classifier import label_agreement
+
+    images = np.zeros((6, 8, 8, 1), dtype=np.uint8)
+    clf = _stub_classifier([0, 1, 2, 0, 0, 1])
+    agreement, confusion = label_agreement(clf, images, np.array([0, 1, 2, 1, 2, 1]))
+    assert agreement == pytest.approx(4 / 6)
+    np.testing.assert_allclose(confusion[0], [1, 0, 0])
+    np.testing.assert_allclose(confusion[1], [1 / 3, 2 / 3, 0])
+    np.testing.assert_allclose(confusion[2], [0.5, 0, 0.5])
+
+
+@pytest.mark.parametrize(
+    "requested", [[0, 1, 3], [-1, 0, 1], [0.0, 1.0, 2.0], []], ids=["high", "neg", "float", "none"]
+)
+def test_label_agreement_refuses_labels_outside_the_classes(requested):
+    import numpy as np
+
+    from ganlab.metrics.classifier import ClassifierError, label_agreement
+
+    clf = _stub_classifier([0, 1, 2])
+    with pytest.raises(ClassifierError, match="labels"):
+        label_agreement(clf, np.zeros((3, 8, 8, 1), dtype=np.uint8), np.array(requested))

@@ -188,6 +188,8 @@ class Trainer:
             "g": torch.full((len(self.norms_g.names),), float("nan"), device=self.device),
         }
         self._make_view_fixtures()
+        # conditioning_probe's fixed z and real spreads, made on first use
+        self._probe: tuple[torch.Tensor, float, float] | None = None
 
     def _make_view_fixtures(self) -> None:
         """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
@@ -748,7 +750,7 @@ class Trainer:
     def conditioning_probe(self) -> tuple[float, float, float, float]:
         """How much a conditional G's samples depend on z and on the label.
 
-        Generates a fixed grid (per generation) of ``_PROBE_Z`` noise vectors times the
+        Generates a fixed grid (per build of the networks) of ``_PROBE_Z`` noise vectors times the
         first ``min(classes, 10)`` labels in one batch, and returns ``(same_label,
         same_z, real_within, real_between)``: the mean pairwise distance (per value) among
         the samples of one label (averaged over labels), among those of one z (averaged
@@ -763,7 +765,7 @@ class Trainer:
         """
         if not self.family.conditional:
             raise ValueError("the conditioning probe needs a conditional model family")
-        if getattr(self, "_probe", None) is None or self._probe[0] != self.generation:
+        if self._probe is None:
             lc = self.config.loop
             gen = torch.Generator().manual_seed(lc.seed + 4)
             z = sample_latent(_PROBE_Z, lc.latent_dim, lc.latent_dist, gen)
@@ -775,8 +777,8 @@ class Trainer:
             off = ~torch.eye(len(flat), dtype=torch.bool)
             within = float(dist[same & off].mean())
             between = float(dist[~same].mean())
-            self._probe = (self.generation, z, within, between)
-        _, z, within, between = self._probe
+            self._probe = (z, within, between)
+        z, within, between = self._probe
         k = min(self.spec.num_classes, 10)
         y = torch.arange(k).repeat_interleave(_PROBE_Z)
         x = self.generate(z.repeat(k, 1), y).float().reshape(k, _PROBE_Z, -1)

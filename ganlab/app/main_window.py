@@ -81,6 +81,8 @@ DIAGNOSIS_TITLES = {
     ),
     "mode_collapse": QT_TRANSLATE_NOOP("MainWindow", "Mode collapse"),
     "oscillation": QT_TRANSLATE_NOOP("MainWindow", "Oscillation without progress"),
+    "ignores_label": QT_TRANSLATE_NOOP("MainWindow", "G ignores the label"),
+    "ignores_z": QT_TRANSLATE_NOOP("MainWindow", "G ignores z"),
 }
 
 

@@ -485,6 +485,12 @@ class _Session:
             yield from self._diagnoses(
                 self.diagnostics.update_diversity(t.step_count, fake_div, real_div)
             )
+            if t.family.conditional:
+                yield from self._diagnoses(
+                    self.diagnostics.update_conditioning(
+                        t.step_count, *t.conditioning_probe(), num_classes=t.spec.num_classes
+                    )
+                )
             return
         if "modes_captured" in values:
             yield from self._diagnoses(

@@ -43,6 +43,8 @@ _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
 _DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
 _PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
 _FLOOR_SEED = 20_240_611  # toy metrics: the real samples behind the noise floors
+_PROBE_Z = 8  # conditional families: noise vectors of the conditioning probe (x labels)
+_PROBE_REAL = 256  # real samples behind the probe's within / between-class spreads
 
 
 def build_data_source(data: cfg.DataConfig) -> DataSource:
@@ -226,6 +228,8 @@ class Trainer:
             "g": torch.full((len(self.norms_g.names),), float("nan"), device=self.device),
         }
         self._make_view_fixtures()
+        # conditioning_probe's fixed z and real spreads, made on first use
+        self._probe: tuple[torch.Tensor, float, float] | None = None
 
     def _make_view_fixtures(self) -> None:
         """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
@@ -817,6 +821,50 @@ class Trainer:
             return float(d.sum() / max(n * (n - 1), 1) / math.sqrt(x.shape[1]))
 
         return spread(fake), spread(real)
+
+    def conditioning_probe(self) -> tuple[float, float, float, float]:
+        """How much a conditional G's samples depend on z and on the label.
+
+        Generates a fixed grid (per build of the networks) of ``_PROBE_Z`` noise vectors times the
+        first ``min(classes, 10)`` labels in one batch, and returns ``(same_label,
+        same_z, real_within, real_between)``: the mean pairwise distance (per value) among
+        the samples of one label (averaged over labels), among those of one z (averaged
+        over z), and, from ``_PROBE_REAL`` fixed real samples, between real samples of
+        one class and of different classes. Costs one G forward of at most 80 samples;
+        draws nothing from the training or view generators.
+
+        Raises
+        ------
+        ValueError
+            The family is not conditional.
+        """
+        if not self.family.conditional:
+            raise ValueError("the conditioning probe needs a conditional model family")
+        if self._probe is None:
+            lc = self.config.loop
+            gen = torch.Generator().manual_seed(lc.seed + 4)
+            z = sample_latent(_PROBE_Z, lc.latent_dim, lc.latent_dist, gen)
+            real, real_y = self.source.sample(_PROBE_REAL, gen)
+            assert real_y is not None
+            flat = real.reshape(len(real), -1).float()
+            same = real_y[:, None] == real_y[None, :]
+            dist = torch.cdist(flat, flat) / math.sqrt(flat.shape[1])
+            off = ~torch.eye(len(flat), dtype=torch.bool)
+            within = float(dist[same & off].mean())
+            between = float(dist[~same].mean())
+            self._probe = (z, within, between)
+        z, within, between = self._probe
+        k = min(self.spec.num_classes, 10)
+        y = torch.arange(k).repeat_interleave(_PROBE_Z)
+        x = self.generate(z.repeat(k, 1), y).float().reshape(k, _PROBE_Z, -1)
+
+        def spread(groups: torch.Tensor) -> float:
+            # (G, n, D): mean pairwise distance within each group, averaged over groups
+            n = groups.shape[1]
+            d = torch.cdist(groups, groups) / math.sqrt(groups.shape[2])
+            return float(d.sum() / (groups.shape[0] * n * (n - 1)))
+
+        return spread(x), spread(x.transpose(0, 1)), within, between
 
     def _cached_density(self, x: np.ndarray) -> np.ndarray | None:
         """The source's exact density, remembered for the last grid it was asked about.

@@ -68,6 +68,7 @@ __all__ = [
     "OfflineClassifier",
     "cache_path",
     "classifier_score",
+    "label_agreement",
     "load_or_train",
     "offline_metrics",
     "train_classifier",
@@ -753,6 +754,54 @@ def classifier_score(probabilities: ArrayLike) -> float:
     with np.errstate(divide="ignore", invalid="ignore"):
         terms = np.where(p > 0, p * (np.log(p) - np.log(marginal)), 0.0)
     return float(np.exp(terms.sum(axis=1).mean()))
+
+
+def label_agreement(
+    classifier: OfflineClassifier,
+    images_uint8: ArrayLike | torch.Tensor,
+    requested: ArrayLike,
+) -> tuple[float, Float64Array]:
+    """How often a conditional generator made the class it was asked for.
+
+    Parameters
+    ----------
+    classifier
+        Trained on the source the generator learned (its class order is the source's).
+    images_uint8
+        uint8 ``(N, H, W, C)`` generated images.
+    requested
+        int ``(N,)``: the label each image was generated for, in ``0..K-1``.
+
+    Returns
+    -------
+    agreement, confusion
+        The share of images whose most probable class is the requested one, in [0, 1]
+        (chance is ``1 / K`` for a generator that ignores its label), and the
+        ``(K, K)`` confusion matrix: row = requested class, column = recognised class,
+        each row summing to 1 (NaN for a class never requested).
+
+    Raises
+    ------
+    ClassifierError
+        ``requested`` is not one label in ``0..K-1`` per image, or the images are unusable.
+    """
+    labels = np.asarray(requested).reshape(-1)
+    k = classifier.num_classes
+    n = len(labels)
+    if n == 0 or not np.issubdtype(labels.dtype, np.integer):
+        raise ClassifierError(f"requested must be a non-empty array of int labels, got {labels}")
+    if labels.min() < 0 or labels.max() >= k:
+        raise ClassifierError(
+            f"requested labels must lie in 0..{k - 1}, got {labels.min()}..{labels.max()}"
+        )
+    recognised = classifier.probabilities(images_uint8).argmax(axis=1)
+    if len(recognised) != n:
+        raise ClassifierError(f"{len(recognised)} images for {n} requested labels")
+    counts = np.zeros((k, k), dtype=np.float64)
+    np.add.at(counts, (labels, recognised), 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        confusion = counts / counts.sum(axis=1, keepdims=True)
+    return float((recognised == labels).mean()), confusion
 
 
 def offline_metrics(

@@ -24,6 +24,9 @@ How the rules are evaluated
   They only judge once at least ``min_fill`` of their window holds finite values (a
   network that did not update in a step has NaN there and is skipped); oscillation
   has its own warm-up and fill (``osc_warmup``, ``osc_fill``).
+* The conditioning rules (``ignores_label``, ``ignores_z``, conditional families only)
+  are judged whenever :meth:`Diagnostics.update_conditioning` is called, at the step
+  given, with spreads the trainer measures on a small fixed probe batch.
 * Mode collapse is judged whenever :meth:`Diagnostics.update_modes` (toy sources) or
   :meth:`Diagnostics.update_diversity` (images) is called, at the step given.
 * One message per episode: each kind fires once when its condition starts, then stays
@@ -67,6 +70,8 @@ KINDS: tuple[str, ...] = (
     "discriminator_wins",
     "mode_collapse",
     "oscillation",
+    "ignores_label",
+    "ignores_z",
 )
 
 # Short English titles per kind; the window shows them through its own tr().
@@ -77,6 +82,8 @@ TITLES: dict[str, str] = {
     "discriminator_wins": "The discriminator overpowers the generator",
     "mode_collapse": "Mode collapse",
     "oscillation": "Oscillation without progress",
+    "ignores_label": "G ignores the label",
+    "ignores_z": "G ignores z",
 }
 
 SEVERITIES: tuple[str, ...] = ("warning", "error")
@@ -238,6 +245,36 @@ OSC_FILL = 0.9
 # The natural range of D's score per score loss (probability losses: 1).
 OSC_SCORE_SCALES: dict[str, float] = {"least_squares": 1.0, "hinge": 2.0}
 
+# ----------------------------------------------------------------------------- conditioning
+# Conditional families (cgan, acgan). The trainer generates a fixed probe grid: PROBE_Z
+# noise vectors, each with every label (``Trainer.conditioning_probe``), and measures two
+# spreads of it (mean pairwise pixel distance, per pixel): among the samples of one label
+# (z varies; averaged over labels) and among the samples of one z (the label varies;
+# averaged over z). Each is compared with the real data's: the spread of real images
+# within a class, and between images of different classes.
+# * "G ignores z": the same-label spread is below IGNORE_Z_FLOOR of the real within-class
+#   spread, after CONDITION_WARMUP_STEPS: every z gives (nearly) the same image of a
+#   class, a mode collapse inside each class. The all-sample diversity of the mode
+#   collapse rule does not see it, because the labels alone keep a grid varied.
+# * "G ignores the label": the same-z spread is below IGNORE_LABEL_FLOOR of the real
+#   between-class spread, or (when the caller can classify the samples, e.g. with the
+#   offline classifier) the share of samples recognised as the requested class is at most
+#   AGREEMENT_CHANCE times chance (1 / classes), after CONDITION_WARMUP_STEPS.
+# A freshly initialised G gives near-identical grey blurs for every z and label (ratios
+# of 0.05-0.1), so neither rule judges before the warm-up. Measured on shapes with
+# benchmarks/conditional_agreement.py (its "variety" is the same-label ratio on 50
+# samples per class): the cGAN of issue 10 (label embedding joined to z) sat at
+# 0.02-0.05 from step 1,000 on, one image per label, and so did the acgan preset (0.05 at
+# step 600) and every variant that joined the embedding to z; generators with
+# conditional BatchNorm stayed at 0.3-1.0 from step 1,000 on. A cGAN that used z but not
+# the label (agreement 17-25 %, chance 17 %) had a same-z ratio of 0.13 at step 1,500;
+# conditioned generators change the shape with the label at a fixed z, which moves a
+# third or more of the pixels.
+CONDITION_WARMUP_STEPS = 1500
+IGNORE_Z_FLOOR = 0.2
+IGNORE_LABEL_FLOOR = 0.2
+AGREEMENT_CHANCE = 1.5
+
 _COLUMNS: tuple[str, ...] = ("d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g")
 _D_LOSS, _G_LOSS, _D_REAL, _D_FAKE, _NORM_D, _NORM_G = range(6)
 _LR_D, _LR_G, _STEP = 6, 7, 8  # the learning rates in effect and the step, per row
@@ -288,6 +325,10 @@ class Thresholds:
     drop_warmup_steps: int = DROP_WARMUP_STEPS
     diversity_ratio: float = DIVERSITY_RATIO
     diversity_floor: float = DIVERSITY_FLOOR
+    condition_warmup_steps: int = CONDITION_WARMUP_STEPS
+    ignore_z_floor: float = IGNORE_Z_FLOOR
+    ignore_label_floor: float = IGNORE_LABEL_FLOOR
+    agreement_chance: float = AGREEMENT_CHANCE
     osc_window: int = OSC_WINDOW
     osc_block: int = OSC_BLOCK
     osc_min_crossings: int = OSC_MIN_CROSSINGS
@@ -1121,6 +1162,135 @@ class Diagnostics:
                 quantity="fake_diversity",
             )
         ]
+
+    # ------------------------------------------------------------------ conditioning
+
+    def update_conditioning(
+        self,
+        step: int,
+        same_label_spread: float,
+        same_z_spread: float,
+        real_within: float,
+        real_between: float,
+        *,
+        agreement: float | None = None,
+        num_classes: int = 0,
+    ) -> list[Diagnosis]:
+        """Feed a conditional generator's probe spreads at ``step``.
+
+        Parameters
+        ----------
+        same_label_spread
+            Mean pairwise distance (per pixel or per coordinate) among samples generated
+            for one label with different z, averaged over the labels.
+        same_z_spread
+            The same among samples generated for one z with different labels, averaged
+            over the z.
+        real_within, real_between
+            The real data's spread within a class, and between samples of different
+            classes (same distance). Non-positive or non-finite values skip the rule
+            that needs them.
+        agreement
+            Optional: the share of generated samples that a classifier recognises as the
+            requested class, in [0, 1]; needs ``num_classes`` (chance is ``1 /
+            num_classes``).
+
+        Returns
+        -------
+        list of Diagnosis
+            ``ignores_z`` and / or ``ignores_label`` when such an episode starts (see the
+            constants above for the rules); empty otherwise.
+        """
+        th = self.thresholds
+        warm = step >= th.condition_warmup_steps
+        found: list[Diagnosis] = []
+        z_ratio = _ratio(same_label_spread, real_within)
+        ignores_z = warm and z_ratio is not None and z_ratio < th.ignore_z_floor
+        if self._latches["ignores_z"].observe(ignores_z, step, th.clear_steps):
+            assert z_ratio is not None
+            text = (
+                f"For one label, different noise vectors z give nearly the same image: the "
+                f"samples of a class vary only {z_ratio:.0%} as much as real images of a "
+                f"class do ({_fmt(same_label_spread)} against {_fmt(real_within)}). G "
+                "ignores z and makes one picture per label, a mode collapse inside each "
+                "class that the grid hides because its rows still differ. "
+                f"{self._collapse_advice()}"
+            )
+            values = {
+                "same_label_spread": float(same_label_spread),
+                "real_within": float(real_within),
+                "ratio": z_ratio,
+            }
+            found.append(
+                Diagnosis(
+                    "ignores_z",
+                    step,
+                    "warning",
+                    text,
+                    values,
+                    network="G",
+                    quantity="same_label_spread",
+                )
+            )
+        label_ratio = _ratio(same_z_spread, real_between)
+        chance = 1.0 / num_classes if num_classes > 1 else math.nan
+        near_chance = (
+            agreement is not None
+            and math.isfinite(agreement)
+            and math.isfinite(chance)
+            and agreement <= th.agreement_chance * chance
+        )
+        flat = label_ratio is not None and label_ratio < th.ignore_label_floor
+        ignores_label = warm and (flat or near_chance)
+        if self._latches["ignores_label"].observe(ignores_label, step, th.clear_steps):
+            parts = []
+            values = {}
+            if flat:
+                assert label_ratio is not None
+                parts.append(
+                    "the same noise vector z gives nearly the same image whatever the "
+                    f"label: changing the label changes the image only {label_ratio:.0%} "
+                    "as much as real images of different classes differ "
+                    f"({_fmt(same_z_spread)} against {_fmt(real_between)})"
+                )
+                values.update(
+                    same_z_spread=float(same_z_spread),
+                    real_between=float(real_between),
+                    ratio=label_ratio,
+                )
+            if near_chance:
+                assert agreement is not None
+                parts.append(
+                    f"only {agreement:.0%} of the samples are recognised as the class "
+                    f"they were asked for (chance: {chance:.0%})"
+                )
+                values.update(agreement=float(agreement), chance=chance)
+            text = (
+                f"G ignores the label: {' and '.join(parts)}. The rows of the grid are "
+                "not the classes they are labelled with. D must make G pay for a wrong "
+                "class: use a conditional family whose D sees the label (cgan, with its "
+                "projection discriminator) or predicts it (acgan, raise loss.aux_weight), "
+                "and check that the data source's labels are the ones shown."
+            )
+            found.append(
+                Diagnosis(
+                    "ignores_label",
+                    step,
+                    "warning",
+                    text,
+                    values,
+                    network="G",
+                    quantity="same_z_spread" if flat else "agreement",
+                )
+            )
+        return found
+
+
+def _ratio(value: float, reference: float) -> float | None:
+    """``value / reference``, or None when either is unusable (non-finite, reference <= 0)."""
+    if not (math.isfinite(value) and math.isfinite(reference)) or reference <= 0:
+        return None
+    return value / reference
 
 
 def _swings(x: np.ndarray, band: float) -> int:

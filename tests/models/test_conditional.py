@@ -56,10 +56,49 @@ def test_generator_without_labels_raises_a_clear_error():
         G(torch.randn(2, 2), None)
 
 
-def test_image_discriminator_sees_the_label_as_one_extra_plane():
+def test_image_discriminator_is_a_projection_discriminator():
+    # Miyato & Koyama 2018: D(x, y) = out(h) + <embed(y), sum-pooled h>.
     _, D = conditional.build(SMALL, IMAGE, latent_dim=2)
-    assert D.body.net.conv1.in_channels == IMAGE.shape[0] + 1
-    assert D.to_plane.out_features == 28 * 28
+    assert isinstance(D, conditional.ProjectionDiscriminator)
+    assert D.body.net.conv1.in_channels == IMAGE.shape[0]  # no label plane
+    h = D.body.features(torch.rand(2, *IMAGE.shape))
+    assert D.embed.weight.shape == (IMAGE.num_classes, h.shape[1])
+    with torch.no_grad():
+        D.embed.weight[0].zero_()
+    D.eval()
+    x = torch.rand(1, *IMAGE.shape).repeat(2, 1, 1, 1)
+    logits = D(x, torch.tensor([0, 1]))
+    h = D.body.features(x[:1]).sum(dim=(2, 3)).flatten()
+    expected = D.body.out(D.body.features(x[:1])).flatten() + (D.embed.weight[1] * h).sum()
+    torch.testing.assert_close(logits[1:], expected)
+    torch.testing.assert_close(logits[0], D.body.out(D.body.features(x[:1])).flatten()[0])
+
+
+@pytest.mark.parametrize("family", ["cgan", "acgan"])
+@pytest.mark.parametrize("shape", [(1, 28, 28), (3, 32, 32)], ids=["gray28", "rgb32"])
+def test_image_generator_takes_the_label_through_conditional_batchnorm(family, shape):
+    # z alone enters the first layer; every BatchNorm's scale and shift come from y, so
+    # the label cannot crowd z out of the normalised activations.
+    from ganlab.models import acgan
+
+    spec = _labelled("image", shape)
+    build = conditional.build if family == "cgan" else acgan.build
+    G, _ = build(SMALL, spec, latent_dim=3)
+    assert isinstance(G, conditional.ConditionalDCGANGenerator)
+    assert G.net.convt1.in_channels == 3
+    bns = [m for m in G.net if isinstance(m, conditional.ConditionalBatchNorm2d)]
+    assert len(bns) >= 2
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) and m.affine for m in G.modules())
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for bn in bns:
+            bn.beta.weight.normal_()
+    z = torch.randn(4, 3)
+    a = G(z, torch.zeros(4, dtype=torch.long))
+    b = G(z, torch.ones(4, dtype=torch.long))
+    assert a.shape == (4, *shape)
+    assert (a - b).abs().max() > 1e-3  # the label changes the images
+    assert (a[0] - a[1]).abs().max() > 1e-3  # and so does z, for one label
 
 
 def test_toy_inputs_are_joined_with_an_embed_dim_vector():

@@ -568,7 +568,12 @@ def test_a_restored_state_is_what_the_window_loop_goes_on_from(tiny):
 
 @pytest.mark.parametrize(
     ("name", "slug"),
-    [("Ω 実験", "ω-実験"), ("Ring of 8", "ring-of-8"), ("a/b\\c:d*e?", "a-b-c-d-e"), ("???", "run")],
+    [
+        ("Ω 実験", "ω-実験"),
+        ("Ring of 8", "ring-of-8"),
+        ("a/b\\c:d*e?", "a-b-c-d-e"),
+        ("???", "run"),
+    ],
 )
 def test_a_run_directory_keeps_the_names_letters(name, slug):
     from ganlab.core.rundir import default_run_dir

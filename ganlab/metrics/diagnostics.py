@@ -690,7 +690,11 @@ class Diagnostics:
     def _noise_options(self) -> list[str]:
         c = self._config
         out = []
-        if c is None or c.loss.label_smoothing == 0:
+        # Label smoothing only where the loss uses it (not hinge or Wasserstein losses).
+        from ganlab.core.losses import LOSSES  # the registry, with every loss registered
+
+        smoothing_applies = c is None or "label_smoothing" in LOSSES.get(c.loss.name).options
+        if smoothing_applies and (c is None or c.loss.label_smoothing == 0):
             out.append("one-sided label smoothing")
         if c is None or c.loss.instance_noise == 0:
             out.append("instance noise")
@@ -873,6 +877,10 @@ class Diagnostics:
         if not self._enough(g, th.window):
             return False, None
         typical = float(np.median(g))
+        d_norms = recent[:, _NORM_D]
+        d_norms = d_norms[np.isfinite(d_norms)]
+        if typical == 0.0 and len(d_norms) and float(np.median(d_norms)) == 0.0:
+            return True, self._dead(step)
         probability = self._output_kind == "probability"
         ref = self._g_reference
         absolute = typical < th.vanish_abs
@@ -926,6 +934,23 @@ class Diagnostics:
         quantity = "grad_norm_g,d_fake" if probability else "grad_norm_g"
         return True, Diagnosis(
             "vanishing_generator", step, "warning", text, values, network="D", quantity=quantity
+        )
+
+    def _dead(self, step: int) -> Diagnosis:
+        """Both gradients exactly zero: nothing can learn any more (dead units)."""
+        rates = self._lr_history(0)
+        lr_d, lr_g = (float(rates[-1, 0]), float(rates[-1, 1])) if len(rates) else (0.0, 0.0)
+        now = f" (now {_fmt(lr_d)} for D and {_fmt(lr_g)} for G)" if lr_d and lr_g else ""
+        text = (
+            "Training has stopped: the gradients of G and D are exactly zero, so no update "
+            "changes anything any more. Too large a step has usually killed the units of the "
+            "ReLU layers (they output 0 for every input) and D says the same for every "
+            f"sample. Lower the learning rates{now}, then reset; a leaky_relu activation "
+            "keeps units from dying."
+        )
+        values = {"grad_norm_g": 0.0, "grad_norm_d": 0.0}
+        return Diagnosis(
+            "vanishing_generator", step, "warning", text, values, quantity="grad_norm_g,grad_norm_d"
         )
 
     # ------------------------------------------------------------------ D wins

@@ -76,13 +76,13 @@ class ConditionalBatchNorm2d(nn.Module):
     :data:`LABEL_SHIFT_STD` so that the label matters from the first step.
     """
 
-    def __init__(self, channels: int, num_classes: int):
+    def __init__(self, channels: int, num_classes: int, shift_std: float = LABEL_SHIFT_STD):
         super().__init__()
         self.bn = nn.BatchNorm2d(channels, affine=False)
         self.gamma = nn.Embedding(num_classes, channels)
         self.beta = nn.Embedding(num_classes, channels)
         nn.init.normal_(self.gamma.weight, 1.0, 0.02)
-        nn.init.normal_(self.beta.weight, 0.0, LABEL_SHIFT_STD)
+        nn.init.normal_(self.beta.weight, 0.0, shift_std)
 
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         out = self.bn(x)
@@ -99,11 +99,12 @@ class ConditionalDCGANGenerator(nn.Module):
     ``out``); output ``(N, C, side, side)`` in [-1, 1].
     """
 
-    def __init__(self, body: DCGANGenerator, num_classes: int):
+    def __init__(self, body: DCGANGenerator, num_classes: int, shift_std: float = LABEL_SHIFT_STD):
         super().__init__()
         for name, layer in list(body.net.named_children()):
             if isinstance(layer, nn.BatchNorm2d):
-                setattr(body.net, name, ConditionalBatchNorm2d(layer.num_features, num_classes))
+                cbn = ConditionalBatchNorm2d(layer.num_features, num_classes, shift_std)
+                setattr(body.net, name, cbn)
         self.net = body.net
         self.out = body.out
 
@@ -201,14 +202,15 @@ def conditional_generator(
     latent_dim: int,
     num_classes: int,
     family_name: str = NAME,
+    shift_std: float = LABEL_SHIFT_STD,
 ) -> ConditionalGenerator | ConditionalDCGANGenerator:
     """G for the conditional families: for images the DCGAN generator with conditional
-    BatchNorm (:class:`ConditionalDCGANGenerator`), for toy data an MLP on ``z`` joined
-    to the label embedding."""
+    BatchNorm (:class:`ConditionalDCGANGenerator`, label shifts initialised with spread
+    ``shift_std``), for toy data an MLP on ``z`` joined to the label embedding."""
     if spec.is_image:
         channels, side = check_image_shape(spec, family_name)
         dcgan = DCGANGenerator(latent_dim, channels, side, model_cfg.base_channels)
-        return ConditionalDCGANGenerator(dcgan, num_classes)
+        return ConditionalDCGANGenerator(dcgan, num_classes, shift_std)
     body = generator_body(model_cfg, spec, latent_dim + model_cfg.embed_dim, family_name)
     return ConditionalGenerator(body, num_classes, model_cfg.embed_dim)
 

@@ -1187,602 +1187,612 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Oscilación sin progreso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="89"/>
+        <location filename="../../ganlab/app/main_window.py" line="84"/>
+        <source>G ignores the label</source>
+        <translation>G ignora la etiqueta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="85"/>
+        <source>G ignores z</source>
+        <translation>G ignora z</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="91"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="90"/>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="91"/>
+        <location filename="../../ganlab/app/main_window.py" line="93"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <location filename="../../ganlab/app/main_window.py" line="94"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="93"/>
+        <location filename="../../ganlab/app/main_window.py" line="95"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="94"/>
+        <location filename="../../ganlab/app/main_window.py" line="96"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="95"/>
+        <location filename="../../ganlab/app/main_window.py" line="97"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="96"/>
+        <location filename="../../ganlab/app/main_window.py" line="98"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="97"/>
+        <location filename="../../ganlab/app/main_window.py" line="99"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="98"/>
+        <location filename="../../ganlab/app/main_window.py" line="100"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="189"/>
+        <location filename="../../ganlab/app/main_window.py" line="191"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="227"/>
+        <location filename="../../ganlab/app/main_window.py" line="229"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="228"/>
-        <location filename="../../ganlab/app/main_window.py" line="301"/>
+        <location filename="../../ganlab/app/main_window.py" line="230"/>
+        <location filename="../../ganlab/app/main_window.py" line="303"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="233"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="233"/>
+        <location filename="../../ganlab/app/main_window.py" line="235"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="237"/>
+        <location filename="../../ganlab/app/main_window.py" line="239"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="239"/>
+        <location filename="../../ganlab/app/main_window.py" line="241"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="249"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="249"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="255"/>
+        <location filename="../../ganlab/app/main_window.py" line="257"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
-        <location filename="../../ganlab/app/main_window.py" line="572"/>
-        <location filename="../../ganlab/app/main_window.py" line="593"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
+        <location filename="../../ganlab/app/main_window.py" line="595"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="281"/>
+        <location filename="../../ganlab/app/main_window.py" line="283"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="282"/>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="288"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="287"/>
+        <location filename="../../ganlab/app/main_window.py" line="289"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="291"/>
+        <location filename="../../ganlab/app/main_window.py" line="293"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="294"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="296"/>
+        <location filename="../../ganlab/app/main_window.py" line="298"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="297"/>
+        <location filename="../../ganlab/app/main_window.py" line="299"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="302"/>
+        <location filename="../../ganlab/app/main_window.py" line="304"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="305"/>
+        <location filename="../../ganlab/app/main_window.py" line="307"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="307"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="311"/>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="328"/>
+        <location filename="../../ganlab/app/main_window.py" line="330"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="330"/>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <location filename="../../ganlab/app/main_window.py" line="333"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="335"/>
+        <location filename="../../ganlab/app/main_window.py" line="337"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="336"/>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="339"/>
+        <location filename="../../ganlab/app/main_window.py" line="341"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="340"/>
+        <location filename="../../ganlab/app/main_window.py" line="342"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="345"/>
+        <location filename="../../ganlab/app/main_window.py" line="347"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="345"/>
+        <location filename="../../ganlab/app/main_window.py" line="347"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="350"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="350"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="351"/>
+        <location filename="../../ganlab/app/main_window.py" line="353"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="352"/>
+        <location filename="../../ganlab/app/main_window.py" line="354"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="358"/>
+        <location filename="../../ganlab/app/main_window.py" line="360"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="359"/>
+        <location filename="../../ganlab/app/main_window.py" line="361"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="364"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="363"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="366"/>
+        <location filename="../../ganlab/app/main_window.py" line="368"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="369"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="375"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="375"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="380"/>
+        <location filename="../../ganlab/app/main_window.py" line="382"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="393"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="403"/>
+        <location filename="../../ganlab/app/main_window.py" line="405"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="404"/>
+        <location filename="../../ganlab/app/main_window.py" line="406"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="409"/>
+        <location filename="../../ganlab/app/main_window.py" line="411"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
-        <location filename="../../ganlab/app/main_window.py" line="1018"/>
+        <location filename="../../ganlab/app/main_window.py" line="412"/>
+        <location filename="../../ganlab/app/main_window.py" line="1020"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="412"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="422"/>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="423"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="427"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="428"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="431"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <location filename="../../ganlab/app/main_window.py" line="525"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="568"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="572"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="576"/>
+        <location filename="../../ganlab/app/main_window.py" line="578"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="588"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="628"/>
+        <location filename="../../ganlab/app/main_window.py" line="630"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="639"/>
+        <location filename="../../ganlab/app/main_window.py" line="641"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="643"/>
+        <location filename="../../ganlab/app/main_window.py" line="645"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="670"/>
+        <location filename="../../ganlab/app/main_window.py" line="672"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="678"/>
+        <location filename="../../ganlab/app/main_window.py" line="680"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="688"/>
+        <location filename="../../ganlab/app/main_window.py" line="690"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="698"/>
+        <location filename="../../ganlab/app/main_window.py" line="700"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="712"/>
+        <location filename="../../ganlab/app/main_window.py" line="714"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="728"/>
+        <location filename="../../ganlab/app/main_window.py" line="730"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="752"/>
+        <location filename="../../ganlab/app/main_window.py" line="754"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="760"/>
+        <location filename="../../ganlab/app/main_window.py" line="762"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="793"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="793"/>
-        <location filename="../../ganlab/app/main_window.py" line="829"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="831"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="805"/>
+        <location filename="../../ganlab/app/main_window.py" line="807"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="819"/>
+        <location filename="../../ganlab/app/main_window.py" line="821"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="827"/>
+        <location filename="../../ganlab/app/main_window.py" line="829"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="839"/>
+        <location filename="../../ganlab/app/main_window.py" line="841"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="844"/>
+        <location filename="../../ganlab/app/main_window.py" line="846"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="849"/>
+        <location filename="../../ganlab/app/main_window.py" line="851"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="849"/>
-        <location filename="../../ganlab/app/main_window.py" line="857"/>
+        <location filename="../../ganlab/app/main_window.py" line="851"/>
+        <location filename="../../ganlab/app/main_window.py" line="859"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="857"/>
+        <location filename="../../ganlab/app/main_window.py" line="859"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="879"/>
+        <location filename="../../ganlab/app/main_window.py" line="881"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <location filename="../../ganlab/app/main_window.py" line="900"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="908"/>
+        <location filename="../../ganlab/app/main_window.py" line="910"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="910"/>
+        <location filename="../../ganlab/app/main_window.py" line="912"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="925"/>
+        <location filename="../../ganlab/app/main_window.py" line="927"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="925"/>
+        <location filename="../../ganlab/app/main_window.py" line="927"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="933"/>
-        <location filename="../../ganlab/app/main_window.py" line="1004"/>
+        <location filename="../../ganlab/app/main_window.py" line="935"/>
+        <location filename="../../ganlab/app/main_window.py" line="1006"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="933"/>
-        <location filename="../../ganlab/app/main_window.py" line="982"/>
+        <location filename="../../ganlab/app/main_window.py" line="935"/>
+        <location filename="../../ganlab/app/main_window.py" line="984"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="942"/>
+        <location filename="../../ganlab/app/main_window.py" line="944"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="984"/>
+        <location filename="../../ganlab/app/main_window.py" line="986"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="991"/>
+        <location filename="../../ganlab/app/main_window.py" line="993"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="991"/>
+        <location filename="../../ganlab/app/main_window.py" line="993"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1001"/>
+        <location filename="../../ganlab/app/main_window.py" line="1003"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1020"/>
+        <location filename="../../ganlab/app/main_window.py" line="1022"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1122"/>
+        <location filename="../../ganlab/app/main_window.py" line="1124"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1123"/>
+        <location filename="../../ganlab/app/main_window.py" line="1125"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1124"/>
+        <location filename="../../ganlab/app/main_window.py" line="1126"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1125"/>
+        <location filename="../../ganlab/app/main_window.py" line="1127"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1126"/>
+        <location filename="../../ganlab/app/main_window.py" line="1128"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1128"/>
+        <location filename="../../ganlab/app/main_window.py" line="1130"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1130"/>
+        <location filename="../../ganlab/app/main_window.py" line="1132"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1132"/>
+        <location filename="../../ganlab/app/main_window.py" line="1134"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1133"/>
+        <location filename="../../ganlab/app/main_window.py" line="1135"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1148"/>
+        <location filename="../../ganlab/app/main_window.py" line="1150"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

@@ -925,3 +925,26 @@ def test_real_healthy_run_is_quiet(seed):
     # balanced outputs and normal gradients, and oscillation only judges after its
     # warm-up (1900 steps), so the wild first steps of every GAN do not count.
     assert run_real(tiny_config(seed=seed), 500) == []
+
+
+@pytest.mark.parametrize(
+    ("output_kind", "loss"), [("probability", "non_saturating"), ("score", "hinge")]
+)
+def test_training_with_both_gradients_exactly_zero_is_diagnosed_as_stopped(output_kind, loss):
+    # What lr = 0.3 does to ring8's ReLU networks: every unit dead, D(x) = 0.5 for all x.
+    stream = concat(
+        healthy(300),
+        segment(400, 301, d_real=0.5, d_fake=0.5, grad_norm_d=0.0, grad_norm_g=0.0),
+    )
+    found = feed(stream, output_kind=output_kind, loss=loss, lrs=rates(stream[0], 0.3, 0.3))
+    assert kinds(found) == ["vanishing_generator"]
+    text = found[0].message
+    assert "gradients of G and D are exactly zero" in text
+    assert "(now 0.3 for D and 0.3 for G)" in text
+
+
+def test_label_smoothing_is_not_advised_for_a_loss_that_ignores_it():
+    for loss, advised in (("non_saturating", True), ("hinge", False), ("wgan_gp", False)):
+        diag = Diagnostics()
+        diag._config = tiny_config(loss=loss)
+        assert ("one-sided label smoothing" in diag._noise_options()) is advised, loss

@@ -30,7 +30,9 @@ def test_no_interaction_stalls_the_event_loop_during_a_long_run(qtbot, tmp_path)
     steps = window.controller.session.step
     window.close()
     assert steps > 400  # training went on all along
-    assert watch.ticks > 100
+    # The watch ran all along: its 20 ms timer fires far less often on a loaded 2-core
+    # machine (about every 90 ms with two test runs side by side), never not at all.
+    assert watch.ticks > 40, f"the stall watch ticked only {watch.ticks} times"
     assert watch.longest_s < LONGEST_STALL_S, (
         f"the event loop stalled for {watch.longest_s:.2f} s "
         f"({watch.longest_at_s:.1f} s into the exercise)"

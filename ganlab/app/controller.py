@@ -78,6 +78,7 @@ class Controller(QObject):
         self._worker: TrainerWorker | None = None
         self._request_id = 0
         self._stopped_by_owner = False
+        self.speed = 0.0  # continuous training: iterations a second at most; 0 = full speed
         self._rate_window: collections.deque[tuple[float, int]] = collections.deque()
 
     # ---------------------------------------------------------------- life cycle
@@ -104,6 +105,8 @@ class Controller(QObject):
         self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
         self._thread.finished.connect(self._on_thread_finished)
         self._thread.start()
+        if self.speed > 0:  # a restarted trainer keeps the pace the class is watching
+            self.inbox.put(cmd.SetSpeed(self.speed))
 
     def stop(self, timeout_ms: int = 2000) -> bool:
         """Ask the trainer to stop and wait for its thread; True if it ended in time."""
@@ -159,6 +162,13 @@ class Controller(QObject):
     def play(self) -> None:
         self.restart()
         self.send(cmd.Play())
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """Limit continuous training to ``steps_per_second`` iterations a second (0: full
+        speed). Kept across resets and restarted trainers."""
+        self.speed = max(0.0, float(steps_per_second))
+        if self._thread is not None:
+            self.send(cmd.SetSpeed(self.speed))
 
     def pause(self) -> None:
         self.send(cmd.Pause())

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainter,
 )
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QGraphicsItem,
@@ -70,6 +71,9 @@ EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a pa
 EXPLORER_ANSWER_S = 2.0
 EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
 # Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
+# Play's speeds, in steps a second (0: full speed); 30 is one step per frame of the views.
+SPEEDS = (0, 300, 100, 30, 10, 3, 1)
+
 # The engine's titles (metrics.diagnostics.TITLES), word for word, marked for translation:
 # `ganlab train` prints the same words in English.
 DIAGNOSIS_TITLES = {
@@ -322,7 +326,39 @@ class MainWindow(QMainWindow):
             self.evaluate_action,
         ):
             toolbar.addAction(action)
+        toolbar.addSeparator()
+        self.speed_combo = QComboBox()
+        self.speed_combo.setObjectName("speed")
+        self.speed_combo.setToolTip(
+            self.tr(
+                "How fast Play trains: full speed, or at most so many steps a second, so "
+                "that a class can watch every change happen. Step is not affected."
+            )
+        )
+        for speed in SPEEDS:
+            text = (
+                self.tr("Full speed")
+                if speed == 0
+                else self.tr("{n} steps/s").format(n=speed)
+                if speed != 1
+                else self.tr("1 step/s")
+            )
+            self.speed_combo.addItem(text, speed)
+        self.speed_combo.activated.connect(self._on_speed_combo_activated)
+        toolbar.addWidget(QLabel(self.tr("Speed:")))
+        toolbar.addWidget(self.speed_combo)
         toolbar.setFont(style.font(1.0))
+
+    @Slot(int)
+    def _on_speed_combo_activated(self, index: int) -> None:
+        self.set_speed(float(self.speed_combo.itemData(index)))
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """Train at most ``steps_per_second`` iterations a second on Play (0: full speed)."""
+        self.controller.set_speed(steps_per_second)
+        index = self.speed_combo.findData(steps_per_second)
+        if index >= 0 and index != self.speed_combo.currentIndex():
+            self.speed_combo.setCurrentIndex(index)
 
     def _build_menus(self) -> None:
         a = self._action

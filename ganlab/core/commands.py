@@ -29,6 +29,18 @@ class Command:
 
 
 @dataclass(frozen=True)
+class SetSpeed(Command):
+    """Limit continuous training to ``steps_per_second`` iterations a second, so that a
+    class can watch it happen; 0 means full speed. Step and the views are unaffected."""
+
+    steps_per_second: float  # >= 0; 0 = as fast as the device allows
+
+    @property
+    def setting_key(self) -> object:
+        return "speed"
+
+
+@dataclass(frozen=True)
 class Play(Command):
     """Train continuously."""
 

@@ -46,11 +46,17 @@ METRICS_EVERY_S = 1.0
 DIVERSITY_EVERY_S = 5.0
 
 
-def drain(inbox: queue.Queue[cmd.Command], *, block: bool) -> list[cmd.Command]:
-    """Take every queued command (waiting for one if ``block``); the last of each setting wins."""
+def drain(
+    inbox: queue.Queue[cmd.Command], *, block: bool, timeout: float | None = None
+) -> list[cmd.Command]:
+    """Take every queued command (waiting for one if ``block``, at most ``timeout`` seconds
+    when given); the last of each setting wins."""
     taken: list[cmd.Command] = []
     if block:
-        taken.append(inbox.get())
+        try:
+            taken.append(inbox.get(timeout=timeout))
+        except queue.Empty:
+            return []
     while True:
         try:
             taken.append(inbox.get_nowait())
@@ -163,6 +169,8 @@ class _Session:
         # Set once Play is pressed at or past config.loop.steps: the user chose to go on.
         self.past_limit = False
         self.device_note: str | None = None  # the device fallback, once reported
+        self.speed = 0.0  # continuous training: iterations a second at most; 0 = full speed
+        self.next_step_at = -float("inf")  # the clock time the next throttled step is due
         # Diagnosis kinds whose episode is open, to report when one clears.
         self.open_kinds: frozenset[str] = frozenset()
 
@@ -264,6 +272,21 @@ class _Session:
             t.generation, t.step_count, cfg.dumps(t.config), t.loss.output_kind
         )
 
+    def throttle_wait(self) -> float:
+        """Seconds until the next continuous step is due under the speed limit (0: now)."""
+        if self.speed <= 0:
+            return 0.0
+        return max(0.0, self.next_step_at - self.clock())
+
+    def took_step(self) -> None:
+        """Book a continuous step against the speed limit."""
+        if self.speed > 0:
+            now, period = self.clock(), 1.0 / self.speed
+            # On schedule: the next due time follows the last (no drift from late wake-ups).
+            # After a pause or a slow step: a full period from now, never a burst to catch up.
+            on_time = now - self.next_step_at < period
+            self.next_step_at = self.next_step_at + period if on_time else now + period
+
     @property
     def step(self) -> int:
         return self.trainer.step_count if self.trainer else 0
@@ -278,6 +301,11 @@ class _Session:
         t = self.trainer
         if isinstance(command, cmd.Stop):
             self.stopped = True
+            return
+        if isinstance(command, cmd.SetSpeed):
+            speed = float(command.steps_per_second)
+            self.speed = speed if speed > 0 and speed != float("inf") else 0.0
+            self.next_step_at = -float("inf")  # the new pace starts now
             return
         if isinstance(command, cmd.Play | cmd.Pause):
             playing = isinstance(command, cmd.Play) and t is not None
@@ -798,13 +826,18 @@ def run(
     yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)
     try:
         while True:
-            for command in drain(inbox, block=not s.playing):
+            wait = s.throttle_wait() if s.playing else 0.0
+            block = not s.playing or wait > 0  # a throttled run waits for its next step
+            for command in drain(inbox, block=block, timeout=wait if s.playing else None):
                 yield from s.handle(command)
                 if s.stopped:
                     break
             if s.stopped:
                 break
             if s.playing and s.trainer is not None:
+                if s.throttle_wait() > 0:  # woken by a command before the step is due
+                    yield from s.publish()
+                    continue
                 if s.at_limit_now():
                     yield from s.flush(force_snapshot=True)
                     if run_dir is not None:
@@ -815,6 +848,7 @@ def run(
                     s.playing = False  # the window: wait for Play (past the limit) or more
                     continue
                 yield from s.train_step("both")
+                s.took_step()
             yield from s.publish()
         yield from s.flush()
         if run_dir is not None and s.trainer is not None and s.trainer.step_count > 0:

@@ -337,3 +337,36 @@ def test_batch_one_with_batch_norm_is_refused_in_the_window(qtbot, window):
     assert "loop.batch_size" in window.log.text()
     assert "BatchNorm" in window.log.text()
     assert c.session.config.loop.batch_size != 1
+
+
+def test_the_speed_control_sets_the_pace_of_play(window):
+    from ganlab.app.main_window import SPEEDS
+
+    combo = window.speed_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == list(SPEEDS)
+    assert combo.currentData() == 0  # full speed at first start
+    combo.setCurrentIndex(combo.findData(10))
+    combo.activated.emit(combo.currentIndex())  # what a click or the keyboard does
+    assert window.controller.speed == 10
+    window.set_speed(0)
+    assert combo.currentData() == 0
+    assert window.controller.speed == 0
+
+
+def test_a_new_trainer_keeps_the_pace(qtbot):
+    import time
+
+    from ganlab.app.controller import Controller
+
+    controller = Controller(small(load_preset("ring8")))
+    controller.set_speed(20)  # before any trainer: given to the one that starts
+    with qtbot.waitSignal(controller.generation_started, timeout=WAIT_MS):
+        controller.start()
+    started = time.monotonic()
+    controller.play()
+    try:
+        qtbot.waitUntil(lambda: controller.session.step >= 8, timeout=WAIT_MS)
+        elapsed = time.monotonic() - started
+        assert controller.session.step <= 20 * elapsed + 3  # never faster than the limit
+    finally:
+        assert controller.stop(timeout_ms=10_000)

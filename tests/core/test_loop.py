@@ -587,3 +587,44 @@ def test_a_diagnosis_whose_episode_closes_is_reported_cleared_once(tiny, tmp_pat
     ]
     assert len(events) == 1
     assert '"step": 700' in events[0]
+
+
+def test_a_speed_limit_paces_continuous_training_and_zero_lifts_it(tiny):
+    import queue
+    import time
+
+    from ganlab.core import commands as cmd
+    from ganlab.core import reports as rep
+    from ganlab.core.loop import run
+
+    inbox: queue.Queue = queue.Queue()
+    inbox.put(cmd.SetSpeed(40.0))
+    inbox.put(cmd.Play())
+    started = time.monotonic()
+    steps = 0
+    for report in run(tiny, inbox, start_paused=True, snapshots=False, scalar_hz=50.0):
+        if isinstance(report, rep.ScalarBatch) and len(report):
+            steps = int(report.steps[-1])
+            if steps >= 12:
+                inbox.put(cmd.Stop())
+    elapsed = time.monotonic() - started
+    # Never faster than the limit (a slow machine only makes it slower): 40 steps a second.
+    assert steps <= 40.0 * elapsed + 2
+
+
+def test_the_speed_limit_books_one_step_at_a_time():
+    from ganlab.core.loop import _Session
+
+    now = [100.0]
+    s = _Session.__new__(_Session)  # only the pacing state
+    s.clock = lambda: now[0]
+    s.speed, s.next_step_at = 4.0, -float("inf")
+    assert s.throttle_wait() == 0.0
+    s.took_step()
+    assert s.throttle_wait() == pytest.approx(0.25)
+    now[0] += 10.0  # a long pause: no burst of steps to catch up
+    assert s.throttle_wait() == 0.0
+    s.took_step()
+    assert s.throttle_wait() == pytest.approx(0.25)
+    s.speed = 0.0
+    assert s.throttle_wait() == 0.0

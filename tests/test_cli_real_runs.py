@@ -234,7 +234,7 @@ def test_any_console_prints_any_name(tmp_path, console):
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
     out = done.stdout.decode("ascii", "replace")
     assert "Traceback" not in done.stderr.decode("utf-8", "replace")
-    assert "ganlab: ? ??" in out or "ganlab: Ω" in out  # the name, as well as it can
+    assert "ganlab: ? ??" in out  # the name, with what the console cannot show replaced
     assert "done: step 5" in out
 
 

@@ -10,6 +10,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from ganlab.core import config as cfg
+from ganlab.core import i18n
 
 
 def tiny_config(
@@ -49,6 +50,14 @@ def tiny_config(
 @pytest.fixture
 def tiny() -> cfg.ExperimentConfig:
     return tiny_config()
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_a_test_says_otherwise():
+    """Tests read English messages whatever the machine's locale; a test may switch."""
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

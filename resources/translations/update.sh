@@ -46,3 +46,22 @@ for ts in "${ts_files[@]}"; do
         -ts "$ts"
     "$lrelease" "$ts" -qm "${ts%.ts}.qm"
 done
+
+# The engine's and the CLI's strings: gettext via Babel (ganlab/core/i18n.py reads the .mo).
+if [[ -x "$bin/pybabel" ]]; then pybabel="$bin/pybabel"; else pybabel="pybabel"; fi
+pot=resources/translations/ganlab.pot
+"$pybabel" -q extract --no-location --sort-output --omit-header \
+    -k _ -k N_ -k ngettext:1,2 --no-default-keywords \
+    -o "$pot" ganlab/core ganlab/data ganlab/models ganlab/metrics ganlab/cli.py
+for ts in "${ts_files[@]}"; do
+    lang="$(basename "$ts" .ts)"
+    lang="${lang#ganlab_}"
+    po="resources/translations/ganlab_${lang}.po"
+    if [[ -f "$po" ]]; then
+        "$pybabel" -q update --no-fuzzy-matching --ignore-obsolete \
+            -i "$pot" -o "$po" -l "$lang"
+    else
+        "$pybabel" -q init -i "$pot" -o "$po" -l "$lang"
+    fi
+    "$pybabel" -q compile -i "$po" -o "${po%.po}.mo" -l "$lang"
+done

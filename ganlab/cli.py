@@ -221,7 +221,7 @@ def build_lab_parser() -> argparse.ArgumentParser:
     commands = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
     parser = _Parser(
         prog="ganlab",
-        usage="%(prog)s [-h] [--version] [EXPERIMENT | --run DIR] [--lang CODE]\n"
+        usage="%(prog)s [-h] [--version] [EXPERIMENT | --run DIR | --lesson FILE] [--lang CODE]\n"
         "              [--smoke-test [--timeout SECONDS]]\n"
         "       %(prog)s COMMAND ...",
         description=textwrap.fill(
@@ -237,6 +237,9 @@ def build_lab_parser() -> argparse.ArgumentParser:
         "experiment", nargs="?", metavar="EXPERIMENT", help="experiment file to open (TOML)"
     )
     parser.add_argument("--run", metavar="DIR", help="open a saved run directory")
+    parser.add_argument(
+        "--lesson", metavar="FILE", help="open a lesson file at its first step (TOML)"
+    )
     parser.add_argument(
         "--lang", metavar="CODE", help="interface language, e.g. es or en (default: the system's)"
     )
@@ -319,7 +322,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if args.timeout is not None and not args.smoke_test:
         raise GanlabError("--timeout only applies to --smoke-test")
     if args.smoke_test:
-        if args.run or args.experiment:
+        if args.run or args.experiment or args.lesson:
             raise GanlabError("--smoke-test always runs the default experiment; drop the file")
         if args.timeout is not None and args.timeout <= 0:
             raise GanlabError(f"--timeout must be positive, got {args.timeout:g}")
@@ -333,6 +336,10 @@ def cmd_lab(args: argparse.Namespace) -> int:
         config = cfg.load(args.experiment)
         cfg.check_names(config, args.experiment)
         _warn(config, args.experiment)
+    elif args.lesson:
+        from ganlab.core.lesson import load_lesson
+
+        config = load_lesson(args.lesson).config_for_step(0)
     else:
         config = default_experiment()
     try:
@@ -355,6 +362,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
         history_from=args.run,
         experiment_path=args.experiment,
         language=args.lang,
+        lesson=args.lesson,
+        start_page=not (args.experiment or args.run or args.lesson),
     )
 
 

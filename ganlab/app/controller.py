@@ -69,6 +69,9 @@ class Controller(QObject):
     diagnosis_reported = Signal(object)  # rep.Diagnosis
     diagnosis_cleared = Signal(object)  # rep.DiagnosisCleared
     evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
+    # Every report of the current generation, once the session has taken it in (a running
+    # lesson feeds them to its ConditionWatcher). Emitted in the GUI thread.
+    report_received = Signal(object)
 
     def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
         super().__init__(parent)
@@ -307,10 +310,17 @@ class Controller(QObject):
                 "warning" if lost else "info",
             )
             self.generation_started.emit(report)
+            self.report_received.emit(report)
             return
         if 0 <= report.generation < s.generation:
             s.dropped_reports += 1  # from before a reset or a rebuild: stale
             return
+        self._dispatch(report)
+        self.report_received.emit(report)
+
+    def _dispatch(self, report: rep.Report) -> None:
+        """Take one current report into the session and re-emit what the window needs."""
+        s = self.session
         if isinstance(report, rep.ScalarBatch):
             s.add_scalars(report)
             self._note_rate(int(report.steps[-1]))

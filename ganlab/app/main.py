@@ -140,6 +140,8 @@ def run_app(
     history_from: str | None = None,
     experiment_path: str | None = None,
     language: str | None = None,
+    lesson: str | None = None,
+    start_page: bool = False,
 ) -> int:
     """Open the window on ``config`` and run the event loop until it closes.
 
@@ -157,6 +159,10 @@ def run_app(
         The experiment file ``config`` came from, for the recent-files list.
     language
         Interface language code (default: the system's).
+    lesson
+        A lesson file to open at its first step (``ganlab --lesson FILE``).
+    start_page
+        Show the start page (lessons, presets, recent files): when nothing was given.
 
     Raises
     ------
@@ -184,6 +190,10 @@ def run_app(
     for message in cfg.config_warnings(config, label):
         window.log.append(message, "warning")  # settings that have no effect, or unwise
     window.show()
+    if lesson:
+        window.lessons.open(lesson)
+    elif start_page:
+        window.lessons.show_start_page()
     # Ask for keyboard focus: with no window manager (a bare X server, a kiosk) nobody else
     # gives it, and the Space / arrow shortcuts would go nowhere.
     window.raise_()

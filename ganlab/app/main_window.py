@@ -35,6 +35,8 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QLabel,
     QMainWindow,
+    QMenu,
+    QMenuBar,
     QMessageBox,
     QStackedWidget,
     QVBoxLayout,
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
 from ganlab import __version__
 from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
+from ganlab.app.lessons import LessonRunner, is_lesson_file
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
@@ -56,6 +59,7 @@ from ganlab.widgets.curves import CurvesPanel
 from ganlab.widgets.density_view import DensityPanel
 from ganlab.widgets.image_view import ImagePanel
 from ganlab.widgets.latent_explorer import LatentExplorerPanel
+from ganlab.widgets.lesson_panel import ExperimentAbout, LessonPanel
 from ganlab.widgets.log_panel import LogPanel
 from ganlab.widgets.metrics_view import MetricsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
@@ -163,6 +167,7 @@ class MainWindow(QMainWindow):
         self._slow_stage: int | None = None
         self._build_views()
         self._build_docks()
+        self._build_lesson_dock()
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -248,6 +253,36 @@ class MainWindow(QMainWindow):
         self.resizeDocks(
             [self.controls_dock, self.curves_dock], [340, 460], Qt.Orientation.Horizontal
         )
+
+    def _build_lesson_dock(self) -> None:
+        """The Lesson dock, its runner (``self.lessons``) and the experiment's description
+        above the view."""
+        self.lesson_panel = LessonPanel()
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.lesson_dock = self._dock(self.lesson_panel, self.tr("Lesson"), "dock-lesson", right)
+        self.lesson_dock.hide()  # until a lesson opens
+        self.lessons = LessonRunner(self, self.lesson_panel, self.lesson_dock)
+        self.experiment_about = ExperimentAbout()
+        column = self.centralWidget().layout()
+        if isinstance(column, QVBoxLayout):
+            column.insertWidget(0, self.experiment_about)
+        config = self.controller.session.config
+        self.experiment_about.set_config(config.name, config.description)
+
+    def _build_lesson_menus(self, bar: QMenuBar, file_menu: QMenu) -> None:
+        """File › Open lesson… and Start page…, and the Lesson menu (steps and the lock)."""
+        lessons = self.lessons
+        lessons.build_actions()
+        file_menu.insertAction(self.open_action, lessons.start_page_action)
+        file_menu.insertAction(self.open_action, lessons.open_lesson_action)
+        menu = bar.addMenu(self.tr("&Lesson"))
+        for action in (lessons.next_action, lessons.back_action, lessons.close_action):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(lessons.lock_action)
+        menu.addAction(lessons.unlock_action)
+        for widget in (self.lesson_panel, self.experiment_about):
+            self.presentation_action.toggled.connect(widget.restyle)
 
     def _device_choices(self) -> list[tuple[str, str]]:
         import torch
@@ -444,6 +479,7 @@ class MainWindow(QMainWindow):
             checkable=True,
         )
         view_menu.addAction(self.presentation_action)
+        self._build_lesson_menus(bar, file_menu)
         help_menu = bar.addMenu(self.tr("&Help"))
         self.about_action = a(self.tr("About ganlab"), self.tr("Version and licence"))
         help_menu.addAction(self.about_action)
@@ -780,6 +816,9 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object)
     def _on_controls_setting_changed(self, key: str, value: object) -> None:
+        if not self.lessons.may(key):  # the teacher's lock: the panel goes back
+            self._sync_controls(self.controller.session.config)
+            return
         self.controller.change_setting(key, value)
 
     @Slot(int)
@@ -822,6 +861,8 @@ class MainWindow(QMainWindow):
             return
         if str(path).endswith(".pt"):
             self.load_checkpoint(str(path))
+        elif is_lesson_file(str(path)):
+            self.lessons.open(str(path))
         else:
             self.open_experiment(str(path))
 

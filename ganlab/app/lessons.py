@@ -1,0 +1,651 @@
+"""Running a lesson in the window, the teacher's lock and the start page. GUI thread.
+
+:class:`LessonRunner` belongs to the main window. Opening a lesson loads its experiment;
+each step then applies its experiment / ``set`` / ``reset`` through the controller, shows
+only the step's panels, frames the panel it points at, runs or pauses training, and feeds
+every report the controller receives to the step's ``ConditionWatcher``. When the
+condition holds, the step is done: training pauses and Next is enabled. Leaving the
+lesson puts the window's panels back as they were.
+
+The teacher's lock (a lesson with ``lock = true``, or Lesson › Lock the lab) leaves only
+the step's ``controls`` changeable: settings through ``ControlsPanel.set_lock``, window
+actions by name, docks fixed in place. Lesson › Unlock… (with a confirmation) is the one
+way out.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Collection, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QWidget
+
+from ganlab.core import config as cfg
+from ganlab.core import i18n
+from ganlab.core import reports as rep
+from ganlab.core.errors import GanlabError
+from ganlab.core.lesson import (
+    ConditionWatcher,
+    Lesson,
+    LessonStep,
+    load_lesson,
+    localized,
+    shipped_lessons,
+)
+from ganlab.core.presets import load_preset, preset_names
+from ganlab.widgets.lesson_panel import FrameHighlight, LessonPanel
+from ganlab.widgets.start_page import StartPage
+
+if TYPE_CHECKING:
+    from ganlab.app.main_window import MainWindow
+
+# Window actions a locked step allows when it names no ``controls``: watching the
+# experiment train, not changing it.
+WATCHING = ("play", "step", "step_d", "step_g", "speed", "slow_motion")
+# Condition operators as a reader writes them.
+_PRETTY_OPS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"), ("==", "="))
+
+
+def is_lesson_file(path: str | Path) -> bool:
+    """Whether ``path`` is a TOML file with a ``[lesson]`` table (not an experiment)."""
+    if not str(path).endswith(".toml"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return isinstance(tomllib.load(fh).get("lesson"), dict)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def pretty_condition(condition: str) -> str:
+    """``"modes_captured <= 2"`` -> ``"modes captured ≤ 2"``."""
+    text = condition
+    for op, sign in _PRETTY_OPS:
+        text = text.replace(op, sign)
+    return text.replace("_", " ")
+
+
+def _number(value: float) -> str:
+    if math.isnan(value):
+        return "—"
+    if value == int(value) and abs(value) < 1e12:
+        return str(int(value))
+    return f"{value:.3g}"
+
+
+class LessonRunner(QObject):
+    """The open lesson, its current step, and the teacher's lock of ``window``.
+
+    Signals
+    -------
+    step_changed(int)
+        A step (0-based) opened.
+    condition_reached(int)
+        The step's ``until`` holds (or it had none to wait for).
+    lesson_closed()
+        The lesson was closed; the panels are back as before it.
+    lock_changed(bool)
+        The lab was locked (True) or unlocked.
+    """
+
+    step_changed = Signal(int)
+    condition_reached = Signal(int)
+    lesson_closed = Signal()
+    lock_changed = Signal(bool)
+
+    def __init__(self, window: MainWindow, panel: LessonPanel, dock: QDockWidget):
+        super().__init__(window)
+        self.window = window
+        self.panel = panel
+        self.dock = dock
+        self.lesson: Lesson | None = None
+        self.index = -1
+        self.watcher: ConditionWatcher | None = None
+        self.done = False  # the current step's condition was reached (or it has none)
+        self.missed = False  # its budget ran out first
+        self._first_step: int | None = None  # the trainer's step when the step began
+        self._last_step = 0
+        self._waiting_for_generation: int | None = None  # ignore reports until gen > this
+        self._saved_state: QByteArray | None = None  # the window's layout before the lesson
+        self._highlight: FrameHighlight | None = None
+        self._teacher_lock = False  # Lesson › Lock the lab
+        self._unlocked = False  # Lesson › Unlock… during this lesson: its lock is off
+        self._locked_actions = QActionGroup(self)
+        self._locked_actions.setExclusionPolicy(QActionGroup.ExclusionPolicy.None_)
+        self._locked_actions.setEnabled(False)
+        self._dock_features: dict[QDockWidget, QDockWidget.DockWidgetFeature] = {}
+        self.allowed: frozenset[str] | None = None  # None: not locked
+        self.start_page: StartPage | None = None
+        panel.back_requested.connect(self.back)
+        panel.next_requested.connect(self.next)
+        window.controller.report_received.connect(self._on_controller_report_received)
+        window.controller.config_changed.connect(self._on_controller_config_changed)
+        window.installEventFilter(self)
+
+    # ------------------------------------------------------------------ opening
+
+    def open(self, path: str | Path) -> bool:
+        """Open the lesson file ``path`` at its first step.
+
+        A file that cannot be read or checked is refused with a message naming the file,
+        the step and the key (in the log and a dialog); the window stays as it was.
+        """
+        try:
+            lesson = load_lesson(path)
+        except (GanlabError, OSError) as exc:
+            self.window.log.append(str(exc), "error")
+            QMessageBox.warning(self.window, self.tr("Lesson refused"), str(exc))
+            return False
+        if self.is_locked() and "open" not in (self.allowed or ()):
+            return False
+        self.start(lesson)
+        self.window.remember_file(str(path))
+        return True
+
+    def start(self, lesson: Lesson) -> None:
+        """Open ``lesson`` (already loaded) at its first step."""
+        if self.lesson is not None:
+            self._leave_lesson()
+        self._saved_state = self.window.saveState()
+        self.lesson = lesson
+        self._unlocked = False
+        lang = i18n.language()
+        self.panel.set_lesson(
+            f"{lesson.number}. {localized(lesson.title, lang)}", len(lesson.steps), lesson.papers
+        )
+        self.dock.show()
+        self.dock.raise_()
+        # The step's text is the lesson: half the height of the window's side, at least.
+        self.window.resizeDocks(
+            [self.dock], [max(320, self.window.height() // 2)], Qt.Orientation.Vertical
+        )
+        self.window.log.append(
+            self.tr("Lesson {title} opened ({n} steps)").format(
+                title=localized(lesson.title, lang), n=len(lesson.steps)
+            ),
+            "info",
+        )
+        self.go_to(0)
+
+    def close_lesson(self) -> bool:
+        """Leave the lesson (refused while the lab is locked: unlock first)."""
+        if self.lesson is None or self.is_locked():
+            return False
+        self._leave_lesson()
+        return True
+
+    def _leave_lesson(self) -> None:
+        self._clear_highlight()
+        if self._saved_state is not None:
+            self.window.restoreState(self._saved_state)
+            self._saved_state = None
+        self.window.centralWidget().setVisible(True)
+        self.lesson = None
+        self.index = -1
+        self.watcher = None
+        self.panel.clear()
+        self._unlocked = False
+        self._apply_lock()
+        self.lesson_closed.emit()
+
+    # ------------------------------------------------------------------ steps
+
+    @property
+    def step(self) -> LessonStep | None:
+        if self.lesson is None or not 0 <= self.index < len(self.lesson.steps):
+            return None
+        return self.lesson.steps[self.index]
+
+    @Slot()
+    def next(self) -> None:
+        """The next step, if the current one is done; after the last, the lesson is
+        complete (it stays open: Lesson › Close lesson leaves it)."""
+        if self.lesson is None or not self.done:
+            return
+        if self.index + 1 < len(self.lesson.steps):
+            self.go_to(self.index + 1)
+        else:
+            self.panel.set_condition(self.tr("Lesson complete ✓"), "done")
+            self.panel.set_navigation(self.index > 0, False)
+
+    @Slot()
+    def back(self) -> None:
+        """The previous step (its experiment and settings again)."""
+        if self.lesson is not None and self.index > 0:
+            self.go_to(self.index - 1)
+
+    def go_to(self, index: int) -> None:
+        """Open step ``index`` (0-based): experiment, settings, panels, lock, run."""
+        assert self.lesson is not None
+        self.index = index
+        step = self.lesson.steps[index]
+        lang = i18n.language()
+        self.panel.set_step(index, localized(step.title, lang), localized(step.text, lang))
+        self._apply_experiment(index, step)
+        self._show_panels(step.panels)
+        self._point_at(step.point)
+        self._apply_lock()
+        self.watcher = ConditionWatcher(step.until) if step.until else None
+        self.done = self.watcher is None
+        self.missed = False
+        self._first_step = None
+        self._show_condition()
+        if step.run == "play":
+            self.window.controller.play()
+        self.step_changed.emit(index)
+        if self.done:
+            self.condition_reached.emit(index)
+
+    def _apply_experiment(self, index: int, step: LessonStep) -> None:
+        """The experiment in effect at step ``index``; fresh networks (seeded as the file
+        says, so the class sees what ``ganlab lessons --check`` saw) at the lesson's
+        start, on a new experiment and on ``reset``."""
+        assert self.lesson is not None
+        controller = self.window.controller
+        target = self.lesson.config_for_step(index)
+        session = controller.session
+        fresh = index == 0 or step.experiment is not None or step.reset
+        controller.pause()
+        if fresh and session.config == target and session.step == 0 and index == 0:
+            fresh = False  # the window already opened on it: nothing has trained yet
+        if target != session.config:
+            self.window.toy_view.stop_drawing()
+            controller.apply_config(target)
+        if fresh:
+            self._waiting_for_generation = session.generation
+            controller.reset(target.loop.seed)
+        else:
+            self._waiting_for_generation = None
+
+    def _show_condition(self) -> None:
+        step = self.step
+        if step is None:
+            return
+        if step.until is None or self.watcher is None:
+            self.panel.set_condition("", "none")
+        elif self.done:
+            self.panel.set_condition(
+                self.tr("Done ✓ — {condition}").format(condition=pretty_condition(step.until)),
+                "done",
+            )
+        elif self.missed:
+            self.panel.set_condition(
+                self.tr(
+                    "Not reached within {budget} steps ({now}). Reset and try again, or go on."
+                ).format(budget=step.budget, now=self._now_text()),
+                "missed",
+            )
+        else:
+            self.panel.set_condition(
+                self.tr("Waiting for: {condition} — now {now}").format(
+                    condition=pretty_condition(step.until), now=self._now_text()
+                ),
+                "waiting",
+            )
+        self.panel.set_navigation(self.index > 0, self.done or self.missed)
+
+    def _now_text(self) -> str:
+        if self.watcher is None:
+            return ""
+        values = self.watcher.values()
+        if len(values) == 1:
+            return _number(next(iter(values.values())))
+        return ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in values.items())
+
+    @Slot(object)
+    def _on_controller_report_received(self, report: rep.Report) -> None:
+        """Every current report: to the step's watcher; the step completes when its
+        condition holds, or gives up when its budget of training steps is spent."""
+        self.observe(report)
+
+    def observe(self, report: rep.Report) -> None:
+        """Feed one loop report to the current step (what the controller's
+        ``report_received`` does; tests may call it with synthetic reports)."""
+        watcher = self.watcher
+        if watcher is None or self.done or self.missed:
+            return
+        waiting = self._waiting_for_generation
+        if waiting is not None:
+            if not isinstance(report, rep.GenerationStarted) or report.generation <= waiting:
+                return  # the networks before the step's reset: they say nothing
+            self._waiting_for_generation = None
+        watcher.observe(report)
+        if isinstance(report, rep.ScalarBatch) and len(report.steps):
+            last = int(report.steps[-1])
+            if self._first_step is None:
+                self._first_step = int(report.steps[0]) - 1
+            self._last_step = last
+        elif isinstance(report, rep.GenerationStarted):
+            self._first_step = report.step
+        if watcher.holds():
+            self.done = True
+            self.window.controller.pause()
+            self._show_condition()
+            self.condition_reached.emit(self.index)
+            return
+        step = self.step
+        budget = step.budget if step is not None else None
+        if budget and self._first_step is not None and self._last_step - self._first_step >= budget:
+            self.missed = True
+            self.window.controller.pause()
+        self._show_condition()
+
+    # ------------------------------------------------------------------ panels
+
+    def docks(self) -> dict[str, QWidget]:
+        """The window's panels by lesson name (``view`` is the central widget)."""
+        w = self.window
+        return {
+            "view": w.centralWidget(),
+            "controls": w.controls_dock,
+            "curves": w.curves_dock,
+            "metrics": w.metrics_dock,
+            "explorer": w.explorer_dock,
+            "log": w.log_dock,
+            "slow_motion": w.slow_dock,
+            "lesson": self.dock,
+        }
+
+    def _show_panels(self, panels: Iterable[str] | None) -> None:
+        """Only ``panels`` (and this lesson's own) are shown; None: all as before the
+        lesson."""
+        if panels is None:
+            if self._saved_state is not None:
+                self.window.restoreState(self._saved_state)
+            self.window.centralWidget().setVisible(True)
+        else:
+            wanted = {*panels, "lesson"}
+            for name, widget in self.docks().items():
+                widget.setVisible(name in wanted)
+        self.dock.show()
+
+    def _point_at(self, name: str | None) -> None:
+        self._clear_highlight()
+        if name is None:
+            return
+        widget = self.docks().get(name)
+        if widget is None:
+            return
+        widget.setVisible(True)
+        if isinstance(widget, QDockWidget):
+            widget.raise_()
+            widget = widget.widget()
+        self._highlight = FrameHighlight(widget)
+
+    def _clear_highlight(self) -> None:
+        if self._highlight is not None:
+            self._highlight.hide()
+            self._highlight.deleteLater()
+            self._highlight = None
+
+    def highlighted(self) -> QWidget | None:
+        """The widget the current step's frame is drawn on (None: no frame)."""
+        h = self._highlight
+        return h.parentWidget() if h is not None and not h.isHidden() else None
+
+    # ------------------------------------------------------------------ the lock
+
+    def is_locked(self) -> bool:
+        return self.allowed is not None
+
+    def lock_lab(self) -> None:
+        """The teacher locks the lab (Lesson › Lock the lab): the current step's controls,
+        or only watching (play, step, speed) outside a lesson."""
+        self._teacher_lock = True
+        self._unlocked = False
+        self._apply_lock()
+
+    def unlock(self) -> None:
+        """Leave the lock: everything can be changed again (until the lesson reopens)."""
+        self._teacher_lock = False
+        self._unlocked = True
+        self._apply_lock()
+
+    def may(self, control: str) -> bool:
+        """Whether ``control`` (a dotted setting or an action name) may be changed now."""
+        return self.allowed is None or control in self.allowed
+
+    def _wanted_lock(self) -> frozenset[str] | None:
+        lesson_lock = self.lesson is not None and self.lesson.lock and not self._unlocked
+        if not (lesson_lock or self._teacher_lock):
+            return None
+        step = self.step
+        if step is not None and step.controls is not None:
+            return frozenset(step.controls)
+        return frozenset(WATCHING)
+
+    def _apply_lock(self) -> None:
+        allowed = self._wanted_lock()
+        was_locked = self.allowed is not None
+        self.allowed = allowed
+        w = self.window
+        # Actions in the (disabled) group stay disabled whatever the window sets later.
+        self._locked_actions.setEnabled(True)  # back to each action's own enabled state
+        for action in list(self._locked_actions.actions()):
+            action.setActionGroup(None)
+        if allowed is not None:
+            for name, actions in self._actions_by_name().items():
+                if name not in allowed:
+                    for action in actions:
+                        action.setActionGroup(self._locked_actions)
+            for dock in w.findChildren(QDockWidget):
+                dock.toggleViewAction().setActionGroup(self._locked_actions)
+            self._locked_actions.setEnabled(False)
+        w.speed_combo.setEnabled(self.may("speed"))
+        w.slow_motion.setEnabled(self.may("slow_motion"))
+        w.toy_view.draw_button.setEnabled(self.may("open"))
+        if not self.may("open"):
+            w.toy_view.stop_drawing()
+        for dock in w.findChildren(QDockWidget):
+            if allowed is not None:
+                self._dock_features.setdefault(dock, dock.features())
+                dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+            elif dock in self._dock_features:
+                dock.setFeatures(self._dock_features.pop(dock))
+        self._apply_lock_to_settings(None if allowed is None else [c for c in allowed if "." in c])
+        self.lock_action.setChecked(allowed is not None)
+        self.lock_action.setEnabled(allowed is None)
+        self.unlock_action.setEnabled(allowed is not None)
+        self.close_action.setEnabled(self.lesson is not None and allowed is None)
+        if was_locked != (allowed is not None):
+            self.lock_changed.emit(allowed is not None)
+
+    def _apply_lock_to_settings(self, allowed: Collection[str] | None) -> None:
+        """Settings under the lock: only ``allowed`` dotted keys stay editable (None:
+        all). ``ControlsPanel.set_lock`` shows the rest read-only; the window also
+        refuses any other key it would receive (see :meth:`may`)."""
+        set_lock = getattr(self.window.controls, "set_lock", None)
+        if set_lock is not None:
+            set_lock(allowed)
+        else:  # a settings panel without per-key locks: all of it or none of it
+            self.window.controls.setEnabled(allowed is None or bool(allowed))
+
+    def _actions_by_name(self) -> dict[str, list[QAction]]:
+        w = self.window
+        return {
+            "play": [w.play_action],
+            "step": [w.step_action],
+            "step_d": [w.step_d_action],
+            "step_g": [w.step_g_action],
+            "reset": [w.reset_action],
+            "slow_motion": [w.slow_action],
+            "evaluate": [w.evaluate_action],
+            "open": [
+                w.open_action,
+                w.load_ckpt_action,
+                w.load_points_action,
+                w.presets_menu.menuAction(),
+                w.recent_menu.menuAction(),
+                self.open_lesson_action,
+                self.start_page_action,
+            ],
+            "save": [w.save_action, w.save_ckpt_action],
+        }
+
+    # ------------------------------------------------------------------ actions
+
+    def build_actions(self) -> list[QAction]:
+        """The Lesson menu's actions (also File's Open lesson… and Start page)."""
+        w = self.window
+        self.open_lesson_action = QAction(self.tr("Open &lesson…"), w)
+        self.open_lesson_action.setStatusTip(self.tr("Open a lesson file (TOML)"))
+        self.start_page_action = QAction(self.tr("Start page…"), w)
+        self.start_page_action.setStatusTip(
+            self.tr("The lessons, presets and recent files, to start from one")
+        )
+        self.next_action = QAction(self.tr("Next step"), w)
+        self.next_action.setShortcuts([QKeySequence("PgDown"), QKeySequence("Alt+Right")])
+        self.next_action.setStatusTip(self.tr("The lesson's next step (Page Down)"))
+        self.back_action = QAction(self.tr("Previous step"), w)
+        self.back_action.setShortcuts([QKeySequence("PgUp"), QKeySequence("Alt+Left")])
+        self.back_action.setStatusTip(self.tr("The lesson's previous step (Page Up)"))
+        self.close_action = QAction(self.tr("Close lesson"), w)
+        self.close_action.setStatusTip(
+            self.tr("Leave the lesson; the panels come back as before it")
+        )
+        self.lock_action = QAction(self.tr("Lock the lab"), w)
+        self.lock_action.setCheckable(True)
+        self.lock_action.setStatusTip(
+            self.tr("Only the controls the lesson step allows can be changed")
+        )
+        self.unlock_action = QAction(self.tr("Unlock…"), w)
+        self.unlock_action.setStatusTip(self.tr("Leave the teacher's lock (asks first)"))
+        actions = [
+            self.open_lesson_action,
+            self.start_page_action,
+            self.next_action,
+            self.back_action,
+            self.close_action,
+            self.lock_action,
+            self.unlock_action,
+        ]
+        for action in actions:
+            w.addAction(action)  # shortcuts work wherever the focus is in the window
+        self.open_lesson_action.triggered.connect(self._on_open_lesson_action_triggered)
+        self.start_page_action.triggered.connect(self.show_start_page)
+        self.next_action.triggered.connect(self.next)
+        self.back_action.triggered.connect(self.back)
+        self.close_action.triggered.connect(self.close_lesson)
+        self.lock_action.triggered.connect(self._on_lock_action_triggered)
+        self.unlock_action.triggered.connect(self._on_unlock_action_triggered)
+        self.close_action.setEnabled(False)
+        self.unlock_action.setEnabled(False)
+        return actions
+
+    @Slot()
+    def _on_open_lesson_action_triggered(self) -> None:
+        shipped = shipped_lessons()
+        folder = str(shipped[0].parent) if shipped else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, self.tr("Open lesson"), folder, self.tr("Lessons (*.toml)")
+        )
+        if path:
+            self.open(path)
+
+    @Slot()
+    def _on_lock_action_triggered(self) -> None:
+        self.lock_lab()
+
+    @Slot()
+    def _on_unlock_action_triggered(self) -> None:
+        answer = QMessageBox.question(
+            self.window,
+            self.tr("Unlock the lab"),
+            self.tr(
+                "Unlock the lab? Every setting and action can then be changed, for the rest "
+                "of this lesson."
+            ),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.unlock()
+
+    # ------------------------------------------------------------------ start page
+
+    @Slot()
+    def show_start_page(self) -> StartPage:
+        """Show the start page (lessons, presets, recent files); returns it."""
+        if self.start_page is None:
+            page = StartPage(self.window)
+            page.lesson_chosen.connect(self._on_start_page_lesson_chosen)
+            page.preset_chosen.connect(self._on_start_page_preset_chosen)
+            page.recent_chosen.connect(self._on_start_page_recent_chosen)
+            self.start_page = page
+        page = self.start_page
+        page.set_lessons(self._lesson_entries())
+        presets = []
+        for name in preset_names():
+            config = load_preset(name)
+            presets.append((name, config.name, config.description))
+        page.set_presets(presets)
+        page.set_recent([(p, self._kind_of(p)) for p in self.window._recent_files()])
+        page.show()
+        page.raise_()
+        page.activateWindow()
+        return page
+
+    def _lesson_entries(self) -> list[tuple[str, int, str, str]]:
+        lang = i18n.language()
+        entries = []
+        for path in shipped_lessons():
+            try:
+                lesson = load_lesson(path)
+            except GanlabError as exc:  # a broken shipped lesson: named, not fatal
+                self.window.log.append(str(exc), "error")
+                continue
+            entries.append(
+                (
+                    str(path),
+                    lesson.number,
+                    localized(lesson.title, lang),
+                    localized(lesson.summary, lang),
+                )
+            )
+        return entries
+
+    def _kind_of(self, path: str) -> str:
+        if path.endswith(".pt"):
+            return self.tr("checkpoint")
+        return self.tr("lesson") if is_lesson_file(path) else self.tr("experiment")
+
+    @Slot(str)
+    def _on_start_page_lesson_chosen(self, path: str) -> None:
+        self.open(path)
+
+    @Slot(str)
+    def _on_start_page_preset_chosen(self, name: str) -> None:
+        self.window._open_config(load_preset(name), None)
+
+    @Slot(str)
+    def _on_start_page_recent_chosen(self, path: str) -> None:
+        self.open_recent(path)
+
+    def open_recent(self, path: str) -> None:
+        """Open a recent file: a lesson, a checkpoint or an experiment."""
+        if is_lesson_file(path):
+            self.open(path)
+        elif path.endswith(".pt"):
+            self.window.load_checkpoint(path)
+        else:
+            self.window.open_experiment(path)
+
+    # ------------------------------------------------------------------ the window
+
+    @Slot(object)
+    def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
+        self.window.experiment_about.set_config(config.name, config.description)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        # Before the window saves its layout: the panels a lesson hid come back.
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self._clear_highlight()
+            if self._saved_state is not None:
+                self.window.restoreState(self._saved_state)
+                self.window.centralWidget().setVisible(True)
+            if self.start_page is not None:
+                self.start_page.close()
+        return False

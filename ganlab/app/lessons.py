@@ -641,11 +641,13 @@ class LessonRunner(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Before the window saves its layout: the panels a lesson hid come back.
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self._clear_highlight()
-            if self._saved_state is not None:
-                self.window.restoreState(self._saved_state)
-                self.window.centralWidget().setVisible(True)
-            if self.start_page is not None:
-                self.start_page.close()
+        window = getattr(self, "window", None)  # None while Python tears the object down
+        if window is None or watched is not window or event.type() != QEvent.Type.Close:
+            return False
+        self._clear_highlight()
+        if self._saved_state is not None:
+            window.restoreState(self._saved_state)
+            window.centralWidget().setVisible(True)
+        if self.start_page is not None:
+            self.start_page.close()
         return False

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -117,6 +117,7 @@ class StartPage(QDialog):
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         view.setSpacing(2)
+        view.installEventFilter(self)  # the list focused last is the one Open opens from
         view.itemActivated.connect(self._on_item_activated)
         view.currentItemChanged.connect(self._on_current_item_changed)
         return view
@@ -209,7 +210,6 @@ class StartPage(QDialog):
         view = view or self.sender()  # type: ignore[assignment]
         if not isinstance(view, QListWidget):
             return
-        self._last_list = view
         index = (self.lessons, self.presets, self.recent).index(view)
         detail = current.data(_DETAIL) if current is not None else None
         self._details[index].setText(str(detail) if detail else "")
@@ -235,6 +235,11 @@ class StartPage(QDialog):
             id(self.recent): self.recent_chosen,
         }[id(view)]
         signal.emit(str(key))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QListWidget):
+            self._last_list = watched
+        return False
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

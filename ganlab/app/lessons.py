@@ -124,7 +124,7 @@ class LessonRunner(QObject):
         panel.back_requested.connect(self.back)
         panel.next_requested.connect(self.next)
         window.controller.report_received.connect(self._on_controller_report_received)
-        window.controller.config_changed.connect(self._on_controller_config_changed)
+        window.controller.config_changed.connect(self.describe_experiment)
         window.installEventFilter(self)
 
     # ------------------------------------------------------------------ opening
@@ -580,7 +580,8 @@ class LessonRunner(QObject):
         presets = []
         for name in preset_names():
             config = load_preset(name)
-            presets.append((name, config.name, config.description))
+            # Shipped presets' names and descriptions may be in the engine's catalogue.
+            presets.append((name, i18n._(config.name), i18n._(config.description)))
         page.set_presets(presets)
         page.set_recent([(p, self._kind_of(p)) for p in self.window._recent_files()])
         page.show()
@@ -636,8 +637,9 @@ class LessonRunner(QObject):
     # ------------------------------------------------------------------ the window
 
     @Slot(object)
-    def _on_controller_config_changed(self, config: cfg.ExperimentConfig) -> None:
-        self.window.experiment_about.set_config(config.name, config.description)
+    def describe_experiment(self, config: cfg.ExperimentConfig) -> None:
+        """Show ``config``'s name and description above the view."""
+        self.window.experiment_about.set_config(i18n._(config.name), i18n._(config.description))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Before the window saves its layout: the panels a lesson hid come back.

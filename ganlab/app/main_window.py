@@ -266,8 +266,7 @@ class MainWindow(QMainWindow):
         column = self.centralWidget().layout()
         if isinstance(column, QVBoxLayout):
             column.insertWidget(0, self.experiment_about)
-        config = self.controller.session.config
-        self.experiment_about.set_config(config.name, config.description)
+        self.lessons.describe_experiment(self.controller.session.config)
 
     def _build_lesson_menus(self, bar: QMenuBar, file_menu: QMenu) -> None:
         """File › Open lesson… and Start page…, and the Lesson menu (steps and the lock)."""

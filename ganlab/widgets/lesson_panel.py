@@ -171,7 +171,8 @@ class LessonPanel(QWidget):
         self.step_title.clear()
         self.text.setText(
             self.tr(
-                "Open a lesson from File › Open lesson… or from the start page (File › Start page)."
+                "Open a lesson from File › Open lesson… or from the start page "
+                "(File › Start page…)."
             )
         )
         self.papers.clear()

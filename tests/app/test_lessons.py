@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox
 
 from ganlab.app.main_window import MainWindow
@@ -260,3 +260,16 @@ def test_the_experiment_description_is_shown_above_the_view(window):
     window._open_config(config, None)
     assert "Eight modes." in about.text()
     assert about.isVisibleTo(window)
+
+
+def test_a_lesson_runs_with_the_keyboard_only(qtbot, window, tmp_path):
+    window.activateWindow()
+    qtbot.waitActive(window)
+    runner = window.lessons
+    with qtbot.waitSignal(runner.condition_reached, timeout=WAIT_MS):
+        runner.open(lesson_file(tmp_path, TWO_STEPS))
+    target = window.focusWidget() or window
+    qtbot.keyClick(target, Qt.Key.Key_PageDown)
+    assert runner.index == 1
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_PageUp)
+    assert runner.index == 0

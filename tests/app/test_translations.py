@@ -158,7 +158,9 @@ def test_the_qm_is_compiled_from_the_current_ts():
 
 def test_translate_gives_spanish_while_installed(spanish):
     assert QCoreApplication.translate("MainWindow", "Play") == "Reproducir"
-    assert QCoreApplication.translate("ControlsPanel", "Learning rate") == "Tasa de aprendizaje"
+    assert QCoreApplication.translate("ControlsPanel", "Load points from CSV…") == (
+        "Cargar puntos desde CSV…"
+    )
     assert (
         QCoreApplication.translate("MainWindow", "Checkpoint saved: {path}").format(path="a.pt")
         == "Punto de control guardado: a.pt"

@@ -15,6 +15,12 @@
 
 Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
 exit code 2 and a one-paragraph message, never a traceback.
+
+Every word the command prints goes through ganlab's gettext catalogue
+(:mod:`ganlab.core.i18n`), argparse's own words included (:func:`_argparse_in_our_language`).
+``--lang CODE`` (anywhere on the line, with any command) is read before the parsers are
+built, because their help texts are translated as they are built; without it the language
+comes from the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
 """
 
 from __future__ import annotations
@@ -27,10 +33,13 @@ import queue
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from ganlab import __version__
+from ganlab.core import i18n
+from ganlab.core.i18n import N_, _, ngettext
 
 EXIT_OK = 0
 EXIT_DIVERGED = 1  # training hit NaN/Inf and stopped
@@ -42,17 +51,85 @@ DEFAULT_HEADLESS_STEPS = 2000
 # and cost less than the window's 30 (each batch is a device sync and a metrics write).
 HEADLESS_SCALAR_HZ = 5.0
 
+# argparse's own words, as Python 3.11 spells them: argparse looks them up with the
+# module-level ``_`` / ``ngettext`` of its own module, which _argparse_in_our_language()
+# points at ganlab's catalogue. Marked here so that Babel copies them into ganlab.pot
+# (resources/translations/update.sh). They keep argparse's %-placeholders, which argparse
+# fills after the lookup. Only the words a user can meet are listed (not the errors that
+# only a wrong parser definition raises, nor those of options we do not use); a word
+# another Python version spells differently simply stays English.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("unrecognized arguments: %s"),
+    N_("not allowed with argument %s"),
+    N_("ignored explicit argument %r"),
+    N_("the following arguments are required: %s"),
+    N_("one of the arguments %s is required"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("unexpected option string: %s"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+)
+
+
+@contextlib.contextmanager
+def _argparse_in_our_language() -> Iterator[None]:
+    """Within the block, argparse's own words ("usage: ", "options", "the following
+    arguments are required: %s", ...) come from ganlab's catalogue.
+
+    argparse translates them with ``gettext.gettext`` (the ``messages`` domain, which no
+    catalogue of ours feeds), bound at import as ``argparse._`` and ``argparse.ngettext``
+    and looked up at call time; the block points both at :mod:`ganlab.core.i18n` and
+    restores them on the way out, whatever happens (``--help`` and errors exit with
+    SystemExit), so that nothing else in the process sees the change. :class:`_Parser`
+    builds, parses and formats inside it.
+    """
+    missing = object()
+    saved = {name: getattr(argparse, name, missing) for name in ("_", "ngettext")}
+    argparse._ = _  # type: ignore[attr-defined]
+    argparse.ngettext = ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is missing:
+                delattr(argparse, name)
+            else:
+                setattr(argparse, name, value)
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports errors in the same one-paragraph form as the rest."""
+    """argparse in ganlab's language (its own words too, see _argparse_in_our_language),
+    reporting errors in the same one-paragraph form as the rest."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        with _argparse_in_our_language():  # "positional arguments", "options", -h's help
+            super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        with _argparse_in_our_language():  # errors, and --help printed while parsing
+            return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        with _argparse_in_our_language():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_our_language():
+            return super().format_help()
 
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        _fail(f"{message} (see '{self.prog} --help')")
+        _fail(_("{message} (see '{prog} --help')").format(message=message, prog=self.prog))
 
 
 def _fail(message: str) -> None:
-    print(_paragraph(f"ganlab: error: {message}"), file=sys.stderr)
+    print(_paragraph(_("ganlab: error: {message}").format(message=message)), file=sys.stderr)
     raise SystemExit(EXIT_BAD_INPUT)
 
 
@@ -62,202 +139,378 @@ def _paragraph(text: str) -> str:
     )
 
 
-# The subcommands with their one-line help: 'ganlab --help' lists them under the lab's
-# own options, and 'ganlab COMMAND --help' tells the rest.
+def _add_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"ganlab {__version__}",
+        help=_("show program's version number and exit"),
+    )
+
+
+# The subcommands with their one-line help (English msgids, translated where shown):
+# 'ganlab --help' lists them under the lab's own options, and 'ganlab COMMAND --help'
+# tells the rest. A new subcommand: one entry here, its parser in build_parser(), its
+# branch in _main().
 COMMANDS: dict[str, str] = {
-    "train": "train headless and write a run directory",
-    "presets": "list the shipped presets",
-    "sources": "list data sources, model families and losses",
-    "data": "data utilities (the real data the trainer would draw, as .npy/.npz)",
-    "eval": "evaluate samples: toy metrics, FID/KID, image metrics",
+    "train": N_("train headless and write a run directory"),
+    "presets": N_("list the shipped presets"),
+    "sources": N_("list data sources, model families and losses"),
+    "data": N_("data utilities (the real data the trainer would draw, as .npy/.npz)"),
+    "eval": N_("evaluate samples: toy metrics, FID/KID, image metrics"),
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The headless subcommands' parser (texts translated now: set the language first)."""
     parser = _Parser(
-        prog="ganlab", description="A desktop laboratory for generative adversarial networks."
+        prog="ganlab", description=_("A desktop laboratory for generative adversarial networks.")
     )
-    parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    _add_version(parser)
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser, metavar=_("COMMAND"))
 
     train = sub.add_parser(
         "train",
-        help=COMMANDS["train"],
-        description="Train an experiment without a window.",
+        help=_(COMMANDS["train"]),
+        description=_("Train an experiment without a window."),
     )
     what = train.add_mutually_exclusive_group()
-    what.add_argument("experiment", nargs="?", help="experiment file (TOML)")
-    what.add_argument("--preset", metavar="NAME", help="a shipped preset (see 'ganlab presets')")
     what.add_argument(
-        "--resume", metavar="RUN_DIR", help="continue a run from its latest checkpoint"
+        "experiment", nargs="?", metavar=_("EXPERIMENT"), help=_("experiment file (TOML)")
+    )
+    what.add_argument(
+        "--preset", metavar=_("NAME"), help=_("a shipped preset (see 'ganlab presets')")
+    )
+    what.add_argument(
+        "--resume", metavar=_("RUN_DIR"), help=_("continue a run from its latest checkpoint")
     )
     train.add_argument(
         "--steps",
         type=int,
-        metavar="N",
-        help="total iterations of the run (a resumed run continues up to N)",
+        metavar=_("N"),
+        help=_("total iterations of the run (a resumed run continues up to N)"),
     )
     train.add_argument(
-        "--out", metavar="DIR", help="run directory to create (default: runs/<date>-<name>)"
+        "--out",
+        metavar=_("DIR"),
+        help=_("run directory to create (default: runs/<date>-<name>)"),
     )
-    train.add_argument("--device", help="auto, cpu, cuda, cuda:N or mps")
-    train.add_argument("--seed", type=int, help="random seed")
+    train.add_argument("--device", metavar=_("DEVICE"), help=_("auto, cpu, cuda, cuda:N or mps"))
+    train.add_argument("--seed", type=int, metavar=_("SEED"), help=_("random seed"))
     train.add_argument(
         "--checkpoint-every",
         type=int,
-        metavar="N",
-        help="also write a checkpoint every N iterations",
+        metavar=_("N"),
+        help=_("also write a checkpoint every N iterations"),
     )
     train.add_argument(
         "--columns",
         metavar="A,B",
-        help="points file with more than two columns: the two to use, by 0-based index or "
-        "header name (e.g. 0,2 or x,z; one column gives 1-D points); sets data.columns",
+        help=_(
+            "points file with more than two columns: the two to use, by 0-based index or "
+            "header name (e.g. 0,2 or x,z; one column gives 1-D points); sets data.columns"
+        ),
     )
-    train.add_argument("--quiet", action="store_true", help="print only the summary")
+    train.add_argument("--quiet", action="store_true", help=_("print only the summary"))
 
-    sub.add_parser("presets", help=COMMANDS["presets"])
-    sub.add_parser("sources", help=COMMANDS["sources"])
+    sub.add_parser("presets", help=_(COMMANDS["presets"]))
+    sub.add_parser("sources", help=_(COMMANDS["sources"]))
 
-    data = sub.add_parser("data", help=COMMANDS["data"])
-    data_sub = data.add_subparsers(dest="data_command", parser_class=_Parser, required=True)
+    data = sub.add_parser("data", help=_(COMMANDS["data"]))
+    data_sub = data.add_subparsers(
+        dest="data_command", parser_class=_Parser, required=True, metavar=_("COMMAND")
+    )
     sample = data_sub.add_parser(
         "sample",
-        help="write the real data the trainer would draw (.npy or .npz)",
-        description="Write the first N real items the trainer feeds D, drawn by the trainer "
-        "itself (same source, same seed, batch by batch): images as float32 (N, C, H, W) in "
-        "[-1, 1], points as float32 (N, d). With FILE.npz: arrays x, labels (int64 (N,), "
-        "labelled sources only) and class_names. With FILE.npy: x in FILE.npy and, for a "
-        "labelled source, FILE_labels.npy and FILE_classes.txt (one class name per line, in "
-        "index order).",
+        help=_("write the real data the trainer would draw (.npy or .npz)"),
+        description=_(
+            "Write the first N real items the trainer feeds D, drawn by the trainer "
+            "itself (same source, same seed, batch by batch): images as float32 (N, C, H, W) "
+            "in [-1, 1], points as float32 (N, d). With FILE.npz: arrays x, labels (int64 "
+            "(N,), labelled sources only) and class_names. With FILE.npy: x in FILE.npy and, "
+            "for a labelled source, FILE_labels.npy and FILE_classes.txt (one class name per "
+            "line, in index order)."
+        ),
     )
     origin = sample.add_mutually_exclusive_group(required=True)
-    origin.add_argument("experiment", nargs="?", help="experiment file (TOML) to draw from")
-    origin.add_argument("--preset", metavar="NAME", help="a shipped preset")
-    origin.add_argument("--source", metavar="NAME", help="a data source with its defaults")
-    sample.add_argument("--n", type=int, required=True, help="number of samples")
-    sample.add_argument("--out", required=True, help="output file (.npy or .npz)")
-    sample.add_argument("--sigma", type=float, help="override data.sigma (toy sources)")
-    sample.add_argument("--seed", type=int, help="override loop.seed")
-    sample.add_argument(
-        "--columns", metavar="A,B", help="points file: the columns to use (sets data.columns)"
+    origin.add_argument(
+        "experiment",
+        nargs="?",
+        metavar=_("EXPERIMENT"),
+        help=_("experiment file (TOML) to draw from"),
     )
-    ev = sub.add_parser("eval", help=COMMANDS["eval"])
-    ev_sub = ev.add_subparsers(dest="eval_command", parser_class=_Parser, required=True)
+    origin.add_argument("--preset", metavar=_("NAME"), help=_("a shipped preset"))
+    origin.add_argument("--source", metavar=_("NAME"), help=_("a data source with its defaults"))
+    sample.add_argument("--n", type=int, required=True, metavar=_("N"), help=_("number of samples"))
+    sample.add_argument(
+        "--out", required=True, metavar=_("FILE"), help=_("output file (.npy or .npz)")
+    )
+    sample.add_argument(
+        "--sigma", type=float, metavar=_("SIGMA"), help=_("override data.sigma (toy sources)")
+    )
+    sample.add_argument("--seed", type=int, metavar=_("SEED"), help=_("override loop.seed"))
+    sample.add_argument(
+        "--columns",
+        metavar="A,B",
+        help=_("points file: the columns to use (sets data.columns)"),
+    )
+    ev = sub.add_parser("eval", help=_(COMMANDS["eval"]))
+    ev_sub = ev.add_subparsers(
+        dest="eval_command", parser_class=_Parser, required=True, metavar=_("COMMAND")
+    )
     toy = ev_sub.add_parser(
         "toy",
-        help="divergences and mode coverage of 1-D/2-D samples against a source",
-        description="Prints JSON: jsd, kl (KL(p_data||p_g)), kl_reverse (KL(p_g||p_data)), "
-        "tv, fake_outside; their noise floors jsd_floor, kl_floor, kl_reverse_floor, tv_floor "
-        "(the same estimate between two independent samples of the data itself, of the same "
-        "size on the same grid: values near the floor are noise, not a difference); for "
-        "mixtures modes (captured), num_modes, high_quality, modes_reverse_kl (of the mode "
-        "histogram against uniform); for 1-D w1.",
+        help=_("divergences and mode coverage of 1-D/2-D samples against a source"),
+        description=_(
+            "Prints JSON: jsd, kl (KL(p_data||p_g)), kl_reverse (KL(p_g||p_data)), tv, "
+            "fake_outside; their noise floors jsd_floor, kl_floor, kl_reverse_floor, "
+            "tv_floor (the same estimate between two independent samples of the data "
+            "itself, of the same size on the same grid: values near the floor are noise, "
+            "not a difference); for mixtures modes (captured), num_modes, high_quality, "
+            "modes_reverse_kl (of the mode histogram against uniform); for 1-D w1."
+        ),
     )
-    toy.add_argument("--samples", required=True, help="generated samples (.npy, shape (N, d))")
-    toy.add_argument("--source", required=True, help="the data source they should match")
-    toy.add_argument("--sigma", type=float, default=0.0, help="the source's sigma (0: default)")
-    toy.add_argument("--seed", type=int, default=0, help="seed for the real samples")
+    toy.add_argument(
+        "--samples",
+        required=True,
+        metavar=_("FILE"),
+        help=_("generated samples (.npy, shape (N, d))"),
+    )
+    toy.add_argument(
+        "--source",
+        required=True,
+        metavar=_("NAME"),
+        help=_("the data source they should match"),
+    )
+    toy.add_argument(
+        "--sigma",
+        type=float,
+        default=0.0,
+        metavar=_("SIGMA"),
+        help=_("the source's sigma (0: default)"),
+    )
+    toy.add_argument(
+        "--seed", type=int, default=0, metavar=_("SEED"), help=_("seed for the real samples")
+    )
     feats = ev_sub.add_parser(
         "features",
-        help="FID and KID from precomputed feature arrays",
-        description="Prints JSON: fid, kid_mean, kid_std, n_real, n_fake, kid_subset_size and "
-        "kid_subsets (as used), notes (e.g. FID with N < 2048 is biased upward), dim; the "
-        "sample line and notes also go to stderr. KID uses the kernel (x.y/d + 1)^3; with "
-        "--kid-subset-size >= the smaller sample count it is the unbiased MMD^2 over all "
-        "samples (deterministic, std 0).",
+        help=_("FID and KID from precomputed feature arrays"),
+        description=_(
+            "Prints JSON: fid, kid_mean, kid_std, n_real, n_fake, kid_subset_size and "
+            "kid_subsets (as used), notes (e.g. FID with N < 2048 is biased upward), dim; "
+            "the sample line and notes also go to stderr. KID uses the kernel "
+            "(x.y/d + 1)^3; with --kid-subset-size >= the smaller sample count it is the "
+            "unbiased MMD^2 over all samples (deterministic, std 0)."
+        ),
     )
-    feats.add_argument("--real", required=True, help="real features (.npy, shape (N, d))")
-    feats.add_argument("--fake", required=True, help="generated features (.npy, shape (M, d))")
-    feats.add_argument("--kid-subset-size", type=int, default=1000)
-    feats.add_argument("--kid-subsets", type=int, default=100)
-    feats.add_argument("--seed", type=int, default=0)
+    feats.add_argument(
+        "--real", required=True, metavar=_("FILE"), help=_("real features (.npy, shape (N, d))")
+    )
+    feats.add_argument(
+        "--fake",
+        required=True,
+        metavar=_("FILE"),
+        help=_("generated features (.npy, shape (M, d))"),
+    )
+    _add_kid_options(feats)
+    feats.add_argument(
+        "--seed", type=int, default=0, metavar=_("SEED"), help=_("seed of the KID subsets")
+    )
     img = ev_sub.add_parser(
         "images",
-        help="Inception Score, FID and KID (torch-fidelity, Inception weights)",
-        description="Real images from a folder or an image data source; generated images "
-        "from a folder or a run directory (its latest checkpoint generates --n images). A "
-        "folder or data source gives a seeded random subset of --n distinct images, each used "
-        "at most once; when it has fewer, all of them are used once and a note says so. "
-        "Prints JSON: the metrics, n_real, n_fake, kid_subset_size and kid_subsets (as "
-        "used), notes (FID with N < 2048 is biased upward, grayscale images repeated to RGB, "
-        "fewer images than asked); the sample line and notes also go to stderr.",
+        help=_("Inception Score, FID and KID (torch-fidelity, Inception weights)"),
+        description=_(
+            "Real images from a folder or an image data source; generated images from a "
+            "folder or a run directory (its latest checkpoint generates --n images). A "
+            "folder or data source gives a seeded random subset of --n distinct images, "
+            "each used at most once; when it has fewer, all of them are used once and a "
+            "note says so. Prints JSON: the metrics, n_real, n_fake, kid_subset_size and "
+            "kid_subsets (as used), notes (FID with N < 2048 is biased upward, grayscale "
+            "images repeated to RGB, fewer images than asked); the sample line and notes "
+            "also go to stderr."
+        ),
     )
-    img.add_argument("--real", required=True, help="image folder or data source name")
-    img.add_argument("--fake", required=True, help="image folder or run directory")
-    img.add_argument("--metrics", default="is,fid,kid", help="comma list of is, fid, kid")
-    img.add_argument("--weights", help="Inception weights file (default: the user cache)")
+    img.add_argument(
+        "--real",
+        required=True,
+        metavar=_("SOURCE"),
+        help=_("image folder or data source name"),
+    )
+    img.add_argument(
+        "--fake", required=True, metavar=_("SOURCE"), help=_("image folder or run directory")
+    )
+    img.add_argument(
+        "--metrics",
+        default="is,fid,kid",
+        metavar=_("LIST"),
+        help=_("comma list of is, fid, kid"),
+    )
+    img.add_argument(
+        "--weights",
+        metavar=_("FILE"),
+        help=_("Inception weights file (default: the user cache)"),
+    )
     img.add_argument(
         "--n",
         type=int,
         default=5000,
-        help="images from each side, each used at most once (FID wants at least 2048)",
+        metavar=_("N"),
+        help=_("images from each side, each used at most once (FID wants at least 2048)"),
     )
-    img.add_argument("--kid-subset-size", type=int, default=1000)
-    img.add_argument("--kid-subsets", type=int, default=100)
-    img.add_argument("--seed", type=int, default=0, help="seed of the image subsets")
-    img.add_argument("--device", default="cpu")
+    _add_kid_options(img)
+    img.add_argument(
+        "--seed", type=int, default=0, metavar=_("SEED"), help=_("seed of the image subsets")
+    )
+    img.add_argument(
+        "--device", default="cpu", metavar=_("DEVICE"), help=_("cpu, cuda, cuda:N or mps")
+    )
     img.add_argument(
         "--features",
         choices=("inception", "classifier"),
         default="inception",
-        help="inception: the standard IS/FID/KID (needs the weights); "
-        "classifier: FID/KID in the feature space of a small classifier trained "
-        "here on a labelled set (offline; not comparable with Inception numbers)",
+        help=_(
+            "inception: the standard IS/FID/KID (needs the weights); classifier: FID/KID in "
+            "the feature space of a small classifier trained here on a labelled set "
+            "(offline; not comparable with Inception numbers)"
+        ),
     )
     img.add_argument(
         "--classifier-source",
         default="shapes",
-        help="labelled image source the offline classifier learns (default shapes)",
+        metavar=_("NAME"),
+        help=_("labelled image source the offline classifier learns (default shapes)"),
     )
     return parser
 
 
+def _add_kid_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--kid-subset-size",
+        type=int,
+        default=1000,
+        metavar=_("N"),
+        help=_("samples in each KID subset (default 1000)"),
+    )
+    parser.add_argument(
+        "--kid-subsets",
+        type=int,
+        default=100,
+        metavar=_("N"),
+        help=_("number of KID subsets (default 100)"),
+    )
+
+
+def _lab_usage() -> str:
+    """The lab's usage lines, their continuations aligned under the translated 'usage: '."""
+    prefix = _("usage: ")
+    return "\n".join(
+        (
+            _("%(prog)s [-h] [--version] [EXPERIMENT | --run DIR | --lesson FILE] [--lang CODE]"),
+            " " * len(prefix + "ganlab ") + _("[--smoke-test [--timeout SECONDS]]"),
+            " " * len(prefix) + _("%(prog)s COMMAND ..."),
+        )
+    )
+
+
 def build_lab_parser() -> argparse.ArgumentParser:
     """``ganlab [EXPERIMENT.toml] [--run DIR]``: the lab itself; its help lists the
-    subcommands too, so ``ganlab --help`` shows everything the command can do."""
+    subcommands too, so ``ganlab --help`` shows everything the command can do (texts
+    translated now: set the language first)."""
     width = max(len(name) for name in COMMANDS)
-    commands = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
+    commands = "\n".join(f"  {name:<{width}}  {_(text)}" for name, text in COMMANDS.items())
     parser = _Parser(
         prog="ganlab",
-        usage="%(prog)s [-h] [--version] [EXPERIMENT | --run DIR | --lesson FILE] [--lang CODE]\n"
-        "              [--smoke-test [--timeout SECONDS]]\n"
-        "       %(prog)s COMMAND ...",
+        usage=_lab_usage(),
         description=textwrap.fill(
-            "A desktop laboratory for generative adversarial networks. Without a command, "
-            "open the lab's window on an experiment (default: the built-in ring of 8).",
+            _(
+                "A desktop laboratory for generative adversarial networks. Without a "
+                "command, open the lab's window on an experiment (default: the built-in "
+                "ring of 8)."
+            ),
             width=79,
         ),
-        epilog=f"commands (run headless; see 'ganlab COMMAND --help'):\n{commands}",
+        epilog=_("commands (run headless; see 'ganlab COMMAND --help'):\n{commands}").format(
+            commands=commands
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"ganlab {__version__}")
+    _add_version(parser)
     parser.add_argument(
-        "experiment", nargs="?", metavar="EXPERIMENT", help="experiment file to open (TOML)"
+        "experiment",
+        nargs="?",
+        metavar=_("EXPERIMENT"),
+        help=_("experiment file to open (TOML)"),
     )
-    parser.add_argument("--run", metavar="DIR", help="open a saved run directory")
+    parser.add_argument("--run", metavar=_("DIR"), help=_("open a saved run directory"))
     parser.add_argument(
-        "--lesson", metavar="FILE", help="open a lesson file at its first step (TOML)"
+        "--lesson",
+        metavar=_("FILE"),
+        help=_("open a lesson file at its first step (TOML)"),
     )
     parser.add_argument(
-        "--lang", metavar="CODE", help="interface language, e.g. es or en (default: the system's)"
+        "--lang",
+        metavar=_("CODE"),
+        help=_(
+            "language of the window and of every command's help and messages, e.g. es or "
+            "en (default: the system's)"
+        ),
     )
     parser.add_argument(
         "--smoke-test",
         action="store_true",
-        help="check this installation: open the window on the default experiment, train a "
-        "few steps, print versions and device as JSON, exit 0 once trained samples are "
-        "painted (1 on any failure or after --timeout seconds)",
+        help=_(
+            "check this installation: open the window on the default experiment, train a "
+            "few steps, print versions and device as JSON, exit 0 once trained samples "
+            "are painted (1 on any failure or after --timeout seconds)"
+        ),
     )
     parser.add_argument(
         "--timeout",
         type=float,
         default=None,
-        metavar="SECONDS",
-        help="with --smoke-test: give up after this long (default 120)",
+        metavar=_("SECONDS"),
+        help=_("with --smoke-test: give up after this long (default 120)"),
     )
     return parser
+
+
+def _language_option(argv: list[str]) -> tuple[str | None, list[str]]:
+    """``--lang CODE`` / ``--lang=CODE`` found anywhere before ``--`` (it applies to every
+    command), and ``argv`` without it. A ``--lang`` without a value is left for the parser
+    to report."""
+    code: str | None = None
+    rest: list[str] = []
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest += argv[i:]
+            break
+        if arg.startswith("--lang="):
+            code = arg.partition("=")[2]
+        elif arg == "--lang" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            code = argv[i + 1]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return code, rest
+
+
+def _use_language(code: str | None) -> None:
+    """The language of everything this process prints: ``code`` if given (a ``--lang``),
+    else, unless the process already chose one, the environment's."""
+    if code is None:
+        i18n.language()  # first use: from LANGUAGE / LC_ALL / LC_MESSAGES / LANG
+        return
+    used = i18n.set_language(code)
+    asked = code.replace("-", "_").split(".")[0].split("_")[0].lower()
+    if used != asked and asked not in ("", "c", "posix"):
+        print(
+            _("ganlab: no translation for the language '{code}'; using English").format(code=code),
+            file=sys.stderr,
+        )
 
 
 def _tolerant_console() -> None:
@@ -286,12 +539,15 @@ def _main(argv: list[str] | None) -> int:
     from ganlab.core.errors import GanlabError
 
     argv = sys.argv[1:] if argv is None else list(argv)
+    code, argv = _language_option(argv)
+    _use_language(code)  # before the parsers: their help is translated as they are built
     first = next((a for a in argv if not a.startswith("-")), None)
     if first in SUBCOMMANDS:
         args = build_parser().parse_args(argv)
+        args.lang = code
     else:
-        args = build_lab_parser().parse_args(argv)
-        args.command = None
+        args = build_lab_parser().parse_args(argv)  # --lang is gone from argv: keep code
+        args.command, args.lang = None, code
     try:
         if args.command == "train":
             return cmd_train(args)
@@ -320,12 +576,14 @@ def cmd_lab(args: argparse.Namespace) -> int:
     from ganlab.core.rundir import RunDir
 
     if args.timeout is not None and not args.smoke_test:
-        raise GanlabError("--timeout only applies to --smoke-test")
+        raise GanlabError(_("--timeout only applies to --smoke-test"))
     if args.smoke_test:
         if args.run or args.experiment or args.lesson:
-            raise GanlabError("--smoke-test always runs the default experiment; drop the file")
+            raise GanlabError(_("--smoke-test always runs the default experiment; drop the file"))
         if args.timeout is not None and args.timeout <= 0:
-            raise GanlabError(f"--timeout must be positive, got {args.timeout:g}")
+            raise GanlabError(
+                _("--timeout must be positive, got {value}").format(value=f"{args.timeout:g}")
+            )
     resume_from = None
     if args.run:
         run = RunDir.open_existing(args.run)
@@ -346,9 +604,11 @@ def cmd_lab(args: argparse.Namespace) -> int:
         from ganlab.app.main import check_display, run_app
     except ImportError as exc:  # e.g. Qt's system libraries are missing
         raise GanlabError(
-            f"the window cannot start ({exc}). On Linux install the system package "
-            f"libxcb-cursor0 (and libegl1); headless training works without them: "
-            f"'ganlab train --preset ring8'"
+            _(
+                "the window cannot start ({error}). On Linux install the system package "
+                "libxcb-cursor0 (and libegl1); headless training works without them: "
+                "'ganlab train --preset ring8'"
+            ).format(error=exc)
         ) from None
     check_display()
     if args.smoke_test:
@@ -374,25 +634,30 @@ def cmd_presets() -> int:
     width = max(len(n) for n in names)
     for name in names:
         config = load_preset(name)
-        mark = " (default)" if name == DEFAULT_PRESET else ""
         first = config.description.split(". ")[0].rstrip(".")
-        print(f"{name:<{width}}  {config.name}{mark}: {first}.")
+        line = (
+            _("{title} (default): {description}.")
+            if name == DEFAULT_PRESET
+            else _("{title}: {description}.")
+        )
+        print(f"{name:<{width}}  " + line.format(title=config.name, description=first))
     return EXIT_OK
 
 
 def cmd_sources() -> int:
     from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 
-    print("Data sources:")
+    # Names and kinds are identifiers (what a file or an option takes); titles are words.
+    print(_("Data sources:"))
     for name, entry in DATA_SOURCES.items():
-        print(f"  {name:<18} {entry.kind:<6} {entry.title}")
-    print("Model families:")
+        print(f"  {name:<18} {entry.kind:<6} {_(entry.title)}")
+    print(_("Model families:"))
     for name, fam in MODEL_FAMILIES.items():
         kinds = ", ".join(sorted(fam.data_kinds))
-        print(f"  {name:<18} {fam.title} ({kinds})")
-    print("Losses:")
+        print(f"  {name:<18} {_(fam.title)} ({kinds})")
+    print(_("Losses:"))
     for name, loss in LOSSES.items():
-        print(f"  {name:<18} {loss.title}")
+        print(f"  {name:<18} {_(loss.title)}")
     return EXIT_OK
 
 
@@ -406,23 +671,25 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
     from ganlab.core.trainer import build_data_source, data_generator, draw_real_batches
 
     if args.n <= 0:
-        raise ConfigError("must be a positive number of samples", key="--n")
+        raise ConfigError(_("must be a positive number of samples"), key="--n")
     out = Path(args.out)
     if out.suffix.lower() not in (".npy", ".npz"):
-        raise ConfigError(f"'{out}': the output must end in .npy or .npz", key="--out")
+        raise ConfigError(
+            _("'{path}': the output must end in .npy or .npz").format(path=out), key="--out"
+        )
     if args.source:
         entry = DATA_SOURCES.get(args.source, key="--source")
         family = "dcgan" if entry.kind == "image" else "mlp"
         config = cfg.from_dict(
             {"name": args.source, "data": {"source": args.source}, "model": {"family": family}}
         )
-        label = f"source {args.source}"
+        label = _("source {name}").format(name=args.source)
     else:
         config, label = _experiment_for(args)
     if args.sigma is not None:
         if args.sigma < 0 or not math.isfinite(args.sigma):
             raise ConfigError(
-                "must be 0 (the source's default) or a positive number", key="--sigma"
+                _("must be 0 (the source's default) or a positive number"), key="--sigma"
             )
         config = cfg.with_value(config, "data.sigma", args.sigma)
     if args.seed is not None:
@@ -451,14 +718,31 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
                 class_file.write_text("".join(f"{n}\n" for n in names), encoding="utf-8")
                 written += [label_file, class_file]
     except OSError as exc:
-        raise GanlabError(f"{out}: cannot write: {exc}") from None
-    kind = "images" if source.spec.is_image else "points"
+        raise GanlabError(_("{path}: cannot write: {error}").format(path=out, error=exc)) from None
+    if source.spec.is_image:
+        items = ngettext("{n} real image", "{n} real images", args.n)
+    else:
+        items = ngettext("{n} real point", "{n} real points", args.n)
+    if labels is None:
+        wrote = _(
+            "wrote {items} of {label} ({summary}) as float32 {shape} in [{low}, {high}]: {files}"
+        )
+    else:
+        wrote = _(
+            "wrote {items} of {label} ({summary}) as float32 {shape} in [{low}, {high}] "
+            "with {classes} classes: {files}"
+        )
     print(
-        f"wrote {args.n} real {kind} of {label} ({source.summary()}) as float32 "
-        f"{tuple(x.shape)} in [{x.min():.3g}, {x.max():.3g}]"
-        + (f" with {len(names)} classes" if labels is not None else "")
-        + ": "
-        + ", ".join(str(p) for p in written)
+        wrote.format(
+            items=items.format(n=args.n),
+            label=label,
+            summary=source.summary(),
+            shape=tuple(x.shape),
+            low=f"{x.min():.3g}",
+            high=f"{x.max():.3g}",
+            classes=len(names),
+            files=", ".join(str(p) for p in written),
+        )
     )
     return EXIT_OK
 
@@ -472,20 +756,32 @@ def _load_array(path: str, what: str):
     try:
         arr = np.load(path, allow_pickle=False)
     except FileNotFoundError:
-        raise GanlabError(f"{path}: no such file ({what})") from None
+        raise GanlabError(_("{path}: no such file ({what})").format(path=path, what=what)) from None
     except (ValueError, OSError) as exc:
-        raise GanlabError(f"{path}: not a numeric .npy array ({what}): {exc}") from None
+        raise GanlabError(
+            _("{path}: not a numeric .npy array ({what}): {error}").format(
+                path=path, what=what, error=exc
+            )
+        ) from None
     if arr.dtype.kind not in "fiu":
-        raise GanlabError(f"{path}: expected numbers ({what}), found dtype {arr.dtype}")
+        raise GanlabError(
+            _("{path}: expected numbers ({what}), found dtype {dtype}").format(
+                path=path, what=what, dtype=arr.dtype
+            )
+        )
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2 or len(arr) < 2:
         raise GanlabError(
-            f"{path}: expected an array of shape (N, d) with N >= 2 ({what}), "
-            f"found shape {arr.shape}"
+            _(
+                "{path}: expected an array of shape (N, d) with N >= 2 ({what}), "
+                "found shape {shape}"
+            ).format(path=path, what=what, shape=arr.shape)
         )
     if not np.isfinite(arr).all():
-        raise GanlabError(f"{path}: contains NaN or infinite values ({what})")
+        raise GanlabError(
+            _("{path}: contains NaN or infinite values ({what})").format(path=path, what=what)
+        )
     return arr.astype(np.float64)
 
 
@@ -514,19 +810,22 @@ def _eval_toy(args: argparse.Namespace) -> dict:
     from ganlab.core.registry import DATA_SOURCES
     from ganlab.metrics import toy
 
-    fake = _load_array(args.samples, "generated samples")
+    fake = _load_array(args.samples, _("generated samples"))
     entry = DATA_SOURCES.get(args.source, key="--source")
     if entry.kind == "image":
         raise ConfigError(
-            f"'{args.source}' is an image source; use 'ganlab eval images'", key="--source"
+            _("'{name}' is an image source; use 'ganlab eval images'").format(name=args.source),
+            key="--source",
         )
     source = entry.build(DataConfig(source=args.source, sigma=args.sigma))
     dim = source.spec.dim
     if fake.shape[1] != dim:
         raise GanlabError(
-            f"{args.samples}: samples have {fake.shape[1]} columns but '{args.source}' is {dim}-D"
+            _("{path}: samples have {columns} columns but '{name}' is {dim}-D").format(
+                path=args.samples, columns=fake.shape[1], name=args.source, dim=dim
+            )
         )
-    real, _ = source.sample(len(fake), torch.Generator().manual_seed(args.seed))
+    real, _labels = source.sample(len(fake), torch.Generator().manual_seed(args.seed))
     real = real.double().numpy()
     div = toy.grid_divergences(
         real,
@@ -576,14 +875,16 @@ def _eval_features(args: argparse.Namespace) -> dict:
     from ganlab.core.errors import GanlabError
     from ganlab.metrics import features
 
-    real = _load_array(args.real, "real features")
-    fake = _load_array(args.fake, "generated features")
+    real = _load_array(args.real, _("real features"))
+    fake = _load_array(args.fake, _("generated features"))
     if real.shape[1] != fake.shape[1]:
         raise GanlabError(
-            f"{args.real} has {real.shape[1]} features per row but {args.fake} has {fake.shape[1]}"
+            _("{real} has {n_real} features per row but {fake} has {n_fake}").format(
+                real=args.real, n_real=real.shape[1], fake=args.fake, n_fake=fake.shape[1]
+            )
         )
     if args.kid_subset_size < 2 or args.kid_subsets < 1:
-        raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
+        raise GanlabError(_("--kid-subset-size must be at least 2 and --kid-subsets at least 1"))
     report = features.sample_report(
         len(real), len(fake), kid_subset_size=args.kid_subset_size, kid_subsets=args.kid_subsets
     )
@@ -626,12 +927,20 @@ def _images_from(spec: str, n: int, what: str, seed: int):
         gen = torch.Generator().manual_seed(seed)
         run = RunDir.open_existing(path)
         if run.latest_checkpoint() is None:
-            raise GanlabError(f"{path}: this run has no checkpoint to generate {what} from")
+            raise GanlabError(
+                _("{path}: this run has no checkpoint to generate {what} from").format(
+                    path=path, what=what
+                )
+            )
         trainer = Trainer(cfg_with_cpu(run.experiment()))
         for note in resume(trainer, run.path):  # the newest intact checkpoint
             print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
         if not trainer.spec.is_image:
-            raise GanlabError(f"{path}: this run trains on {trainer.spec.kind} data, not images")
+            raise GanlabError(
+                _("{path}: this run trains on {kind} data, not images").format(
+                    path=path, kind=trainer.spec.kind
+                )
+            )
         chunks = []
         for start in range(0, n, 256):
             m = min(256, n - start)
@@ -651,19 +960,31 @@ def _images_from(spec: str, n: int, what: str, seed: int):
         for line in source.summary().splitlines()[1:]:  # skipped files, dropped classes
             if line.startswith(("skipped", "class ", "and ")):
                 print(_paragraph(f"ganlab: {what}: {line}"), file=sys.stderr)
-        where = "the folder has usable"
+        shortfall = _(
+            "{what}: asked for {n}, the folder has usable {count}: using {count}, each once"
+        )
     elif spec in DATA_SOURCES:
         entry = DATA_SOURCES.get(spec)
         if entry.kind != "image":
-            raise GanlabError(f"'{spec}' is not an image data source ({what})")
+            raise GanlabError(
+                _("'{name}' is not an image data source ({what})").format(name=spec, what=what)
+            )
         source = entry.build(DataConfig(source=spec, channels=3, image_size=32))
-        where = f"the data source '{spec}' has"
+        shortfall = _(
+            "{what}: asked for {n}, the data source '{name}' has {count}: using {count}, each once"
+        )
     else:
-        raise GanlabError(f"{spec}: not a folder, run directory or image data source ({what})")
+        raise GanlabError(
+            _("{path}: not a folder, run directory or image data source ({what})").format(
+                path=spec, what=what
+            )
+        )
     from ganlab.data.base import ImageTensorSource
 
     if not isinstance(source, ImageTensorSource):  # every image source is one today
-        raise GanlabError(f"'{spec}' does not hold its images in memory ({what})")
+        raise GanlabError(
+            _("'{name}' does not hold its images in memory ({what})").format(name=spec, what=what)
+        )
     stored = source.images  # uint8 (N, C, H, W); C may be 1 for a 3-channel source
     index = torch.from_numpy(distinct_indices(len(stored), n, seed))
     x = stored[index]
@@ -671,7 +992,7 @@ def _images_from(spec: str, n: int, what: str, seed: int):
         x = x.expand(-1, source.channels, -1, -1)
     note = None
     if n > len(stored):
-        note = f"{what}: asked for {n}, {where} {len(stored)}: using {len(stored)}, each once"
+        note = shortfall.format(what=what, n=n, name=spec, count=len(stored))
     return x.permute(0, 2, 3, 1).contiguous().numpy(), note
 
 
@@ -685,7 +1006,7 @@ def _say_sample(report) -> None:
     """The sample of an evaluation, for people: one line and its notes, on stderr."""
     print(f"ganlab: {report.summary()}", file=sys.stderr)
     for note in report.notes:
-        print(f"ganlab: note: {note}", file=sys.stderr)
+        print(_("ganlab: note: {note}").format(note=note), file=sys.stderr)
 
 
 def _eval_images(args: argparse.Namespace) -> dict:
@@ -695,27 +1016,32 @@ def _eval_images(args: argparse.Namespace) -> dict:
     wanted = [m.strip().lower() for m in args.metrics.split(",") if m.strip()]
     unknown = sorted(set(wanted) - {"is", "fid", "kid"})
     if not wanted or unknown:
-        raise GanlabError(f"--metrics: choose from is, fid, kid (got {args.metrics!r})")
+        raise GanlabError(
+            _("--metrics: choose from is, fid, kid (got {value})").format(value=repr(args.metrics))
+        )
     if args.n < 2:
-        raise GanlabError("--n must be at least 2")
+        raise GanlabError(_("--n must be at least 2"))
     if args.kid_subset_size < 2 or args.kid_subsets < 1:
-        raise GanlabError("--kid-subset-size must be at least 2 and --kid-subsets at least 1")
+        raise GanlabError(_("--kid-subset-size must be at least 2 and --kid-subsets at least 1"))
     if args.features == "classifier":
         return _eval_images_offline(args, wanted)
     try:  # refuse before any work
         inception.verify_weights(inception.weights_path(args.weights))
     except inception.WeightsError as exc:
         raise GanlabError(
-            f"{exc} Offline, '--features classifier' gives FID and KID in the feature space "
-            "of a small classifier trained here (not comparable with Inception numbers)."
+            _(
+                "{error} Offline, '--features classifier' gives FID and KID in the feature "
+                "space of a small classifier trained here (not comparable with Inception "
+                "numbers)."
+            ).format(error=exc)
         ) from None
     notes: list[str] = []
     real = None
     if {"fid", "kid"} & set(wanted):
-        real, note = _images_from(args.real, args.n, "real images", args.seed)
+        real, note = _images_from(args.real, args.n, _("real images"), args.seed)
         notes += [note] if note else []
     # The generated side draws with the next seed: two folders never share a pattern.
-    fake, note = _images_from(args.fake, args.n, "generated images", args.seed + 1)
+    fake, note = _images_from(args.fake, args.n, _("generated images"), args.seed + 1)
     notes += [note] if note else []
     kid_args = {"kid_subset_size": args.kid_subset_size, "kid_subsets": args.kid_subsets}
     report = inception.image_sample_report(real, fake, wanted, notes=notes, **kid_args)
@@ -734,12 +1060,14 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
 
     if "is" in wanted:
         print(
-            "ganlab: the Inception Score needs Inception-v3; reporting the classifier score "
-            "(the same formula on the offline classifier's class probabilities)",
+            _(
+                "ganlab: the Inception Score needs Inception-v3; reporting the classifier "
+                "score (the same formula on the offline classifier's class probabilities)"
+            ),
             file=sys.stderr,
         )
-    real, real_note = _images_from(args.real, args.n, "real images", args.seed)
-    fake, fake_note = _images_from(args.fake, args.n, "generated images", args.seed + 1)
+    real, real_note = _images_from(args.real, args.n, _("real images"), args.seed)
+    fake, fake_note = _images_from(args.fake, args.n, _("generated images"), args.seed + 1)
     if real.shape[3] != fake.shape[3]:  # a gray side is compared in colour
         real, fake = (np.repeat(x, 3, axis=3) if x.shape[3] == 1 else x for x in (real, fake))
     kid_args = {"kid_subset_size": args.kid_subset_size, "kid_subsets": args.kid_subsets}
@@ -748,15 +1076,17 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
         fake,
         ("fid", "kid"),
         notes=[n for n in (real_note, fake_note) if n],
-        rgb_for="the classifier" if real.shape[3] == 3 else None,
+        rgb_for=_("the classifier") if real.shape[3] == 3 else None,
         plan=features.kid_plan,
         **kid_args,
     )
     _say_sample(report)
     print(
-        f"ganlab: features: the last hidden layer of a small classifier trained on the "
-        f"'{args.classifier_source}' data source (--classifier-source); compare only with "
-        "numbers from the same features",
+        _(
+            "ganlab: features: the last hidden layer of a small classifier trained on the "
+            "'{name}' data source (--classifier-source); compare only with numbers from the "
+            "same features"
+        ).format(name=args.classifier_source),
         file=sys.stderr,
     )
     clf = classifier.load_or_train(
@@ -778,11 +1108,17 @@ def _newest_intact(run) -> str | None:
     candidates = run.checkpoints_newest_first()
     if not candidates:
         return None
-    path, _, problems = load_newest_intact(candidates, lambda state, p: None)
+    path, _state, problems = load_newest_intact(candidates, lambda state, p: None)
     for problem in problems:
-        print(_paragraph(f"ganlab: skipped a checkpoint: {problem}"), file=sys.stderr)
+        print(
+            _paragraph(_("ganlab: skipped a checkpoint: {problem}").format(problem=problem)),
+            file=sys.stderr,
+        )
     if problems:
-        print(f"ganlab: opening {path.name}, the newest intact checkpoint", file=sys.stderr)
+        print(
+            _("ganlab: opening {name}, the newest intact checkpoint").format(name=path.name),
+            file=sys.stderr,
+        )
     return str(path)
 
 
@@ -802,7 +1138,7 @@ def _warn(config, label: str) -> None:
     from ganlab.core import config as cfg
 
     for message in cfg.config_warnings(config, label):
-        print(_paragraph(f"ganlab: warning: {message}"), file=sys.stderr)
+        print(_paragraph(_("ganlab: warning: {message}").format(message=message)), file=sys.stderr)
 
 
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
@@ -811,10 +1147,10 @@ def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
     from ganlab.core.presets import load_preset
 
     if args.preset:
-        return load_preset(args.preset), f"preset {args.preset}"
+        return load_preset(args.preset), _("preset {name}").format(name=args.preset)
     if args.experiment:
         return cfg.load(args.experiment), str(args.experiment)
-    raise ConfigError("give an experiment file, --preset NAME or --resume RUN_DIR")
+    raise ConfigError(_("give an experiment file, --preset NAME or --resume RUN_DIR"))
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -826,7 +1162,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ganlab.core.trainer import Trainer
 
     if args.steps is not None and args.steps <= 0:
-        raise ConfigError("must be a positive number of iterations", key="--steps")
+        raise ConfigError(_("must be a positive number of iterations"), key="--steps")
     if args.device:  # asked for now, on this machine: it must be here (no fallback)
         resolve_device(args.device, strict=True, key="--device")
     created = False
@@ -834,7 +1170,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = RunDir.open_existing(args.resume)
         config = run.experiment()
         if args.columns:
-            raise ConfigError("a resumed run keeps its data; drop --columns", key="--columns")
+            raise ConfigError(_("a resumed run keeps its data; drop --columns"), key="--columns")
         if args.device:
             config = cfg.with_value(config, "loop.device", args.device)
         _warn(config, str(run.path / "experiment.toml"))
@@ -846,11 +1182,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         steps = args.steps or trainer.config.loop.steps
         if not steps:
             raise ConfigError(
-                "give --steps N: the total iterations to continue up to", key="--steps"
+                _("give --steps N: the total iterations to continue up to"), key="--steps"
             )
         if steps <= trainer.step_count:
             raise ConfigError(
-                f"this run is already at step {trainer.step_count}; give a larger total",
+                _("this run is already at step {step}; give a larger total").format(
+                    step=trainer.step_count
+                ),
                 key="--steps",
             )
         trainer.config = cfg.with_value(trainer.config, "loop.steps", steps)
@@ -858,7 +1196,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             trainer.config = cfg.with_value(
                 trainer.config, "loop.checkpoint_every", args.checkpoint_every
             )
-        label = f"resumed {run.path} at step {trainer.step_count}"
+        label = _("resumed {path} at step {step}").format(path=run.path, step=trainer.step_count)
     else:
         config, label = _experiment_for(args)
         overrides = {
@@ -880,12 +1218,16 @@ def cmd_train(args: argparse.Namespace) -> int:
             earlier = RunDir(out)
             if earlier.trained():
                 raise GanlabError(
-                    f"{out}: already holds a run; use 'ganlab train --resume {out} "
-                    f"--steps N' to continue it, or choose another --out"
+                    _(
+                        "{path}: already holds a run; use 'ganlab train --resume {path} "
+                        "--steps N' to continue it, or choose another --out"
+                    ).format(path=out)
                 )
             print(
-                f"ganlab: {out} holds a run that never trained (an earlier attempt stopped "
-                "before its first step); starting it again",
+                _(
+                    "ganlab: {path} holds a run that never trained (an earlier attempt "
+                    "stopped before its first step); starting it again"
+                ).format(path=out),
                 file=sys.stderr,
             )
             earlier.discard()
@@ -911,11 +1253,20 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
     out = sys.stdout
     if not quiet:
         print(
-            f"ganlab: {trainer.config.name} ({label}) on {trainer.describe_device()}; "
-            f"{total} steps; run directory {run.path}",
+            ngettext(
+                "ganlab: {name} ({label}) on {device}; {total} step; run directory {path}",
+                "ganlab: {name} ({label}) on {device}; {total} steps; run directory {path}",
+                total,
+            ).format(
+                name=trainer.config.name,
+                label=label,
+                device=trainer.describe_device(),
+                total=total,
+                path=run.path,
+            ),
             file=out,
         )
-        print(f"ganlab: data: {trainer.source.summary()}", file=out)
+        print(_("ganlab: data: {summary}").format(summary=trainer.source.summary()), file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
     reports = run_loop(
@@ -941,38 +1292,57 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
             elif isinstance(report, rep.Diagnosis) and not quiet:
                 progress.clear()  # same words as the window's log
                 print(
-                    _paragraph(f"ganlab: step {report.step} — {report.title}: {report.message}"),
+                    _paragraph(
+                        _("ganlab: step {step} — {title}: {message}").format(
+                            step=report.step, title=_(report.title), message=report.message
+                        )
+                    ),
                     file=sys.stderr,
                     flush=True,
                 )
             elif isinstance(report, rep.DiagnosisCleared) and not quiet:
                 progress.clear()
                 print(
-                    f"ganlab: step {report.step} — {report.title}: cleared",
+                    _("ganlab: step {step} — {title}: cleared").format(
+                        step=report.step, title=_(report.title)
+                    ),
                     file=sys.stderr,
                     flush=True,
                 )
     except KeyboardInterrupt:
         progress.close()
         inbox.put(cmd.Stop())
-        for _ in reports:  # drains to the final checkpoint
+        for _report in reports:  # drains to the final checkpoint
             pass
         print(
-            f"ganlab: interrupted at step {trainer.step_count}; resume with 'ganlab train "
-            f"--resume {run.path} --steps {total}'",
+            _(
+                "ganlab: interrupted at step {step}; resume with 'ganlab train --resume "
+                "{path} --steps {total}'"
+            ).format(step=trainer.step_count, path=run.path, total=total),
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
     progress.close()
     if error is not None:
-        print(_paragraph(f"ganlab: error: {error.message}"), file=sys.stderr)
+        print(
+            _paragraph(_("ganlab: error: {message}").format(message=error.message)),
+            file=sys.stderr,
+        )
         return EXIT_BAD_INPUT if not error.recoverable else EXIT_DIVERGED
     elapsed = max(progress.elapsed(), 1e-9)
     rate = (trainer.step_count - start_step) / elapsed
     losses = ", ".join(f"{k} {v:.4g}" for k, v in last_values.items() if k.endswith("_loss"))
     print(
-        f"ganlab: done: step {trainer.step_count} in {elapsed:.1f} s ({rate:.1f} steps/s); "
-        f"{losses}; run directory {run.path}",
+        _(
+            "ganlab: done: step {step} in {seconds} s ({rate} steps/s); {losses}; run "
+            "directory {path}"
+        ).format(
+            step=trainer.step_count,
+            seconds=f"{elapsed:.1f}",
+            rate=f"{rate:.1f}",
+            losses=losses,
+            path=run.path,
+        ),
         file=out,
     )
     return EXIT_OK
@@ -990,7 +1360,9 @@ class _Progress:
         if enabled and out.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, initial=start, unit="step", file=out, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total, initial=start, unit=_("step"), file=out, dynamic_ncols=True
+            )
 
     def elapsed(self) -> float:
         return time.monotonic() - self.t0
@@ -1009,8 +1381,15 @@ class _Progress:
                 self.last_print = now
                 rate = (step - self.start) / max(self.elapsed(), 1e-9)
                 print(
-                    f"step {step}/{self.total}  {rate:.1f} steps/s  "
-                    f"d_loss {values['d_loss']:.4f}  g_loss {values['g_loss']:.4f}",
+                    _(
+                        "step {step}/{total}  {rate} steps/s  d_loss {d_loss}  g_loss {g_loss}"
+                    ).format(
+                        step=step,
+                        total=self.total,
+                        rate=f"{rate:.1f}",
+                        d_loss=f"{values['d_loss']:.4f}",
+                        g_loss=f"{values['g_loss']:.4f}",
+                    ),
                     file=self.out,
                     flush=True,
                 )

@@ -214,14 +214,14 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_docks(self) -> None:
-        self.controls = ControlsPanel()
+        self.controls = ControlsPanel(cfg.settings_schema())
         self.controls.set_choices(
             [(n, e.title, e.kind) for n, e in DATA_SOURCES.items()],
             [(n, f.title, tuple(sorted(f.data_kinds))) for n, f in MODEL_FAMILIES.items()],
             [(n, loss.title) for n, loss in LOSSES.items()],
             self._device_choices(),
             loss_options={n: sorted(loss.options) for n, loss in LOSSES.items()},
-            auxiliary_families=[n for n, f in MODEL_FAMILIES.items() if f.auxiliary_classifier],
+            family_settings=cfg.family_settings(),
             paper_settings={
                 n: (loss.paper, list(loss.paper_settings))
                 for n, loss in LOSSES.items()

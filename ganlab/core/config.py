@@ -40,87 +40,407 @@ import tomli_w
 
 from ganlab.core.errors import ConfigError
 from ganlab.core.files import atomic_file
+from ganlab.core.i18n import N_
 
 
 def _opt(
-    default: Any,
+    default: Any = dataclasses.MISSING,
     *,
+    factory: Any = dataclasses.MISSING,
     lo: float | None = None,
     hi: float | None = None,
-    choices: tuple[str, ...] | None = None,
+    choices: tuple[Any, ...] | None = None,
     lo_open: bool = False,
+    rebuilds: bool = False,
+    label: str | None = None,
+    help: str | None = None,
+    kind: str | None = None,
+    section: str | None = None,
+    step: float | None = None,
+    decimals: int | None = None,
+    picks: tuple[Any, ...] | None = None,
+    pick_labels: tuple[str, ...] | None = None,
+    zero_text: str | None = None,
+    when: dict[str, tuple[str, ...]] | None = None,
+    data_kinds: tuple[str, ...] | None = None,
+    unused: str = "grey",
 ) -> Any:
-    """A dataclass field with its allowed range or choices in the metadata."""
-    meta = {"lo": lo, "hi": hi, "choices": choices, "lo_open": lo_open}
+    """A dataclass field with its allowed range or choices, and how the window shows it.
+
+    ``lo``/``hi``/``lo_open``/``choices`` are what :func:`from_dict` accepts. ``rebuilds``:
+    changing the field needs new networks (the trainer's :meth:`needs_rebuild` and the
+    panel's ↻ mark both read it). A field with a ``label`` is a setting of the window's
+    panel: see :func:`settings_schema` for the other keys (``label`` and ``help`` are
+    English msgids marked with ``N_``).
+    """
+    meta: dict[str, Any] = {
+        "lo": lo,
+        "hi": hi,
+        "choices": choices,
+        "lo_open": lo_open,
+        "rebuilds": rebuilds,
+    }
+    if label is not None:
+        meta["ui"] = {
+            "label": label,
+            "help": help or "",
+            "kind": kind,
+            "section": section,
+            "step": step,
+            "decimals": decimals,
+            "picks": picks,
+            "pick_labels": pick_labels,
+            "zero_text": zero_text,
+            "when": when,
+            "data_kinds": data_kinds,
+            "unused": unused,
+        }
+    if factory is not dataclasses.MISSING:
+        return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
+
+
+_TOY = ("toy1d", "toy2d")
 
 
 @dataclass(frozen=True)
 class DataConfig:
-    source: str = "ring8_teaching"  # registered data source name (`ganlab sources` lists them)
-    sigma: float = _opt(0.0, lo=0.0, hi=10.0)  # std dev of modes / point noise; 0 = default
-    path: str = ""  # CSV file of points, or folder of images, for the sources that read files
-    image_size: int = _opt(28, lo=8, hi=256)  # image side in pixels (28, 32 or 64 for DCGAN)
-    channels: int = _opt(1, lo=1, hi=3)  # 1 = grayscale, 3 = RGB (2 is refused)
-    points: list[list[float]] = field(default_factory=list)  # draw-your-own anchors [[x, y], ...]
-    root: str = ""  # folder for downloaded data sets; "" = the user cache directory
-    download: bool = True  # allow downloading MNIST / Fashion-MNIST / CIFAR-10 when missing
-    size: int = _opt(0, lo=0, hi=10_000_000)  # number of training items to use; 0 = source default
+    # registered data source name (`ganlab sources` lists them)
+    source: str = _opt(
+        "ring8_teaching",
+        rebuilds=True,
+        label=N_("Data set"),
+        help=N_("The distribution G learns to imitate: 1-D and 2-D toy data or images."),
+        kind="choice",
+    )
+    # std dev of modes / point noise; 0 = default
+    sigma: float = _opt(
+        0.0,
+        lo=0.0,
+        hi=10.0,
+        rebuilds=True,
+        label=N_("Noise σ"),
+        help=N_(
+            "How spread out each cluster of the toy data is (standard deviation); "
+            "0 uses the data set's own value."
+        ),
+        step=0.01,
+        decimals=3,
+        zero_text=N_("default"),
+        data_kinds=_TOY,
+        unused="hide",
+    )
+    # CSV file of points, or folder of images, for the sources that read files
+    path: str = _opt("", rebuilds=True)
+    # image side in pixels (28, 32 or 64 for DCGAN)
+    image_size: int = _opt(
+        28,
+        lo=8,
+        hi=256,
+        rebuilds=True,
+        label=N_("Image size"),
+        help=N_("Side of the square images, in pixels."),
+        kind="choice",
+        picks=(28, 32, 64),
+        pick_labels=(N_("{value} × {value} px"),) * 3,
+        data_kinds=("image",),
+        unused="hide",
+    )
+    # 1 = grayscale, 3 = RGB (2 is refused)
+    channels: int = _opt(
+        1,
+        lo=1,
+        hi=3,
+        rebuilds=True,
+        label=N_("Channels"),
+        help=N_("Grayscale or colour images."),
+        kind="choice",
+        picks=(1, 3),
+        pick_labels=(N_("1 (grayscale)"), N_("3 (RGB colour)")),
+        data_kinds=("image",),
+        unused="hide",
+    )
+    # draw-your-own anchors [[x, y], ...]
+    points: list[list[float]] = _opt(factory=list, rebuilds=True)  # noqa: RUF009 - a field()
+    # folder for downloaded data sets; "" = the user cache directory
+    root: str = _opt("", rebuilds=True)
+    # allow downloading MNIST / Fashion-MNIST / CIFAR-10 when missing
+    download: bool = _opt(True, rebuilds=True)
+    # number of training items to use; 0 = source default
+    size: int = _opt(0, lo=0, hi=10_000_000, rebuilds=True)
     # csv_points: the 1 (1-D) or 2 (2-D) columns to use, 0-based or header names; [] = all
-    columns: list[int | str] = field(default_factory=list)
+    columns: list[int | str] = _opt(factory=list, rebuilds=True)  # noqa: RUF009 - a field()
+
+
+def _width(default: int, lo: int, hi: int, label: str, help: str) -> Any:
+    """An MLP width or depth of G or D: shown only for the families that read it."""
+    return _opt(default, lo=lo, hi=hi, rebuilds=True, label=label, help=help, unused="hide")
 
 
 @dataclass(frozen=True)
 class ModelConfig:
-    family: str = "mlp"  # registered model family: mlp, dcgan, cgan, acgan
-    g_hidden: int = _opt(64, lo=1, hi=8192)  # MLP: neurons per hidden layer of G
-    d_hidden: int = _opt(64, lo=1, hi=8192)  # MLP: neurons per hidden layer of D
-    g_layers: int = _opt(2, lo=0, hi=16)  # MLP: hidden layers in G
-    d_layers: int = _opt(2, lo=0, hi=16)  # MLP: hidden layers in D
-    activation: str = _opt("relu", choices=("relu", "leaky_relu", "tanh", "elu"))  # MLP hidden act.
-    base_channels: int = _opt(64, lo=4, hi=1024)  # DCGAN family: feature maps of the widest layer
-    embed_dim: int = _opt(16, lo=1, hi=1024)  # conditional: size of the label embedding
-    spectral_norm_d: bool = False  # spectral normalisation on D's weight layers
-    spectral_norm_g: bool = False  # spectral normalisation on G's weight layers
+    # registered model family: mlp, dcgan, cgan, acgan
+    family: str = _opt(
+        "mlp",
+        rebuilds=True,
+        label=N_("Architecture"),
+        help=N_("The kind of networks G and D are: MLP for toy data, DCGAN for images, ..."),
+        kind="choice",
+    )
+    # MLP: neurons per hidden layer of G, hidden layers in G, and the same for D
+    g_hidden: int = _width(64, 1, 8192, N_("G width"), N_("Neurons in each hidden layer of G."))
+    g_layers: int = _width(2, 0, 16, N_("G depth"), N_("Number of hidden layers in G."))
+    d_hidden: int = _width(64, 1, 8192, N_("D width"), N_("Neurons in each hidden layer of D."))
+    d_layers: int = _width(2, 0, 16, N_("D depth"), N_("Number of hidden layers in D."))
+    # MLP hidden activation
+    activation: str = _opt(
+        "relu",
+        choices=("relu", "leaky_relu", "tanh", "elu"),
+        rebuilds=True,
+        label=N_("Activation"),
+        help=N_("The function after each hidden layer of the MLPs of G and D."),
+        pick_labels=(N_("ReLU"), N_("Leaky ReLU"), N_("tanh"), N_("ELU")),
+        unused="hide",
+    )
+    # DCGAN family: feature maps of the widest layer
+    base_channels: int = _opt(
+        64,
+        lo=4,
+        hi=1024,
+        rebuilds=True,
+        label=N_("Feature maps"),
+        help=N_("Feature maps in the widest convolution layer of G and D."),
+        unused="hide",
+    )
+    # conditional: size of the label embedding
+    embed_dim: int = _opt(
+        16,
+        lo=1,
+        hi=1024,
+        rebuilds=True,
+        label=N_("Label embedding"),
+        help=N_("Conditional GANs: how many numbers stand for the class label that G and D see."),
+        unused="hide",
+    )
+    # spectral normalisation on D's weight layers
+    spectral_norm_d: bool = _opt(
+        False,
+        rebuilds=True,
+        label=N_("Spectral norm on D"),
+        help=N_("Limit how steeply D's output can change (spectral normalisation)."),
+    )
+    # spectral normalisation on G's weight layers
+    spectral_norm_g: bool = _opt(
+        False,
+        rebuilds=True,
+        label=N_("Spectral norm on G"),
+        help=N_("Apply spectral normalisation to G's layers too."),
+    )
 
 
 @dataclass(frozen=True)
 class LossConfig:
     # registered loss: minimax, non_saturating, least_squares, hinge, wgan_gp, wgan_clip
-    name: str = "non_saturating"
-    label_smoothing: float = _opt(0.0, lo=0.0, hi=0.5)  # one-sided: real target is 1 - s
-    instance_noise: float = _opt(0.0, lo=0.0, hi=10.0)  # std of gaussian noise added to D's inputs
-    r1_gamma: float = _opt(0.0, lo=0.0, hi=1e4)  # R1 penalty on D's gradient at real data; 0 off
-    gp_weight: float = _opt(10.0, lo=0.0, hi=1e4)  # WGAN-GP gradient penalty weight (lambda)
-    clip_value: float = _opt(0.01, lo=0.0, hi=10.0, lo_open=True)  # WGAN weight clipping bound c
-    aux_weight: float = _opt(1.0, lo=0.0, hi=100.0)  # ACGAN: weight of the class loss
+    name: str = _opt(
+        "non_saturating",
+        label=N_("Loss"),
+        help=N_("The game G and D play: how each one is scored."),
+        kind="choice",
+    )
+    # one-sided: real target is 1 - s
+    label_smoothing: float = _opt(
+        0.0,
+        lo=0.0,
+        hi=0.5,
+        label=N_("Label smoothing"),
+        help=N_("D aims at 1 − s instead of 1 for real samples, so it is less sure of itself."),
+        step=0.05,
+        decimals=2,
+    )
+    # std of gaussian noise added to D's inputs
+    instance_noise: float = _opt(
+        0.0,
+        lo=0.0,
+        hi=10.0,
+        label=N_("Instance noise"),
+        help=N_("Blur what D sees by adding random noise of this size to every sample."),
+        step=0.05,
+        decimals=3,
+    )
+    # R1 penalty on D's gradient at real data; 0 off
+    r1_gamma: float = _opt(
+        0.0,
+        lo=0.0,
+        hi=1e4,
+        label=N_("R1 penalty"),
+        help=N_("Punish D for steep slopes at the real data; 0 turns it off."),
+        step=1.0,
+        decimals=2,
+        zero_text=N_("off"),
+    )
+    # WGAN-GP gradient penalty weight (lambda)
+    gp_weight: float = _opt(
+        10.0,
+        lo=0.0,
+        hi=1e4,
+        label=N_("Gradient penalty"),
+        help=N_("WGAN-GP: how strongly D's slope is pulled towards 1 (lambda)."),
+        step=1.0,
+        decimals=2,
+    )
+    # WGAN weight clipping bound c
+    clip_value: float = _opt(
+        0.01,
+        lo=0.0,
+        hi=10.0,
+        lo_open=True,
+        label=N_("Weight clip"),
+        help=N_("WGAN: every weight of D is kept between −c and c."),
+        step=0.005,
+        decimals=4,
+    )
+    # ACGAN: weight of the class loss
+    aux_weight: float = _opt(
+        1.0,
+        lo=0.0,
+        hi=100.0,
+        label=N_("Class loss weight"),
+        help=N_("AC-GAN: how much the class loss of D and G counts next to real or fake."),
+        step=0.1,
+        decimals=2,
+    )
 
 
 @dataclass(frozen=True)
 class OptimizerConfig:
-    name: str = _opt("adam", choices=("sgd", "adam", "rmsprop"))  # optimizer
-    lr: float = _opt(2e-4, lo=0.0, hi=10.0, lo_open=True)  # learning rate
-    beta1: float = _opt(0.5, lo=0.0, hi=0.9999)  # Adam beta1 (momentum of the gradient)
-    beta2: float = _opt(0.999, lo=0.0, hi=0.99999)  # Adam beta2 (of the squared gradient)
-    momentum: float = _opt(0.0, lo=0.0, hi=0.9999)  # SGD / RMSprop momentum
+    # the label and help of these fields name the net as {net} (D or G)
+    name: str = _opt(
+        "adam",
+        choices=("sgd", "adam", "rmsprop"),
+        label=N_("Optimizer"),
+        help=N_("How {net}'s weights follow their gradients: SGD, Adam or RMSprop."),
+        pick_labels=(N_("SGD"), N_("Adam"), N_("RMSprop")),
+    )
+    # learning rate
+    lr: float = _opt(
+        2e-4,
+        lo=0.0,
+        hi=10.0,
+        lo_open=True,
+        label=N_("Learning rate"),
+        help=N_("How big a step {net} takes at each update. Drag (log scale) or type a number."),
+        kind="lr",
+    )
+    # Adam beta1 (momentum of the gradient)
+    beta1: float = _opt(
+        0.5,
+        lo=0.0,
+        hi=0.9999,
+        label=N_("β1"),
+        help=N_("Adam: how much of the past gradients {net} keeps (momentum)."),
+        step=0.05,
+        decimals=4,
+        when={"name": ("adam",)},
+        unused="hide",
+    )
+    # Adam beta2 (of the squared gradient)
+    beta2: float = _opt(
+        0.999,
+        lo=0.0,
+        hi=0.99999,
+        label=N_("β2"),
+        help=N_("Adam: how slowly {net}'s step sizes adapt to the gradient sizes."),
+        step=0.001,
+        decimals=5,
+        when={"name": ("adam",)},
+        unused="hide",
+    )
+    # SGD / RMSprop momentum
+    momentum: float = _opt(
+        0.0,
+        lo=0.0,
+        hi=0.9999,
+        label=N_("Momentum"),
+        help=N_("How much of its previous step {net} keeps; 0 for none."),
+        step=0.05,
+        decimals=4,
+        when={"name": ("sgd", "rmsprop")},
+        unused="hide",
+    )
 
 
 @dataclass(frozen=True)
 class LoopConfig:
-    batch_size: int = _opt(128, lo=1, hi=65536)  # samples per batch, for D and for G
-    k_d: int = _opt(1, lo=0, hi=100)  # discriminator updates per iteration
-    k_g: int = _opt(1, lo=0, hi=100)  # generator updates per iteration
-    latent_dim: int = _opt(2, lo=1, hi=4096)  # size of the noise vector z
-    latent_dist: str = _opt("gaussian", choices=("gaussian", "uniform"))  # N(0, I) or U(-1, 1)
-    seed: int = _opt(0, lo=0, hi=2**63 - 1)  # seeds weights, data order, noise
-    device: str = "auto"  # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N, mps
+    # samples per batch, for D and for G
+    batch_size: int = _opt(
+        128,
+        lo=1,
+        hi=65536,
+        label=N_("Batch size"),
+        help=N_("Real and generated samples used for each update of D and of G."),
+    )
+    # discriminator updates per iteration
+    k_d: int = _opt(
+        1,
+        lo=0,
+        hi=100,
+        label=N_("Steps (k)"),
+        help=N_("How many times D is updated in each training iteration (k)."),
+        section="optimizer_d",
+    )
+    # generator updates per iteration
+    k_g: int = _opt(
+        1,
+        lo=0,
+        hi=100,
+        label=N_("Steps (k)"),
+        help=N_("How many times G is updated in each training iteration (k)."),
+        section="optimizer_g",
+    )
+    # size of the noise vector z
+    latent_dim: int = _opt(
+        2,
+        lo=1,
+        hi=4096,
+        rebuilds=True,
+        label=N_("Noise size"),
+        help=N_("Number of random numbers in the noise vector z that G turns into a sample."),
+    )
+    # N(0, I) or U(-1, 1)
+    latent_dist: str = _opt(
+        "gaussian",
+        choices=("gaussian", "uniform"),
+        rebuilds=True,
+        label=N_("Noise"),
+        help=N_("The distribution the noise z is drawn from."),
+        pick_labels=(N_("Gaussian N(0, 1)"), N_("Uniform U(−1, 1)")),
+    )
+    # seeds weights, data order, noise
+    seed: int = _opt(
+        0,
+        lo=0,
+        hi=2**63 - 1,
+        rebuilds=True,
+        label=N_("Seed"),
+        help=N_("Fixes the random numbers: the same seed gives the same run."),
+        kind="seed",
+    )
+    # auto (CUDA, then MPS, then CPU), cpu, cuda, cuda:N, mps
+    device: str = _opt(
+        "auto",
+        rebuilds=True,
+        label=N_("Device"),
+        help=N_("Where the networks run: the GPU when there is one, or the CPU."),
+        kind="device",
+    )
     steps: int = _opt(0, lo=0, hi=10**12)  # total iterations for a headless run; 0 = until stopped
     fixed_samples: int = _opt(512, lo=1, hi=100_000)  # fixed-noise samples shown (toy); images: 64
     grid_size: int = _opt(100, lo=8, hi=1000)  # toy: D's field is grid_size^2 (1-D: grid_size)
     scalar_hz: float = _opt(30.0, lo=0.1, hi=1000.0)  # scalar reports per second (at most)
     snapshot_hz: float = _opt(4.0, lo=0.01, hi=100.0)  # snapshot reports per second (at most)
     checkpoint_every: int = _opt(0, lo=0, hi=10**9)  # iterations between checkpoints; 0 = end only
-    threads: int = _opt(0, lo=0, hi=1024)  # CPU threads for torch; 0 = all cores but one
+    # CPU threads for torch; 0 = all cores but one
+    threads: int = _opt(0, lo=0, hi=1024, rebuilds=True)
 
 
 @dataclass(frozen=True)
@@ -136,6 +456,131 @@ class ExperimentConfig:
 
 
 _SECTIONS = ("data", "model", "loss", "optimizer_d", "optimizer_g", "loop")
+
+
+# --------------------------------------------------------------------------- schema
+
+# The window's panel shows these sections in this order; a field may name another
+# section than its own (loop.k_d sits with D's optimizer).
+_PANEL_SECTIONS = ("data", "model", "loss", "optimizer_d", "optimizer_g", "loop")
+_NETS = {"optimizer_d": "D", "optimizer_g": "G"}  # the {net} in OptimizerConfig's texts
+
+
+def _section_fields() -> list[tuple[str, dataclasses.Field[Any]]]:
+    hints = typing.get_type_hints(ExperimentConfig)
+    return [(s, f) for s in _SECTIONS for f in dataclasses.fields(hints[s])]
+
+
+def rebuild_keys() -> frozenset[str]:
+    """The dotted keys whose change rebuilds G and D with new weights.
+
+    One definition (the fields' ``rebuilds`` metadata) read by the trainer's
+    ``needs_rebuild`` and shown by the window's ↻ mark: every data and model setting
+    (the data or the shapes change), and the loop's latent size and distribution, seed,
+    device and thread count. Everything else applies live.
+    """
+    return frozenset(f"{s}.{f.name}" for s, f in _section_fields() if f.metadata.get("rebuilds"))
+
+
+def _kind(ui: dict[str, Any], tp: Any, meta: Any) -> str:
+    if ui["kind"]:
+        return str(ui["kind"])
+    if meta.get("choices") or ui["picks"]:
+        return "choice"
+    return {bool: "bool", int: "int", float: "float"}.get(tp, "text")
+
+
+def settings_schema() -> list[dict[str, Any]]:
+    """The settings a person edits in the window, as plain data (JSON-able), in panel order.
+
+    One dict per dotted key, built from the config fields' metadata (a field with a
+    ``label`` in :func:`_opt` is a setting; add one and it appears in the window):
+
+    ``key`` ("optimizer_g.lr"); ``section`` (the panel box: "data", "model", "loss",
+    "optimizer_d", "optimizer_g", "loop"); ``kind`` ("int", "float", "lr", "bool",
+    "choice", "text", "seed", "path", "device"); ``default`` (the value in a default
+    ExperimentConfig); ``lo``, ``hi``, ``lo_open`` (the accepted range, None when
+    unbounded); ``choices`` (the accepted values, or the registered names for data.source,
+    model.family and loss.name; None for free values); ``choice_labels`` (an English msgid
+    per choice, ``{value}`` replaced by the value, or None: the app passes registry titles);
+    ``step`` and ``decimals`` (arrow step and decimals of a number field, None for the
+    editor's default); ``zero_text`` (msgid shown instead of the minimum, e.g. "off");
+    ``rebuilds`` (changing it rebuilds the networks: :func:`rebuild_keys`); ``when``
+    (dotted picker key -> the values with which the setting applies, or None);
+    ``data_kinds`` (the data kinds it applies to, or None for all); ``unused`` ("hide" or
+    "grey": how the panel shows it where it does not apply); ``label`` and ``help``
+    (English msgids, to be translated with ``ganlab.core.i18n._`` where shown, then
+    formatted with ``args``); ``args`` (str.format names for label and help, e.g.
+    ``{"net": "D"}``).
+
+    Texts stay msgids so the schema is the same data in every language (lessons, tests and
+    JSON dumps compare keys and English); the panel translates them when it builds rows.
+    """
+    from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+
+    registered = {
+        "data.source": list(DATA_SOURCES.names()),
+        "model.family": list(MODEL_FAMILIES.names()),
+        "loss.name": list(LOSSES.names()),
+    }
+    defaults = to_dict(ExperimentConfig())
+    hints = typing.get_type_hints(ExperimentConfig)
+    rows: list[dict[str, Any]] = []
+    for section, f in _section_fields():
+        ui = f.metadata.get("ui")
+        if ui is None:
+            continue
+        meta = f.metadata
+        key = f"{section}.{f.name}"
+        tp = typing.get_type_hints(hints[section])[f.name]
+        choices = ui["picks"] or meta.get("choices") or registered.get(key)
+        when = ui["when"]
+        rows.append(
+            {
+                "key": key,
+                "section": ui["section"] or section,
+                "kind": _kind(ui, tp, meta),
+                "default": defaults[section][f.name],
+                "lo": meta.get("lo"),
+                "hi": meta.get("hi"),
+                "lo_open": bool(meta.get("lo_open")),
+                "choices": list(choices) if choices is not None else None,
+                "choice_labels": list(ui["pick_labels"]) if ui["pick_labels"] else None,
+                "step": ui["step"],
+                "decimals": ui["decimals"],
+                "zero_text": ui["zero_text"],
+                "rebuilds": bool(meta.get("rebuilds")),
+                "when": ({f"{section}.{k}": list(v) for k, v in when.items()} if when else None),
+                "data_kinds": list(ui["data_kinds"]) if ui["data_kinds"] else None,
+                "unused": ui["unused"],
+                "label": ui["label"],
+                "help": ui["help"],
+                "args": {"net": _NETS[section]} if section in _NETS else {},
+            }
+        )
+    order = {name: i for i, name in enumerate(_PANEL_SECTIONS)}
+    return sorted(rows, key=lambda row: order.get(row["section"], len(order)))
+
+
+def family_settings() -> dict[str, dict[str, list[str]]]:
+    """What each registered model family uses, per data kind, as dotted keys (plain data).
+
+    ``ModelFamily.settings`` as ``"model.*"`` keys, plus ``"loss.aux_weight"`` for a
+    family with an auxiliary classifier. A family that declares nothing is left out (it
+    uses everything). The window hides or greys what the chosen family does not use.
+    """
+    from ganlab.core.registry import MODEL_FAMILIES
+
+    aux = ["loss.aux_weight"]
+    return {
+        name: {
+            kind: sorted(f"model.{key}" for key in keys)
+            + (aux if family.auxiliary_classifier else [])
+            for kind, keys in family.settings.items()
+        }
+        for name, family in MODEL_FAMILIES.items()
+        if family.settings
+    }
 
 
 # --------------------------------------------------------------------------- validation
@@ -373,10 +818,14 @@ def _check_batch_norm(config: ExperimentConfig, kind: str, path: str | None) -> 
 # --------------------------------------------------------------------------- warnings
 
 # Optimizer settings and the optimizers that use them (trainer.make_optimizer).
+# Read from the fields' ``when`` metadata (the panel hides them by the same data).
 _OPTIMIZER_OPTIONS: dict[str, frozenset[str]] = {
-    "adam": frozenset({"beta1", "beta2"}),
-    "sgd": frozenset({"momentum"}),
-    "rmsprop": frozenset({"momentum"}),
+    name: frozenset(
+        f.name
+        for f in dataclasses.fields(OptimizerConfig)
+        if name in ((f.metadata.get("ui") or {}).get("when") or {}).get("name", ())
+    )
+    for name in ("sgd", "adam", "rmsprop")
 }
 
 

@@ -19,8 +19,8 @@ Conventions every plug-in follows:
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -109,6 +109,25 @@ class ModelFamily:
     # None: neither ever does. BatchNorm normalises over the batch, so config.check_names
     # refuses loop.batch_size = 1 where this names a net.
     batch_norm: Callable[[ModelConfig, DataKind], tuple[str, ...]] | None = None
+    # The ModelConfig fields its G and D read, per data kind it trains on (the MLP widths
+    # on toy data, base_channels on images, ...). The window shows only these. {}: all.
+    settings: Mapping[DataKind, frozenset[str]] = field(default_factory=dict)
+
+
+# ModelConfig fields read by fully connected nets (models/mlp.py) and by the DCGAN nets;
+# spectral normalisation is applied to any family's layers (models/base.py).
+MLP_SETTINGS: frozenset[str] = frozenset(
+    {
+        "g_hidden",
+        "g_layers",
+        "d_hidden",
+        "d_layers",
+        "activation",
+        "spectral_norm_d",
+        "spectral_norm_g",
+    }
+)
+CONV_SETTINGS: frozenset[str] = frozenset({"base_channels", "spectral_norm_d", "spectral_norm_g"})
 
 
 OutputKind = Literal["probability", "score"]

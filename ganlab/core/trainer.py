@@ -34,9 +34,15 @@ from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 CHECKPOINT_FORMAT = "ganlab-checkpoint"
 CHECKPOINT_VERSION = 1
 
-# Fields whose change needs new networks (shapes or the data itself change).
-_REBUILD_SECTIONS = ("data", "model")
-_REBUILD_LOOP_FIELDS = ("latent_dim", "latent_dist", "seed", "device", "threads")
+# Fields whose change needs new networks (shapes or the data itself change): the config
+# fields' ``rebuilds`` metadata, the same set the window marks with ↻.
+_REBUILD_KEYS = tuple(sorted(cfg.rebuild_keys()))
+
+
+def _value(config: cfg.ExperimentConfig, dotted: str) -> Any:
+    section, _, name = dotted.partition(".")
+    return getattr(getattr(config, section), name)
+
 
 _IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
 _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
@@ -390,9 +396,7 @@ class Trainer:
     def needs_rebuild(self, new: cfg.ExperimentConfig) -> bool:
         """Whether moving to ``new`` changes shapes or data (so a new generation)."""
         old = self.config
-        if any(getattr(old, s) != getattr(new, s) for s in _REBUILD_SECTIONS):
-            return True
-        return any(getattr(old.loop, f) != getattr(new.loop, f) for f in _REBUILD_LOOP_FIELDS)
+        return any(_value(old, key) != _value(new, key) for key in _REBUILD_KEYS)
 
     def apply_config(self, new: cfg.ExperimentConfig) -> list[dict[str, Any]]:
         """Move to ``new``: live changes where possible, else a rebuild (new generation)."""

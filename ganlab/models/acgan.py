@@ -17,7 +17,11 @@ from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
-from ganlab.models.conditional import conditional_generator, discriminator_body
+from ganlab.models.conditional import (
+    CONDITIONAL_SETTINGS,
+    conditional_generator,
+    discriminator_body,
+)
 from ganlab.models.dcgan import batch_norm_nets
 
 ACGAN_LABEL_SHIFT_STD = 0.0  # G's per-class BatchNorm shifts start equal (see build)
@@ -63,6 +67,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="AC-GAN",
         data_kinds=DATA_KINDS,
         build=build,
+        settings=CONDITIONAL_SETTINGS,
         batch_norm=batch_norm_nets,
         conditional=True,
         auxiliary_classifier=True,

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
+from ganlab.core.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import finish_pair, require_kind, require_labels
 from ganlab.models.dcgan import (
@@ -34,6 +34,12 @@ from ganlab.models.mlp import MLPDiscriminator, MLPGenerator
 
 NAME = "cgan"
 DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
+# MLPs on toy data, DCGAN nets on images; both embed the label.
+CONDITIONAL_SETTINGS: dict[DataKind, frozenset[str]] = {
+    "toy1d": MLP_SETTINGS | {"embed_dim"},
+    "toy2d": MLP_SETTINGS | {"embed_dim"},
+    "image": CONV_SETTINGS | {"embed_dim"},
+}
 
 
 # Spread of the per-class BatchNorm shifts in G at initialisation: the label's effect on
@@ -241,6 +247,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="Conditional GAN",
         data_kinds=DATA_KINDS,
         build=build,
+        settings=CONDITIONAL_SETTINGS,
         batch_norm=batch_norm_nets,
         conditional=True,
         description=(

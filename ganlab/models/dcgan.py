@@ -29,7 +29,7 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
+from ganlab.core.contracts import CONV_SETTINGS, DataKind, DataSpec, ModelFamily
 from ganlab.core.errors import ConfigError
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import LEAKY_SLOPE, finish_pair, init_dcgan_, require_kind
@@ -179,6 +179,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="DCGAN",
         data_kinds=DATA_KINDS,
         build=build,
+        settings=dict.fromkeys(DATA_KINDS, CONV_SETTINGS),
         batch_norm=batch_norm_nets,
         description=(
             "Deep convolutional GAN: strided convolutions, BatchNorm, no pooling "

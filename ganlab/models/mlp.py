@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
+from ganlab.core.contracts import MLP_SETTINGS, DataKind, DataSpec, ModelFamily
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import finish_pair, init_lecun_normal_, mlp_stack, require_kind
 
@@ -132,6 +132,7 @@ FAMILY = MODEL_FAMILIES.register(
         title="MLP GAN",
         data_kinds=DATA_KINDS,
         build=build,
+        settings=dict.fromkeys(DATA_KINDS, MLP_SETTINGS),
         description="The original GAN: fully connected generator and discriminator.",
     ),
 )

@@ -1,20 +1,26 @@
 """The experiment settings panel: data, model, loss, both optimizers and the training loop.
 
-Owns the widgets that edit an experiment's settings and nothing else: the controller
-hands it plain data (the registered choices, a flattened config) and hears back one
-``setting_changed(key, value)`` per user edit. Programmatic updates never emit.
-GUI thread; no torch.
+Owns the widgets that edit an experiment's settings and nothing else. Its rows are built
+from plain data: the settings schema (``ganlab.core.config.settings_schema()``, one dict
+per dotted key: kind, range, step, label, help, whether it rebuilds the networks, when it
+applies) and the registries' choices and declared capabilities (which settings a loss or
+a model family uses), both handed over by the app: the panel must not import the config
+module, which reaches the registries and torch. A setting added to a config dataclass
+with its metadata appears here with no change to this file.
 
-Ranges are copied from the field metadata of ``ganlab.core.config`` (the panel must not
-import it: the config module reaches the registries, which import torch).
+It hears back one ``setting_changed(key, value)`` per user edit; programmatic updates
+never emit. A lesson hides rows (:meth:`ControlsPanel.set_hidden_keys`) and locks them
+(:meth:`ControlsPanel.set_lock`). GUI thread; no torch.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator, QStandardItemModel, QValidator
@@ -38,43 +44,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ganlab.core.i18n import _ as _gettext
 from ganlab.widgets import style
-
-# --------------------------------------------------------------------------- ranges
-# Copied from ganlab.core.config (field metadata); keep the two in step.
-
-INT_RANGES: dict[str, tuple[int, int]] = {
-    "model.g_hidden": (1, 8192),
-    "model.d_hidden": (1, 8192),
-    "model.g_layers": (0, 16),
-    "model.d_layers": (0, 16),
-    "model.base_channels": (4, 1024),
-    "loop.k_d": (0, 100),
-    "loop.k_g": (0, 100),
-    "loop.batch_size": (1, 65536),
-    "loop.latent_dim": (1, 4096),
-}
-# key -> (minimum, maximum, arrow step, decimals). A range open at 0 starts one step of
-# the last decimal above it.
-FLOAT_RANGES: dict[str, tuple[float, float, float, int]] = {
-    "data.sigma": (0.0, 10.0, 0.01, 3),
-    "loss.label_smoothing": (0.0, 0.5, 0.05, 2),
-    "loss.instance_noise": (0.0, 10.0, 0.05, 3),
-    "loss.r1_gamma": (0.0, 1e4, 1.0, 2),
-    "loss.gp_weight": (0.0, 1e4, 1.0, 2),
-    "loss.clip_value": (1e-4, 10.0, 0.005, 4),
-    "loss.aux_weight": (0.0, 100.0, 0.1, 2),
-    "optimizer_d.beta1": (0.0, 0.9999, 0.05, 4),
-    "optimizer_g.beta1": (0.0, 0.9999, 0.05, 4),
-    "optimizer_d.beta2": (0.0, 0.99999, 0.001, 5),
-    "optimizer_g.beta2": (0.0, 0.99999, 0.001, 5),
-    "optimizer_d.momentum": (0.0, 0.9999, 0.05, 4),
-    "optimizer_g.momentum": (0.0, 0.9999, 0.05, 4),
-}
-SEED_MAX = 2**63 - 1
-IMAGE_SIZES = (28, 32, 64)
-OPTIMIZERS = ("sgd", "adam", "rmsprop")
-LATENT_DISTS = ("gaussian", "uniform")
 
 # Learning rate: the spin box takes config's whole range (0, 10]; the slider spans the
 # useful part, 1e-6 .. 1, on a log scale.
@@ -83,32 +54,31 @@ LR_SLIDER_MIN_EXP, LR_SLIDER_MAX_EXP = -6, 0
 LR_TICKS_PER_DECADE = 60
 LR_EMIT_INTERVAL_MS = 50  # at most 20 live learning-rate changes per second while dragging
 
-# Settings that rebuild G and D with new weights; everything else applies live.
-_REBUILD_PREFIXES = ("data.", "model.")
-_REBUILD_KEYS = frozenset({"loop.latent_dim", "loop.latent_dist", "loop.seed", "loop.device"})
 REBUILD_MARK = "↻"
-
-# Which families use which width settings. DCGAN is convolutional; the conditional
-# families are convolutional on images and MLPs on toy data.
-_CONV_FAMILIES = frozenset({"dcgan"})
-_CONV_ON_IMAGES_FAMILIES = frozenset({"cgan", "acgan"})
-_MLP_KEYS = ("model.g_hidden", "model.g_layers", "model.d_hidden", "model.d_layers")
+_INT_MAX = 2**31 - 1  # a QSpinBox holds a C int
 _KIND_ORDER = ("toy1d", "toy2d", "image")
-# The loss settings (LossConfig fields) whose use depends on the loss; set_choices says
-# which loss uses which. aux_weight also needs a family with an auxiliary classifier.
-LOSS_OPTION_KEYS = (
-    "loss.label_smoothing",
-    "loss.instance_noise",
-    "loss.r1_gamma",
-    "loss.gp_weight",
-    "loss.clip_value",
-    "loss.aux_weight",
-)
+# The pickers the registries fill (set_choices), and next to which the two buttons sit.
+_SOURCE_KEY = "data.source"
+_FAMILY_KEY = "model.family"
+_LOSS_KEY = "loss.name"
+_DEVICE_KEY = "loop.device"
 
 
-def rebuilds_networks(key: str) -> bool:
-    """Whether changing setting ``key`` rebuilds the networks (new weights)."""
-    return key.startswith(_REBUILD_PREFIXES) or key in _REBUILD_KEYS
+def spin_range(row: Mapping[str, Any]) -> tuple[float, float]:
+    """The (minimum, maximum) a number editor takes for a schema ``row``.
+
+    A range open at ``lo`` starts one unit of the last shown decimal above it (the next
+    integer for an int); an unbounded end becomes the editor's own limit.
+    """
+    lo, hi = row.get("lo"), row.get("hi")
+    if row["kind"] in ("int", "seed"):
+        lo = -_INT_MAX if lo is None else int(lo) + (1 if row.get("lo_open") else 0)
+        hi = _INT_MAX if hi is None else min(int(hi), _INT_MAX)
+        return lo, hi
+    decimals = row.get("decimals") or 2
+    lo = -1e12 if lo is None else float(lo) + (10.0**-decimals if row.get("lo_open") else 0.0)
+    hi = 1e12 if hi is None else float(hi)
+    return lo, hi
 
 
 def lr_to_tick(lr: float) -> int:
@@ -342,36 +312,80 @@ class _Section(QGroupBox):
         self.body.setVisible(expanded)
 
 
+@dataclass
+class _Row:
+    """One setting's row as built: its schema entry and its widgets."""
+
+    spec: dict[str, Any]
+    editor: QWidget
+    label: QLabel | None  # None for a check box, which carries its own text
+    form: QFormLayout
+    section: str
+    text: str  # the translated label, without the rebuild mark
+    tip: str  # the tooltip without a reason or a lock note
+
+
 # --------------------------------------------------------------------------- the panel
 
 
 class ControlsPanel(QWidget):
     """Every experiment setting, in folding sections, scrollable for a dock.
 
-    Emits ``setting_changed(key, value)`` once per user edit, with the dotted config key
-    (``"optimizer_d.lr"``) and a value of the config field's type. Learning rates apply
-    while dragging (throttled); other numbers when editing finishes; choices at once.
+    Built from the settings schema (:meth:`set_schema`). Emits ``setting_changed(key,
+    value)`` once per user edit, with the dotted config key (``"optimizer_d.lr"``) and a
+    value of the config field's type. Learning rates apply while dragging (throttled);
+    other numbers when editing finishes; choices at once.
     """
 
     setting_changed = Signal(str, object)
     load_points_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, schema: Sequence[Mapping[str, Any]] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setFont(style.font())
+        self._rows: dict[str, _Row] = {}
         self._getters: dict[str, Callable[[], object]] = {}
         self._setters: dict[str, Callable[[object], None]] = {}
-        self._editors: dict[str, QWidget] = {}
-        self._labels: dict[str, str] = {}  # dotted key -> its row's label
-        self._forms: dict[str, QFormLayout] = {}
+        self._sections: dict[str, _Section] = {}
         self._source_kinds: dict[str, str] = {}
         self._families: dict[str, tuple[str, tuple[str, ...]]] = {}
-        self._loss_titles: dict[str, str] = {}
-        self._loss_options: dict[str, frozenset[str]] | None = None  # None: all apply
-        self._aux_families: frozenset[str] | None = None  # None: aux_weight always applies
+        self._choice_items: dict[str, list[tuple[str, str]]] = {}
+        # picker key -> item value -> data kind (None: any) -> the dotted keys it uses.
+        self._uses: dict[str, dict[object, dict[str | None, frozenset[str]]]] = {}
         self._paper_settings: dict[str, tuple[str, list[tuple[str, object]]]] = {}
-        self._base_tips: dict[str, str] = {}  # dotted key -> tooltip without a reason
+        self._hidden: frozenset[str] = frozenset()
+        self._allowed: frozenset[str] | None = None  # None: not locked
+        self._load_button: QPushButton | None = None
+        self._paper_button: QPushButton | None = None
 
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self._scroll)
+        self.set_schema(schema or [])
+
+    # ----------------------------------------------------------------- public API
+
+    def set_schema(self, schema: Sequence[Mapping[str, Any]]) -> None:
+        """Build one row per schema entry (``settings_schema()``'s dicts), in order.
+
+        Rows are grouped in folding sections by ``section``; labels and tooltips are the
+        entries' English msgids translated with the engine's catalogue
+        (``ganlab.core.i18n``), then formatted with ``args``. Values shown before are
+        kept where the key remains; the pickers are refilled from the last
+        :meth:`set_choices`.
+        """
+        current = self.values()
+        self._rows.clear()
+        self._getters.clear()
+        self._setters.clear()
+        self._sections.clear()
+        self._load_button = self._paper_button = None
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(4, 4, 4, 4)
@@ -385,32 +399,45 @@ class ControlsPanel(QWidget):
         legend.setFont(style.font(0.9))
         legend.setObjectName("legend")  # greyed by _style_sections
         column.addWidget(legend)
-        sections = (
-            self._build_data_section(),
-            self._build_model_section(),
-            self._build_loss_section(),
-            self._build_optimizer_section("d"),
-            self._build_optimizer_section("g"),
-            self._build_loop_section(),
-        )
-        for section in sections:
-            column.addWidget(section)
+        for spec in schema:
+            section = self._sections.get(spec["section"])
+            if section is None:
+                section = self._new_section(spec["section"])
+                self._sections[spec["section"]] = section
+                column.addWidget(section)
+            self._add_setting(section, dict(spec))
         column.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setWidget(content)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
-        self._style_sections(sections)
-        self._align_labels(sections)
-        self._update_dependent_rows()
+        self._scroll.setWidget(content)  # deletes the previous rows
+        self._style_sections(self._sections.values())
+        self._align_labels(self._sections.values())
         self._finish_edits_like_a_desktop_app()
+        self._refill_registered()
+        self.set_values({k: v for k, v in current.items() if v is not None})
 
-    # ----------------------------------------------------------------- public API
+    def keys(self) -> list[str]:
+        """The dotted keys of the rows, in schema order."""
+        return list(self._rows)
+
+    def set_hidden_keys(self, keys: Iterable[str]) -> None:
+        """Hide the rows of ``keys`` (and a section left empty); the others show again.
+
+        Unknown keys are ignored, so a lesson may name settings this build lacks.
+        """
+        self._hidden = frozenset(keys)
+        self._update_dependent_rows()
+
+    def set_lock(self, allowed: Collection[str] | None) -> None:
+        """The teacher's lock: only the settings in ``allowed`` can be changed.
+
+        The others stay shown, greyed, with a tooltip that says the lesson locked them,
+        and emit nothing. ``None`` unlocks every setting.
+        """
+        self._allowed = None if allowed is None else frozenset(allowed)
+        self._update_dependent_rows()
+
+    def is_locked(self, key: str) -> bool:
+        """Whether the lock keeps setting ``key`` from being changed."""
+        return self._allowed is not None and key not in self._allowed
 
     def set_choices(
         self,
@@ -420,16 +447,18 @@ class ControlsPanel(QWidget):
         devices: list[tuple[str, str]],
         *,
         loss_options: Mapping[str, Iterable[str]] | None = None,
-        auxiliary_families: Iterable[str] | None = None,
+        family_settings: Mapping[str, Mapping[str, Iterable[str]]] | None = None,
         paper_settings: Mapping[str, tuple[str, Sequence[tuple[str, object]]]] | None = None,
     ) -> None:
-        """Fill the pickers with what is registered. Keeps the current selections.
+        """Fill the pickers with what is registered and what each entry declares.
+
+        Keeps the current selections.
 
         Parameters
         ----------
         sources
             ``(name, title, kind)`` per data source; kind is ``"toy1d"``, ``"toy2d"``
-            or ``"image"``.
+            or ``"image"`` (another data kind gets a group of its own).
         families
             ``(name, title, data kinds it trains on)`` per model family.
         losses
@@ -440,33 +469,39 @@ class ControlsPanel(QWidget):
             Loss name -> the loss settings it uses (LossConfig field names, e.g.
             ``"label_smoothing"``; ``Loss.options``). The others are disabled while that
             loss is chosen, with a tooltip saying which losses use them. None: all apply.
-        auxiliary_families
-            The model families with an auxiliary classifier, the only ones
-            ``loss.aux_weight`` applies to. None: it always applies.
+        family_settings
+            Family name -> data kind -> the dotted keys its networks use on that kind
+            (``ModelFamily.settings`` as ``"model.*"`` keys, and ``"loss.aux_weight"``
+            for a family with an auxiliary classifier). A setting another family uses
+            and the chosen one does not is hidden or greyed, as its schema entry's
+            ``unused`` says. A family left out uses everything. None: all apply.
         paper_settings
             Loss name -> (citation, [(dotted key, value), ...]): the recipe of the paper
             that introduced the loss (``Loss.paper_settings``), offered by a button.
         """
-        current = self.values()
         self._source_kinds = {name: kind for name, _title, kind in sources}
         self._families = {name: (title, tuple(kinds)) for name, title, kinds in families}
-        self._loss_titles = dict(losses)
+        self._choice_items = {
+            _SOURCE_KEY: [(name, title) for name, title, _kind in sources],
+            _FAMILY_KEY: [(name, title) for name, title, _kinds in families],
+            _LOSS_KEY: list(losses),
+            _DEVICE_KEY: list(devices),
+        }
         if loss_options is not None:
-            self._loss_options = {name: frozenset(keys) for name, keys in loss_options.items()}
-        if auxiliary_families is not None:
-            self._aux_families = frozenset(auxiliary_families)
+            self._uses[_LOSS_KEY] = {
+                name: {None: frozenset(f"loss.{option}" for option in options)}
+                for name, options in loss_options.items()
+            }
+        if family_settings is not None:
+            self._uses[_FAMILY_KEY] = {
+                name: {kind: frozenset(keys) for kind, keys in by_kind.items()}
+                for name, by_kind in family_settings.items()
+            }
         if paper_settings is not None:
             self._paper_settings = {
                 name: (paper, list(pairs)) for name, (paper, pairs) in paper_settings.items()
             }
-        self._fill_sources(sources)
-        self._fill_combo("model.family", [(name, title) for name, title, _ in families])
-        self._fill_combo("loss.name", losses)
-        self._fill_combo("loop.device", devices)
-        for key in ("data.source", "model.family", "loss.name", "loop.device"):
-            if current[key] is not None:
-                self._set_editor(key, current[key])
-        self._update_dependent_rows()
+        self._refill_registered()
 
     def set_values(self, values: dict[str, object]) -> None:
         """Show ``values`` (dotted key -> value) without emitting; unknown keys are ignored."""
@@ -482,14 +517,56 @@ class ControlsPanel(QWidget):
     def label_for(self, key: str) -> str:
         """The name a person reads for a dotted key, as on its row: ``"D: Learning rate"``
         for ``"optimizer_d.lr"``. An unknown key comes back unchanged."""
-        label = self._labels.get(key)
-        if label is None:
+        row = self._rows.get(key)
+        if row is None:
             return key
-        if key.startswith("optimizer_d."):
-            return self.tr("D: {setting}").format(setting=label)
-        if key.startswith("optimizer_g."):
-            return self.tr("G: {setting}").format(setting=label)
-        return label
+        if row.section == "optimizer_d":
+            return self.tr("D: {setting}").format(setting=row.text)
+        if row.section == "optimizer_g":
+            return self.tr("G: {setting}").format(setting=row.text)
+        return row.text
+
+    def inapplicable_reason(self, key: str) -> str:
+        """Why setting ``key`` has no effect with the current choices, or "" when it
+        applies (the tooltip of its greyed row).
+
+        From plain data only: the schema entry's ``data_kinds`` and ``when``, and what
+        the chosen registry entries declare they use (:meth:`set_choices`).
+        """
+        row = self._rows.get(key)
+        if row is None:
+            return ""
+        kind = self._current_kind()
+        kinds = row.spec.get("data_kinds")
+        if kinds and kind is not None and kind not in kinds:
+            words = self._kind_words()
+            needs = " / ".join(words.get(k, k) for k in kinds)
+            return self.tr("Only for {0} data.").format(needs)
+        for picker, allowed in (row.spec.get("when") or {}).items():
+            if picker in self._getters and self._getters[picker]() not in allowed:
+                return self._no_effect(picker, list(allowed))
+        for picker, table in self._uses.items():
+            if picker not in self._getters:
+                continue
+            governed = {k for by_kind in table.values() for k in self._used(by_kind, None)}
+            by_kind = table.get(self._getters[picker]())
+            if key not in governed or by_kind is None or key in self._used(by_kind, kind):
+                continue
+            users = [value for value, other in table.items() if key in self._used(other, kind)]
+            return self._no_effect(picker, users)
+        return ""
+
+    def paper_changes(self) -> list[tuple[str, object]]:
+        """The (dotted key, value) pairs of the current loss's paper recipe that differ
+        from the values shown; [] when the loss has none or all are in place."""
+        if _LOSS_KEY not in self._getters:
+            return []
+        _paper, pairs = self._paper_settings.get(str(self._getters[_LOSS_KEY]()), ("", []))
+        return [
+            (key, value)
+            for key, value in pairs
+            if key in self._getters and self._getters[key]() != value
+        ]
 
     # ----------------------------------------------------------------- keyboard
 
@@ -517,270 +594,35 @@ class ControlsPanel(QWidget):
                 line = watched.lineEdit()
                 if isinstance(watched, QSpinBox | QDoubleSpinBox):
                     line.setText(watched.textFromValue(watched.value()))
-            elif watched.objectName() == "loop.seed":
-                watched.setText(str(self._seed_shown))
+            elif isinstance(watched, QLineEdit):
+                watched.setText(str(watched.property("shown")))
             watched.clearFocus()
             return True
         return super().eventFilter(watched, event)
 
     # ----------------------------------------------------------------- sections
 
-    def _build_data_section(self) -> _Section:
-        section = _Section(self.tr("Data"), self.tr("Show or hide the data settings."))
-        form = section.form
-        source = _ComboBox()
-        source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        source.setMinimumContentsLength(12)
-        self._add_combo(
-            form,
-            "data.source",
-            self.tr("Data set"),
-            source,
-            self.tr("The distribution G learns to imitate: 1-D and 2-D toy data or images."),
-        )
-        load = QPushButton(self.tr("Load points from CSV…"))
-        load.setObjectName("load_points")
-        load.setToolTip(
-            self.tr(
-                "Train on your own 2-D points: choose a CSV file with one x, y pair per row. "
-                "This rebuilds the networks with new weights."
-            )
-        )
-        load.clicked.connect(self.load_points_requested)
-        form.addRow(load)
-        self._add_float(
-            form,
-            "data.sigma",
-            self.tr("Noise σ"),
-            self.tr(
-                "How spread out each cluster of the toy data is (standard deviation); "
-                "0 uses the data set's own value."
+    def _new_section(self, name: str) -> _Section:
+        d, g = self.tr("D"), self.tr("G")
+        known = {
+            "data": (self.tr("Data"), self.tr("Show or hide the data settings."), None),
+            "model": (self.tr("Model"), self.tr("Show or hide the network settings."), None),
+            "loss": (self.tr("Loss"), self.tr("Show or hide the loss settings."), None),
+            "optimizer_d": (
+                self.tr("Discriminator (D)"),
+                self.tr("Show or hide {0}'s training settings.").format(d),
+                style.D_COLOR,
             ),
-            special=self.tr("default"),
-        )
-        size = _ComboBox()
-        for side in IMAGE_SIZES:
-            size.addItem(self.tr("{0} × {0} px").format(side), side)
-        self._add_combo(
-            form,
-            "data.image_size",
-            self.tr("Image size"),
-            size,
-            self.tr("Side of the square images, in pixels."),
-        )
-        channels = _ComboBox()
-        channels.addItem(self.tr("1 (grayscale)"), 1)
-        channels.addItem(self.tr("3 (RGB colour)"), 3)
-        self._add_combo(
-            form,
-            "data.channels",
-            self.tr("Channels"),
-            channels,
-            self.tr("Grayscale or colour images."),
-        )
-        return section
-
-    def _build_model_section(self) -> _Section:
-        section = _Section(self.tr("Model"), self.tr("Show or hide the network settings."))
-        form = section.form
-        self._add_combo(
-            form,
-            "model.family",
-            self.tr("Architecture"),
-            _ComboBox(),
-            self.tr("The kind of networks G and D are: MLP for toy data, DCGAN for images, ..."),
-        )
-        tips = {
-            "model.g_hidden": (self.tr("G width"), self.tr("Neurons in each hidden layer of G.")),
-            "model.g_layers": (self.tr("G depth"), self.tr("Number of hidden layers in G.")),
-            "model.d_hidden": (self.tr("D width"), self.tr("Neurons in each hidden layer of D.")),
-            "model.d_layers": (self.tr("D depth"), self.tr("Number of hidden layers in D.")),
-            "model.base_channels": (
-                self.tr("Feature maps"),
-                self.tr("Feature maps in the widest convolution layer of G and D."),
+            "optimizer_g": (
+                self.tr("Generator (G)"),
+                self.tr("Show or hide {0}'s training settings.").format(g),
+                style.G_COLOR,
             ),
+            "loop": (self.tr("Training"), self.tr("Show or hide the training settings."), None),
         }
-        for key, (label, tip) in tips.items():
-            self._add_int(form, key, label, tip)
-        self._add_check(
-            form,
-            "model.spectral_norm_d",
-            self.tr("Spectral norm on D"),
-            self.tr("Limit how steeply D's output can change (spectral normalisation)."),
-        )
-        self._add_check(
-            form,
-            "model.spectral_norm_g",
-            self.tr("Spectral norm on G"),
-            self.tr("Apply spectral normalisation to G's layers too."),
-        )
-        return section
-
-    def _build_loss_section(self) -> _Section:
-        section = _Section(self.tr("Loss"), self.tr("Show or hide the loss settings."))
-        form = section.form
-        self._add_combo(
-            form,
-            "loss.name",
-            self.tr("Loss"),
-            _ComboBox(),
-            self.tr("The game G and D play: how each one is scored."),
-        )
-        self._add_float(
-            form,
-            "loss.label_smoothing",
-            self.tr("Label smoothing"),
-            self.tr("D aims at 1 − s instead of 1 for real samples, so it is less sure of itself."),
-        )
-        self._add_float(
-            form,
-            "loss.instance_noise",
-            self.tr("Instance noise"),
-            self.tr("Blur what D sees by adding random noise of this size to every sample."),
-        )
-        self._add_float(
-            form,
-            "loss.r1_gamma",
-            self.tr("R1 penalty"),
-            self.tr("Punish D for steep slopes at the real data; 0 turns it off."),
-            special=self.tr("off"),
-        )
-        self._add_float(
-            form,
-            "loss.gp_weight",
-            self.tr("Gradient penalty"),
-            self.tr("WGAN-GP: how strongly D's slope is pulled towards 1 (lambda)."),
-        )
-        self._add_float(
-            form,
-            "loss.clip_value",
-            self.tr("Weight clip"),
-            self.tr("WGAN: every weight of D is kept between −c and c."),
-        )
-        self._add_float(
-            form,
-            "loss.aux_weight",
-            self.tr("Class loss weight"),
-            self.tr("AC-GAN: how much the class loss of D and G counts next to real or fake."),
-        )
-        paper = QPushButton(self.tr("Use the paper's settings"))
-        paper.setObjectName("paper_settings")
-        paper.setToolTip(self.tr("Set what the paper that introduced this loss used."))
-        paper.clicked.connect(self._on_paper_clicked)
-        form.addRow(paper)
-        self._paper_button = paper
-        return section
-
-    def _build_optimizer_section(self, net: str) -> _Section:
-        if net == "d":
-            title, color = self.tr("Discriminator (D)"), style.D_COLOR
-            who = self.tr("D")
-        else:
-            title, color = self.tr("Generator (G)"), style.G_COLOR
-            who = self.tr("G")
-        section = _Section(
-            title, self.tr("Show or hide {0}'s training settings.").format(who), color
-        )
-        form = section.form
-        prefix = f"optimizer_{net}"
-        optimizer = _ComboBox()
-        for name, text in zip(
-            OPTIMIZERS, (self.tr("SGD"), self.tr("Adam"), self.tr("RMSprop")), strict=True
-        ):
-            optimizer.addItem(text, name)
-        self._add_combo(
-            form,
-            f"{prefix}.name",
-            self.tr("Optimizer"),
-            optimizer,
-            self.tr("How {0}'s weights follow their gradients: SGD, Adam or RMSprop.").format(who),
-        )
-        rate = _LogRateEdit()
-        self._add_row(
-            form,
-            f"{prefix}.lr",
-            self.tr("Learning rate"),
-            rate,
-            self.tr(
-                "How big a step {0} takes at each update. Drag (log scale) or type a number."
-            ).format(who),
-        )
-        self._getters[f"{prefix}.lr"] = rate.value
-        self._setters[f"{prefix}.lr"] = lambda v, edit=rate: edit.set_value(float(v))
-        rate.value_edited.connect(partial(self._on_editor_edited, f"{prefix}.lr"))
-        self._add_float(
-            form,
-            f"{prefix}.beta1",
-            self.tr("β1"),
-            self.tr("Adam: how much of the past gradients {0} keeps (momentum).").format(who),
-        )
-        self._add_float(
-            form,
-            f"{prefix}.beta2",
-            self.tr("β2"),
-            self.tr("Adam: how slowly {0}'s step sizes adapt to the gradient sizes.").format(who),
-        )
-        self._add_float(
-            form,
-            f"{prefix}.momentum",
-            self.tr("Momentum"),
-            self.tr("How much of its previous step {0} keeps; 0 for none.").format(who),
-        )
-        self._add_int(
-            form,
-            f"loop.k_{net}",
-            self.tr("Steps (k)"),
-            self.tr("How many times {0} is updated in each training iteration (k).").format(who),
-        )
-        return section
-
-    def _build_loop_section(self) -> _Section:
-        section = _Section(self.tr("Training"), self.tr("Show or hide the training settings."))
-        form = section.form
-        self._add_int(
-            form,
-            "loop.batch_size",
-            self.tr("Batch size"),
-            self.tr("Real and generated samples used for each update of D and of G."),
-        )
-        self._add_int(
-            form,
-            "loop.latent_dim",
-            self.tr("Noise size"),
-            self.tr("Number of random numbers in the noise vector z that G turns into a sample."),
-        )
-        dist = _ComboBox()
-        dist.addItem(self.tr("Gaussian N(0, 1)"), "gaussian")
-        dist.addItem(self.tr("Uniform U(−1, 1)"), "uniform")
-        self._add_combo(
-            form,
-            "loop.latent_dist",
-            self.tr("Noise"),
-            dist,
-            self.tr("The distribution the noise z is drawn from."),
-        )
-        seed = QLineEdit()
-        seed.setValidator(QRegularExpressionValidator(r"\d{1,19}", seed))
-        seed.setText("0")
-        self._seed_shown = 0  # editingFinished also fires on focus loss: emit changes only
-        self._add_row(
-            form,
-            "loop.seed",
-            self.tr("Seed"),
-            seed,
-            self.tr("Fixes the random numbers: the same seed gives the same run."),
-        )
-        self._getters["loop.seed"] = lambda: int(seed.text() or 0)
-        self._setters["loop.seed"] = partial(self._set_seed, seed)
-        seed.editingFinished.connect(partial(self._on_seed_editing_finished, seed))
-        self._add_combo(
-            form,
-            "loop.device",
-            self.tr("Device"),
-            _ComboBox(),
-            self.tr("Where the networks run: the GPU when there is one, or the CPU."),
-        )
-        return section
+        plain = (name.replace("_", " ").capitalize(), self.tr("Show or hide these settings."))
+        title, tip, color = known.get(name, (*plain, None))
+        return _Section(title, tip, color)
 
     def _style_sections(self, sections: Iterable[_Section]) -> None:
         """Frame D's and G's boxes in their colours.
@@ -807,96 +649,181 @@ class ControlsPanel(QWidget):
             for row in range(section.form.rowCount())
             if (item := section.form.itemAt(row, QFormLayout.ItemRole.LabelRole)) is not None
         ]
-        width = max(label.sizeHint().width() for label in labels)
+        width = max((label.sizeHint().width() for label in labels), default=0)
         for label in labels:
             label.setMinimumWidth(width)
 
     # ----------------------------------------------------------------- row builders
 
-    def _tooltip(self, key: str, text: str) -> str:
-        if rebuilds_networks(key):
-            return text + " " + self.tr("Changing it rebuilds the networks with new weights.")
-        return text + " " + self.tr("Applies live, while training.")
-
-    def _add_row(self, form: QFormLayout, key: str, label: str, editor: QWidget, tip: str) -> None:
-        if rebuilds_networks(key):
-            label = f"{label} {REBUILD_MARK}"
-        text = QLabel(label)
-        text.setBuddy(editor)
-        tooltip = self._tooltip(key, tip)
-        text.setToolTip(tooltip)
-        editor.setToolTip(tooltip)
+    def _add_setting(self, section: _Section, spec: dict[str, Any]) -> None:
+        key = spec["key"]
+        args = spec.get("args") or {}
+        text = _gettext(spec["label"]).format(**args)
+        tip = _gettext(spec["help"]).format(**args) if spec.get("help") else text
+        tip += " " + (
+            self.tr("Changing it rebuilds the networks with new weights.")
+            if spec.get("rebuilds")
+            else self.tr("Applies live, while training.")
+        )
+        build = {
+            "int": self._int_editor,
+            "float": self._float_editor,
+            "lr": self._lr_editor,
+            "bool": self._check_editor,
+            "choice": self._combo_editor,
+            "device": self._combo_editor,
+            "seed": self._seed_editor,
+        }.get(spec["kind"], self._text_editor)  # "text", "path" and kinds to come
+        editor = build(key, spec)
         editor.setObjectName(key)
-        form.addRow(text, editor)
-        self._base_tips[key] = tooltip
-        self._editors[key] = editor
-        self._labels[key] = label.removesuffix(f" {REBUILD_MARK}")
-        self._forms[key] = form
+        editor.setToolTip(tip)
+        shown = f"{text} {REBUILD_MARK}" if spec.get("rebuilds") else text
+        form = section.form
+        label: QLabel | None = None
+        if isinstance(editor, QCheckBox):
+            editor.setText(shown)
+            form.addRow(editor)
+        else:
+            label = QLabel(shown)
+            label.setBuddy(editor)
+            label.setToolTip(tip)
+            form.addRow(label, editor)
+        self._rows[key] = _Row(spec, editor, label, form, spec["section"], text, tip)
+        if key == _SOURCE_KEY:
+            self._add_load_button(form)
+        elif key == _LOSS_KEY:
+            self._add_paper_button(form)
 
-    def _add_int(self, form: QFormLayout, key: str, label: str, tip: str) -> None:
+    def _int_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
         spin = _SpinBox()
-        spin.setRange(*INT_RANGES[key])
+        lo, hi = spin_range(spec)
+        spin.setRange(int(lo), int(hi))
+        if spec.get("step"):
+            spin.setSingleStep(int(spec["step"]))
+        if spec.get("zero_text"):
+            spin.setSpecialValueText(_gettext(spec["zero_text"]))  # shown at the minimum
         spin.setValue(spin.minimum())  # a fresh spin box shows no text until a value is set
         spin.setKeyboardTracking(False)  # emit when editing finishes, not per keystroke
         spin.setAccelerated(True)
-        self._add_row(form, key, label, spin, tip)
         self._getters[key] = spin.value
         self._setters[key] = lambda v, s=spin: s.setValue(int(v))
         spin.valueChanged.connect(partial(self._on_editor_edited, key))
+        return spin
 
-    def _add_float(
-        self, form: QFormLayout, key: str, label: str, tip: str, special: str = ""
-    ) -> None:
-        lo, hi, step, decimals = FLOAT_RANGES[key]
+    def _float_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
         spin = _DoubleSpinBox()
-        spin.setDecimals(decimals)
-        spin.setRange(lo, hi)
-        spin.setSingleStep(step)
-        spin.setValue(lo)  # a fresh spin box shows no text until a value is set
+        spin.setDecimals(int(spec.get("decimals") or 2))
+        spin.setRange(*spin_range(spec))
+        spin.setSingleStep(float(spec.get("step") or 0.1))
+        spin.setValue(spin.minimum())  # a fresh spin box shows no text until a value is set
         spin.setKeyboardTracking(False)
-        if special:
-            spin.setSpecialValueText(special)  # shown at the minimum, 0
-        self._add_row(form, key, label, spin, tip)
+        if spec.get("zero_text"):
+            spin.setSpecialValueText(_gettext(spec["zero_text"]))  # shown at the minimum
         self._getters[key] = lambda s=spin: float(s.value())
         self._setters[key] = lambda v, s=spin: s.setValue(float(v))
         spin.valueChanged.connect(partial(self._on_editor_edited, key))
+        return spin
 
-    def _add_check(self, form: QFormLayout, key: str, label: str, tip: str) -> None:
-        box = QCheckBox(f"{label} {REBUILD_MARK}" if rebuilds_networks(key) else label)
-        box.setToolTip(self._tooltip(key, tip))
-        box.setObjectName(key)
-        form.addRow(box)
-        self._editors[key] = box
-        self._forms[key] = form
+    def _lr_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
+        rate = _LogRateEdit()
+        lo, hi = spin_range({**spec, "decimals": 8})
+        rate.spin.setRange(max(lo, LR_MIN), hi)
+        self._getters[key] = rate.value
+        self._setters[key] = lambda v, edit=rate: edit.set_value(float(v))
+        rate.value_edited.connect(partial(self._on_editor_edited, key))
+        return rate
+
+    def _check_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
+        box = QCheckBox()
         self._getters[key] = box.isChecked
         self._setters[key] = lambda v, b=box: b.setChecked(bool(v))
         box.toggled.connect(partial(self._on_editor_edited, key))
+        return box
 
-    def _add_combo(
-        self,
-        form: QFormLayout,
-        key: str,
-        label: str,
-        combo: QComboBox,
-        tip: str,
-    ) -> None:
-        self._add_row(form, key, label, combo, tip)
-        combo.setProperty("base_tooltip", combo.toolTip())
+    def _combo_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
+        combo = _ComboBox()
+        if key == _SOURCE_KEY:
+            policy = QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            combo.setSizeAdjustPolicy(policy)
+            combo.setMinimumContentsLength(12)
+        labels = spec.get("choice_labels")
+        for index, value in enumerate(spec.get("choices") or []):
+            text = _gettext(labels[index]).format(value=value) if labels else str(value)
+            combo.addItem(text, value)
         self._getters[key] = combo.currentData
         self._setters[key] = partial(self._select, combo)
         combo.currentIndexChanged.connect(partial(self._on_combo_changed, key))
+        return combo
+
+    def _seed_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
+        hi = int(spec.get("hi") or 2**63 - 1)
+        seed = QLineEdit()
+        seed.setValidator(QRegularExpressionValidator(rf"\d{{1,{len(str(hi))}}}", seed))
+        self._set_line(seed, int, 0)
+        self._getters[key] = lambda: int(seed.text() or 0)
+        self._setters[key] = partial(self._set_line, seed, int)
+        seed.editingFinished.connect(partial(self._on_line_editing_finished, key, seed, hi))
+        return seed
+
+    def _text_editor(self, key: str, spec: dict[str, Any]) -> QWidget:
+        edit = QLineEdit()
+        self._set_line(edit, str, "")
+        self._getters[key] = edit.text
+        self._setters[key] = partial(self._set_line, edit, str)
+        edit.editingFinished.connect(partial(self._on_line_editing_finished, key, edit, None))
+        return edit
+
+    def _add_load_button(self, form: QFormLayout) -> None:
+        load = QPushButton(self.tr("Load points from CSV…"))
+        load.setObjectName("load_points")
+        load.setToolTip(
+            self.tr(
+                "Train on your own 2-D points: choose a CSV file with one x, y pair per row. "
+                "This rebuilds the networks with new weights."
+            )
+        )
+        load.clicked.connect(self.load_points_requested)
+        form.addRow(load)
+        self._load_button = load
+
+    def _add_paper_button(self, form: QFormLayout) -> None:
+        paper = QPushButton(self.tr("Use the paper's settings"))
+        paper.setObjectName("paper_settings")
+        paper.setToolTip(self.tr("Set what the paper that introduced this loss used."))
+        paper.clicked.connect(self._on_paper_clicked)
+        form.addRow(paper)
+        self._paper_button = paper
+
+    # ----------------------------------------------------------------- choices
+
+    def _refill_registered(self) -> None:
+        """Put the registered entries in their pickers, keeping the selections."""
+        current = self.values()
+        for key, pairs in self._choice_items.items():
+            if key not in self._rows:
+                continue
+            if key == _SOURCE_KEY:
+                self._fill_sources([(n, t, self._source_kinds[n]) for n, t in pairs])
+            else:
+                self._fill_combo(key, pairs)
+            if current.get(key) is not None:
+                self._set_editor(key, current[key])
+        self._update_dependent_rows()
 
     def _fill_combo(self, key: str, items: Iterable[tuple[str, str]]) -> None:
-        combo = self._editors[key]
+        combo = self._rows[key].editor
         assert isinstance(combo, QComboBox)
         with QSignalBlocker(combo):
             combo.clear()
             for value, text in items:
                 combo.addItem(text, value)
 
+    def _kind_words(self) -> dict[str, str]:
+        return {"toy1d": self.tr("1-D"), "toy2d": self.tr("2-D"), "image": self.tr("image")}
+
     def _fill_sources(self, sources: list[tuple[str, str, str]]) -> None:
         """Sources grouped by kind under headers that cannot be picked."""
-        combo = self._editors["data.source"]
+        combo = self._rows[_SOURCE_KEY].editor
         assert isinstance(combo, QComboBox)
         headers = {"toy1d": self.tr("1-D"), "toy2d": self.tr("2-D"), "image": self.tr("Images")}
         kinds = [k for k in _KIND_ORDER if any(s[2] == k for s in sources)]
@@ -925,85 +852,74 @@ class ControlsPanel(QWidget):
         combo.setCurrentIndex(index)
 
     def _set_editor(self, key: str, value: object) -> None:
-        with QSignalBlocker(self._editors[key]):
+        with QSignalBlocker(self._rows[key].editor):
             self._setters[key](value)
 
     # ----------------------------------------------------------------- dependent rows
 
+    def _current_kind(self) -> str | None:
+        if _SOURCE_KEY not in self._getters:
+            return None
+        source = self._getters[_SOURCE_KEY]()
+        return self._source_kinds.get(source) if isinstance(source, str) else None
+
+    @staticmethod
+    def _used(by_kind: Mapping[str | None, frozenset[str]], kind: str | None) -> frozenset[str]:
+        """The keys an entry uses on data ``kind`` (on any kind when ``kind`` is None)."""
+        if None in by_kind:
+            return by_kind[None]
+        if kind is None:
+            return frozenset().union(*by_kind.values())
+        return by_kind.get(kind, frozenset())
+
+    def _title(self, picker: str, value: object) -> str:
+        combo = self._rows[picker].editor
+        assert isinstance(combo, QComboBox)
+        index = combo.findData(value)
+        return combo.itemText(index) if index >= 0 else str(value)
+
+    def _no_effect(self, picker: str, users: list[object]) -> str:
+        if not users:
+            return self.tr("No choice of {0} uses this setting.").format(self._rows[picker].text)
+        title = self._title(picker, self._getters[picker]())
+        names = ", ".join(self._title(picker, user) for user in users)
+        return self.tr("Has no effect with {0}: only {1} use it.").format(title, names)
+
     def _update_dependent_rows(self) -> None:
-        """Show the settings that apply to the current choices; grey out misfit families."""
-        source = self._getters["data.source"]()
-        family = self._getters["model.family"]()
-        kind = self._source_kinds.get(source) if isinstance(source, str) else None
-        convolutional = family in _CONV_FAMILIES or (
-            family in _CONV_ON_IMAGES_FAMILIES and kind == "image"
-        )
-        visible = {
-            "data.sigma": kind != "image",
-            "data.image_size": kind == "image",
-            "data.channels": kind == "image",
-            "model.base_channels": convolutional,
-        }
-        visible.update(dict.fromkeys(_MLP_KEYS, not convolutional))
-        for net in ("d", "g"):
-            optimizer = self._getters[f"optimizer_{net}.name"]()
-            visible[f"optimizer_{net}.beta1"] = optimizer == "adam"
-            visible[f"optimizer_{net}.beta2"] = optimizer == "adam"
-            visible[f"optimizer_{net}.momentum"] = optimizer in ("sgd", "rmsprop")
-        for key, shown in visible.items():
-            self._forms[key].setRowVisible(self._editors[key], shown)
-        self._update_family_items(kind, family)
-        self._update_loss_options()
-
-    def inapplicable_reason(self, key: str) -> str:
-        """Why loss setting ``key`` has no effect with the current loss and family, or ""
-        when it applies (the tooltip of its disabled row)."""
-        loss = str(self._getters["loss.name"]())  # "None" before the choices are set
-        option = key.removeprefix("loss.")
-        options = self._loss_options
-        if options is not None and loss in options and option not in options[loss]:
-            users = [self._loss_titles.get(n, n) for n, keys in options.items() if option in keys]
-            title = self._loss_titles.get(loss, loss)
-            if not users:
-                return self.tr("No loss uses this setting.")
-            return self.tr("Has no effect with the loss {0}: only {1} use it.").format(
-                title, ", ".join(users)
-            )
-        family = str(self._getters["model.family"]())
-        aux = self._aux_families
-        if option == "aux_weight" and aux is not None and family not in aux:
-            title = self._families.get(family, (family, ()))[0]
-            users = [self._families.get(n, (n, ()))[0] for n in sorted(aux)]
-            return self.tr(
-                "Has no effect with {0}: only families with an auxiliary classifier ({1}) use it."
-            ).format(title, ", ".join(users))
-        return ""
-
-    def _update_loss_options(self) -> None:
-        """Disable the loss settings the chosen loss (or family) ignores, saying why."""
-        for key in LOSS_OPTION_KEYS:
+        """Show the settings that apply to the current choices (the others hidden or greyed
+        with the reason, as their schema entry says), hide the lesson's hidden keys and
+        apply its lock."""
+        shown_sections: set[str] = set()
+        lock_note = self.tr("The lesson has locked this setting: leave the lock to change it.")
+        for key, row in self._rows.items():
             reason = self.inapplicable_reason(key)
-            editor = self._editors[key]
-            base = self._base_tips[key]
-            tip = f"{base}\n\n{reason}" if reason else base
-            editor.setEnabled(not reason)
-            editor.setToolTip(tip)
-            label = self._forms[key].labelForField(editor)
-            if label is not None:
-                label.setEnabled(not reason)
-                label.setToolTip(tip)
+            locked = self.is_locked(key)
+            shown = key not in self._hidden and not (reason and row.spec.get("unused") == "hide")
+            tip = row.tip + (f"\n\n{reason}" if reason else "") + (f"\n\n{lock_note}" * locked)
+            row.form.setRowVisible(row.editor, shown)
+            for widget in (row.editor, row.label):
+                if widget is not None:
+                    widget.setEnabled(not reason and not locked)
+                    widget.setToolTip(tip)
+            if shown:
+                shown_sections.add(row.section)
+        if self._load_button is not None:
+            form = self._rows[_SOURCE_KEY].form
+            form.setRowVisible(self._load_button, _SOURCE_KEY not in self._hidden)
+            self._load_button.setEnabled(not self.is_locked(_SOURCE_KEY))
+        for name, section in self._sections.items():
+            section.setVisible(name in shown_sections)
+        if _FAMILY_KEY in self._rows:
+            self._update_family_items(self._current_kind(), self._getters[_FAMILY_KEY]())
         self._update_paper_button()
 
-    def paper_changes(self) -> list[tuple[str, object]]:
-        """The (dotted key, value) pairs of the current loss's paper recipe that differ
-        from the values shown; [] when the loss has none or all are in place."""
-        loss = str(self._getters["loss.name"]())
-        _paper, pairs = self._paper_settings.get(loss, ("", []))
-        return [(key, value) for key, value in pairs if self._getters[key]() != value]
-
     def _update_paper_button(self) -> None:
-        entry = self._paper_settings.get(str(self._getters["loss.name"]()))
-        self._forms["loss.name"].setRowVisible(self._paper_button, entry is not None)
+        button = self._paper_button
+        if button is None:
+            return
+        entry = self._paper_settings.get(str(self._getters[_LOSS_KEY]()))
+        shown = entry is not None and _LOSS_KEY not in self._hidden
+        self._rows[_LOSS_KEY].form.setRowVisible(button, shown)
         if entry is None:
             return
         paper, pairs = entry
@@ -1012,8 +928,9 @@ class ControlsPanel(QWidget):
         tip = self.tr("Set what {0} used: {1}.").format(paper, recipe)
         if not changes:
             tip += " " + self.tr("They are all in place.")
-        self._paper_button.setEnabled(bool(changes))
-        self._paper_button.setToolTip(tip)
+        locked = any(self.is_locked(key) for key, _value in changes)
+        button.setEnabled(bool(changes) and not locked)
+        button.setToolTip(tip)
 
     def _on_paper_clicked(self) -> None:
         for key, value in self.paper_changes():  # computed first: each edit may echo back
@@ -1022,11 +939,11 @@ class ControlsPanel(QWidget):
         self._update_dependent_rows()
 
     def _update_family_items(self, kind: str | None, family: object) -> None:
-        combo = self._editors["model.family"]
+        combo = self._rows[_FAMILY_KEY].editor
         assert isinstance(combo, QComboBox)
         model = combo.model()
         assert isinstance(model, QStandardItemModel)
-        kind_words = {"toy1d": self.tr("1-D"), "toy2d": self.tr("2-D"), "image": self.tr("image")}
+        kind_words = self._kind_words()
         warning = ""
         for row in range(combo.count()):
             name = combo.itemData(row)
@@ -1041,28 +958,35 @@ class ControlsPanel(QWidget):
                     warning = reason
             model.item(row).setEnabled(supported)
             model.item(row).setToolTip(reason)
-        base = combo.property("base_tooltip")
-        combo.setToolTip(f"{base}\n\n{warning}" if warning else base)
+        if warning:
+            combo.setToolTip(f"{combo.toolTip()}\n\n{warning}")
 
     # ----------------------------------------------------------------- user edits
 
     def _on_editor_edited(self, key: str, *_args: object) -> None:
+        if self.is_locked(key):  # a locked editor is disabled; this is the backstop
+            return
         self.setting_changed.emit(key, self._getters[key]())
         self._update_paper_button()
 
     def _on_combo_changed(self, key: str, index: int) -> None:
-        if index < 0:
+        if index < 0 or self.is_locked(key):
             return
         self._update_dependent_rows()
         self.setting_changed.emit(key, self._getters[key]())
 
-    def _set_seed(self, edit: QLineEdit, seed: object) -> None:
-        self._seed_shown = int(seed)
-        edit.setText(str(self._seed_shown))
+    @staticmethod
+    def _set_line(edit: QLineEdit, kind: type, value: object) -> None:
+        """Show ``value`` in a line edit and remember it, so that only changes emit
+        (editingFinished also fires when the focus merely leaves)."""
+        edit.setProperty("shown", kind(value))
+        edit.setText(str(kind(value)))
 
-    def _on_seed_editing_finished(self, edit: QLineEdit) -> None:
-        seed = min(int(edit.text() or 0), SEED_MAX)
-        edit.setText(str(seed))
-        if seed != self._seed_shown:
-            self._seed_shown = seed
-            self.setting_changed.emit("loop.seed", seed)
+    def _on_line_editing_finished(self, key: str, edit: QLineEdit, hi: int | None) -> None:
+        value: object = edit.text()
+        if hi is not None:  # a seed: a whole number up to hi
+            value = min(int(edit.text() or 0), hi)
+            edit.setText(str(value))
+        if value != edit.property("shown") and not self.is_locked(key):
+            edit.setProperty("shown", value)
+            self.setting_changed.emit(key, value)

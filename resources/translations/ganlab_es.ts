@@ -27,510 +27,175 @@
 <context>
     <name>ControlsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="381"/>
+        <location filename="../../ganlab/widgets/controls.py" line="395"/>
         <source>{0} rebuilds the networks with new weights; other settings apply live.</source>
         <translation>{0} reconstruye las redes con pesos nuevos; los demás ajustes se aplican en vivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="489"/>
+        <location filename="../../ganlab/widgets/controls.py" line="524"/>
         <source>D: {setting}</source>
         <translation>D: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="491"/>
+        <location filename="../../ganlab/widgets/controls.py" line="526"/>
         <source>G: {setting}</source>
         <translation>G: {setting}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="529"/>
+        <location filename="../../ganlab/widgets/controls.py" line="544"/>
+        <source>Only for {0} data.</source>
+        <translation>Solo para datos de tipo {0}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="608"/>
         <source>Data</source>
         <translation>Datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="529"/>
+        <location filename="../../ganlab/widgets/controls.py" line="608"/>
         <source>Show or hide the data settings.</source>
         <translation>Mostrar u ocultar los ajustes de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="537"/>
-        <source>Data set</source>
-        <translation>Conjunto de datos</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="539"/>
-        <source>The distribution G learns to imitate: 1-D and 2-D toy data or images.</source>
-        <translation>La distribución que G aprende a imitar: datos sintéticos 1-D y 2-D, o imágenes.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="541"/>
+        <location filename="../../ganlab/widgets/controls.py" line="777"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="545"/>
+        <location filename="../../ganlab/widgets/controls.py" line="781"/>
         <source>Train on your own 2-D points: choose a CSV file with one x, y pair per row. This rebuilds the networks with new weights.</source>
         <translation>Entrena con tus propios puntos 2-D: elige un archivo CSV con un par x, y por fila. Esto reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="554"/>
-        <source>Noise σ</source>
-        <translation>Ruido σ</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="556"/>
-        <source>How spread out each cluster of the toy data is (standard deviation); 0 uses the data set&apos;s own value.</source>
-        <translation>Dispersión de cada grupo de los datos sintéticos (desviación estándar); 0 usa el valor propio del conjunto de datos.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="559"/>
-        <source>default</source>
-        <translation>por defecto</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="563"/>
-        <source>{0} × {0} px</source>
-        <translation>{0} × {0} px</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="567"/>
-        <source>Image size</source>
-        <translation>Tamaño de imagen</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="569"/>
-        <source>Side of the square images, in pixels.</source>
-        <translation>Lado de las imágenes cuadradas, en píxeles.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="572"/>
-        <source>1 (grayscale)</source>
-        <translation>1 (escala de grises)</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="573"/>
-        <source>3 (RGB colour)</source>
-        <translation>3 (color RGB)</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="577"/>
-        <source>Channels</source>
-        <translation>Canales</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="579"/>
-        <source>Grayscale or colour images.</source>
-        <translation>Imágenes en escala de grises o en color.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="584"/>
+        <location filename="../../ganlab/widgets/controls.py" line="609"/>
         <source>Model</source>
         <translation>Modelo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="584"/>
+        <location filename="../../ganlab/widgets/controls.py" line="609"/>
         <source>Show or hide the network settings.</source>
         <translation>Mostrar u ocultar los ajustes de las redes.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="589"/>
-        <source>Architecture</source>
-        <translation>Arquitectura</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="591"/>
-        <source>The kind of networks G and D are: MLP for toy data, DCGAN for images, ...</source>
-        <translation>El tipo de redes que son G y D: MLP para datos sintéticos, DCGAN para imágenes, ...</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="594"/>
-        <source>G width</source>
-        <translation>Ancho de G</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="594"/>
-        <source>Neurons in each hidden layer of G.</source>
-        <translation>Neuronas en cada capa oculta de G.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="595"/>
-        <source>G depth</source>
-        <translation>Profundidad de G</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="595"/>
-        <source>Number of hidden layers in G.</source>
-        <translation>Número de capas ocultas de G.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="596"/>
-        <source>D width</source>
-        <translation>Ancho de D</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="596"/>
-        <source>Neurons in each hidden layer of D.</source>
-        <translation>Neuronas en cada capa oculta de D.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="597"/>
-        <source>D depth</source>
-        <translation>Profundidad de D</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="597"/>
-        <source>Number of hidden layers in D.</source>
-        <translation>Número de capas ocultas de D.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="599"/>
-        <source>Feature maps</source>
-        <translation>Mapas de características</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="600"/>
-        <source>Feature maps in the widest convolution layer of G and D.</source>
-        <translation>Mapas de características de la capa convolucional más ancha de G y de D.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="608"/>
-        <source>Spectral norm on D</source>
-        <translation>Norma espectral en D</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="609"/>
-        <source>Limit how steeply D&apos;s output can change (spectral normalisation).</source>
-        <translation>Limita la rapidez con la que puede cambiar la salida de D (normalización espectral).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="614"/>
-        <source>Spectral norm on G</source>
-        <translation>Norma espectral en G</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="615"/>
-        <source>Apply spectral normalisation to G&apos;s layers too.</source>
-        <translation>Aplica la normalización espectral también a las capas de G.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="620"/>
-        <location filename="../../ganlab/widgets/controls.py" line="625"/>
+        <location filename="../../ganlab/widgets/controls.py" line="610"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="620"/>
+        <location filename="../../ganlab/widgets/controls.py" line="610"/>
         <source>Show or hide the loss settings.</source>
         <translation>Mostrar u ocultar los ajustes de la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="627"/>
-        <source>The game G and D play: how each one is scored.</source>
-        <translation>El juego entre G y D: cómo se puntúa a cada uno.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="632"/>
-        <source>Label smoothing</source>
-        <translation>Suavizado de etiquetas</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="633"/>
-        <source>D aims at 1 − s instead of 1 for real samples, so it is less sure of itself.</source>
-        <translation>D apunta a 1 − s en lugar de 1 para las muestras reales, así que está menos seguro de sí mismo.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="638"/>
-        <source>Instance noise</source>
-        <translation>Ruido de instancia</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="639"/>
-        <source>Blur what D sees by adding random noise of this size to every sample.</source>
-        <translation>Difumina lo que ve D sumando a cada muestra un ruido aleatorio de este tamaño.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="644"/>
-        <source>R1 penalty</source>
-        <translation>Penalización R1</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="645"/>
-        <source>Punish D for steep slopes at the real data; 0 turns it off.</source>
-        <translation>Penaliza a D por las pendientes pronunciadas en los datos reales; 0 la desactiva.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="646"/>
-        <source>off</source>
-        <translation>desactivada</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="651"/>
-        <source>Gradient penalty</source>
-        <translation>Penalización del gradiente</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="652"/>
-        <source>WGAN-GP: how strongly D&apos;s slope is pulled towards 1 (lambda).</source>
-        <translation>WGAN-GP: con qué fuerza se lleva la pendiente de D hacia 1 (lambda).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="657"/>
-        <source>Weight clip</source>
-        <translation>Recorte de pesos</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="658"/>
-        <source>WGAN: every weight of D is kept between −c and c.</source>
-        <translation>WGAN: cada peso de D se mantiene entre −c y c.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="663"/>
-        <source>Class loss weight</source>
-        <translation>Peso de la pérdida de clase</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="664"/>
-        <source>AC-GAN: how much the class loss of D and G counts next to real or fake.</source>
-        <translation>AC-GAN: cuánto cuenta la pérdida de clase de D y G frente a real o falso.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="666"/>
+        <location filename="../../ganlab/widgets/controls.py" line="790"/>
         <source>Use the paper&apos;s settings</source>
         <translation>Usar los ajustes del artículo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="668"/>
+        <location filename="../../ganlab/widgets/controls.py" line="792"/>
         <source>Set what the paper that introduced this loss used.</source>
         <translation>Pone lo que usó el artículo que introdujo esta pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="676"/>
+        <location filename="../../ganlab/widgets/controls.py" line="612"/>
         <source>Discriminator (D)</source>
         <translation>Discriminador (D)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="677"/>
+        <location filename="../../ganlab/widgets/controls.py" line="606"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="679"/>
+        <location filename="../../ganlab/widgets/controls.py" line="617"/>
         <source>Generator (G)</source>
         <translation>Generador (G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="680"/>
+        <location filename="../../ganlab/widgets/controls.py" line="606"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="682"/>
+        <location filename="../../ganlab/widgets/controls.py" line="613"/>
+        <location filename="../../ganlab/widgets/controls.py" line="618"/>
         <source>Show or hide {0}&apos;s training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento de {0}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="688"/>
-        <source>SGD</source>
-        <translation>SGD</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="688"/>
-        <source>Adam</source>
-        <translation>Adam</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="688"/>
-        <source>RMSprop</source>
-        <translation>RMSprop</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="694"/>
-        <source>Optimizer</source>
-        <translation>Optimizador</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="696"/>
-        <source>How {0}&apos;s weights follow their gradients: SGD, Adam or RMSprop.</source>
-        <translation>Cómo siguen los pesos de {0} a sus gradientes: SGD, Adam o RMSprop.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="702"/>
-        <source>Learning rate</source>
-        <translation>Tasa de aprendizaje</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="705"/>
-        <source>How big a step {0} takes at each update. Drag (log scale) or type a number.</source>
-        <translation>Tamaño del paso que da {0} en cada actualización. Arrastra (escala logarítmica) o escribe un número.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="714"/>
-        <source>β1</source>
-        <translation>β1</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="715"/>
-        <source>Adam: how much of the past gradients {0} keeps (momentum).</source>
-        <translation>Adam: cuánto conserva {0} de los gradientes anteriores (momento).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="720"/>
-        <source>β2</source>
-        <translation>β2</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="721"/>
-        <source>Adam: how slowly {0}&apos;s step sizes adapt to the gradient sizes.</source>
-        <translation>Adam: con qué lentitud se adaptan los tamaños de paso de {0} al tamaño de los gradientes.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="726"/>
-        <source>Momentum</source>
-        <translation>Momento</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="727"/>
-        <source>How much of its previous step {0} keeps; 0 for none.</source>
-        <translation>Cuánto conserva {0} de su paso anterior; 0 para no conservar nada.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="732"/>
-        <source>Steps (k)</source>
-        <translation>Pasos (k)</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="733"/>
-        <source>How many times {0} is updated in each training iteration (k).</source>
-        <translation>Cuántas veces se actualiza {0} en cada iteración de entrenamiento (k).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="738"/>
+        <location filename="../../ganlab/widgets/controls.py" line="621"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="738"/>
+        <location filename="../../ganlab/widgets/controls.py" line="621"/>
         <source>Show or hide the training settings.</source>
         <translation>Mostrar u ocultar los ajustes de entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="743"/>
-        <source>Batch size</source>
-        <translation>Tamaño del lote</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="744"/>
-        <source>Real and generated samples used for each update of D and of G.</source>
-        <translation>Muestras reales y generadas que se usan en cada actualización de D y de G.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="749"/>
-        <source>Noise size</source>
-        <translation>Tamaño del ruido</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="750"/>
-        <source>Number of random numbers in the noise vector z that G turns into a sample.</source>
-        <translation>Cantidad de números aleatorios del vector de ruido z que G convierte en una muestra.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="753"/>
-        <source>Gaussian N(0, 1)</source>
-        <translation>Gaussiana N(0, 1)</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="754"/>
-        <source>Uniform U(−1, 1)</source>
-        <translation>Uniforme U(−1, 1)</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="758"/>
-        <source>Noise</source>
-        <translation>Ruido</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="760"/>
-        <source>The distribution the noise z is drawn from.</source>
-        <translation>La distribución de la que se extrae el ruido z.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="769"/>
-        <source>Seed</source>
-        <translation>Semilla</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="771"/>
-        <source>Fixes the random numbers: the same seed gives the same run.</source>
-        <translation>Fija los números aleatorios: la misma semilla da la misma ejecución.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="779"/>
-        <source>Device</source>
-        <translation>Dispositivo</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="781"/>
-        <source>Where the networks run: the GPU when there is one, or the CPU.</source>
-        <translation>Dónde se ejecutan las redes: en la GPU si la hay, o en la CPU.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="818"/>
+        <location filename="../../ganlab/widgets/controls.py" line="664"/>
         <source>Changing it rebuilds the networks with new weights.</source>
         <translation>Cambiarlo reconstruye las redes con pesos nuevos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="819"/>
+        <location filename="../../ganlab/widgets/controls.py" line="666"/>
         <source>Applies live, while training.</source>
         <translation>Se aplica en vivo, durante el entrenamiento.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="901"/>
-        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
+        <location filename="../../ganlab/widgets/controls.py" line="822"/>
+        <location filename="../../ganlab/widgets/controls.py" line="828"/>
         <source>1-D</source>
         <translation>1-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="901"/>
-        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
+        <location filename="../../ganlab/widgets/controls.py" line="822"/>
+        <location filename="../../ganlab/widgets/controls.py" line="828"/>
         <source>2-D</source>
         <translation>2-D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="901"/>
+        <location filename="../../ganlab/widgets/controls.py" line="828"/>
         <source>Images</source>
         <translation>Imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="968"/>
-        <source>No loss uses this setting.</source>
-        <translation>Ninguna pérdida usa este ajuste.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="969"/>
-        <source>Has no effect with the loss {0}: only {1} use it.</source>
-        <translation>No tiene efecto con la pérdida {0}: solo la usan {1}.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="978"/>
-        <source>Has no effect with {0}: only families with an auxiliary classifier ({1}) use it.</source>
-        <translation>No tiene efecto con {0}: solo lo usan las familias con clasificador auxiliar ({1}).</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/widgets/controls.py" line="1012"/>
+        <location filename="../../ganlab/widgets/controls.py" line="928"/>
         <source>Set what {0} used: {1}.</source>
         <translation>Pone lo que usó {0}: {1}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="1014"/>
+        <location filename="../../ganlab/widgets/controls.py" line="930"/>
         <source>They are all in place.</source>
         <translation>Ya están todos puestos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="1029"/>
+        <location filename="../../ganlab/widgets/controls.py" line="822"/>
         <source>image</source>
         <translation>imagen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/controls.py" line="1038"/>
+        <location filename="../../ganlab/widgets/controls.py" line="623"/>
+        <source>Show or hide these settings.</source>
+        <translation>Mostrar u ocultar estos ajustes.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="883"/>
+        <source>No choice of {0} uses this setting.</source>
+        <translation>Ninguna opción de {0} usa este ajuste.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="886"/>
+        <source>Has no effect with {0}: only {1} use it.</source>
+        <translation>No tiene efecto con {0}: solo lo usan {1}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="893"/>
+        <source>The lesson has locked this setting: leave the lock to change it.</source>
+        <translation>La lección ha bloqueado este ajuste: sal del bloqueo para cambiarlo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/controls.py" line="955"/>
         <source>{0} does not train on {1} data; it needs {2} data.</source>
         <translation>{0} no se entrena con datos de tipo {1}; necesita datos de tipo {2}.</translation>
     </message>

@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
 
 from ganlab.app import main as app_main
+from ganlab.core.config import settings_schema
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
 
@@ -157,7 +158,9 @@ def test_the_qm_is_compiled_from_the_current_ts():
 
 def test_translate_gives_spanish_while_installed(spanish):
     assert QCoreApplication.translate("MainWindow", "Play") == "Reproducir"
-    assert QCoreApplication.translate("ControlsPanel", "Learning rate") == "Tasa de aprendizaje"
+    assert QCoreApplication.translate("ControlsPanel", "Load points from CSV…") == (
+        "Cargar puntos desde CSV…"
+    )
     assert (
         QCoreApplication.translate("MainWindow", "Checkpoint saved: {path}").format(path="a.pt")
         == "Punto de control guardado: a.pt"
@@ -195,14 +198,16 @@ def test_a_panel_built_in_spanish_shows_spanish(qtbot, spanish):
 
 
 def test_the_settings_panel_built_in_spanish_shows_spanish(qtbot, spanish):
-    panel = ControlsPanel()
+    # The rows' labels come from the engine's gettext catalogue (the settings schema):
+    # tests/widgets/test_controls_schema.py checks them; here, the panel's own tr() words.
+    panel = ControlsPanel(settings_schema())
     qtbot.addWidget(panel)
     load = panel.findChild(QPushButton, "load_points")
     assert load is not None
     assert load.text() == "Cargar puntos desde CSV…"
-    labels = {label.text() for label in panel.findChildren(QLabel)}
-    assert any(text.startswith("Tasa de aprendizaje") for text in labels), labels
-    assert not any(text.startswith("Learning rate") for text in labels)
+    titles = {button.text() for button in panel.findChildren(QToolButton)}
+    assert {"Discriminador (D)", "Generador (G)", "Entrenamiento"} <= titles, titles
+    assert not titles & {"Discriminator (D)", "Generator (G)", "Training"}
     panel.close()
 
 

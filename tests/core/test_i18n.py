@@ -105,3 +105,11 @@ def test_language_comes_from_the_code_or_the_environment(monkeypatch: pytest.Mon
         assert i18n.set_language(None) == "en"
     finally:
         i18n.set_language("en")
+
+
+def test_the_shipped_spanish_catalogue_is_used() -> None:
+    try:
+        i18n.set_language("es")
+        assert i18n._("Learning rate") == "Tasa de aprendizaje"
+    finally:
+        i18n.set_language("en")

@@ -28,8 +28,6 @@ from PySide6.QtWidgets import (
 
 from ganlab.core import config as cfg
 from ganlab.widgets.controls import (
-    FLOAT_RANGES,
-    INT_RANGES,
     LR_EMIT_INTERVAL_MS,
     REBUILD_MARK,
     ControlsPanel,
@@ -58,8 +56,7 @@ LOSSES = [
     ("wgan_gp", "Wasserstein + gradient penalty"),
     ("wgan_clip", "Wasserstein + weight clipping"),
 ]
-# As the window passes them (Loss.options, families with an auxiliary classifier,
-# Loss.paper_settings): plain data, so this test needs no torch.
+# As the window passes them (Loss.options, Loss.paper_settings): plain data.
 _COMMON = ["instance_noise", "r1_gamma", "aux_weight"]
 LOSS_OPTIONS = {
     "minimax": [*_COMMON, "label_smoothing"],
@@ -69,7 +66,9 @@ LOSS_OPTIONS = {
     "wgan_gp": [*_COMMON, "gp_weight"],
     "wgan_clip": [*_COMMON, "clip_value"],
 }
-AUX_FAMILIES = ["acgan"]
+# What each family uses per data kind (ModelFamily.settings), as the window passes it.
+FAMILY_SETTINGS = cfg.family_settings()
+SCHEMA = cfg.settings_schema()
 WGAN_CLIP_RECIPE = [
     ("optimizer_d.name", "rmsprop"),
     ("optimizer_d.lr", 5e-5),
@@ -95,7 +94,7 @@ def _flat_defaults() -> dict[str, object]:
 
 @pytest.fixture
 def panel(qtbot):
-    widget = ControlsPanel()
+    widget = ControlsPanel(SCHEMA)
     qtbot.addWidget(widget)
     widget.set_choices(
         SOURCES,
@@ -103,7 +102,7 @@ def panel(qtbot):
         LOSSES,
         DEVICES,
         loss_options=LOSS_OPTIONS,
-        auxiliary_families=AUX_FAMILIES,
+        family_settings=FAMILY_SETTINGS,
         paper_settings=PAPERS,
     )
     widget.set_values(_flat_defaults())
@@ -149,16 +148,39 @@ def test_every_setting_is_a_config_field_of_the_same_type(panel):
         assert type(value) is type(defaults[key]), key
 
 
-def test_ranges_match_the_config_field_metadata():
-    sections = typing.get_type_hints(cfg.ExperimentConfig)
-    for key, (lo, hi, *_rest) in {**INT_RANGES, **FLOAT_RANGES}.items():
-        section, name = key.split(".")
-        meta = {f.name: f.metadata for f in dataclasses.fields(sections[section])}[name]
-        assert hi == meta["hi"], key
+def _field_metadata(key: str) -> typing.Mapping[str, object]:
+    section, name = key.split(".")
+    table = typing.get_type_hints(cfg.ExperimentConfig)[section]
+    return {f.name: f.metadata for f in dataclasses.fields(table)}[name]
+
+
+@pytest.mark.parametrize("key", [row["key"] for row in SCHEMA])
+def test_every_editor_takes_the_range_its_config_field_accepts(panel, key):
+    meta = _field_metadata(key)
+    widget = editor(panel, key)
+    lo, hi = meta["lo"], meta["hi"]
+    if isinstance(widget, QComboBox):
+        values = [widget.itemData(i) for i in range(widget.count())]
+        values = [v for v in values if v is not None]  # group headers
+        if meta["choices"] is not None:
+            assert set(values) <= set(meta["choices"]), key
+        elif lo is not None:
+            assert all(lo <= v <= hi for v in values), key
+    elif isinstance(widget, QSpinBox):
+        assert (widget.minimum(), widget.maximum()) == (lo, min(hi, 2**31 - 1)), key
+    elif isinstance(widget, QDoubleSpinBox):
+        assert widget.maximum() == hi, key
         if meta["lo_open"]:
-            assert meta["lo"] < lo, key
+            assert lo < widget.minimum() <= lo + 10.0 ** -widget.decimals(), key
         else:
-            assert lo == meta["lo"], key
+            assert widget.minimum() == lo, key
+    elif isinstance(widget, QLineEdit):  # the seed: digits up to hi
+        assert widget.validator().regularExpression().pattern() == rf"\d{{1,{len(str(hi))}}}"
+    elif hasattr(widget, "spin"):  # a learning rate
+        assert widget.spin.maximum() == hi, key
+        assert lo < widget.spin.minimum() <= 1e-8, key
+    else:
+        assert isinstance(widget, QCheckBox), key
 
 
 # --------------------------------------------------------------------------- setters
@@ -404,7 +426,7 @@ def test_loss_settings_the_loss_ignores_are_disabled_with_the_reason(panel, loss
     panel.set_values({"loss.name": loss})
     for key in LOSS_KEYS:
         widget = editor(panel, key)
-        label = panel._forms[key].labelForField(widget)
+        label = widget.parentWidget().layout().labelForField(widget)
         assert shown(panel, key), key  # greyed out with a reason, not hidden
         assert widget.isEnabled() is (key in applies), key
         assert label.isEnabled() is (key in applies), key
@@ -454,7 +476,7 @@ def test_picking_a_loss_in_the_window_updates_what_is_enabled(panel, emitted):
 
 
 def test_without_declared_options_every_loss_setting_stays_enabled(qtbot):
-    bare = ControlsPanel()
+    bare = ControlsPanel(SCHEMA)
     qtbot.addWidget(bare)
     bare.set_choices(SOURCES, FAMILIES, LOSSES, DEVICES)
     bare.set_values({**_flat_defaults(), "loss.name": "hinge"})

@@ -459,11 +459,7 @@ class LessonRunner(QObject):
         """Settings under the lock: only ``allowed`` dotted keys stay editable (None:
         all). ``ControlsPanel.set_lock`` shows the rest read-only; the window also
         refuses any other key it would receive (see :meth:`may`)."""
-        set_lock = getattr(self.window.controls, "set_lock", None)
-        if set_lock is not None:
-            set_lock(allowed)
-        else:  # a settings panel without per-key locks: all of it or none of it
-            self.window.controls.setEnabled(allowed is None or bool(allowed))
+        self.window.controls.set_lock(allowed)
 
     def _actions_by_name(self) -> dict[str, list[QAction]]:
         w = self.window

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
 
 from ganlab.app.main_window import MainWindow
 from ganlab.core import config as cfg
@@ -171,6 +171,25 @@ def test_the_lock_blocks_actions_and_settings_the_step_does_not_allow(qtbot, win
     assert c.session.config.optimizer_d.lr == lr_d
     window.controls.setting_changed.emit("optimizer_g.lr", 0.0005)  # allowed
     assert c.session.config.optimizer_g.lr == 0.0005
+
+
+def test_the_lock_leaves_only_the_allowed_settings_editable(qtbot, window, tmp_path):
+    window.lessons.open(lesson_file(tmp_path, LOCKED, lock=True))
+    controls = window.controls
+    d_lr = controls.findChild(QWidget, "optimizer_d.lr")
+    g_lr = controls.findChild(QWidget, "optimizer_g.lr")
+    batch = controls.findChild(QWidget, "loop.batch_size")
+    assert not d_lr.isEnabled()
+    assert not batch.isEnabled()
+    assert g_lr.isEnabled()
+    assert "locked" in batch.toolTip()
+    with qtbot.assertNotEmitted(controls.setting_changed):
+        batch.setValue(batch.value() * 2)  # a locked editor emits nothing
+    assert window.controller.session.config.loop.batch_size == tiny_config().loop.batch_size
+    window.lessons.unlock()
+    assert batch.isEnabled()
+    with qtbot.waitSignal(controls.setting_changed, timeout=1000):
+        batch.setValue(batch.value() * 2)  # the same edit goes through once unlocked
 
 
 def test_the_window_cannot_reenable_a_locked_action(window, tmp_path):

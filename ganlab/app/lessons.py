@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolBar, QWidget
 
 from ganlab.core import config as cfg
 from ganlab.core import i18n
@@ -441,6 +441,8 @@ class LessonRunner(QObject):
         w.toy_view.draw_button.setEnabled(self.may("open"))
         if not self.may("open"):
             w.toy_view.stop_drawing()
+        for toolbar in w.findChildren(QToolBar):
+            toolbar.setMovable(allowed is None)
         for dock in w.findChildren(QDockWidget):
             if allowed is not None:
                 self._dock_features.setdefault(dock, dock.features())

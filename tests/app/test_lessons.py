@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDockWidget, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QMessageBox, QToolBar, QWidget
 
 from ganlab.app.main_window import MainWindow
 from ganlab.core import config as cfg
@@ -140,6 +140,14 @@ def test_each_step_shows_only_its_panels_and_leaving_restores_them(qtbot, window
     assert window.lesson_dock.isHidden()
 
 
+def test_closing_the_window_mid_lesson_keeps_the_layout_from_before_it(qtbot, window, tmp_path):
+    window.lessons.open(lesson_file(tmp_path, TWO_STEPS))
+    assert window.controls_dock.isHidden()  # the step shows the view and the curves only
+    window.close()
+    assert not window.controls_dock.isHidden()  # what the window saves for the next start
+    assert window.lesson_dock.isHidden()
+
+
 LOCKED = """
 [[step]]
 title = { en = "Only the generator's rate", es = "Solo la tasa del generador" }
@@ -160,6 +168,7 @@ def test_the_lock_blocks_actions_and_settings_the_step_does_not_allow(qtbot, win
     assert not window.save_action.isEnabled()
     assert not window.presets_menu.menuAction().isEnabled()
     assert not window.lessons.close_action.isEnabled()
+    assert not any(t.isMovable() for t in window.findChildren(QToolBar))
     assert all(
         d.features() == QDockWidget.DockWidgetFeature.NoDockWidgetFeatures
         for d in window.findChildren(QDockWidget)

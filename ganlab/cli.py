@@ -629,18 +629,20 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def cmd_presets() -> int:
     from ganlab.core.presets import DEFAULT_PRESET, load_preset, preset_names
+    from ganlab.core.presets import description as preset_description
+    from ganlab.core.presets import title as preset_title
 
     names = preset_names()
     width = max(len(n) for n in names)
     for name in names:
         config = load_preset(name)
-        first = config.description.split(". ")[0].rstrip(".")
+        first = preset_description(config).split(". ")[0].rstrip(".")
         line = (
             _("{title} (default): {description}.")
             if name == DEFAULT_PRESET
             else _("{title}: {description}.")
         )
-        print(f"{name:<{width}}  " + line.format(title=config.name, description=first))
+        print(f"{name:<{width}}  " + line.format(title=preset_title(config), description=first))
     return EXIT_OK
 
 
@@ -957,9 +959,8 @@ def _images_from(spec: str, n: int, what: str, seed: int):
     if path.is_dir():  # every usable image, so that the subset is drawn from all of them
         data = DataConfig(source="image_folder", path=str(path), image_size=64, channels=3, size=0)
         source = DATA_SOURCES.get("image_folder").build(data)
-        for line in source.summary().splitlines()[1:]:  # skipped files, dropped classes
-            if line.startswith(("skipped", "class ", "and ")):
-                print(_paragraph(f"ganlab: {what}: {line}"), file=sys.stderr)
+        for line in source.problem_lines():  # skipped files, dropped classes
+            print(_paragraph(f"ganlab: {what}: {line}"), file=sys.stderr)
         shortfall = _(
             "{what}: asked for {n}, the folder has usable {count}: using {count}, each once"
         )

@@ -14,13 +14,20 @@ from PySide6.QtWidgets import QApplication
 
 from ganlab import __version__
 from ganlab.core import config as cfg
+from ganlab.core import i18n
 from ganlab.core.errors import GanlabError
 from ganlab.core.rundir import RunHistory, history_for_checkpoint
 
 
 def _install_translators(app: QApplication, language: str | None = None) -> None:
-    """Load ganlab's translation for ``language`` (default: the user's), and Qt's own."""
+    """Load ganlab's translation for ``language`` (default: the user's), and Qt's own.
+
+    The engine's gettext catalogue (diagnoses, registry titles, error messages, log lines)
+    follows the same language, chosen here once for the whole process.
+    """
     locale = QLocale(language) if language else QLocale()
+    i18n.set_language(language or locale.name())
+
     folder = resources.files("ganlab.resources") / "translations"
     ours = QTranslator(app)
     if folder.is_dir():

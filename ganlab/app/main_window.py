@@ -49,10 +49,14 @@ from ganlab.app.evaluation import Evaluation
 from ganlab.app.lessons import LessonRunner, is_lesson_file
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.core import config as cfg
+from ganlab.core import i18n
 from ganlab.core import reports as rep
 from ganlab.core.presets import load_preset, preset_names
+from ganlab.core.presets import title as preset_title
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 from ganlab.core.rundir import RunHistory
+from ganlab.metrics.diagnostics import TITLES as DIAGNOSIS_TITLES
+from ganlab.metrics.diagnostics import title as diagnosis_title
 from ganlab.widgets import style
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.curves import CurvesPanel
@@ -74,24 +78,8 @@ EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a pa
 # longer holds back the next one.
 EXPLORER_ANSWER_S = 2.0
 EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
-# Short titles of the live diagnoses (ganlab.metrics.diagnostics kinds), translated.
 # Play's speeds, in steps a second (0: full speed); 30 is one step per frame of the views.
 SPEEDS = (0, 300, 100, 30, 10, 3, 1)
-
-# The engine's titles (metrics.diagnostics.TITLES), word for word, marked for translation:
-# `ganlab train` prints the same words in English.
-DIAGNOSIS_TITLES = {
-    "non_finite": QT_TRANSLATE_NOOP("MainWindow", "NaN or infinite values"),
-    "exploding": QT_TRANSLATE_NOOP("MainWindow", "Exploding losses or gradients"),
-    "vanishing_generator": QT_TRANSLATE_NOOP("MainWindow", "Vanishing generator gradients"),
-    "discriminator_wins": QT_TRANSLATE_NOOP(
-        "MainWindow", "The discriminator overpowers the generator"
-    ),
-    "mode_collapse": QT_TRANSLATE_NOOP("MainWindow", "Mode collapse"),
-    "oscillation": QT_TRANSLATE_NOOP("MainWindow", "Oscillation without progress"),
-    "ignores_label": QT_TRANSLATE_NOOP("MainWindow", "G ignores the label"),
-    "ignores_z": QT_TRANSLATE_NOOP("MainWindow", "G ignores z"),
-}
 
 
 # Image metric keys (torch-fidelity's and the offline classifier's) as the log names them.
@@ -216,9 +204,10 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         self.controls = ControlsPanel(cfg.settings_schema())
         self.controls.set_choices(
-            [(n, e.title, e.kind) for n, e in DATA_SOURCES.items()],
-            [(n, f.title, tuple(sorted(f.data_kinds))) for n, f in MODEL_FAMILIES.items()],
-            [(n, loss.title) for n, loss in LOSSES.items()],
+            # Registry titles are gettext msgids of the engine's catalogue.
+            [(n, i18n._(e.title), e.kind) for n, e in DATA_SOURCES.items()],
+            [(n, i18n._(f.title), tuple(sorted(f.data_kinds))) for n, f in MODEL_FAMILIES.items()],
+            [(n, i18n._(loss.title)) for n, loss in LOSSES.items()],
             self._device_choices(),
             loss_options={n: sorted(loss.options) for n, loss in LOSSES.items()},
             family_settings=cfg.family_settings(),
@@ -446,7 +435,8 @@ class MainWindow(QMainWindow):
         )
         file_menu.addAction(self.quit_action)
         for name in preset_names():
-            action = self.presets_menu.addAction(load_preset(name).name)
+            action = self.presets_menu.addAction(preset_title(name))
+
             action.setData(name)
             action.triggered.connect(self._on_preset_action_triggered)
         train_menu = bar.addMenu(self.tr("&Training"))
@@ -593,7 +583,8 @@ class MainWindow(QMainWindow):
         self.controls.set_values(_flatten(config))
 
     def _set_title(self, config: cfg.ExperimentConfig) -> None:
-        self.setWindowTitle(self.tr("ganlab — {name}").format(name=config.name))
+        # A preset's name in the language in use; a user's own name comes back unchanged.
+        self.setWindowTitle(self.tr("ganlab — {name}").format(name=i18n._(config.name)))
 
     # ------------------------------------------------------------------ controller events
 
@@ -763,8 +754,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _diagnosis_title(self, kind: str, fallback: str) -> str:
-        title = DIAGNOSIS_TITLES.get(kind)
-        return self.tr(title) if title else (fallback or kind)
+        """The engine's title of a diagnosis kind, in the language in use (gettext)."""
+        return diagnosis_title(kind) if kind in DIAGNOSIS_TITLES else (fallback or kind)
 
     def _on_controller_diagnosis_reported(self, diagnosis: rep.Diagnosis) -> None:
         title = self._diagnosis_title(diagnosis.kind, diagnosis.title)
@@ -1255,7 +1246,7 @@ def _plain(key: str, value: object) -> str:
     registry = _REGISTRY_KEYS.get(key)
     if registry is not None and isinstance(value, str):
         try:
-            return str(registry.get(value).title)
+            return i18n._(registry.get(value).title)
         except cfg.ConfigError:  # an unknown name: show it as it is
             return value
     if isinstance(value, float):

@@ -17,6 +17,7 @@ import torch
 
 from ganlab.core.errors import CheckpointError
 from ganlab.core.files import atomic_file
+from ganlab.core.i18n import _
 
 T = TypeVar("T")
 
@@ -66,35 +67,46 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
     """
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"{path}: no such checkpoint file")
+        raise CheckpointError(_("{path}: no such checkpoint file").format(path=path))
     if path.stat().st_size == 0:
-        raise CheckpointError(f"{path}: empty file (0 bytes): the write never finished")
+        raise CheckpointError(
+            _("{path}: empty file (0 bytes): the write never finished").format(path=path)
+        )
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
         types = _unsafe_types(path)
         if types:
-            what = "Python objects of type " + ", ".join(types)
+            what = _("Python objects of type {types}").format(types=", ".join(types))
         else:
             detail = plain_text(str(exc))
             marker = "Unsupported global:"
-            what = (
-                "Python objects (" + detail[detail.index(marker) :].split(".")[0] + ")"
-                if marker in detail
-                else f"Python objects ({detail[:200]})"
+            found = (
+                detail[detail.index(marker) :].split(".")[0] if marker in detail else detail[:200]
             )
+            what = _("Python objects ({detail})").format(detail=found)
         raise CheckpointError(
-            f"{path}: refused: besides tensors and plain values, the file holds {what}, "
-            "and unpickling them could run code. ganlab only loads its own checkpoints; "
-            "if you trust this file, load it in Python and save its tensors with torch.save."
+            _(
+                "{path}: refused: besides tensors and plain values, the file holds {what}, "
+                "and unpickling them could run code. ganlab only loads its own checkpoints; "
+                "if you trust this file, load it in Python and save its tensors with torch.save."
+            ).format(path=path, what=what)
         ) from None
     except Exception as exc:  # torch.load raises many types on garbage (IndexError too)
         raise CheckpointError(
-            f"{path}: not a readable checkpoint (truncated, damaged or another format): "
-            f"{type(exc).__name__}: {_first_sentence(plain_text(str(exc)))}"
+            _(
+                "{path}: not a readable checkpoint (truncated, damaged or another format): {error}"
+            ).format(
+                path=path,
+                error=f"{type(exc).__name__}: {_first_sentence(plain_text(str(exc)))}",
+            )
         ) from None
     if not isinstance(state, dict):
-        raise CheckpointError(f"{path}: not a ganlab checkpoint (holds a {type(state).__name__})")
+        raise CheckpointError(
+            _("{path}: not a ganlab checkpoint (holds a {type})").format(
+                path=path, type=type(state).__name__
+            )
+        )
     return state
 
 
@@ -129,8 +141,10 @@ def load_newest_intact(
             continue
         return path, result, problems
     if not problems:
-        raise CheckpointError("no checkpoint to load")
+        raise CheckpointError(_("no checkpoint to load"))
     raise CheckpointError(
-        "no intact checkpoint: " + "; ".join(problems) + ". The run cannot be resumed; "
-        "start a new run from its experiment.toml"
+        _(
+            "no intact checkpoint: {problems}. The run cannot be resumed; "
+            "start a new run from its experiment.toml"
+        ).format(problems="; ".join(problems))
     )

@@ -40,7 +40,7 @@ import tomli_w
 
 from ganlab.core.errors import ConfigError
 from ganlab.core.files import atomic_file
-from ganlab.core.i18n import N_
+from ganlab.core.i18n import N_, _, ngettext
 
 
 def _opt(
@@ -588,10 +588,14 @@ def family_settings() -> dict[str, dict[str, list[str]]]:
 
 def _type_name(tp: Any) -> str:
     if tp == list[int | str]:
-        return 'a list of column numbers or names, e.g. [0, 2] or ["x", "z"]'
-    return {int: "an integer", float: "a number", str: "a string", bool: "true or false"}.get(
-        tp, "a list of [x, y] pairs"
-    )
+        return _('a list of column numbers or names, e.g. [0, 2] or ["x", "z"]')
+    names = {
+        int: N_("an integer"),
+        float: N_("a number"),
+        str: N_("a string"),
+        bool: N_("true or false"),
+    }
+    return _(names.get(tp, N_("a list of [x, y] pairs")))
 
 
 def _coerce(value: Any, tp: Any, key: str, path: str | None) -> Any:
@@ -605,7 +609,11 @@ def _coerce(value: Any, tp: Any, key: str, path: str | None) -> Any:
     elif tp is float:
         if isinstance(value, int | float) and not isinstance(value, bool):
             if not math.isfinite(value):
-                raise ConfigError(f"must be a finite number, got {value!r}", key=key, path=path)
+                raise ConfigError(
+                    _("must be a finite number, got {value}").format(value=repr(value)),
+                    key=key,
+                    path=path,
+                )
             return float(value)
     elif tp is str:
         if isinstance(value, str):
@@ -625,7 +633,11 @@ def _coerce(value: Any, tp: Any, key: str, path: str | None) -> Any:
         if ok:
             return [[float(c) for c in p] for p in value]
     raise ConfigError(
-        f"must be {_type_name(tp)}, got {type(value).__name__} {value!r}", key=key, path=path
+        _("must be {what}, got {type} {value}").format(
+            what=_type_name(tp), type=type(value).__name__, value=repr(value)
+        ),
+        key=key,
+        path=path,
     )
 
 
@@ -633,7 +645,11 @@ def _check_range(value: Any, meta: Any, key: str, path: str | None) -> None:
     choices = meta.get("choices")
     if choices is not None and value not in choices:
         raise ConfigError(
-            f"'{value}' is not allowed; choose one of: {', '.join(choices)}", key=key, path=path
+            _("'{value}' is not allowed; choose one of: {choices}").format(
+                value=value, choices=", ".join(choices)
+            ),
+            key=key,
+            path=path,
         )
     lo, hi = meta.get("lo"), meta.get("hi")
     if lo is None and hi is None:
@@ -643,13 +659,21 @@ def _check_range(value: Any, meta: Any, key: str, path: str | None) -> None:
     if too_low or too_high:
         left = "(" if meta.get("lo_open") else "["
         raise ConfigError(
-            f"{value!r} is out of range; allowed: {left}{lo}, {hi}]", key=key, path=path
+            _("{value} is out of range; allowed: {range}").format(
+                value=repr(value), range=f"{left}{lo}, {hi}]"
+            ),
+            key=key,
+            path=path,
         )
 
 
 def _build_section(cls: type, table: Any, prefix: str, path: str | None) -> Any:
     if not isinstance(table, dict):
-        raise ConfigError(f"must be a table of settings, got {table!r}", key=prefix, path=path)
+        raise ConfigError(
+            _("must be a table of settings, got {value}").format(value=repr(table)),
+            key=prefix,
+            path=path,
+        )
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls)}
     kwargs = {}
@@ -657,7 +681,11 @@ def _build_section(cls: type, table: Any, prefix: str, path: str | None) -> Any:
         dotted = f"{prefix}.{key}" if prefix else key
         if key not in fields:
             known = ", ".join(fields)
-            raise ConfigError(f"unknown setting; known here: {known}", key=dotted, path=path)
+            raise ConfigError(
+                _("unknown setting; known here: {known}").format(known=known),
+                key=dotted,
+                path=path,
+            )
         value = _coerce(value, hints[key], dotted, path)
         _check_range(value, fields[key].metadata, dotted, path)
         kwargs[key] = value
@@ -675,29 +703,35 @@ def check_columns(
     """Refuse a column choice other than [], or 1 or 2 distinct indices (>= 0) or names."""
     if len(columns) > 2 or len(set(columns)) != len(columns) or "" in columns:
         raise ConfigError(
-            "must name one column (1-D points) or two different columns (2-D), as 0-based "
-            f'numbers or header names, e.g. [0, 2] or ["x", "z"]; got {columns!r}',
+            _(
+                "must name one column (1-D points) or two different columns (2-D), as 0-based "
+                'numbers or header names, e.g. [0, 2] or ["x", "z"]; got {columns}'
+            ).format(columns=repr(columns)),
             key=key,
             path=path,
         )
     for c in columns:
         if isinstance(c, int) and c < 0:
-            raise ConfigError(f"column numbers start at 0; got {c}", key=key, path=path)
+            raise ConfigError(
+                _("column numbers start at 0; got {column}").format(column=c), key=key, path=path
+            )
 
 
 def _check_consistency(obj: Any, prefix: str, path: str | None) -> None:
     if isinstance(obj, DataConfig) and obj.channels == 2:
-        raise ConfigError("must be 1 (grayscale) or 3 (RGB)", key=f"{prefix}.channels", path=path)
+        raise ConfigError(
+            _("must be 1 (grayscale) or 3 (RGB)"), key=f"{prefix}.channels", path=path
+        )
     if isinstance(obj, DataConfig):
         check_columns(obj.columns, f"{prefix}.columns", path)
     if isinstance(obj, LoopConfig) and obj.k_d == 0 and obj.k_g == 0:
-        raise ConfigError("k_d and k_g cannot both be 0", key=f"{prefix}.k_d", path=path)
+        raise ConfigError(_("k_d and k_g cannot both be 0"), key=f"{prefix}.k_d", path=path)
 
 
 def from_dict(data: dict[str, Any], path: str | None = None) -> ExperimentConfig:
     """Build a validated ExperimentConfig from a parsed TOML document."""
     if not isinstance(data, dict):
-        raise ConfigError("an experiment must be a TOML table", path=path)
+        raise ConfigError(_("an experiment must be a TOML table"), path=path)
     hints = typing.get_type_hints(ExperimentConfig)
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
@@ -708,7 +742,9 @@ def from_dict(data: dict[str, Any], path: str | None = None) -> ExperimentConfig
         else:
             known = ", ".join(("name", "description", *_SECTIONS))
             raise ConfigError(
-                f"unknown setting; known at the top level: {known}", key=key, path=path
+                _("unknown setting; known at the top level: {known}").format(known=known),
+                key=key,
+                path=path,
             )
     # Optimizer defaults differ from OptimizerConfig's when the table is absent.
     for section in ("optimizer_d", "optimizer_g"):
@@ -726,7 +762,7 @@ def loads(text: str, path: str | None = None) -> ExperimentConfig:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"is not valid TOML: {exc}", path=path) from None
+        raise ConfigError(_("is not valid TOML: {error}").format(error=exc), path=path) from None
     return from_dict(data, path)
 
 
@@ -740,9 +776,9 @@ def load(path: str | Path) -> ExperimentConfig:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError("no such experiment file", path=str(path)) from None
+        raise ConfigError(_("no such experiment file"), path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot be read: {exc}", path=str(path)) from None
+        raise ConfigError(_("cannot be read: {error}").format(error=exc), path=str(path)) from None
     config = loads(text, str(path))
     if config.name == ExperimentConfig.name:
         # An experiment file without a name is called after the file.
@@ -758,9 +794,9 @@ def save(config: ExperimentConfig, path: str | Path) -> None:
 
 def with_value(config: ExperimentConfig, dotted: str, value: Any) -> ExperimentConfig:
     """Return a copy of ``config`` with ``section.key`` set to a validated ``value``."""
-    section, _, key = dotted.partition(".")
+    section, _sep, key = dotted.partition(".")
     if section not in _SECTIONS or not key:
-        raise ConfigError("expected section.key", key=dotted)
+        raise ConfigError(_("expected section.key"), key=dotted)
     current = dataclasses.asdict(getattr(config, section))
     current[key] = value
     hints = typing.get_type_hints(ExperimentConfig)
@@ -777,8 +813,15 @@ def check_names(config: ExperimentConfig, path: str | None = None) -> None:
     LOSSES.get(config.loss.name, key="loss.name", path=path)
     if source.kind not in family.data_kinds:
         raise ConfigError(
-            f"model family '{family.name}' does not train on {source.kind} data "
-            f"(source '{source.name}'); it supports: {', '.join(sorted(family.data_kinds))}",
+            _(
+                "model family '{family}' does not train on {kind} data "
+                "(source '{source}'); it supports: {kinds}"
+            ).format(
+                family=family.name,
+                kind=source.kind,
+                source=source.name,
+                kinds=", ".join(sorted(family.data_kinds)),
+            ),
             key="model.family",
             path=path,
         )
@@ -802,14 +845,31 @@ def _check_batch_norm(config: ExperimentConfig, kind: str, path: str | None) -> 
         and (other.batch_norm is None or not other.batch_norm(config.model, kind))  # type: ignore[arg-type]
     ]
     alternative = (
-        f", or choose a model family without BatchNorm: {_names(without)}" if without else ""
+        _(", or choose a model family without BatchNorm: {families}").format(
+            families=_names(without)
+        )
+        if without
+        else ""
     )
     raise ConfigError(
-        f"1 sample per batch cannot train model family '{family.name}' on {kind} data: "
-        f"{' and '.join(nets)} {'use' if len(nets) > 1 else 'uses'} BatchNorm, which "
-        f"normalises each feature over the batch, so one sample gives it no batch statistics "
-        f"and its training and sampling disagree. Set loop.batch_size to 2 or more (16 or "
-        f"more for steady statistics){alternative}",
+        ngettext(
+            "1 sample per batch cannot train model family '{family}' on {kind} data: "
+            "{networks} uses BatchNorm, which "
+            "normalises each feature over the batch, so one sample gives it no batch statistics "
+            "and its training and sampling disagree. Set loop.batch_size to 2 or more (16 or "
+            "more for steady statistics){alternative}",
+            "1 sample per batch cannot train model family '{family}' on {kind} data: "
+            "{networks} use BatchNorm, which "
+            "normalises each feature over the batch, so one sample gives it no batch statistics "
+            "and its training and sampling disagree. Set loop.batch_size to 2 or more (16 or "
+            "more for steady statistics){alternative}",
+            len(nets),
+        ).format(
+            family=family.name,
+            kind=kind,
+            networks=_(" and ").join(nets),
+            alternative=alternative,
+        ),
         key="loop.batch_size",
         path=path,
     )
@@ -831,7 +891,9 @@ _OPTIMIZER_OPTIONS: dict[str, frozenset[str]] = {
 
 def _names(items: list[str]) -> str:
     """'a', 'a and b', 'a, b and c'."""
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
@@ -869,8 +931,11 @@ def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
             found.append(
                 (
                     f"loss.{f.name}",
-                    f"has no effect with loss '{loss.name}' (only {_names(users)} "
-                    f"{'use' if len(users) > 1 else 'uses'} it)",
+                    ngettext(
+                        "has no effect with loss '{name}' (only {users} uses it)",
+                        "has no effect with loss '{name}' (only {users} use it)",
+                        len(users),
+                    ).format(name=loss.name, users=_names(users)),
                 )
             )
         elif f.name == "aux_weight" and not family.auxiliary_classifier:
@@ -878,8 +943,10 @@ def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
             found.append(
                 (
                     "loss.aux_weight",
-                    f"has no effect with model family '{family.name}' (only families with "
-                    f"an auxiliary classifier use it: {_names(users)})",
+                    _(
+                        "has no effect with model family '{family}' (only families with "
+                        "an auxiliary classifier use it: {users})"
+                    ).format(family=family.name, users=_names(users)),
                 )
             )
     plain = OptimizerConfig()
@@ -892,8 +959,11 @@ def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
             found.append(
                 (
                     f"{section}.{key}",
-                    f"has no effect with optimizer '{oc.name}' (only {_names(users)} "
-                    f"{'use' if len(users) > 1 else 'uses'} it)",
+                    ngettext(
+                        "has no effect with optimizer '{name}' (only {users} uses it)",
+                        "has no effect with optimizer '{name}' (only {users} use it)",
+                        len(users),
+                    ).format(name=oc.name, users=_names(users)),
                 )
             )
     return found
@@ -934,9 +1004,14 @@ def config_warnings(
     where = f"{path}: " if path else ""
     messages = []
     for key, reason in inapplicable_settings(config) if inapplicable else []:
-        section, _, name = key.partition(".")
+        section, _sep, name = key.partition(".")
         value = getattr(getattr(config, section), name)
-        messages.append(f"{where}{key} = {value!r} {reason}; remove it")
+        messages.append(
+            where
+            + _("{key} = {value} {reason}; remove it").format(
+                key=key, value=repr(value), reason=reason
+            )
+        )
     loss = LOSSES.get(config.loss.name, key="loss.name")
     momentum = _critic_momentum(config) if loss.weight_clipping else None
     if momentum is not None:
@@ -945,8 +1020,13 @@ def config_warnings(
             f"{k} = {v!r}" for k, v in loss.paper_settings if k.startswith("optimizer_d.")
         )
         messages.append(
-            f"{where}{key} = {value!r} gives the critic of loss '{loss.name}' momentum, which "
-            f"makes weight-clipped training unstable (Arjovsky et al. 2017, section 3); "
-            f"the paper uses {recipe}" + (f" ({loss.paper})" if loss.paper else "")
+            where
+            + _(
+                "{key} = {value} gives the critic of loss '{loss}' momentum, which "
+                "makes weight-clipped training unstable (Arjovsky et al. 2017, section 3); "
+                "the paper uses {recipe}"
+            ).format(key=key, value=repr(value), loss=loss.name, recipe=recipe)
+            + (f" ({loss.paper})" if loss.paper else "")
         )
+
     return messages

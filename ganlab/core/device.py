@@ -7,6 +7,7 @@ import os
 import torch
 
 from ganlab.core.errors import ConfigError
+from ganlab.core.i18n import _, ngettext
 
 
 def _best_available() -> torch.device:
@@ -32,7 +33,8 @@ def resolve_device(name: str, *, strict: bool = True, key: str = "loop.device") 
     """
     device, note = choose_device(name)
     if note is not None and strict:
-        raise ConfigError(note.split("; ")[0] + "; use auto or cpu", key=key)
+        # The note's first clause says what is missing (see _fallback).
+        raise ConfigError(_("{why}; use auto or cpu").format(why=note.split("; ")[0]), key=key)
     return device
 
 
@@ -62,37 +64,43 @@ def choose_device(name: str) -> tuple[torch.device, str | None]:
     if name == "mps":
         if _mps_available():
             return torch.device("mps"), None
-        return _fallback(name, "this machine has no Apple MPS device")
+        return _fallback(name, _("this machine has no Apple MPS device"))
     if name == "cuda" or name.startswith("cuda:"):
         try:
             device = torch.device(name)
         except RuntimeError:
             raise ConfigError(
-                f"'{name}' is not a device name; use auto, cpu, cuda, cuda:N or mps",
+                _("'{name}' is not a device name; use auto, cpu, cuda, cuda:N or mps").format(
+                    name=name
+                ),
                 key="loop.device",
             ) from None
         if not torch.cuda.is_available():
             return _fallback(
-                name, "no CUDA GPU is available here (or torch was built without CUDA)"
+                name, _("no CUDA GPU is available here (or torch was built without CUDA)")
             )
         if device.index is not None and device.index >= torch.cuda.device_count():
             return _fallback(
                 name,
-                f"there is no {name}; this machine has {torch.cuda.device_count()} CUDA device(s)",
+                _("there is no {name}; this machine has {count} CUDA device(s)").format(
+                    name=name, count=torch.cuda.device_count()
+                ),
             )
         return device, None
     raise ConfigError(
-        f"unknown device '{name}'; use auto, cpu, cuda, cuda:N or mps", key="loop.device"
+        _("unknown device '{name}'; use auto, cpu, cuda, cuda:N or mps").format(name=name),
+        key="loop.device",
     )
 
 
 def _fallback(name: str, why: str) -> tuple[torch.device, str]:
     device = _best_available()
-    shown = "the CPU" if device.type == "cpu" else str(device)
-    return device, (
-        f"{why}; the experiment asks for loop.device = '{name}', so it runs on {shown} "
-        f"instead (set loop.device or --device to choose)"
-    )
+    shown = _("the CPU") if device.type == "cpu" else str(device)
+    # Keep "{why}; " first: strict callers keep only the text before the first "; ".
+    return device, _(
+        "{why}; the experiment asks for loop.device = '{name}', so it runs on {shown} "
+        "instead (set loop.device or --device to choose)"
+    ).format(why=why, name=name, shown=shown)
 
 
 def _mps_available() -> bool:
@@ -120,4 +128,4 @@ def describe(device: torch.device) -> str:
     if device.type == "mps":
         return "Apple MPS"
     n = torch.get_num_threads()
-    return f"CPU ({n} thread{'s' if n != 1 else ''})"
+    return ngettext("CPU ({count} thread)", "CPU ({count} threads)", n).format(count=n)

@@ -5,6 +5,8 @@ The CLI turns any ``GanlabError`` into exit code 2 and its message, never a trac
 
 from __future__ import annotations
 
+from ganlab.core.i18n import _
+
 
 class GanlabError(Exception):
     """Base class: bad input or an unavailable resource, explained in plain words."""
@@ -21,7 +23,12 @@ class ConfigError(GanlabError):
             where.append(str(path))
         if key:
             # A command-line option ("--device") is an option, not an experiment key.
-            where.append(f"option {key}" if key.startswith("-") else f"key '{key}'")
+            where.append(
+                _("option {key}").format(key=key)
+                if key.startswith("-")
+                else _("key '{key}'").format(key=key)
+            )
+
         prefix = ", ".join(where)
         super().__init__(f"{prefix}: {message}" if prefix else message)
 

@@ -31,9 +31,11 @@ from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.checkpoint import load_checkpoint, load_newest_intact, save_checkpoint
 from ganlab.core.errors import GanlabError
+from ganlab.core.i18n import _
 from ganlab.core.rundir import RunDir, history_for_checkpoint
 from ganlab.core.trainer import Trainer
-from ganlab.metrics.diagnostics import PAUSING_KINDS, TITLES, Diagnosis, Diagnostics
+from ganlab.metrics.diagnostics import PAUSING_KINDS, Diagnosis, Diagnostics
+from ganlab.metrics.diagnostics import title as diagnosis_title
 
 # Keep an in-memory copy of the last state whose statistics were all finite, at most
 # this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
@@ -89,17 +91,21 @@ def resume(trainer: Trainer, source: str | Path) -> list[str]:
     run = RunDir.open_existing(source)
     candidates = run.checkpoints_newest_first()
     if not candidates:
-        raise GanlabError(f"{run.path}: this run has no checkpoint to resume from")
-    path, _, problems = load_newest_intact(
+        raise GanlabError(
+            _("{path}: this run has no checkpoint to resume from").format(path=run.path)
+        )
+    path, _state, problems = load_newest_intact(
         candidates,
         lambda state, p: trainer.load_state_dict(state, source_path=str(p)),
         trainer.device,
     )
     if not problems:
         return []
-    return [f"skipped a checkpoint: {problem}" for problem in problems] + [
-        f"resumed from {path.name} (step {trainer.step_count}), the newest intact checkpoint; "
-        "the skipped files were left in place"
+    return [_("skipped a checkpoint: {problem}").format(problem=p) for p in problems] + [
+        _(
+            "resumed from {name} (step {step}), the newest intact checkpoint; "
+            "the skipped files were left in place"
+        ).format(name=path.name, step=trainer.step_count)
     ]
 
 
@@ -201,7 +207,7 @@ class _Session:
             yield rep.TrainingError(
                 generation,
                 self.step,
-                f"Could not build the experiment: {exc}",
+                _("Could not build the experiment: {error}").format(error=exc),
                 traceback.format_exc(),
                 recoverable=False,
             )
@@ -230,7 +236,9 @@ class _Session:
             try:  # the full list of skipped images, which the data summary points to
                 write_skipped(self.run_dir.path)
             except OSError as exc:
-                notes.append(f"could not write the list of skipped images: {exc}")
+                notes.append(
+                    _("could not write the list of skipped images: {error}").format(error=exc)
+                )
         for note in notes:
             yield rep.LogMessage(self.trainer.generation, note, "warning")
         self.snapshot_due = True
@@ -336,7 +344,9 @@ class _Session:
                 z, samples, labels = t.samples_for(command.z, command.n, command.labels)
             except (ValueError, RuntimeError) as exc:
                 yield rep.TrainingError(
-                    t.generation, t.step_count, f"Sample request refused: {exc}"
+                    t.generation,
+                    t.step_count,
+                    _("Sample request refused: {error}").format(error=exc),
                 )
                 return
             yield rep.SamplesReady(t.generation, command.request_id, z, samples, labels)
@@ -345,7 +355,9 @@ class _Session:
             try:
                 real, fake = t.evaluation_samples(max(2, command.n))
             except (ValueError, RuntimeError) as exc:
-                yield rep.TrainingError(t.generation, t.step_count, f"Evaluation refused: {exc}")
+                yield rep.TrainingError(
+                    t.generation, t.step_count, _("Evaluation refused: {error}").format(error=exc)
+                )
                 return
             yield rep.EvaluationSamples(
                 t.generation, command.request_id, t.step_count, t.config.data.source, real, fake
@@ -370,7 +382,9 @@ class _Session:
             else:
                 raise TypeError(f"unknown command {command!r}")
         except (GanlabError, ValueError, TypeError) as exc:
-            yield rep.TrainingError(t.generation, t.step_count, f"Setting refused: {exc}")
+            yield rep.TrainingError(
+                t.generation, t.step_count, _("Setting refused: {error}").format(error=exc)
+            )
             yield from self.config_in_effect()
             return
         yield from self.changed(changes)
@@ -404,7 +418,9 @@ class _Session:
                 changes = self.trainer.apply_config(new)
             except (GanlabError, ValueError, TypeError) as exc:
                 t = self.trainer
-                yield rep.TrainingError(t.generation, t.step_count, f"Setting refused: {exc}")
+                yield rep.TrainingError(
+                    t.generation, t.step_count, _("Setting refused: {error}").format(error=exc)
+                )
                 yield from self.config_in_effect()
                 return
             yield from self.changed(changes)
@@ -433,12 +449,14 @@ class _Session:
         except Exception as exc:
             self.playing = False
             yield from self.flush()
-            message = f"Training stopped at step {t.step_count}: {exc}"
+            message = _("Training stopped at step {step}: {error}").format(
+                step=t.step_count, error=exc
+            )
             if isinstance(exc, torch.cuda.OutOfMemoryError):
-                message = (
-                    f"The GPU ran out of memory at step {t.step_count}. Lower the batch "
-                    f"size or the model width, then reset."
-                )
+                message = _(
+                    "The GPU ran out of memory at step {step}. Lower the batch "
+                    "size or the model width, then reset."
+                ).format(step=t.step_count)
             yield rep.TrainingError(t.generation, t.step_count, message, traceback.format_exc())
             yield rep.StateChanged(t.generation, "paused", t.step_count)
             return
@@ -500,7 +518,7 @@ class _Session:
             yield rep.TrainingError(
                 t.generation,
                 t.step_count,
-                f"Could not compute the metrics: {exc}",
+                _("Could not compute the metrics: {error}").format(error=exc),
                 traceback.format_exc(),
             )
             return
@@ -573,7 +591,8 @@ class _Session:
                         }
                     ]
                 )
-            yield rep.DiagnosisCleared(t.generation, t.step_count, kind, TITLES.get(kind, kind))
+            yield rep.DiagnosisCleared(t.generation, t.step_count, kind, diagnosis_title(kind))
+
         self.open_kinds = now
 
     def _scalars(self) -> Iterator[rep.Report]:
@@ -644,21 +663,22 @@ class _Session:
         self.playing = False
         restored = ""
         if self.good_state is not None:
-            t.load_state_dict(copy.deepcopy(self.good_state), source_path="last good state")
+            t.load_state_dict(copy.deepcopy(self.good_state), source_path=_("last good state"))
             self.diagnostics.restored(self.good_step)
             self.open_kinds = self.diagnostics.active  # closed by the restore, not cleared
-            restored = (
-                f" The last good state (step {self.good_step}) has been restored, with the "
-                f"settings it had."
-            )
+            restored = _(
+                " The last good state (step {step}) has been restored, with the settings it had."
+            ).format(step=self.good_step)
         if pausing:
             what = ", ".join(sorted({d.title.lower() for d in pausing}))
-            message = f"Training paused at step {step}: {what}.{restored}"
-        else:
-            message = (
-                f"The losses or gradients became NaN or infinite by step {step}, so training "
-                f"was paused.{restored} Lower the learning rates, then play again, or reset."
+            message = _("Training paused at step {step}: {what}.{restored}").format(
+                step=step, what=what, restored=restored
             )
+        else:
+            message = _(
+                "The losses or gradients became NaN or infinite by step {step}, so training "
+                "was paused.{restored} Lower the learning rates, then play again, or reset."
+            ).format(step=step, restored=restored)
         yield rep.TrainingError(t.generation, step, message)
         yield from self.config_in_effect()  # the restored state may have other settings
         yield rep.StateChanged(t.generation, "paused", t.step_count)
@@ -678,7 +698,7 @@ class _Session:
             yield rep.TrainingError(
                 t.generation,
                 t.step_count,
-                f"Could not draw the views: {exc}",
+                _("Could not draw the views: {error}").format(error=exc),
                 traceback.format_exc(),
             )
             return
@@ -720,7 +740,7 @@ class _Session:
                 yield rep.TrainingError(
                     t.generation,
                     t.step_count,
-                    "No run directory: choose a file to save the checkpoint.",
+                    _("No run directory: choose a file to save the checkpoint."),
                 )
                 return
             target = self.run_dir.checkpoint_path(t.step_count)
@@ -730,8 +750,11 @@ class _Session:
             written = save_checkpoint(t.state_dict(), target)
         except OSError as exc:
             yield rep.TrainingError(
-                t.generation, t.step_count, f"{target}: could not write the checkpoint: {exc}"
+                t.generation,
+                t.step_count,
+                _("{path}: could not write the checkpoint: {error}").format(path=target, error=exc),
             )
+
             return
         if self.run_dir is not None:
             self.run_dir.append(

@@ -35,6 +35,7 @@ from torch import nn
 
 from ganlab.core.config import LossConfig
 from ganlab.core.contracts import COMMON_LOSS_OPTIONS, Loss
+from ganlab.core.i18n import N_
 from ganlab.core.registry import LOSSES
 
 # Label smoothing moves a real target: the BCE losses and least squares have one.
@@ -137,11 +138,11 @@ LOSSES.register(
     "minimax",
     Loss(
         name="minimax",
-        title="Minimax (saturating)",
+        title=N_("Minimax (saturating)"),
         d_loss=_bce_d_loss,
         g_loss=_minimax_g_loss,
         options=_TARGET_OPTIONS,
-        description=(
+        description=N_(
             "The original minimax game: G minimises log(1 - D(G(z))), whose gradient "
             "vanishes when D easily spots the fakes."
         ),
@@ -151,11 +152,11 @@ LOSSES.register(
     "non_saturating",
     Loss(
         name="non_saturating",
-        title="Non-saturating",
+        title=N_("Non-saturating"),
         d_loss=_bce_d_loss,
         g_loss=_non_saturating_g_loss,
         options=_TARGET_OPTIONS,
-        description=(
+        description=N_(
             "G maximises log D(G(z)) instead: same equilibrium, strong gradients early in training."
         ),
     ),
@@ -164,30 +165,30 @@ LOSSES.register(
     "least_squares",
     Loss(
         name="least_squares",
-        title="Least squares",
+        title=N_("Least squares"),
         d_loss=_least_squares_d_loss,
         g_loss=_least_squares_g_loss,
         output_kind="score",
         options=_TARGET_OPTIONS,
-        description="LSGAN: squared distance of D's raw output to 1 (real) and 0 (fake).",
+        description=N_("LSGAN: squared distance of D's raw output to 1 (real) and 0 (fake)."),
     ),
 )
 LOSSES.register(
     "hinge",
     Loss(
         name="hinge",
-        title="Hinge",
+        title=N_("Hinge"),
         d_loss=_hinge_d_loss,
         g_loss=_critic_g_loss,
         output_kind="score",
-        description="Hinge loss: D scores real above +1 and fake below -1; G raises its score.",
+        description=N_("Hinge loss: D scores real above +1 and fake below -1; G raises its score."),
     ),
 )
 LOSSES.register(
     "wgan_gp",
     Loss(
         name="wgan_gp",
-        title="Wasserstein + gradient penalty",
+        title=N_("Wasserstein + gradient penalty"),
         d_loss=_wasserstein_d_loss,
         g_loss=_critic_g_loss,
         output_kind="score",
@@ -195,7 +196,7 @@ LOSSES.register(
         options=COMMON_LOSS_OPTIONS | {"gp_weight"},
         paper_settings=WGAN_GP_SETTINGS,
         paper=WGAN_GP_PAPER,
-        description=(
+        description=N_(
             "WGAN-GP: a critic estimates the Wasserstein distance; a penalty keeps its "
             "gradient norm near 1."
         ),
@@ -205,7 +206,7 @@ LOSSES.register(
     "wgan_clip",
     Loss(
         name="wgan_clip",
-        title="Wasserstein + weight clipping",
+        title=N_("Wasserstein + weight clipping"),
         d_loss=_wasserstein_d_loss,
         g_loss=_critic_g_loss,
         output_kind="score",
@@ -213,7 +214,7 @@ LOSSES.register(
         options=COMMON_LOSS_OPTIONS | {"clip_value"},
         paper_settings=WGAN_CLIP_SETTINGS,
         paper=WGAN_CLIP_PAPER,
-        description=(
+        description=N_(
             "The original WGAN: the critic stays Lipschitz by clamping its weights "
             "to [-c, c] after each update."
         ),

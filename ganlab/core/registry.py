@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 
 from ganlab.core.contracts import DataSourceEntry, Loss, ModelFamily
 from ganlab.core.errors import ConfigError
+from ganlab.core.i18n import N_, _
 
 T = TypeVar("T")
 
@@ -22,8 +23,8 @@ class Registry(Generic[T]):
     Parameters
     ----------
     kind
-        What the entries are, in words ("model family", "loss", "data source"),
-        used in error messages.
+        What the entries are, in words ("model family", "loss", "data source"): an
+        English msgid (``N_``), translated in error messages.
     """
 
     def __init__(self, kind: str):
@@ -32,7 +33,7 @@ class Registry(Generic[T]):
 
     def register(self, name: str, entry: T) -> T:
         if name in self._entries:
-            raise ValueError(f"{self.kind} '{name}' is already registered")
+            raise ValueError(f"{self.kind} '{name}' is already registered")  # a programming error
         self._entries[name] = entry
         return entry
 
@@ -43,7 +44,11 @@ class Registry(Generic[T]):
         except KeyError:
             known = ", ".join(sorted(self._entries))
             raise ConfigError(
-                f"unknown {self.kind} '{name}'; known: {known}", key=key, path=path
+                _("unknown {kind} '{name}'; known: {known}").format(
+                    kind=_(self.kind), name=name, known=known
+                ),
+                key=key,
+                path=path,
             ) from None
 
     def names(self) -> list[str]:
@@ -106,6 +111,9 @@ class AutoloadRegistry(Registry[T]):
 
 # The three registries the UI and the CLI list. Entries are registered by the modules of
 # ganlab.models, ganlab.data and ganlab.core.losses when those are imported.
-MODEL_FAMILIES: AutoloadRegistry[ModelFamily] = AutoloadRegistry("model family", "ganlab.models")
-DATA_SOURCES: AutoloadRegistry[DataSourceEntry] = AutoloadRegistry("data source", "ganlab.data")
-LOSSES: AutoloadRegistry[Loss] = AutoloadRegistry("loss", "ganlab.core.losses")
+# Titles and descriptions of entries are English msgids (``N_``): show them as ``_(title)``.
+MODEL_FAMILIES: AutoloadRegistry[ModelFamily] = AutoloadRegistry(
+    N_("model family"), "ganlab.models"
+)
+DATA_SOURCES: AutoloadRegistry[DataSourceEntry] = AutoloadRegistry(N_("data source"), "ganlab.data")
+LOSSES: AutoloadRegistry[Loss] = AutoloadRegistry(N_("loss"), "ganlab.core.losses")

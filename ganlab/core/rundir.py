@@ -34,6 +34,7 @@ import numpy as np
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.errors import GanlabError
+from ganlab.core.i18n import _, ngettext
 
 _CKPT = re.compile(r"^step_(\d+)\.pt$")
 
@@ -66,14 +67,20 @@ class RunDir:
             run.checkpoints.mkdir(parents=True, exist_ok=True)
             cfg.save(config, run.path / "experiment.toml")
         except OSError as exc:
-            raise GanlabError(f"{run.path}: cannot create the run directory: {exc}") from None
+            raise GanlabError(
+                _("{path}: cannot create the run directory: {error}").format(
+                    path=run.path, error=exc
+                )
+            ) from None
         return run
 
     @classmethod
     def open_existing(cls, path: str | Path) -> RunDir:
         run = cls(path)
         if not (run.path / "experiment.toml").is_file():
-            raise GanlabError(f"{run.path}: not a ganlab run directory (no experiment.toml)")
+            raise GanlabError(
+                _("{path}: not a ganlab run directory (no experiment.toml)").format(path=run.path)
+            )
         return run
 
     def trained(self) -> bool:
@@ -103,7 +110,9 @@ class RunDir:
     def discard(self) -> None:
         """Remove a run that never trained (see :meth:`trained`): its files and folder."""
         if self.trained():
-            raise GanlabError(f"{self.path}: holds training results; not removing it")
+            raise GanlabError(
+                _("{path}: holds training results; not removing it").format(path=self.path)
+            )
         self.close()
         shutil.rmtree(self.path, ignore_errors=True)
 
@@ -220,11 +229,17 @@ class RunHistory:
         """One message naming the unreadable lines (None if every line was read)."""
         if not self.skipped:
             return None
-        named = "; ".join(f"line {n}: {why}" for n, why in self.skipped[:_NAMED_SKIPS])
+        named = "; ".join(
+            _("line {number}: {why}").format(number=n, why=why)
+            for n, why in self.skipped[:_NAMED_SKIPS]
+        )
         more = len(self.skipped) - _NAMED_SKIPS
-        rest = f"; and {more} more" if more > 0 else ""
-        lines = "line" if len(self.skipped) == 1 else "lines"
-        return f"{self.path}: skipped {len(self.skipped)} unreadable {lines} ({named}{rest})"
+        rest = _("; and {count} more").format(count=more) if more > 0 else ""
+        return ngettext(
+            "{path}: skipped {count} unreadable line ({named}{rest})",
+            "{path}: skipped {count} unreadable lines ({named}{rest})",
+            len(self.skipped),
+        ).format(path=self.path, count=len(self.skipped), named=named, rest=rest)
 
 
 class _BadLineError(Exception):
@@ -237,7 +252,7 @@ def _number(value: Any, key: str) -> float:
     kind = type(value)
     if kind is float or kind is int:
         return float(value)
-    raise _BadLineError(f"'{key}' is not a number ({value!r})")
+    raise _BadLineError(_("'{key}' is not a number ({value})").format(key=key, value=repr(value)))
 
 
 def _numbers(values: tuple[Any, ...], keys: tuple[str, ...], prefix: str = "") -> tuple[Any, ...]:
@@ -252,8 +267,10 @@ def _whole(entry: dict[str, Any], key: str, default: int | None = None) -> int:
     value = entry.get(key, default)
     if type(value) is not int or value < 0:
         if key not in entry and default is None:
-            raise _BadLineError(f"'{key}' is missing")
-        raise _BadLineError(f"'{key}' is not a whole number >= 0 ({value!r})")
+            raise _BadLineError(_("'{key}' is missing").format(key=key))
+        raise _BadLineError(
+            _("'{key}' is not a whole number >= 0 ({value})").format(key=key, value=repr(value))
+        )
     return value
 
 
@@ -283,7 +300,7 @@ class _Generation:
             if found is None:
                 found = {}
             if not isinstance(found, dict):
-                raise _BadLineError(f"'{key}' is not an object")
+                raise _BadLineError(_("'{key}' is not an object").format(key=key))
             names = names_of[net] = self.layer_names.get(net, tuple(found))
             if tuple(found) == names:
                 norms = tuple(found.values())
@@ -325,7 +342,7 @@ class _Generation:
         limit = up_to_step if up_to_step is not None else math.inf
         metric_rows = [m for m in self.metrics if m[0] <= limit]
         names: dict[str, None] = {}
-        for _, values in metric_rows:
+        for _step, values in metric_rows:
             names.update(dict.fromkeys(values))
         layer_names = {net: self.layer_names.get(net, ()) for net in ("d", "g")}
         # None (JSON null: not computed) becomes NaN in a float array.
@@ -373,12 +390,12 @@ def _parse(text: str) -> tuple[dict[str, Any], str | None]:
             except ValueError:
                 continue
             if isinstance(entry, dict):
-                return entry, "cut off (a run stopped while writing it); the rest was read"
+                return entry, _("cut off (a run stopped while writing it); the rest was read")
         if not text.endswith("\n"):  # only the file's last line can lack its newline
-            raise _BadLineError("cut off (the run stopped while writing it)") from None
-        raise _BadLineError("not valid JSON") from None
+            raise _BadLineError(_("cut off (the run stopped while writing it)")) from None
+        raise _BadLineError(_("not valid JSON")) from None
     if not isinstance(entry, dict):
-        raise _BadLineError("not a JSON object")
+        raise _BadLineError(_("not a JSON object"))
     return entry, None
 
 
@@ -418,7 +435,7 @@ class _Reader:
             step = _whole(entry, "step")
             key = entry.get("key")
             if not isinstance(key, str):
-                raise _BadLineError("a setting change without a 'key'")
+                raise _BadLineError(_("a setting change without a 'key'"))
             gen, history = self._generation(entry)
             history.settings.append(
                 rep.SettingChanged(gen, step, key, entry.get("old"), entry.get("new"))
@@ -434,7 +451,7 @@ class _Reader:
             if not (
                 isinstance(kind, str) and isinstance(severity, str) and isinstance(message, str)
             ):
-                raise _BadLineError("a diagnosis without its kind, severity and message")
+                raise _BadLineError(_("a diagnosis without its kind, severity and message"))
             values = {k: _number(v, k) for k, v in entry.items() if k not in _DIAGNOSIS_META}
             gen, history = self._generation(entry)
             history.diagnoses.append(rep.Diagnosis(gen, step, kind, severity, message, values))
@@ -452,7 +469,9 @@ def _read(
             for line_no, text in enumerate(itertools.islice(fh, end_line), 1):
                 reader.feed(line_no, text)
     except OSError as exc:
-        raise GanlabError(f"{metrics}: cannot read the run's history: {exc}") from None
+        raise GanlabError(
+            _("{path}: cannot read the run's history: {error}").format(path=metrics, error=exc)
+        ) from None
     wanted = reader.current if generation is None else generation
     found = reader.generations.get(wanted, _Generation())
     return found.history(metrics, wanted, up_to_step, reader.skipped)
@@ -490,7 +509,11 @@ def read_history(
     """
     metrics = _metrics_file(path)
     if not metrics.is_file():
-        raise GanlabError(f"{metrics}: no such file (is {metrics.parent} a ganlab run?)")
+        raise GanlabError(
+            _("{path}: no such file (is {folder} a ganlab run?)").format(
+                path=metrics, folder=metrics.parent
+            )
+        )
     return _read(metrics, up_to_step=up_to_step, generation=generation, end_line=None)
 
 
@@ -551,5 +574,7 @@ def _checkpoint_line(metrics: Path, name: str, step: int) -> int | None:
                 ):
                     found = line_no
     except OSError as exc:
-        raise GanlabError(f"{metrics}: cannot read the run's history: {exc}") from None
+        raise GanlabError(
+            _("{path}: cannot read the run's history: {error}").format(path=metrics, error=exc)
+        ) from None
     return found

@@ -28,6 +28,7 @@ from ganlab.core import config as cfg
 from ganlab.core.contracts import DataSource, DataSpec, Loss, ModelFamily
 from ganlab.core.device import choose_device, configure_threads, describe
 from ganlab.core.errors import CheckpointError, ConfigError
+from ganlab.core.i18n import _, ngettext
 from ganlab.core.latent import sample_latent
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 
@@ -204,14 +205,17 @@ class Trainer:
         self.family: ModelFamily = MODEL_FAMILIES.get(config.model.family)
         if self.spec.kind not in self.family.data_kinds:  # e.g. a one-column CSV is 1-D
             raise ConfigError(
-                f"model family '{self.family.name}' does not train on {self.spec.kind} data "
-                f"({source.summary()})",
+                _("model family '{family}' does not train on {kind} data ({source})").format(
+                    family=self.family.name, kind=self.spec.kind, source=source.summary()
+                ),
                 key="model.family",
             )
         if self.family.conditional and self.spec.num_classes < 2:
             raise ConfigError(
-                f"model family '{self.family.name}' needs a labelled data source; "
-                f"'{config.data.source}' has no classes",
+                _(
+                    "model family '{family}' needs a labelled data source; "
+                    "'{source}' has no classes"
+                ).format(family=self.family.name, source=config.data.source),
                 key="data.source",
             )
         self.loss: Loss = LOSSES.get(config.loss.name)
@@ -963,14 +967,20 @@ class Trainer:
     def load_state_dict(self, state: dict[str, Any], *, source_path: str = "checkpoint") -> None:
         """Restore a :meth:`state_dict`; rebuilds first if the checkpoint's config differs."""
         if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-            raise CheckpointError(f"{source_path}: not a ganlab checkpoint")
+            raise CheckpointError(_("{path}: not a ganlab checkpoint").format(path=source_path))
         if state.get("version") != CHECKPOINT_VERSION:
             raise CheckpointError(
-                f"{source_path}: checkpoint version {state.get('version')} "
-                f"is not supported (this ganlab reads {CHECKPOINT_VERSION})"
+                _(
+                    "{path}: checkpoint version {version} is not supported "
+                    "(this ganlab reads {supported})"
+                ).format(
+                    path=source_path, version=state.get("version"), supported=CHECKPOINT_VERSION
+                )
             )
         try:
-            saved = cfg.loads(state["config_toml"], f"{source_path} (embedded experiment)")
+            saved = cfg.loads(
+                state["config_toml"], _("{path} (embedded experiment)").format(path=source_path)
+            )
             # The device belongs to this machine, not to the run: keep the one in use.
             saved = cfg.with_value(saved, "loop.device", self.config.loop.device)
             source = self.source if saved.data == self.config.data else None
@@ -998,16 +1008,22 @@ class Trainer:
             self.history = list(state.get("history", []))
         except (KeyError, TypeError, RuntimeError, ValueError) as exc:
             raise CheckpointError(
-                f"{source_path}: checkpoint does not match this experiment or is damaged: {exc}"
+                _(
+                    "{path}: checkpoint does not match this experiment or is damaged: {error}"
+                ).format(path=source_path, error=exc)
             ) from None
 
 
 def _class_list(names: list[str] | tuple[str, ...], shown: int = 20) -> str:
     if not names:
-        return "no classes (unlabelled)"
+        return _("no classes (unlabelled)")
     listed = ", ".join(repr(n) for n in names[:shown])
-    more = f", ... and {len(names) - shown} more" if len(names) > shown else ""
-    return f"{len(names)} class{'es' if len(names) != 1 else ''}: {listed}{more}"
+    more = (
+        _(", ... and {count} more").format(count=len(names) - shown) if len(names) > shown else ""
+    )
+    return ngettext(
+        "{count} class: {listed}{more}", "{count} classes: {listed}{more}", len(names)
+    ).format(count=len(names), listed=listed, more=more)
 
 
 def _check_class_names(saved: Any, current: tuple[str, ...], source_path: str) -> None:
@@ -1025,7 +1041,9 @@ def _check_class_names(saved: Any, current: tuple[str, ...], source_path: str) -
     if saved is None:
         return
     if not isinstance(saved, list | tuple) or not all(isinstance(n, str) for n in saved):
-        raise CheckpointError(f"{source_path}: class_names is not a list of names: damaged")
+        raise CheckpointError(
+            _("{path}: class_names is not a list of names: damaged").format(path=source_path)
+        )
     if tuple(saved) == tuple(current):
         return
     gone = [n for n in saved if n not in current]
@@ -1034,19 +1052,26 @@ def _check_class_names(saved: Any, current: tuple[str, ...], source_path: str) -
         what = "; ".join(
             part
             for part in (
-                f"missing now: {', '.join(map(repr, gone))}" if gone else "",
-                f"new: {', '.join(map(repr, new))}" if new else "",
+                _("missing now: {names}").format(names=", ".join(map(repr, gone))) if gone else "",
+                _("new: {names}").format(names=", ".join(map(repr, new))) if new else "",
             )
             if part
         )
     else:
-        what = "the same names in another order"
+        what = _("the same names in another order")
     raise CheckpointError(
-        f"{source_path}: the data set's classes are not the checkpoint's ({what}), so every "
-        f"class index would mean another class. Checkpoint: {_class_list(list(saved))}. "
-        f"Data set now: {_class_list(list(current))}. Put the class folders back as they were "
-        "(rename them back, remove added ones, restore removed ones), or start a new run "
-        "on this data."
+        _(
+            "{path}: the data set's classes are not the checkpoint's ({what}), so every "
+            "class index would mean another class. Checkpoint: {saved}. "
+            "Data set now: {current}. Put the class folders back as they were "
+            "(rename them back, remove added ones, restore removed ones), or start a new run "
+            "on this data."
+        ).format(
+            path=source_path,
+            what=what,
+            saved=_class_list(list(saved)),
+            current=_class_list(list(current)),
+        )
     )
 
 

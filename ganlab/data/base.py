@@ -29,6 +29,7 @@ import torch.nn.functional as F
 
 from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataKind, DataSource, DataSpec
+from ganlab.core.i18n import N_, _
 
 # Work arrays of mixture_density hold about this many float64 values (512 KiB): small
 # enough to stay in the CPU cache, which makes it several times faster than large chunks.
@@ -240,14 +241,19 @@ def prepare_images(images: torch.Tensor, channels: int, size: int) -> torch.Tens
 
 
 # Mode names as a person reads them in the conversion line; other modes keep PIL's name.
-_MODE_WORDS = {"1": "1-bit", "L": "gray (L)", "I": "32-bit gray (I)", "F": "float gray (F)"}
+_MODE_WORDS = {
+    "1": N_("1-bit"),
+    "L": N_("gray (L)"),
+    "I": N_("32-bit gray (I)"),
+    "F": N_("float gray (F)"),
+}
 
 
 def mode_word(mode: str) -> str:
     """A PIL mode as the conversion line names it (``"1"`` -> ``"1-bit"``)."""
     if mode.startswith("I;16"):
-        return f"16-bit gray ({mode})"
-    return _MODE_WORDS.get(mode, mode)
+        return _("16-bit gray ({mode})").format(mode=mode)
+    return _(_MODE_WORDS[mode]) if mode in _MODE_WORDS else mode
 
 
 def conversion_summary(
@@ -280,23 +286,28 @@ def conversion_summary(
     )
     parts = []
     if converted:
-        items = [f"{n} from {mode_word(m)}" for n, m in converted]
-        count = sum(n for n, _ in converted)
+        items = [_("{count} from {mode}").format(count=n, mode=mode_word(m)) for n, m in converted]
+        count = sum(n for n, _mode in converted)
         first = (
-            f"all {total}"
+            _("all {total}").format(total=total)
             if count == total and len(converted) == 1
-            else f"{converted[0][0]} of {total}"
+            else _("{count} of {total}").format(count=converted[0][0], total=total)
         )
-        items[0] = f"{first} from {mode_word(converted[0][1])}"
+        items[0] = _("{count} from {mode}").format(count=first, mode=mode_word(converted[0][1]))
         parts.append(", ".join(items))
     if transparent:
-        parts.append(f"{transparent} of {total} with transparency, composited on black")
+        parts.append(
+            _("{count} of {total} with transparency, composited on black").format(
+                count=transparent, total=total
+            )
+        )
     if not parts:
         return ""
-    line = f"converted to {mode_word(target)}: " + "; ".join(parts)
+    line = _("converted to {mode}: {parts}").format(mode=mode_word(target), parts="; ".join(parts))
     colour = sum(n for m, n in modes.items() if m in _COLOUR_MODES)
     if channels == 1 and colour:  # colour photos, trained gray: say how to keep colour
-        line += " (colour images: set data.channels = 3 to train in colour)"
+        line += _(" (colour images: set data.channels = 3 to train in colour)")
+
     return line
 
 

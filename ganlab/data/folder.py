@@ -52,6 +52,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
+from ganlab.core.i18n import N_, _, ngettext
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import ImageTensorSource, conversion_summary
 
@@ -62,11 +63,12 @@ IMAGE_EXTENSIONS = frozenset(
     }
 )  # fmt: skip
 
-EMPTY = "empty file"
-TRUNCATED = "truncated"
-UNREADABLE = "unreadable"
-TOO_LARGE = "too large"
-LOOSE = "not in a class folder"
+# Reasons a file is skipped: English in skipped_files.tsv, translated where shown (_()).
+EMPTY = N_("empty file")
+TRUNCATED = N_("truncated")
+UNREADABLE = N_("unreadable")
+TOO_LARGE = N_("too large")
+LOOSE = N_("not in a class folder")
 
 NAMED = 10  # files named one by one in the summary's lists; the rest are counted
 SKIPPED_LIST_NAME = "skipped_files.tsv"  # the full list, in a run directory
@@ -241,7 +243,7 @@ def _named(items: Sequence[str], where: str = "") -> str:
     """The first :data:`NAMED` items joined, then "and N more"."""
     text = ", ".join(items[:NAMED])
     if len(items) > NAMED:
-        text += f" and {len(items) - NAMED} more{where}"
+        text += _(" and {count} more{where}").format(count=len(items) - NAMED, where=where)
     return text
 
 
@@ -330,38 +332,63 @@ class FolderSource(ImageTensorSource):
 
     def _describe(self) -> str:
         n = len(self.images)
-        what = f"{n} image{'s' if n != 1 else ''}"
+        what = ngettext("{count} image", "{count} images", n).format(count=n)
         k = self.spec.num_classes
-        where = f" in {k} class{'es' if k != 1 else ''}" if k else " (no classes)"
-        head = f"folder {self.folder}: {what}{where}"
+        where = (
+            ngettext(" in {count} class", " in {count} classes", k).format(count=k)
+            if k
+            else _(" (no classes)")
+        )
+        head = _("folder {folder}: {what}{where}").format(
+            folder=self.folder, what=what, where=where
+        )
         if self.dropped:
             d = len(self.dropped)
-            head += f" ({d} class folder{'s' if d != 1 else ''} dropped)"
+            head += ngettext(
+                " ({count} class folder dropped)", " ({count} class folders dropped)", d
+            ).format(count=d)
         if self.skipped:
-            reasons = ", ".join(f"{c} {r}" for r, c in self.skipped_counts.most_common())
-            head += f"; skipped {len(self.skipped)} ({reasons})"
+            reasons = ", ".join(f"{c} {_(r)}" for r, c in self.skipped_counts.most_common())
+            head += _("; skipped {count} ({reasons})").format(
+                count=len(self.skipped), reasons=reasons
+            )
         lines = [head]
         converted = conversion_summary(n, self.channels, self.stored_modes, self.transparent)
         if converted:
             lines.append(converted)
-        if self.skipped:
-            files = [f"{path} ({reason})" for path, reason in self.skipped_files]
-            total = len(files)
-            lines.append(
-                "skipped: "
-                + _named(files, f", all {total} listed in {SKIPPED_LIST_NAME} in the run directory")
-            )
-        lines += [f"class '{name}' dropped: {why}" for name, why in self.dropped[:NAMED]]
-        if len(self.dropped) > NAMED:
-            lines.append(f"and {len(self.dropped) - NAMED} more class folders dropped")
+        lines += self.problem_lines()
         if self.warned:
             w = len(self.warned)
             notes = [f"{self._relative(path)} ({note})" for path, note in sorted(self.warned)]
             lines.append(
-                f"decoder warnings for {w} image{'s' if w != 1 else ''} (loaded all the "
-                f"same): {_named(notes)}"
+                ngettext(
+                    "decoder warnings for {count} image (loaded all the same): {notes}",
+                    "decoder warnings for {count} images (loaded all the same): {notes}",
+                    w,
+                ).format(count=w, notes=_named(notes))
             )
         return "\n".join(lines)
+
+    def problem_lines(self) -> list[str]:
+        """The summary's lines about skipped files and dropped class folders, in the
+        language in use (a caller that prints only the problems uses these)."""
+        lines: list[str] = []
+        if self.skipped:
+            files = [f"{path} ({_(reason)})" for path, reason in self.skipped_files]
+            total = len(files)
+            where = _(", all {total} listed in {file} in the run directory").format(
+                total=total, file=SKIPPED_LIST_NAME
+            )
+            lines.append(_("skipped: {files}").format(files=_named(files, where)))
+        lines += [
+            _("class '{name}' dropped: {why}").format(name=name, why=why)
+            for name, why in self.dropped[:NAMED]
+        ]
+        if len(self.dropped) > NAMED:
+            lines.append(
+                _("and {count} more class folders dropped").format(count=len(self.dropped) - NAMED)
+            )
+        return lines
 
 
 @dataclass
@@ -410,11 +437,17 @@ def _why_dropped(
 ) -> str:
     """Why the class folder ``name`` holding image ``files`` has no usable image."""
     if not files:
-        return f"no usable image in {name}/ (it holds no image file)"
+        return _("no usable image in {name}/ (it holds no image file)").format(name=name)
     if any(path in unread for path in files):
-        return f"data.size = {cap} images were loaded before any image of {name}/"
+        return _("data.size = {cap} images were loaded before any image of {name}/").format(
+            cap=cap, name=name
+        )
     bad = sum(path in skipped for path in files)
-    return f"no usable image in {name}/ ({bad} image file{'s' if bad != 1 else ''} skipped)"
+    return ngettext(
+        "no usable image in {name}/ ({count} image file skipped)",
+        "no usable image in {name}/ ({count} image files skipped)",
+        bad,
+    ).format(name=name, count=bad)
 
 
 def build_image_folder(config: DataConfig) -> FolderSource:
@@ -427,12 +460,16 @@ def build_image_folder(config: DataConfig) -> FolderSource:
         image (the message names the folder and the reasons).
     """
     if not config.path:
-        raise DataError("data.path is empty: choose a folder of images")
+        raise DataError(_("data.path is empty: choose a folder of images"))
     folder = Path(config.path).expanduser()
     if not folder.exists():
-        raise DataError(f"image folder {folder} does not exist")
+        raise DataError(_("image folder {folder} does not exist").format(folder=folder))
     if not folder.is_dir():
-        raise DataError(f"{folder} is not a folder; data.path must name a folder of images")
+        raise DataError(
+            _("{folder} is not a folder; data.path must name a folder of images").format(
+                folder=folder
+            )
+        )
 
     try:
         subfolders = sorted(
@@ -445,7 +482,9 @@ def build_image_folder(config: DataConfig) -> FolderSource:
             per_class.append(files)
             ignored += n_ignored
     except OSError as exc:
-        raise DataError(f"image folder {folder} cannot be listed: {exc}") from None
+        raise DataError(
+            _("image folder {folder} cannot be listed: {error}").format(folder=folder, error=exc)
+        ) from None
 
     skipped: list[tuple[Path, str]] = []
     if subfolders:
@@ -462,16 +501,20 @@ def build_image_folder(config: DataConfig) -> FolderSource:
         extensions = ", ".join(sorted(IMAGE_EXTENSIONS))
         if not skipped:
             raise DataError(
-                f"image folder {folder} has no image files (image files end in {extensions})"
+                _(
+                    "image folder {folder} has no image files (image files end in {extensions})"
+                ).format(folder=folder, extensions=extensions)
             )
-        reasons = Counter(reason for _, reason in skipped)
-        detail = ", ".join(f"{c} {r}" for r, c in reasons.most_common())
+        reasons = Counter(reason for _path, reason in skipped)
+        detail = ", ".join(f"{c} {_(r)}" for r, c in reasons.most_common())
         rel = sorted(
-            f"{path.relative_to(folder).as_posix()} ({reason})" for path, reason in skipped
+            f"{path.relative_to(folder).as_posix()} ({_(reason)})" for path, reason in skipped
         )
         raise DataError(
-            f"image folder {folder} has no usable images ({len(skipped)} image files: "
-            f"{detail}): {_named(rel)}"
+            _(
+                "image folder {folder} has no usable images "
+                "({count} image files: {detail}): {files}"
+            ).format(folder=folder, count=len(skipped), detail=detail, files=_named(rel))
         )
 
     class_names: tuple[str, ...] = ()
@@ -510,10 +553,10 @@ DATA_SOURCES.register(
     "image_folder",
     DataSourceEntry(
         name="image_folder",
-        title="Folder of images",
+        title=N_("Folder of images"),
         kind="image",
         build=build_image_folder,
-        description="Any folder of images; its subfolders, if any, are the classes.",
+        description=N_("Any folder of images; its subfolders, if any, are the classes."),
         reads_path=True,
     ),
 )

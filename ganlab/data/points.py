@@ -57,6 +57,7 @@ import torch
 from ganlab.core.config import DataConfig, check_columns
 from ganlab.core.contracts import DataSource, DataSourceEntry, DataSpec
 from ganlab.core.errors import ConfigError, DataError
+from ganlab.core.i18n import N_, _, ngettext
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import GaussianMixtureSource, resolve_sigma, symmetric_bounds
 
@@ -67,7 +68,12 @@ _SHOWN_BAD_LINES = 10
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d*,\d+(?:[eE][+-]?\d+)?$")
 # Training runs in float32: a larger value would become inf there.
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
-_DELIMITER_NAMES = {"\t": "tab", ";": "semicolon", ",": "comma", " ": "space"}
+_DELIMITER_NAMES = {
+    "\t": N_("tab-separated"),
+    ";": N_("semicolon-separated"),
+    ",": N_("comma-separated"),
+    " ": N_("space-separated"),
+}
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,17 @@ class PointsTable:
 
     def describe(self) -> str:
         """How the file was read, e.g. ``'2 columns, semicolon-separated, decimal comma'``."""
-        parts = [f"{self.columns} column{'s' if self.columns != 1 else ''}"]
+        parts = [
+            ngettext("{count} column", "{count} columns", self.columns).format(count=self.columns)
+        ]
         if self.columns > 1:
-            parts.append(f"{_DELIMITER_NAMES[self.delimiter]}-separated")
-        parts.append("decimal comma" if self.decimal_comma else "decimal point")
-        parts.append(f"header {', '.join(self.names)}" if self.names else "no header")
+            parts.append(_(_DELIMITER_NAMES[self.delimiter]))
+        parts.append(_("decimal comma") if self.decimal_comma else _("decimal point"))
+        parts.append(
+            _("header {names}").format(names=", ".join(self.names))
+            if self.names
+            else _("no header")
+        )
         return ", ".join(parts)
 
     def column_labels(self) -> list[str]:
@@ -135,12 +147,14 @@ def inspect_points_file(path: str | Path) -> PointsTable:
     lines = _read_lines(path)
     content = [(n, line) for n, line in lines if line.strip() and not line.lstrip().startswith("#")]
     if not content:
-        raise DataError(f"CSV file {path} has no points (no numeric lines)")
+        raise DataError(_("CSV file {path} has no points (no numeric lines)").format(path=path))
     delimiter, decimal_comma, names = _dialect(content)
     first = 1 if names is not None else 0
     rows = [(n, line, _trimmed(_split(line, delimiter))) for n, line in content[first:]]
     if not rows:
-        raise DataError(f"CSV file {path} has no points (no numeric lines), only a header")
+        raise DataError(
+            _("CSV file {path} has no points (no numeric lines), only a header").format(path=path)
+        )
     if names is not None:
         columns = len(names)
     else:
@@ -186,7 +200,9 @@ def parse_columns_option(text: str, key: str = "--columns") -> list[int | str]:
     parts = [p.strip() for p in text.split(",")]
     if not text.strip() or any(not p for p in parts):
         raise ConfigError(
-            f"expected one or two columns separated by a comma, e.g. 0,2 or x,z; got {text!r}",
+            _(
+                "expected one or two columns separated by a comma, e.g. 0,2 or x,z; got {text}"
+            ).format(text=repr(text)),
             key=key,
         )
     chosen: list[int | str] = [int(p) if p.isdigit() else p for p in parts]
@@ -202,15 +218,23 @@ def _read_lines(path: Path) -> list[tuple[int, str]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise DataError(f"CSV file {path} does not exist") from None
+        raise DataError(_("CSV file {path} does not exist").format(path=path)) from None
     except IsADirectoryError:
-        raise DataError(f"{path} is a folder; data.path must name a CSV file of points") from None
+        raise DataError(
+            _("{path} is a folder; data.path must name a CSV file of points").format(path=path)
+        ) from None
     except OSError as exc:
-        raise DataError(f"CSV file {path} cannot be read: {exc.strerror or exc}") from None
+        raise DataError(
+            _("CSV file {path} cannot be read: {error}").format(
+                path=path, error=exc.strerror or exc
+            )
+        ) from None
     if b"\x00" in raw:  # UTF-16 ("Unicode text") or binary
         raise DataError(
-            f"CSV file {path} is not a text file (UTF-8 expected); if a spreadsheet wrote "
-            "it as 'Unicode text', save it as 'CSV UTF-8' instead"
+            _(
+                "CSV file {path} is not a text file (UTF-8 expected); if a spreadsheet wrote "
+                "it as 'Unicode text', save it as 'CSV UTF-8' instead"
+            ).format(path=path)
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -218,7 +242,9 @@ def _read_lines(path: Path) -> list[tuple[int, str]]:
         try:
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
-            raise DataError(f"CSV file {path} is not a text file (UTF-8 expected)") from None
+            raise DataError(
+                _("CSV file {path} is not a text file (UTF-8 expected)").format(path=path)
+            ) from None
     # str.splitlines would also split at \f, \v, \x1c-\x1e, \x85 and \u2028, which editors
     # do not count as line ends: line numbers would then be wrong.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -295,15 +321,18 @@ def _dialect(content: list[tuple[int, str]]) -> tuple[str, bool, list[str] | Non
 
 
 def _column_indices(table: PointsTable, columns: list[int | str] | None) -> list[int]:
-    path, labels = table.path, "columns " + ", ".join(table.column_labels())
+    path = table.path
+    labels = _("columns {labels}").format(labels=", ".join(table.column_labels()))
     if not columns:
         if table.columns in (1, 2):
             return list(range(table.columns))
         raise DataError(
-            f"CSV file {path} has {table.columns} columns ({labels}); points are 1-D "
-            "(1 column) or 2-D (2 columns). Choose which with data.columns, e.g. "
-            'data.columns = [0, 1] (0-based) or ["x", "y"] (header names), or '
-            "'ganlab train ... --columns 0,1'; the window's Load points asks which"
+            _(
+                "CSV file {path} has {count} columns ({labels}); points are 1-D "
+                "(1 column) or 2-D (2 columns). Choose which with data.columns, e.g. "
+                'data.columns = [0, 1] (0-based) or ["x", "y"] (header names), or '
+                "'ganlab train ... --columns 0,1'; the window's Load points asks which"
+            ).format(path=path, count=table.columns, labels=labels)
         )
     check_columns(columns)
     chosen: list[int] = []
@@ -311,43 +340,62 @@ def _column_indices(table: PointsTable, columns: list[int | str] | None) -> list
         if isinstance(c, int):
             if c >= table.columns:
                 raise DataError(
-                    f"data.columns: column {c} does not exist in {path}, which has "
-                    f"{table.columns} columns, numbered 0 to {table.columns - 1} ({labels})"
+                    _(
+                        "data.columns: column {column} does not exist in {path}, which has "
+                        "{count} columns, numbered 0 to {last} ({labels})"
+                    ).format(
+                        column=c,
+                        path=path,
+                        count=table.columns,
+                        last=table.columns - 1,
+                        labels=labels,
+                    )
                 )
             chosen.append(c)
             continue
         if table.names is None:
             raise DataError(
-                f"data.columns: {path} has no header, so name its columns by 0-based "
-                f"number (0 to {table.columns - 1}), not {c!r}"
+                _(
+                    "data.columns: {path} has no header, so name its columns by 0-based "
+                    "number (0 to {last}), not {column}"
+                ).format(path=path, last=table.columns - 1, column=repr(c))
             )
         folded = [n.strip().casefold() for n in table.names]
         if c.strip().casefold() not in folded:
             raise DataError(
-                f"data.columns: {path} has no column named {c!r}; its header names: "
-                + ", ".join(repr(n) for n in table.names)
+                _(
+                    "data.columns: {path} has no column named {column}; its header names: {names}"
+                ).format(path=path, column=repr(c), names=", ".join(repr(n) for n in table.names))
             )
         chosen.append(folded.index(c.strip().casefold()))
     if len(set(chosen)) != len(chosen):
-        raise DataError(f"data.columns: {columns!r} names the same column of {path} twice")
+        raise DataError(
+            _("data.columns: {columns} names the same column of {path} twice").format(
+                columns=repr(columns), path=path
+            )
+        )
     return chosen
 
 
 def _value(field: str, decimal_comma: bool) -> tuple[float | None, str]:
     """(value, "") or (None, what is wrong with the field)."""
     if not field:
-        return None, "a missing value"
+        return None, _("a missing value")
     try:
         value = float(field.replace(",", ".") if decimal_comma else field)
     except ValueError:
-        hint = "" if decimal_comma or "," not in field else " (decimal comma?)"
-        return None, f"{field!r} is not a number{hint}"
+        hint = "" if decimal_comma or "," not in field else _(" (decimal comma?)")
+        return None, _("{field} is not a number{hint}").format(field=repr(field), hint=hint)
     if math.isnan(value) or (math.isinf(value) and "inf" in field.lower()):
-        return None, f"{field!r} is not finite"
+        return None, _("{field} is not finite").format(field=repr(field))
     if math.isinf(value):
-        return None, f"{field!r} is too large for a 64-bit float (limit 1.8e308)"
+        return None, _("{field} is too large for a 64-bit float (limit 1.8e308)").format(
+            field=repr(field)
+        )
     if abs(value) > _FLOAT32_MAX:
-        return None, f"{field!r} is too large for training in float32 (limit 3.4e38)"
+        return None, _("{field} is too large for training in float32 (limit 3.4e38)").format(
+            field=repr(field)
+        )
     return value, ""
 
 
@@ -358,14 +406,24 @@ def _points_of(table: PointsTable, columns: list[int | str] | None) -> np.ndarra
     for number, line, fields in table.rows:
         if len(fields) > table.columns:
             bad.append(
-                (number, line, f"{len(fields)} values where the file has {table.columns} columns")
+                (
+                    number,
+                    line,
+                    _("{count} values where the file has {columns} columns").format(
+                        count=len(fields), columns=table.columns
+                    ),
+                )
             )
             continue
         row: list[float] = []
         for i in chosen:
             value, problem = _value(fields[i], table.decimal_comma)
             if value is None:
-                where = f"column {table.column_labels()[i]}: " if table.columns > 1 else ""
+                where = (
+                    _("column {label}: ").format(label=table.column_labels()[i])
+                    if table.columns > 1
+                    else ""
+                )
                 bad.append((number, line, where + problem))
                 break
             row.append(value)
@@ -379,14 +437,29 @@ def _points_of(table: PointsTable, columns: list[int | str] | None) -> np.ndarra
 def _bad_lines_message(table: PointsTable, bad: list[tuple[int, str, str]]) -> str:
     count = len(bad)
     shown = "; ".join(
-        f"line {n}: {_show(line)}: {problem}" for n, line, problem in bad[:_SHOWN_BAD_LINES]
+        _("line {number}: {line}: {problem}").format(number=n, line=_show(line), problem=problem)
+        for n, line, problem in bad[:_SHOWN_BAD_LINES]
     )
-    more = f"; and {count - _SHOWN_BAD_LINES} more" if count > _SHOWN_BAD_LINES else ""
-    return (
-        f"CSV file {table.path}: {count} bad line{'s' if count != 1 else ''} "
-        f"({_line_ranges([n for n, _, _ in bad])}), read as {table.describe()}. "
-        f"{shown}{more}. Fix or delete these lines (every point needs a finite number in "
-        "each column used), then load the file again"
+    more = (
+        _("; and {count} more").format(count=count - _SHOWN_BAD_LINES)
+        if count > _SHOWN_BAD_LINES
+        else ""
+    )
+    return ngettext(
+        "CSV file {path}: {count} bad line ({lines}), read as {reading}. "
+        "{shown}{more}. Fix or delete these lines (every point needs a finite number in "
+        "each column used), then load the file again",
+        "CSV file {path}: {count} bad lines ({lines}), read as {reading}. "
+        "{shown}{more}. Fix or delete these lines (every point needs a finite number in "
+        "each column used), then load the file again",
+        count,
+    ).format(
+        path=table.path,
+        count=count,
+        lines=_line_ranges([n for n, _line, _problem in bad]),
+        reading=table.describe(),
+        shown=shown,
+        more=more,
     )
 
 
@@ -399,7 +472,7 @@ def _line_ranges(numbers: list[int]) -> str:
         else:
             runs.append([n, n])
     text = ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
-    return f"line{'s' if len(numbers) > 1 else ''} {text}"
+    return (_("lines {numbers}") if len(numbers) > 1 else _("line {numbers}")).format(numbers=text)
 
 
 def _show(line: str) -> str:
@@ -445,24 +518,29 @@ class PointsSource(DataSource):
         return x, None
 
     def summary(self) -> str:
-        noise = f", noise sigma {self.sigma:g}" if self.sigma > 0 else ""
-        reading = f" (read as {self.reading})" if self.reading else ""
-        return (
-            f"csv_points: {len(self.points)} points in {self.spec.dim}-D from "
-            f"{self.origin}{reading}{noise}"
+        noise = _(", noise sigma {sigma}").format(sigma=f"{self.sigma:g}") if self.sigma > 0 else ""
+        reading = _(" (read as {reading})").format(reading=self.reading) if self.reading else ""
+        return _("csv_points: {count} points in {dim}-D from {origin}{reading}{noise}").format(
+            count=len(self.points),
+            dim=self.spec.dim,
+            origin=self.origin,
+            reading=reading,
+            noise=noise,
         )
 
 
 def build_csv_points(config: DataConfig) -> PointsSource:
     """Points read from the CSV file ``data.path``; a positive data.sigma adds noise."""
     if not config.path:
-        raise DataError("data.path is empty: choose a CSV file of points (1 or 2 columns)")
+        raise DataError(_("data.path is empty: choose a CSV file of points (1 or 2 columns)"))
     table = inspect_points_file(config.path)
     points = _points_of(table, config.columns)
     used = _column_indices(table, config.columns)
     if used != list(range(table.columns)):
         labels = table.column_labels()
-        reading = f"{table.describe()}; using columns {', '.join(labels[i] for i in used)}"
+        reading = _("{reading}; using columns {columns}").format(
+            reading=table.describe(), columns=", ".join(labels[i] for i in used)
+        )
     else:
         reading = table.describe()
     return PointsSource(points, config.sigma, str(Path(config.path)), reading)
@@ -475,11 +553,11 @@ def build_drawn(config: DataConfig) -> GaussianMixtureSource:
     """
     if not config.points:
         raise DataError(
-            "no points drawn yet: draw some points on the plot first (data.points is empty)"
+            _("no points drawn yet: draw some points on the plot first (data.points is empty)")
         )
     anchors = np.asarray(config.points, dtype=np.float64)
     if anchors.ndim != 2 or anchors.shape[1] != 2 or not np.isfinite(anchors).all():
-        raise DataError("data.points must be a list of finite [x, y] pairs")
+        raise DataError(_("data.points must be a list of finite [x, y] pairs"))
     sigma = resolve_sigma(config, DRAWN_SIGMA)
     return GaussianMixtureSource(
         kind="toy2d",
@@ -487,7 +565,9 @@ def build_drawn(config: DataConfig) -> GaussianMixtureSource:
         sigmas=sigma,
         class_names=[f"point {i + 1}" for i in range(len(anchors))],
         bounds=symmetric_bounds(np.abs(anchors).max() + 5.0 * sigma, 2, 1.5),
-        text=f"drawn: {len(anchors)} drawn points with noise sigma {sigma:g}",
+        text=_("drawn: {count} drawn points with noise sigma {sigma}").format(
+            count=len(anchors), sigma=f"{sigma:g}"
+        ),
     )
 
 
@@ -495,10 +575,10 @@ DATA_SOURCES.register(
     "csv_points",
     DataSourceEntry(
         name="csv_points",
-        title="Points from a CSV file",
+        title=N_("Points from a CSV file"),
         kind="toy2d",
         build=build_csv_points,
-        description="Points read from a CSV file with 1 column (1-D) or 2 columns (2-D).",
+        description=N_("Points read from a CSV file with 1 column (1-D) or 2 columns (2-D)."),
         reads_path=True,
     ),
 )
@@ -506,9 +586,9 @@ DATA_SOURCES.register(
     "drawn",
     DataSourceEntry(
         name="drawn",
-        title="Draw your own",
+        title=N_("Draw your own"),
         kind="toy2d",
         build=build_drawn,
-        description="Points you draw on the plot; each real sample is one of them plus noise.",
+        description=N_("Points you draw on the plot; each real sample is one of them plus noise."),
     ),
 )

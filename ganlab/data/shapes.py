@@ -20,6 +20,7 @@ import torch
 
 from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataSourceEntry
+from ganlab.core.i18n import N_, _
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import ImageTensorSource
 
@@ -128,8 +129,12 @@ def build_shapes(config: DataConfig) -> ImageTensorSource:
         labels,
         SHAPE_CLASSES,
         config.channels,
-        f"shapes: {size} generated images of {len(SHAPE_CLASSES)} classes "
-        f"({', '.join(SHAPE_CLASSES)}), {config.channels}x{s}x{s}",
+        _("shapes: {count} generated images of {classes} classes ({names}), {shape}").format(
+            count=size,
+            classes=len(SHAPE_CLASSES),
+            names=", ".join(SHAPE_CLASSES),
+            shape=f"{config.channels}x{s}x{s}",
+        ),
     )
 
 
@@ -137,9 +142,9 @@ DATA_SOURCES.register(
     "shapes",
     DataSourceEntry(
         name="shapes",
-        title="Shapes (offline)",
+        title=N_("Shapes (offline)"),
         kind="image",
         build=build_shapes,
-        description="Simple labelled shapes drawn on the fly: no download, quick to learn.",
+        description=N_("Simple labelled shapes drawn on the fly: no download, quick to learn."),
     ),
 )

@@ -25,6 +25,7 @@ import torch
 
 from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataKind, DataSource, DataSourceEntry, DataSpec
+from ganlab.core.i18n import N_, _
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import (
     GaussianMixtureSource,
@@ -83,7 +84,9 @@ def build_bimodal1d(config: DataConfig) -> GaussianMixtureSource:
         sigmas=std,
         class_names=tuple(f"mode at {_fmt(m)}" for m in BIMODAL1D_MEANS),
         bounds=symmetric_bounds(np.abs(means).max() + _BOUNDS_SIGMAS * std, 1, 2.0),
-        text=f"bimodal1d: equal mixture of gaussians at -2 and 2, sigma {_fmt(std)}",
+        text=_("bimodal1d: equal mixture of gaussians at -2 and 2, sigma {sigma}").format(
+            sigma=_fmt(std)
+        ),
         expose_modes=True,
     )
 
@@ -117,7 +120,7 @@ class UniformSource(DataSource):
 
     def summary(self) -> str:
         h = _fmt(self.half_width)
-        return f"uniform1d: uniform on [-{h}, {h}]"
+        return _("uniform1d: uniform on [-{h}, {h}]").format(h=h)
 
 
 def build_uniform1d(config: DataConfig) -> UniformSource:
@@ -168,7 +171,9 @@ def _ring_builder(default_sigma: float, name: str) -> Callable[[DataConfig], Dat
             sigmas=sigma,
             class_names=angles,
             bounds=symmetric_bounds(RING8_RADIUS + _BOUNDS_SIGMAS * sigma, 2, 1.5),
-            text=f"{name}: 8 gaussians on a circle of radius 1, sigma {_fmt(sigma)}",
+            text=_("{name}: 8 gaussians on a circle of radius 1, sigma {sigma}").format(
+                name=name, sigma=_fmt(sigma)
+            ),
             expose_modes=True,
         )
 
@@ -185,7 +190,9 @@ def _grid_builder(default_sigma: float, name: str) -> Callable[[DataConfig], Dat
             sigmas=sigma,
             class_names=[f"({_fmt(x)}, {_fmt(y)})" for x, y in means],
             bounds=symmetric_bounds(max(GRID25_VALUES) + _BOUNDS_SIGMAS * sigma, 2, 5.5),
-            text=f"{name}: 5x5 grid of gaussians at {{-4,-2,0,2,4}}^2, sigma {_fmt(sigma)}",
+            text=_("{name}: 5x5 grid of gaussians at {values}^2, sigma {sigma}").format(
+                name=name, values="{-4,-2,0,2,4}", sigma=_fmt(sigma)
+            ),
             expose_modes=True,
         )
 
@@ -209,11 +216,10 @@ def build_blobs(config: DataConfig) -> GaussianMixtureSource:
         weights=[b[2] for b in BLOBS],
         class_names=[f"blob {i + 1}" for i in range(len(BLOBS))],
         bounds=symmetric_bounds(extent, 2, 3.0),
-        text=(
-            f"blobs: {len(BLOBS)} gaussian blobs, sigmas "
-            + ", ".join(_fmt(round(s, 4)) for s in sigmas)
-            + ", weights "
-            + ", ".join(_fmt(b[2]) for b in BLOBS)
+        text=_("blobs: {count} gaussian blobs, sigmas {sigmas}, weights {weights}").format(
+            count=len(BLOBS),
+            sigmas=", ".join(_fmt(round(s, 4)) for s in sigmas),
+            weights=", ".join(_fmt(b[2]) for b in BLOBS),
         ),
     )
 
@@ -337,7 +343,9 @@ def build_two_moons(config: DataConfig) -> CurveSource:
         sigma,
         ("upper moon", "lower moon"),
         2.0,
-        f"two_moons: two interleaved half circles of radius 1, noise sigma {_fmt(sigma)}",
+        _("two_moons: two interleaved half circles of radius 1, noise sigma {sigma}").format(
+            sigma=_fmt(sigma)
+        ),
     )
 
 
@@ -349,7 +357,9 @@ def build_spiral(config: DataConfig) -> CurveSource:
         sigma,
         ("arm 1", "arm 2"),
         1.5,
-        f"spiral: two interleaved spiral arms of radius 1, noise sigma {_fmt(sigma)}",
+        _("spiral: two interleaved spiral arms of radius 1, noise sigma {sigma}").format(
+            sigma=_fmt(sigma)
+        ),
     )
 
 
@@ -361,7 +371,9 @@ def build_swiss_roll(config: DataConfig) -> CurveSource:
         sigma,
         (),
         2.0,
-        f"swiss_roll: a rolled curve of radius 0.5 to 1.5, noise sigma {_fmt(sigma)}",
+        _("swiss_roll: a rolled curve of radius 0.5 to 1.5, noise sigma {sigma}").format(
+            sigma=_fmt(sigma)
+        ),
     )
 
 
@@ -413,9 +425,10 @@ class LineSource(DataSource):
         return along / self.length * across
 
     def summary(self) -> str:
-        return (
-            f"line: segment from ({_fmt(self.start[0])}, {_fmt(self.start[1])}) to "
-            f"({_fmt(self.end[0])}, {_fmt(self.end[1])}), noise sigma {_fmt(self.sigma)}"
+        return _("line: segment from {start} to {end}, noise sigma {sigma}").format(
+            start=f"({_fmt(self.start[0])}, {_fmt(self.start[1])})",
+            end=f"({_fmt(self.end[0])}, {_fmt(self.end[1])})",
+            sigma=_fmt(self.sigma),
         )
 
 
@@ -428,85 +441,88 @@ def build_line(config: DataConfig) -> LineSource:
 
 _register(
     "gaussian1d",
-    "Gaussian (1-D)",
+    N_("Gaussian (1-D)"),
     "toy1d",
     build_gaussian1d,
-    "One gaussian with mean 2 and standard deviation 0.5.",
+    N_("One gaussian with mean 2 and standard deviation 0.5."),
 )
 _register(
     "bimodal1d",
-    "Two gaussians (1-D)",
+    N_("Two gaussians (1-D)"),
     "toy1d",
     build_bimodal1d,
-    "An equal mixture of two gaussians at -2 and 2 with standard deviation 0.5.",
+    N_("An equal mixture of two gaussians at -2 and 2 with standard deviation 0.5."),
 )
 _register(
     "uniform1d",
-    "Uniform (1-D)",
+    N_("Uniform (1-D)"),
     "toy1d",
     build_uniform1d,
-    "The uniform distribution on [-1, 1]: flat, with hard edges.",
+    N_("The uniform distribution on [-1, 1]: flat, with hard edges."),
 )
 _register(
     "ring8",
-    "Ring of 8 gaussians",
+    N_("Ring of 8 gaussians"),
     "toy2d",
     _ring_builder(RING8_SIGMA, "ring8"),
-    "Eight narrow gaussians (sigma 0.01) on a circle of radius 1: the classic mode-collapse test.",
+    N_(
+        "Eight narrow gaussians (sigma 0.01) on a circle of radius 1: "
+        "the classic mode-collapse test."
+    ),
 )
 _register(
     "ring8_teaching",
-    "Ring of 8 gaussians (wide)",
+    N_("Ring of 8 gaussians (wide)"),
     "toy2d",
     _ring_builder(RING8_TEACHING_SIGMA, "ring8_teaching"),
-    "The ring of eight gaussians with a wider sigma of 0.1, easier to see and to learn.",
+    N_("The ring of eight gaussians with a wider sigma of 0.1, easier to see and to learn."),
 )
 _register(
     "grid25",
-    "Grid of 25 gaussians",
+    N_("Grid of 25 gaussians"),
     "toy2d",
     _grid_builder(GRID25_SIGMA, "grid25"),
-    "A 5 by 5 grid of narrow gaussians (sigma 0.05) at -4, -2, 0, 2, 4 on each axis.",
+    N_("A 5 by 5 grid of narrow gaussians (sigma 0.05) at -4, -2, 0, 2, 4 on each axis."),
 )
 _register(
     "grid25_teaching",
-    "Grid of 25 gaussians (wide)",
+    N_("Grid of 25 gaussians (wide)"),
     "toy2d",
     _grid_builder(GRID25_TEACHING_SIGMA, "grid25_teaching"),
-    "The grid of 25 gaussians with a wider sigma of 0.2.",
+    N_("The grid of 25 gaussians with a wider sigma of 0.2."),
 )
 _register(
     "two_moons",
-    "Two moons",
+    N_("Two moons"),
     "toy2d",
     build_two_moons,
-    "Two interleaved half circles with a little noise.",
+    N_("Two interleaved half circles with a little noise."),
 )
 _register(
     "spiral",
-    "Spiral",
+    N_("Spiral"),
     "toy2d",
     build_spiral,
-    "Two interleaved arms of a spiral with a little noise.",
+    N_("Two interleaved arms of a spiral with a little noise."),
 )
 _register(
     "swiss_roll",
-    "Swiss roll",
+    N_("Swiss roll"),
     "toy2d",
     build_swiss_roll,
-    "A curve rolled up in a spiral with a hole in the middle, with a little noise.",
+    N_("A curve rolled up in a spiral with a hole in the middle, with a little noise."),
 )
 _register(
     "line",
-    "Line",
+    N_("Line"),
     "toy2d",
     build_line,
-    "A straight segment with very little noise: a distribution on a thin manifold.",
+    N_("A straight segment with very little noise: a distribution on a thin manifold."),
 )
 _register(
     "blobs",
-    "Blobs",
+    N_("Blobs"),
     "toy2d",
     build_blobs,
-    "Four separate gaussian blobs of different sizes and weights.",
+    N_("Four separate gaussian blobs of different sizes and weights."),
 )

@@ -28,6 +28,7 @@ import torch
 from ganlab.core.config import DataConfig
 from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
+from ganlab.core.i18n import N_, _
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import (
     ImageTensorSource,
@@ -130,8 +131,16 @@ def _unpack_local_files(vset: VisionSet, root: Path) -> None:
                 partial.replace(unpacked)
     except (OSError, EOFError, tarfile.TarError) as exc:
         raise DataError(
-            f"{vset.title}: the files in {folder} cannot be unpacked ({exc}); delete them "
-            f"and download {', '.join(vset.files)} again from {vset.url}"
+            _(
+                "{title}: the files in {folder} cannot be unpacked ({error}); delete them "
+                "and download {files} again from {url}"
+            ).format(
+                title=vset.title,
+                folder=folder,
+                error=exc,
+                files=", ".join(vset.files),
+                url=vset.url,
+            )
         ) from exc
 
 
@@ -142,15 +151,22 @@ def missing_message(vset: VisionSet, root: Path, download: bool, error: BaseExce
         detail = " ".join(str(error).split()) or repr(error)
         if len(detail) > 300:
             detail = detail[:297] + "..."
-        reason = f"downloading it into {folder} failed ({detail})"
+        reason = _("downloading it into {folder} failed ({detail})").format(
+            folder=folder, detail=detail
+        )
     else:
-        reason = f"it is not in {folder} and downloading is off (data.download = false)"
-    files = ("the file " if len(vset.files) == 1 else "the files ") + ", ".join(vset.files)
-    retry = "try again when online" if download else "set data.download = true while online"
-    return (
-        f"{vset.title} is not available: {reason}. To use it offline, put {files} "
-        f"(from {vset.url}) in the folder {folder}; or {retry}."
+        reason = _("it is not in {folder} and downloading is off (data.download = false)").format(
+            folder=folder
+        )
+    names = ", ".join(vset.files)
+    files = (_("the file {names}") if len(vset.files) == 1 else _("the files {names}")).format(
+        names=names
     )
+    retry = _("try again when online") if download else _("set data.download = true while online")
+    return _(
+        "{title} is not available: {reason}. To use it offline, put {files} "
+        "(from {url}) in the folder {folder}; or {retry}."
+    ).format(title=vset.title, reason=reason, files=files, url=vset.url, folder=folder, retry=retry)
 
 
 def _load(vset: VisionSet, config: DataConfig) -> ImageTensorSource:
@@ -175,9 +191,14 @@ def _load(vset: VisionSet, config: DataConfig) -> ImageTensorSource:
     images = prepare_images(images.to(torch.uint8), config.channels, config.image_size)
     names = vset.class_names or tuple(str(c) for c in dataset.classes)  # type: ignore[attr-defined]
     s = config.image_size
-    text = (
-        f"{vset.title}: {len(images)} training images in {len(names)} classes, "
-        f"{config.channels}x{s}x{s}, from {vset.folder(root)}"
+    text = _(
+        "{title}: {count} training images in {classes} classes, {shape}, from {folder}"
+    ).format(
+        title=vset.title,
+        count=len(images),
+        classes=len(names),
+        shape=f"{config.channels}x{s}x{s}",
+        folder=vset.folder(root),
     )
     converted = conversion_summary(len(images), config.channels, {stored: len(images)})
     return ImageTensorSource(
@@ -194,9 +215,9 @@ def _builder(vset: VisionSet) -> Callable[[DataConfig], ImageTensorSource]:
 
 
 for _vset, _description in (
-    (MNIST, "Handwritten digits 0 to 9, 60000 gray images of 28 by 28 pixels."),
-    (FASHION_MNIST, "Clothing in 10 classes, 60000 gray images of 28 by 28 pixels."),
-    (CIFAR10, "Small photos in 10 classes, 50000 colour images of 32 by 32 pixels."),
+    (MNIST, N_("Handwritten digits 0 to 9, 60000 gray images of 28 by 28 pixels.")),
+    (FASHION_MNIST, N_("Clothing in 10 classes, 60000 gray images of 28 by 28 pixels.")),
+    (CIFAR10, N_("Small photos in 10 classes, 50000 colour images of 32 by 32 pixels.")),
 ):
     DATA_SOURCES.register(
         _vset.name,

@@ -54,6 +54,7 @@ from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
 from ganlab.core.config import DataConfig
 from ganlab.core.errors import CheckpointError, GanlabError
 from ganlab.core.files import atomic_file
+from ganlab.core.i18n import _
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.metrics.features import FeatureStats, fid, kid
 
@@ -192,16 +193,20 @@ def _as_nchw_uint8(images: ArrayLike | torch.Tensor) -> torch.Tensor:
     arr = images.numpy(force=True) if isinstance(images, torch.Tensor) else np.asarray(images)
     if arr.dtype != np.uint8:
         raise ClassifierError(
-            f"images must be uint8 in [0, 255] of shape (N, H, W, C), got dtype {arr.dtype}"
+            _("images must be uint8 in [0, 255] of shape (N, H, W, C), got dtype {dtype}").format(
+                dtype=arr.dtype
+            )
         )
     if arr.ndim == 3:
         arr = arr[..., None]
     if arr.ndim != 4 or arr.shape[3] not in (1, 3, 4):
         raise ClassifierError(
-            f"images must have shape (N, H, W, C) with C = 1, 3 or 4, got {arr.shape}"
+            _("images must have shape (N, H, W, C) with C = 1, 3 or 4, got {shape}").format(
+                shape=arr.shape
+            )
         )
     if arr.shape[1] < 1 or arr.shape[2] < 1:
-        raise ClassifierError(f"images have no pixels (shape {arr.shape})")
+        raise ClassifierError(_("images have no pixels (shape {shape})").format(shape=arr.shape))
     return torch.from_numpy(np.ascontiguousarray(arr.transpose(0, 3, 1, 2)))
 
 
@@ -405,13 +410,18 @@ class OfflineClassifier:
         meta = state.get("meta")
         weights = state.get("weights")
         if not isinstance(meta, Mapping) or not isinstance(weights, Mapping):
-            raise ClassifierError("not a ganlab offline-classifier file (no meta / weights)")
+            raise ClassifierError(_("not a ganlab offline-classifier file (no meta / weights)"))
         if meta.get("format") != _CACHE_FORMAT:
-            raise ClassifierError(f"not a ganlab offline-classifier file ({meta.get('format')!r})")
+            raise ClassifierError(
+                _("not a ganlab offline-classifier file ({format})").format(
+                    format=repr(meta.get("format"))
+                )
+            )
         if meta.get("version") != CLASSIFIER_VERSION:
             raise ClassifierError(
-                f"written by classifier version {meta.get('version')!r}, this is "
-                f"version {CLASSIFIER_VERSION}"
+                _("written by classifier version {version}, this is version {current}").format(
+                    version=repr(meta.get("version")), current=CLASSIFIER_VERSION
+                )
             )
         want: dict[str, Any] = {
             "source": source_name,
@@ -423,28 +433,38 @@ class OfflineClassifier:
         want.update(seed=seed, steps=steps, data_size=data_size)
         for key, value in want.items():
             if meta.get(key) != value:
-                raise ClassifierError(f"trained with {key} = {meta.get(key)!r}, wanted {value!r}")
+                raise ClassifierError(
+                    _("trained with {key} = {value}, wanted {wanted}").format(
+                        key=key, value=repr(meta.get(key)), wanted=repr(value)
+                    )
+                )
         names = meta.get("class_names")
         if (
             not isinstance(names, list)
             or len(names) < 2
             or not all(isinstance(n, str) for n in names)
         ):
-            raise ClassifierError("class_names is missing or not a list of at least 2 names")
+            raise ClassifierError(_("class_names is missing or not a list of at least 2 names"))
         accuracy = meta.get("accuracy")
         if not isinstance(accuracy, float) or not 0.0 <= accuracy <= 1.0:
-            raise ClassifierError(f"accuracy {accuracy!r} is not a number in [0, 1]")
+            raise ClassifierError(
+                _("accuracy {value} is not a number in [0, 1]").format(value=repr(accuracy))
+            )
         net = ClassifierNet(channels, len(names))
         expected = net.state_dict()
         if set(weights) != set(expected):
-            raise ClassifierError("the weights do not match the network's layers")
+            raise ClassifierError(_("the weights do not match the network's layers"))
         for key, tensor in weights.items():
             if not isinstance(tensor, torch.Tensor) or tensor.shape != expected[key].shape:
-                raise ClassifierError(f"weight {key!r} has the wrong type or shape")
+                raise ClassifierError(
+                    _("weight {key} has the wrong type or shape").format(key=repr(key))
+                )
             if not torch.isfinite(tensor).all():
-                raise ClassifierError(f"weight {key!r} holds NaN or infinite values")
+                raise ClassifierError(
+                    _("weight {key} holds NaN or infinite values").format(key=repr(key))
+                )
         if not float(weights["feature_scale"]) > 0.0:
-            raise ClassifierError("feature_scale is not positive")
+            raise ClassifierError(_("feature_scale is not positive"))
         net.load_state_dict({k: v.to(torch.float32) for k, v in weights.items()})
         return cls(
             net,
@@ -475,8 +495,9 @@ def _labelled_images(
     entry = DATA_SOURCES.get(source_name)
     if entry.kind != "image":
         raise ClassifierError(
-            f"the offline classifier needs a labelled image source; '{source_name}' is "
-            f"{entry.kind} data"
+            _(
+                "the offline classifier needs a labelled image source; '{source}' is {kind} data"
+            ).format(source=source_name, kind=entry.kind)
         )
     config = DataConfig(
         source=source_name, image_size=image_size, channels=channels, size=data_size
@@ -485,8 +506,9 @@ def _labelled_images(
     names = tuple(source.spec.class_names)
     if source.spec.num_classes < 2 or len(names) != source.spec.num_classes:
         raise ClassifierError(
-            f"the offline classifier needs labels of at least 2 classes; '{source_name}' "
-            f"has {source.spec.num_classes}"
+            _(
+                "the offline classifier needs labels of at least 2 classes; '{source}' has {count}"
+            ).format(source=source_name, count=source.spec.num_classes)
         )
     stored = getattr(source, "images", None)
     stored_labels = getattr(source, "labels", None)
@@ -503,16 +525,20 @@ def _labelled_images(
         draws = data_size if data_size > 0 else 10_000
         x, y = source.sample(draws, torch.Generator().manual_seed(seed))
         if y is None:
-            raise ClassifierError(f"'{source_name}' returned no labels")
+            raise ClassifierError(_("'{source}' returned no labels").format(source=source_name))
         images = ((x.clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(torch.uint8)
         labels = y.to(torch.int64)
     if len(labels) != len(images) or labels.min() < 0 or labels.max() >= len(names):
         raise ClassifierError(
-            f"'{source_name}' gave labels outside 0..{len(names) - 1} or not one per image"
+            _("'{source}' gave labels outside 0..{last} or not one per image").format(
+                source=source_name, last=len(names) - 1
+            )
         )
     if len(images) < MIN_IMAGES:
         raise ClassifierError(
-            f"'{source_name}' has {len(images)} images; the classifier needs {MIN_IMAGES}"
+            _("'{source}' has {count} images; the classifier needs {minimum}").format(
+                source=source_name, count=len(images), minimum=MIN_IMAGES
+            )
         )
     return _prepare_nchw(images, channels), labels, names
 
@@ -713,11 +739,13 @@ def load_or_train(
         except (CheckpointError, ClassifierError) as exc:
             text = str(exc)
             reason = text if text.startswith(str(path)) else f"{path}: {text}"
-            say(f"offline classifier cache not used, retraining: {reason}")
+            say(_("offline classifier cache not used, retraining: {reason}").format(reason=reason))
         except Exception as exc:  # torch.load raises many types on odd bytes: still retrain
             say(
-                f"offline classifier cache not used, retraining: {path}: not a readable "
-                f"checkpoint (damaged or another format): {type(exc).__name__}: {exc}"
+                _(
+                    "offline classifier cache not used, retraining: {path}: not a readable "
+                    "checkpoint (damaged or another format): {error}"
+                ).format(path=path, error=f"{type(exc).__name__}: {exc}")
             )
     classifier = train_classifier(
         source_name, image_size, channels, steps, seed, progress, data_size=data_size
@@ -725,7 +753,12 @@ def load_or_train(
     try:
         save_checkpoint(classifier.state_dict(), path)
     except OSError as exc:
-        say(f"offline classifier trained but not cached: cannot write {path} ({exc})")
+        say(
+            _("offline classifier trained but not cached: cannot write {path} ({error})").format(
+                path=path, error=exc
+            )
+        )
+
     classifier.note = "; ".join(notes)
     return classifier
 

@@ -6,9 +6,10 @@ generator, mode collapse (toy mode counts or image diversity) and oscillation wi
 progress. A :class:`Diagnostics` object is fed the per-step columns of each ScalarBatch
 (with the learning rates and the experiment, so the advice fits the settings in use)
 and, where a view computes them, mode counts or sample diversity; it returns a
-:class:`Diagnosis` when a condition *starts*. Messages are English, for a student: which
-network and which number, why it matters, what to try with the current settings; the
-window translates by ``kind`` (``TITLES`` holds the short English titles).
+:class:`Diagnosis` when a condition *starts*. Messages are for a student: which
+network and which number, why it matters, what to try with the current settings; they are
+translated when built (gettext, ``ganlab.core.i18n``), and :func:`title` gives a kind's
+short title in the language in use (``TITLES`` holds the English msgids).
 
 No Qt; runs in the trainer thread. numpy only; state is O(window): rolling windows of
 the most recent steps, never the whole history.
@@ -58,6 +59,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ganlab.core.i18n import N_, _
 from ganlab.core.ringbuffer import RingBuffer
 
 if TYPE_CHECKING:
@@ -74,17 +76,23 @@ KINDS: tuple[str, ...] = (
     "ignores_z",
 )
 
-# Short English titles per kind; the window shows them through its own tr().
+# Short English titles per kind (gettext msgids): show them translated, ``title(kind)``.
 TITLES: dict[str, str] = {
-    "non_finite": "NaN or infinite values",
-    "exploding": "Exploding losses or gradients",
-    "vanishing_generator": "Vanishing generator gradients",
-    "discriminator_wins": "The discriminator overpowers the generator",
-    "mode_collapse": "Mode collapse",
-    "oscillation": "Oscillation without progress",
-    "ignores_label": "G ignores the label",
-    "ignores_z": "G ignores z",
+    "non_finite": N_("NaN or infinite values"),
+    "exploding": N_("Exploding losses or gradients"),
+    "vanishing_generator": N_("Vanishing generator gradients"),
+    "discriminator_wins": N_("The discriminator overpowers the generator"),
+    "mode_collapse": N_("Mode collapse"),
+    "oscillation": N_("Oscillation without progress"),
+    "ignores_label": N_("G ignores the label"),
+    "ignores_z": N_("G ignores z"),
 }
+
+
+def title(kind: str) -> str:
+    """The short title of a diagnosis ``kind`` in the language in use (the kind if unknown)."""
+    return _(TITLES[kind]) if kind in TITLES else kind
+
 
 SEVERITIES: tuple[str, ...] = ("warning", "error")
 
@@ -282,18 +290,18 @@ _WIDTH = 9
 _D_GROUP = (_D_LOSS, _D_REAL, _D_FAKE, _NORM_D)  # all computed in a D update, or none
 _G_GROUP = (_G_LOSS, _NORM_G)
 _LABELS = {
-    "d_loss": "D's loss",
-    "g_loss": "G's loss",
+    "d_loss": N_("D's loss"),
+    "g_loss": N_("G's loss"),
     "d_real": "D(x)",
     "d_fake": "D(G(z))",
     "grad_norm_d": "‖∇D‖",
     "grad_norm_g": "‖∇G‖",
 }
 _WHAT = {  # what a symbol stands for, for a sentence
-    "d_real": "D's output on real data",
-    "d_fake": "D's output on generated data",
-    "grad_norm_d": "the norm of D's gradient",
-    "grad_norm_g": "the norm of G's gradient",
+    "d_real": N_("D's output on real data"),
+    "d_fake": N_("D's output on generated data"),
+    "grad_norm_d": N_("the norm of D's gradient"),
+    "grad_norm_g": N_("the norm of G's gradient"),
 }
 
 
@@ -387,7 +395,8 @@ class Diagnosis:
 
     @property
     def title(self) -> str:
-        return TITLES[self.kind]
+        """The kind in a few words, in the language in use."""
+        return title(self.kind)
 
 
 class _Latch:
@@ -436,7 +445,8 @@ def _times(x: float) -> str:
 
 def _named(name: str) -> str:
     """A column for a sentence: "D's loss", "‖∇G‖ (the norm of G's gradient)"."""
-    return f"{_LABELS[name]} ({_WHAT[name]})" if name in _WHAT else _LABELS[name]
+    label = _(_LABELS[name])
+    return f"{label} ({_(_WHAT[name])})" if name in _WHAT else label
 
 
 def _prob(x: float) -> str:
@@ -450,7 +460,7 @@ def _either(options: list[str]) -> str:
     """'a', 'a or b', 'a, b or c'."""
     if len(options) <= 1:
         return "".join(options)
-    return ", ".join(options[:-1]) + " or " + options[-1]
+    return _("{items} or {last}").format(items=", ".join(options[:-1]), last=options[-1])
 
 
 def _network_of(column: int) -> str:
@@ -657,19 +667,28 @@ class Diagnostics:
         if self._penalty_on():
             assert self._loss_name == "wgan_gp" or c is not None
             if self._loss_name == "wgan_gp" and (c is None or c.loss.gp_weight > 0):
-                weight = f", now {_fmt(c.loss.gp_weight)}" if c is not None else ""
-                out.append(
-                    f"a larger weight for the gradient penalty already on (gp_weight{weight})"
-                )
+                if c is not None:
+                    out.append(
+                        _(
+                            "a larger weight for the gradient penalty already on "
+                            "(gp_weight, now {weight})"
+                        ).format(weight=_fmt(c.loss.gp_weight))
+                    )
+                else:
+                    out.append(_("a larger weight for the gradient penalty already on (gp_weight)"))
             else:
                 assert c is not None
-                out.append(f"a larger R1 weight (r1_gamma, now {_fmt(c.loss.r1_gamma)})")
+                out.append(
+                    _("a larger R1 weight (r1_gamma, now {weight})").format(
+                        weight=_fmt(c.loss.r1_gamma)
+                    )
+                )
         elif self._loss_name == "wgan_gp":
-            out.append("turning the gradient penalty on (gp_weight > 0)")
+            out.append(_("turning the gradient penalty on (gp_weight > 0)"))
         else:
-            out.append("a gradient penalty on D (R1, or the wgan_gp loss)")
+            out.append(_("a gradient penalty on D (R1, or the wgan_gp loss)"))
         if c is None or not c.model.spectral_norm_d:
-            out.append("spectral normalisation of D")
+            out.append(_("spectral normalisation of D"))
         return out
 
     def _optimizer(self, network: str) -> str | None:
@@ -682,9 +701,9 @@ class Diagnostics:
         """', or its updates per step (k_d = 5)' when D updates more than once per step."""
         c = self._config
         if c is None:
-            return " or its updates per step (k_d)"
+            return _(" or its updates per step (k_d)")
         if c.loop.k_d > 1:
-            return f" or its updates per step (k_d = {c.loop.k_d})"
+            return _(" or its updates per step (k_d = {k_d})").format(k_d=c.loop.k_d)
         return ""
 
     def _noise_options(self) -> list[str]:
@@ -695,9 +714,9 @@ class Diagnostics:
 
         smoothing_applies = c is None or "label_smoothing" in LOSSES.get(c.loss.name).options
         if smoothing_applies and (c is None or c.loss.label_smoothing == 0):
-            out.append("one-sided label smoothing")
+            out.append(_("one-sided label smoothing"))
         if c is None or c.loss.instance_noise == 0:
-            out.append("instance noise")
+            out.append(_("instance noise"))
         return out
 
     # ------------------------------------------------------------------ blame
@@ -730,10 +749,9 @@ class Diagnostics:
         if len(raised) == 1:
             network, old, at = raised[0]
             new = rates["lr_d" if network == "D" else "lr_g"]
-            why = (
-                f"{network}'s learning rate was raised from {_fmt(old)} to {_fmt(new)} "
-                f"at step {at}."
-            )
+            why = _(
+                "{network}'s learning rate was raised from {old} to {new} at step {step}."
+            ).format(network=network, old=_fmt(old), new=_fmt(new), step=at)
             return network, why, rates
         if len(raised) == 2 or len(rates) < 2 or min(rates.values()) <= 0:
             return "", "", rates
@@ -742,7 +760,9 @@ class Diagnostics:
             high, low_net = ("D", "G") if ratio > 1 else ("G", "D")
             factor = ratio if ratio > 1 else 1.0 / ratio
             high_lr = rates["lr_d"] if high == "D" else rates["lr_g"]
-            why = f"{high}'s learning rate ({_fmt(high_lr)}) is {_times(factor)} times {low_net}'s."
+            why = _("{high}'s learning rate ({lr}) is {factor} times {low}'s.").format(
+                high=high, lr=_fmt(high_lr), factor=_times(factor), low=low_net
+            )
             return high, why, rates
         return "", "", rates
 
@@ -750,19 +770,30 @@ class Diagnostics:
         """'Lower D's learning rate (now 10; try 1)' and the optimizer hint."""
         if network:
             lr = rates.get("lr_d" if network == "D" else "lr_g")
-            now = f" (now {_fmt(lr)}; try {_fmt(lr / 10)})" if lr else " (try 10 times smaller)"
-            text = f"Lower {network}'s learning rate{now}"
+            if lr:
+                text = _("Lower {network}'s learning rate (now {lr}; try {smaller})").format(
+                    network=network, lr=_fmt(lr), smaller=_fmt(lr / 10)
+                )
+            else:
+                text = _("Lower {network}'s learning rate (try 10 times smaller)").format(
+                    network=network
+                )
             networks = [network]
         else:
-            known = " and ".join(
-                f"{n}'s {_fmt(rates[k])}" for n, k in (("D", "lr_d"), ("G", "lr_g")) if k in rates
+            known = _(" and ").join(
+                _("{network}'s {lr}").format(network=n, lr=_fmt(rates[k]))
+                for n, k in (("D", "lr_d"), ("G", "lr_g"))
+                if k in rates
             )
-            text = "Lower both learning rates (try 10 times smaller" + (
-                f" than {known})" if known else ")"
-            )
+            if known:
+                text = _("Lower both learning rates (try 10 times smaller than {known})").format(
+                    known=known
+                )
+            else:
+                text = _("Lower both learning rates (try 10 times smaller)")
             networks = ["D", "G"]
         if any(self._optimizer(n) == "sgd" for n in networks):
-            text += " and prefer Adam to plain SGD"
+            text += _(" and prefer Adam to plain SGD")
         return text
 
     # ------------------------------------------------------------------ non-finite
@@ -788,20 +819,25 @@ class Diagnostics:
         broken = {name: float(row[i]) for i, name in enumerate(_COLUMNS) if not finite[i]}
         if np.isfinite(row).any():
             broken = {k: v for k, v in broken.items() if not _not_computed(k, row)}
-            what = ", ".join(f"{_LABELS[k]} = {_fmt(v)}" for k, v in broken.items())
+            what = ", ".join(f"{_(_LABELS[k])} = {_fmt(v)}" for k, v in broken.items())
         else:
-            what = "every value is NaN"
+            what = _("every value is NaN")
         network, why, rates = self._blame(back)
         advice = self._rate_advice(network, rates)
         if network != "G":
-            advice += ", or keep D smooth with " + _either(self._smoothers())
-        lead = f"{network} broke: " if network else ""
+            advice += _(", or keep D smooth with {options}").format(
+                options=_either(self._smoothers())
+            )
+        lead = _("{network} broke: ").format(network=network) if network else ""
         message = (
-            f"{lead}at step {step} the training numbers stopped being numbers ({what}). "
-            "Once a NaN or an infinity reaches the weights the networks compute nothing "
-            "useful any more, so training pauses here. "
+            lead
+            + _(
+                "at step {step} the training numbers stopped being numbers ({what}). "
+                "Once a NaN or an infinity reaches the weights the networks compute nothing "
+                "useful any more, so training pauses here. "
+            ).format(step=step, what=what)
             + (f"{why} " if why else "")
-            + f"{advice}; then play again."
+            + _("{advice}; then play again.").format(advice=advice)
         )
         return Diagnosis(
             kind="non_finite",
@@ -833,28 +869,33 @@ class Diagnostics:
         bound = th.explode_norm_bound if name.startswith("grad_norm") else th.explode_loss_bound
         network, why, rates = self._blame(back)
         whose = _network_of(i)
-        lead = f"{network} is exploding: " if network else ""
+        lead = _("{network} is exploding: ").format(network=network) if network else ""
         through = ""
         if network == "D" and whose == "G":
-            through = (
+            through = _(
                 "G's loss and gradient are computed through D, so when a huge step throws "
                 "D's weights far, G's numbers explode first. "
             )
         elif network == "G" and whose == "D":
-            through = (
+            through = _(
                 "D is trained on G's samples, so when a huge step throws G's weights far, "
                 "its samples land far away and D's numbers explode first. "
             )
         advice = self._rate_advice(network, rates)
         if network != "G":
-            advice += ", and keep D smooth with " + _either(self._smoothers())
+            advice += _(", and keep D smooth with {options}").format(
+                options=_either(self._smoothers())
+            )
         message = (
-            f"{lead}{_named(name)} reached {_fmt(value)} at step {step}, "
-            f"far beyond any normal size (the bound is {_fmt(bound)}). Values this large "
-            "end in NaN within a few steps, so training pauses here. "
+            lead
+            + _(
+                "{quantity} reached {value} at step {step}, far beyond any normal size "
+                "(the bound is {bound}). Values this large end in NaN within a few steps, "
+                "so training pauses here. "
+            ).format(quantity=_named(name), value=_fmt(value), step=step, bound=_fmt(bound))
             + through
             + (f"{why} " if why else "")
-            + f"{advice}; then play again."
+            + _("{advice}; then play again.").format(advice=advice)
         )
         return Diagnosis(
             kind="exploding",
@@ -899,36 +940,50 @@ class Diagnostics:
             values["d_fake"] = d_fake
         smaller = ""
         if ref is not None and 0 < typical < ref:
-            smaller = f", {_times(ref / typical)} times smaller than early on"
-        slower_d = f"lower D's learning rate{self._fewer_d_updates()}"
-        if probability and self._loss_name == "minimax":
-            text = (
-                f"D is confident (D(G(z)) ≈ {_fmt(d_fake)}) and the saturating generator "
-                f"loss gives G almost no gradient (‖∇G‖ ≈ {_fmt(typical)}{smaller}). "
-                "log(1 - D(G(z))) is flat exactly where D rejects the fakes, so G has "
-                f"stopped learning. Switch to the non-saturating loss, or {slower_d}."
+            smaller = _(", {factor} times smaller than early on").format(
+                factor=_times(ref / typical)
             )
+        slower_d = _("lower D's learning rate{fewer_updates}").format(
+            fewer_updates=self._fewer_d_updates()
+        )
+        if probability and self._loss_name == "minimax":
+            text = _(
+                "D is confident (D(G(z)) ≈ {d_fake}) and the saturating generator "
+                "loss gives G almost no gradient (‖∇G‖ ≈ {norm}{smaller}). "
+                "log(1 - D(G(z))) is flat exactly where D rejects the fakes, so G has "
+                "stopped learning. Switch to the non-saturating loss, or {slower_d}."
+            ).format(d_fake=_fmt(d_fake), norm=_fmt(typical), smaller=smaller, slower_d=slower_d)
         elif probability:
             noise = self._noise_options()
-            options = [slower_d, *(["add " + " or ".join(noise)] if noise else [])]
-            options.append("make D smaller")
+            options = [slower_d]
+            if noise:
+                options.append(_("add {noise}").format(noise=_(" or ").join(noise)))
+            options.append(_("make D smaller"))
             remedy = _either(options)
-            text = (
-                f"G's gradient has almost vanished (‖∇G‖ ≈ {_fmt(typical)}{smaller}) "
-                f"while D is confident (D(G(z)) ≈ {_fmt(d_fake)}). D's output is flat "
+            text = _(
+                "G's gradient has almost vanished (‖∇G‖ ≈ {norm}{smaller}) "
+                "while D is confident (D(G(z)) ≈ {d_fake}). D's output is flat "
                 "around the fakes, so G cannot tell which way to move and has stopped "
-                f"learning. {remedy[0].upper()}{remedy[1:]}."
+                "learning. {remedy}."
+            ).format(
+                norm=_fmt(typical),
+                smaller=smaller,
+                d_fake=_fmt(d_fake),
+                remedy=f"{remedy[0].upper()}{remedy[1:]}",
             )
         else:
-            text = (
-                f"G's gradient has almost vanished (‖∇G‖ ≈ {_fmt(typical)}{smaller}). "
+            text = _(
+                "G's gradient has almost vanished (‖∇G‖ ≈ {norm}{smaller}). "
                 "D's score is flat around the generated samples, so G cannot tell which "
                 "way to move and has stopped learning. "
-                + (
+            ).format(norm=_fmt(typical), smaller=smaller) + (
+                _(
                     "Weight clipping tends to make the critic flat: try the gradient "
                     "penalty (wgan_gp) instead, or a larger clip value."
-                    if self._loss_name == "wgan_clip"
-                    else f"{slower_d[0].upper()}{slower_d[1:]}, or raise G's learning rate."
+                )
+                if self._loss_name == "wgan_clip"
+                else _("{slower_d}, or raise G's learning rate.").format(
+                    slower_d=f"{slower_d[0].upper()}{slower_d[1:]}"
                 )
             )
         quantity = "grad_norm_g,d_fake" if probability else "grad_norm_g"
@@ -940,14 +995,18 @@ class Diagnostics:
         """Both gradients exactly zero: nothing can learn any more (dead units)."""
         rates = self._lr_history(0)
         lr_d, lr_g = (float(rates[-1, 0]), float(rates[-1, 1])) if len(rates) else (0.0, 0.0)
-        now = f" (now {_fmt(lr_d)} for D and {_fmt(lr_g)} for G)" if lr_d and lr_g else ""
-        text = (
+        now = (
+            _(" (now {lr_d} for D and {lr_g} for G)").format(lr_d=_fmt(lr_d), lr_g=_fmt(lr_g))
+            if lr_d and lr_g
+            else ""
+        )
+        text = _(
             "Training has stopped: the gradients of G and D are exactly zero, so no update "
             "changes anything any more. Too large a step has usually killed the units of the "
             "ReLU layers (they output 0 for every input) and D says the same for every "
-            f"sample. Lower the learning rates{now}, then reset; a leaky_relu activation "
+            "sample. Lower the learning rates{now}, then reset; a leaky_relu activation "
             "keeps units from dying."
-        )
+        ).format(now=now)
         values = {"grad_norm_g": 0.0, "grad_norm_d": 0.0}
         return Diagnosis(
             "vanishing_generator", step, "warning", text, values, quantity="grad_norm_g,grad_norm_d"
@@ -973,26 +1032,34 @@ class Diagnostics:
             return False, None
         r, f = float(np.median(real)), float(np.median(fake))
         lr = recent[-1, _LR_D : _LR_G + 1]
-        d_now = f" (now {_fmt(lr[0])})" if math.isfinite(lr[0]) else ""
-        g_now = f" (now {_fmt(lr[1])})" if math.isfinite(lr[1]) else ""
+        d_now = _(" (now {lr})").format(lr=_fmt(lr[0])) if math.isfinite(lr[0]) else ""
+        g_now = _(" (now {lr})").format(lr=_fmt(lr[1])) if math.isfinite(lr[1]) else ""
         options = [
-            f"lower D's learning rate{d_now}{self._fewer_d_updates()}",
-            f"raise G's learning rate{g_now}",
+            _("lower D's learning rate{fewer_updates}").format(
+                fewer_updates=d_now + self._fewer_d_updates()
+            ),
+            _("raise G's learning rate{now}").format(now=g_now),
         ]
         noise = self._noise_options()
         if noise:
-            options.append("add " + " or ".join(noise))
-        options.append("make D smaller")
+            options.append(_("add {noise}").format(noise=_(" or ").join(noise)))
+        options.append(_("make D smaller"))
         extra = (
-            " Switching to the non-saturating loss also helps G."
+            _(" Switching to the non-saturating loss also helps G.")
             if (self._loss_name == "minimax")
             else ""
         )
-        text = (
-            f"For the last {len(recent)} steps D has told real from fake perfectly "
-            f"(D(x) ≈ {_prob(r)}, D(G(z)) ≈ {_fmt(f)}): its own loss is near zero, so it "
+        text = _(
+            "For the last {steps} steps D has told real from fake perfectly "
+            "(D(x) ≈ {d_real}, D(G(z)) ≈ {d_fake}): its own loss is near zero, so it "
             "has stopped learning, and G is not catching up. Give G a chance: "
-            f"{_either(options)}.{extra}"
+            "{options}.{extra}"
+        ).format(
+            steps=len(recent),
+            d_real=_prob(r),
+            d_fake=_fmt(f),
+            options=_either(options),
+            extra=extra,
         )
         values = {"d_real": r, "d_fake": f, "fraction": fraction, "steps": float(len(recent))}
         return True, Diagnosis(
@@ -1046,14 +1113,25 @@ class Diagnostics:
             return False, None
         swings = crossings // 2
         adam = all(self._optimizer(n) in (None, "adam") for n in ("D", "G"))
-        damp = "Lower both learning rates" + (" (or Adam's beta1)" if adam else "")
-        text = (
-            f"Over the last {len(recent)} steps the real-fake gap D(x) - D(G(z)) swung "
-            f"up and down {swings} times by about ±{_fmt(amplitude)} without moving on "
-            "(its trend is small). D and G take turns winning instead of settling: "
-            f"each undoes what the other just learned. {damp}, or damp the "
-            f"back-and-forth with {_either(self._smoothers())}."
+        damp = (
+            _("Lower both learning rates (or Adam's beta1)")
+            if adam
+            else _("Lower both learning rates")
         )
+        text = _(
+            "Over the last {steps} steps the real-fake gap D(x) - D(G(z)) swung "
+            "up and down {swings} times by about ±{amplitude} without moving on "
+            "(its trend is small). D and G take turns winning instead of settling: "
+            "each undoes what the other just learned. {damp}, or damp the "
+            "back-and-forth with {options}."
+        ).format(
+            steps=len(recent),
+            swings=swings,
+            amplitude=_fmt(amplitude),
+            damp=damp,
+            options=_either(self._smoothers()),
+        )
+
         values = {
             "amplitude": amplitude,
             "crossings": float(crossings),
@@ -1070,9 +1148,9 @@ class Diagnostics:
     def _collapse_advice(self) -> str:
         options = []
         if self._loss_name != "wgan_gp":
-            options.append("the Wasserstein loss with a gradient penalty (wgan_gp)")
+            options.append(_("the Wasserstein loss with a gradient penalty (wgan_gp)"))
         options += self._smoothers()
-        return f"Try {_either(options)}, or lower learning rates."
+        return _("Try {options}, or lower learning rates.").format(options=_either(options))
 
     def update_modes(self, step: int, modes_captured: int, total_modes: int) -> list[Diagnosis]:
         """Feed the toy metric "modes captured" (of ``total_modes``) at ``step``."""
@@ -1100,17 +1178,18 @@ class Diagnostics:
             return []
         now = round(count)
         if dropped:
-            what = (
-                f"G now covers only {now} of the {total_modes} modes, down from "
-                f"{round(recent_max)} a little earlier."
-            )
+            what = _(
+                "G now covers only {now} of the {total} modes, down from {before} a little earlier."
+            ).format(now=now, total=total_modes, before=round(recent_max))
         else:
-            what = f"After {step} steps G still covers only {now} of the {total_modes} modes."
-        text = (
-            f"{what} It puts its samples on a few modes and ignores the rest: mode "
+            what = _("After {step} steps G still covers only {now} of the {total} modes.").format(
+                step=step, now=now, total=total_modes
+            )
+        text = _(
+            "{what} It puts its samples on a few modes and ignores the rest: mode "
             "collapse. D then learns to reject those modes, G jumps to others, and the "
-            f"cycle repeats. {self._collapse_advice()}"
-        )
+            "cycle repeats. {advice}"
+        ).format(what=what, advice=self._collapse_advice())
         values = {
             "modes_captured": count,
             "total_modes": float(total_modes),
@@ -1154,22 +1233,31 @@ class Diagnostics:
         if not self._latches["mode_collapse"].observe(dropped or low, step, th.clear_steps):
             return []
         if dropped:
-            what = (
-                f"The generated images have become much less varied: their diversity fell "
-                f"to {ratio:.0%} of the real images' ({_fmt(fake_diversity)} against "
-                f"{_fmt(real_diversity)}), from {best:.0%} a little earlier."
+            what = _(
+                "The generated images have become much less varied: their diversity fell "
+                "to {ratio} of the real images' ({fake} against {real}), from {best} a "
+                "little earlier."
+            ).format(
+                ratio=f"{ratio:.0%}",
+                fake=_fmt(fake_diversity),
+                real=_fmt(real_diversity),
+                best=f"{best:.0%}",
             )
         else:
-            what = (
-                f"After {step} steps the generated images are still much less varied than "
-                f"the real ones (diversity {_fmt(fake_diversity)} against "
-                f"{_fmt(real_diversity)}, {ratio:.0%})."
+            what = _(
+                "After {step} steps the generated images are still much less varied than "
+                "the real ones (diversity {fake} against {real}, {ratio})."
+            ).format(
+                step=step,
+                fake=_fmt(fake_diversity),
+                real=_fmt(real_diversity),
+                ratio=f"{ratio:.0%}",
             )
-        text = (
-            f"{what} Many different noise vectors give nearly the same picture: mode "
-            f"collapse. G found a few outputs that fool D and stopped exploring. "
-            f"{self._collapse_advice()}"
-        )
+        text = _(
+            "{what} Many different noise vectors give nearly the same picture: mode "
+            "collapse. G found a few outputs that fool D and stopped exploring. "
+            "{advice}"
+        ).format(what=what, advice=self._collapse_advice())
         values = {
             "fake_diversity": float(fake_diversity),
             "real_diversity": float(real_diversity),
@@ -1233,13 +1321,18 @@ class Diagnostics:
         ignores_z = warm and z_ratio is not None and z_ratio < th.ignore_z_floor
         if self._latches["ignores_z"].observe(ignores_z, step, th.clear_steps):
             assert z_ratio is not None
-            text = (
-                f"For one label, different noise vectors z give nearly the same image: the "
-                f"samples of a class vary only {z_ratio:.0%} as much as real images of a "
-                f"class do ({_fmt(same_label_spread)} against {_fmt(real_within)}). G "
+            text = _(
+                "For one label, different noise vectors z give nearly the same image: the "
+                "samples of a class vary only {ratio} as much as real images of a "
+                "class do ({spread} against {real}). G "
                 "ignores z and makes one picture per label, a mode collapse inside each "
                 "class that the grid hides because its rows still differ. "
-                f"{self._collapse_advice()}"
+                "{advice}"
+            ).format(
+                ratio=f"{z_ratio:.0%}",
+                spread=_fmt(same_label_spread),
+                real=_fmt(real_within),
+                advice=self._collapse_advice(),
             )
             values = {
                 "same_label_spread": float(same_label_spread),
@@ -1273,10 +1366,16 @@ class Diagnostics:
             if flat:
                 assert label_ratio is not None
                 parts.append(
-                    "the same noise vector z gives nearly the same image whatever the "
-                    f"label: changing the label changes the image only {label_ratio:.0%} "
-                    "as much as real images of different classes differ "
-                    f"({_fmt(same_z_spread)} against {_fmt(real_between)})"
+                    _(
+                        "the same noise vector z gives nearly the same image whatever the "
+                        "label: changing the label changes the image only {ratio} "
+                        "as much as real images of different classes differ "
+                        "({spread} against {real})"
+                    ).format(
+                        ratio=f"{label_ratio:.0%}",
+                        spread=_fmt(same_z_spread),
+                        real=_fmt(real_between),
+                    )
                 )
                 values.update(
                     same_z_spread=float(same_z_spread),
@@ -1286,17 +1385,20 @@ class Diagnostics:
             if near_chance:
                 assert agreement is not None
                 parts.append(
-                    f"only {agreement:.0%} of the samples are recognised as the class "
-                    f"they were asked for (chance: {chance:.0%})"
+                    _(
+                        "only {agreement} of the samples are recognised as the class "
+                        "they were asked for (chance: {chance})"
+                    ).format(agreement=f"{agreement:.0%}", chance=f"{chance:.0%}")
                 )
                 values.update(agreement=float(agreement), chance=chance)
-            text = (
-                f"G ignores the label: {' and '.join(parts)}. The rows of the grid are "
+            text = _(
+                "G ignores the label: {findings}. The rows of the grid are "
                 "not the classes they are labelled with. D must make G pay for a wrong "
                 "class: use a conditional family whose D sees the label (cgan, with its "
                 "projection discriminator) or predicts it (acgan, raise loss.aux_weight), "
                 "and check that the data source's labels are the ones shown."
-            )
+            ).format(findings=_(" and ").join(parts))
+
             found.append(
                 Diagnosis(
                     "ignores_label",

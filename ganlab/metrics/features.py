@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from ganlab.core.errors import GanlabError
 from ganlab.core.files import atomic_file
+from ganlab.core.i18n import _, ngettext
 
 __all__ = [
     "FID_MIN_SAMPLES",
@@ -359,19 +360,22 @@ class FeatureStats:
         """
         path = Path(path)
         if not path.is_file():
-            raise FeatureStatsError(f"{path}: no such feature-statistics file")
+            raise FeatureStatsError(_("{path}: no such feature-statistics file").format(path=path))
         try:
             data = np.load(path, allow_pickle=False)
             if not isinstance(data, np.lib.npyio.NpzFile):
                 raise FeatureStatsError(
-                    f"{path}: not a feature-statistics file (a single array, not an .npz)"
+                    _("{path}: not a feature-statistics file (a single array, not an .npz)").format(
+                        path=path
+                    )
                 )
             with data:
                 missing = [k for k in ("format", "mu", "sigma", "n") if k not in data.files]
                 if missing:
                     raise FeatureStatsError(
-                        f"{path}: not a ganlab feature-statistics file (missing "
-                        f"{', '.join(missing)})"
+                        _("{path}: not a ganlab feature-statistics file (missing {keys})").format(
+                            path=path, keys=", ".join(missing)
+                        )
                     )
                 fmt = str(data["format"])
                 mu = np.asarray(data["mu"], dtype=np.float64)
@@ -384,19 +388,29 @@ class FeatureStats:
             # With allow_pickle=False numpy raises ValueError for object (pickled) arrays,
             # and for any file that is neither .npy nor .npz (it would have to be a pickle).
             raise FeatureStatsError(
-                f"{path}: refused: not an .npz of plain arrays; it holds pickled Python "
-                f"objects (or is another format), which ganlab never unpickles ({exc})"
+                _(
+                    "{path}: refused: not an .npz of plain arrays; it holds pickled Python "
+                    "objects (or is another format), which ganlab never unpickles ({error})"
+                ).format(path=path, error=exc)
             ) from None
         except (OSError, EOFError, zipfile.BadZipFile, KeyError, TypeError) as exc:
-            raise FeatureStatsError(f"{path}: damaged or not an .npz file: {exc}") from None
+            raise FeatureStatsError(
+                _("{path}: damaged or not an .npz file: {error}").format(path=path, error=exc)
+            ) from None
         if fmt != _STATS_FORMAT:
-            raise FeatureStatsError(f"{path}: unknown statistics format '{fmt}'")
+            raise FeatureStatsError(
+                _("{path}: unknown statistics format '{format}'").format(path=path, format=fmt)
+            )
         try:
             mu, sigma = _stats_arrays(mu, sigma, str(path))
         except ValueError as exc:
             raise FeatureStatsError(str(exc)) from None
         if n < 2:
-            raise FeatureStatsError(f"{path}: records {n} samples; at least 2 are needed")
+            raise FeatureStatsError(
+                _("{path}: records {count} samples; at least 2 are needed").format(
+                    path=path, count=n
+                )
+            )
         return cls(mu=mu, sigma=sigma, n=n, feature_space=space)
 
 
@@ -480,15 +494,18 @@ class SampleReport:
 
     def summary(self) -> str:
         """One line: the sample counts and KID subsets, e.g. for stderr or a tooltip."""
-        sides = (
-            f"{self.n_fake} generated"
-            if self.n_real is None
-            else f"{self.n_real} real and {self.n_fake} generated"
-        )
-        text = f"N = {sides} samples, each used once"
+        if self.n_real is None:
+            text = _("N = {fake} generated samples, each used once").format(fake=self.n_fake)
+        else:
+            text = _("N = {real} real and {fake} generated samples, each used once").format(
+                real=self.n_real, fake=self.n_fake
+            )
         if self.kid_subset_size is not None:
-            many = "subset" if self.kid_subsets == 1 else "subsets"
-            text += f"; KID on {self.kid_subsets} {many} of {self.kid_subset_size}"
+            text += ngettext(
+                "; KID on {count} subset of {size}",
+                "; KID on {count} subsets of {size}",
+                self.kid_subsets or 0,
+            ).format(count=self.kid_subsets, size=self.kid_subset_size)
         return text
 
 
@@ -532,19 +549,24 @@ def sample_report(
         smaller = min(n_real, n_fake)
         if fid and smaller < FID_MIN_SAMPLES:
             out.append(
-                f"FID with N < {FID_MIN_SAMPLES} (here {smaller}) is biased upward; "
-                f"compare only runs with the same N"
+                _(
+                    "FID with N < {minimum} (here {count}) is biased upward; "
+                    "compare only runs with the same N"
+                ).format(minimum=FID_MIN_SAMPLES, count=smaller)
             )
         if kid:
             size, count = plan(n_real, n_fake, kid_subset_size, kid_subsets)
             if size < kid_subset_size:
                 detail = (
-                    "computed once on all samples (std 0)"
+                    _("computed once on all samples (std 0)")
                     if count == 1
-                    else f"{count} subsets of {size}"
+                    else _("{count} subsets of {size}").format(count=count, size=size)
                 )
                 out.append(
-                    f"KID subset size lowered from {kid_subset_size} to {size} (the smaller "
-                    f"side has {smaller} samples): {detail}"
+                    _(
+                        "KID subset size lowered from {asked} to {size} (the smaller "
+                        "side has {count} samples): {detail}"
+                    ).format(asked=kid_subset_size, size=size, count=smaller, detail=detail)
                 )
+
     return SampleReport(n_real, n_fake, size, count, tuple(out))

@@ -48,6 +48,7 @@ import torch
 from tqdm import tqdm
 
 from ganlab.core.errors import GanlabError
+from ganlab.core.i18n import N_, _
 from ganlab.metrics.features import SampleReport, sample_report
 
 __all__ = [
@@ -161,11 +162,21 @@ def weights_path(user_path: str | Path | None = None) -> Path:
     return _default_weights_path()
 
 
+# The networks callers name in ``rgb_for`` (sample notes), translated where shown.
+RGB_NETWORKS = (N_("Inception"), N_("the classifier"))
+
+
 def _how_to_get_weights() -> str:
-    return (
-        f"Download {WEIGHTS_URL} (file {WEIGHTS_FILE_NAME}) and put it at "
-        f"{_default_weights_path()}, or pass --weights FILE to use a copy kept elsewhere. "
-        f"pytorch-fid's {MIRROR_FILE_NAME} ({MIRROR_URL}) is the same file and works too."
+    return _(
+        "Download {url} (file {file}) and put it at "
+        "{path}, or pass --weights FILE to use a copy kept elsewhere. "
+        "pytorch-fid's {mirror_file} ({mirror_url}) is the same file and works too."
+    ).format(
+        url=WEIGHTS_URL,
+        file=WEIGHTS_FILE_NAME,
+        path=_default_weights_path(),
+        mirror_file=MIRROR_FILE_NAME,
+        mirror_url=MIRROR_URL,
     )
 
 
@@ -183,17 +194,25 @@ def _sha256(path: Path) -> str:
 def _not_plain_reason(obj: object, where: str = "") -> str | None:
     """Why ``obj`` is not a (possibly nested) mapping of str -> Tensor; None when it is."""
     if not isinstance(obj, Mapping):
-        return f"{where or 'the top level'} is {type(obj).__name__}, not a dict of tensors"
+        return _("{where} is {type}, not a dict of tensors").format(
+            where=where or _("the top level"), type=type(obj).__name__
+        )
     for key, value in obj.items():
         if not isinstance(key, str):
-            return f"key {key!r}{' under ' + where if where else ''} is not a string"
+            if where:
+                return _("key {key} under {where} is not a string").format(
+                    key=repr(key), where=where
+                )
+            return _("key {key} is not a string").format(key=repr(key))
         name = f"{where}.{key}" if where else key
         if isinstance(value, Mapping):
             reason = _not_plain_reason(value, name)
             if reason:
                 return reason
         elif not isinstance(value, torch.Tensor):
-            return f"entry '{name}' is {type(value).__name__}, not a tensor"
+            return _("entry '{name}' is {type}, not a tensor").format(
+                name=name, type=type(value).__name__
+            )
     return None
 
 
@@ -245,23 +264,30 @@ def verify_weights(path: str | Path) -> VerifiedWeights:
     path = Path(path).expanduser()
     if not path.is_file():
         raise WeightsError(
-            f"{path}: Inception weights not found. IS, FID and KID need the standard "
-            f"Inception-v3 (2015-12-05) weights. {_how_to_get_weights()}",
+            _(
+                "{path}: Inception weights not found. IS, FID and KID need the standard "
+                "Inception-v3 (2015-12-05) weights. {how}"
+            ).format(path=path, how=_how_to_get_weights()),
             path=path,
         )
     try:
         digest = _sha256(path)
     except OSError as exc:
-        raise WeightsError(f"{path}: cannot read the weights file: {exc}", path=path) from None
+        raise WeightsError(
+            _("{path}: cannot read the weights file: {error}").format(path=path, error=exc),
+            path=path,
+        ) from None
     if WEIGHTS_SHA256 is not None and digest == WEIGHTS_SHA256:
         return VerifiedWeights(path=path, sha256=digest, method="published-sha256")
 
     not_published = (
-        "its SHA-256 is not the published one"
+        _("its SHA-256 is not the published one")
         if WEIGHTS_SHA256 is not None
-        else "no published SHA-256 is known"
+        else _("no published SHA-256 is known")
     )
-    refused = f"{path}: refused as Inception weights: {not_published}, and"
+    refused = _("{path}: refused as Inception weights: {why}, and").format(
+        path=path, why=not_published
+    )
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
@@ -269,30 +295,39 @@ def verify_weights(path: str | Path) -> VerifiedWeights:
         if "global" not in detail.lower():
             # Not a refused object but an unreadable stream: garbage or another format.
             raise WeightsError(
-                f"{refused} it is not a readable PyTorch file (damaged, truncated or "
-                f"another format). {_how_to_get_weights()} ({detail})",
+                _(
+                    "{refused} it is not a readable PyTorch file (damaged, truncated or "
+                    "another format). {how} ({detail})"
+                ).format(refused=refused, how=_how_to_get_weights(), detail=detail),
                 path=path,
             ) from None
         raise WeightsError(
-            f"{refused} it is not a plain state dict: it contains pickled Python objects "
-            f"other than tensors, which could run code when loaded. It was not loaded. "
-            f"{_how_to_get_weights()} ({detail})",
+            _(
+                "{refused} it is not a plain state dict: it contains pickled Python objects "
+                "other than tensors, which could run code when loaded. It was not loaded. "
+                "{how} ({detail})"
+            ).format(refused=refused, how=_how_to_get_weights(), detail=detail),
             path=path,
         ) from None
     except (RuntimeError, EOFError, OSError, zipfile.BadZipFile, ValueError) as exc:
         raise WeightsError(
-            f"{refused} it is not a readable PyTorch file (damaged, truncated or another "
-            f"format). {_how_to_get_weights()} ({exc})",
+            _(
+                "{refused} it is not a readable PyTorch file (damaged, truncated or "
+                "another format). {how} ({detail})"
+            ).format(refused=refused, how=_how_to_get_weights(), detail=exc),
             path=path,
         ) from None
     reason = _not_plain_reason(state)
     if reason is None and _count_tensors(state) == 0:
-        reason = "it holds no tensors"
+        reason = _("it holds no tensors")
     if reason is not None:
         raise WeightsError(
-            f"{refused} it is not a plain state dict: {reason}. {_how_to_get_weights()}",
+            _("{refused} it is not a plain state dict: {reason}. {how}").format(
+                refused=refused, reason=reason, how=_how_to_get_weights()
+            ),
             path=path,
         )
+
     return VerifiedWeights(path=path, sha256=digest, method="plain-state-dict")
 
 
@@ -358,7 +393,10 @@ def download_weights(dest: str | Path | None = None, progress: bool = True) -> V
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WeightsError(f"{dest.parent}: cannot create the folder: {exc}", path=dest) from None
+        raise WeightsError(
+            _("{path}: cannot create the folder: {error}").format(path=dest.parent, error=exc),
+            path=dest,
+        ) from None
     failures: list[str] = []
     for url in (WEIGHTS_URL, MIRROR_URL):
         fd, tmp_name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
@@ -376,7 +414,9 @@ def download_weights(dest: str | Path | None = None, progress: bool = True) -> V
                 verified = verify_weights(tmp)
             except WeightsError as exc:
                 raise WeightsError(
-                    f"{dest}: the file downloaded from {url} was refused and not kept: {exc}",
+                    _(
+                        "{path}: the file downloaded from {url} was refused and not kept: {error}"
+                    ).format(path=dest, url=url, error=exc),
                     path=dest,
                 ) from None
             os.replace(tmp, dest)
@@ -384,9 +424,9 @@ def download_weights(dest: str | Path | None = None, progress: bool = True) -> V
         finally:
             tmp.unlink(missing_ok=True)
     raise WeightsError(
-        f"{dest}: could not download the Inception weights ("
-        + "; ".join(failures)
-        + f"). {_how_to_get_weights()}",
+        _("{path}: could not download the Inception weights ({failures}). {how}").format(
+            path=dest, failures="; ".join(failures), how=_how_to_get_weights()
+        ),
         path=dest,
     )
 
@@ -629,9 +669,14 @@ def image_metrics(
             if "state_dict" not in str(exc):
                 raise
             raise WeightsError(
-                f"{verified.path}: a plain state dict, but not the Inception-v3 weights "
-                f"torch-fidelity expects (the layer names or shapes differ). "
-                f"{_how_to_get_weights()} ({str(exc).splitlines()[0]})",
+                _(
+                    "{path}: a plain state dict, but not the Inception-v3 weights "
+                    "torch-fidelity expects (the layer names or shapes differ). {how} ({detail})"
+                ).format(
+                    path=verified.path,
+                    how=_how_to_get_weights(),
+                    detail=str(exc).splitlines()[0],
+                ),
                 path=verified.path,
             ) from None
     return {str(k): float(v) for k, v in result.items()}
@@ -714,10 +759,13 @@ def image_sample_report(
     asked = {m.lower() for m in metrics}
     needs_real = bool({"fid", "kid"} & asked) and real_images is not None
     out = list(notes)
-    sides = (("real", real_images),) if needs_real else ()
-    for side, images in (*sides, ("generated", fake_images)):
+    real_note = N_("real images were grayscale: channels replicated to RGB for {network}")
+    fake_note = N_("generated images were grayscale: channels replicated to RGB for {network}")
+    sides = ((real_note, real_images),) if needs_real else ()
+    for note, images in (*sides, (fake_note, fake_images)):
         if rgb_for is not None and is_grayscale(images):
-            out.append(f"{side} images were grayscale: channels replicated to RGB for {rgb_for}")
+            out.append(_(note).format(network=_(rgb_for)))
+
     return sample_report(
         len(real_images) if needs_real else None,  # type: ignore[arg-type]
         len(fake_images),  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from torch import nn
 
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
+from ganlab.core.i18n import N_
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
 from ganlab.models.conditional import (
@@ -64,14 +65,14 @@ FAMILY = MODEL_FAMILIES.register(
     NAME,
     ModelFamily(
         name=NAME,
-        title="AC-GAN",
+        title=N_("AC-GAN"),
         data_kinds=DATA_KINDS,
         build=build,
         settings=CONDITIONAL_SETTINGS,
         batch_norm=batch_norm_nets,
         conditional=True,
         auxiliary_classifier=True,
-        description=(
+        description=N_(
             "Auxiliary-classifier GAN: G is told the class, D tells real from fake "
             "and also predicts the class."
         ),

@@ -26,6 +26,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import DataKind, DataSpec
 from ganlab.core.errors import ConfigError
+from ganlab.core.i18n import _
 
 # Slope of LeakyReLU for x < 0, as in the DCGAN paper.
 LEAKY_SLOPE = 0.2
@@ -53,7 +54,9 @@ def make_activation(name: str) -> nn.Module:
         return ACTIVATIONS[name]()
     except KeyError:
         raise ConfigError(
-            f"unknown activation '{name}'; choose one of: {', '.join(ACTIVATIONS)}",
+            _("unknown activation '{name}'; choose one of: {choices}").format(
+                name=name, choices=", ".join(ACTIVATIONS)
+            ),
             key="model.activation",
         ) from None
 
@@ -139,8 +142,9 @@ def require_kind(spec: DataSpec, family_name: str, kinds: frozenset[DataKind]) -
     """Raise a ConfigError (key ``model.family``) if the family cannot train on ``spec``."""
     if spec.kind not in kinds:
         raise ConfigError(
-            f"model family '{family_name}' does not train on {spec.kind} data; "
-            f"it supports: {', '.join(sorted(kinds))}",
+            _("model family '{family}' does not train on {kind} data; it supports: {kinds}").format(
+                family=family_name, kind=spec.kind, kinds=", ".join(sorted(kinds))
+            ),
             key="model.family",
         )
 
@@ -156,10 +160,14 @@ def require_labels(spec: DataSpec, family_name: str) -> int:
     """
     if spec.num_classes < 2:
         raise ConfigError(
-            f"model family '{family_name}' is conditional and needs labelled data "
-            f"(a source with at least 2 classes); this source has "
-            f"{'no labels' if spec.num_classes == 0 else 'a single class'}. "
-            "Choose a labelled source or an unconditional family (mlp, dcgan).",
+            _(
+                "model family '{family}' is conditional and needs labelled data "
+                "(a source with at least 2 classes); this source has {what}. "
+                "Choose a labelled source or an unconditional family (mlp, dcgan)."
+            ).format(
+                family=family_name,
+                what=_("no labels") if spec.num_classes == 0 else _("a single class"),
+            ),
             key="data.source",
         )
     return spec.num_classes

@@ -22,6 +22,7 @@ from torch import nn
 
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, DataSpec, ModelFamily
+from ganlab.core.i18n import N_
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import finish_pair, require_kind, require_labels
 from ganlab.models.dcgan import (
@@ -244,13 +245,13 @@ FAMILY = MODEL_FAMILIES.register(
     NAME,
     ModelFamily(
         name=NAME,
-        title="Conditional GAN",
+        title=N_("Conditional GAN"),
         data_kinds=DATA_KINDS,
         build=build,
         settings=CONDITIONAL_SETTINGS,
         batch_norm=batch_norm_nets,
         conditional=True,
-        description=(
+        description=N_(
             "Conditional GAN: G and D both see the class label through a learned embedding."
         ),
     ),

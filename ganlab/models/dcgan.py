@@ -31,6 +31,7 @@ from torch import nn
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import CONV_SETTINGS, DataKind, DataSpec, ModelFamily
 from ganlab.core.errors import ConfigError
+from ganlab.core.i18n import N_, _
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import LEAKY_SLOPE, finish_pair, init_dcgan_, require_kind
 
@@ -56,8 +57,10 @@ def check_image_shape(spec: DataSpec, family_name: str) -> tuple[int, int]:
     if height != width or height not in SIZES:
         allowed = ", ".join(str(s) for s in SIZES)
         raise ConfigError(
-            f"model family '{family_name}' builds square images of {allowed} pixels; "
-            f"this data is {height}x{width}. Set data.image_size to one of {allowed}.",
+            _(
+                "model family '{family}' builds square images of {allowed} pixels; "
+                "this data is {size}. Set data.image_size to one of {allowed}."
+            ).format(family=family_name, allowed=allowed, size=f"{height}x{width}"),
             key="data.image_size",
         )
     return channels, height
@@ -176,12 +179,12 @@ FAMILY = MODEL_FAMILIES.register(
     NAME,
     ModelFamily(
         name=NAME,
-        title="DCGAN",
+        title=N_("DCGAN"),
         data_kinds=DATA_KINDS,
         build=build,
         settings=dict.fromkeys(DATA_KINDS, CONV_SETTINGS),
         batch_norm=batch_norm_nets,
-        description=(
+        description=N_(
             "Deep convolutional GAN: strided convolutions, BatchNorm, no pooling "
             "(28, 32 or 64 px images)."
         ),

@@ -20,6 +20,7 @@ from torch import nn
 
 from ganlab.core.config import ModelConfig
 from ganlab.core.contracts import MLP_SETTINGS, DataKind, DataSpec, ModelFamily
+from ganlab.core.i18n import N_
 from ganlab.core.registry import MODEL_FAMILIES
 from ganlab.models.base import finish_pair, init_lecun_normal_, mlp_stack, require_kind
 
@@ -129,10 +130,10 @@ FAMILY = MODEL_FAMILIES.register(
     NAME,
     ModelFamily(
         name=NAME,
-        title="MLP GAN",
+        title=N_("MLP GAN"),
         data_kinds=DATA_KINDS,
         build=build,
         settings=dict.fromkeys(DATA_KINDS, MLP_SETTINGS),
-        description="The original GAN: fully connected generator and discriminator.",
+        description=N_("The original GAN: fully connected generator and discriminator."),
     ),
 )

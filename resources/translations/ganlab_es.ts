@@ -822,667 +822,627 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="80"/>
-        <source>NaN or infinite values</source>
-        <translation>Valores NaN o infinitos</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="81"/>
-        <source>Exploding losses or gradients</source>
-        <translation>Pérdidas o gradientes que explotan</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="82"/>
-        <source>Vanishing generator gradients</source>
-        <translation>Gradientes del generador que se desvanecen</translation>
-    </message>
-    <message>
         <location filename="../../ganlab/app/main_window.py" line="83"/>
-        <source>The discriminator overpowers the generator</source>
-        <translation>El discriminador domina al generador</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="86"/>
-        <source>Mode collapse</source>
-        <translation>Colapso de modos</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="87"/>
-        <source>Oscillation without progress</source>
-        <translation>Oscilación sin progreso</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="88"/>
-        <source>G ignores the label</source>
-        <translation>G ignora la etiqueta</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="89"/>
-        <source>G ignores z</source>
-        <translation>G ignora z</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="95"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="96"/>
+        <location filename="../../ganlab/app/main_window.py" line="84"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="97"/>
+        <location filename="../../ganlab/app/main_window.py" line="85"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="98"/>
+        <location filename="../../ganlab/app/main_window.py" line="86"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="99"/>
+        <location filename="../../ganlab/app/main_window.py" line="87"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="100"/>
+        <location filename="../../ganlab/app/main_window.py" line="88"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="101"/>
+        <location filename="../../ganlab/app/main_window.py" line="89"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="102"/>
+        <location filename="../../ganlab/app/main_window.py" line="90"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="103"/>
+        <location filename="../../ganlab/app/main_window.py" line="91"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="104"/>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="195"/>
+        <location filename="../../ganlab/app/main_window.py" line="183"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="233"/>
+        <location filename="../../ganlab/app/main_window.py" line="222"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="234"/>
-        <location filename="../../ganlab/app/main_window.py" line="307"/>
+        <location filename="../../ganlab/app/main_window.py" line="223"/>
+        <location filename="../../ganlab/app/main_window.py" line="296"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="237"/>
+        <location filename="../../ganlab/app/main_window.py" line="226"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="239"/>
+        <location filename="../../ganlab/app/main_window.py" line="228"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="243"/>
+        <location filename="../../ganlab/app/main_window.py" line="232"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="234"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="255"/>
+        <location filename="../../ganlab/app/main_window.py" line="244"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="255"/>
+        <location filename="../../ganlab/app/main_window.py" line="244"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="261"/>
+        <location filename="../../ganlab/app/main_window.py" line="250"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
-        <location filename="../../ganlab/app/main_window.py" line="610"/>
-        <location filename="../../ganlab/app/main_window.py" line="631"/>
+        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <location filename="../../ganlab/app/main_window.py" line="600"/>
+        <location filename="../../ganlab/app/main_window.py" line="621"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="273"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="287"/>
+        <location filename="../../ganlab/app/main_window.py" line="276"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="288"/>
+        <location filename="../../ganlab/app/main_window.py" line="277"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="281"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="293"/>
+        <location filename="../../ganlab/app/main_window.py" line="282"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="297"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="298"/>
+        <location filename="../../ganlab/app/main_window.py" line="287"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="302"/>
+        <location filename="../../ganlab/app/main_window.py" line="291"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="303"/>
+        <location filename="../../ganlab/app/main_window.py" line="292"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="308"/>
+        <location filename="../../ganlab/app/main_window.py" line="297"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="311"/>
+        <location filename="../../ganlab/app/main_window.py" line="300"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <location filename="../../ganlab/app/main_window.py" line="302"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="317"/>
+        <location filename="../../ganlab/app/main_window.py" line="306"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="334"/>
+        <location filename="../../ganlab/app/main_window.py" line="323"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="340"/>
+        <location filename="../../ganlab/app/main_window.py" line="329"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="342"/>
+        <location filename="../../ganlab/app/main_window.py" line="331"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="344"/>
+        <location filename="../../ganlab/app/main_window.py" line="333"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="337"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="366"/>
+        <location filename="../../ganlab/app/main_window.py" line="355"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="368"/>
+        <location filename="../../ganlab/app/main_window.py" line="357"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="369"/>
+        <location filename="../../ganlab/app/main_window.py" line="358"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="374"/>
+        <location filename="../../ganlab/app/main_window.py" line="363"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="377"/>
+        <location filename="../../ganlab/app/main_window.py" line="366"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="378"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="383"/>
+        <location filename="../../ganlab/app/main_window.py" line="372"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="383"/>
+        <location filename="../../ganlab/app/main_window.py" line="372"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="386"/>
+        <location filename="../../ganlab/app/main_window.py" line="375"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="386"/>
+        <location filename="../../ganlab/app/main_window.py" line="375"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="389"/>
+        <location filename="../../ganlab/app/main_window.py" line="378"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="390"/>
+        <location filename="../../ganlab/app/main_window.py" line="379"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="396"/>
+        <location filename="../../ganlab/app/main_window.py" line="385"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="397"/>
+        <location filename="../../ganlab/app/main_window.py" line="386"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="400"/>
+        <location filename="../../ganlab/app/main_window.py" line="389"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="401"/>
+        <location filename="../../ganlab/app/main_window.py" line="390"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="404"/>
+        <location filename="../../ganlab/app/main_window.py" line="393"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="405"/>
+        <location filename="../../ganlab/app/main_window.py" line="394"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="400"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="400"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="418"/>
+        <location filename="../../ganlab/app/main_window.py" line="408"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="419"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="441"/>
+        <location filename="../../ganlab/app/main_window.py" line="431"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="442"/>
+        <location filename="../../ganlab/app/main_window.py" line="432"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="447"/>
+        <location filename="../../ganlab/app/main_window.py" line="437"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="448"/>
-        <location filename="../../ganlab/app/main_window.py" line="1056"/>
+        <location filename="../../ganlab/app/main_window.py" line="438"/>
+        <location filename="../../ganlab/app/main_window.py" line="1046"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="448"/>
+        <location filename="../../ganlab/app/main_window.py" line="438"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="460"/>
+        <location filename="../../ganlab/app/main_window.py" line="450"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="461"/>
+        <location filename="../../ganlab/app/main_window.py" line="451"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="462"/>
+        <location filename="../../ganlab/app/main_window.py" line="452"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="463"/>
+        <location filename="../../ganlab/app/main_window.py" line="453"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="464"/>
+        <location filename="../../ganlab/app/main_window.py" line="454"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="467"/>
+        <location filename="../../ganlab/app/main_window.py" line="457"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="561"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="604"/>
+        <location filename="../../ganlab/app/main_window.py" line="594"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="610"/>
+        <location filename="../../ganlab/app/main_window.py" line="600"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="614"/>
+        <location filename="../../ganlab/app/main_window.py" line="604"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="626"/>
+        <location filename="../../ganlab/app/main_window.py" line="616"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="666"/>
+        <location filename="../../ganlab/app/main_window.py" line="656"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="677"/>
+        <location filename="../../ganlab/app/main_window.py" line="667"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="681"/>
+        <location filename="../../ganlab/app/main_window.py" line="671"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="708"/>
+        <location filename="../../ganlab/app/main_window.py" line="698"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="716"/>
+        <location filename="../../ganlab/app/main_window.py" line="706"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="726"/>
+        <location filename="../../ganlab/app/main_window.py" line="716"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="736"/>
+        <location filename="../../ganlab/app/main_window.py" line="726"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="750"/>
+        <location filename="../../ganlab/app/main_window.py" line="740"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="766"/>
+        <location filename="../../ganlab/app/main_window.py" line="756"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="790"/>
+        <location filename="../../ganlab/app/main_window.py" line="780"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="798"/>
+        <location filename="../../ganlab/app/main_window.py" line="788"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="831"/>
+        <location filename="../../ganlab/app/main_window.py" line="821"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="831"/>
-        <location filename="../../ganlab/app/main_window.py" line="867"/>
+        <location filename="../../ganlab/app/main_window.py" line="821"/>
+        <location filename="../../ganlab/app/main_window.py" line="857"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="843"/>
+        <location filename="../../ganlab/app/main_window.py" line="833"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="857"/>
+        <location filename="../../ganlab/app/main_window.py" line="847"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="865"/>
+        <location filename="../../ganlab/app/main_window.py" line="855"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="877"/>
+        <location filename="../../ganlab/app/main_window.py" line="867"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="882"/>
+        <location filename="../../ganlab/app/main_window.py" line="872"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="887"/>
+        <location filename="../../ganlab/app/main_window.py" line="877"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="887"/>
-        <location filename="../../ganlab/app/main_window.py" line="895"/>
+        <location filename="../../ganlab/app/main_window.py" line="877"/>
+        <location filename="../../ganlab/app/main_window.py" line="885"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="895"/>
+        <location filename="../../ganlab/app/main_window.py" line="885"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="917"/>
+        <location filename="../../ganlab/app/main_window.py" line="907"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="936"/>
+        <location filename="../../ganlab/app/main_window.py" line="926"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="946"/>
+        <location filename="../../ganlab/app/main_window.py" line="936"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="948"/>
+        <location filename="../../ganlab/app/main_window.py" line="938"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="963"/>
+        <location filename="../../ganlab/app/main_window.py" line="953"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="963"/>
+        <location filename="../../ganlab/app/main_window.py" line="953"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="971"/>
-        <location filename="../../ganlab/app/main_window.py" line="1042"/>
+        <location filename="../../ganlab/app/main_window.py" line="961"/>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="971"/>
-        <location filename="../../ganlab/app/main_window.py" line="1020"/>
+        <location filename="../../ganlab/app/main_window.py" line="961"/>
+        <location filename="../../ganlab/app/main_window.py" line="1010"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="980"/>
+        <location filename="../../ganlab/app/main_window.py" line="970"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1022"/>
+        <location filename="../../ganlab/app/main_window.py" line="1012"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1019"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1019"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1039"/>
+        <location filename="../../ganlab/app/main_window.py" line="1029"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1058"/>
+        <location filename="../../ganlab/app/main_window.py" line="1048"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1160"/>
+        <location filename="../../ganlab/app/main_window.py" line="1150"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1161"/>
+        <location filename="../../ganlab/app/main_window.py" line="1151"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1162"/>
+        <location filename="../../ganlab/app/main_window.py" line="1152"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1163"/>
+        <location filename="../../ganlab/app/main_window.py" line="1153"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1164"/>
+        <location filename="../../ganlab/app/main_window.py" line="1154"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1166"/>
+        <location filename="../../ganlab/app/main_window.py" line="1156"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1168"/>
+        <location filename="../../ganlab/app/main_window.py" line="1158"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1170"/>
+        <location filename="../../ganlab/app/main_window.py" line="1160"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1171"/>
+        <location filename="../../ganlab/app/main_window.py" line="1161"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1186"/>
+        <location filename="../../ganlab/app/main_window.py" line="1176"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

@@ -53,6 +53,18 @@ pot=resources/translations/ganlab.pot
 "$pybabel" -q extract --no-location --sort-output --omit-header \
     -k _ -k N_ -k ngettext:1,2 --no-default-keywords \
     -o "$pot" ganlab/core ganlab/data ganlab/models ganlab/metrics ganlab/cli.py
+# Preset names and descriptions live in TOML, which Babel does not read: add them.
+"$bin/python" - "$pot" <<'PY'
+import sys
+from babel.messages.pofile import read_po, write_po
+from ganlab.core.presets import preset_msgids
+with open(sys.argv[1], "rb") as fp:
+    catalog = read_po(fp)
+for text in preset_msgids():
+    catalog.add(text)
+with open(sys.argv[1], "wb") as fp:
+    write_po(fp, catalog, omit_header=True, sort_output=True, no_location=True)
+PY
 for ts in "${ts_files[@]}"; do
     lang="$(basename "$ts" .ts)"
     lang="${lang#ganlab_}"

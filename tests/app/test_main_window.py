@@ -293,13 +293,6 @@ def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_p
     win.close()
 
 
-def test_the_windows_diagnosis_titles_are_the_engines_words():
-    from ganlab.app.main_window import DIAGNOSIS_TITLES
-    from ganlab.metrics.diagnostics import TITLES
-
-    assert DIAGNOSIS_TITLES == TITLES  # `ganlab train` prints the same English words
-
-
 def test_a_cleared_diagnosis_is_logged_and_hides_its_banner(window, qtbot):
     from ganlab.core import reports as rep
 

@@ -113,3 +113,14 @@ def test_the_shipped_spanish_catalogue_is_used() -> None:
         assert i18n._("Learning rate") == "Tasa de aprendizaje"
     finally:
         i18n.set_language("en")
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_preset_name_and_description_is_in_the_catalogue(language: str) -> None:
+    """Presets are TOML, which Babel does not read: their words are checked here
+    (``ganlab.core.presets.preset_msgids`` lists them for update.sh)."""
+    from ganlab.core.presets import preset_msgids
+
+    in_catalog = {m.id for m in _catalog(language) if m.id and m.string}
+    missing = [text for text in preset_msgids() if text not in in_catalog]
+    assert not missing, f"preset words not translated in ganlab_{language}.po: {missing[:5]}"

@@ -37,7 +37,9 @@ from ganlab.core.lesson import (
     localized,
     shipped_lessons,
 )
+from ganlab.core.presets import description as preset_description
 from ganlab.core.presets import load_preset, preset_names
+from ganlab.core.presets import title as preset_title
 from ganlab.widgets.lesson_panel import FrameHighlight, LessonPanel
 from ganlab.widgets.start_page import StartPage
 
@@ -578,8 +580,7 @@ class LessonRunner(QObject):
         presets = []
         for name in preset_names():
             config = load_preset(name)
-            # Shipped presets' names and descriptions may be in the engine's catalogue.
-            presets.append((name, i18n._(config.name), i18n._(config.description)))
+            presets.append((name, preset_title(config), preset_description(config)))
         page.set_presets(presets)
         page.set_recent([(p, self._kind_of(p)) for p in self.window._recent_files()])
         page.show()
@@ -637,7 +638,7 @@ class LessonRunner(QObject):
     @Slot(object)
     def describe_experiment(self, config: cfg.ExperimentConfig) -> None:
         """Show ``config``'s name and description above the view."""
-        self.window.experiment_about.set_config(i18n._(config.name), i18n._(config.description))
+        self.window.experiment_about.set_config(preset_title(config), preset_description(config))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Before the window saves its layout: the panels a lesson hid come back.

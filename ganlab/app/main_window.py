@@ -269,8 +269,10 @@ class MainWindow(QMainWindow):
         menu.addSeparator()
         menu.addAction(lessons.lock_action)
         menu.addAction(lessons.unlock_action)
+        # Queued: after the window's own handler has set the presentation factor.
+        queued = Qt.ConnectionType.QueuedConnection
         for widget in (self.lesson_panel, self.experiment_about):
-            self.presentation_action.toggled.connect(widget.restyle)
+            self.presentation_action.toggled.connect(widget.restyle, queued)
 
     def _device_choices(self) -> list[tuple[str, str]]:
         import torch

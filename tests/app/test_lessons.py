@@ -301,3 +301,15 @@ def test_a_lesson_runs_with_the_keyboard_only(qtbot, window, tmp_path):
     assert runner.index == 1
     qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_PageUp)
     assert runner.index == 0
+
+
+def test_presentation_mode_enlarges_the_lesson_text(qtbot, window, tmp_path):
+    window.lessons.open(lesson_file(tmp_path, TWO_STEPS))
+    normal = window.lesson_panel.text.font().pointSizeF()
+    text = window.lesson_panel.text
+    window.presentation_action.setChecked(True)
+    try:
+        qtbot.waitUntil(lambda: text.font().pointSizeF() > 1.4 * normal, timeout=2000)
+    finally:
+        window.presentation_action.setChecked(False)
+    qtbot.waitUntil(lambda: text.font().pointSizeF() == normal, timeout=2000)

@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="137"/>
+        <location filename="../../ganlab/app/controller.py" line="140"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="267"/>
+        <location filename="../../ganlab/app/controller.py" line="270"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="278"/>
+        <location filename="../../ganlab/app/controller.py" line="281"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="306"/>
+        <location filename="../../ganlab/app/controller.py" line="309"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -777,6 +777,193 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
 </context>
 <context>
+    <name>LessonPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="111"/>
+        <source>◀ Back</source>
+        <translation>◀ Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="113"/>
+        <source>The previous step (Page Up)</source>
+        <translation>El paso anterior (Re Pág)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="114"/>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="205"/>
+        <source>Next ▶</source>
+        <translation>Siguiente ▶</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="117"/>
+        <source>The next step (Page Down), once this step&apos;s goal is reached</source>
+        <translation>El paso siguiente (Av Pág), una vez alcanzado el objetivo de este paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="169"/>
+        <source>No lesson open</source>
+        <translation>No hay ninguna lección abierta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="174"/>
+        <source>Open a lesson from File › Open lesson… or from the start page (File › Start page…).</source>
+        <translation>Abre una lección desde Archivo › Abrir lección… o desde la página de inicio (Archivo › Página de inicio…).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="190"/>
+        <source>Papers</source>
+        <translation>Artículos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="199"/>
+        <source>Step {k} of {n}</source>
+        <translation>Paso {k} de {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/lesson_panel.py" line="205"/>
+        <source>Finish ✓</source>
+        <translation>Terminar ✓</translation>
+    </message>
+</context>
+<context>
+    <name>LessonRunner</name>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="144"/>
+        <source>Lesson refused</source>
+        <translation>Lección rechazada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="170"/>
+        <source>Lesson {title} opened ({n} steps)</source>
+        <translation>Lección {title} abierta ({n} pasos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="215"/>
+        <source>Lesson complete ✓</source>
+        <translation>Lección completada ✓</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="275"/>
+        <source>Done ✓ — {condition}</source>
+        <translation>Hecho ✓ — {condition}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="281"/>
+        <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
+        <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="287"/>
+        <source>Waiting for: {condition} — now {now}</source>
+        <translation>Esperando: {condition} — ahora {now}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="495"/>
+        <source>Open &amp;lesson…</source>
+        <translation>Abrir &amp;lección…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="496"/>
+        <source>Open a lesson file (TOML)</source>
+        <translation>Abrir un archivo de lección (TOML)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="497"/>
+        <source>Start page…</source>
+        <translation>Página de inicio…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="499"/>
+        <source>The lessons, presets and recent files, to start from one</source>
+        <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="501"/>
+        <source>Next step</source>
+        <translation>Paso siguiente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="503"/>
+        <source>The lesson&apos;s next step (Page Down)</source>
+        <translation>El paso siguiente de la lección (Av Pág)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="504"/>
+        <source>Previous step</source>
+        <translation>Paso anterior</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="506"/>
+        <source>The lesson&apos;s previous step (Page Up)</source>
+        <translation>El paso anterior de la lección (Re Pág)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="507"/>
+        <source>Close lesson</source>
+        <translation>Cerrar la lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="509"/>
+        <source>Leave the lesson; the panels come back as before it</source>
+        <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="511"/>
+        <source>Lock the lab</source>
+        <translation>Bloquear el laboratorio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="514"/>
+        <source>Only the controls the lesson step allows can be changed</source>
+        <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="516"/>
+        <source>Unlock…</source>
+        <translation>Desbloquear…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="517"/>
+        <source>Leave the teacher&apos;s lock (asks first)</source>
+        <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="545"/>
+        <source>Open lesson</source>
+        <translation>Abrir lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="545"/>
+        <source>Lessons (*.toml)</source>
+        <translation>Lecciones (*.toml)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="558"/>
+        <source>Unlock the lab</source>
+        <translation>Desbloquear el laboratorio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="560"/>
+        <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
+        <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="612"/>
+        <source>checkpoint</source>
+        <translation>punto de control</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="613"/>
+        <source>lesson</source>
+        <translation>lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="613"/>
+        <source>experiment</source>
+        <translation>experimento</translation>
+    </message>
+</context>
+<context>
     <name>LogPanel</name>
     <message>
         <location filename="../../ganlab/widgets/log_panel.py" line="57"/>
@@ -822,627 +1009,637 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="83"/>
+        <location filename="../../ganlab/app/main_window.py" line="87"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="84"/>
+        <location filename="../../ganlab/app/main_window.py" line="88"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="85"/>
+        <location filename="../../ganlab/app/main_window.py" line="89"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="86"/>
+        <location filename="../../ganlab/app/main_window.py" line="90"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="87"/>
+        <location filename="../../ganlab/app/main_window.py" line="91"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="88"/>
+        <location filename="../../ganlab/app/main_window.py" line="92"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="89"/>
+        <location filename="../../ganlab/app/main_window.py" line="93"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="90"/>
+        <location filename="../../ganlab/app/main_window.py" line="94"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="91"/>
+        <location filename="../../ganlab/app/main_window.py" line="95"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <location filename="../../ganlab/app/main_window.py" line="96"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="183"/>
+        <location filename="../../ganlab/app/main_window.py" line="188"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="222"/>
+        <location filename="../../ganlab/app/main_window.py" line="227"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="223"/>
-        <location filename="../../ganlab/app/main_window.py" line="296"/>
+        <location filename="../../ganlab/app/main_window.py" line="228"/>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="226"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="228"/>
+        <location filename="../../ganlab/app/main_window.py" line="233"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="232"/>
+        <location filename="../../ganlab/app/main_window.py" line="237"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="234"/>
+        <location filename="../../ganlab/app/main_window.py" line="239"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="244"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <source>Lesson</source>
+        <translation>Lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <source>&amp;Lesson</source>
+        <translation>&amp;Lección</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="244"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="250"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="273"/>
-        <location filename="../../ganlab/app/main_window.py" line="600"/>
-        <location filename="../../ganlab/app/main_window.py" line="621"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
+        <location filename="../../ganlab/app/main_window.py" line="638"/>
+        <location filename="../../ganlab/app/main_window.py" line="659"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="276"/>
+        <location filename="../../ganlab/app/main_window.py" line="312"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="277"/>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="281"/>
+        <location filename="../../ganlab/app/main_window.py" line="317"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="282"/>
+        <location filename="../../ganlab/app/main_window.py" line="318"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="322"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="287"/>
+        <location filename="../../ganlab/app/main_window.py" line="323"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="291"/>
+        <location filename="../../ganlab/app/main_window.py" line="327"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="292"/>
+        <location filename="../../ganlab/app/main_window.py" line="328"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="297"/>
+        <location filename="../../ganlab/app/main_window.py" line="333"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="300"/>
+        <location filename="../../ganlab/app/main_window.py" line="336"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="302"/>
+        <location filename="../../ganlab/app/main_window.py" line="338"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="306"/>
+        <location filename="../../ganlab/app/main_window.py" line="342"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="323"/>
+        <location filename="../../ganlab/app/main_window.py" line="359"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="329"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="331"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="333"/>
+        <location filename="../../ganlab/app/main_window.py" line="369"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="337"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="355"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="357"/>
+        <location filename="../../ganlab/app/main_window.py" line="393"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="358"/>
+        <location filename="../../ganlab/app/main_window.py" line="394"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="398"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="363"/>
+        <location filename="../../ganlab/app/main_window.py" line="399"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="366"/>
+        <location filename="../../ganlab/app/main_window.py" line="402"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="403"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="372"/>
+        <location filename="../../ganlab/app/main_window.py" line="408"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="372"/>
+        <location filename="../../ganlab/app/main_window.py" line="408"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="375"/>
+        <location filename="../../ganlab/app/main_window.py" line="411"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="375"/>
+        <location filename="../../ganlab/app/main_window.py" line="411"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="378"/>
+        <location filename="../../ganlab/app/main_window.py" line="414"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="379"/>
+        <location filename="../../ganlab/app/main_window.py" line="415"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="385"/>
+        <location filename="../../ganlab/app/main_window.py" line="421"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="386"/>
+        <location filename="../../ganlab/app/main_window.py" line="422"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="389"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="390"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="393"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="394"/>
+        <location filename="../../ganlab/app/main_window.py" line="430"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="400"/>
+        <location filename="../../ganlab/app/main_window.py" line="436"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="400"/>
+        <location filename="../../ganlab/app/main_window.py" line="436"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <location filename="../../ganlab/app/main_window.py" line="444"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="419"/>
+        <location filename="../../ganlab/app/main_window.py" line="455"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="431"/>
+        <location filename="../../ganlab/app/main_window.py" line="467"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="432"/>
+        <location filename="../../ganlab/app/main_window.py" line="468"/>
         <source>Large fonts for a projector (F11)</source>
         <translation>Letra grande para proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="437"/>
+        <location filename="../../ganlab/app/main_window.py" line="474"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="438"/>
-        <location filename="../../ganlab/app/main_window.py" line="1046"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="1089"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="438"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="450"/>
+        <location filename="../../ganlab/app/main_window.py" line="487"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="451"/>
+        <location filename="../../ganlab/app/main_window.py" line="488"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="452"/>
+        <location filename="../../ganlab/app/main_window.py" line="489"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="453"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="454"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="457"/>
+        <location filename="../../ganlab/app/main_window.py" line="494"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="589"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="594"/>
+        <location filename="../../ganlab/app/main_window.py" line="632"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="600"/>
+        <location filename="../../ganlab/app/main_window.py" line="638"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="604"/>
+        <location filename="../../ganlab/app/main_window.py" line="642"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="616"/>
+        <location filename="../../ganlab/app/main_window.py" line="654"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="656"/>
+        <location filename="../../ganlab/app/main_window.py" line="694"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="667"/>
+        <location filename="../../ganlab/app/main_window.py" line="705"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="671"/>
+        <location filename="../../ganlab/app/main_window.py" line="709"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="698"/>
+        <location filename="../../ganlab/app/main_window.py" line="736"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="706"/>
+        <location filename="../../ganlab/app/main_window.py" line="744"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="716"/>
+        <location filename="../../ganlab/app/main_window.py" line="754"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="726"/>
+        <location filename="../../ganlab/app/main_window.py" line="764"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="740"/>
+        <location filename="../../ganlab/app/main_window.py" line="778"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="756"/>
+        <location filename="../../ganlab/app/main_window.py" line="794"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="780"/>
+        <location filename="../../ganlab/app/main_window.py" line="821"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="788"/>
+        <location filename="../../ganlab/app/main_window.py" line="829"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="821"/>
+        <location filename="../../ganlab/app/main_window.py" line="864"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="821"/>
-        <location filename="../../ganlab/app/main_window.py" line="857"/>
+        <location filename="../../ganlab/app/main_window.py" line="864"/>
+        <location filename="../../ganlab/app/main_window.py" line="900"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="833"/>
+        <location filename="../../ganlab/app/main_window.py" line="876"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="847"/>
+        <location filename="../../ganlab/app/main_window.py" line="890"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="855"/>
+        <location filename="../../ganlab/app/main_window.py" line="898"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="867"/>
+        <location filename="../../ganlab/app/main_window.py" line="910"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="872"/>
+        <location filename="../../ganlab/app/main_window.py" line="915"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="877"/>
+        <location filename="../../ganlab/app/main_window.py" line="920"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="877"/>
-        <location filename="../../ganlab/app/main_window.py" line="885"/>
+        <location filename="../../ganlab/app/main_window.py" line="920"/>
+        <location filename="../../ganlab/app/main_window.py" line="928"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="885"/>
+        <location filename="../../ganlab/app/main_window.py" line="928"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="907"/>
+        <location filename="../../ganlab/app/main_window.py" line="950"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="926"/>
+        <location filename="../../ganlab/app/main_window.py" line="969"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="936"/>
+        <location filename="../../ganlab/app/main_window.py" line="979"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="938"/>
+        <location filename="../../ganlab/app/main_window.py" line="981"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="953"/>
+        <location filename="../../ganlab/app/main_window.py" line="996"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="953"/>
+        <location filename="../../ganlab/app/main_window.py" line="996"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="961"/>
-        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <location filename="../../ganlab/app/main_window.py" line="1004"/>
+        <location filename="../../ganlab/app/main_window.py" line="1075"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="961"/>
-        <location filename="../../ganlab/app/main_window.py" line="1010"/>
+        <location filename="../../ganlab/app/main_window.py" line="1004"/>
+        <location filename="../../ganlab/app/main_window.py" line="1053"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="970"/>
+        <location filename="../../ganlab/app/main_window.py" line="1013"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1012"/>
+        <location filename="../../ganlab/app/main_window.py" line="1055"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1019"/>
+        <location filename="../../ganlab/app/main_window.py" line="1062"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1019"/>
+        <location filename="../../ganlab/app/main_window.py" line="1062"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1072"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1048"/>
+        <location filename="../../ganlab/app/main_window.py" line="1091"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1150"/>
+        <location filename="../../ganlab/app/main_window.py" line="1193"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1151"/>
+        <location filename="../../ganlab/app/main_window.py" line="1194"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1152"/>
+        <location filename="../../ganlab/app/main_window.py" line="1195"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1153"/>
+        <location filename="../../ganlab/app/main_window.py" line="1196"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1154"/>
+        <location filename="../../ganlab/app/main_window.py" line="1197"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1156"/>
+        <location filename="../../ganlab/app/main_window.py" line="1199"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1158"/>
+        <location filename="../../ganlab/app/main_window.py" line="1201"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1160"/>
+        <location filename="../../ganlab/app/main_window.py" line="1203"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1161"/>
+        <location filename="../../ganlab/app/main_window.py" line="1204"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1176"/>
+        <location filename="../../ganlab/app/main_window.py" line="1219"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1800,6 +1997,79 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
         <source>The optimizer moves the weights a small step in that direction.</source>
         <translation>El optimizador mueve los pesos un pequeño paso en esa dirección.</translation>
+    </message>
+</context>
+<context>
+    <name>StartPage</name>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="55"/>
+        <source>ganlab — start</source>
+        <translation>ganlab — inicio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="56"/>
+        <source>What would you like to do?</source>
+        <translation>¿Qué quieres hacer?</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="60"/>
+        <source>Tab moves between the lists, the arrow keys within one, Enter opens, Esc closes this page.</source>
+        <translation>Tab cambia de lista, las flechas se mueven dentro de una, Intro abre y Esc cierra esta página.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="65"/>
+        <source>Guided lessons, one per topic</source>
+        <translation>Lecciones guiadas, una por tema</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="66"/>
+        <source>Ready-made experiments</source>
+        <translation>Experimentos listos para usar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="67"/>
+        <source>Files and runs opened before</source>
+        <translation>Archivos y ejecuciones abiertos antes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="69"/>
+        <source>Lessons</source>
+        <translation>Lecciones</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="70"/>
+        <source>Presets</source>
+        <translation>Experimentos predefinidos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="71"/>
+        <source>Recent</source>
+        <translation>Recientes</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="90"/>
+        <source>Open</source>
+        <translation>Abrir</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="92"/>
+        <source>Close</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="142"/>
+        <source>No lessons found.</source>
+        <translation>No se encontraron lecciones.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="147"/>
+        <source>No presets found.</source>
+        <translation>No se encontraron experimentos predefinidos.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/start_page.py" line="154"/>
+        <source>Nothing opened yet.</source>
+        <translation>Todavía no se ha abierto nada.</translation>
     </message>
 </context>
 <context>

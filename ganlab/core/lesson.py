@@ -34,7 +34,7 @@ from typing import Any
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.errors import ConfigError, GanlabError
-from ganlab.core.i18n import _, language
+from ganlab.core.i18n import N_, _, language
 
 # Panels a step may show (every other panel is hidden while the step is open).
 PANELS: tuple[str, ...] = (
@@ -85,7 +85,7 @@ METRIC_NAMES: tuple[str, ...] = (
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50
 # ``--check``: steps trained for a step that says run = "play" without an ``until``.
-PLAY_STEPS = 200
+PLAY_STEPS = 20
 
 
 def _diagnosis_kinds() -> tuple[str, ...]:
@@ -377,10 +377,10 @@ def load_lesson(path: str | Path) -> Lesson:
     if not isinstance(raw_steps, list) or not raw_steps:
         top.fail("step", _("a lesson needs at least one [[step]] table"))
     r = _Reader(path, None, head, _LESSON_KEYS)
-    number = r.typed("number", int, "an integer")
+    number = r.typed("number", int, N_("an integer"))
     if number is None:
         r.fail("lesson.number", _("missing: the lesson's position in the course list (an integer)"))
-    experiment = r.typed("experiment", str, "a preset name or a .toml path")
+    experiment = r.typed("experiment", str, N_("a preset name or a .toml path"))
     if experiment is None:
         r.fail("lesson.experiment", _("missing: a preset name or a .toml path"))
     papers = r.table.get("papers", [])
@@ -389,7 +389,7 @@ def load_lesson(path: str | Path) -> Lesson:
     config = _load_experiment(experiment, path, None, "lesson.experiment")
     title = r.texts("title")
     summary = r.texts("summary", required=False)
-    lock = r.typed("lock", bool, "true or false", False)
+    lock = r.typed("lock", bool, N_("true or false"), False)
 
     steps: list[LessonStep] = []
     configs: list[cfg.ExperimentConfig] = []
@@ -418,7 +418,7 @@ def _read_step(
     r = _Reader(path, i, table, _STEP_KEYS)
     title = r.texts("title")
     text = r.texts("text")
-    experiment = r.typed("experiment", str, "a preset name or a .toml path")
+    experiment = r.typed("experiment", str, N_("a preset name or a .toml path"))
     config = previous
     if experiment is not None:
         config = _load_experiment(experiment, path, i, "experiment")
@@ -440,7 +440,7 @@ def _read_step(
         cfg.check_names(config)
     except ConfigError as exc:
         r.fail("set", str(exc))
-    reset = r.typed("reset", bool, "true or false", False)
+    reset = r.typed("reset", bool, N_("true or false"), False)
     panels = r.names(
         "panels",
         lambda n: n in PANELS,
@@ -453,7 +453,7 @@ def _read_step(
             names=", ".join(ACTIONS)
         ),
     )
-    point = r.typed("point", str, "a panel name")
+    point = r.typed("point", str, N_("a panel name"))
     if point is not None and point not in PANELS:
         r.fail(
             "point",
@@ -461,11 +461,11 @@ def _read_step(
                 name=point, names=", ".join(PANELS)
             ),
         )
-    run = r.typed("run", str, '"play" or "pause"', "pause")
+    run = r.typed("run", str, N_('"play" or "pause"'), "pause")
     if run not in RUN_MODES:
         r.fail("run", _('must be "play" or "pause", got {value!r}').format(value=run))
-    until = r.typed("until", str, 'a condition such as "modes_captured <= 2"')
-    budget = r.typed("budget", int, "a positive integer (training steps)")
+    until = r.typed("until", str, N_('a condition such as "modes_captured <= 2"'))
+    budget = r.typed("budget", int, N_("a positive integer (training steps)"))
     if budget is not None and budget <= 0:
         r.fail(
             "budget",

@@ -19,10 +19,13 @@ from __future__ import annotations
 import ast
 import dataclasses
 import math
+import queue
+import threading
+import time
 import tomllib
 import typing
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -31,7 +34,7 @@ from typing import Any
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.errors import ConfigError, GanlabError
-from ganlab.core.i18n import _, language
+from ganlab.core.i18n import N_, _, language
 
 # Panels a step may show (every other panel is hidden while the step is open).
 PANELS: tuple[str, ...] = (
@@ -82,7 +85,7 @@ METRIC_NAMES: tuple[str, ...] = (
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50
 # ``--check``: steps trained for a step that says run = "play" without an ``until``.
-PLAY_STEPS = 200
+PLAY_STEPS = 20
 
 
 def _diagnosis_kinds() -> tuple[str, ...]:
@@ -374,10 +377,10 @@ def load_lesson(path: str | Path) -> Lesson:
     if not isinstance(raw_steps, list) or not raw_steps:
         top.fail("step", _("a lesson needs at least one [[step]] table"))
     r = _Reader(path, None, head, _LESSON_KEYS)
-    number = r.typed("number", int, "an integer")
+    number = r.typed("number", int, N_("an integer"))
     if number is None:
         r.fail("lesson.number", _("missing: the lesson's position in the course list (an integer)"))
-    experiment = r.typed("experiment", str, "a preset name or a .toml path")
+    experiment = r.typed("experiment", str, N_("a preset name or a .toml path"))
     if experiment is None:
         r.fail("lesson.experiment", _("missing: a preset name or a .toml path"))
     papers = r.table.get("papers", [])
@@ -386,7 +389,7 @@ def load_lesson(path: str | Path) -> Lesson:
     config = _load_experiment(experiment, path, None, "lesson.experiment")
     title = r.texts("title")
     summary = r.texts("summary", required=False)
-    lock = r.typed("lock", bool, "true or false", False)
+    lock = r.typed("lock", bool, N_("true or false"), False)
 
     steps: list[LessonStep] = []
     configs: list[cfg.ExperimentConfig] = []
@@ -415,7 +418,7 @@ def _read_step(
     r = _Reader(path, i, table, _STEP_KEYS)
     title = r.texts("title")
     text = r.texts("text")
-    experiment = r.typed("experiment", str, "a preset name or a .toml path")
+    experiment = r.typed("experiment", str, N_("a preset name or a .toml path"))
     config = previous
     if experiment is not None:
         config = _load_experiment(experiment, path, i, "experiment")
@@ -437,7 +440,7 @@ def _read_step(
         cfg.check_names(config)
     except ConfigError as exc:
         r.fail("set", str(exc))
-    reset = r.typed("reset", bool, "true or false", False)
+    reset = r.typed("reset", bool, N_("true or false"), False)
     panels = r.names(
         "panels",
         lambda n: n in PANELS,
@@ -450,7 +453,7 @@ def _read_step(
             names=", ".join(ACTIONS)
         ),
     )
-    point = r.typed("point", str, "a panel name")
+    point = r.typed("point", str, N_("a panel name"))
     if point is not None and point not in PANELS:
         r.fail(
             "point",
@@ -458,11 +461,11 @@ def _read_step(
                 name=point, names=", ".join(PANELS)
             ),
         )
-    run = r.typed("run", str, '"play" or "pause"', "pause")
+    run = r.typed("run", str, N_('"play" or "pause"'), "pause")
     if run not in RUN_MODES:
         r.fail("run", _('must be "play" or "pause", got {value!r}').format(value=run))
-    until = r.typed("until", str, 'a condition such as "modes_captured <= 2"')
-    budget = r.typed("budget", int, "a positive integer (training steps)")
+    until = r.typed("until", str, N_('a condition such as "modes_captured <= 2"'))
+    budget = r.typed("budget", int, N_("a positive integer (training steps)"))
     if budget is not None and budget <= 0:
         r.fail(
             "budget",
@@ -715,3 +718,282 @@ def _fmt(value: float) -> str:
     if value == int(value) and abs(value) < 1e12:
         return str(int(value))
     return f"{value:.4g}"
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True)
+class StepCheck:
+    """How one step went in :func:`check_lesson`."""
+
+    number: int  # 1-based, as in the messages
+    title: str
+    condition: str | None
+    budget: int | None
+    reached: bool  # the condition held within the budget (True for a step without one)
+    steps_used: int  # training steps run in this step
+    seconds: float  # wall-clock time of the step
+    values: dict[str, float]  # what the condition read at the end
+    problem: str = ""  # why the step failed, for a person ("" when it passed)
+
+
+@dataclass(frozen=True)
+class LessonCheck:
+    """The result of :func:`check_lesson`: one :class:`StepCheck` per step run."""
+
+    lesson: Lesson
+    steps: tuple[StepCheck, ...]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        """Every step ran and every condition was reached within its budget."""
+        return len(self.steps) == len(self.lesson.steps) and all(s.reached for s in self.steps)
+
+    def problems(self) -> list[str]:
+        """One message per failed step, naming the file and the step."""
+        return [s.problem for s in self.steps if s.problem]
+
+
+# The check's clock: each reading advances it by this many seconds, so publishing depends on
+# the loop's own work, not on the machine's load (about 2 readings per step: metrics every
+# ~100 steps, scalar batches every ~25), and a check gives the same result on any machine.
+_CHECK_TICK_S = 0.005
+_CHECK_SCALAR_HZ = 4.0
+# Longest wait for the loop's answer to one command (a bug, not a slow machine, exceeds it).
+_CHECK_TIMEOUT_S = 300.0
+
+
+class _CheckClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        with self.lock:
+            self.now += _CHECK_TICK_S
+            return self.now
+
+
+class _Driver:
+    """Drives one ``loop.run`` generator in a thread of its own, as the window's worker does."""
+
+    def __init__(self, config: cfg.ExperimentConfig):
+        from ganlab.core import commands as cmd
+        from ganlab.core import loop
+
+        self.cmd = cmd
+        self.inbox: queue.Queue[Any] = queue.Queue()
+        self.out: queue.Queue[Any] = queue.Queue()
+        self.step = 0
+        self.request_id = 0
+        self.errors: list[rep.TrainingError] = []
+        self.generation_started = False
+        self.paused_itself = False
+        self.watcher: ConditionWatcher | None = None
+        reports = loop.run(
+            config,
+            self.inbox,
+            clock=_CheckClock(),
+            start_paused=True,
+            snapshots=False,
+            snapshot_ack=False,
+            scalar_hz=_CHECK_SCALAR_HZ,
+            at_limit="pause",
+        )
+        self.thread = threading.Thread(target=self._pump, args=(reports,), daemon=True)
+        self.thread.start()
+
+    def _pump(self, reports: Iterable[rep.Report]) -> None:
+        try:
+            for report in reports:
+                self.out.put(report)
+        except BaseException as exc:  # carried to the checking thread
+            self.out.put(exc)
+        self.out.put(None)
+
+    def next_report(self) -> rep.Report:
+        try:
+            item = self.out.get(timeout=_CHECK_TIMEOUT_S)
+        except queue.Empty:
+            raise GanlabError(
+                _("the training loop did not answer within {seconds} s").format(
+                    seconds=int(_CHECK_TIMEOUT_S)
+                )
+            ) from None
+        if item is None:
+            raise GanlabError(_("the training loop ended unexpectedly"))
+        if isinstance(item, BaseException):
+            raise item
+        self._note(item)
+        return item
+
+    def _note(self, report: rep.Report) -> None:
+        if self.watcher is not None:
+            self.watcher.observe(report)
+        if isinstance(report, rep.ScalarBatch) and len(report):
+            self.step = int(report.steps[-1])
+        elif isinstance(report, rep.GenerationStarted):
+            self.step = report.step
+            self.generation_started = True
+        elif isinstance(report, rep.StateChanged | rep.MetricsReport):
+            self.step = report.step
+        elif isinstance(report, rep.TrainingError):
+            self.errors.append(report)
+        if isinstance(report, rep.StateChanged) and report.state == "paused":
+            self.paused_itself = True
+
+    def send(self, *commands: Any) -> None:
+        """Put ``commands`` on the inbox and read reports until the loop has handled them."""
+        for command in commands:
+            self.inbox.put(command)
+        self.request_id += 1
+        marker = self.request_id
+        self.inbox.put(self.cmd.RequestSamples(request_id=marker, n=1))
+        while True:
+            report = self.next_report()
+            if isinstance(report, rep.SamplesReady) and report.request_id == marker:
+                return
+            if isinstance(report, rep.TrainingError) and "Sample request" in report.message:
+                return
+
+    def close(self) -> None:
+        self.inbox.put(self.cmd.Stop())
+        self.thread.join(timeout=30)
+
+
+def check_lesson(
+    lesson: Lesson, progress: Callable[[StepCheck], None] | None = None
+) -> LessonCheck:
+    """Run ``lesson`` headless with the real engine and check every step's condition.
+
+    One training loop (``ganlab.core.loop.run``) is driven through its inbox as the window
+    drives it: each step applies its experiment (a new experiment gets fresh networks), its
+    ``set`` changes and its ``reset``; a step with ``until`` trains until the condition
+    holds or ``budget`` training steps have passed; a step without ``until`` that says
+    ``run = "play"`` trains ``PLAY_STEPS`` steps; a step that says ``run = "pause"`` only
+    applies its settings. The loop runs on a clock that advances with its own work, so
+    metrics come about every 100 steps and the result does not depend on the machine's load.
+
+    Parameters
+    ----------
+    lesson
+        A lesson from :func:`load_lesson`.
+    progress
+        Called with each step's :class:`StepCheck` as soon as the step is done.
+
+    Returns
+    -------
+    LessonCheck
+        Stops at the first failed step (the steps after it depend on it).
+    """
+    started = time.monotonic()
+    results: list[StepCheck] = []
+    driver = _Driver(lesson.config_for_step(0))
+    try:
+        driver.send()  # the first generation is built
+        for i, step in enumerate(lesson.steps):
+            result = _check_step(lesson, i, step, driver)
+            results.append(result)
+            if progress is not None:
+                progress(result)
+            if not result.reached:
+                break
+    finally:
+        driver.close()
+    return LessonCheck(lesson, tuple(results), time.monotonic() - started)
+
+
+def _check_step(lesson: Lesson, i: int, step: LessonStep, driver: _Driver) -> StepCheck:
+    cmd = driver.cmd
+    t0 = time.monotonic()
+    where = _("{file}, step {number}").format(file=lesson.path, number=i + 1)
+    watcher = ConditionWatcher(step.until) if step.until else None
+    driver.watcher = watcher
+    driver.errors = []
+    if i > 0 and (step.experiment is not None or step.changes):
+        driver.generation_started = False
+        driver.send(cmd.ApplyConfig(lesson.config_for_step(i)))
+        if step.experiment is not None and not driver.generation_started:
+            driver.send(cmd.Reset())  # another experiment always starts from fresh networks
+    if step.reset and i > 0:
+        driver.send(cmd.Reset())
+    if watcher is not None:
+        watcher.reset()
+    first = driver.step
+
+    def result(reached: bool, problem: str = "") -> StepCheck:
+        return StepCheck(
+            number=i + 1,
+            title=step.localized("title"),
+            condition=step.until,
+            budget=step.budget,
+            reached=reached,
+            steps_used=max(0, driver.step - first),
+            seconds=time.monotonic() - t0,
+            values=watcher.values() if watcher else {},
+            problem=problem,
+        )
+
+    if driver.errors:
+        return result(
+            False,
+            _("{where}: the engine refused the step's settings: {problem}").format(
+                where=where, problem=driver.errors[0].message
+            ),
+        )
+    if watcher is None and step.run == "pause":
+        return result(True)
+    budget = step.budget if step.budget is not None else PLAY_STEPS
+    driver.paused_itself = False
+    driver.inbox.put(cmd.SetSpeed(0.0))
+    driver.inbox.put(cmd.Play())
+    held = False
+    while True:
+        report = driver.next_report()
+        if isinstance(report, rep.StateChanged) and report.state == "playing":
+            driver.paused_itself = False
+        if watcher is not None and watcher.holds():
+            held = True
+            break
+        if driver.step - first >= budget:
+            break
+        if driver.paused_itself or (
+            isinstance(report, rep.StateChanged) and report.state in ("finished", "stopped")
+        ):
+            break
+    stopped_early = driver.paused_itself and not held
+    driver.send(cmd.Pause())
+    if watcher is None:
+        if stopped_early:
+            message = driver.errors[-1].message if driver.errors else ""
+            return result(
+                False,
+                _("{where}: training paused itself at step {step}: {problem}").format(
+                    where=where, step=driver.step, problem=message
+                ),
+            )
+        return result(True)
+    if held:
+        return result(True)
+    reason = ""
+    if stopped_early:
+        reason = " " + _("Training paused itself: {problem}").format(
+            problem=driver.errors[-1].message if driver.errors else ""
+        )
+    return result(
+        False,
+        _(
+            "{where}: condition '{condition}' not reached within its budget of {budget} "
+            "steps (ran {used}); values reached: {values}.{reason} Raise `budget`, or change "
+            "the step's settings or condition"
+        ).format(
+            where=where,
+            condition=step.until,
+            budget=step.budget,
+            used=driver.step - first,
+            values=watcher.describe(),
+            reason=reason,
+        ),
+    )

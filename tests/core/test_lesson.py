@@ -286,3 +286,16 @@ def test_watcher_accepts_the_condition_language(condition):
 def test_watcher_refuses_anything_else(condition):
     with pytest.raises(ConditionError):
         ConditionWatcher(condition)
+
+
+@pytest.mark.parametrize("path", shipped_lessons(), ids=lambda p: p.stem)
+def test_every_shipped_lesson_speaks_english_and_spanish(path):
+    lesson = load_lesson(path)
+    texts = [lesson.title, lesson.summary]
+    for step in lesson.steps:
+        texts += [step.title, step.text]
+    for text in texts:
+        assert set(text) == {"en", "es"}
+        assert text["es"].strip()
+        assert text["es"] != text["en"]
+    assert lesson.papers, "a lesson names the papers behind its claims"

@@ -18,11 +18,24 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
+    QGuiApplication,
     QImage,
     QKeySequence,
     QMouseEvent,
@@ -36,6 +49,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -229,25 +243,70 @@ class MainWindow(QMainWindow):
         self.log = LogPanel()
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.controls_dock = self._dock(self.controls, self.tr("Settings"), "dock-controls", left)
         self.slow_dock = self._dock(self.slow_motion, self.tr("Slow motion"), "dock-slow", left)
-        self.tabifyDockWidget(self.controls_dock, self.slow_dock)
-        self.controls_dock.raise_()
         self.curves_dock = self._dock(self.curves, self.tr("Curves"), "dock-curves", right)
         self.metrics = MetricsPanel()
         self.metrics_dock = self._dock(self.metrics, self.tr("Metrics"), "dock-metrics", right)
-        self.tabifyDockWidget(self.curves_dock, self.metrics_dock)
-        self.curves_dock.raise_()
         self.explorer_dock = self._dock(
-            self.explorer, self.tr("Latent explorer"), "dock-explorer", bottom
+            self.explorer, self.tr("Latent explorer"), "dock-explorer", right
         )
-        self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", bottom)
-        self.tabifyDockWidget(self.explorer_dock, self.log_dock)
-        self.explorer_dock.raise_()
+        self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", right)
+        # The settings scroll only vertically: the dock must be as wide as their rows.
+        self._settings_width_guard = _ScrollWidthGuard(self.controls, self)
+        # The left and right docks run the full height; a bottom dock sits under the view.
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
+        self._arrange_docks(compact_layout(available_geometry(self)))
+
+    def _arrange_docks(self, compact: bool) -> None:
+        """Place the docks for a screen: ``compact`` below COMPACT_SIZE.
+
+        Left: settings and slow motion (tabs). Wide screens: curves and metrics (tabs) on
+        the right, the latent explorer and the log (tabs) in a strip under the view.
+        Compact screens: curves, metrics, explorer and log share one tab group on the
+        right, so the view keeps the whole height. A dock added later joins the tab
+        group named in DOCK_GROUPS for its object name (the right group if unnamed).
+        """
+        groups = dock_groups(compact)
+        areas = {
+            "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+            "right": Qt.DockWidgetArea.RightDockWidgetArea,
+            "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+        }
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        placed: set[str] = set()
+        for area, names in groups.items():
+            members = [docks[n] for n in names if n in docks]
+            for dock in members:
+                self.addDockWidget(areas[area], dock)
+                placed.add(dock.objectName())
+            for dock in members[1:]:
+                self.tabifyDockWidget(members[0], dock)
+            if members:
+                members[0].raise_()
+        # Docks the table does not name (another panel added later): a tab on the right.
+        first_right = next((docks[n] for n in groups["right"] if n in docks), None)
+        for name, dock in docks.items():
+            if name not in placed:
+                self.addDockWidget(areas["right"], dock)
+                if first_right is not None:
+                    self.tabifyDockWidget(first_right, dock)
+        if first_right is not None:
+            first_right.raise_()
+
+    def _size_docks(self) -> None:
+        """First-start proportions: settings as wide as their rows, the curves about a
+        third of the window, the explorer strip (wide screens) about a quarter."""
+        width = self.width()
+        left = max(self.controls_dock.minimumSizeHint().width(), round(0.22 * width))
+        right = max(self.curves_dock.minimumSizeHint().width(), round(0.3 * width))
         self.resizeDocks(
-            [self.controls_dock, self.curves_dock], [340, 460], Qt.Orientation.Horizontal
+            [self.controls_dock, self.curves_dock], [left, right], Qt.Orientation.Horizontal
         )
+        if self.dockWidgetArea(self.explorer_dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            strip = max(self.explorer_dock.minimumSizeHint().height(), round(0.25 * self.height()))
+            self.resizeDocks([self.explorer_dock], [strip], Qt.Orientation.Vertical)
 
     def _device_choices(self) -> list[tuple[str, str]]:
         import torch
@@ -516,17 +575,35 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ settings/layout
 
     def _restore_layout(self) -> None:
+        """The saved geometry and dock state, or a first start sized to the screen.
+
+        Either way the window ends no larger than the screen's available area (a layout
+        saved on a large monitor, reopened on a projector, shrinks to fit).
+        """
+        available = available_geometry(self)
         geometry = self.settings.value("window/geometry")
         state = self.settings.value("window/state")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 950)
         if state is not None:
             self.restoreState(state)
+        if geometry is None:
+            self._first_start_geometry(available)
         else:
-            # First start: the data view gets most of the height, the explorer a strip.
-            self.resizeDocks([self.explorer_dock], [240], Qt.Orientation.Vertical)
+            self.resize(self.size().boundedTo(available.size()))
+        if state is None:
+            self._size_docks()
+
+    def _first_start_geometry(self, available: QRect) -> None:
+        """Maximised on a compact screen; else 90 % of it, centred."""
+        if compact_layout(available):
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        size = QSize(round(available.width() * 0.9), round(available.height() * 0.9))
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(available.center())
+        self.setGeometry(rect)
 
     def _save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -1188,6 +1265,78 @@ class MainWindow(QMainWindow):
                 "warning",
             )
         event.accept()
+
+
+# Below this available screen size (either side, in device-independent pixels) the docks
+# share fewer, larger places: see MainWindow._arrange_docks.
+COMPACT_SIZE = QSize(1500, 900)
+
+# Where each dock goes (by object name), first of each list raised. A new dock is placed
+# by adding its name here; a name not listed joins the right-hand tab group.
+DOCK_GROUPS = {
+    "wide": {
+        "left": ["dock-controls", "dock-slow"],
+        "right": ["dock-curves", "dock-metrics"],
+        "bottom": ["dock-explorer", "dock-log"],
+    },
+    "compact": {
+        "left": ["dock-controls", "dock-slow"],
+        "right": ["dock-curves", "dock-metrics", "dock-explorer", "dock-log"],
+        "bottom": [],
+    },
+}
+
+
+def dock_groups(compact: bool) -> dict[str, list[str]]:
+    """The tab groups of DOCK_GROUPS for a compact or a wide screen."""
+    return DOCK_GROUPS["compact" if compact else "wide"]
+
+
+def compact_layout(available: QRect) -> bool:
+    """Whether a screen area this size gets the compact dock layout."""
+    return available.width() < COMPACT_SIZE.width() or available.height() < COMPACT_SIZE.height()
+
+
+def available_geometry(widget: QWidget) -> QRect:
+    """The usable area (without task bars) of the screen ``widget`` is on, else of the
+    primary screen; logical pixels, so a 4K screen at 200 % reads as 1920 x 1080."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+class _ScrollWidthGuard(QObject):
+    """Keeps a panel's vertical-only scroll area as wide as its content's rows.
+
+    A QScrollArea with the horizontal scroll bar off reports a tiny minimum width, so a
+    dock could be made narrower than the rows inside it and cut them off at the right.
+    This sets the area's minimum width to its content's, plus the vertical scroll bar,
+    whenever the content's layout changes (rows shown, hidden, translated, restyled).
+    """
+
+    def __init__(self, panel: QWidget, parent: QObject) -> None:
+        super().__init__(parent)
+        self._areas = [
+            area
+            for area in panel.findChildren(QScrollArea)
+            if area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            and area.widget() is not None
+        ]
+        for area in self._areas:
+            area.widget().installEventFilter(self)
+            self._fit(area)
+
+    def _fit(self, area: QScrollArea) -> None:
+        content = area.widget().minimumSizeHint().width()
+        bar = area.verticalScrollBar().sizeHint().width()
+        frame = 2 * area.frameWidth()
+        area.setMinimumWidth(content + bar + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LayoutRequest:
+            for area in self._areas:
+                if area.widget() is watched:
+                    self._fit(area)
+        return False
 
 
 class _Banner(QLabel):

@@ -18,11 +18,13 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 
 SMOOTHING_MAX = 0.99  # the slider's top: 1.0 would freeze the average at its first value
 _SLIDER_STEPS = 100  # slider ticks per unit of smoothing
 _DEFAULT_SMOOTHING = 0.9  # per-step GAN losses are noisy: show the trend from the start
 _LEFT_AXIS_WIDTH = 64  # pixels at presentation factor 1: the same width aligns the 4 plots
+PLOT_MIN_HEIGHT = 96  # pixels: four plots and the controls fit a 720-pixel-high screen
 _SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
 
 
@@ -398,7 +400,7 @@ class CurvesPanel(QWidget):
         layout.setSpacing(2)
         layout.addLayout(self._controls)
         for w in self._widgets.values():
-            w.setMinimumHeight(140)
+            w.setMinimumHeight(PLOT_MIN_HEIGHT)
             layout.addWidget(w, 1)
 
         self._apply_texts()
@@ -412,7 +414,7 @@ class CurvesPanel(QWidget):
         self._smoothing_slider = QSlider(Qt.Orientation.Horizontal)
         self._smoothing_slider.setRange(0, round(SMOOTHING_MAX * _SLIDER_STEPS))
         self._smoothing_slider.setValue(round(self._alpha * _SLIDER_STEPS))
-        self._smoothing_slider.setMinimumWidth(160)
+        self._smoothing_slider.setMinimumWidth(90)
         self._smoothing_value = QLabel()
         self._smoothing_value.setMinimumWidth(40)
         smoothing_tip = self.tr(
@@ -430,16 +432,19 @@ class CurvesPanel(QWidget):
                 "colour and named in the legend."
             )
         )
-        self._controls = QHBoxLayout()
+        # The smoothing group stays on one line; the check boxes wrap under it when the
+        # dock is narrow, so the row never forces the window's width.
+        smoothing = QWidget()
+        smoothing_row = QHBoxLayout(smoothing)
+        smoothing_row.setContentsMargins(0, 0, 0, 0)
+        smoothing_row.addWidget(self._smoothing_label)
+        smoothing_row.addWidget(self._smoothing_slider, 1)
+        smoothing_row.addWidget(self._smoothing_value)
+        self._controls = FlowLayout(spacing=12)
         self._controls.setContentsMargins(6, 2, 6, 2)
-        self._controls.addWidget(self._smoothing_label)
-        self._controls.addWidget(self._smoothing_slider)
-        self._controls.addWidget(self._smoothing_value)
-        self._controls.addSpacing(16)
+        self._controls.addWidget(smoothing)
         self._controls.addWidget(self._log_check)
-        self._controls.addSpacing(8)
         self._controls.addWidget(self._per_layer_check)
-        self._controls.addStretch(1)
 
         self._smoothing_slider.valueChanged.connect(self._on_smoothing_slider_changed)
         self._log_check.toggled.connect(self._on_log_check_toggled)

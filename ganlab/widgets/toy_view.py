@@ -24,9 +24,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 
 LAYER_NAMES: tuple[str, ...] = ("real", "fake", "field", "motion", "manifold")
 OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
@@ -159,8 +160,8 @@ class ToyViewPanel(QWidget):
     # ------------------------------------------------------------------ construction
 
     def _build_toolbar(self) -> None:
-        self._toolbar = QHBoxLayout()
-        self._toolbar.setSpacing(4)
+        # Wraps onto a second line in a narrow window instead of forcing its width.
+        self._toolbar = FlowLayout(spacing=4)
         self.setStyleSheet(_TOOLBAR_STYLE)
         specs = {
             "real": (
@@ -213,7 +214,6 @@ class ToyViewPanel(QWidget):
             button.toggled.connect(lambda on, layer=name: self._on_layer_button_toggled(layer, on))
             self._layer_buttons[name] = button
             self._toolbar.addWidget(button)
-        self._toolbar.addStretch(1)
 
         self.draw_button = self._tool_button(
             self.tr("Draw"),

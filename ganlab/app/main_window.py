@@ -175,6 +175,8 @@ class MainWindow(QMainWindow):
         self._evaluation: Evaluation | None = None
         self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
         self._slow_stage: int | None = None
+        # Geometry, dock state and window state to restore when presentation mode ends.
+        self._before_presentation: tuple[object, object, Qt.WindowState] | None = None
         self._build_views()
         self._build_docks()
         self._build_actions()
@@ -257,7 +259,8 @@ class MainWindow(QMainWindow):
         # The left and right docks run the full height; a bottom dock sits under the view.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
-        self._arrange_docks(compact_layout(available_geometry(self)))
+        self._compact = compact_layout(available_geometry(self))
+        self._arrange_docks(self._compact)
 
     def _arrange_docks(self, compact: bool) -> None:
         """Place the docks for a screen: ``compact`` below COMPACT_SIZE.
@@ -498,7 +501,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.presentation_action = a(
             self.tr("Presentation mode"),
-            self.tr("Large fonts for a projector (F11)"),
+            self.tr("Full screen, with large text, lines and markers for a projector (F11)"),
             "F11",
             checkable=True,
         )
@@ -581,8 +584,13 @@ class MainWindow(QMainWindow):
         saved on a large monitor, reopened on a projector, shrinks to fit).
         """
         available = available_geometry(self)
+        # The window's minimum size is set when its layout activates: now, with the docks
+        # in their final places, not the larger one of an earlier arrangement.
+        self.layout().activate()
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
+        # A dock state belongs to its layout kind: a wide layout's strip under the view
+        # would not fit a compact screen, so each kind keeps its own.
+        state = self.settings.value(self._state_key())
         if geometry is not None:
             self.restoreGeometry(geometry)
         if state is not None:
@@ -590,9 +598,15 @@ class MainWindow(QMainWindow):
         if geometry is None:
             self._first_start_geometry(available)
         else:
-            self.resize(self.size().boundedTo(available.size()))
+            rect = QRect(self.geometry().topLeft(), self.size().boundedTo(available.size()))
+            rect.moveLeft(max(available.left(), min(rect.left(), available.right() - rect.width())))
+            rect.moveTop(max(available.top(), min(rect.top(), available.bottom() - rect.height())))
+            self.setGeometry(rect)
         if state is None:
             self._size_docks()
+
+    def _state_key(self) -> str:
+        return "window/state-compact" if self._compact else "window/state-wide"
 
     def _first_start_geometry(self, available: QRect) -> None:
         """Maximised on a compact screen; else 90 % of it, centred."""
@@ -606,8 +620,12 @@ class MainWindow(QMainWindow):
         self.setGeometry(rect)
 
     def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        # In presentation mode, what the window will be again after it.
+        geometry, state = self.saveGeometry(), self.saveState()
+        if self._before_presentation is not None:
+            geometry, state, _ = self._before_presentation
+        self.settings.setValue("window/geometry", geometry)
+        self.settings.setValue(self._state_key(), state)
         self.settings.sync()
 
     def _recent_files(self) -> list[str]:
@@ -1121,10 +1139,31 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_presentation_action_toggled(self, on: bool) -> None:
-        style.set_presentation_factor(1.6 if on else 1.0)
-        font = self.font()
-        font.setPointSizeF(style.font().pointSizeF())
-        self.setFont(font)
+        self.set_presentation(on)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: full screen, and every font, plot text, line and marker
+        ``style.PRESENTATION_FACTOR`` times larger; off restores the sizes exactly and
+        the geometry and dock layout the window had before."""
+        if on == (self._before_presentation is not None):
+            return
+        if on:
+            self._before_presentation = (
+                self.saveGeometry(),
+                self.saveState(),
+                self.windowState() & ~Qt.WindowState.WindowFullScreen,
+            )
+            style.apply_presentation(self, style.PRESENTATION_FACTOR)
+            self.showFullScreen()
+        else:
+            geometry, state, window_state = self._before_presentation
+            self._before_presentation = None
+            style.apply_presentation(self, 1.0)
+            self.setWindowState(window_state)
+            self.restoreGeometry(geometry)
+            self.restoreState(state)
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.setChecked(on)
 
     @Slot()
     def _on_about_action_triggered(self) -> None:
@@ -1257,6 +1296,9 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.slow_timer.stop()
         self._save_layout()
+        if self._before_presentation is not None:
+            # The factor and the application font are shared: the next window starts at 1.
+            style.apply_presentation(self, 1.0)
         if not self.controller.stop(2000):
             self.log.append(
                 self.tr(

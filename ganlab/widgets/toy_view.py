@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
@@ -750,6 +750,21 @@ class ToyViewPanel(QWidget):
 
     def _on_view_box_resized(self) -> None:
         self._fit_plot_to_bounds()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def restyle(self) -> None:
+        """After the presentation factor changed: the legend's columns for its new size."""
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """As many legend columns as the width holds: a legend wider than the view would
+        push the colour bar and its own last column out of sight."""
+        columns = style.legend_columns(self.legend, self.graphics.width() - 8, most=3)
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Esc on the plot leaves draw mode (before any window shortcut takes the key)."""

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QStackedWidget,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -256,13 +257,14 @@ class MainWindow(QMainWindow):
         self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", right)
         # The settings scroll only vertically: the dock must be as wide as their rows.
         self._settings_width_guard = _ScrollWidthGuard(self.controls, self)
-        # The left and right docks run the full height; a bottom dock sits under the view.
+        # The settings run the full height; a bottom strip (the explorer on a wide screen)
+        # runs under the view and the curves, wide enough for its controls in one row.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
-        self.setCorner(Qt.Corner.BottomRightCorner, right)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
         self._compact = compact_layout(available_geometry(self))
         self._arrange_docks(self._compact)
 
-    def _arrange_docks(self, compact: bool) -> None:
+    def _arrange_docks(self, compact: bool, presentation: bool = False) -> None:
         """Place the docks for a screen: ``compact`` below COMPACT_SIZE.
 
         Left: settings and slow motion (tabs). Wide screens: curves and metrics (tabs) on
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
         right, so the view keeps the whole height. A dock added later joins the tab
         group named in DOCK_GROUPS for its object name (the right group if unnamed).
         """
-        groups = dock_groups(compact)
+        groups = dock_groups(compact, presentation)
         areas = {
             "left": Qt.DockWidgetArea.LeftDockWidgetArea,
             "right": Qt.DockWidgetArea.RightDockWidgetArea,
@@ -281,13 +283,15 @@ class MainWindow(QMainWindow):
         placed: set[str] = set()
         for area, names in groups.items():
             members = [docks[n] for n in names if n in docks]
-            for dock in members:
-                self.addDockWidget(areas[area], dock)
-                placed.add(dock.objectName())
+            if not members:
+                continue
+            # Straight into the first one's tabs: added one by one, the docks would first
+            # stand one above the other, and the window grow to hold them all.
+            self.addDockWidget(areas[area], members[0])
             for dock in members[1:]:
                 self.tabifyDockWidget(members[0], dock)
-            if members:
-                members[0].raise_()
+            placed.update(dock.objectName() for dock in members)
+            members[0].raise_()
         # Docks the table does not name (another panel added later): a tab on the right.
         first_right = next((docks[n] for n in groups["right"] if n in docks), None)
         for name, dock in docks.items():
@@ -297,6 +301,11 @@ class MainWindow(QMainWindow):
                     self.tabifyDockWidget(first_right, dock)
         if first_right is not None:
             first_right.raise_()
+        self.layout().activate()  # the window's minimum size of this arrangement, now
+        # Whole tab titles, scrolled when they do not fit, rather than "C…", "M…".
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
 
     def _size_docks(self) -> None:
         """First-start proportions: settings as wide as their rows, the curves about a
@@ -308,7 +317,7 @@ class MainWindow(QMainWindow):
             [self.controls_dock, self.curves_dock], [left, right], Qt.Orientation.Horizontal
         )
         if self.dockWidgetArea(self.explorer_dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
-            strip = max(self.explorer_dock.minimumSizeHint().height(), round(0.25 * self.height()))
+            strip = max(self.explorer_dock.minimumSizeHint().height(), round(0.27 * self.height()))
             self.resizeDocks([self.explorer_dock], [strip], Qt.Orientation.Vertical)
 
     def _device_choices(self) -> list[tuple[str, str]]:
@@ -1154,14 +1163,19 @@ class MainWindow(QMainWindow):
                 self.windowState() & ~Qt.WindowState.WindowFullScreen,
             )
             style.apply_presentation(self, style.PRESENTATION_FACTOR)
+            full_screen = (self.screen() or QGuiApplication.primaryScreen()).geometry()
+            if compact_layout(full_screen):
+                self._arrange_docks(compact=True, presentation=True)
             self.showFullScreen()
         else:
             geometry, state, window_state = self._before_presentation
             self._before_presentation = None
             style.apply_presentation(self, 1.0)
             self.setWindowState(window_state)
-            self.restoreGeometry(geometry)
+            # The docks first: the window's minimum size is then the restored layout's.
             self.restoreState(state)
+            self.layout().activate()
+            self.restoreGeometry(geometry)
         if self.presentation_action.isChecked() != on:
             self.presentation_action.setChecked(on)
 
@@ -1326,11 +1340,27 @@ DOCK_GROUPS = {
         "right": ["dock-curves", "dock-metrics", "dock-explorer", "dock-log"],
         "bottom": [],
     },
+    # Presentation mode on a compact screen: the larger text leaves the view too little
+    # width between two side docks, so every dock is a tab on the right.
+    "presentation": {
+        "left": [],
+        "right": [
+            "dock-curves",
+            "dock-metrics",
+            "dock-explorer",
+            "dock-log",
+            "dock-controls",
+            "dock-slow",
+        ],
+        "bottom": [],
+    },
 }
 
 
-def dock_groups(compact: bool) -> dict[str, list[str]]:
+def dock_groups(compact: bool, presentation: bool = False) -> dict[str, list[str]]:
     """The tab groups of DOCK_GROUPS for a compact or a wide screen."""
+    if presentation and compact:
+        return DOCK_GROUPS["presentation"]
     return DOCK_GROUPS["compact" if compact else "wide"]
 
 

@@ -15,7 +15,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ganlab.widgets import style
 from ganlab.widgets.flow_layout import FlowLayout
@@ -399,9 +408,20 @@ class CurvesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addLayout(self._controls)
+        # The plots scroll when a short dock (or presentation mode's larger text) leaves
+        # less than their minimum height: squeezed further, a plot shows no curve at all.
+        plots = QWidget()
+        column = QVBoxLayout(plots)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
         for w in self._widgets.values():
-            w.setMinimumHeight(PLOT_MIN_HEIGHT)
-            layout.addWidget(w, 1)
+            column.addWidget(w, 1)
+        self._plots_area = QScrollArea()
+        self._plots_area.setWidget(plots)
+        self._plots_area.setWidgetResizable(True)
+        self._plots_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._plots_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self._plots_area, 1)
 
         self._apply_texts()
         self.restyle()
@@ -692,6 +712,8 @@ class CurvesPanel(QWidget):
             self._per_layer_check,
         ):
             w.setFont(style.font())
+        for w in self._widgets.values():
+            w.setMinimumHeight(round(PLOT_MIN_HEIGHT * style.presentation_factor()))
         for plot in self._plots.values():
             style.style_plot(plot)
             plot.getAxis("left").setWidth(round(_LEFT_AXIS_WIDTH * style.presentation_factor()))
@@ -1002,6 +1024,13 @@ class CurvesPanel(QWidget):
         plot.layout.setRowFixedHeight(0, band)
         plot.titleLabel.setMaximumHeight(title.height())
         plot.layout.activate()  # now, not at the next event: the curves move down at once
+        # A vertical axis title longer than the plot is high would run into its neighbours:
+        # it hides (the plot's own title still names the quantity).
+        axis = plot.getAxis("left")
+        if axis.labelText:
+            fits = axis.label.boundingRect().width() <= plot.getViewBox().height() + 4.0
+            if fits != axis.label.isVisible():
+                axis.showLabel(fits)
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

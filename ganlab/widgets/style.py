@@ -60,8 +60,8 @@ def set_presentation_factor(factor: float) -> None:
 def apply_presentation(root: QWidget, factor: float) -> None:
     """Scale everything under ``root`` by ``factor`` (1.0: normal size), and back exactly.
 
-    The application font (menus, docks' titles, the status bar, every widget that does
-    not set its own), every font a widget under ``root`` set for itself, and in every
+    The application font (menus, dialogs, tool tips), the font of every widget under
+    ``root`` (each set from its own size), and in every
     pyqtgraph view: tick and axis labels, titles, legends, text labels, line widths and
     marker sizes. Each size is kept at factor 1 the first time it is scaled, so going
     back restores the original values, not a product of rounded ones. Panels with a
@@ -78,6 +78,10 @@ def apply_presentation(root: QWidget, factor: float) -> None:
     old = _presentation
     set_presentation_factor(factor)
     new = _presentation
+    # Every widget's size before anything changes: a widget under a style sheet does not
+    # follow its parent's font, so each one is set, from its own size, not inherited.
+    widgets = [root, *root.findChildren(QWidget)]
+    fonts = [(widget, widget.font()) for widget in widgets]
     app = QGuiApplication.instance()
     if isinstance(app, QGuiApplication):
         font = QGuiApplication.font()
@@ -85,13 +89,10 @@ def apply_presentation(root: QWidget, factor: float) -> None:
             _app_point_size = font.pointSizeF()
         font.setPointSizeF(_app_point_size * new)
         QGuiApplication.setFont(font)
-    widgets = [root, *root.findChildren(QWidget)]
-    for widget in widgets:
-        if widget.testAttribute(Qt.WidgetAttribute.WA_SetFont):
-            font = widget.font()
-            if font.pointSizeF() > 0:
-                font.setPointSizeF(_rescaled(widget, "font", font.pointSizeF(), old, new))
-                widget.setFont(font)
+    for widget, font in fonts:
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(_rescaled(widget, "font", font.pointSizeF(), old, new))
+            widget.setFont(font)
     for view in root.findChildren(pg.GraphicsView):
         for item in view.scene().items():
             _rescale_item(item, old, new)

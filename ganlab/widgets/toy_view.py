@@ -43,6 +43,7 @@ _HEAD_RIGHT = _HEAD_LEFT.T  # rotation by -HEAD_ANGLE
 STROKE_SPACING = 0.01  # brush points are this fraction of the view width apart
 SCORE_PERCENTILES = (1.0, 99.0)  # a critic score's colour range: these percentiles of the field
 PLOT_MARGIN = 1.0  # pyqtgraph's own margin around a PlotItem's contents, in pixels
+LEGEND_MAX_SHARE = 0.25  # the legend hides when it would take more of the view height
 
 # Checked toggles must read as "on" from the back of a room, in any platform style.
 _TOOLBAR_STYLE = """
@@ -765,6 +766,15 @@ class ToyViewPanel(QWidget):
         columns = style.legend_columns(self.legend, self.graphics.width() - 8, most=3)
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
+        # On a short view (a projector's larger text) the legend would take the plot's
+        # room: it hides, and the layer buttons' swatches name the colours instead.
+        rows = -(-len(self.legend.items) // columns)
+        row_height = max(
+            (label.item.boundingRect().height() for _s, label in self.legend.items), default=0
+        )
+        fits = rows * row_height <= LEGEND_MAX_SHARE * self.graphics.height()
+        if fits != self.legend.isVisible():
+            self.legend.setVisible(fits)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Esc on the plot leaves draw mode (before any window shortcut takes the key)."""

@@ -146,7 +146,8 @@ class LatentExplorerPanel(QWidget):
         self._views.addWidget(self._build_image_page())
         self._views.addWidget(self._build_toy_page())
 
-        self._layout = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        # Narrow first: hidden in a tab, the panel asks no more width than a side dock has.
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._layout.setContentsMargins(4, 4, 4, 4)
         self._layout.addWidget(self._controls_area, 3)
         self._layout.addWidget(self._views, 2)

@@ -11,6 +11,7 @@ layout and size chosen for that screen), trained for a few seconds on --preset, 
 saved as <out>/window_<W>x<H>_<lang>[_presentation].png:
 
     python docs/screenshots.py --size 1280x720 --lang es --presentation --out shots/
+    python docs/screenshots.py --size 3840x2160 --scale 2 --out shots/   # 4K at 200 %
 """
 
 from __future__ import annotations
@@ -35,7 +36,18 @@ def _screen_size(argv: list[str]) -> tuple[int, int] | None:
     return None
 
 
+def _screen_scale(argv: list[str]) -> float:
+    """--scale S: the platform's display scaling (2 for a 4K screen at 200 %)."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--scale="):
+            return float(arg.split("=", 1)[1])
+        if arg == "--scale" and i + 1 < len(argv):
+            return float(argv[i + 1])
+    return 1.0
+
+
 _SIZE = _screen_size(sys.argv[1:])
+_SCALE = _screen_scale(sys.argv[1:])
 if _SIZE is not None:
     # One offscreen screen of that size, no window frame: "maximised" and "full screen"
     # then mean exactly WxH, as on a projector.
@@ -49,11 +61,12 @@ if _SIZE is not None:
                         "name": "classroom",
                         "x": 0,
                         "y": 0,
-                        "width": _SIZE[0],
-                        "height": _SIZE[1],
+                        # Logical pixels: a 3840 x 2160 screen at scale 2 is 1920 x 1080.
+                        "width": round(_SIZE[0] / _SCALE),
+                        "height": round(_SIZE[1] / _SCALE),
                         "logicalDpi": 96,
                         "logicalBaseDpi": 96,
-                        "dpr": 1,
+                        "dpr": _SCALE,
                     }
                 ],
             }
@@ -126,7 +139,9 @@ def shoot_window(preset: str, seconds: float, language: str, presentation: bool,
     window.controller.pause()
     spin(800)  # the last snapshot and curves are drawn
     assert _SIZE is not None
-    suffix = "_presentation" if presentation else ""
+    suffix = ("_presentation" if presentation else "") + (
+        f"_scale{_SCALE:g}" if _SCALE != 1.0 else ""
+    )
     path = out / f"window_{_SIZE[0]}x{_SIZE[1]}_{language}{suffix}.png"
     window.grab().save(str(path))
     print(path, "window", window.width(), "x", window.height(), flush=True)
@@ -142,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", help="interface language, e.g. es")
     parser.add_argument("--size", help="one window on a WxH screen, e.g. 1280x720")
     parser.add_argument("--presentation", action="store_true", help="presentation mode")
+    parser.add_argument("--scale", type=float, default=1.0, help="with --size: display scaling")
     parser.add_argument("--preset", default="ring8", help="with --size: the experiment")
     args = parser.parse_args(argv)
     application(language=args.lang)

@@ -186,3 +186,16 @@ def test_presentation_mode_is_full_screen_scales_everything_and_restores_it_exac
         assert abs(window.height() - size.height()) <= 40
     finally:
         window.close()
+
+
+def test_a_dock_the_table_does_not_name_becomes_a_tab_on_the_right(qtbot, tmp_path, monkeypatch):
+    window = open_on_screen(qtbot, tmp_path, monkeypatch, 1280, 720)
+    try:
+        extra = QDockWidget("Lesson", window)
+        extra.setObjectName("dock-not-in-the-table")
+        window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, extra)
+        window._arrange_docks(compact=True)
+        assert window.dockWidgetArea(extra) == Qt.DockWidgetArea.RightDockWidgetArea
+        assert extra in window.tabifiedDockWidgets(window.curves_dock)
+    finally:
+        window.close()

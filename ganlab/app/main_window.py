@@ -295,10 +295,12 @@ class MainWindow(QMainWindow):
         # Docks the table does not name (another panel added later): a tab on the right.
         first_right = next((docks[n] for n in groups["right"] if n in docks), None)
         for name, dock in docks.items():
-            if name not in placed:
+            if name in placed:
+                continue
+            if first_right is not None:
+                self.tabifyDockWidget(first_right, dock)
+            else:
                 self.addDockWidget(areas["right"], dock)
-                if first_right is not None:
-                    self.tabifyDockWidget(first_right, dock)
         if first_right is not None:
             first_right.raise_()
         self.layout().activate()  # the window's minimum size of this arrangement, now

@@ -194,6 +194,7 @@ def test_a_dock_the_table_does_not_name_becomes_a_tab_on_the_right(qtbot, tmp_pa
         extra = QDockWidget("Lesson", window)
         extra.setObjectName("dock-not-in-the-table")
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, extra)
+        extra.show()  # added after the window was shown: hidden until shown
         window._arrange_docks(compact=True)
         assert window.dockWidgetArea(extra) == Qt.DockWidgetArea.RightDockWidgetArea
         assert extra in window.tabifiedDockWidgets(window.curves_dock)

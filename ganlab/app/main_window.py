@@ -18,11 +18,24 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, QSettings, Qt, QTimer, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QRectF,
+    QSettings,
+    QSize,
+    Qt,
+    QTimer,
+    Slot,
+)
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
     QColor,
+    QGuiApplication,
     QImage,
     QKeySequence,
     QMouseEvent,
@@ -38,7 +51,9 @@ from PySide6.QtWidgets import (
     QMenu,
     QMenuBar,
     QMessageBox,
+    QScrollArea,
     QStackedWidget,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -153,6 +168,8 @@ class MainWindow(QMainWindow):
         self._evaluation: Evaluation | None = None
         self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
         self._slow_stage: int | None = None
+        # Geometry, dock state and window state to restore when presentation mode ends.
+        self._before_presentation: tuple[object, object, Qt.WindowState] | None = None
         self._build_views()
         self._build_docks()
         self._build_lesson_dock()
@@ -223,25 +240,81 @@ class MainWindow(QMainWindow):
         self.log = LogPanel()
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
-        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.controls_dock = self._dock(self.controls, self.tr("Settings"), "dock-controls", left)
         self.slow_dock = self._dock(self.slow_motion, self.tr("Slow motion"), "dock-slow", left)
-        self.tabifyDockWidget(self.controls_dock, self.slow_dock)
-        self.controls_dock.raise_()
         self.curves_dock = self._dock(self.curves, self.tr("Curves"), "dock-curves", right)
         self.metrics = MetricsPanel()
         self.metrics_dock = self._dock(self.metrics, self.tr("Metrics"), "dock-metrics", right)
-        self.tabifyDockWidget(self.curves_dock, self.metrics_dock)
-        self.curves_dock.raise_()
         self.explorer_dock = self._dock(
-            self.explorer, self.tr("Latent explorer"), "dock-explorer", bottom
+            self.explorer, self.tr("Latent explorer"), "dock-explorer", right
         )
-        self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", bottom)
-        self.tabifyDockWidget(self.explorer_dock, self.log_dock)
-        self.explorer_dock.raise_()
+        self.log_dock = self._dock(self.log, self.tr("Log"), "dock-log", right)
+        # The settings scroll only vertically: the dock must be as wide as their rows.
+        self._settings_width_guard = _ScrollWidthGuard(self.controls, self)
+        # The settings run the full height; a bottom strip (the explorer on a wide screen)
+        # runs under the view and the curves, wide enough for its controls in one row.
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self._compact = compact_layout(available_geometry(self))
+        self._arrange_docks(self._compact)
+
+    def _arrange_docks(self, compact: bool, presentation: bool = False) -> None:
+        """Place the docks for a screen: ``compact`` below COMPACT_SIZE.
+
+        Left: settings and slow motion (tabs). Wide screens: curves and metrics (tabs) on
+        the right, the latent explorer and the log (tabs) in a strip under the view.
+        Compact screens: curves, metrics, explorer and log share one tab group on the
+        right, so the view keeps the whole height. A dock added later joins the tab
+        group named in DOCK_GROUPS for its object name (the right group if unnamed).
+        """
+        groups = dock_groups(compact, presentation)
+        areas = {
+            "left": Qt.DockWidgetArea.LeftDockWidgetArea,
+            "right": Qt.DockWidgetArea.RightDockWidgetArea,
+            "bottom": Qt.DockWidgetArea.BottomDockWidgetArea,
+        }
+        docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
+        placed: set[str] = set()
+        for area, names in groups.items():
+            members = [docks[n] for n in names if n in docks]
+            if not members:
+                continue
+            # Straight into the first one's tabs: added one by one, the docks would first
+            # stand one above the other, and the window grow to hold them all.
+            self.addDockWidget(areas[area], members[0])
+            for dock in members[1:]:
+                self.tabifyDockWidget(members[0], dock)
+            placed.update(dock.objectName() for dock in members)
+            members[0].raise_()
+        # Docks the table does not name (another panel added later): a tab on the right.
+        first_right = next((docks[n] for n in groups["right"] if n in docks), None)
+        for name, dock in docks.items():
+            if name in placed:
+                continue
+            if first_right is not None:
+                self.tabifyDockWidget(first_right, dock)
+            else:
+                self.addDockWidget(areas["right"], dock)
+        if first_right is not None:
+            first_right.raise_()
+        self.layout().activate()  # the window's minimum size of this arrangement, now
+        # Whole tab titles, scrolled when they do not fit, rather than "C…", "M…".
+        for bar in self.findChildren(QTabBar):
+            bar.setElideMode(Qt.TextElideMode.ElideNone)
+            bar.setUsesScrollButtons(True)
+
+    def _size_docks(self) -> None:
+        """First-start proportions: settings as wide as their rows, the curves about a
+        third of the window, the explorer strip (wide screens) about a quarter."""
+        width = self.width()
+        left = max(self.controls_dock.minimumSizeHint().width(), round(0.22 * width))
+        right = max(self.curves_dock.minimumSizeHint().width(), round(0.3 * width))
         self.resizeDocks(
-            [self.controls_dock, self.curves_dock], [340, 460], Qt.Orientation.Horizontal
+            [self.controls_dock, self.curves_dock], [left, right], Qt.Orientation.Horizontal
         )
+        if self.dockWidgetArea(self.explorer_dock) == Qt.DockWidgetArea.BottomDockWidgetArea:
+            strip = max(self.explorer_dock.minimumSizeHint().height(), round(0.27 * self.height()))
+            self.resizeDocks([self.explorer_dock], [strip], Qt.Orientation.Vertical)
 
     def _build_lesson_dock(self) -> None:
         """The Lesson dock, its runner (``self.lessons``) and the experiment's description
@@ -465,7 +538,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.presentation_action = a(
             self.tr("Presentation mode"),
-            self.tr("Large fonts for a projector (F11)"),
+            self.tr("Full screen, with large text, lines and markers for a projector (F11)"),
             "F11",
             checkable=True,
         )
@@ -543,21 +616,54 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ settings/layout
 
     def _restore_layout(self) -> None:
+        """The saved geometry and dock state, or a first start sized to the screen.
+
+        Either way the window ends no larger than the screen's available area (a layout
+        saved on a large monitor, reopened on a projector, shrinks to fit).
+        """
+        available = available_geometry(self)
+        # The window's minimum size is set when its layout activates: now, with the docks
+        # in their final places, not the larger one of an earlier arrangement.
+        self.layout().activate()
         geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
+        # A dock state belongs to its layout kind: a wide layout's strip under the view
+        # would not fit a compact screen, so each kind keeps its own.
+        state = self.settings.value(self._state_key())
         if geometry is not None:
             self.restoreGeometry(geometry)
-        else:
-            self.resize(1500, 950)
         if state is not None:
             self.restoreState(state)
+        if geometry is None:
+            self._first_start_geometry(available)
         else:
-            # First start: the data view gets most of the height, the explorer a strip.
-            self.resizeDocks([self.explorer_dock], [240], Qt.Orientation.Vertical)
+            rect = QRect(self.geometry().topLeft(), self.size().boundedTo(available.size()))
+            rect.moveLeft(max(available.left(), min(rect.left(), available.right() - rect.width())))
+            rect.moveTop(max(available.top(), min(rect.top(), available.bottom() - rect.height())))
+            self.setGeometry(rect)
+        if state is None:
+            self._size_docks()
+
+    def _state_key(self) -> str:
+        return "window/state-compact" if self._compact else "window/state-wide"
+
+    def _first_start_geometry(self, available: QRect) -> None:
+        """Maximised on a compact screen; else 90 % of it, centred."""
+        if compact_layout(available):
+            self.setGeometry(available)
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
+            return
+        size = QSize(round(available.width() * 0.9), round(available.height() * 0.9))
+        rect = QRect(QPoint(0, 0), size)
+        rect.moveCenter(available.center())
+        self.setGeometry(rect)
 
     def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        # In presentation mode, what the window will be again after it.
+        geometry, state = self.saveGeometry(), self.saveState()
+        if self._before_presentation is not None:
+            geometry, state, _ = self._before_presentation
+        self.settings.setValue("window/geometry", geometry)
+        self.settings.setValue(self._state_key(), state)
         self.settings.sync()
 
     def _recent_files(self) -> list[str]:
@@ -1077,10 +1183,36 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_presentation_action_toggled(self, on: bool) -> None:
-        style.set_presentation_factor(1.6 if on else 1.0)
-        font = self.font()
-        font.setPointSizeF(style.font().pointSizeF())
-        self.setFont(font)
+        self.set_presentation(on)
+
+    def set_presentation(self, on: bool) -> None:
+        """Presentation mode: full screen, and every font, plot text, line and marker
+        ``style.PRESENTATION_FACTOR`` times larger; off restores the sizes exactly and
+        the geometry and dock layout the window had before."""
+        if on == (self._before_presentation is not None):
+            return
+        if on:
+            self._before_presentation = (
+                self.saveGeometry(),
+                self.saveState(),
+                self.windowState() & ~Qt.WindowState.WindowFullScreen,
+            )
+            style.apply_presentation(self, style.PRESENTATION_FACTOR)
+            full_screen = (self.screen() or QGuiApplication.primaryScreen()).geometry()
+            if compact_layout(full_screen):
+                self._arrange_docks(compact=True, presentation=True)
+            self.showFullScreen()
+        else:
+            geometry, state, window_state = self._before_presentation
+            self._before_presentation = None
+            style.apply_presentation(self, 1.0)
+            self.setWindowState(window_state)
+            # The docks first: the window's minimum size is then the restored layout's.
+            self.restoreState(state)
+            self.layout().activate()
+            self.restoreGeometry(geometry)
+        if self.presentation_action.isChecked() != on:
+            self.presentation_action.setChecked(on)
 
     @Slot()
     def _on_about_action_triggered(self) -> None:
@@ -1213,6 +1345,9 @@ class MainWindow(QMainWindow):
         self.refresh_timer.stop()
         self.slow_timer.stop()
         self._save_layout()
+        if self._before_presentation is not None:
+            # The factor and the application font are shared: the next window starts at 1.
+            style.apply_presentation(self, 1.0)
         if not self.controller.stop(2000):
             self.log.append(
                 self.tr(
@@ -1221,6 +1356,94 @@ class MainWindow(QMainWindow):
                 "warning",
             )
         event.accept()
+
+
+# Below this available screen size (either side, in device-independent pixels) the docks
+# share fewer, larger places: see MainWindow._arrange_docks.
+COMPACT_SIZE = QSize(1500, 900)
+
+# Where each dock goes (by object name), first of each list raised. A new dock is placed
+# by adding its name here; a name not listed joins the right-hand tab group.
+DOCK_GROUPS = {
+    "wide": {
+        "left": ["dock-controls", "dock-slow"],
+        "right": ["dock-curves", "dock-metrics"],
+        "bottom": ["dock-explorer", "dock-log"],
+    },
+    "compact": {
+        "left": ["dock-controls", "dock-slow"],
+        "right": ["dock-curves", "dock-metrics", "dock-explorer", "dock-log"],
+        "bottom": [],
+    },
+    # Presentation mode on a compact screen: the larger text leaves the view too little
+    # width between two side docks, so every dock is a tab on the right.
+    "presentation": {
+        "left": [],
+        "right": [
+            "dock-curves",
+            "dock-metrics",
+            "dock-explorer",
+            "dock-log",
+            "dock-controls",
+            "dock-slow",
+        ],
+        "bottom": [],
+    },
+}
+
+
+def dock_groups(compact: bool, presentation: bool = False) -> dict[str, list[str]]:
+    """The tab groups of DOCK_GROUPS for a compact or a wide screen."""
+    if presentation and compact:
+        return DOCK_GROUPS["presentation"]
+    return DOCK_GROUPS["compact" if compact else "wide"]
+
+
+def compact_layout(available: QRect) -> bool:
+    """Whether a screen area this size gets the compact dock layout."""
+    return available.width() < COMPACT_SIZE.width() or available.height() < COMPACT_SIZE.height()
+
+
+def available_geometry(widget: QWidget) -> QRect:
+    """The usable area (without task bars) of the screen ``widget`` is on, else of the
+    primary screen; logical pixels, so a 4K screen at 200 % reads as 1920 x 1080."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+class _ScrollWidthGuard(QObject):
+    """Keeps a panel's vertical-only scroll area as wide as its content's rows.
+
+    A QScrollArea with the horizontal scroll bar off reports a tiny minimum width, so a
+    dock could be made narrower than the rows inside it and cut them off at the right.
+    This sets the area's minimum width to its content's, plus the vertical scroll bar,
+    whenever the content's layout changes (rows shown, hidden, translated, restyled).
+    """
+
+    def __init__(self, panel: QWidget, parent: QObject) -> None:
+        super().__init__(parent)
+        self._areas = [
+            area
+            for area in panel.findChildren(QScrollArea)
+            if area.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+            and area.widget() is not None
+        ]
+        for area in self._areas:
+            area.widget().installEventFilter(self)
+            self._fit(area)
+
+    def _fit(self, area: QScrollArea) -> None:
+        content = area.widget().minimumSizeHint().width()
+        bar = area.verticalScrollBar().sizeHint().width()
+        frame = 2 * area.frameWidth()
+        area.setMinimumWidth(content + bar + frame)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.LayoutRequest:
+            for area in self._areas:
+                if area.widget() is watched:
+                    self._fit(area)
+        return False
 
 
 class _Banner(QLabel):

@@ -15,14 +15,25 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 
 SMOOTHING_MAX = 0.99  # the slider's top: 1.0 would freeze the average at its first value
 _SLIDER_STEPS = 100  # slider ticks per unit of smoothing
 _DEFAULT_SMOOTHING = 0.9  # per-step GAN losses are noisy: show the trend from the start
 _LEFT_AXIS_WIDTH = 64  # pixels at presentation factor 1: the same width aligns the 4 plots
+PLOT_MIN_HEIGHT = 96  # pixels: four plots and the controls fit a 720-pixel-high screen
 _SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
 
 
@@ -397,9 +408,20 @@ class CurvesPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addLayout(self._controls)
+        # The plots scroll when a short dock (or presentation mode's larger text) leaves
+        # less than their minimum height: squeezed further, a plot shows no curve at all.
+        plots = QWidget()
+        column = QVBoxLayout(plots)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
         for w in self._widgets.values():
-            w.setMinimumHeight(140)
-            layout.addWidget(w, 1)
+            column.addWidget(w, 1)
+        self._plots_area = QScrollArea()
+        self._plots_area.setWidget(plots)
+        self._plots_area.setWidgetResizable(True)
+        self._plots_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._plots_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout.addWidget(self._plots_area, 1)
 
         self._apply_texts()
         self.restyle()
@@ -412,7 +434,7 @@ class CurvesPanel(QWidget):
         self._smoothing_slider = QSlider(Qt.Orientation.Horizontal)
         self._smoothing_slider.setRange(0, round(SMOOTHING_MAX * _SLIDER_STEPS))
         self._smoothing_slider.setValue(round(self._alpha * _SLIDER_STEPS))
-        self._smoothing_slider.setMinimumWidth(160)
+        self._smoothing_slider.setMinimumWidth(90)
         self._smoothing_value = QLabel()
         self._smoothing_value.setMinimumWidth(40)
         smoothing_tip = self.tr(
@@ -430,16 +452,19 @@ class CurvesPanel(QWidget):
                 "colour and named in the legend."
             )
         )
-        self._controls = QHBoxLayout()
+        # The smoothing group stays on one line; the check boxes wrap under it when the
+        # dock is narrow, so the row never forces the window's width.
+        smoothing = QWidget()
+        smoothing_row = QHBoxLayout(smoothing)
+        smoothing_row.setContentsMargins(0, 0, 0, 0)
+        smoothing_row.addWidget(self._smoothing_label)
+        smoothing_row.addWidget(self._smoothing_slider, 1)
+        smoothing_row.addWidget(self._smoothing_value)
+        self._controls = FlowLayout(spacing=12)
         self._controls.setContentsMargins(6, 2, 6, 2)
-        self._controls.addWidget(self._smoothing_label)
-        self._controls.addWidget(self._smoothing_slider)
-        self._controls.addWidget(self._smoothing_value)
-        self._controls.addSpacing(16)
+        self._controls.addWidget(smoothing)
         self._controls.addWidget(self._log_check)
-        self._controls.addSpacing(8)
         self._controls.addWidget(self._per_layer_check)
-        self._controls.addStretch(1)
 
         self._smoothing_slider.valueChanged.connect(self._on_smoothing_slider_changed)
         self._log_check.toggled.connect(self._on_log_check_toggled)
@@ -687,6 +712,8 @@ class CurvesPanel(QWidget):
             self._per_layer_check,
         ):
             w.setFont(style.font())
+        for w in self._widgets.values():
+            w.setMinimumHeight(round(PLOT_MIN_HEIGHT * style.presentation_factor()))
         for plot in self._plots.values():
             style.style_plot(plot)
             plot.getAxis("left").setWidth(round(_LEFT_AXIS_WIDTH * style.presentation_factor()))
@@ -997,6 +1024,13 @@ class CurvesPanel(QWidget):
         plot.layout.setRowFixedHeight(0, band)
         plot.titleLabel.setMaximumHeight(title.height())
         plot.layout.activate()  # now, not at the next event: the curves move down at once
+        # A vertical axis title longer than the plot is high would run into its neighbours:
+        # it hides (the plot's own title still names the quantity).
+        axis = plot.getAxis("left")
+        if axis.labelText:
+            fits = axis.label.boundingRect().width() <= plot.getViewBox().height() + 4.0
+            if fits != axis.label.isVisible():
+                axis.showLabel(fits)
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

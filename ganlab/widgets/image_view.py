@@ -20,7 +20,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontMetrics, QPainter
+from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ganlab.widgets import style
@@ -296,6 +296,23 @@ class ImagePanel(QWidget):
 
     # -- construction ----------------------------------------------------------------
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_hist_legend()
+
+    def restyle(self) -> None:
+        """After the presentation factor changed: the legend's columns for its new size."""
+        self._fit_hist_legend()
+
+    def _fit_hist_legend(self) -> None:
+        """Two legend columns where they fit, else one: a cut-off entry names nothing."""
+        axis = self._hist_widget.getPlotItem().getAxis("left").width()
+        room = self._hist_widget.width() - axis - 16
+        columns = style.legend_columns(self._hist_legend, room, most=2)
+        if columns != self._hist_legend.columnCount:
+            self._hist_legend.setColumnCount(columns)
+            self._hist_top = 0.0  # the headroom for the legend changes with its rows
+
     def _build_histogram(self) -> pg.PlotWidget:
         widget = pg.PlotWidget()
         widget.setToolTip(
@@ -558,7 +575,8 @@ class ImagePanel(QWidget):
             item.setData(edges, counts.astype(np.float64))
             peak = max(peak, float(counts.max(initial=0)))
         # Headroom for the legend; rescale only on a clear change so the axis stays calm.
-        rows = 2 if self._output_kind == "probability" else 1  # the ½ line's legend row
+        entries = 3 if self._output_kind == "probability" else 2  # the ½ line's entry
+        rows = -(-entries // self._hist_legend.columnCount)
         top = max(1.0, peak) * (1.1 + 0.25 * rows)
         if top > self._hist_top or top < 0.6 * self._hist_top:
             self._hist_top = top

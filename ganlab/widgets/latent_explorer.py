@@ -13,17 +13,20 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFontMetrics, QHideEvent
+from PySide6.QtGui import QCloseEvent, QFontMetrics, QHideEvent, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGraphicsRectItem,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QSlider,
     QSpinBox,
     QStackedWidget,
@@ -33,11 +36,16 @@ from PySide6.QtWidgets import (
 
 from ganlab.core import interpolation
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 from ganlab.widgets.image_view import SEPARATOR, cell_at, image_plot, tile_images
 
 THUMBNAILS_PER_ROW = 12  # steps shown per segment in the strip (plus its end anchor)
 DEFAULT_STEPS = 12  # steps per segment between two anchors
 DEFAULT_FPS = 12  # walk speed, frames per second
+EXPLORER_MIN_HEIGHT = 90  # pixels of controls before they scroll
+# Wider than this many times its height, the panel puts the controls beside the view
+# (a strip under the data view); narrower, above it (a tab in a side dock).
+SIDE_BY_SIDE_ASPECT = 1.6
 
 
 def latent_from_seed(seed: int, latent_dim: int, latent_dist: str) -> np.ndarray:
@@ -110,30 +118,39 @@ class LatentExplorerPanel(QWidget):
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._on_timer_timeout)
 
-        # Two short columns rather than one tall one: the dock stays a strip under the view.
-        anchors = QVBoxLayout()
-        anchors.addWidget(self._build_anchor_box())
-        anchors.addStretch(1)
-        walk = QVBoxLayout()
-        walk.addWidget(self._build_path_box())
-        walk.addWidget(self._build_walk_box())
+        # The three groups wrap like words: side by side in a wide strip under the view,
+        # one under the other in a narrow dock, scrolled when even that is too short.
+        groups = QWidget()
+        flow = FlowLayout(groups, spacing=6)
+        flow.addWidget(self._build_anchor_box())
+        flow.addWidget(self._build_path_box())
+        walk = QWidget()
+        walk_column = QVBoxLayout(walk)
+        walk_column.setContentsMargins(0, 0, 0, 0)
+        walk_column.addWidget(self._build_walk_box())
         self._status = QLabel()
         self._status.setWordWrap(True)
         self._status.setFont(style.font(1.0, bold=True))
-        walk.addWidget(self._status)
-        walk.addStretch(1)
-        controls = QHBoxLayout()
-        controls.addLayout(anchors)
-        controls.addLayout(walk)
+        walk_column.addWidget(self._status)
+        flow.addWidget(walk)
+        self._controls_area = QScrollArea()
+        self._controls_area.setWidget(groups)
+        self._controls_area.setWidgetResizable(True)
+        self._controls_area.setFrameShape(QFrame.Shape.NoFrame)
+        self._controls_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self._controls_area.verticalScrollBar().sizeHint().width()
+        self._controls_area.setMinimumWidth(flow.minimumSize().width() + bar)
+        self._controls_area.setMinimumHeight(EXPLORER_MIN_HEIGHT)
 
         self._views = QStackedWidget()
         self._views.addWidget(self._build_image_page())
         self._views.addWidget(self._build_toy_page())
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(controls, 0)
-        layout.addWidget(self._views, 1)
+        # Narrow first: hidden in a tab, the panel asks no more width than a side dock has.
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addWidget(self._controls_area, 3)
+        self._layout.addWidget(self._views, 2)
         self._refresh_controls()
 
     # -- construction ----------------------------------------------------------------
@@ -604,6 +621,14 @@ class LatentExplorerPanel(QWidget):
             self._slider.setValue(frame)
 
     # -- Qt events ---------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        size = event.size()
+        wide = size.width() >= SIDE_BY_SIDE_ASPECT * size.height()
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._layout.direction() != direction:
+            self._layout.setDirection(direction)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
         self.stop()  # no walk runs in a hidden tab or after the window closed

@@ -74,6 +74,7 @@ class LogPanel(QWidget):
         )
         self._clear_button.clicked.connect(self.clear)
         self._hint = QLabel(self.tr("Click a line marked … to see its details."))
+        self._hint.setWordWrap(True)  # a narrow dock wraps it rather than widening
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self._view)
@@ -82,7 +83,7 @@ class LogPanel(QWidget):
         splitter.setStretchFactor(1, 2)
 
         buttons = QHBoxLayout()
-        buttons.addWidget(self._hint)
+        buttons.addWidget(self._hint, 1)
         buttons.addStretch(1)
         buttons.addWidget(self._clear_button)
         layout = QVBoxLayout(self)

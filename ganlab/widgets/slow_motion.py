@@ -73,6 +73,7 @@ class SlowMotionPanel(QWidget):
             label = QLabel(f"{index + 1}.  {self.tr(name)}")
             label.setObjectName(f"stage_{index}")
             label.setProperty("role", "stage")
+            label.setWordWrap(True)  # a long stage name takes two lines, not the dock's width
             label.setFont(style.font())  # explicit: re-polishing would drop an inherited font
             self._stage_labels.append(label)
             stages.addWidget(label)

@@ -8,9 +8,13 @@ points and scale with the presentation factor so the plots stay readable on a pr
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtWidgets import QWidget
 
 REAL = "#1a9850"  # real samples, p_data
 FAKE = "#762a83"  # generated samples, p_g
@@ -20,7 +24,13 @@ NEUTRAL = "#555555"  # reference lines (D = 1/2, optimum)
 MOTION = "#202020"  # gradient arrows
 
 BASE_POINT_SIZE = 11  # axis labels and ticks at presentation factor 1
+PRESENTATION_FACTOR = 1.6  # presentation mode: text, lines and markers this much larger
 _presentation = 1.0
+_app_point_size: float | None = None  # the application font's size at factor 1
+# Where apply_presentation keeps an item's size at factor 1 and the size it last set:
+# a size found different from the one set was changed since, so it is read afresh.
+_BASE = "_ganlab_presentation_base"
+_PT = re.compile(r"([0-9.]+)pt")
 
 
 def configure_pyqtgraph() -> None:
@@ -39,9 +49,126 @@ def presentation_factor() -> float:
 
 
 def set_presentation_factor(factor: float) -> None:
-    """1.0 normal, about 1.6 for a projector. Panels read it when they (re)style."""
+    """1.0 normal, about 1.6 for a projector. Panels read it when they (re)style.
+
+    Only new fonts follow; :func:`apply_presentation` also rescales what exists.
+    """
     global _presentation
     _presentation = max(0.5, float(factor))
+
+
+def apply_presentation(root: QWidget, factor: float) -> None:
+    """Scale everything under ``root`` by ``factor`` (1.0: normal size), and back exactly.
+
+    The application font (menus, dialogs, tool tips), the font of every widget under
+    ``root`` (each set from its own size), and in every
+    pyqtgraph view: tick and axis labels, titles, legends, text labels, line widths and
+    marker sizes. Each size is kept at factor 1 the first time it is scaled, so going
+    back restores the original values, not a product of rounded ones. Panels with a
+    ``restyle()`` method are asked to re-apply their own sizes afterwards.
+
+    Parameters
+    ----------
+    root
+        The window (or panel) to rescale.
+    factor
+        Target scale, at least 0.5.
+    """
+    global _app_point_size
+    old = _presentation
+    set_presentation_factor(factor)
+    new = _presentation
+    # Every widget's size before anything changes: a widget under a style sheet does not
+    # follow its parent's font, so each one is set, from its own size, not inherited.
+    widgets = [root, *root.findChildren(QWidget)]
+    fonts = [(widget, widget.font()) for widget in widgets]
+    app = QGuiApplication.instance()
+    if isinstance(app, QGuiApplication):
+        font = QGuiApplication.font()
+        if _app_point_size is None or old == 1.0:
+            _app_point_size = font.pointSizeF()
+        font.setPointSizeF(_app_point_size * new)
+        QGuiApplication.setFont(font)
+    for widget, font in fonts:
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(_rescaled(widget, "font", font.pointSizeF(), old, new))
+            widget.setFont(font)
+    for view in root.findChildren(pg.GraphicsView):
+        for item in view.scene().items():
+            _rescale_item(item, old, new)
+    for widget in widgets:
+        restyle = getattr(widget, "restyle", None)
+        if callable(restyle):
+            restyle()
+
+
+def _rescaled(owner: object, key: str, current: float, old: float, new: float) -> float:
+    """``owner``'s size ``key`` at factor ``new``, from its remembered size at factor 1."""
+    try:
+        memory = owner.__dict__.setdefault(_BASE, {})
+    except AttributeError:  # an object without a __dict__: scale what it has now
+        return current * new / old
+    base, applied = memory.get(key, (None, None))
+    if base is None or applied != current:
+        base = current / old
+    value = base * new
+    memory[key] = (base, value)
+    return value
+
+
+def _rescale_item(item: object, old: float, new: float) -> None:
+    """Fonts, text sizes, pens and markers of one pyqtgraph item."""
+    if isinstance(item, pg.AxisItem):
+        tick_font = item.style.get("tickFont")
+        if tick_font is not None:
+            tick_font = QFont(tick_font)
+            tick_font.setPointSizeF(_rescaled(item, "tick", tick_font.pointSizeF(), old, new))
+            item.setTickFont(tick_font)
+        label_font = item.label.font()
+        if label_font.pointSizeF() > 0:
+            label_font.setPointSizeF(_rescaled(item, "label", label_font.pointSizeF(), old, new))
+            item.label.setFont(label_font)
+        item._adjustSize()
+    elif isinstance(item, pg.LabelItem):
+        match = _PT.fullmatch(str(item.opts.get("size") or ""))
+        if match:
+            size = _rescaled(item, "size", float(match.group(1)), old, new)
+            item.setText(item.text, size=f"{size:.6g}pt")
+            plot = item.parentItem()
+            if isinstance(plot, pg.PlotItem) and plot.titleLabel is item:
+                # PlotItem.setTitle fixes the title row at 30 px: a larger title needs more.
+                height = max(30.0, item.item.boundingRect().height())
+                item.setMaximumHeight(height)
+                plot.layout.setRowFixedHeight(0, height)
+    elif isinstance(item, pg.LegendItem):
+        match = _PT.fullmatch(str(item.opts.get("labelTextSize") or ""))
+        if match:
+            size = _rescaled(item, "labels", float(match.group(1)), old, new)
+            item.opts["labelTextSize"] = f"{size:.6g}pt"
+        item.updateSize()
+    elif isinstance(item, pg.TextItem):
+        font = item.textItem.font()
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(_rescaled(item, "font", font.pointSizeF(), old, new))
+            item.setFont(font)
+    elif isinstance(item, pg.PlotDataItem):
+        pen = item.opts.get("pen")
+        if pen is not None:
+            pen = pg.mkPen(pen)
+            # A 0-width pen is a cosmetic 1-px line: left as it is.
+            if pen.style() != Qt.PenStyle.NoPen and pen.widthF() > 0:
+                pen.setWidthF(_rescaled(item, "pen", pen.widthF(), old, new))
+                item.setPen(pen)
+        if item.opts.get("symbol") is not None:
+            size = item.opts.get("symbolSize")
+            if isinstance(size, (int, float)):
+                item.setSymbolSize(_rescaled(item, "symbol", float(size), old, new))
+    elif isinstance(item, pg.ScatterPlotItem) and not isinstance(
+        item.parentItem(), pg.PlotDataItem
+    ):
+        size = item.opts.get("size")
+        if isinstance(size, (int, float)):
+            item.setSize(_rescaled(item, "size", float(size), old, new))
 
 
 def font(scale: float = 1.0, bold: bool = False) -> QFont:
@@ -73,3 +200,19 @@ def color(hex_code: str, alpha: int = 255) -> QColor:
     c = QColor(hex_code)
     c.setAlpha(alpha)
     return c
+
+
+def legend_columns(legend: pg.LegendItem, width: float, most: int = 4) -> int:
+    """The most columns (up to ``most``, at least 1) whose entries fit ``width`` pixels,
+    measured from the entries' own text (a legend wider than its view is cut off)."""
+    cells = [
+        sample.boundingRect().width() + label.item.boundingRect().width() + 10.0
+        for sample, label in legend.items
+        if label.isVisible() or sample.isVisible()
+    ]
+    left, _top, right, _bottom = legend.layout.getContentsMargins()
+    for columns in range(min(most, max(len(cells), 1)), 1, -1):
+        widths = [max(cells[c::columns]) for c in range(min(columns, len(cells)))]
+        if sum(widths) + left + right <= width:
+            return columns
+    return 1

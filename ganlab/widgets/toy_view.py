@@ -23,10 +23,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QResizeEvent
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 
 LAYER_NAMES: tuple[str, ...] = ("real", "fake", "field", "motion", "manifold")
 OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
@@ -42,6 +43,7 @@ _HEAD_RIGHT = _HEAD_LEFT.T  # rotation by -HEAD_ANGLE
 STROKE_SPACING = 0.01  # brush points are this fraction of the view width apart
 SCORE_PERCENTILES = (1.0, 99.0)  # a critic score's colour range: these percentiles of the field
 PLOT_MARGIN = 1.0  # pyqtgraph's own margin around a PlotItem's contents, in pixels
+LEGEND_MAX_SHARE = 0.25  # the legend hides when it would take more of the view height
 
 # Checked toggles must read as "on" from the back of a room, in any platform style.
 _TOOLBAR_STYLE = """
@@ -159,8 +161,8 @@ class ToyViewPanel(QWidget):
     # ------------------------------------------------------------------ construction
 
     def _build_toolbar(self) -> None:
-        self._toolbar = QHBoxLayout()
-        self._toolbar.setSpacing(4)
+        # Wraps onto a second line in a narrow window instead of forcing its width.
+        self._toolbar = FlowLayout(spacing=4)
         self.setStyleSheet(_TOOLBAR_STYLE)
         specs = {
             "real": (
@@ -213,7 +215,6 @@ class ToyViewPanel(QWidget):
             button.toggled.connect(lambda on, layer=name: self._on_layer_button_toggled(layer, on))
             self._layer_buttons[name] = button
             self._toolbar.addWidget(button)
-        self._toolbar.addStretch(1)
 
         self.draw_button = self._tool_button(
             self.tr("Draw"),
@@ -750,6 +751,30 @@ class ToyViewPanel(QWidget):
 
     def _on_view_box_resized(self) -> None:
         self._fit_plot_to_bounds()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def restyle(self) -> None:
+        """After the presentation factor changed: the legend's columns for its new size."""
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """As many legend columns as the width holds: a legend wider than the view would
+        push the colour bar and its own last column out of sight."""
+        columns = style.legend_columns(self.legend, self.graphics.width() - 8, most=3)
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+        # On a short view (a projector's larger text) the legend would take the plot's
+        # room: it hides, and the layer buttons' swatches name the colours instead.
+        rows = -(-len(self.legend.items) // columns)
+        row_height = max(
+            (label.item.boundingRect().height() for _s, label in self.legend.items), default=0
+        )
+        fits = rows * row_height <= LEGEND_MAX_SHARE * self.graphics.height()
+        if fits != self.legend.isVisible():
+            self.legend.setVisible(fits)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         """Esc on the plot leaves draw mode (before any window shortcut takes the key)."""

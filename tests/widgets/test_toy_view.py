@@ -182,7 +182,8 @@ def _heatmap_colours(panel) -> set[str]:
         panel.set_layer_visible(name, False)
     panel.plot.showGrid(x=False, y=False)
     image = panel.graphics.grab().toImage()
-    box = panel.view_box.sceneBoundingRect().toRect().adjusted(3, 3, -3, -3)
+    # Inside the axes' tick marks, which pyqtgraph draws 5 px into the view box.
+    box = panel.view_box.sceneBoundingRect().toRect().adjusted(7, 7, -7, -7)
     return {
         image.pixelColor(x, y).name()
         for x in range(box.left(), box.right(), 2)

@@ -322,6 +322,9 @@ class MainWindow(QMainWindow):
         self.lesson_panel = LessonPanel()
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.lesson_dock = self._dock(self.lesson_panel, self.tr("Lesson"), "dock-lesson", right)
+        # Where DOCK_GROUPS puts it: a tab beside the settings (raised when a lesson opens).
+        self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
+        self.controls_dock.raise_()
         self.lesson_dock.hide()  # until a lesson opens
         self.lessons = LessonRunner(self, self.lesson_panel, self.lesson_dock)
         self.experiment_about = ExperimentAbout()
@@ -1366,19 +1369,20 @@ COMPACT_SIZE = QSize(1500, 900)
 # by adding its name here; a name not listed joins the right-hand tab group.
 DOCK_GROUPS = {
     "wide": {
-        "left": ["dock-controls", "dock-slow"],
+        "left": ["dock-controls", "dock-slow", "dock-lesson"],
         "right": ["dock-curves", "dock-metrics"],
         "bottom": ["dock-explorer", "dock-log"],
     },
     "compact": {
-        "left": ["dock-controls", "dock-slow"],
+        "left": ["dock-controls", "dock-slow", "dock-lesson"],
         "right": ["dock-curves", "dock-metrics", "dock-explorer", "dock-log"],
         "bottom": [],
     },
     # Presentation mode on a compact screen: the larger text leaves the view too little
     # width between two side docks, so every dock is a tab on the right.
     "presentation": {
-        "left": [],
+        # A lesson's text stays beside the view (the dock is hidden when no lesson is open).
+        "left": ["dock-lesson"],
         "right": [
             "dock-curves",
             "dock-metrics",

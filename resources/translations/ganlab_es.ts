@@ -203,157 +203,157 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="411"/>
+        <location filename="../../ganlab/widgets/curves.py" line="433"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="419"/>
+        <location filename="../../ganlab/widgets/curves.py" line="441"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="425"/>
+        <location filename="../../ganlab/widgets/curves.py" line="447"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="426"/>
+        <location filename="../../ganlab/widgets/curves.py" line="448"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="429"/>
+        <location filename="../../ganlab/widgets/curves.py" line="451"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="468"/>
+        <location filename="../../ganlab/widgets/curves.py" line="493"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="469"/>
+        <location filename="../../ganlab/widgets/curves.py" line="494"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="470"/>
+        <location filename="../../ganlab/widgets/curves.py" line="495"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="471"/>
+        <location filename="../../ganlab/widgets/curves.py" line="496"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="473"/>
+        <location filename="../../ganlab/widgets/curves.py" line="498"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="474"/>
+        <location filename="../../ganlab/widgets/curves.py" line="499"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="475"/>
+        <location filename="../../ganlab/widgets/curves.py" line="500"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="476"/>
+        <location filename="../../ganlab/widgets/curves.py" line="501"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="477"/>
+        <location filename="../../ganlab/widgets/curves.py" line="502"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="478"/>
+        <location filename="../../ganlab/widgets/curves.py" line="503"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="601"/>
+        <location filename="../../ganlab/widgets/curves.py" line="626"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="602"/>
+        <location filename="../../ganlab/widgets/curves.py" line="627"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="603"/>
+        <location filename="../../ganlab/widgets/curves.py" line="628"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="608"/>
+        <location filename="../../ganlab/widgets/curves.py" line="633"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="611"/>
+        <location filename="../../ganlab/widgets/curves.py" line="636"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="612"/>
+        <location filename="../../ganlab/widgets/curves.py" line="637"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="613"/>
+        <location filename="../../ganlab/widgets/curves.py" line="638"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="933"/>
+        <location filename="../../ganlab/widgets/curves.py" line="960"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="941"/>
+        <location filename="../../ganlab/widgets/curves.py" line="968"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="947"/>
+        <location filename="../../ganlab/widgets/curves.py" line="974"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="952"/>
+        <location filename="../../ganlab/widgets/curves.py" line="979"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="954"/>
+        <location filename="../../ganlab/widgets/curves.py" line="981"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="955"/>
+        <location filename="../../ganlab/widgets/curves.py" line="982"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="957"/>
+        <location filename="../../ganlab/widgets/curves.py" line="984"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="958"/>
+        <location filename="../../ganlab/widgets/curves.py" line="985"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="959"/>
+        <location filename="../../ganlab/widgets/curves.py" line="986"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -482,72 +482,72 @@
         <translation>Un conjunto fijo de imágenes de entrenamiento: lo que el generador intenta imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="303"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="320"/>
         <source>How D judges a batch of real images (green) and a batch of generated images (purple). Early on D separates them; if G catches up both pile up around the same value.</source>
         <translation>Cómo juzga D un lote de imágenes reales (verde) y un lote de imágenes generadas (morado). Al principio D los separa; si G lo alcanza, ambos se acumulan en torno al mismo valor.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="310"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="327"/>
         <source>What D says</source>
         <translation>Qué dice D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="311"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="328"/>
         <source>images in the batch</source>
         <translation>imágenes del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="317"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="334"/>
         <source>real batch</source>
         <translation>lote real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="324"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="341"/>
         <source>generated batch</source>
         <translation>lote generado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="335"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="352"/>
         <source>D = 1/2: cannot tell</source>
         <translation>D = 1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="342"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="359"/>
         <source>Real (green) and generated (purple) images as points on the two main directions (PCA) of the real images. The axes were fitted once on real images and never move, so you can see the generated cloud travel toward the real one.</source>
         <translation>Imágenes reales (verde) y generadas (morado) como puntos sobre las dos direcciones principales (PCA) de las imágenes reales. Los ejes se ajustaron una sola vez con imágenes reales y no se mueven, así que puedes ver cómo la nube generada viaja hacia la real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="351"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="368"/>
         <source>Where the images lie</source>
         <translation>Dónde están las imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="353"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="370"/>
         <source>PCA 1</source>
         <translation>PCA 1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="354"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="371"/>
         <source>PCA 2</source>
         <translation>PCA 2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="360"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="377"/>
         <source>real</source>
         <translation>reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="368"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="385"/>
         <source>generated</source>
         <translation>generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="385"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="402"/>
         <source>D(x): probability that x is real</source>
         <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="389"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="406"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = juzgada más real</translation>
     </message>
@@ -555,201 +555,201 @@
 <context>
     <name>LatentExplorerPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="142"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="159"/>
         <source>Anchors</source>
         <translation>Anclas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="146"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="163"/>
         <source>The latent vectors the path goes through, in order. Click a generated image in the image view to add its noise vector here.</source>
         <translation>Los vectores latentes por los que pasa la trayectoria, en orden. Haz clic en una imagen generada de la vista de imágenes para añadir aquí su vector de ruido.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="153"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="170"/>
         <source>Add random</source>
         <translation>Añadir aleatorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="155"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="172"/>
         <source>Add a random latent vector; its seed is shown so you can find it again.</source>
         <translation>Añade un vector latente aleatorio; se muestra su semilla para que puedas volver a encontrarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="158"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="175"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="159"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="176"/>
         <source>Remove the selected anchor from the path.</source>
         <translation>Quita el ancla seleccionada de la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="165"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="182"/>
         <source>Seed of the random generator: the same seed always gives the same vector.</source>
         <translation>Semilla del generador de números aleatorios: la misma semilla da siempre el mismo vector.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="167"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="184"/>
         <source>Add by seed</source>
         <translation>Añadir por semilla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="168"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="185"/>
         <source>Add the latent vector drawn with this seed.</source>
         <translation>Añade el vector latente obtenido con esta semilla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="184"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="201"/>
         <source>Path</source>
         <translation>Trayectoria</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="186"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="203"/>
         <source>Spherical</source>
         <translation>Esférica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="187"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="204"/>
         <source>Linear</source>
         <translation>Lineal</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="190"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="207"/>
         <source>Linear: a straight line between anchors. It cuts through the middle of the latent space, closer to the origin than any sample the generator was trained on.
 Spherical: follows the arc between anchors, so the vectors keep their length and the path stays in the typical shell of a gaussian (length about the square root of the latent size).</source>
         <translation>Lineal: una línea recta entre anclas. Atraviesa el centro del espacio latente, más cerca del origen que cualquier muestra con la que se entrenó el generador.
 Esférica: sigue el arco entre anclas, así que los vectores conservan su longitud y la trayectoria se mantiene en la capa típica de una gaussiana (longitud de aproximadamente la raíz cuadrada de la dimensión latente).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="203"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="220"/>
         <source>How many frames the path takes from one anchor to the next.</source>
         <translation>Cuántos fotogramas tarda la trayectoria en ir de un ancla a la siguiente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="209"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="226"/>
         <source>The class the conditional generator is asked for along the whole path.</source>
         <translation>La clase que se le pide al generador condicional a lo largo de toda la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="214"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="231"/>
         <source>Interpolation</source>
         <translation>Interpolación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="215"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="232"/>
         <source>Steps per segment</source>
         <translation>Pasos por tramo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="216"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="233"/>
         <source>Class</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="220"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="237"/>
         <source>Walk</source>
         <translation>Recorrido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="222"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="239"/>
         <source>Move along the path: left is the first anchor.</source>
         <translation>Desplázate por la trayectoria: a la izquierda está la primera ancla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="225"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="395"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="242"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="412"/>
         <source>Play walk</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="226"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="243"/>
         <source>Animate the walk along the path, or pause it.</source>
         <translation>Anima el recorrido por la trayectoria, o lo pausa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="228"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="245"/>
         <source>Loop</source>
         <translation>En bucle</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="229"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="246"/>
         <source>Start again from the first anchor after the last one.</source>
         <translation>Vuelve a empezar desde la primera ancla después de la última.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="233"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="250"/>
         <source> frames/s</source>
         <translation> fps</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="234"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="251"/>
         <source>Speed of the walk in frames per second.</source>
         <translation>Velocidad del recorrido en fotogramas por segundo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="249"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="266"/>
         <source>Current frame</source>
         <translation>Fotograma actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="251"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="268"/>
         <source>What the generator makes at this point of the path.</source>
         <translation>Lo que crea el generador en este punto de la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="253"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="270"/>
         <source>The path, anchor to anchor</source>
         <translation>La trayectoria, de ancla en ancla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="256"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="273"/>
         <source>Thumbnails along the path, one row from each anchor to the next. The framed one is shown large. Click a thumbnail to jump there.</source>
         <translation>Miniaturas a lo largo de la trayectoria, una fila de cada ancla a la siguiente. La enmarcada se muestra en grande. Haz clic en una miniatura para saltar a ella.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="283"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="300"/>
         <source>Where the current latent vector lands in data space (see the 2-D view).</source>
         <translation>Dónde cae el vector latente actual en el espacio de datos (ver la vista 2-D).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="336"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="548"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="353"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="565"/>
         <source>seed {0}</source>
         <translation>semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="404"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="421"/>
         <source>A{0}  {1}  (length {2:.2f})</source>
         <translation>A{0}  {1}  (longitud {2:.2f})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="446"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="463"/>
         <source>Add at least two anchors: the walk goes from one to the next.</source>
         <translation>Añade al menos dos anclas: el recorrido va de una a la siguiente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="454"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="471"/>
         <source>A{0} to A{1}, t = {2:.2f}  (frame {3} of {4})</source>
         <translation>De A{0} a A{1}, t = {2:.2f}  (fotograma {3} de {4})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="476"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="493"/>
         <source>A{0} → A{1}</source>
         <translation>A{0} → A{1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="492"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="509"/>
         <source>No samples yet.</source>
         <translation>Todavía no hay muestras.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="505"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="522"/>
         <source>Frame {0} of {1}</source>
         <translation>Fotograma {0} de {1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="517"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="534"/>
         <source>Point {0} of {1}
 
 in data space: ({2})
@@ -766,12 +766,12 @@ z = ({3})
 La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="544"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="561"/>
         <source>random, seed {0}</source>
         <translation>aleatorio, semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="584"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="601"/>
         <source>Pause walk</source>
         <translation>Pausar</translation>
     </message>
@@ -991,17 +991,17 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Haz clic en una línea con … para ver los detalles.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/log_panel.py" line="111"/>
+        <location filename="../../ganlab/widgets/log_panel.py" line="112"/>
         <source>Warning: </source>
         <translation>Aviso: </translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/log_panel.py" line="111"/>
+        <location filename="../../ganlab/widgets/log_panel.py" line="112"/>
         <source>Error: </source>
         <translation>Error: </translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/log_panel.py" line="190"/>
+        <location filename="../../ganlab/widgets/log_panel.py" line="191"/>
         <source>… (click the line to see everything)</source>
         <translation>… (haz clic en la línea para verlo todo)</translation>
     </message>
@@ -1009,637 +1009,637 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="87"/>
+        <location filename="../../ganlab/app/main_window.py" line="102"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="88"/>
+        <location filename="../../ganlab/app/main_window.py" line="103"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="89"/>
+        <location filename="../../ganlab/app/main_window.py" line="104"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="90"/>
+        <location filename="../../ganlab/app/main_window.py" line="105"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="91"/>
+        <location filename="../../ganlab/app/main_window.py" line="106"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="92"/>
+        <location filename="../../ganlab/app/main_window.py" line="107"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="93"/>
+        <location filename="../../ganlab/app/main_window.py" line="108"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="94"/>
+        <location filename="../../ganlab/app/main_window.py" line="109"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="95"/>
+        <location filename="../../ganlab/app/main_window.py" line="110"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="96"/>
+        <location filename="../../ganlab/app/main_window.py" line="111"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="188"/>
+        <location filename="../../ganlab/app/main_window.py" line="205"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="227"/>
+        <location filename="../../ganlab/app/main_window.py" line="243"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="228"/>
-        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <location filename="../../ganlab/app/main_window.py" line="244"/>
+        <location filename="../../ganlab/app/main_window.py" line="408"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="233"/>
+        <location filename="../../ganlab/app/main_window.py" line="247"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="237"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="239"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="324"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="342"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="309"/>
-        <location filename="../../ganlab/app/main_window.py" line="638"/>
-        <location filename="../../ganlab/app/main_window.py" line="659"/>
+        <location filename="../../ganlab/app/main_window.py" line="385"/>
+        <location filename="../../ganlab/app/main_window.py" line="747"/>
+        <location filename="../../ganlab/app/main_window.py" line="768"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="309"/>
+        <location filename="../../ganlab/app/main_window.py" line="385"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <location filename="../../ganlab/app/main_window.py" line="388"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="313"/>
+        <location filename="../../ganlab/app/main_window.py" line="389"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="317"/>
+        <location filename="../../ganlab/app/main_window.py" line="393"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="318"/>
+        <location filename="../../ganlab/app/main_window.py" line="394"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="322"/>
+        <location filename="../../ganlab/app/main_window.py" line="398"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="323"/>
+        <location filename="../../ganlab/app/main_window.py" line="399"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="327"/>
+        <location filename="../../ganlab/app/main_window.py" line="403"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="328"/>
+        <location filename="../../ganlab/app/main_window.py" line="404"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="333"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="336"/>
+        <location filename="../../ganlab/app/main_window.py" line="412"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="338"/>
+        <location filename="../../ganlab/app/main_window.py" line="414"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="342"/>
+        <location filename="../../ganlab/app/main_window.py" line="418"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="359"/>
+        <location filename="../../ganlab/app/main_window.py" line="435"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="441"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="443"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="369"/>
+        <location filename="../../ganlab/app/main_window.py" line="445"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="449"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="467"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="393"/>
+        <location filename="../../ganlab/app/main_window.py" line="469"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="394"/>
+        <location filename="../../ganlab/app/main_window.py" line="470"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="398"/>
+        <location filename="../../ganlab/app/main_window.py" line="474"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="399"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="402"/>
+        <location filename="../../ganlab/app/main_window.py" line="478"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="403"/>
+        <location filename="../../ganlab/app/main_window.py" line="479"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="487"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="487"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="414"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="415"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="421"/>
+        <location filename="../../ganlab/app/main_window.py" line="497"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="422"/>
+        <location filename="../../ganlab/app/main_window.py" line="498"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="501"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="502"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="505"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="430"/>
+        <location filename="../../ganlab/app/main_window.py" line="506"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="436"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="436"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="444"/>
+        <location filename="../../ganlab/app/main_window.py" line="520"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="455"/>
+        <location filename="../../ganlab/app/main_window.py" line="531"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="467"/>
+        <location filename="../../ganlab/app/main_window.py" line="543"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="468"/>
-        <source>Large fonts for a projector (F11)</source>
-        <translation>Letra grande para proyector (F11)</translation>
+        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <source>Full screen, with large text, lines and markers for a projector (F11)</source>
+        <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="474"/>
+        <location filename="../../ganlab/app/main_window.py" line="550"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
-        <location filename="../../ganlab/app/main_window.py" line="1089"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="1224"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="487"/>
+        <location filename="../../ganlab/app/main_window.py" line="563"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="488"/>
+        <location filename="../../ganlab/app/main_window.py" line="564"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="489"/>
+        <location filename="../../ganlab/app/main_window.py" line="565"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="490"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="567"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="494"/>
+        <location filename="../../ganlab/app/main_window.py" line="570"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="589"/>
+        <location filename="../../ganlab/app/main_window.py" line="698"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="632"/>
+        <location filename="../../ganlab/app/main_window.py" line="741"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="638"/>
+        <location filename="../../ganlab/app/main_window.py" line="747"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="642"/>
+        <location filename="../../ganlab/app/main_window.py" line="751"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="654"/>
+        <location filename="../../ganlab/app/main_window.py" line="763"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="694"/>
+        <location filename="../../ganlab/app/main_window.py" line="803"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="705"/>
+        <location filename="../../ganlab/app/main_window.py" line="814"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="709"/>
+        <location filename="../../ganlab/app/main_window.py" line="818"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="736"/>
+        <location filename="../../ganlab/app/main_window.py" line="845"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="744"/>
+        <location filename="../../ganlab/app/main_window.py" line="853"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="754"/>
+        <location filename="../../ganlab/app/main_window.py" line="863"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="764"/>
+        <location filename="../../ganlab/app/main_window.py" line="873"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="778"/>
+        <location filename="../../ganlab/app/main_window.py" line="887"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="794"/>
+        <location filename="../../ganlab/app/main_window.py" line="903"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="821"/>
+        <location filename="../../ganlab/app/main_window.py" line="930"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="829"/>
+        <location filename="../../ganlab/app/main_window.py" line="938"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="864"/>
+        <location filename="../../ganlab/app/main_window.py" line="973"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="864"/>
-        <location filename="../../ganlab/app/main_window.py" line="900"/>
+        <location filename="../../ganlab/app/main_window.py" line="973"/>
+        <location filename="../../ganlab/app/main_window.py" line="1009"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="876"/>
+        <location filename="../../ganlab/app/main_window.py" line="985"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="890"/>
+        <location filename="../../ganlab/app/main_window.py" line="999"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <location filename="../../ganlab/app/main_window.py" line="1007"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="910"/>
+        <location filename="../../ganlab/app/main_window.py" line="1019"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="915"/>
+        <location filename="../../ganlab/app/main_window.py" line="1024"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="920"/>
+        <location filename="../../ganlab/app/main_window.py" line="1029"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="920"/>
-        <location filename="../../ganlab/app/main_window.py" line="928"/>
+        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1037"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="928"/>
+        <location filename="../../ganlab/app/main_window.py" line="1037"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="950"/>
+        <location filename="../../ganlab/app/main_window.py" line="1059"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="969"/>
+        <location filename="../../ganlab/app/main_window.py" line="1078"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="979"/>
+        <location filename="../../ganlab/app/main_window.py" line="1088"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="981"/>
+        <location filename="../../ganlab/app/main_window.py" line="1090"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="996"/>
+        <location filename="../../ganlab/app/main_window.py" line="1105"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="996"/>
+        <location filename="../../ganlab/app/main_window.py" line="1105"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1004"/>
-        <location filename="../../ganlab/app/main_window.py" line="1075"/>
+        <location filename="../../ganlab/app/main_window.py" line="1113"/>
+        <location filename="../../ganlab/app/main_window.py" line="1184"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1004"/>
-        <location filename="../../ganlab/app/main_window.py" line="1053"/>
+        <location filename="../../ganlab/app/main_window.py" line="1113"/>
+        <location filename="../../ganlab/app/main_window.py" line="1162"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1013"/>
+        <location filename="../../ganlab/app/main_window.py" line="1122"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1055"/>
+        <location filename="../../ganlab/app/main_window.py" line="1164"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1062"/>
+        <location filename="../../ganlab/app/main_window.py" line="1171"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1062"/>
+        <location filename="../../ganlab/app/main_window.py" line="1171"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1072"/>
+        <location filename="../../ganlab/app/main_window.py" line="1181"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1091"/>
+        <location filename="../../ganlab/app/main_window.py" line="1226"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1193"/>
+        <location filename="../../ganlab/app/main_window.py" line="1328"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1194"/>
+        <location filename="../../ganlab/app/main_window.py" line="1329"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1195"/>
+        <location filename="../../ganlab/app/main_window.py" line="1330"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1196"/>
+        <location filename="../../ganlab/app/main_window.py" line="1331"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1197"/>
+        <location filename="../../ganlab/app/main_window.py" line="1332"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1199"/>
+        <location filename="../../ganlab/app/main_window.py" line="1334"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1201"/>
+        <location filename="../../ganlab/app/main_window.py" line="1336"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1203"/>
+        <location filename="../../ganlab/app/main_window.py" line="1338"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1204"/>
+        <location filename="../../ganlab/app/main_window.py" line="1339"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1219"/>
+        <location filename="../../ganlab/app/main_window.py" line="1357"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1879,122 +1879,122 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>Se ilumina mientras se entrena G, el generador.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="86"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="87"/>
         <source>Play one iteration slowly</source>
         <translation>Reproducir una iteración despacio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="90"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="91"/>
         <source>Train for one iteration (D&apos;s update, then G&apos;s) slowly, lighting up each sub-step with an explanation.</source>
         <translation>Entrena una iteración (la actualización de D y luego la de G) despacio, iluminando cada subpaso con una explicación.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="103"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="104"/>
         <source>How long each sub-step stays lit, from 0.2 to 3 seconds. Applies at once.</source>
         <translation>Cuánto tiempo queda iluminado cada subpaso, de 0.2 a 3 segundos. Se aplica de inmediato.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="110"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="111"/>
         <source>Pace</source>
         <translation>Ritmo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="189"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="190"/>
         <source>{0:.1f} s / step</source>
         <translation>{0:.1f} s / paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="230"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="231"/>
         <source>Press “Play one iteration slowly” to watch one training iteration step by step: first D learns, then G.</source>
         <translation>Haz clic en “Reproducir una iteración despacio” para ver una iteración de entrenamiento paso a paso: primero aprende D y luego G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="234"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="235"/>
         <source>Draw a batch of random noise vectors z: G will turn them into fakes for D.</source>
         <translation>Se toma un lote de vectores de ruido aleatorios z: G los convertirá en muestras falsas para D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="236"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="237"/>
         <source>G turns each z into a fake sample G(z); G is frozen during D&apos;s update, so only D learns from these.</source>
         <translation>G convierte cada z en una muestra falsa G(z); G está congelado durante la actualización de D, así que solo D aprende de ellas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="240"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="241"/>
         <source>D scores every real sample x and every fake G(z): D(·) is its belief, from 0 to 1, that the sample is real.</source>
         <translation>D puntúa cada muestra real x y cada muestra falsa G(z): D(·) es su creencia, de 0 a 1, de que la muestra es real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="244"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="245"/>
         <source>D is scored on telling them apart: −log D(x) − log(1 − D(G(z))) is small when reals score near 1 and fakes near 0.</source>
         <translation>A D se le puntúa por distinguirlas: −log D(x) − log(1 − D(G(z))) es pequeño cuando las reales puntúan cerca de 1 y las falsas cerca de 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="248"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="249"/>
         <source>Backpropagation works out, for each of D&apos;s weights, which way to move it to lower D&apos;s loss.</source>
         <translation>La retropropagación calcula, para cada peso de D, en qué dirección moverlo para reducir la pérdida de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="252"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="253"/>
         <source>The optimizer moves D&apos;s weights a small step downhill, scaled by D&apos;s learning rate; G does not change.</source>
         <translation>El optimizador mueve los pesos de D un pequeño paso cuesta abajo, escalado por la tasa de aprendizaje de D; G no cambia.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="257"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="258"/>
         <source>Draw a fresh batch of noise vectors z: each is a random point G will map.</source>
         <translation>Se toma un lote nuevo de vectores de ruido z: cada uno es un punto aleatorio que G transformará.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="259"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="260"/>
         <source>G turns each z into a sample G(z), keeping track of how every output depends on its weights.</source>
         <translation>G convierte cada z en una muestra G(z) y registra cómo depende cada salida de sus pesos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="263"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="264"/>
         <source>D scores G&apos;s fresh samples, D(G(z)). D only judges here: its weights stay fixed while G learns.</source>
         <translation>D puntúa las muestras nuevas de G, D(G(z)). Aquí D solo juzga: sus pesos quedan fijos mientras G aprende.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="267"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="268"/>
         <source>G is scored by how real D finds its samples: the non-saturating loss −log D(G(z)).</source>
         <translation>A G se le puntúa según lo reales que D considera sus muestras: la pérdida no saturante −log D(G(z)).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="270"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="271"/>
         <source>The gradient flows back through D into G: it tells each of G&apos;s weights how to move so that D(G(z)) rises.</source>
         <translation>El gradiente fluye hacia atrás a través de D hasta G: indica a cada peso de G cómo moverse para que D(G(z)) aumente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="274"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="275"/>
         <source>The optimizer moves G&apos;s weights a small step, scaled by G&apos;s learning rate; D does not change.</source>
         <translation>El optimizador mueve los pesos de G un pequeño paso, escalado por la tasa de aprendizaje de G; D no cambia.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="279"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="280"/>
         <source>Draw random noise vectors z, the raw material of G&apos;s samples.</source>
         <translation>Se toman vectores de ruido aleatorios z, la materia prima de las muestras de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="280"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="281"/>
         <source>G turns each noise vector z into a sample G(z).</source>
         <translation>G convierte cada vector de ruido z en una muestra G(z).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="281"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="282"/>
         <source>D gives real and generated samples a score: how real each one looks.</source>
         <translation>D da una puntuación a las muestras reales y generadas: lo real que parece cada una.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="282"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="283"/>
         <source>The loss turns D&apos;s scores into one number saying how well a network did.</source>
         <translation>La pérdida convierte las puntuaciones de D en un único número que indica lo bien que lo hizo una red.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="283"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
         <source>Backpropagation finds which way each weight should move to lower the loss.</source>
         <translation>La retropropagación encuentra en qué dirección debe moverse cada peso para reducir la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="285"/>
         <source>The optimizer moves the weights a small step in that direction.</source>
         <translation>El optimizador mueve los pesos un pequeño paso en esa dirección.</translation>
     </message>
@@ -2075,158 +2075,158 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>ToyViewPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="167"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="169"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="169"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="171"/>
         <source>Show the real data samples (green): what G should learn to imitate.</source>
         <translation>Mostrar las muestras de datos reales (verde): lo que G debe aprender a imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="172"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="174"/>
         <source>Generated</source>
         <translation>Generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="175"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="177"/>
         <source>Show G&apos;s samples (purple). They come from a fixed batch of noise, so each dot is the same individual from frame to frame: click one to select it.</source>
         <translation>Mostrar las muestras de G (morado). Salen de un lote fijo de ruido, así que cada punto es el mismo individuo de un fotograma a otro: haz clic en uno para seleccionarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="181"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="183"/>
         <source>D heatmap</source>
         <translation>Mapa de calor de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="184"/>
-        <location filename="../../ganlab/widgets/toy_view.py" line="614"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="186"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="615"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="190"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="192"/>
         <source>G gradients</source>
         <translation>Gradientes de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="193"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="195"/>
         <source>Show arrows from each generated sample in the direction G&apos;s next update moves it (minus the gradient of G&apos;s loss). The longest arrow is scaled to 8% of the view width; the others in proportion.</source>
         <translation>Mostrar flechas desde cada muestra generada en la dirección en la que la moverá la próxima actualización de G (menos el gradiente de la pérdida de G). La flecha más larga mide el 8% del ancho de la vista; las demás, en proporción.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="199"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
         <source>Manifold</source>
         <translation>Variedad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="202"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="204"/>
         <source>Show the generator&apos;s manifold: a square grid of noise vectors (first two latent dimensions) after G has warped it into data space.</source>
         <translation>Mostrar la variedad del generador: una cuadrícula de vectores de ruido (las dos primeras dimensiones latentes) después de que G la deforme en el espacio de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="219"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="220"/>
         <source>Draw</source>
         <translation>Dibujar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="136"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="138"/>
         <source>Drawing: drag on the plot to add points, then Apply to train on them. Clicking a generated sample does not select it while drawing. Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibujando: arrastra sobre el gráfico para añadir puntos y pulsa Aplicar para entrenar con ellos. Mientras dibujas, hacer clic en una muestra generada no la selecciona. Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="221"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="222"/>
         <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke. Panning and selecting samples are off while drawing. Apply uses the points as data; Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibuja tus propios datos: mientras esté activo, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo. Mientras dibujas no se puede desplazar la vista ni seleccionar muestras. Aplicar usa los puntos como datos; Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="232"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="232"/>
         <source>Remove every point drawn with the brush.</source>
         <translation>Borra todos los puntos dibujados con el pincel.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="235"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
         <source>Apply</source>
         <translation>Aplicar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="237"/>
         <source>Use the drawn points as the real data set (restarts the experiment).</source>
         <translation>Usa los puntos dibujados como conjunto de datos reales (reinicia el experimento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="257"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="258"/>
         <source>Real data (green), generated samples (purple), the discriminator&apos;s heatmap and G&apos;s gradients. Click a generated sample to select it.</source>
         <translation>Datos reales (verde), muestras generadas (morado), el mapa de calor del discriminador y los gradientes de G. Haz clic en una muestra generada para seleccionarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="266"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
         <source>x₁</source>
         <translation>x₁</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="268"/>
         <source>x₂</source>
         <translation>x₂</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="340"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="341"/>
         <source>real data</source>
         <translation>datos reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="341"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="342"/>
         <source>generated (fixed noise)</source>
         <translation>generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="342"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="343"/>
         <source>G&apos;s gradient (longest = 8% of width)</source>
         <translation>gradiente de G (el más largo = 8% del ancho)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="343"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="344"/>
         <source>G&apos;s manifold (warped noise grid)</source>
         <translation>variedad de G (cuadrícula de ruido deformada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="344"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="345"/>
         <source>latent path</source>
         <translation>trayectoria latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="345"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="346"/>
         <source>drawn points</source>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="605"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="606"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="608"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="609"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="620"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="621"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="623"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="624"/>
         <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
         <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="631"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="632"/>
         <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
         <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
     </message>

@@ -45,9 +45,11 @@ def open_on_screen(qtbot, tmp_path, monkeypatch, width, height, settings=None) -
 
 
 def assert_docks_fit(window: MainWindow) -> None:
-    """Every dock, raised in turn, gets at least its widget's minimum size hint."""
+    """Every dock, raised in turn, gets at least its widget's minimum size hint (the
+    Lesson dock, hidden until a lesson opens, is shown for it)."""
     docks = [d for d in window.findChildren(QDockWidget) if not d.isFloating()]
     for dock in docks:
+        dock.show()
         dock.raise_()
         QApplication.processEvents()
         widget = dock.widget()

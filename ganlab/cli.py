@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ganlab import __version__
+from ganlab.core.i18n import _
 
 EXIT_OK = 0
 EXIT_DIVERGED = 1  # training hit NaN/Inf and stopped
@@ -70,6 +71,7 @@ COMMANDS: dict[str, str] = {
     "sources": "list data sources, model families and losses",
     "data": "data utilities (the real data the trainer would draw, as .npy/.npz)",
     "eval": "evaluate samples: toy metrics, FID/KID, image metrics",
+    "lessons": "list the shipped lessons, or check that they work (--check)",
 }
 SUBCOMMANDS = tuple(COMMANDS)
 
@@ -118,6 +120,18 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--quiet", action="store_true", help="print only the summary")
 
     sub.add_parser("presets", help=COMMANDS["presets"])
+    lessons = sub.add_parser("lessons", help=COMMANDS["lessons"])
+    lessons.add_argument(
+        "files", nargs="*", metavar="FILE", help=_("lesson files (default: the shipped lessons)")
+    )
+    lessons.add_argument(
+        "--check",
+        action="store_true",
+        help=_(
+            "run each lesson headless with the real engine and check that every step's "
+            "condition is reached within its budget; exit 1 if one is not"
+        ),
+    )
     sub.add_parser("sources", help=COMMANDS["sources"])
 
     data = sub.add_parser("data", help=COMMANDS["data"])
@@ -300,6 +314,8 @@ def _main(argv: list[str] | None) -> int:
             return cmd_data_sample(args)
         if args.command == "eval":
             return cmd_eval(args)
+        if args.command == "lessons":
+            return cmd_lessons(args)
         return cmd_lab(args)
     except GanlabError as exc:
         _fail(str(exc))
@@ -369,6 +385,59 @@ def cmd_presets() -> int:
         first = config.description.split(". ")[0].rstrip(".")
         print(f"{name:<{width}}  {config.name}{mark}: {first}.")
     return EXIT_OK
+
+
+def cmd_lessons(args: argparse.Namespace) -> int:
+    """List lessons (number, title, file) or, with --check, run them headless."""
+    from ganlab.core.errors import GanlabError
+    from ganlab.core.lesson import check_lesson, load_lesson, shipped_lessons
+
+    paths = [Path(f) for f in args.files] or shipped_lessons()
+    if not paths:
+        raise GanlabError(_("no lesson files found"))
+    lessons = [load_lesson(p) for p in paths]  # every file is validated before any runs
+    if not args.check:
+        for lesson in lessons:
+            print(f"{lesson.number:>2}  {lesson.text('title')}  ({lesson.path})")
+        return EXIT_OK
+    started = time.monotonic()
+    failed = 0
+    for lesson in lessons:
+        print(
+            _("lesson {number}: {title} ({file})").format(
+                number=lesson.number, title=lesson.text("title"), file=lesson.path.name
+            ),
+            flush=True,
+        )
+
+        def show(step) -> None:  # step: a lesson.StepCheck
+            verdict = _("ok") if step.reached else _("FAILED")
+            what = step.condition or _("no condition")
+            print(
+                "  "
+                + _("step {number}: {verdict}, {steps} steps, {seconds:.1f} s  [{what}]").format(
+                    number=step.number,
+                    verdict=verdict,
+                    steps=step.steps_used,
+                    seconds=step.seconds,
+                    what=what,
+                ),
+                flush=True,
+            )
+
+        result = check_lesson(lesson, progress=show)
+        for problem in result.problems():
+            print("  " + problem, file=sys.stderr, flush=True)
+        if not result.ok:
+            failed += 1
+        print("  " + _("{seconds:.1f} s").format(seconds=result.seconds), flush=True)
+    total = time.monotonic() - started
+    print(
+        _("{passed} of {total} lessons passed in {seconds:.0f} s").format(
+            passed=len(lessons) - failed, total=len(lessons), seconds=total
+        )
+    )
+    return EXIT_DIVERGED if failed else EXIT_OK
 
 
 def cmd_sources() -> int:

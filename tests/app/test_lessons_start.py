@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QTextDocumentFragment
 from PySide6.QtWidgets import QApplication
 
 from ganlab import cli
@@ -61,7 +62,8 @@ def test_a_preset_chosen_on_the_start_page_opens_with_its_description_in_sight(q
         page.presets.itemActivated.emit(page.presets.currentItem())
     config = load_preset("ring8_mode_collapse")
     assert window.controller.session.config.name == config.name
-    assert config.description in window.experiment_about.text()
+    shown = QTextDocumentFragment.fromHtml(window.experiment_about.text()).toPlainText()
+    assert config.description in shown
     assert not page.isVisible()
 
 

@@ -104,7 +104,8 @@ check_bundle() {
   for f in PySide6/Qt/plugins/platforms/libqxcb.so PySide6/Qt/plugins/platforms/libqoffscreen.so \
            PySide6/Qt/plugins/platforms/libqwayland.so libxcb-cursor.so.0 libxcb-icccm.so.4 \
            libxcb-keysyms.so.1 torch/bin/torch_shm_manager ganlab/resources/presets/ring8.toml \
-           ganlab/resources/translations/ganlab_es.qm ganlab/resources/icons/ganlab-64.png; do
+           ganlab/resources/translations/ganlab_es.qm ganlab/resources/translations/ganlab_es.mo \
+           ganlab/resources/lessons/09_mode_collapse.toml ganlab/resources/icons/ganlab-64.png; do
     [[ -e $internal/$f ]] && ok "bundled $f" || fail "missing from the bundle: $f"
   done
   # Every library any bundled ELF file links must be in the bundle or allowed from the system.

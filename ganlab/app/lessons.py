@@ -16,12 +16,22 @@ way out.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QByteArray,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolBar, QWidget
 
@@ -64,12 +74,63 @@ def is_lesson_file(path: str | Path) -> bool:
         return False
 
 
+# What a condition's names and words read as in the window (translated where shown).
+_CONDITION_WORDS: dict[str, str] = {
+    "step": QT_TRANSLATE_NOOP("LessonRunner", "step"),
+    "paused": QT_TRANSLATE_NOOP("LessonRunner", "paused"),
+    "d_loss": QT_TRANSLATE_NOOP("LessonRunner", "D loss"),
+    "g_loss": QT_TRANSLATE_NOOP("LessonRunner", "G loss"),
+    "d_real": QT_TRANSLATE_NOOP("LessonRunner", "mean D(x), real"),
+    "d_fake": QT_TRANSLATE_NOOP("LessonRunner", "mean D(G(z)), fake"),
+    "grad_norm_d": QT_TRANSLATE_NOOP("LessonRunner", "D's gradient norm"),
+    "grad_norm_g": QT_TRANSLATE_NOOP("LessonRunner", "G's gradient norm"),
+    "lr_d": QT_TRANSLATE_NOOP("LessonRunner", "D's learning rate"),
+    "lr_g": QT_TRANSLATE_NOOP("LessonRunner", "G's learning rate"),
+    "jsd": QT_TRANSLATE_NOOP("LessonRunner", "JSD"),
+    "kl_real_fake": QT_TRANSLATE_NOOP("LessonRunner", "KL(data ‖ G)"),
+    "kl_fake_real": QT_TRANSLATE_NOOP("LessonRunner", "KL(G ‖ data)"),
+    "tv": QT_TRANSLATE_NOOP("LessonRunner", "total variation"),
+    "fake_outside": QT_TRANSLATE_NOOP("LessonRunner", "generated mass outside the grid"),
+    "jsd_floor": QT_TRANSLATE_NOOP("LessonRunner", "JSD floor"),
+    "kl_real_fake_floor": QT_TRANSLATE_NOOP("LessonRunner", "KL(data ‖ G) floor"),
+    "kl_fake_real_floor": QT_TRANSLATE_NOOP("LessonRunner", "KL(G ‖ data) floor"),
+    "tv_floor": QT_TRANSLATE_NOOP("LessonRunner", "total variation floor"),
+    "d_bound": QT_TRANSLATE_NOOP("LessonRunner", "lower bound from D"),
+    "modes_captured": QT_TRANSLATE_NOOP("LessonRunner", "modes captured"),
+    "num_modes": QT_TRANSLATE_NOOP("LessonRunner", "modes"),
+    "high_quality": QT_TRANSLATE_NOOP("LessonRunner", "high-quality share"),
+    "reverse_kl": QT_TRANSLATE_NOOP("LessonRunner", "reverse KL of the modes"),
+    "w1": QT_TRANSLATE_NOOP("LessonRunner", "W1"),
+    "and": QT_TRANSLATE_NOOP("LessonRunner", "and"),
+    "or": QT_TRANSLATE_NOOP("LessonRunner", "or"),
+    "not": QT_TRANSLATE_NOOP("LessonRunner", "not"),
+}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def condition_word(name: str) -> str:
+    """A condition's name as the window shows it, in the language in use:
+    ``modes_captured`` -> "modes captured"; ``diagnosed_mode_collapse`` -> "diagnosis:
+    Mode collapse"; an unknown name with its underscores as spaces."""
+    if name in _CONDITION_WORDS:
+        return QCoreApplication.translate("LessonRunner", _CONDITION_WORDS[name])
+    if name.startswith("diagnosed_"):
+        from ganlab.metrics.diagnostics import title
+
+        kind = name.removeprefix("diagnosed_")
+        return QCoreApplication.translate("LessonRunner", "diagnosis: {title}").format(
+            title=title(kind)
+        )
+    return name.replace("_", " ")
+
+
 def pretty_condition(condition: str) -> str:
-    """``"modes_captured <= 2"`` -> ``"modes captured ≤ 2"``."""
+    """``"modes_captured <= 2 and step >= 400"`` -> "modes captured ≤ 2 and step ≥ 400",
+    every name and word in the language in use."""
     text = condition
     for op, sign in _PRETTY_OPS:
         text = text.replace(op, sign)
-    return text.replace("_", " ")
+    return _NAME.sub(lambda m: condition_word(m.group(0)), text)
 
 
 def _number(value: float) -> str:
@@ -206,9 +267,10 @@ class LessonRunner(QObject):
     @Slot()
     def next(self) -> None:
         """The next step, if the current one is done; after the last, the lesson is
-        complete (it stays open: Lesson › Close lesson leaves it)."""
-        if self.lesson is None or not self.done:
-            return
+        complete (it stays open: Lesson › Close lesson leaves it). A step whose budget ran
+        out without its condition can be left as well."""
+        if self.lesson is None or not (self.done or self.missed):
+            return  # a missed step may be left too: the class is never stuck
         if self.index + 1 < len(self.lesson.steps):
             self.go_to(self.index + 1)
         else:
@@ -297,7 +359,7 @@ class LessonRunner(QObject):
         values = self.watcher.values()
         if len(values) == 1:
             return _number(next(iter(values.values())))
-        return ", ".join(f"{k.replace('_', ' ')} {_number(v)}" for k, v in values.items())
+        return ", ".join(f"{condition_word(k)} {_number(v)}" for k, v in values.items())
 
     @Slot(object)
     def _on_controller_report_received(self, report: rep.Report) -> None:

@@ -828,137 +828,282 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>LessonRunner</name>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="144"/>
+        <location filename="../../ganlab/app/lessons.py" line="79"/>
+        <source>step</source>
+        <translation>paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="80"/>
+        <source>paused</source>
+        <translation>en pausa</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="81"/>
+        <source>D loss</source>
+        <translation>pérdida de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="82"/>
+        <source>G loss</source>
+        <translation>pérdida de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="83"/>
+        <source>mean D(x), real</source>
+        <translation>D(x) media, reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="84"/>
+        <source>mean D(G(z)), fake</source>
+        <translation>D(G(z)) media, falsas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="85"/>
+        <source>D&apos;s gradient norm</source>
+        <translation>norma del gradiente de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="86"/>
+        <source>G&apos;s gradient norm</source>
+        <translation>norma del gradiente de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="87"/>
+        <source>D&apos;s learning rate</source>
+        <translation>tasa de aprendizaje de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="88"/>
+        <source>G&apos;s learning rate</source>
+        <translation>tasa de aprendizaje de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="89"/>
+        <source>JSD</source>
+        <translation>JSD</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="90"/>
+        <source>KL(data ‖ G)</source>
+        <translation>KL(datos ‖ G)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="91"/>
+        <source>KL(G ‖ data)</source>
+        <translation>KL(G ‖ datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="92"/>
+        <source>total variation</source>
+        <translation>variación total</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="93"/>
+        <source>generated mass outside the grid</source>
+        <translation>masa generada fuera de la cuadrícula</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="94"/>
+        <source>JSD floor</source>
+        <translation>suelo de la JSD</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="95"/>
+        <source>KL(data ‖ G) floor</source>
+        <translation>suelo de KL(datos ‖ G)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="96"/>
+        <source>KL(G ‖ data) floor</source>
+        <translation>suelo de KL(G ‖ datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="97"/>
+        <source>total variation floor</source>
+        <translation>suelo de la variación total</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="98"/>
+        <source>lower bound from D</source>
+        <translation>cota inferior a partir de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="99"/>
+        <source>modes captured</source>
+        <translation>modos capturados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="100"/>
+        <source>modes</source>
+        <translation>modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="101"/>
+        <source>high-quality share</source>
+        <translation>proporción de alta calidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="102"/>
+        <source>reverse KL of the modes</source>
+        <translation>KL inversa de los modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="103"/>
+        <source>W1</source>
+        <translation>W1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="104"/>
+        <source>and</source>
+        <translation>y</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="105"/>
+        <source>or</source>
+        <translation>o</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="106"/>
+        <source>not</source>
+        <translation>no</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="121"/>
+        <source>diagnosis: {title}</source>
+        <translation>diagnóstico: {title}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="205"/>
         <source>Lesson refused</source>
         <translation>Lección rechazada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="170"/>
+        <location filename="../../ganlab/app/lessons.py" line="231"/>
         <source>Lesson {title} opened ({n} steps)</source>
         <translation>Lección {title} abierta ({n} pasos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="215"/>
+        <location filename="../../ganlab/app/lessons.py" line="277"/>
         <source>Lesson complete ✓</source>
         <translation>Lección completada ✓</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="275"/>
+        <location filename="../../ganlab/app/lessons.py" line="337"/>
         <source>Done ✓ — {condition}</source>
         <translation>Hecho ✓ — {condition}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="281"/>
+        <location filename="../../ganlab/app/lessons.py" line="343"/>
         <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
         <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="287"/>
+        <location filename="../../ganlab/app/lessons.py" line="349"/>
         <source>Waiting for: {condition} — now {now}</source>
         <translation>Esperando: {condition} — ahora {now}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="495"/>
+        <location filename="../../ganlab/app/lessons.py" line="557"/>
         <source>Open &amp;lesson…</source>
         <translation>Abrir &amp;lección…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="496"/>
+        <location filename="../../ganlab/app/lessons.py" line="558"/>
         <source>Open a lesson file (TOML)</source>
         <translation>Abrir un archivo de lección (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="497"/>
+        <location filename="../../ganlab/app/lessons.py" line="559"/>
         <source>Start page…</source>
         <translation>Página de inicio…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="499"/>
+        <location filename="../../ganlab/app/lessons.py" line="561"/>
         <source>The lessons, presets and recent files, to start from one</source>
         <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="501"/>
+        <location filename="../../ganlab/app/lessons.py" line="563"/>
         <source>Next step</source>
         <translation>Paso siguiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="503"/>
+        <location filename="../../ganlab/app/lessons.py" line="565"/>
         <source>The lesson&apos;s next step (Page Down)</source>
         <translation>El paso siguiente de la lección (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="504"/>
+        <location filename="../../ganlab/app/lessons.py" line="566"/>
         <source>Previous step</source>
         <translation>Paso anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="506"/>
+        <location filename="../../ganlab/app/lessons.py" line="568"/>
         <source>The lesson&apos;s previous step (Page Up)</source>
         <translation>El paso anterior de la lección (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="507"/>
+        <location filename="../../ganlab/app/lessons.py" line="569"/>
         <source>Close lesson</source>
         <translation>Cerrar la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="509"/>
+        <location filename="../../ganlab/app/lessons.py" line="571"/>
         <source>Leave the lesson; the panels come back as before it</source>
         <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="511"/>
+        <location filename="../../ganlab/app/lessons.py" line="573"/>
         <source>Lock the lab</source>
         <translation>Bloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="514"/>
+        <location filename="../../ganlab/app/lessons.py" line="576"/>
         <source>Only the controls the lesson step allows can be changed</source>
         <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="516"/>
+        <location filename="../../ganlab/app/lessons.py" line="578"/>
         <source>Unlock…</source>
         <translation>Desbloquear…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="517"/>
+        <location filename="../../ganlab/app/lessons.py" line="579"/>
         <source>Leave the teacher&apos;s lock (asks first)</source>
         <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="545"/>
+        <location filename="../../ganlab/app/lessons.py" line="607"/>
         <source>Open lesson</source>
         <translation>Abrir lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="545"/>
+        <location filename="../../ganlab/app/lessons.py" line="607"/>
         <source>Lessons (*.toml)</source>
         <translation>Lecciones (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="558"/>
+        <location filename="../../ganlab/app/lessons.py" line="620"/>
         <source>Unlock the lab</source>
         <translation>Desbloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="560"/>
+        <location filename="../../ganlab/app/lessons.py" line="622"/>
         <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
         <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="612"/>
+        <location filename="../../ganlab/app/lessons.py" line="674"/>
         <source>checkpoint</source>
         <translation>punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="613"/>
+        <location filename="../../ganlab/app/lessons.py" line="675"/>
         <source>lesson</source>
         <translation>lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="613"/>
+        <location filename="../../ganlab/app/lessons.py" line="675"/>
         <source>experiment</source>
         <translation>experimento</translation>
     </message>

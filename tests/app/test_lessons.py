@@ -112,6 +112,10 @@ def test_a_step_whose_budget_runs_out_lets_the_class_go_on(qtbot, window, tmp_pa
         run = "play"
         until = "d_loss < -1"
         budget = 30
+
+        [[step]]
+        title = { en = "After", es = "Después" }
+        text = { en = "The class got here.", es = "La clase llegó aquí." }
         """,
     )
     window.lessons.open(path)
@@ -120,6 +124,34 @@ def test_a_step_whose_budget_runs_out_lets_the_class_go_on(qtbot, window, tmp_pa
     assert window.lesson_panel.condition_state() == "missed"
     assert window.lesson_panel.next_button.isEnabled()
     assert "30 steps" in window.lesson_panel.condition.text()
+    with qtbot.waitSignal(window.lessons.step_changed, timeout=WAIT_MS) as opened:
+        window.lesson_panel.next_button.click()
+    assert opened.args == [1]
+
+
+@pytest.fixture
+def spanish_everywhere(qapp):
+    """The window's and the engine's Spanish catalogues, for this test only."""
+    from PySide6.QtCore import QTranslator
+
+    from ganlab.core import i18n
+
+    translator = QTranslator()
+    assert translator.load(str(Path(__file__).parents[2] / "resources/translations/ganlab_es.qm"))
+    qapp.installTranslator(translator)
+    i18n.set_language("es")
+    yield
+    qapp.removeTranslator(translator)
+    i18n.set_language("en")
+
+
+def test_a_condition_reads_in_the_window_s_language(spanish_everywhere):
+    from ganlab.app.lessons import pretty_condition
+
+    text = pretty_condition("modes_captured <= 2 and step >= 400 or diagnosed_mode_collapse")
+    assert text == (
+        "modos capturados ≤ 2 y paso ≥ 400 o diagnóstico: Colapso de modos"
+    ), text
 
 
 def test_each_step_shows_only_its_panels_and_leaving_restores_them(qtbot, window, tmp_path):

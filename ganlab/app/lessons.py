@@ -223,6 +223,9 @@ class LessonRunner(QObject):
         )
         self.dock.show()
         self.dock.raise_()
+        # The Lesson panel says what the experiment is for; the preset's own description
+        # (written for the preset, not for this step) would contradict it.
+        self.window.experiment_about.hide()
         # The step's text is the lesson: half the height of the window's side, at least.
         self.window.resizeDocks(
             [self.dock], [max(320, self.window.height() // 2)], Qt.Orientation.Vertical
@@ -248,6 +251,7 @@ class LessonRunner(QObject):
             self.window.restoreState(self._saved_state)
             self._saved_state = None
         self.window.centralWidget().setVisible(True)
+        self.window.experiment_about.show()
         self.lesson = None
         self.index = -1
         self.watcher = None
@@ -701,6 +705,8 @@ class LessonRunner(QObject):
     def describe_experiment(self, config: cfg.ExperimentConfig) -> None:
         """Show ``config``'s name and description above the view."""
         self.window.experiment_about.set_config(preset_title(config), preset_description(config))
+        if self.lesson is not None:
+            self.window.experiment_about.hide()  # the Lesson panel speaks for the experiment
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         # Before the window saves its layout: the panels a lesson hid come back.

@@ -149,9 +149,7 @@ def test_a_condition_reads_in_the_window_s_language(spanish_everywhere):
     from ganlab.app.lessons import pretty_condition
 
     text = pretty_condition("modes_captured <= 2 and step >= 400 or diagnosed_mode_collapse")
-    assert text == (
-        "modos capturados ≤ 2 y paso ≥ 400 o diagnóstico: Colapso de modos"
-    ), text
+    assert text == ("modos capturados ≤ 2 y paso ≥ 400 o diagnóstico: Colapso de modos"), text
 
 
 def test_each_step_shows_only_its_panels_and_leaving_restores_them(qtbot, window, tmp_path):
@@ -345,3 +343,13 @@ def test_presentation_mode_enlarges_the_lesson_text(qtbot, window, tmp_path):
     finally:
         window.presentation_action.setChecked(False)
     qtbot.waitUntil(lambda: text.font().pointSizeF() == normal, timeout=2000)
+
+
+def test_the_preset_description_gives_way_to_the_lesson_and_comes_back(qtbot, window, tmp_path):
+    assert window.experiment_about.isVisible()
+    runner = window.lessons
+    with qtbot.waitSignal(runner.condition_reached, timeout=WAIT_MS):
+        runner.open(lesson_file(tmp_path, TWO_STEPS))
+    assert not window.experiment_about.isVisible()
+    assert runner.close_lesson()
+    assert window.experiment_about.isVisible()

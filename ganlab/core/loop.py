@@ -40,6 +40,10 @@ from ganlab.metrics.diagnostics import title as diagnosis_title
 # Keep an in-memory copy of the last state whose statistics were all finite, at most
 # this often (in steps), so a NaN/Inf can be undone without a checkpoint on disk.
 GOOD_STATE_EVERY = 200
+# A live change (learning rate, k_D : k_G, betas, loss) keeps the state it found as the
+# one to go back to, when the settings before it had trained this many steps with clean
+# statistics: what the user changed is what a blow-up right after it is undone to.
+SETTLED_STEPS = 20
 # Quality metrics (toy divergences, mode coverage) at most this often while playing, and
 # after every manual step. About 5 ms each on a CPU (2,500 samples, cached densities).
 METRICS_EVERY_S = 1.0
@@ -166,6 +170,8 @@ class _Session:
         self.good_step = -GOOD_STATE_EVERY
         # (step, state) taken at a clean batch; good once the next batch is clean too.
         self.candidate: tuple[int, dict[str, Any]] | None = None
+        self.last_batch_clean = False  # the last scalar batch had no NaN/Inf, nothing pausing
+        self.last_change_step = 0  # step of the last live setting change (or generation start)
         self.stopped = False
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
@@ -223,6 +229,8 @@ class _Session:
         self.good_state = copy.deepcopy(self.trainer.state_dict())
         self.good_step = self.trainer.step_count
         self.candidate = None
+        self.last_batch_clean = False
+        self.last_change_step = self.trainer.step_count
         self.awaiting_ack = False
         self.diagnostics.reset()
         self.open_kinds = frozenset()
@@ -369,6 +377,7 @@ class _Session:
         if isinstance(command, cmd.LoadCheckpoint):
             yield from self.load(command.path)
             return
+        yield from self._keep_state_before_change()
         changes: list[dict[str, Any]] = []
         try:
             if isinstance(command, cmd.SetLearningRate):
@@ -414,6 +423,7 @@ class _Session:
             reason = "rebuild"
         yield from self.flush()
         if self.trainer is not None and reason != "reset" and not self.trainer.needs_rebuild(new):
+            yield from self._keep_state_before_change()
             try:
                 changes = self.trainer.apply_config(new)
             except (GanlabError, ValueError, TypeError) as exc:
@@ -432,6 +442,25 @@ class _Session:
             self.run_dir.append(
                 [{"event": reason, "step": self.step, "generation": self.generation}]
             )
+
+    def _keep_state_before_change(self) -> Iterator[rep.Report]:
+        """Before a live change: the state trained under the old settings becomes the one
+        to go back to, if those settings trained ``SETTLED_STEPS`` steps and the latest
+        statistics are clean (published first, so a blow-up already under way is seen)."""
+        yield from self.flush()
+        t = self.trainer
+        if t is None:
+            return
+        settled = t.step_count - self.last_change_step >= SETTLED_STEPS
+        if (
+            settled
+            and self.last_batch_clean
+            and t.step_count > self.good_step
+            and not self.diagnostics.active & PAUSING_KINDS
+        ):
+            self.good_step, self.good_state = t.step_count, copy.deepcopy(t.state_dict())
+            self.candidate = None
+        self.last_change_step = t.step_count
 
     def changed(self, changes: list[dict[str, Any]]) -> Iterator[rep.Report]:
         for c in changes:
@@ -624,6 +653,7 @@ class _Session:
         )
         yield from self._diagnoses(found)
         pausing = [d for d in found if d.pause]
+        self.last_batch_clean = not (diverged or pausing)
         if diverged or pausing:
             self.candidate = None
             yield from self._on_divergence(int(p.steps[-1]), pausing)

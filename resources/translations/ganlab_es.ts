@@ -978,132 +978,132 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Lección rechazada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="231"/>
+        <location filename="../../ganlab/app/lessons.py" line="234"/>
         <source>Lesson {title} opened ({n} steps)</source>
         <translation>Lección {title} abierta ({n} pasos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="277"/>
+        <location filename="../../ganlab/app/lessons.py" line="281"/>
         <source>Lesson complete ✓</source>
         <translation>Lección completada ✓</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="337"/>
+        <location filename="../../ganlab/app/lessons.py" line="341"/>
         <source>Done ✓ — {condition}</source>
         <translation>Hecho ✓ — {condition}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="343"/>
+        <location filename="../../ganlab/app/lessons.py" line="347"/>
         <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
         <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="349"/>
+        <location filename="../../ganlab/app/lessons.py" line="353"/>
         <source>Waiting for: {condition} — now {now}</source>
         <translation>Esperando: {condition} — ahora {now}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="557"/>
+        <location filename="../../ganlab/app/lessons.py" line="561"/>
         <source>Open &amp;lesson…</source>
         <translation>Abrir &amp;lección…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="558"/>
+        <location filename="../../ganlab/app/lessons.py" line="562"/>
         <source>Open a lesson file (TOML)</source>
         <translation>Abrir un archivo de lección (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="559"/>
+        <location filename="../../ganlab/app/lessons.py" line="563"/>
         <source>Start page…</source>
         <translation>Página de inicio…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="561"/>
+        <location filename="../../ganlab/app/lessons.py" line="565"/>
         <source>The lessons, presets and recent files, to start from one</source>
         <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="563"/>
+        <location filename="../../ganlab/app/lessons.py" line="567"/>
         <source>Next step</source>
         <translation>Paso siguiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="565"/>
+        <location filename="../../ganlab/app/lessons.py" line="569"/>
         <source>The lesson&apos;s next step (Page Down)</source>
         <translation>El paso siguiente de la lección (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="566"/>
+        <location filename="../../ganlab/app/lessons.py" line="570"/>
         <source>Previous step</source>
         <translation>Paso anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="568"/>
+        <location filename="../../ganlab/app/lessons.py" line="572"/>
         <source>The lesson&apos;s previous step (Page Up)</source>
         <translation>El paso anterior de la lección (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="569"/>
+        <location filename="../../ganlab/app/lessons.py" line="573"/>
         <source>Close lesson</source>
         <translation>Cerrar la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="571"/>
+        <location filename="../../ganlab/app/lessons.py" line="575"/>
         <source>Leave the lesson; the panels come back as before it</source>
         <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="573"/>
+        <location filename="../../ganlab/app/lessons.py" line="577"/>
         <source>Lock the lab</source>
         <translation>Bloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="576"/>
+        <location filename="../../ganlab/app/lessons.py" line="580"/>
         <source>Only the controls the lesson step allows can be changed</source>
         <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="578"/>
+        <location filename="../../ganlab/app/lessons.py" line="582"/>
         <source>Unlock…</source>
         <translation>Desbloquear…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="579"/>
+        <location filename="../../ganlab/app/lessons.py" line="583"/>
         <source>Leave the teacher&apos;s lock (asks first)</source>
         <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="607"/>
+        <location filename="../../ganlab/app/lessons.py" line="611"/>
         <source>Open lesson</source>
         <translation>Abrir lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="607"/>
+        <location filename="../../ganlab/app/lessons.py" line="611"/>
         <source>Lessons (*.toml)</source>
         <translation>Lecciones (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="620"/>
+        <location filename="../../ganlab/app/lessons.py" line="624"/>
         <source>Unlock the lab</source>
         <translation>Desbloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="622"/>
+        <location filename="../../ganlab/app/lessons.py" line="626"/>
         <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
         <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="674"/>
+        <location filename="../../ganlab/app/lessons.py" line="678"/>
         <source>checkpoint</source>
         <translation>punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="675"/>
+        <location filename="../../ganlab/app/lessons.py" line="679"/>
         <source>lesson</source>
         <translation>lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="675"/>
+        <location filename="../../ganlab/app/lessons.py" line="679"/>
         <source>experiment</source>
         <translation>experimento</translation>
     </message>

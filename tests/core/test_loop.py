@@ -263,6 +263,51 @@ def test_nan_pauses_training_and_restores_the_last_good_state():
     assert not any(isinstance(r, rep.ScalarBatch) and r.steps[0] > error.step for r in reports)
 
 
+def test_a_blow_up_right_after_a_live_change_goes_back_to_the_state_before_it():
+    """Trained under settled settings, then a learning rate of 10: the rollback lands on
+    the step of the change, not on the generation's start (nor on an older candidate)."""
+    import ganlab.core.loop as loop_module
+
+    inbox = queue.Queue()
+    sgd = cfg.OptimizerConfig(name="sgd", lr=0.01)
+    config = dataclasses.replace(tiny_config(), optimizer_d=sgd, optimizer_g=sgd)
+    changed_at = None
+    reports = []
+    for r in run(config, inbox, clock=TickClock(0.05)):
+        reports.append(r)
+        if isinstance(r, rep.ScalarBatch) and changed_at is None and r.steps[-1] >= 120:
+            assert r.steps[-1] < loop_module.GOOD_STATE_EVERY  # no periodic good state yet
+            changed_at = int(r.steps[-1])
+            inbox.put(cmd.SetLearningRate("g", 10.0))
+            inbox.put(cmd.SetLearningRate("d", 10.0))
+        if isinstance(r, rep.TrainingError):
+            inbox.put(cmd.Stop())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
+            pytest.fail("lr 10 did not diverge")
+    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    assert f"The last good state (step {changed_at})" in error.message
+
+
+def test_a_live_change_before_the_settings_settled_keeps_the_older_good_state():
+    inbox = queue.Queue()
+    sgd = cfg.OptimizerConfig(name="sgd", lr=0.01)
+    config = dataclasses.replace(tiny_config(), optimizer_d=sgd, optimizer_g=sgd)
+    reports = []
+    sent = False
+    for r in run(config, inbox, clock=TickClock(0.05)):
+        reports.append(r)
+        if isinstance(r, rep.ScalarBatch) and not sent and r.steps[-1] >= 5:
+            sent = True  # fewer than SETTLED_STEPS steps since the start: not a new good state
+            inbox.put(cmd.SetLearningRate("g", 10.0))
+            inbox.put(cmd.SetLearningRate("d", 10.0))
+        if isinstance(r, rep.TrainingError):
+            inbox.put(cmd.Stop())
+        if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
+            pytest.fail("lr 10 did not diverge")
+    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    assert "The last good state (step 0)" in error.message
+
+
 def test_one_dimensional_snapshot_carries_a_normalised_generated_density():
     inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
     reports = list(

@@ -717,7 +717,7 @@ class MainWindow(QMainWindow):
             family = MODEL_FAMILIES.get(config.model.family)
             self.image_view.clear()
             self.image_view.configure(
-                (h, w, c), info.class_names, family.conditional, info.output_kind
+                (h, w, c), _shown_names(info.class_names), family.conditional, info.output_kind
             )
             self.views.setCurrentWidget(self.image_view)
         self.curves.clear()
@@ -733,7 +733,7 @@ class MainWindow(QMainWindow):
             latent_dim,
             info.latent_dist,
             info.data_kind == "image",
-            info.class_names if family.conditional else (),
+            _shown_names(info.class_names) if family.conditional else (),
         )
         self._sync_controls(config)
         self._set_title(config)
@@ -1467,6 +1467,12 @@ class _Banner(QLabel):
 
 # Settings whose values are registry names: the log shows the entry's title instead.
 _REGISTRY_KEYS = {"data.source": DATA_SOURCES, "model.family": MODEL_FAMILIES, "loss.name": LOSSES}
+
+
+def _shown_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """Class names as the views show them: translated where the catalogue knows them (the
+    bundled shapes), as stored otherwise (folder names, data-set classes)."""
+    return tuple(i18n._(n) for n in names)
 
 
 def _plain(key: str, value: object) -> str:

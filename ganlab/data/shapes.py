@@ -24,7 +24,9 @@ from ganlab.core.i18n import N_, _
 from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import ImageTensorSource
 
-SHAPE_CLASSES = ("circle", "square", "triangle", "cross", "ring", "bar")
+# Stored as these English words (checkpoints and caches compare them); marked for the
+# catalogue so that views show them translated: ``_(name)``.
+SHAPE_CLASSES = (N_("circle"), N_("square"), N_("triangle"), N_("cross"), N_("ring"), N_("bar"))
 DEFAULT_SIZE = 12_000  # 2000 per class
 SEED = 20_240_601  # the set is a function of this seed, the size and the image format
 _BATCH = 2048  # images drawn at once, bounding the float32 work arrays

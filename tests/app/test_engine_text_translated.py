@@ -89,3 +89,11 @@ def test_the_window_sets_the_engines_language_with_its_own(qapp):
         for translator in set(qapp.findChildren(QTranslator)) - before:
             qapp.removeTranslator(translator)
             translator.deleteLater()
+
+
+def test_the_image_views_show_class_names_translated_but_store_them_as_they_are(marked):
+    from ganlab.app.main_window import _shown_names
+    from ganlab.data.shapes import SHAPE_CLASSES
+
+    assert SHAPE_CLASSES[0] == "circle"  # checkpoints and caches compare these words
+    assert _shown_names(SHAPE_CLASSES[:2]) == ("⟦circle⟧", "⟦square⟧")

@@ -146,6 +146,9 @@ def shoot_window(preset: str, seconds: float, language: str, presentation: bool,
     window.grab().save(str(path))
     print(path, "window", window.width(), "x", window.height(), flush=True)
     window.close()
+    spin(500)  # the trainer thread ends and the window is gone before Python tears down
+    window.deleteLater()
+    spin(100)
     return path
 
 

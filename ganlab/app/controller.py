@@ -183,12 +183,17 @@ class Controller(QObject):
         self.restart()
         self.send(cmd.Step(which))  # type: ignore[arg-type]
 
-    def reset(self, seed: int | None = None) -> None:
+    def reset(self, seed: int | None = None, config: cfg.ExperimentConfig | None = None) -> None:
         """New networks at step 0: new random weights from a fresh seed unless ``seed``
-        is given; the seed in use shows in the settings (loop.seed), so it can be rerun."""
-        if self.restart():
-            return  # the new trainer already starts from new networks
-        self.send(cmd.Reset(secrets.randbelow(2**31) if seed is None else seed))
+        is given; the seed in use shows in the settings (loop.seed), so it can be rerun.
+        With ``config``, the fresh networks are that experiment's (one command: a lesson
+        step that opens another experiment)."""
+        if config is not None:
+            self.session.config = config
+        if not self.restart():  # a new trainer already starts from new networks
+            self.send(cmd.Reset(secrets.randbelow(2**31) if seed is None else seed, config))
+        if config is not None:
+            self.config_changed.emit(config)
 
     def save_checkpoint(self, path: str) -> None:
         self.send(cmd.SaveCheckpoint(path))

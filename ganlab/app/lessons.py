@@ -323,11 +323,12 @@ class LessonRunner(QObject):
             fresh = False  # the window already opened on it: nothing has trained yet
         if target != session.config:
             self.window.toy_view.stop_drawing()
-            controller.apply_config(target)
         if fresh:
             self._waiting_for_generation = session.generation
-            controller.reset(target.loop.seed)
+            controller.reset(target.loop.seed, config=target)
         else:
+            if target != session.config:
+                controller.apply_config(target)
             self._waiting_for_generation = None
 
     def _show_condition(self) -> None:

@@ -138,9 +138,12 @@ class ApplyConfig(Command):
 
 @dataclass(frozen=True)
 class Reset(Command):
-    """Rebuild everything from the current config (new weights); bumps the generation."""
+    """Rebuild everything (new weights) from ``config``, or from the current config when
+    None; bumps the generation. One command, so that "this experiment, fresh" cannot be
+    split by the inbox's last-one-wins rule into only its second half."""
 
     seed: int | None = None  # None keeps the config's seed
+    config: ExperimentConfig | None = None
 
     @property
     def setting_key(self) -> object:

@@ -408,9 +408,9 @@ class _Session:
     def _rebuild_command(self, command: cmd.Command) -> Iterator[rep.Report]:
         base = self.trainer.config if self.trainer else self.config
         if isinstance(command, cmd.Reset):
-            new = base
+            new = command.config if command.config is not None else base
             if command.seed is not None:
-                new = cfg.with_value(base, "loop.seed", command.seed)
+                new = cfg.with_value(new, "loop.seed", command.seed)
             reason = "reset"
         elif isinstance(command, cmd.SwitchArchitecture):
             new = cfg.ExperimentConfig(**{**base.__dict__, "model": command.model})

@@ -676,3 +676,18 @@ def test_the_speed_limit_books_one_step_at_a_time():
     assert s.throttle_wait() == pytest.approx(0.25)
     s.speed = 0.0
     assert s.throttle_wait() == 0.0
+
+
+def test_a_reset_with_a_config_survives_the_inbox_last_one_wins_rule():
+    """ApplyConfig then Reset in one drain used to keep only the Reset, of the old
+    experiment; a Reset that carries the new experiment is one command."""
+    ring = tiny_config()
+    grid = tiny_config(source="grid25")
+    inbox = RecordingInbox(script=[cmd.Stop()])
+    inbox.put(cmd.ApplyConfig(grid))
+    inbox.put(cmd.Reset(seed=3, config=grid))
+    reports = list(run(ring, inbox, clock=TickClock(), start_paused=True))
+    started = [r for r in reports if isinstance(r, rep.GenerationStarted)]
+    assert started[-1].reason == "reset"
+    assert cfg.loads(started[-1].config_toml).data.source == "grid25"
+    assert cfg.loads(started[-1].config_toml).loop.seed == 3

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,6 +51,14 @@ def tiny_config(
 @pytest.fixture
 def tiny() -> cfg.ExperimentConfig:
     return tiny_config()
+
+
+@pytest.fixture(autouse=True)
+def _automatic_garbage_collection_after_each_test():
+    """A main window turns the automatic collector off while it is open (its GUI thread
+    collects); a test that never closes one must not leave the rest without it."""
+    yield
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

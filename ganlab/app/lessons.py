@@ -171,6 +171,7 @@ class LessonRunner(QObject):
         self.watcher: ConditionWatcher | None = None
         self.done = False  # the current step's condition was reached (or it has none)
         self.missed = False  # its budget ran out first
+        self.complete = False  # Next on the last step: the lesson (and its lock) is over
         self._first_step: int | None = None  # the trainer's step when the step began
         self._last_step = 0
         self._waiting_for_generation: int | None = None  # ignore reports until gen > this
@@ -278,6 +279,9 @@ class LessonRunner(QObject):
         if self.index + 1 < len(self.lesson.steps):
             self.go_to(self.index + 1)
         else:
+            # The lesson is over, and so is its lock: Close lesson is one step away.
+            self.complete = True
+            self._apply_lock()
             self.panel.set_condition(self.tr("Lesson complete ✓"), "done")
             self.panel.set_navigation(self.index > 0, False)
 
@@ -291,6 +295,7 @@ class LessonRunner(QObject):
         """Open step ``index`` (0-based): experiment, settings, panels, lock, run."""
         assert self.lesson is not None
         self.index = index
+        self.complete = False
         step = self.lesson.steps[index]
         lang = i18n.language()
         self.panel.set_step(index, localized(step.title, lang), localized(step.text, lang))
@@ -480,7 +485,12 @@ class LessonRunner(QObject):
         return self.allowed is None or control in self.allowed
 
     def _wanted_lock(self) -> frozenset[str] | None:
-        lesson_lock = self.lesson is not None and self.lesson.lock and not self._unlocked
+        lesson_lock = (
+            self.lesson is not None
+            and self.lesson.lock
+            and not self._unlocked
+            and not self.complete
+        )
         if not (lesson_lock or self._teacher_lock):
             return None
         step = self.step

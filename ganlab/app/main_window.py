@@ -12,9 +12,11 @@ drew so the trainer may publish the next one.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +87,7 @@ from ganlab.widgets.slow_motion import SlowMotionPanel
 from ganlab.widgets.toy_view import ToyViewPanel
 
 REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
+GC_EVERY_MS = 1000  # the GUI thread's garbage collection check (see MainWindow.__init__)
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
@@ -187,8 +190,18 @@ class MainWindow(QMainWindow):
         self.slow_timer = QTimer(self)
         self.slow_timer.setSingleShot(True)
         self.slow_timer.timeout.connect(self._on_slow_timer_timeout)
+        # Python's cyclic garbage collector runs in whichever thread happens to allocate:
+        # in the trainer thread it can destroy a Qt object (a panel's cycle) there, and
+        # Qt objects must die in the GUI thread (a deadlock on the GIL was seen). So the
+        # automatic collector is off while a window is open and the GUI thread collects on
+        # a timer, by the same thresholds (as pyqtgraph's util.garbage_collector does).
+        self.gc_timer = QTimer(self)
+        self.gc_timer.setInterval(GC_EVERY_MS)
+        self.gc_timer.timeout.connect(self._on_gc_timer_timeout)
+        gc.disable()
         self.controller.start(resume_from)
         self.refresh_timer.start()
+        self.gc_timer.start()
 
     # ------------------------------------------------------------------ building
 
@@ -275,6 +288,12 @@ class MainWindow(QMainWindow):
         }
         docks = {d.objectName(): d for d in self.findChildren(QDockWidget)}
         placed: set[str] = set()
+        # Docks with a place of their own above an area's tabs (the Lesson panel above the
+        # settings: a step that lets the class change a setting shows both at once).
+        for name, area in DOCK_ABOVE.items():
+            if name in docks:
+                self.addDockWidget(areas[area], docks[name])
+                placed.add(name)
         for area, names in groups.items():
             members = [docks[n] for n in names if n in docks]
             if not members:
@@ -322,10 +341,8 @@ class MainWindow(QMainWindow):
         self.lesson_panel = LessonPanel()
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.lesson_dock = self._dock(self.lesson_panel, self.tr("Lesson"), "dock-lesson", right)
-        # Where DOCK_GROUPS puts it: a tab beside the settings (raised when a lesson opens).
-        self.tabifyDockWidget(self.controls_dock, self.lesson_dock)
-        self.controls_dock.raise_()
         self.lesson_dock.hide()  # until a lesson opens
+        self._arrange_docks(self._compact)  # where DOCK_ABOVE puts it
         self.lessons = LessonRunner(self, self.lesson_panel, self.lesson_dock)
         self.experiment_about = ExperimentAbout()
         column = self.centralWidget().layout()
@@ -538,6 +555,7 @@ class MainWindow(QMainWindow):
             self.log_dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
+        self._build_go_to_panel_menu(view_menu)
         view_menu.addSeparator()
         self.presentation_action = a(
             self.tr("Presentation mode"),
@@ -551,6 +569,47 @@ class MainWindow(QMainWindow):
         self.about_action = a(self.tr("About ganlab"), self.tr("Version and licence"))
         help_menu.addAction(self.about_action)
         self._rebuild_recent_menu()
+
+    def _build_go_to_panel_menu(self, view_menu: QMenu) -> None:
+        """View › Go to panel: Ctrl+1 … Ctrl+7 bring a panel to the front and give it the
+        keyboard focus, so that tabbed panels are reachable without a mouse. It changes
+        nothing, so the teacher's lock leaves it on; a panel a lesson step hid stays hidden."""
+        menu = view_menu.addMenu(self.tr("&Go to panel"))
+        self.go_to_panel_actions: list[QAction] = []
+        for number, dock in enumerate(
+            (
+                self.lesson_dock,
+                self.controls_dock,
+                self.curves_dock,
+                self.metrics_dock,
+                self.explorer_dock,
+                self.log_dock,
+                self.slow_dock,
+            ),
+            start=1,
+        ):
+            action = QAction(dock.windowTitle(), self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(partial(self.go_to_panel, dock))
+            menu.addAction(action)
+            self.addAction(action)  # the shortcut works wherever the focus is
+            self.go_to_panel_actions.append(action)
+
+    def go_to_panel(self, dock: QDockWidget) -> bool:
+        """Raise ``dock`` among its tabs and focus it; show it first unless the lab is
+        locked (a locked lesson step chose its panels). Returns whether it is in front."""
+        if dock.isHidden():
+            if self.lessons.is_locked() or dock is self.lesson_dock:
+                return False
+            dock.show()
+        dock.raise_()
+        # The keyboard goes to the panel's first control that takes Tab focus.
+        for child in [dock.widget(), *dock.widget().findChildren(QWidget)]:
+            takes_tab = child.focusPolicy() & Qt.FocusPolicy.TabFocus
+            if takes_tab and child.isVisible() and child.isEnabled():
+                child.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                break
+        return True
 
     def _build_status_bar(self) -> None:
         self.rate_label = QLabel()
@@ -1343,10 +1402,21 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ closing
 
+    @Slot()
+    def _on_gc_timer_timeout(self) -> None:
+        """Collect garbage in the GUI thread, each generation when its count is due."""
+        counts = gc.get_count()
+        thresholds = gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)  # collects the younger generations too
+                return
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._closing = True
         self.refresh_timer.stop()
         self.slow_timer.stop()
+        self.gc_timer.stop()
         self._save_layout()
         if self._before_presentation is not None:
             # The factor and the application font are shared: the next window starts at 1.
@@ -1358,6 +1428,7 @@ class MainWindow(QMainWindow):
                 ),
                 "warning",
             )
+        gc.enable()  # the window's collector ends with it
         event.accept()
 
 
@@ -1369,20 +1440,19 @@ COMPACT_SIZE = QSize(1500, 900)
 # by adding its name here; a name not listed joins the right-hand tab group.
 DOCK_GROUPS = {
     "wide": {
-        "left": ["dock-controls", "dock-slow", "dock-lesson"],
+        "left": ["dock-controls", "dock-slow"],
         "right": ["dock-curves", "dock-metrics"],
         "bottom": ["dock-explorer", "dock-log"],
     },
     "compact": {
-        "left": ["dock-controls", "dock-slow", "dock-lesson"],
+        "left": ["dock-controls", "dock-slow"],
         "right": ["dock-curves", "dock-metrics", "dock-explorer", "dock-log"],
         "bottom": [],
     },
     # Presentation mode on a compact screen: the larger text leaves the view too little
     # width between two side docks, so every dock is a tab on the right.
     "presentation": {
-        # A lesson's text stays beside the view (the dock is hidden when no lesson is open).
-        "left": ["dock-lesson"],
+        "left": [],
         "right": [
             "dock-curves",
             "dock-metrics",
@@ -1394,6 +1464,10 @@ DOCK_GROUPS = {
         "bottom": [],
     },
 }
+
+
+# Docks that stand above an area's tab group instead of joining it.
+DOCK_ABOVE = {"dock-lesson": "left"}
 
 
 def dock_groups(compact: bool, presentation: bool = False) -> dict[str, list[str]]:

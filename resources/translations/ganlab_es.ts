@@ -9,17 +9,17 @@
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="270"/>
+        <location filename="../../ganlab/app/controller.py" line="275"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="281"/>
+        <location filename="../../ganlab/app/controller.py" line="286"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="309"/>
+        <location filename="../../ganlab/app/controller.py" line="314"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -973,137 +973,137 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>diagnóstico: {title}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="205"/>
+        <location filename="../../ganlab/app/lessons.py" line="206"/>
         <source>Lesson refused</source>
         <translation>Lección rechazada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="234"/>
+        <location filename="../../ganlab/app/lessons.py" line="235"/>
         <source>Lesson {title} opened ({n} steps)</source>
         <translation>Lección {title} abierta ({n} pasos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="281"/>
+        <location filename="../../ganlab/app/lessons.py" line="285"/>
         <source>Lesson complete ✓</source>
         <translation>Lección completada ✓</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="341"/>
+        <location filename="../../ganlab/app/lessons.py" line="347"/>
         <source>Done ✓ — {condition}</source>
         <translation>Hecho ✓ — {condition}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="347"/>
+        <location filename="../../ganlab/app/lessons.py" line="353"/>
         <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
         <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="353"/>
+        <location filename="../../ganlab/app/lessons.py" line="359"/>
         <source>Waiting for: {condition} — now {now}</source>
         <translation>Esperando: {condition} — ahora {now}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="561"/>
+        <location filename="../../ganlab/app/lessons.py" line="572"/>
         <source>Open &amp;lesson…</source>
         <translation>Abrir &amp;lección…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="562"/>
+        <location filename="../../ganlab/app/lessons.py" line="573"/>
         <source>Open a lesson file (TOML)</source>
         <translation>Abrir un archivo de lección (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="563"/>
+        <location filename="../../ganlab/app/lessons.py" line="574"/>
         <source>Start page…</source>
         <translation>Página de inicio…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="565"/>
+        <location filename="../../ganlab/app/lessons.py" line="576"/>
         <source>The lessons, presets and recent files, to start from one</source>
         <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="567"/>
+        <location filename="../../ganlab/app/lessons.py" line="578"/>
         <source>Next step</source>
         <translation>Paso siguiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="569"/>
+        <location filename="../../ganlab/app/lessons.py" line="580"/>
         <source>The lesson&apos;s next step (Page Down)</source>
         <translation>El paso siguiente de la lección (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="570"/>
+        <location filename="../../ganlab/app/lessons.py" line="581"/>
         <source>Previous step</source>
         <translation>Paso anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="572"/>
+        <location filename="../../ganlab/app/lessons.py" line="583"/>
         <source>The lesson&apos;s previous step (Page Up)</source>
         <translation>El paso anterior de la lección (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="573"/>
+        <location filename="../../ganlab/app/lessons.py" line="584"/>
         <source>Close lesson</source>
         <translation>Cerrar la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="575"/>
+        <location filename="../../ganlab/app/lessons.py" line="586"/>
         <source>Leave the lesson; the panels come back as before it</source>
         <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="577"/>
+        <location filename="../../ganlab/app/lessons.py" line="588"/>
         <source>Lock the lab</source>
         <translation>Bloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="580"/>
+        <location filename="../../ganlab/app/lessons.py" line="591"/>
         <source>Only the controls the lesson step allows can be changed</source>
         <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="582"/>
+        <location filename="../../ganlab/app/lessons.py" line="593"/>
         <source>Unlock…</source>
         <translation>Desbloquear…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="583"/>
+        <location filename="../../ganlab/app/lessons.py" line="594"/>
         <source>Leave the teacher&apos;s lock (asks first)</source>
         <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="611"/>
+        <location filename="../../ganlab/app/lessons.py" line="622"/>
         <source>Open lesson</source>
         <translation>Abrir lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="611"/>
+        <location filename="../../ganlab/app/lessons.py" line="622"/>
         <source>Lessons (*.toml)</source>
         <translation>Lecciones (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="624"/>
+        <location filename="../../ganlab/app/lessons.py" line="635"/>
         <source>Unlock the lab</source>
         <translation>Desbloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="626"/>
+        <location filename="../../ganlab/app/lessons.py" line="637"/>
         <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
         <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="678"/>
+        <location filename="../../ganlab/app/lessons.py" line="689"/>
         <source>checkpoint</source>
         <translation>punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="679"/>
+        <location filename="../../ganlab/app/lessons.py" line="690"/>
         <source>lesson</source>
         <translation>lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="679"/>
+        <location filename="../../ganlab/app/lessons.py" line="690"/>
         <source>experiment</source>
         <translation>experimento</translation>
     </message>
@@ -1154,637 +1154,642 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="102"/>
+        <location filename="../../ganlab/app/main_window.py" line="104"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="103"/>
+        <location filename="../../ganlab/app/main_window.py" line="105"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="104"/>
+        <location filename="../../ganlab/app/main_window.py" line="106"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="105"/>
+        <location filename="../../ganlab/app/main_window.py" line="107"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="106"/>
+        <location filename="../../ganlab/app/main_window.py" line="108"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="107"/>
+        <location filename="../../ganlab/app/main_window.py" line="109"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="108"/>
+        <location filename="../../ganlab/app/main_window.py" line="110"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="109"/>
+        <location filename="../../ganlab/app/main_window.py" line="111"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="110"/>
+        <location filename="../../ganlab/app/main_window.py" line="112"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="111"/>
+        <location filename="../../ganlab/app/main_window.py" line="113"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="205"/>
+        <location filename="../../ganlab/app/main_window.py" line="207"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="243"/>
+        <location filename="../../ganlab/app/main_window.py" line="245"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="244"/>
-        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <location filename="../../ganlab/app/main_window.py" line="246"/>
+        <location filename="../../ganlab/app/main_window.py" line="414"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="247"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="249"/>
+        <location filename="../../ganlab/app/main_window.py" line="251"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="253"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="324"/>
+        <location filename="../../ganlab/app/main_window.py" line="332"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="342"/>
+        <location filename="../../ganlab/app/main_window.py" line="348"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="362"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="368"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="385"/>
-        <location filename="../../ganlab/app/main_window.py" line="747"/>
-        <location filename="../../ganlab/app/main_window.py" line="768"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="816"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="385"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="388"/>
+        <location filename="../../ganlab/app/main_window.py" line="394"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="389"/>
+        <location filename="../../ganlab/app/main_window.py" line="395"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="393"/>
+        <location filename="../../ganlab/app/main_window.py" line="399"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="394"/>
+        <location filename="../../ganlab/app/main_window.py" line="400"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="398"/>
+        <location filename="../../ganlab/app/main_window.py" line="404"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="399"/>
+        <location filename="../../ganlab/app/main_window.py" line="405"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="403"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="404"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="409"/>
+        <location filename="../../ganlab/app/main_window.py" line="415"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="412"/>
+        <location filename="../../ganlab/app/main_window.py" line="418"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="414"/>
+        <location filename="../../ganlab/app/main_window.py" line="420"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="418"/>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="435"/>
+        <location filename="../../ganlab/app/main_window.py" line="441"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="441"/>
+        <location filename="../../ganlab/app/main_window.py" line="447"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="443"/>
+        <location filename="../../ganlab/app/main_window.py" line="449"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="445"/>
+        <location filename="../../ganlab/app/main_window.py" line="451"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="449"/>
+        <location filename="../../ganlab/app/main_window.py" line="455"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="467"/>
+        <location filename="../../ganlab/app/main_window.py" line="473"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="469"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="470"/>
+        <location filename="../../ganlab/app/main_window.py" line="476"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="474"/>
+        <location filename="../../ganlab/app/main_window.py" line="480"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="481"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="478"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="479"/>
+        <location filename="../../ganlab/app/main_window.py" line="485"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="484"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="484"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="487"/>
+        <location filename="../../ganlab/app/main_window.py" line="493"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="487"/>
+        <location filename="../../ganlab/app/main_window.py" line="493"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="490"/>
+        <location filename="../../ganlab/app/main_window.py" line="496"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="497"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="497"/>
+        <location filename="../../ganlab/app/main_window.py" line="503"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="498"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="501"/>
+        <location filename="../../ganlab/app/main_window.py" line="507"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="502"/>
+        <location filename="../../ganlab/app/main_window.py" line="508"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="505"/>
+        <location filename="../../ganlab/app/main_window.py" line="511"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="506"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="518"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="518"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="520"/>
+        <location filename="../../ganlab/app/main_window.py" line="526"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <location filename="../../ganlab/app/main_window.py" line="537"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="543"/>
+        <location filename="../../ganlab/app/main_window.py" line="550"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="550"/>
+        <location filename="../../ganlab/app/main_window.py" line="557"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
-        <location filename="../../ganlab/app/main_window.py" line="1224"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="1272"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="563"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <source>&amp;Go to panel</source>
+        <translation>&amp;Ir al panel</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="611"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="564"/>
+        <location filename="../../ganlab/app/main_window.py" line="612"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="565"/>
+        <location filename="../../ganlab/app/main_window.py" line="613"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="614"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="567"/>
+        <location filename="../../ganlab/app/main_window.py" line="615"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="570"/>
+        <location filename="../../ganlab/app/main_window.py" line="618"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="698"/>
+        <location filename="../../ganlab/app/main_window.py" line="746"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="741"/>
+        <location filename="../../ganlab/app/main_window.py" line="789"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="747"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="751"/>
+        <location filename="../../ganlab/app/main_window.py" line="799"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="763"/>
+        <location filename="../../ganlab/app/main_window.py" line="811"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="803"/>
+        <location filename="../../ganlab/app/main_window.py" line="851"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="814"/>
+        <location filename="../../ganlab/app/main_window.py" line="862"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="818"/>
+        <location filename="../../ganlab/app/main_window.py" line="866"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="845"/>
+        <location filename="../../ganlab/app/main_window.py" line="893"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="853"/>
+        <location filename="../../ganlab/app/main_window.py" line="901"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="863"/>
+        <location filename="../../ganlab/app/main_window.py" line="911"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="873"/>
+        <location filename="../../ganlab/app/main_window.py" line="921"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="887"/>
+        <location filename="../../ganlab/app/main_window.py" line="935"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="903"/>
+        <location filename="../../ganlab/app/main_window.py" line="951"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="930"/>
+        <location filename="../../ganlab/app/main_window.py" line="978"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="938"/>
+        <location filename="../../ganlab/app/main_window.py" line="986"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="973"/>
+        <location filename="../../ganlab/app/main_window.py" line="1021"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="973"/>
-        <location filename="../../ganlab/app/main_window.py" line="1009"/>
+        <location filename="../../ganlab/app/main_window.py" line="1021"/>
+        <location filename="../../ganlab/app/main_window.py" line="1057"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="985"/>
+        <location filename="../../ganlab/app/main_window.py" line="1033"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="999"/>
+        <location filename="../../ganlab/app/main_window.py" line="1047"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1007"/>
+        <location filename="../../ganlab/app/main_window.py" line="1055"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1019"/>
+        <location filename="../../ganlab/app/main_window.py" line="1067"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1024"/>
+        <location filename="../../ganlab/app/main_window.py" line="1072"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
+        <location filename="../../ganlab/app/main_window.py" line="1077"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1029"/>
-        <location filename="../../ganlab/app/main_window.py" line="1037"/>
+        <location filename="../../ganlab/app/main_window.py" line="1077"/>
+        <location filename="../../ganlab/app/main_window.py" line="1085"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1037"/>
+        <location filename="../../ganlab/app/main_window.py" line="1085"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1059"/>
+        <location filename="../../ganlab/app/main_window.py" line="1107"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1078"/>
+        <location filename="../../ganlab/app/main_window.py" line="1126"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1088"/>
+        <location filename="../../ganlab/app/main_window.py" line="1136"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1090"/>
+        <location filename="../../ganlab/app/main_window.py" line="1138"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1105"/>
+        <location filename="../../ganlab/app/main_window.py" line="1153"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1105"/>
+        <location filename="../../ganlab/app/main_window.py" line="1153"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1113"/>
-        <location filename="../../ganlab/app/main_window.py" line="1184"/>
+        <location filename="../../ganlab/app/main_window.py" line="1161"/>
+        <location filename="../../ganlab/app/main_window.py" line="1232"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1113"/>
-        <location filename="../../ganlab/app/main_window.py" line="1162"/>
+        <location filename="../../ganlab/app/main_window.py" line="1161"/>
+        <location filename="../../ganlab/app/main_window.py" line="1210"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1122"/>
+        <location filename="../../ganlab/app/main_window.py" line="1170"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1164"/>
+        <location filename="../../ganlab/app/main_window.py" line="1212"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1171"/>
+        <location filename="../../ganlab/app/main_window.py" line="1219"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1171"/>
+        <location filename="../../ganlab/app/main_window.py" line="1219"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1181"/>
+        <location filename="../../ganlab/app/main_window.py" line="1229"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1226"/>
+        <location filename="../../ganlab/app/main_window.py" line="1274"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1328"/>
+        <location filename="../../ganlab/app/main_window.py" line="1376"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1329"/>
+        <location filename="../../ganlab/app/main_window.py" line="1377"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1330"/>
+        <location filename="../../ganlab/app/main_window.py" line="1378"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1331"/>
+        <location filename="../../ganlab/app/main_window.py" line="1379"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1332"/>
+        <location filename="../../ganlab/app/main_window.py" line="1380"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1334"/>
+        <location filename="../../ganlab/app/main_window.py" line="1382"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1336"/>
+        <location filename="../../ganlab/app/main_window.py" line="1384"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1338"/>
+        <location filename="../../ganlab/app/main_window.py" line="1386"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1339"/>
+        <location filename="../../ganlab/app/main_window.py" line="1387"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1357"/>
+        <location filename="../../ganlab/app/main_window.py" line="1405"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

@@ -353,3 +353,51 @@ def test_the_preset_description_gives_way_to_the_lesson_and_comes_back(qtbot, wi
     assert not window.experiment_about.isVisible()
     assert runner.close_lesson()
     assert window.experiment_about.isVisible()
+
+
+ONE_STEP = """
+[[step]]
+title = { en = "Only", es = "Único" }
+text = { en = "Nothing to wait for.", es = "Nada que esperar." }
+panels = ["view", "metrics", "curves"]
+"""
+
+
+def test_finishing_a_locked_lesson_lifts_its_lock_and_close_is_one_action(qtbot, window, tmp_path):
+    runner = window.lessons
+    assert runner.open(lesson_file(tmp_path, ONE_STEP, lock=True))
+    assert runner.is_locked()
+    assert not runner.close_action.isEnabled()
+    runner.next_action.trigger()  # Finish
+    assert not runner.is_locked()
+    assert runner.close_action.isEnabled()
+    runner.close_action.trigger()
+    assert runner.lesson is None
+
+
+def _front_tab(window, title: str) -> str | None:
+    """The title of the tab in front, in the visible tab bar that holds ``title``."""
+    from PySide6.QtWidgets import QTabBar
+
+    for bar in window.findChildren(QTabBar):
+        titles = [bar.tabText(i) for i in range(bar.count())]
+        if bar.isVisible() and title in titles:
+            return bar.tabText(bar.currentIndex())
+    return None
+
+
+def test_ctrl_number_brings_a_tabbed_panel_to_the_front_even_under_the_lock(
+    qtbot, window, tmp_path
+):
+    runner = window.lessons
+    assert runner.open(lesson_file(tmp_path, ONE_STEP, lock=True))
+    window.curves_dock.raise_()
+    qtbot.waitUntil(lambda: _front_tab(window, "Metrics") == "Curves", timeout=WAIT_MS)
+    metrics_action = window.go_to_panel_actions[3]
+    assert metrics_action.shortcut().toString() == "Ctrl+4"
+    assert metrics_action.isEnabled()
+    metrics_action.trigger()
+    qtbot.waitUntil(lambda: _front_tab(window, "Metrics") == "Metrics", timeout=WAIT_MS)
+    # A panel the locked step hid stays hidden.
+    assert not window.go_to_panel(window.log_dock)
+    assert window.log_dock.isHidden()

@@ -363,3 +363,26 @@ def test_a_new_trainer_keeps_the_pace(qtbot):
         assert controller.session.step <= 20 * elapsed + 3  # never faster than the limit
     finally:
         assert controller.stop(timeout_ms=10_000)
+
+
+def test_garbage_is_collected_by_the_gui_thread_while_the_window_is_open(window):
+    """The automatic collector (which runs in any allocating thread, the trainer's too)
+    is off; the window's timer collects a cycle in the GUI thread; closing turns it on."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    assert not gc.isenabled()
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    del a, b
+    kept = [Node() for _ in range(gc.get_threshold()[0] + 1)]  # a collection is due
+    assert gone() is not None  # nothing collected it behind the GUI thread's back
+    window.gc_timer.timeout.emit()
+    assert gone() is None
+    assert len(kept) > 0
+    window.close()
+    assert gc.isenabled()

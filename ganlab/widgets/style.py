@@ -216,3 +216,79 @@ def legend_columns(legend: pg.LegendItem, width: float, most: int = 4) -> int:
         if sum(widths) + left + right <= width:
             return columns
     return 1
+
+
+def legend_size(legend: pg.LegendItem, columns: int) -> tuple[float, float]:
+    """Width and height in pixels of ``legend`` laid out in ``columns`` columns, margins
+    included, from its entries' own text sizes (Qt's layout hints lag behind a change of
+    text or column count). Hidden entries count too: (0, 0) for an empty legend."""
+    cells = [
+        (
+            sample.boundingRect().width() + label.item.boundingRect().width() + 6.0,
+            max(sample.boundingRect().height(), label.item.boundingRect().height()),
+        )
+        for sample, label in legend.items
+    ]
+    if not cells:
+        return 0.0, 0.0
+    rows = -(-len(cells) // columns)
+    # pyqtgraph fills a row before the next: entry i sits in row i // columns.
+    widths = [
+        max(w for j, (w, _h) in enumerate(cells) if j % columns == c)
+        for c in range(min(columns, len(cells)))
+    ]
+    heights = [max(h for j, (_w, h) in enumerate(cells) if j // columns == r) for r in range(rows)]
+    left, top, right, bottom = legend.layout.getContentsMargins()
+    return float(sum(widths) + left + right), float(sum(heights) + top + bottom)
+
+
+def place_header_legend(plot: pg.PlotItem, most: int = 4) -> bool:
+    """Put ``plot``'s legend in the title band above the data, never over a curve.
+
+    The legend goes right of the (left-aligned) title when both fit on one line, else
+    under the title from the left axis on, with as many columns (up to ``most``) as the
+    width allows. Row 0 of the plot's layout grows to hold it. Call it again whenever the
+    plot's size, title or legend entries change (e.g. on ``plot.geometryChanged``).
+
+    Returns
+    -------
+    bool
+        True when the legend sits beside the title, False when under it (or no legend).
+    """
+    legend = plot.legend
+    if legend is None:
+        return False
+    plot.titleLabel.setAttr("justify", "left")
+    if legend.parentItem() is not plot:
+        legend.setParentItem(plot)
+    width = plot.geometry().width()
+    title_visible = plot.titleLabel.isVisible()
+    title = plot.titleLabel.item.boundingRect() if title_visible else None
+    title_h = title.height() if title is not None else 0.0
+    margin = 8.0 * presentation_factor()
+    axis = plot.getAxis("left").width() if plot.getAxis("left").isVisible() else 0.0
+    entries = len(legend.items)
+    # Under the title the legend starts at the left axis: that much less room.
+    room_under = width - axis - margin
+    for columns in range(min(max(entries, 1), most), 0, -1):
+        legend_w, legend_h = legend_size(legend, columns)
+        if legend_w <= room_under or columns == 1:
+            break
+    legend.setColumnCount(columns)
+    title_right = (
+        plot.titleLabel.item.mapRectToItem(plot, title).right() if title is not None else axis
+    )
+    beside = title is not None and title_right + legend_w + 2 * margin <= width
+    if entries == 0:
+        band = max(30.0, title_h) if title is not None else 0.0
+    elif beside:
+        band = max(30.0, title_h, legend_h + 4.0)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-margin, 2.0))
+    else:
+        band = title_h + legend_h + 4.0
+        legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(axis, title_h + 2.0))
+    plot.layout.setRowFixedHeight(0, band)
+    if title is not None:
+        plot.titleLabel.setMaximumHeight(title_h)
+    plot.layout.activate()  # now, not at the next event: the curves move down at once
+    return beside

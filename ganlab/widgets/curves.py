@@ -1043,6 +1043,9 @@ class CurvesPanel(QWidget):
         widget = self._widgets[name]
         if widget.minimumHeight() != wanted:
             widget.setMinimumHeight(wanted)
+            column = widget.parentWidget()
+            if column is not None and column.layout() is not None:
+                column.layout().activate()  # now: no gap or overlap until the next event
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

@@ -795,7 +795,6 @@ class ToyViewPanel(QWidget):
                 label.setToolTip(name if text != name else "")
                 if label.text != text or label.opts.get("size") != size:
                     label.setText(text, size=size)
-            self.legend.opts["labelTextSize"] = size
             if not elide:
                 columns = style.legend_columns(self.legend, room, most=3)
             rows = -(-len(self.legend.items) // columns)

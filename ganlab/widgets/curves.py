@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -1031,21 +1031,27 @@ class CurvesPanel(QWidget):
                 axis.showLabel(fits)
 
     def _fit_min_height(self, name: str) -> None:
-        """The plot's minimum height: its title band, ``VIEW_MIN_HEIGHT`` of data and its
-        x axis, so a short dock scrolls the plots rather than squashing one."""
+        """Soon (not from inside the plot's own resize, where this is called from its
+        geometryChanged: a nested resize left the plot at its old height under a grey
+        strip), set the plot's minimum height; see :meth:`_min_height`."""
+        if self._min_height(name) != self._widgets[name].minimumHeight():
+            QTimer.singleShot(0, partial(self._apply_min_height, name))
+
+    def _min_height(self, name: str) -> int:
+        """The plot's title band, ``VIEW_MIN_HEIGHT`` of data and its x axis: a short
+        dock scrolls the plots rather than squashing one."""
         plot = self._plots[name]
         factor = style.presentation_factor()
         band = plot.layout.rowMinimumHeight(0)
         bottom = plot.getAxis("bottom")
         axis = bottom.height() if bottom.isVisible() else 0.0
         wanted = round(band + VIEW_MIN_HEIGHT * factor + axis + 8)
-        wanted = max(wanted, round(PLOT_MIN_HEIGHT * factor))
-        widget = self._widgets[name]
-        if widget.minimumHeight() != wanted:
-            widget.setMinimumHeight(wanted)
-            column = widget.parentWidget()
-            if column is not None and column.layout() is not None:
-                column.layout().activate()  # now: no gap or overlap until the next event
+        return max(wanted, round(PLOT_MIN_HEIGHT * factor))
+
+    def _apply_min_height(self, name: str) -> None:
+        wanted = self._min_height(name)
+        if self._widgets[name].minimumHeight() != wanted:
+            self._widgets[name].setMinimumHeight(wanted)
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

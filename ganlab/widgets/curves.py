@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -34,6 +34,10 @@ _SLIDER_STEPS = 100  # slider ticks per unit of smoothing
 _DEFAULT_SMOOTHING = 0.9  # per-step GAN losses are noisy: show the trend from the start
 _LEFT_AXIS_WIDTH = 64  # pixels at presentation factor 1: the same width aligns the 4 plots
 PLOT_MIN_HEIGHT = 96  # pixels: four plots and the controls fit a 720-pixel-high screen
+# Pixels of data area every plot keeps under its title and legend; below it the plots
+# scroll (at 15 px two ticks of D's outputs overlapped and no curve could be read).
+VIEW_MIN_HEIGHT = 64
+_MARKER_ROWS = 3  # rows of setting-change texts at the top of the losses plot, at most
 _SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
 
 
@@ -250,30 +254,6 @@ def _style_legend(legend: pg.LegendItem) -> None:
     legend.opts["labelTextSize"] = size  # for entries added later
     for _sample, label in legend.items:
         label.setText(label.text, size=size)
-
-
-def _legend_size(legend: pg.LegendItem, columns: int) -> tuple[float, float]:
-    """Width and height of ``legend`` laid out in ``columns`` columns, margins included,
-    from its entries' own text sizes (Qt's layout hints lag behind a change of text or
-    column count)."""
-    cells = [
-        (
-            sample.boundingRect().width() + label.item.boundingRect().width() + 6.0,
-            max(sample.boundingRect().height(), label.item.boundingRect().height()),
-        )
-        for sample, label in legend.items
-    ]
-    if not cells:
-        return 0.0, 0.0
-    rows = -(-len(cells) // columns)
-    # pyqtgraph fills a row before the next: entry i sits in row i // columns.
-    widths = [
-        max(w for j, (w, _h) in enumerate(cells) if j % columns == c)
-        for c in range(min(columns, len(cells)))
-    ]
-    heights = [max(h for j, (_w, h) in enumerate(cells) if j // columns == r) for r in range(rows)]
-    left, top, right, bottom = legend.layout.getContentsMargins()
-    return float(sum(widths) + left + right), float(sum(heights) + top + bottom)
 
 
 class _Axis(pg.AxisItem):
@@ -589,8 +569,9 @@ class CurvesPanel(QWidget):
                 step, text = self._markers[i]
                 line.show()  # before setFormat: a hidden label does not take new text
                 line.setValue(step)
+                line.label.setVisible(True)  # _place_marker_labels hides it again
                 line.label.setFormat(text.replace("{", "{{").replace("}", "}}"))
-                self._place_marker_label(line)
+        self._place_marker_labels()
 
     def set_output_kind(self, kind: str, from_step: int | None = None) -> None:
         """How to read D's outputs.
@@ -825,6 +806,44 @@ class CurvesPanel(QWidget):
             line.label.anchors = anchors
             line.label.updatePosition()
 
+    def _place_marker_labels(self) -> None:
+        """Write the markers' texts on the top plot only, staggered in up to
+        ``_MARKER_ROWS`` rows (as many as the plot's height holds) so that no two overlap;
+        a text with no free row is left out. Every line names its change in its tooltip,
+        on every plot."""
+        view = self._plots["losses"].getViewBox()
+        (lo, hi), width = view.viewRange()[0], max(view.width(), 1.0)
+        height = max(view.height(), 1.0)
+        row_h = 1.0 + max(
+            (line.label.boundingRect().height() for line in self._marker_lines["losses"]),
+            default=20.0,
+        )
+        rows = max(1, min(_MARKER_ROWS, int((height - 4.0) // row_h)))
+        levels = [1.0 - (4.0 + i * row_h) / height for i in range(rows)]
+        taken: list[list[tuple[float, float]]] = [[] for _ in levels]
+        for name, pool in self._marker_lines.items():
+            for line in pool:
+                if not line.isVisible():
+                    continue
+                text = line.label.format.replace("{{", "{").replace("}}", "}")
+                line.setToolTip(text)
+                if name != "losses":
+                    line.label.setVisible(False)
+                    continue
+                self._place_marker_label(line)
+                x = (line.value() - lo) / (hi - lo) * width if hi > lo else 0.0
+                w = line.label.boundingRect().width() + 4.0
+                span = (x - w, x) if line.label.anchors[0][0] == 1 else (x, x + w)
+                for level, used in enumerate(taken):
+                    if all(span[1] <= a or span[0] >= b for a, b in used):
+                        used.append(span)
+                        if line.label.orthoPos != levels[level]:
+                            line.label.setPosition(levels[level])
+                        line.label.setVisible(True)
+                        break
+                else:
+                    line.label.setVisible(False)
+
     def _on_view_range_changed_manually(self, *_: object) -> None:
         """The user zoomed or panned: stop moving the view for them until asked again."""
         self._following = False
@@ -887,10 +906,7 @@ class CurvesPanel(QWidget):
                 hi = _nice_ceil(max(first + 10.0, first + (last - first) * 1.25))
                 self._x_range = (first, hi)
                 self._plots["losses"].setXRange(first, hi, padding=0.0)
-                for pool in self._marker_lines.values():
-                    for line in pool:
-                        if line.isVisible():
-                            self._place_marker_label(line)
+                self._place_marker_labels()
             for name in self.PLOTS:
                 if name == "outputs" and self._output_kind == "probability":
                     continue  # fixed [0, 1]
@@ -1000,30 +1016,12 @@ class CurvesPanel(QWidget):
         it (``setTitle`` resets it to 30 px), so no legend entry covers a curve or a title.
         """
         plot = self._plots[name]
-        legend = plot.legend
-        if legend is None or not plot.titleLabel.isVisible():
+        if plot.legend is None or not plot.titleLabel.isVisible():
             return
-        width = plot.geometry().width()
-        title = plot.titleLabel.item.boundingRect()
-        margin = 8.0 * style.presentation_factor()
-        entries = len(legend.items)
-        for columns in range(min(max(entries, 1), 4), 0, -1):
-            legend_w, legend_h = _legend_size(legend, columns)
-            if legend_w + 2 * margin <= width or columns == 1:
-                break
-        legend.setColumnCount(columns)
-        title_right = plot.titleLabel.item.mapRectToItem(plot, title).right()
-        beside = title_right + legend_w + 2 * margin <= width
-        if beside:
-            band = max(30.0, title.height(), legend_h + 4.0)
-            legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-margin, 2.0))
-        else:
-            band = title.height() + legend_h + 4.0
-            axis = plot.getAxis("left").width()
-            legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(axis, title.height() + 2.0))
-        plot.layout.setRowFixedHeight(0, band)
-        plot.titleLabel.setMaximumHeight(title.height())
-        plot.layout.activate()  # now, not at the next event: the curves move down at once
+        style.place_header_legend(plot)
+        self._fit_min_height(name)
+        if name == "losses" and any(line.isVisible() for line in self._marker_lines["losses"]):
+            self._place_marker_labels()  # their room in pixels changed
         # A vertical axis title longer than the plot is high would run into its neighbours:
         # it hides (the plot's own title still names the quantity).
         axis = plot.getAxis("left")
@@ -1031,6 +1029,29 @@ class CurvesPanel(QWidget):
             fits = axis.label.boundingRect().width() <= plot.getViewBox().height() + 4.0
             if fits != axis.label.isVisible():
                 axis.showLabel(fits)
+
+    def _fit_min_height(self, name: str) -> None:
+        """Soon (not from inside the plot's own resize, where this is called from its
+        geometryChanged: a nested resize left the plot at its old height under a grey
+        strip), set the plot's minimum height; see :meth:`_min_height`."""
+        if self._min_height(name) != self._widgets[name].minimumHeight():
+            QTimer.singleShot(0, partial(self._apply_min_height, name))
+
+    def _min_height(self, name: str) -> int:
+        """The plot's title band, ``VIEW_MIN_HEIGHT`` of data and its x axis: a short
+        dock scrolls the plots rather than squashing one."""
+        plot = self._plots[name]
+        factor = style.presentation_factor()
+        band = plot.layout.rowMinimumHeight(0)
+        bottom = plot.getAxis("bottom")
+        axis = bottom.height() if bottom.isVisible() else 0.0
+        wanted = round(band + VIEW_MIN_HEIGHT * factor + axis + 8)
+        return max(wanted, round(PLOT_MIN_HEIGHT * factor))
+
+    def _apply_min_height(self, name: str) -> None:
+        wanted = self._min_height(name)
+        if self._widgets[name].minimumHeight() != wanted:
+            self._widgets[name].setMinimumHeight(wanted)
 
     def _set_legend_name(self, item: pg.PlotDataItem, name: str) -> None:
         legend = self._plots_of(item).legend

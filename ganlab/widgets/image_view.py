@@ -152,14 +152,17 @@ def image_plot(title: str) -> tuple[pg.PlotWidget, PixelImageItem]:
 
 
 def _legend(plot: pg.PlotItem, columns: int) -> pg.LegendItem:
-    """A legend in one row along the top; the plot keeps headroom for it."""
+    """A legend in the title band above the data (over the bars it hid them and the ½
+    line), in as many columns (up to ``columns``) as the width holds."""
     legend = plot.addLegend(
         offset=(6, 4),
-        labelTextSize=f"{style.font(0.95).pointSizeF():.0f}pt",
-        brush=pg.mkBrush(255, 255, 255, 220),
-        pen=pg.mkPen("#888888"),
+        labelTextSize=f"{style.font(0.85).pointSizeF():.1f}pt",
     )
     legend.setColumnCount(columns)
+    legend.layout.setContentsMargins(2, 2, 2, 2)  # no frame to keep clear of
+    plot.geometryChanged.connect(
+        lambda: style.place_header_legend(plot, most=columns, from_axis=False)
+    )
     return legend
 
 
@@ -305,31 +308,18 @@ class ImagePanel(QWidget):
         self._fit_hist_legend()
 
     def _fit_hist_legend(self) -> None:
-        """Two legend columns where they fit, else one: a cut-off entry names nothing."""
-        axis = self._hist_widget.getPlotItem().getAxis("left").width()
-        room = self._hist_widget.width() - axis - 16
-        columns = style.legend_columns(self._hist_legend, room, most=2)
-        if columns != self._hist_legend.columnCount:
-            self._hist_legend.setColumnCount(columns)
-            self._hist_top = 0.0  # the headroom for the legend changes with its rows
+        """The legends' columns and the title band for the current width and font."""
+        for widget in (self._hist_widget, self._proj_widget):
+            style.place_header_legend(widget.getPlotItem(), most=3, from_axis=False)
 
     def _build_histogram(self) -> pg.PlotWidget:
         widget = pg.PlotWidget()
-        widget.setToolTip(
-            self.tr(
-                "How D judges a batch of real images (green) and a batch of generated images"
-                " (purple). Early on D separates them; if G catches up both pile up around"
-                " the same value."
-            )
-        )
         plot = widget.getPlotItem()
         style.style_plot(plot)
-        plot.setTitle(self.tr("What D says"), size=f"{style.font(1.15).pointSizeF():.0f}pt")
-        plot.setLabel("left", self.tr("images in the batch"))
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.disableAutoRange(axis="y")
-        self._hist_legend = _legend(plot, columns=2)  # 3 entries in one row get cut off
+        self._hist_legend = _legend(plot, columns=3)
         self._hist_real = plot.plot(
             name=self.tr("real batch"),
             stepMode="center",
@@ -350,25 +340,23 @@ class ImagePanel(QWidget):
         # The legend needs a curve-like sample for the line; this one is never plotted.
         self._half_legend_sample = pg.PlotDataItem(pen=dashed)
         self._half_legend_name = self.tr("D = 1/2: cannot tell")
+        self._hist_texts = style.PlotTexts(
+            widget,
+            title=self.tr("What D says"),
+            left=self.tr("images in the batch"),
+            tooltip=self.tr(
+                "How D judges a batch of real images (green) and a batch of generated images"
+                " (purple). Early on D separates them; if G catches up both pile up around"
+                " the same value."
+            ),
+            from_axis=False,
+        )
         return widget
 
     def _build_projection(self) -> pg.PlotWidget:
         widget = pg.PlotWidget()
-        widget.setToolTip(
-            self.tr(
-                "Real (green) and generated (purple) images as points on the two main"
-                " directions (PCA) of the real images. The axes were fitted once on real"
-                " images and never move, so you can see the generated cloud travel toward"
-                " the real one."
-            )
-        )
         plot = widget.getPlotItem()
         style.style_plot(plot)
-        plot.setTitle(
-            self.tr("Where the images lie"), size=f"{style.font(1.15).pointSizeF():.0f}pt"
-        )
-        plot.setLabel("bottom", self.tr("PCA 1"))
-        plot.setLabel("left", self.tr("PCA 2"))
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.disableAutoRange()
@@ -389,6 +377,19 @@ class ImagePanel(QWidget):
             symbolPen=None,
             symbolBrush=style.color(style.FAKE, 190),
         )
+        self._proj_texts = style.PlotTexts(
+            widget,
+            title=self.tr("Where the images lie"),
+            bottom=self.tr("PCA 1"),
+            left=self.tr("PCA 2"),
+            tooltip=self.tr(
+                "Real (green) and generated (purple) images as points on the two main"
+                " directions (PCA) of the real images. The axes were fitted once on real"
+                " images and never move, so you can see the generated cloud travel toward"
+                " the real one."
+            ),
+            from_axis=False,
+        )
         return widget
 
     def _apply_output_kind(self) -> None:
@@ -396,16 +397,23 @@ class ImagePanel(QWidget):
         plot = self._hist_widget.getPlotItem()
         probability = self._output_kind == "probability"
         self._half_line.setVisible(probability)
-        self._hist_legend.removeItem(self._half_legend_sample)
+        for item in (self._half_legend_sample, self._hist_real, self._hist_fake):
+            self._hist_legend.removeItem(item)
+        # The longest entry first: row-major, it shares its column with the shortest,
+        # and the three then fit two columns in a narrow view.
         if probability:
             self._hist_legend.addItem(self._half_legend_sample, self._half_legend_name)
-            plot.setLabel("bottom", self.tr("D(x): probability that x is real"))
+        self._hist_legend.addItem(self._hist_real, self.tr("real batch"))
+        self._hist_legend.addItem(self._hist_fake, self.tr("generated batch"))
+        if probability:
+            self._hist_texts.set_text("bottom", self.tr("D(x): probability that x is real"))
             plot.disableAutoRange(axis="x")
             plot.setXRange(0.0, 1.0, padding=0.02)
         else:
-            plot.setLabel("bottom", self.tr("critic score: higher = judged more real"))
+            self._hist_texts.set_text("bottom", self.tr("critic score: higher = judged more real"))
             plot.enableAutoRange(axis="x")
         plot.getAxis("bottom").resizeEvent()  # pyqtgraph places a label only on resize
+        style.place_header_legend(plot, most=3, from_axis=False)  # one entry more or less
         if self._d_outputs is not None:
             self._set_histograms(*self._d_outputs)  # the same batches on the new bins
 
@@ -574,10 +582,8 @@ class ImagePanel(QWidget):
             counts, _ = np.histogram(finite, bins=edges)
             item.setData(edges, counts.astype(np.float64))
             peak = max(peak, float(counts.max(initial=0)))
-        # Headroom for the legend; rescale only on a clear change so the axis stays calm.
-        entries = 3 if self._output_kind == "probability" else 2  # the ½ line's entry
-        rows = -(-entries // self._hist_legend.columnCount)
-        top = max(1.0, peak) * (1.1 + 0.25 * rows)
+        # Rescale only on a clear change so the axis stays calm.
+        top = max(1.0, peak) * 1.1
         if top > self._hist_top or top < 0.6 * self._hist_top:
             self._hist_top = top
             self._hist_widget.getPlotItem().setYRange(0.0, top, padding=0.02)
@@ -599,8 +605,7 @@ class ImagePanel(QWidget):
                 return
         self._projection_bounds = new
         plot = self._proj_widget.getPlotItem()
-        headroom = 0.25 * (new[3] - new[2])  # keeps the legend off the points
-        plot.setRange(xRange=(new[0], new[1]), yRange=(new[2], new[3] + headroom), padding=0.06)
+        plot.setRange(xRange=(new[0], new[1]), yRange=(new[2], new[3]), padding=0.06)
 
     def _on_fake_pixel_clicked(self, x: float, y: float) -> None:
         index = self._fake_grid.index_at(x, y)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSlider,
     QSpinBox,
     QStackedWidget,
@@ -120,10 +121,12 @@ class LatentExplorerPanel(QWidget):
 
         # The three groups wrap like words: side by side in a wide strip under the view,
         # one under the other in a narrow dock, scrolled when even that is too short.
+        # The path's choices first: a lesson asks for them, and in a short dock the
+        # anchor list under them would scroll them out of sight.
         groups = QWidget()
         flow = FlowLayout(groups, spacing=6)
-        flow.addWidget(self._build_anchor_box())
         flow.addWidget(self._build_path_box())
+        anchors = self._build_anchor_box()
         walk = QWidget()
         walk_column = QVBoxLayout(walk)
         walk_column.setContentsMargins(0, 0, 0, 0)
@@ -133,6 +136,7 @@ class LatentExplorerPanel(QWidget):
         self._status.setFont(style.font(1.0, bold=True))
         walk_column.addWidget(self._status)
         flow.addWidget(walk)
+        flow.addWidget(anchors)
         self._controls_area = QScrollArea()
         self._controls_area.setWidget(groups)
         self._controls_area.setWidgetResizable(True)
@@ -165,6 +169,10 @@ class LatentExplorerPanel(QWidget):
             )
         )
         self._anchor_list.setMinimumHeight(70)
+        # About five anchors in sight, the rest scroll: the list must not take the dock.
+        self._anchor_list.setMaximumHeight(
+            QFontMetrics(self._anchor_list.font()).lineSpacing() * 5 + 12
+        )
         self._anchor_list.currentRowChanged.connect(self._on_anchor_list_current_row_changed)
 
         self._add_random = QPushButton(self.tr("Add random"))
@@ -292,7 +300,7 @@ class LatentExplorerPanel(QWidget):
     def _build_toy_page(self) -> QWidget:
         page = QWidget()
         self._point_label = QLabel()
-        self._point_label.setFont(style.font(1.3))
+        self._point_label.setFont(style.font(1.0))
         self._point_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._point_label.setWordWrap(True)
         self._point_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -300,6 +308,7 @@ class LatentExplorerPanel(QWidget):
             self.tr("Where the current latent vector lands in data space (see the 2-D view).")
         )
         layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._point_label)
         return page
 
@@ -342,6 +351,16 @@ class LatentExplorerPanel(QWidget):
         self._class.blockSignals(False)
         self._path_form.setRowVisible(self._class, self._conditional)
         self._views.setCurrentIndex(0 if self._is_image else 1)
+        # A toy point's read-out is a few lines: the controls keep the rest of the dock.
+        self._layout.setStretch(1, 2 if self._is_image else 0)
+        self._views.setSizePolicy(
+            QSizePolicy.Policy.Preferred,
+            QSizePolicy.Policy.Expanding if self._is_image else QSizePolicy.Policy.Maximum,
+        )
+        for index in range(self._views.count()):  # only the page shown asks for room
+            shown = index == self._views.currentIndex()
+            policy = QSizePolicy.Policy.Preferred if shown else QSizePolicy.Policy.Ignored
+            self._views.widget(index).setSizePolicy(policy, policy)
         self._anchors.clear()
         self._anchor_names.clear()
         self._anchor_list.clear()
@@ -531,7 +550,7 @@ class LatentExplorerPanel(QWidget):
                 z_text += ", …"
             self._point_label.setText(
                 self.tr(
-                    "Point {0} of {1}\n\nin data space: ({2})\n\nz = ({3})\n\n"
+                    "Point {0} of {1}\nin data space: ({2})\nz = ({3})\n"
                     "The path itself is drawn on the 2-D view."
                 ).format(index + 1, total, point, z_text)
             )

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
 
+TEXT_MARGIN = 8  # pixels left and right of the read-outs: more than a highlight frame
+
 
 class MetricsPanel(QWidget):
     """Quality metrics over training steps."""
@@ -36,6 +38,9 @@ class MetricsPanel(QWidget):
         # The latest divergences, each beside its noise floor (two real samples).
         self._divergence_label = QLabel()
         self._divergence_label.setWordWrap(True)
+        # Clear of the plots' edge and of a lesson's highlight frame (5 px) drawn over
+        # the dock, which hid the first letter of every line.
+        self._divergence_label.setContentsMargins(TEXT_MARGIN, 0, TEXT_MARGIN, 0)
         self._divergence_label.setFont(style.font(0.95))
         self._divergence_label.setToolTip(
             self.tr(
@@ -51,6 +56,7 @@ class MetricsPanel(QWidget):
         self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
         self._image_label = QLabel()
         self._image_label.setWordWrap(True)
+        self._image_label.setContentsMargins(TEXT_MARGIN, 0, TEXT_MARGIN, 0)
         self._image_label.setFont(style.font(0.95))
         self._image_label.setToolTip(
             self.tr(
@@ -104,7 +110,9 @@ class MetricsPanel(QWidget):
         plot = widget.getPlotItem()
         plot.setTitle(title)
         plot.setLabel("left", unit)
+        # In the title band above the data: over the data a legend hid the curves.
         plot.addLegend(offset=(-8, 4))
+        plot.geometryChanged.connect(lambda plot=plot: style.place_header_legend(plot))
         style.style_plot(plot)
         plot.getAxis("left").enableAutoSIPrefix(False)
         plot.getAxis("bottom").enableAutoSIPrefix(False)
@@ -126,6 +134,7 @@ class MetricsPanel(QWidget):
         )
         self._widgets[plot].getPlotItem().addItem(item)
         self._curves[key] = item
+        style.place_header_legend(self._widgets[plot].getPlotItem())
 
     def plot_widgets(self) -> dict[str, pg.PlotWidget]:
         return dict(self._widgets)

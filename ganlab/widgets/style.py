@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QGuiApplication
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 REAL = "#1a9850"  # real samples, p_data
@@ -216,3 +216,175 @@ def legend_columns(legend: pg.LegendItem, width: float, most: int = 4) -> int:
         if sum(widths) + left + right <= width:
             return columns
     return 1
+
+
+def legend_size(legend: pg.LegendItem, columns: int) -> tuple[float, float]:
+    """Width and height in pixels of ``legend`` laid out in ``columns`` columns, margins
+    included, from its entries' own text sizes (Qt's layout hints lag behind a change of
+    text or column count). Hidden entries count too: (0, 0) for an empty legend."""
+    cells = [
+        (
+            sample.boundingRect().width() + label.item.boundingRect().width() + 6.0,
+            max(sample.boundingRect().height(), label.item.boundingRect().height()),
+        )
+        for sample, label in legend.items
+    ]
+    if not cells:
+        return 0.0, 0.0
+    rows = -(-len(cells) // columns)
+    # pyqtgraph fills a row before the next: entry i sits in row i // columns.
+    widths = [
+        max(w for j, (w, _h) in enumerate(cells) if j % columns == c)
+        for c in range(min(columns, len(cells)))
+    ]
+    heights = [max(h for j, (_w, h) in enumerate(cells) if j // columns == r) for r in range(rows)]
+    left, top, right, bottom = legend.layout.getContentsMargins()
+    return float(sum(widths) + left + right), float(sum(heights) + top + bottom)
+
+
+def place_header_legend(plot: pg.PlotItem, most: int = 4, from_axis: bool = True) -> bool:
+    """Put ``plot``'s legend in the title band above the data, never over a curve.
+
+    The legend goes right of the (left-aligned) title when both fit on one line, else
+    under the title from the left axis on (from the plot's left edge if not
+    ``from_axis``), with as many columns (up to ``most``) as the width allows. Row 0
+    of the plot's layout grows to hold it. Call it again whenever the plot's size,
+    title or legend entries change (e.g. on ``plot.geometryChanged``).
+
+    Returns
+    -------
+    bool
+        True when the legend sits beside the title, False when under it (or no legend).
+    """
+    legend = plot.legend
+    if legend is None:
+        return False
+    plot.titleLabel.setAttr("justify", "left")
+    if legend.parentItem() is not plot:
+        legend.setParentItem(plot)
+    width = plot.geometry().width()
+    title_visible = plot.titleLabel.isVisible()
+    title = plot.titleLabel.item.boundingRect() if title_visible else None
+    title_h = title.height() if title is not None else 0.0
+    margin = 8.0 * presentation_factor()
+    axis = plot.getAxis("left").width() if plot.getAxis("left").isVisible() else 0.0
+    if not from_axis:
+        axis = 4.0
+    entries = len(legend.items)
+    # Under the title the legend starts at the left axis: that much less room.
+    room_under = width - axis - margin
+    for columns in range(min(max(entries, 1), most), 0, -1):
+        legend_w, legend_h = legend_size(legend, columns)
+        if legend_w <= room_under or columns == 1:
+            break
+    legend.setColumnCount(columns)
+    title_right = (
+        plot.titleLabel.item.mapRectToItem(plot, title).right() if title is not None else axis
+    )
+    beside = title is not None and title_right + legend_w + 2 * margin <= width
+    if entries == 0:
+        band = max(30.0, title_h) if title is not None else 0.0
+    elif beside:
+        band = max(30.0, title_h, legend_h + 4.0)
+        legend.anchor(itemPos=(1, 0), parentPos=(1, 0), offset=(-margin, 2.0))
+    else:
+        band = title_h + legend_h + 4.0
+        legend.anchor(itemPos=(0, 0), parentPos=(0, 0), offset=(axis, title_h + 2.0))
+    plot.layout.setRowFixedHeight(0, band)
+    if title is not None:
+        plot.titleLabel.setMaximumHeight(title_h)
+    plot.layout.activate()  # now, not at the next event: the curves move down at once
+    return beside
+
+
+class PlotTexts:
+    """Keep a plot's title and axis titles whole where they fit, elided ("…") where not.
+
+    Elided texts are listed in full in the widget's tooltip, under ``tooltip``. Re-fits on
+    every resize of the plot or its view box.
+
+    Parameters
+    ----------
+    widget
+        The ``pg.PlotWidget``.
+    title, bottom, left
+        English-or-translated texts ("" for none); the title is drawn at ``scale`` of the
+        base font, bold.
+    tooltip
+        The widget's own explanation, shown first.
+    scale
+        The title's font size, relative to the base font.
+    from_axis
+        Passed on to :func:`place_header_legend` when the title changes.
+    """
+
+    def __init__(
+        self,
+        widget: pg.PlotWidget,
+        title: str = "",
+        bottom: str = "",
+        left: str = "",
+        tooltip: str = "",
+        scale: float = 1.0,
+        from_axis: bool = True,
+    ) -> None:
+        self.widget = widget
+        self.from_axis = from_axis
+        self.plot = widget.getPlotItem()
+        self.texts = {"title": title, "bottom": bottom, "left": left}
+        self.tooltip = tooltip
+        self.scale = scale
+        self._shown: dict[str, str] = {}
+        self.plot.geometryChanged.connect(self.fit)
+        self.plot.getViewBox().sigResized.connect(self.fit)
+        self.fit()
+
+    def set_text(self, which: str, text: str) -> None:
+        """Change the ``"title"``, ``"bottom"`` or ``"left"`` text and fit it."""
+        self.texts[which] = text
+        self._shown.pop(which, None)
+        self.fit()
+
+    def fit(self, *_: object) -> None:
+        view = self.plot.getViewBox()
+        left = self.plot.getAxis("left")
+        room = {
+            "title": self.widget.width() - (left.width() if left.isVisible() else 0.0) - 12.0,
+            "bottom": view.width() - 12.0,  # the label item pads its text
+            "left": view.height() - 12.0,
+        }
+        elided = []
+        for which, text in self.texts.items():
+            if not text:
+                continue
+            f = (
+                font(self.scale, bold=True)
+                if which == "title"
+                else self.plot.getAxis(which).label.font()
+            )
+            width = room[which]
+            shown = (
+                QFontMetricsF(f).elidedText(text, Qt.TextElideMode.ElideRight, width)
+                if width > 20
+                else text
+            )
+            if shown != text:
+                elided.append(text)
+                if which != "title" and width < 60:
+                    shown = ""  # "imá…" says nothing: the tooltip has it
+            if self._shown.get(which) == shown:
+                continue
+            self._shown[which] = shown
+            if which != "title" and not shown:
+                self.plot.getAxis(which).showLabel(False)
+            elif which == "title":
+                self.plot.setTitle(shown, size=f"{f.pointSizeF():.1f}pt", bold=True)
+                if self.plot.legend is not None:
+                    # setTitle reset the band's height
+                    place_header_legend(self.plot, from_axis=self.from_axis)
+            else:
+                self.plot.setLabel(which, shown)  # shows the label again
+                self.plot.getAxis(which).resizeEvent()  # pyqtgraph centres it only there
+        tip = "\n\n".join([self.tooltip, *elided]) if elided else self.tooltip
+        if self.widget.toolTip() != tip:
+            self.widget.setToolTip(tip)

@@ -23,7 +23,16 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPainter, QPen, QPixmap, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QFontMetricsF,
+    QIcon,
+    QKeyEvent,
+    QPainter,
+    QPen,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
@@ -762,17 +771,42 @@ class ToyViewPanel(QWidget):
 
     def _fit_legend(self) -> None:
         """As many legend columns as the width holds: a legend wider than the view would
-        push the colour bar and its own last column out of sight."""
-        columns = style.legend_columns(self.legend, self.graphics.width() - 8, most=3)
+        push the colour bar and its own last column out of sight.
+
+        On a short or narrow view (longer Spanish names, a projector's larger text) the
+        legend first gets a smaller font, then entries shortened to two columns ("…",
+        the full name in the entry's tooltip); it hides only when even that would take
+        more than ``LEGEND_MAX_SHARE`` of the height (the layer buttons' swatches name
+        the colours then).
+        """
+        if not hasattr(self, "_legend_names"):
+            self._legend_names = [label.text for _s, label in self.legend.items]
+        room = self.graphics.width() - 24  # the layout's margins and the legend's own
+        most_height = LEGEND_MAX_SHARE * self.graphics.height()
+        for scale, elide in ((0.95, False), (0.8, False), (0.8, True)):
+            size = f"{style.font(scale).pointSizeF():.1f}pt"
+            columns = 2 if elide else 3
+            for (sample, label), name in zip(self.legend.items, self._legend_names, strict=True):
+                text = name
+                if elide:
+                    f = style.font(scale)
+                    width = room / columns - sample.boundingRect().width() - 16
+                    text = QFontMetricsF(f).elidedText(name, Qt.TextElideMode.ElideRight, width)
+                label.setToolTip(name if text != name else "")
+                if label.text != text or label.opts.get("size") != size:
+                    label.setText(text, size=size)
+            if not elide:
+                columns = style.legend_columns(self.legend, room, most=3)
+            rows = -(-len(self.legend.items) // columns)
+            row_height = max(
+                (label.item.boundingRect().height() for _s, label in self.legend.items),
+                default=0,
+            )
+            fits = rows * row_height <= most_height
+            if fits:
+                break
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)
-        # On a short view (a projector's larger text) the legend would take the plot's
-        # room: it hides, and the layer buttons' swatches name the colours instead.
-        rows = -(-len(self.legend.items) // columns)
-        row_height = max(
-            (label.item.boundingRect().height() for _s, label in self.legend.items), default=0
-        )
-        fits = rows * row_height <= LEGEND_MAX_SHARE * self.graphics.height()
         if fits != self.legend.isVisible():
             self.legend.setVisible(fits)
 

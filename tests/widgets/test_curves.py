@@ -12,7 +12,7 @@ from pyqtgraph.exporters import ImageExporter
 from PySide6.QtWidgets import QCheckBox
 
 from ganlab.core.ringbuffer import RingBuffer
-from ganlab.widgets.curves import CurvesPanel, ema_extend
+from ganlab.widgets.curves import VIEW_MIN_HEIGHT, CurvesPanel, ema_extend
 
 KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "lr_d", "lr_g")
 
@@ -554,3 +554,76 @@ def test_a_live_loss_switch_draws_d_outputs_only_after_it(panel):
     panel.clear()
     panel.set_data(steps, series)
     assert panel._curves["d_real"].line.getOriginalDataset()[0].min() == 1
+
+
+@pytest.fixture
+def spanish(qapp):
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(
+        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
+    )
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def scene_rect(item):
+    return item.mapRectToScene(item.boundingRect())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_a_short_dock_scrolls_rather_than_squash_a_plot(language, request, qtbot):
+    # The Curves dock at 1280x720: about 375 x 560 pixels under its tab.
+    if language == "es":
+        request.getfixturevalue("spanish")
+    panel = CurvesPanel()
+    qtbot.addWidget(panel)
+    panel.resize(375, 560)
+    panel.show()
+    qtbot.waitExposed(panel)
+    steps, series = make_series(300)
+    panel.set_data(steps, series)
+    views = [w.getPlotItem().getViewBox() for w in panel.plot_widgets().values()]
+    # The minimum heights grow with the title bands, laid out at the next events.
+    qtbot.waitUntil(lambda: all(v.height() >= VIEW_MIN_HEIGHT - 1 for v in views))
+    for name, w in panel.plot_widgets().items():
+        plot = w.getPlotItem()
+        view = plot.getViewBox()
+        # Every legend entry inside the plot's width: none cut off at the right edge.
+        legend = scene_rect(plot.legend)
+        assert legend.right() <= scene_rect(plot).right() + 1, (language, name)
+        assert legend.bottom() <= scene_rect(view).top() + 1, (language, name)
+    # The y-axis title of the losses ("loss", "pérdida") fits and is shown.
+    assert panel.plot_widgets()["losses"].getPlotItem().getAxis("left").label.isVisible()
+
+
+def test_setting_markers_close_together_do_not_write_over_each_other(panel, qtbot):
+    panel.resize(375, 700)
+    panel.show()
+    qtbot.waitExposed(panel)
+    steps, series = make_series(1000)
+    panel.set_data(steps, series)
+    panel.set_markers([(400, "k_g 1→0"), (410, "k_d 1→5"), (420, "lr_g 0.001→0.0002")])
+    labels = [line.label for line in vertical_lines(panel, "losses") if line.isVisible()]
+
+    def apart():
+        rects = [scene_rect(label) for label in labels if label.isVisible()]
+        return len(rects) >= 2 and not any(
+            a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :]
+        )
+
+    qtbot.waitUntil(apart)  # the labels move at the next repaint of the view
+    # Only the top plot carries texts; every line names its change in a tooltip.
+    for name in ("outputs", "grad_norms", "learning_rates"):
+        lines = [line for line in vertical_lines(panel, name) if line.isVisible()]
+        assert lines
+        assert not any(line.label.isVisible() for line in lines)
+        assert {line.toolTip() for line in lines} == {
+            "k_g 1→0",
+            "k_d 1→5",
+            "lr_g 0.001→0.0002",
+        }

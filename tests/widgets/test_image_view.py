@@ -335,7 +335,63 @@ def test_histogram_label_and_legend_fit_in_a_realistic_window(qtbot, kind, tmp_p
     assert text.center().x() == pytest.approx(
         plot.getViewBox().sceneBoundingRect().center().x(), abs=4
     )
-    legend = widget._hist_legend
-    assert (
-        plot.getViewBox().sceneBoundingRect().contains(legend.mapRectToScene(legend.boundingRect()))
+    # The legend sits in the title band: above the bars and the ½ line, inside the view.
+    legend = widget._hist_legend.mapRectToScene(widget._hist_legend.boundingRect())
+    assert legend.bottom() <= plot.getViewBox().sceneBoundingRect().top() + 1
+    assert scene_rect.contains(legend)
+
+
+@pytest.fixture
+def spanish(qapp):
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(
+        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
     )
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+def test_spanish_titles_and_axis_titles_fit_a_narrow_view_or_are_elided(spanish, qtbot):
+    # The central view at 1280x720 beside the lesson and the curves: about 545 px wide.
+    widget = ImagePanel()
+    qtbot.addWidget(widget)
+    widget.configure((28, 28, 1), (), False, "probability")
+    widget.resize(545, 560)
+    widget.show()
+    qtbot.waitExposed(widget)
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (64, 28, 28, 1), dtype=np.uint8)
+    widget.set_real(images, None, rng.normal(size=(64, 2)))
+    d_real, d_fake = rng.beta(5, 2, 64), rng.beta(2, 5, 64)
+    widget.set_snapshot(images, None, d_real, d_fake, rng.normal(size=(64, 2)))
+    for view in (widget._hist_widget, widget._proj_widget):
+        plot = view.getPlotItem()
+        visible = view.mapToScene(view.viewport().rect()).boundingRect().adjusted(-1, -1, 1, 1)
+
+        def inside(view=view, plot=plot, visible=visible):
+            items = [plot.titleLabel.item, plot.legend]
+            items += [plot.getAxis(a).label for a in ("bottom", "left")]
+            return all(  # less the 4 px the text items pad their text with
+                visible.contains(i.mapRectToScene(i.boundingRect()).adjusted(4, 4, -4, -4))
+                for i in items
+                if i.isVisible()
+            )
+
+        qtbot.waitUntil(inside)
+    title = widget._proj_widget.getPlotItem().titleLabel.text
+    assert "Dónde" in title
+    if "…" in title:  # elided: the whole title is in the tooltip
+        assert "Dónde están las imágenes" in widget._proj_widget.toolTip()
+    label = widget._hist_widget.getPlotItem().getAxis("bottom").labelText
+    if "…" in label:
+        assert "D(x): probabilidad de que x sea real" in widget._hist_widget.toolTip()
+    # The histogram keeps room for its bars: its legend fits in two rows.
+    legend = widget._hist_legend
+    assert legend.columnCount == 2
+    view = widget._hist_widget.getPlotItem().getViewBox()
+    assert view.height() >= 70

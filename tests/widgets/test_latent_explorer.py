@@ -253,3 +253,50 @@ def test_every_control_has_a_tooltip(panel):
     ]
     assert all(control.toolTip() for control in controls)
     assert "shell" in panel._kind.toolTip()
+
+
+@pytest.fixture
+def spanish(qapp):
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(
+        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
+    )
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("is_image", [False, True])
+def test_the_path_choice_is_in_sight_in_a_short_dock(language, is_image, request, qtbot):
+    # Lesson 16 at 1280x720: the explorer is a tab of the right dock, about 375 x 400.
+    if language == "es":
+        request.getfixturevalue("spanish")
+    panel = LatentExplorerPanel()
+    qtbot.addWidget(panel)
+    panel.configure(2 if not is_image else DIM, "gaussian", is_image, ())
+    panel.resize(375, 400)
+    panel.show()
+    qtbot.waitExposed(panel)
+    if not is_image:
+        count = len(panel.path())
+        panel.set_frames(np.zeros((count, 2), dtype=np.float32))
+    area = panel._controls_area
+    assert area.verticalScrollBar().value() == 0
+
+    def in_sight():
+        viewport = area.viewport()
+        for widget in (panel._kind, panel._steps):
+            top_left = widget.mapTo(viewport, widget.rect().topLeft())
+            bottom = top_left.y() + widget.height()
+            if not widget.isVisible() or top_left.y() < 0 or bottom > viewport.height():
+                return False
+        return True
+
+    qtbot.waitUntil(in_sight)
+    if not is_image:  # the read-out takes its lines, not half the dock
+        assert panel._views.height() <= panel._point_label.sizeHint().height() + 12

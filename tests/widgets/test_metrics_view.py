@@ -148,3 +148,57 @@ def test_image_metrics_say_what_sample_they_were_computed_on(panel, result, expe
     assert lines[0] == "step 7, inception-v3: fid = 3.5"
     assert lines[1:] == ([expected] if expected else []) + [f"Note: {notes[0]}"]
     assert panel._image_label.isVisible()
+
+
+def mixture(panel):
+    steps = np.arange(0, 400, 40)
+    n = len(steps)
+    panel.set_metrics(
+        steps,
+        {
+            "jsd": np.linspace(0.69, 0.05, n),
+            "jsd_floor": np.full(n, 0.0286),
+            "d_bound": np.linspace(0.0, 0.3, n),
+            "kl_real_fake": np.full(n, 17.1),
+            "kl_real_fake_floor": np.full(n, 0.514),
+            "kl_fake_real": np.full(n, 21.1),
+            "kl_fake_real_floor": np.full(n, 0.115),
+            "tv": np.full(n, 0.993),
+            "tv_floor": np.full(n, 0.144),
+            "modes_captured": np.linspace(0, 8, n),
+            "num_modes": np.full(n, 8.0),
+            "high_quality": np.linspace(0, 1, n),
+        },
+    )
+
+
+def test_the_divergence_readout_keeps_clear_of_a_highlight_frame(panel, qtbot):
+    # A lesson's FrameHighlight draws 5 px over the dock's edge: the text starts inside.
+    panel.resize(375, 620)
+    mixture(panel)
+    label = panel._divergence_label
+    qtbot.waitUntil(label.isVisible)
+    left = label.mapTo(panel, label.contentsRect().topLeft()).x()
+    right = panel.width() - label.mapTo(panel, label.contentsRect().topRight()).x()
+    assert left >= 6
+    assert right >= 6
+    assert label.text().startswith("JSD 0.05 (floor 0.0286)")
+
+
+def test_legends_sit_above_the_data_inside_the_plot(panel, qtbot):
+    panel.resize(375, 620)
+    mixture(panel)
+    shown = [w for w in panel.plot_widgets().values() if w.isVisible()]
+    assert len(shown) == 3
+
+    def placed():
+        for w in shown:
+            plot = w.getPlotItem()
+            legend = plot.legend.mapRectToScene(plot.legend.boundingRect())
+            view = plot.getViewBox().mapRectToScene(plot.getViewBox().boundingRect())
+            whole = plot.mapRectToScene(plot.boundingRect())
+            if legend.bottom() > view.top() + 1 or legend.right() > whole.right() + 1:
+                return False
+        return True
+
+    qtbot.waitUntil(placed)

@@ -494,3 +494,40 @@ def test_real_samples_of_different_classes_get_different_symbols(panel):
     symbols = [point.symbol() for point in panel.real_item.points()]
     assert symbols[0] == symbols[2]
     assert symbols[0] != symbols[1]
+
+
+@pytest.fixture
+def spanish(qapp):
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(
+        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
+    )
+    qapp.installTranslator(translator)
+    yield
+    qapp.removeTranslator(translator)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_legend_stays_in_a_1280x720_window_compact_if_need_be(language, request, qtbot):
+    if language == "es":
+        request.getfixturevalue("spanish")
+    panel = ToyViewPanel()
+    qtbot.addWidget(panel)
+    panel.configure(BOUNDS, GRID, "probability")
+    panel.resize(545, 560)  # the central view beside the lesson and the curves
+    panel.show()
+    qtbot.waitExposed(panel)
+    legend = panel.legend
+    qtbot.waitUntil(legend.isVisible)
+    view = panel.graphics
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    qtbot.waitUntil(lambda: visible.contains(legend.mapRectToScene(legend.boundingRect())))
+    assert legend.boundingRect().height() <= 0.3 * view.height()
+    for _sample, label in legend.items:
+        if "…" in label.text:  # shortened: the whole name in its tooltip
+            assert label.toolTip()
+            assert label.toolTip().startswith(label.text[:-1])

@@ -203,157 +203,157 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="433"/>
+        <location filename="../../ganlab/widgets/curves.py" line="413"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="441"/>
+        <location filename="../../ganlab/widgets/curves.py" line="421"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="447"/>
+        <location filename="../../ganlab/widgets/curves.py" line="427"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="448"/>
+        <location filename="../../ganlab/widgets/curves.py" line="428"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="451"/>
+        <location filename="../../ganlab/widgets/curves.py" line="431"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="493"/>
+        <location filename="../../ganlab/widgets/curves.py" line="473"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="494"/>
+        <location filename="../../ganlab/widgets/curves.py" line="474"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="495"/>
+        <location filename="../../ganlab/widgets/curves.py" line="475"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="496"/>
+        <location filename="../../ganlab/widgets/curves.py" line="476"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="498"/>
+        <location filename="../../ganlab/widgets/curves.py" line="478"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="499"/>
+        <location filename="../../ganlab/widgets/curves.py" line="479"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="500"/>
+        <location filename="../../ganlab/widgets/curves.py" line="480"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="501"/>
+        <location filename="../../ganlab/widgets/curves.py" line="481"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="502"/>
+        <location filename="../../ganlab/widgets/curves.py" line="482"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="503"/>
+        <location filename="../../ganlab/widgets/curves.py" line="483"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="626"/>
+        <location filename="../../ganlab/widgets/curves.py" line="607"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="627"/>
+        <location filename="../../ganlab/widgets/curves.py" line="608"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="628"/>
+        <location filename="../../ganlab/widgets/curves.py" line="609"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="633"/>
+        <location filename="../../ganlab/widgets/curves.py" line="614"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="636"/>
+        <location filename="../../ganlab/widgets/curves.py" line="617"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="637"/>
+        <location filename="../../ganlab/widgets/curves.py" line="618"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="638"/>
+        <location filename="../../ganlab/widgets/curves.py" line="619"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="960"/>
+        <location filename="../../ganlab/widgets/curves.py" line="976"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="968"/>
+        <location filename="../../ganlab/widgets/curves.py" line="984"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="974"/>
+        <location filename="../../ganlab/widgets/curves.py" line="990"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="979"/>
+        <location filename="../../ganlab/widgets/curves.py" line="995"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="981"/>
+        <location filename="../../ganlab/widgets/curves.py" line="997"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="982"/>
+        <location filename="../../ganlab/widgets/curves.py" line="998"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="984"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1000"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="985"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1001"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="986"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1002"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -462,92 +462,94 @@
 <context>
     <name>ImagePanel</name>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="266"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
         <source>Generated (fixed noise)</source>
         <translation>Generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="272"/>
         <source>Images the generator makes from the same noise vectors every frame, so you watch each one change as training goes on. Click an image to send its noise vector to the latent explorer.</source>
         <translation>Imágenes que el generador crea a partir de los mismos vectores de ruido en cada fotograma, para que veas cómo cambia cada una a medida que avanza el entrenamiento. Haz clic en una imagen para enviar su vector de ruido al explorador latente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="277"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="280"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="279"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="282"/>
         <source>A fixed set of training images: what the generator tries to imitate.</source>
         <translation>Un conjunto fijo de imágenes de entrenamiento: lo que el generador intenta imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="320"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="348"/>
         <source>How D judges a batch of real images (green) and a batch of generated images (purple). Early on D separates them; if G catches up both pile up around the same value.</source>
         <translation>Cómo juzga D un lote de imágenes reales (verde) y un lote de imágenes generadas (morado). Al principio D los separa; si G lo alcanza, ambos se acumulan en torno al mismo valor.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="327"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="345"/>
         <source>What D says</source>
         <translation>Qué dice D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="328"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="346"/>
         <source>images in the batch</source>
         <translation>imágenes del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="334"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="324"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="406"/>
         <source>real batch</source>
         <translation>lote real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="341"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="331"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="407"/>
         <source>generated batch</source>
         <translation>lote generado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="352"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="342"/>
         <source>D = 1/2: cannot tell</source>
         <translation>D = 1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="359"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="386"/>
         <source>Real (green) and generated (purple) images as points on the two main directions (PCA) of the real images. The axes were fitted once on real images and never move, so you can see the generated cloud travel toward the real one.</source>
         <translation>Imágenes reales (verde) y generadas (morado) como puntos sobre las dos direcciones principales (PCA) de las imágenes reales. Los ejes se ajustaron una sola vez con imágenes reales y no se mueven, así que puedes ver cómo la nube generada viaja hacia la real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="368"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="382"/>
         <source>Where the images lie</source>
         <translation>Dónde están las imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="370"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="383"/>
         <source>PCA 1</source>
         <translation>PCA 1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="371"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="384"/>
         <source>PCA 2</source>
         <translation>PCA 2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="377"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="365"/>
         <source>real</source>
         <translation>reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="385"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="373"/>
         <source>generated</source>
         <translation>generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="402"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="409"/>
         <source>D(x): probability that x is real</source>
         <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="406"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="413"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = juzgada más real</translation>
     </message>
@@ -555,223 +557,217 @@
 <context>
     <name>LatentExplorerPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="159"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="163"/>
         <source>Anchors</source>
         <translation>Anclas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="163"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="167"/>
         <source>The latent vectors the path goes through, in order. Click a generated image in the image view to add its noise vector here.</source>
         <translation>Los vectores latentes por los que pasa la trayectoria, en orden. Haz clic en una imagen generada de la vista de imágenes para añadir aquí su vector de ruido.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="170"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="178"/>
         <source>Add random</source>
         <translation>Añadir aleatorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="172"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="180"/>
         <source>Add a random latent vector; its seed is shown so you can find it again.</source>
         <translation>Añade un vector latente aleatorio; se muestra su semilla para que puedas volver a encontrarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="175"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="183"/>
         <source>Remove</source>
         <translation>Quitar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="176"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="184"/>
         <source>Remove the selected anchor from the path.</source>
         <translation>Quita el ancla seleccionada de la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="182"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="190"/>
         <source>Seed of the random generator: the same seed always gives the same vector.</source>
         <translation>Semilla del generador de números aleatorios: la misma semilla da siempre el mismo vector.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="184"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="192"/>
         <source>Add by seed</source>
         <translation>Añadir por semilla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="185"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="193"/>
         <source>Add the latent vector drawn with this seed.</source>
         <translation>Añade el vector latente obtenido con esta semilla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="201"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="209"/>
         <source>Path</source>
         <translation>Trayectoria</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="203"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="211"/>
         <source>Spherical</source>
         <translation>Esférica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="204"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="212"/>
         <source>Linear</source>
         <translation>Lineal</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="207"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="215"/>
         <source>Linear: a straight line between anchors. It cuts through the middle of the latent space, closer to the origin than any sample the generator was trained on.
 Spherical: follows the arc between anchors, so the vectors keep their length and the path stays in the typical shell of a gaussian (length about the square root of the latent size).</source>
         <translation>Lineal: una línea recta entre anclas. Atraviesa el centro del espacio latente, más cerca del origen que cualquier muestra con la que se entrenó el generador.
 Esférica: sigue el arco entre anclas, así que los vectores conservan su longitud y la trayectoria se mantiene en la capa típica de una gaussiana (longitud de aproximadamente la raíz cuadrada de la dimensión latente).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="220"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="228"/>
         <source>How many frames the path takes from one anchor to the next.</source>
         <translation>Cuántos fotogramas tarda la trayectoria en ir de un ancla a la siguiente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="226"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="234"/>
         <source>The class the conditional generator is asked for along the whole path.</source>
         <translation>La clase que se le pide al generador condicional a lo largo de toda la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="231"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="239"/>
         <source>Interpolation</source>
         <translation>Interpolación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="232"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="240"/>
         <source>Steps per segment</source>
         <translation>Pasos por tramo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="233"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="241"/>
         <source>Class</source>
         <translation>Clase</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="237"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="245"/>
         <source>Walk</source>
         <translation>Recorrido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="239"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="247"/>
         <source>Move along the path: left is the first anchor.</source>
         <translation>Desplázate por la trayectoria: a la izquierda está la primera ancla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="242"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="412"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="250"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="431"/>
         <source>Play walk</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="243"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="251"/>
         <source>Animate the walk along the path, or pause it.</source>
         <translation>Anima el recorrido por la trayectoria, o lo pausa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="245"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="253"/>
         <source>Loop</source>
         <translation>En bucle</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="246"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="254"/>
         <source>Start again from the first anchor after the last one.</source>
         <translation>Vuelve a empezar desde la primera ancla después de la última.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="250"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="258"/>
         <source> frames/s</source>
         <translation> fps</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="251"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="259"/>
         <source>Speed of the walk in frames per second.</source>
         <translation>Velocidad del recorrido en fotogramas por segundo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="266"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="274"/>
         <source>Current frame</source>
         <translation>Fotograma actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="268"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="276"/>
         <source>What the generator makes at this point of the path.</source>
         <translation>Lo que crea el generador en este punto de la trayectoria.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="270"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="278"/>
         <source>The path, anchor to anchor</source>
         <translation>La trayectoria, de ancla en ancla</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="273"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="281"/>
         <source>Thumbnails along the path, one row from each anchor to the next. The framed one is shown large. Click a thumbnail to jump there.</source>
         <translation>Miniaturas a lo largo de la trayectoria, una fila de cada ancla a la siguiente. La enmarcada se muestra en grande. Haz clic en una miniatura para saltar a ella.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="300"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="308"/>
         <source>Where the current latent vector lands in data space (see the 2-D view).</source>
         <translation>Dónde cae el vector latente actual en el espacio de datos (ver la vista 2-D).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="353"/>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="565"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="372"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="584"/>
         <source>seed {0}</source>
         <translation>semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="421"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="440"/>
         <source>A{0}  {1}  (length {2:.2f})</source>
         <translation>A{0}  {1}  (longitud {2:.2f})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="463"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="482"/>
         <source>Add at least two anchors: the walk goes from one to the next.</source>
         <translation>Añade al menos dos anclas: el recorrido va de una a la siguiente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="471"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="490"/>
         <source>A{0} to A{1}, t = {2:.2f}  (frame {3} of {4})</source>
         <translation>De A{0} a A{1}, t = {2:.2f}  (fotograma {3} de {4})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="493"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="512"/>
         <source>A{0} → A{1}</source>
         <translation>A{0} → A{1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="509"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="528"/>
         <source>No samples yet.</source>
         <translation>Todavía no hay muestras.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="522"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="541"/>
         <source>Frame {0} of {1}</source>
         <translation>Fotograma {0} de {1}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="534"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="553"/>
         <source>Point {0} of {1}
-
 in data space: ({2})
-
 z = ({3})
-
 The path itself is drawn on the 2-D view.</source>
         <translation>Punto {0} de {1}
-
 en el espacio de datos: ({2})
-
 z = ({3})
-
 La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="561"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="580"/>
         <source>random, seed {0}</source>
         <translation>aleatorio, semilla {0}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/latent_explorer.py" line="601"/>
+        <location filename="../../ganlab/widgets/latent_explorer.py" line="620"/>
         <source>Pause walk</source>
         <translation>Pausar</translation>
     </message>
@@ -1154,642 +1150,642 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="104"/>
+        <location filename="../../ganlab/app/main_window.py" line="105"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="105"/>
+        <location filename="../../ganlab/app/main_window.py" line="106"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="106"/>
+        <location filename="../../ganlab/app/main_window.py" line="107"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="107"/>
+        <location filename="../../ganlab/app/main_window.py" line="108"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="108"/>
+        <location filename="../../ganlab/app/main_window.py" line="109"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="109"/>
+        <location filename="../../ganlab/app/main_window.py" line="110"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="110"/>
+        <location filename="../../ganlab/app/main_window.py" line="111"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="111"/>
+        <location filename="../../ganlab/app/main_window.py" line="112"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="112"/>
+        <location filename="../../ganlab/app/main_window.py" line="113"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="113"/>
+        <location filename="../../ganlab/app/main_window.py" line="114"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="207"/>
+        <location filename="../../ganlab/app/main_window.py" line="218"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="245"/>
+        <location filename="../../ganlab/app/main_window.py" line="256"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="246"/>
-        <location filename="../../ganlab/app/main_window.py" line="414"/>
+        <location filename="../../ganlab/app/main_window.py" line="257"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="247"/>
+        <location filename="../../ganlab/app/main_window.py" line="258"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="249"/>
+        <location filename="../../ganlab/app/main_window.py" line="260"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="251"/>
+        <location filename="../../ganlab/app/main_window.py" line="262"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="253"/>
+        <location filename="../../ganlab/app/main_window.py" line="264"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="332"/>
+        <location filename="../../ganlab/app/main_window.py" line="343"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="348"/>
+        <location filename="../../ganlab/app/main_window.py" line="359"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="362"/>
+        <location filename="../../ganlab/app/main_window.py" line="373"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="368"/>
+        <location filename="../../ganlab/app/main_window.py" line="379"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
-        <location filename="../../ganlab/app/main_window.py" line="795"/>
-        <location filename="../../ganlab/app/main_window.py" line="816"/>
+        <location filename="../../ganlab/app/main_window.py" line="402"/>
+        <location filename="../../ganlab/app/main_window.py" line="806"/>
+        <location filename="../../ganlab/app/main_window.py" line="827"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="402"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="394"/>
+        <location filename="../../ganlab/app/main_window.py" line="405"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="395"/>
+        <location filename="../../ganlab/app/main_window.py" line="406"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="399"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="400"/>
+        <location filename="../../ganlab/app/main_window.py" line="411"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="404"/>
+        <location filename="../../ganlab/app/main_window.py" line="415"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="405"/>
+        <location filename="../../ganlab/app/main_window.py" line="416"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="409"/>
+        <location filename="../../ganlab/app/main_window.py" line="420"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="421"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="415"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="418"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="420"/>
+        <location filename="../../ganlab/app/main_window.py" line="431"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <location filename="../../ganlab/app/main_window.py" line="435"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="441"/>
+        <location filename="../../ganlab/app/main_window.py" line="452"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="447"/>
+        <location filename="../../ganlab/app/main_window.py" line="458"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="449"/>
+        <location filename="../../ganlab/app/main_window.py" line="460"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="451"/>
+        <location filename="../../ganlab/app/main_window.py" line="462"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="455"/>
+        <location filename="../../ganlab/app/main_window.py" line="466"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="473"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="486"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="476"/>
+        <location filename="../../ganlab/app/main_window.py" line="487"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="480"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="481"/>
+        <location filename="../../ganlab/app/main_window.py" line="492"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="484"/>
+        <location filename="../../ganlab/app/main_window.py" line="495"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="485"/>
+        <location filename="../../ganlab/app/main_window.py" line="496"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="490"/>
+        <location filename="../../ganlab/app/main_window.py" line="501"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="490"/>
+        <location filename="../../ganlab/app/main_window.py" line="501"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="493"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="493"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="496"/>
+        <location filename="../../ganlab/app/main_window.py" line="507"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="497"/>
+        <location filename="../../ganlab/app/main_window.py" line="508"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="503"/>
+        <location filename="../../ganlab/app/main_window.py" line="514"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="515"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="507"/>
+        <location filename="../../ganlab/app/main_window.py" line="518"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="508"/>
+        <location filename="../../ganlab/app/main_window.py" line="519"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="511"/>
+        <location filename="../../ganlab/app/main_window.py" line="522"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="523"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="518"/>
+        <location filename="../../ganlab/app/main_window.py" line="529"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="518"/>
+        <location filename="../../ganlab/app/main_window.py" line="529"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="526"/>
+        <location filename="../../ganlab/app/main_window.py" line="537"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="537"/>
+        <location filename="../../ganlab/app/main_window.py" line="548"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="550"/>
+        <location filename="../../ganlab/app/main_window.py" line="561"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="562"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="557"/>
+        <location filename="../../ganlab/app/main_window.py" line="568"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
-        <location filename="../../ganlab/app/main_window.py" line="1272"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="1283"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="577"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="611"/>
+        <location filename="../../ganlab/app/main_window.py" line="622"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="612"/>
+        <location filename="../../ganlab/app/main_window.py" line="623"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="613"/>
+        <location filename="../../ganlab/app/main_window.py" line="624"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="614"/>
+        <location filename="../../ganlab/app/main_window.py" line="625"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="615"/>
+        <location filename="../../ganlab/app/main_window.py" line="626"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="618"/>
+        <location filename="../../ganlab/app/main_window.py" line="629"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="746"/>
+        <location filename="../../ganlab/app/main_window.py" line="757"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="789"/>
+        <location filename="../../ganlab/app/main_window.py" line="800"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="806"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="799"/>
+        <location filename="../../ganlab/app/main_window.py" line="810"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="811"/>
+        <location filename="../../ganlab/app/main_window.py" line="822"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="851"/>
+        <location filename="../../ganlab/app/main_window.py" line="862"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="862"/>
+        <location filename="../../ganlab/app/main_window.py" line="873"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="866"/>
+        <location filename="../../ganlab/app/main_window.py" line="877"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="893"/>
+        <location filename="../../ganlab/app/main_window.py" line="904"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="901"/>
+        <location filename="../../ganlab/app/main_window.py" line="912"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="911"/>
+        <location filename="../../ganlab/app/main_window.py" line="922"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="921"/>
+        <location filename="../../ganlab/app/main_window.py" line="932"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="935"/>
+        <location filename="../../ganlab/app/main_window.py" line="946"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="951"/>
+        <location filename="../../ganlab/app/main_window.py" line="962"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="978"/>
+        <location filename="../../ganlab/app/main_window.py" line="989"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="986"/>
+        <location filename="../../ganlab/app/main_window.py" line="997"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1021"/>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1021"/>
-        <location filename="../../ganlab/app/main_window.py" line="1057"/>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <location filename="../../ganlab/app/main_window.py" line="1068"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1033"/>
+        <location filename="../../ganlab/app/main_window.py" line="1044"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1047"/>
+        <location filename="../../ganlab/app/main_window.py" line="1058"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1055"/>
+        <location filename="../../ganlab/app/main_window.py" line="1066"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1067"/>
+        <location filename="../../ganlab/app/main_window.py" line="1078"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1072"/>
+        <location filename="../../ganlab/app/main_window.py" line="1083"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1077"/>
+        <location filename="../../ganlab/app/main_window.py" line="1088"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1077"/>
-        <location filename="../../ganlab/app/main_window.py" line="1085"/>
+        <location filename="../../ganlab/app/main_window.py" line="1088"/>
+        <location filename="../../ganlab/app/main_window.py" line="1096"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1085"/>
+        <location filename="../../ganlab/app/main_window.py" line="1096"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1107"/>
+        <location filename="../../ganlab/app/main_window.py" line="1118"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1126"/>
+        <location filename="../../ganlab/app/main_window.py" line="1137"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1136"/>
+        <location filename="../../ganlab/app/main_window.py" line="1147"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1138"/>
+        <location filename="../../ganlab/app/main_window.py" line="1149"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1153"/>
+        <location filename="../../ganlab/app/main_window.py" line="1164"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1153"/>
+        <location filename="../../ganlab/app/main_window.py" line="1164"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1161"/>
-        <location filename="../../ganlab/app/main_window.py" line="1232"/>
+        <location filename="../../ganlab/app/main_window.py" line="1172"/>
+        <location filename="../../ganlab/app/main_window.py" line="1243"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1161"/>
-        <location filename="../../ganlab/app/main_window.py" line="1210"/>
+        <location filename="../../ganlab/app/main_window.py" line="1172"/>
+        <location filename="../../ganlab/app/main_window.py" line="1221"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1170"/>
+        <location filename="../../ganlab/app/main_window.py" line="1181"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1212"/>
+        <location filename="../../ganlab/app/main_window.py" line="1223"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1219"/>
+        <location filename="../../ganlab/app/main_window.py" line="1230"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1219"/>
+        <location filename="../../ganlab/app/main_window.py" line="1230"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1229"/>
+        <location filename="../../ganlab/app/main_window.py" line="1240"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1274"/>
+        <location filename="../../ganlab/app/main_window.py" line="1285"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1376"/>
+        <location filename="../../ganlab/app/main_window.py" line="1387"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1377"/>
+        <location filename="../../ganlab/app/main_window.py" line="1388"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1378"/>
+        <location filename="../../ganlab/app/main_window.py" line="1389"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1379"/>
+        <location filename="../../ganlab/app/main_window.py" line="1390"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1380"/>
+        <location filename="../../ganlab/app/main_window.py" line="1391"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1382"/>
+        <location filename="../../ganlab/app/main_window.py" line="1393"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1384"/>
+        <location filename="../../ganlab/app/main_window.py" line="1395"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1386"/>
+        <location filename="../../ganlab/app/main_window.py" line="1397"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1387"/>
+        <location filename="../../ganlab/app/main_window.py" line="1398"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1405"/>
+        <location filename="../../ganlab/app/main_window.py" line="1427"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1797,153 +1793,153 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>MetricsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="31"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="33"/>
         <source>Metrics appear once training runs (toy data sets).</source>
         <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
         <source>Divergence from the data</source>
         <translation>Divergencia respecto a los datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
         <source>nats</source>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="42"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="47"/>
         <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
         <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="93"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="65"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="68"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="74"/>
         <source>JSD floor (data vs data)</source>
         <translation>Suelo de la JSD (datos frente a datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="84"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="90"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="86"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="92"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="90"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="96"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="177"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="186"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="178"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="187"/>
         <source>KL(data‖G)</source>
         <translation>KL(datos‖G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="179"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="188"/>
         <source>KL(G‖data)</source>
         <translation>KL(G‖datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="180"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="189"/>
         <source>TV</source>
         <translation>TV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="190"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="199"/>
         <source>{name} {value} (floor {floor})</source>
         <translation>{name} {value} (suelo {floor})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="213"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="222"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="220"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="229"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="235"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="244"/>
         <source>N = {fake} generated images, each used once</source>
         <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="237"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="246"/>
         <source>N = {real} real and {fake} generated images, each used once</source>
         <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="242"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="251"/>
         <source>; KID subset size {size}, subsets: {count}</source>
         <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
     </message>
@@ -2225,158 +2221,158 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>ToyViewPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="169"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="178"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="171"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="180"/>
         <source>Show the real data samples (green): what G should learn to imitate.</source>
         <translation>Mostrar las muestras de datos reales (verde): lo que G debe aprender a imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="174"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="183"/>
         <source>Generated</source>
         <translation>Generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="177"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="186"/>
         <source>Show G&apos;s samples (purple). They come from a fixed batch of noise, so each dot is the same individual from frame to frame: click one to select it.</source>
         <translation>Mostrar las muestras de G (morado). Salen de un lote fijo de ruido, así que cada punto es el mismo individuo de un fotograma a otro: haz clic en uno para seleccionarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="183"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="192"/>
         <source>D heatmap</source>
         <translation>Mapa de calor de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="186"/>
-        <location filename="../../ganlab/widgets/toy_view.py" line="615"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="195"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="624"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="192"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
         <source>G gradients</source>
         <translation>Gradientes de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="195"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="204"/>
         <source>Show arrows from each generated sample in the direction G&apos;s next update moves it (minus the gradient of G&apos;s loss). The longest arrow is scaled to 8% of the view width; the others in proportion.</source>
         <translation>Mostrar flechas desde cada muestra generada en la dirección en la que la moverá la próxima actualización de G (menos el gradiente de la pérdida de G). La flecha más larga mide el 8% del ancho de la vista; las demás, en proporción.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="210"/>
         <source>Manifold</source>
         <translation>Variedad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="204"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="213"/>
         <source>Show the generator&apos;s manifold: a square grid of noise vectors (first two latent dimensions) after G has warped it into data space.</source>
         <translation>Mostrar la variedad del generador: una cuadrícula de vectores de ruido (las dos primeras dimensiones latentes) después de que G la deforme en el espacio de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="220"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="229"/>
         <source>Draw</source>
         <translation>Dibujar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="138"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="147"/>
         <source>Drawing: drag on the plot to add points, then Apply to train on them. Clicking a generated sample does not select it while drawing. Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibujando: arrastra sobre el gráfico para añadir puntos y pulsa Aplicar para entrenar con ellos. Mientras dibujas, hacer clic en una muestra generada no la selecciona. Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="222"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
         <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke. Panning and selecting samples are off while drawing. Apply uses the points as data; Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibuja tus propios datos: mientras esté activo, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo. Mientras dibujas no se puede desplazar la vista ni seleccionar muestras. Aplicar usa los puntos como datos; Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="232"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="241"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="232"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="241"/>
         <source>Remove every point drawn with the brush.</source>
         <translation>Borra todos los puntos dibujados con el pincel.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="245"/>
         <source>Apply</source>
         <translation>Aplicar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="237"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="246"/>
         <source>Use the drawn points as the real data set (restarts the experiment).</source>
         <translation>Usa los puntos dibujados como conjunto de datos reales (reinicia el experimento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="258"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
         <source>Real data (green), generated samples (purple), the discriminator&apos;s heatmap and G&apos;s gradients. Click a generated sample to select it.</source>
         <translation>Datos reales (verde), muestras generadas (morado), el mapa de calor del discriminador y los gradientes de G. Haz clic en una muestra generada para seleccionarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="276"/>
         <source>x₁</source>
         <translation>x₁</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="268"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="277"/>
         <source>x₂</source>
         <translation>x₂</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="341"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="350"/>
         <source>real data</source>
         <translation>datos reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="342"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="351"/>
         <source>generated (fixed noise)</source>
         <translation>generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="343"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="352"/>
         <source>G&apos;s gradient (longest = 8% of width)</source>
         <translation>gradiente de G (el más largo = 8% del ancho)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="344"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="353"/>
         <source>G&apos;s manifold (warped noise grid)</source>
         <translation>variedad de G (cuadrícula de ruido deformada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="345"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="354"/>
         <source>latent path</source>
         <translation>trayectoria latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="346"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="355"/>
         <source>drawn points</source>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="606"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="615"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="609"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="618"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="621"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="630"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="624"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="633"/>
         <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
         <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="632"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="641"/>
         <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
         <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
     </message>

@@ -26,6 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+# The ganlab of this checkout, not another installed copy (a git worktree shares a venv).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 
 def _screen_size(argv: list[str]) -> tuple[int, int]:
     """--size WxH from the command line (default 1280x720), read before Qt starts."""

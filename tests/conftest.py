@@ -53,6 +53,24 @@ def tiny() -> cfg.ExperimentConfig:
     return tiny_config()
 
 
+@pytest.fixture
+def spanish(qapp):
+    """The window's (Qt) and the engine's (gettext) Spanish catalogues, for one test."""
+    from importlib import resources
+
+    from PySide6.QtCore import QTranslator
+
+    translator = QTranslator()
+    assert translator.load(
+        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
+    )
+    qapp.installTranslator(translator)
+    i18n.set_language("es")
+    yield translator
+    qapp.removeTranslator(translator)
+    i18n.set_language("en")
+
+
 @pytest.fixture(autouse=True)
 def _automatic_garbage_collection_after_each_test():
     """A main window turns the automatic collector off while it is open (its GUI thread

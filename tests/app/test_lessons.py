@@ -129,23 +129,7 @@ def test_a_step_whose_budget_runs_out_lets_the_class_go_on(qtbot, window, tmp_pa
     assert opened.args == [1]
 
 
-@pytest.fixture
-def spanish_everywhere(qapp):
-    """The window's and the engine's Spanish catalogues, for this test only."""
-    from PySide6.QtCore import QTranslator
-
-    from ganlab.core import i18n
-
-    translator = QTranslator()
-    assert translator.load(str(Path(__file__).parents[2] / "resources/translations/ganlab_es.qm"))
-    qapp.installTranslator(translator)
-    i18n.set_language("es")
-    yield
-    qapp.removeTranslator(translator)
-    i18n.set_language("en")
-
-
-def test_a_condition_reads_in_the_window_s_language(spanish_everywhere):
+def test_a_condition_reads_in_the_window_s_language(spanish):
     from ganlab.app.lessons import pretty_condition
 
     text = pretty_condition("modes_captured <= 2 and step >= 400 or diagnosed_mode_collapse")

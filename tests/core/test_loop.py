@@ -263,48 +263,42 @@ def test_nan_pauses_training_and_restores_the_last_good_state():
     assert not any(isinstance(r, rep.ScalarBatch) and r.steps[0] > error.step for r in reports)
 
 
-def test_a_blow_up_right_after_a_live_change_goes_back_to_the_state_before_it():
-    """Trained under settled settings, then a learning rate of 10: the rollback lands on
-    the step of the change, not on the generation's start (nor on an older candidate)."""
-    import ganlab.core.loop as loop_module
-
+def _raise_learning_rates_to_10_after(step: int) -> tuple[int, rep.TrainingError]:
+    """Train tiny SGD networks, set both learning rates to 10 after ``step``; return the
+    step of that change and the error the blow-up produced."""
     inbox = queue.Queue()
     sgd = cfg.OptimizerConfig(name="sgd", lr=0.01)
     config = dataclasses.replace(tiny_config(), optimizer_d=sgd, optimizer_g=sgd)
     changed_at = None
-    reports = []
     for r in run(config, inbox, clock=TickClock(0.05)):
-        reports.append(r)
-        if isinstance(r, rep.ScalarBatch) and changed_at is None and r.steps[-1] >= 120:
-            assert r.steps[-1] < loop_module.GOOD_STATE_EVERY  # no periodic good state yet
+        if isinstance(r, rep.ScalarBatch) and changed_at is None and r.steps[-1] >= step:
             changed_at = int(r.steps[-1])
             inbox.put(cmd.SetLearningRate("g", 10.0))
             inbox.put(cmd.SetLearningRate("d", 10.0))
         if isinstance(r, rep.TrainingError):
             inbox.put(cmd.Stop())
+            assert changed_at is not None
+            return changed_at, r
         if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
             pytest.fail("lr 10 did not diverge")
-    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    pytest.fail("the loop ended without an error")
+
+
+def test_a_blow_up_right_after_a_live_change_goes_back_to_the_state_before_it():
+    """Trained under settled settings, then a learning rate of 10: the rollback lands on
+    the step of the change, not on the generation's start (nor on an older candidate)."""
+    import ganlab.core.loop as loop_module
+
+    changed_at, error = _raise_learning_rates_to_10_after(120)
+    assert changed_at < loop_module.GOOD_STATE_EVERY  # no periodic good state yet
     assert f"The last good state (step {changed_at})" in error.message
 
 
 def test_a_live_change_before_the_settings_settled_keeps_the_older_good_state():
-    inbox = queue.Queue()
-    sgd = cfg.OptimizerConfig(name="sgd", lr=0.01)
-    config = dataclasses.replace(tiny_config(), optimizer_d=sgd, optimizer_g=sgd)
-    reports = []
-    sent = False
-    for r in run(config, inbox, clock=TickClock(0.05)):
-        reports.append(r)
-        if isinstance(r, rep.ScalarBatch) and not sent and r.steps[-1] >= 5:
-            sent = True  # fewer than SETTLED_STEPS steps since the start: not a new good state
-            inbox.put(cmd.SetLearningRate("g", 10.0))
-            inbox.put(cmd.SetLearningRate("d", 10.0))
-        if isinstance(r, rep.TrainingError):
-            inbox.put(cmd.Stop())
-        if isinstance(r, rep.ScalarBatch) and r.steps[-1] > 5000:
-            pytest.fail("lr 10 did not diverge")
-    error = next(r for r in reports if isinstance(r, rep.TrainingError))
+    import ganlab.core.loop as loop_module
+
+    changed_at, error = _raise_learning_rates_to_10_after(5)
+    assert changed_at < loop_module.SETTLED_STEPS  # too soon to count as a good state
     assert "The last good state (step 0)" in error.message
 
 

@@ -556,21 +556,6 @@ def test_a_live_loss_switch_draws_d_outputs_only_after_it(panel):
     assert panel._curves["d_real"].line.getOriginalDataset()[0].min() == 1
 
 
-@pytest.fixture
-def spanish(qapp):
-    from importlib import resources
-
-    from PySide6.QtCore import QTranslator
-
-    translator = QTranslator()
-    assert translator.load(
-        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
-    )
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
-
-
 def scene_rect(item):
     return item.mapRectToScene(item.boundingRect())
 

@@ -341,21 +341,6 @@ def test_histogram_label_and_legend_fit_in_a_realistic_window(qtbot, kind, tmp_p
     assert scene_rect.contains(legend)
 
 
-@pytest.fixture
-def spanish(qapp):
-    from importlib import resources
-
-    from PySide6.QtCore import QTranslator
-
-    translator = QTranslator()
-    assert translator.load(
-        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
-    )
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
-
-
 def test_spanish_titles_and_axis_titles_fit_a_narrow_view_or_are_elided(spanish, qtbot):
     # The central view at 1280x720 beside the lesson and the curves: about 545 px wide.
     widget = ImagePanel()

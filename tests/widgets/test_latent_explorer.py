@@ -255,21 +255,6 @@ def test_every_control_has_a_tooltip(panel):
     assert "shell" in panel._kind.toolTip()
 
 
-@pytest.fixture
-def spanish(qapp):
-    from importlib import resources
-
-    from PySide6.QtCore import QTranslator
-
-    translator = QTranslator()
-    assert translator.load(
-        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
-    )
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("is_image", [False, True])
 def test_the_path_choice_is_in_sight_in_a_short_dock(language, is_image, request, qtbot):

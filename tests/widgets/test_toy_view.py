@@ -496,21 +496,6 @@ def test_real_samples_of_different_classes_get_different_symbols(panel):
     assert symbols[0] != symbols[1]
 
 
-@pytest.fixture
-def spanish(qapp):
-    from importlib import resources
-
-    from PySide6.QtCore import QTranslator
-
-    translator = QTranslator()
-    assert translator.load(
-        str(resources.files("ganlab.resources") / "translations" / "ganlab_es.qm")
-    )
-    qapp.installTranslator(translator)
-    yield
-    qapp.removeTranslator(translator)
-
-
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_the_legend_stays_in_a_1280x720_window_compact_if_need_be(language, request, qtbot):
     if language == "es":

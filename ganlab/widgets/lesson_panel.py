@@ -272,17 +272,30 @@ class ExperimentAbout(QLabel):
         self.setTextFormat(Qt.TextFormat.RichText)
         self.setContentsMargins(6, 2, 6, 2)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
+        self._name = ""
+        self._description = ""
         self.restyle()
 
     def restyle(self) -> None:
-        """Fonts of the current presentation factor."""
+        """Fonts of the current presentation factor; in presentation mode only the first
+        sentence of the description (the view needs the height; the rest is in the
+        tooltip)."""
         self.setFont(style.font(1.0))
+        self._show()
 
     def set_config(self, name: str, description: str) -> None:
         """Show ``name`` in bold and ``description`` after it (hidden when both are empty)."""
-        text = f"<b>{html.escape(name)}</b>"
+        self._name, self._description = name, description
+        self._show()
+        self.setToolTip(description)
+        self.setVisible(bool(name or description))
+
+    def _show(self) -> None:
+        description = self._description
+        if style.presentation_factor() > 1.0:
+            first = description.split(". ")[0]
+            description = first if first == description else first + "."
+        text = f"<b>{html.escape(self._name)}</b>"
         if description:
             text += " — " + html.escape(description)
         self.setText(text)
-        self.setToolTip(description)
-        self.setVisible(bool(name or description))

@@ -339,6 +339,11 @@ class ToyViewPanel(QWidget):
         self.color_bar.axis.setTickFont(style.font(0.85))
         bar_label = self.color_bar.getAxis("left")
         bar_label.label.setFont(style.font(0.95))
+        # The bar's title runs along the bar: elided to its height (whole in the tooltip),
+        # never over the plot and the legend when the view is short (a projector's 720 px).
+        self._bar_title = ""
+        self._bar_title_shown: str | None = None
+        self.color_bar.getViewBox().sigResized.connect(self._fit_bar_title)
 
         self.legend = pg.LegendItem(
             colCount=3,
@@ -607,12 +612,34 @@ class ToyViewPanel(QWidget):
             return (low - 1.0, high + 1.0)  # a flat field: its value in the neutral middle
         return (low, high)
 
+    def _set_bar_title(self, text: str) -> None:
+        self._bar_title = text
+        self._bar_title_shown = None
+        self._fit_bar_title()
+
+    def _fit_bar_title(self, *_: object) -> None:
+        """The colour bar's title, elided to the bar's height; hidden below 60 px."""
+        axis = self.color_bar.getAxis("left")
+        room = self.color_bar.getViewBox().height() - 12.0
+        shown = QFontMetricsF(axis.label.font()).elidedText(
+            self._bar_title, Qt.TextElideMode.ElideRight, max(room, 0.0)
+        )
+        if shown != self._bar_title and room < 60:
+            shown = ""
+        if shown == self._bar_title_shown:
+            return
+        self._bar_title_shown = shown
+        if shown:
+            axis.setLabel(shown)  # shows the label again
+        else:
+            axis.showLabel(False)
+
     def _apply_output_kind(self) -> None:
         """Labels, tooltips and levels for the current output kind; keeps the field."""
         bar_axis = self.color_bar.getAxis("left")
         field_button = self._layer_buttons["field"]
         if self._output_kind == "probability":
-            bar_axis.setLabel(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
+            self._set_bar_title(self.tr("D(x): 1 = real, ½ = can't tell, 0 = fake"))
             self.color_bar.setToolTip(
                 self.tr(
                     "Discriminator output D(x), the probability it gives that x is real: "
@@ -627,7 +654,7 @@ class ToyViewPanel(QWidget):
                 )
             )
         else:
-            bar_axis.setLabel(self.tr("critic score: higher = judged more real"))
+            self._set_bar_title(self.tr("critic score: higher = judged more real"))
             self.color_bar.setToolTip(
                 self.tr(
                     "Critic score of each point, not a probability: green = higher = judged "
@@ -643,6 +670,8 @@ class ToyViewPanel(QWidget):
                 )
             )
         bar_axis.label.setFont(style.font(0.95))
+        self._bar_title_shown = None
+        self._fit_bar_title()  # with the font it is drawn in
         bar_axis.resizeEvent()  # pyqtgraph places a label only on resize: centre the new text
         levels = self._field_levels(self._field)
         if self._field is not None:
@@ -766,8 +795,11 @@ class ToyViewPanel(QWidget):
         self._fit_legend()
 
     def restyle(self) -> None:
-        """After the presentation factor changed: the legend's columns for its new size."""
+        """After the presentation factor changed: the legend's columns and the colour
+        bar's title for their new sizes."""
         self._fit_legend()
+        self._bar_title_shown = None
+        self._fit_bar_title()
 
     def _fit_legend(self) -> None:
         """As many legend columns as the width holds: a legend wider than the view would

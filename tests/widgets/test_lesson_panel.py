@@ -94,3 +94,23 @@ def test_the_experiment_strip_shows_name_and_description(qtbot):
     about.set_config("Ring of 8", "Count the modes <captured>.")
     assert "<b>Ring of 8</b>" in about.text()
     assert "Count the modes &lt;captured&gt;." in about.text()
+
+
+def test_the_experiment_strip_is_one_sentence_in_presentation_mode(qtbot):
+    from ganlab.widgets import style
+    from ganlab.widgets.lesson_panel import ExperimentAbout
+
+    strip = ExperimentAbout()
+    qtbot.addWidget(strip)
+    strip.set_config("Ring of 8", "Eight gaussians. Watch the modes.")
+    assert "Watch the modes" in strip.text()
+    try:
+        style.set_presentation_factor(style.PRESENTATION_FACTOR)
+        strip.restyle()
+        assert "Eight gaussians." in strip.text()
+        assert "Watch the modes" not in strip.text()
+        assert "Watch the modes" in strip.toolTip()
+    finally:
+        style.set_presentation_factor(1.0)
+        strip.restyle()
+    assert "Watch the modes" in strip.text()

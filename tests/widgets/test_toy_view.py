@@ -516,3 +516,23 @@ def test_the_legend_stays_in_a_1280x720_window_compact_if_need_be(language, requ
         if "…" in label.text:  # shortened: the whole name in its tooltip
             assert label.toolTip()
             assert label.toolTip().startswith(label.text[:-1])
+
+
+def test_the_colour_bar_title_never_runs_past_the_bar(qtbot):
+    """A short view (a projector's 720 px, presentation mode): the title along the colour
+    bar is elided to the bar's height, or hidden, instead of crossing the plot."""
+    from PySide6.QtGui import QFontMetricsF
+
+    panel = ToyViewPanel()
+    qtbot.addWidget(panel)
+    panel.resize(700, 260)
+    panel.show()
+    qtbot.waitExposed(panel)
+    axis = panel.color_bar.getAxis("left")
+    room = panel.color_bar.getViewBox().height()
+    shown = panel._bar_title_shown or ""
+    assert shown != panel._bar_title  # too long for this bar
+    width = QFontMetricsF(axis.label.font()).horizontalAdvance(shown)
+    assert width <= room
+    panel.resize(700, 900)
+    qtbot.waitUntil(lambda: panel._bar_title_shown == panel._bar_title, timeout=5000)

@@ -257,6 +257,7 @@ class LessonRunner(QObject):
         self.index = -1
         self.watcher = None
         self.panel.clear()
+        self._set_navigation(False, False)
         self._unlocked = False
         self._apply_lock()
         self.lesson_closed.emit()
@@ -283,7 +284,7 @@ class LessonRunner(QObject):
             self.complete = True
             self._apply_lock()
             self.panel.set_condition(self.tr("Lesson complete ✓"), "done")
-            self.panel.set_navigation(self.index > 0, False)
+            self._set_navigation(self.index > 0, False)
 
     @Slot()
     def back(self) -> None:
@@ -336,6 +337,12 @@ class LessonRunner(QObject):
                 controller.apply_config(target)
             self._waiting_for_generation = None
 
+    def _set_navigation(self, can_back: bool, can_next: bool) -> None:
+        """The panel's Back / Next and the Lesson menu's actions, alike."""
+        self.panel.set_navigation(can_back, can_next)
+        self.back_action.setEnabled(can_back)
+        self.next_action.setEnabled(can_next)
+
     def _show_condition(self) -> None:
         step = self.step
         if step is None:
@@ -361,7 +368,7 @@ class LessonRunner(QObject):
                 ),
                 "waiting",
             )
-        self.panel.set_navigation(self.index > 0, self.done or self.missed)
+        self._set_navigation(self.index > 0, self.done or self.missed)
 
     def _now_text(self) -> str:
         if self.watcher is None:
@@ -612,6 +619,8 @@ class LessonRunner(QObject):
         self.unlock_action.triggered.connect(self._on_unlock_action_triggered)
         self.close_action.setEnabled(False)
         self.unlock_action.setEnabled(False)
+        self.next_action.setEnabled(False)  # until a lesson step allows it
+        self.back_action.setEnabled(False)
         return actions
 
     @Slot()

@@ -354,6 +354,7 @@ def test_finishing_a_locked_lesson_lifts_its_lock_and_close_is_one_action(qtbot,
     assert not runner.close_action.isEnabled()
     runner.next_action.trigger()  # Finish
     assert not runner.is_locked()
+    assert not runner.next_action.isEnabled()  # nothing after the end
     assert runner.close_action.isEnabled()
     runner.close_action.trigger()
     assert runner.lesson is None

@@ -6,11 +6,9 @@ import dataclasses
 import textwrap
 from pathlib import Path
 
-import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox, QToolBar, QWidget
 
-from ganlab.app.main_window import MainWindow
 from ganlab.core import config as cfg
 from ganlab.core import i18n
 from tests.conftest import tiny_config
@@ -50,17 +48,6 @@ title = { en = "Read the metrics", es = "Lee las métricas" }
 text = { en = "The metrics say more.", es = "Las métricas dicen más." }
 panels = ["metrics", "log"]
 """
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(tiny_config(), settings=settings)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.controller.generation_started, timeout=WAIT_MS):
-        win.show()
-    yield win
-    win.close()
 
 
 def test_the_step_texts_show_in_english(window, tmp_path):

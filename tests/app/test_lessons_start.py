@@ -16,17 +16,6 @@ from tests.app.test_lessons import TWO_STEPS, WAIT_MS, lesson_file
 from tests.conftest import tiny_config
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(tiny_config(), settings=settings)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.controller.generation_started, timeout=WAIT_MS):
-        win.show()
-    yield win
-    win.close()
-
-
 def visible_start_pages() -> list[StartPage]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, StartPage) and w.isVisible()]
 

@@ -160,7 +160,8 @@ COMMANDS: dict[str, str] = {
     "eval": N_("evaluate samples: toy metrics, FID/KID, image metrics"),
     "lessons": N_("list the shipped lessons, or check that they work (--check)"),
 }
-SUBCOMMANDS = tuple(COMMANDS)
+# "trainer" is the process a window starts for its own run: not for people, so unlisted.
+SUBCOMMANDS = (*COMMANDS, "trainer")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -214,6 +215,21 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     train.add_argument("--quiet", action="store_true", help=_("print only the summary"))
+    train.add_argument(
+        "--no-window",
+        action="store_true",
+        help=_("serve no window: 'ganlab --attach RUN_DIR' cannot show this run"),
+    )
+    train.add_argument(
+        "--read-only",
+        action="store_true",
+        help=_("a window that attaches may watch but not pause, step or change settings"),
+    )
+
+    trainer = sub.add_parser("trainer")  # a window's own trainer process (unlisted)
+    trainer.add_argument("--out", required=True)
+    trainer.add_argument("--resume-from")
+    trainer.add_argument("--first-generation", type=int, default=0)
 
     sub.add_parser("presets", help=_(COMMANDS["presets"]))
     lessons = sub.add_parser("lessons", help=_(COMMANDS["lessons"]))
@@ -457,6 +473,14 @@ def build_lab_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--run", metavar=_("DIR"), help=_("open a saved run directory"))
     parser.add_argument(
+        "--attach",
+        metavar=_("RUN_DIR"),
+        help=_(
+            "show a run that is training now (a 'ganlab train' on this machine, or rank 0 "
+            "of a torchrun job): live panels, and its controls if the run allows them"
+        ),
+    )
+    parser.add_argument(
         "--lesson",
         metavar=_("FILE"),
         help=_("open a lesson file at its first step (TOML)"),
@@ -564,6 +588,8 @@ def _main(argv: list[str] | None) -> int:
     try:
         if args.command == "train":
             return cmd_train(args)
+        if args.command == "trainer":
+            return cmd_trainer(args)
         if args.command == "presets":
             return cmd_presets()
         if args.command == "sources":
@@ -600,7 +626,15 @@ def cmd_lab(args: argparse.Namespace) -> int:
                 _("--timeout must be positive, got {value}").format(value=f"{args.timeout:g}")
             )
     resume_from = None
-    if args.run:
+    if args.attach and (args.run or args.experiment or args.lesson or args.smoke_test):
+        raise GanlabError(_("--attach shows a running run; drop the other file"))
+    if args.attach:
+        from ganlab.core.channel import read_endpoint
+
+        read_endpoint(Path(args.attach))  # no trainer there: say so before any window
+        run = RunDir.open_existing(args.attach)
+        config = run.experiment()
+    elif args.run:
         run = RunDir.open_existing(args.run)
         config = run.experiment()
         _warn(config, str(run.path / "experiment.toml"))
@@ -638,7 +672,22 @@ def cmd_lab(args: argparse.Namespace) -> int:
         experiment_path=args.experiment,
         language=args.lang,
         lesson=args.lesson,
-        start_page=not (args.experiment or args.run or args.lesson),
+        start_page=not (args.experiment or args.run or args.lesson or args.attach),
+        attach_to=args.attach,
+    )
+
+
+def cmd_trainer(args: argparse.Namespace) -> int:
+    """A window's own trainer: the experiment (TOML) on standard input; see core.host."""
+    from ganlab.core import config as cfg
+    from ganlab.core.host import run_window_trainer
+
+    config = cfg.loads(sys.stdin.read())
+    return run_window_trainer(
+        config,
+        Path(args.out),
+        resume_from=args.resume_from,
+        first_generation=args.first_generation,
     )
 
 
@@ -1304,7 +1353,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = RunDir.create(out, config)
     start_step = trainer.step_count
     try:
-        return _train_loop(trainer, run, label, quiet=args.quiet)
+        return _train_loop(
+            trainer,
+            run,
+            label,
+            quiet=args.quiet,
+            serve=not args.no_window,
+            control=not args.read_only,
+        )
     except BaseException:
         # A run that fails before its first step leaves nothing behind for a re-run to trip on.
         if created and trainer.step_count == start_step and not run.trained():
@@ -1312,10 +1368,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise
 
 
-def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
+def _train_loop(
+    trainer, run, label: str, *, quiet: bool, serve: bool = True, control: bool = True
+) -> int:
     from ganlab.core import commands as cmd
-    from ganlab.core import reports as rep
-    from ganlab.core.loop import run as run_loop
+    from ganlab.core.channel import TrainerServer
+    from ganlab.core.host import attach_handlers
 
     total = trainer.config.loop.steps
     start_step = trainer.step_count
@@ -1338,13 +1396,43 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
         print(_("ganlab: data: {summary}").format(summary=trainer.source.summary()), file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
-    reports = run_loop(
-        trainer.config,
-        inbox,
-        run_dir=run,
-        trainer=trainer,
-        snapshots=False,
-        scalar_hz=HEADLESS_SCALAR_HZ,
+    server = None
+    if serve:  # a window may attach: 'ganlab --attach RUN_DIR'
+        on_attach, on_detach = attach_handlers(inbox, owned=False)
+        server = TrainerServer(
+            run.path, inbox, control=control, on_attach=on_attach, on_detach=on_detach
+        )
+        if not quiet:
+            print(
+                _("ganlab: watch it live with 'ganlab --attach {path}'").format(path=run.path),
+                file=out,
+            )
+    try:
+        return _drive_training(trainer, run, inbox, server, progress, quiet=quiet)
+    finally:
+        if server is not None:
+            server.close()
+
+
+def _drive_training(trainer, run, inbox, server, progress, *, quiet: bool) -> int:
+    from ganlab.core import commands as cmd
+    from ganlab.core import reports as rep
+    from ganlab.core.host import serve as serve_reports
+    from ganlab.core.loop import run as run_loop
+
+    total = trainer.config.loop.steps
+    start_step = trainer.step_count
+    out = sys.stdout
+    reports = serve_reports(
+        run_loop(
+            trainer.config,
+            inbox,
+            run_dir=run,
+            trainer=trainer,
+            snapshots=False,
+            scalar_hz=HEADLESS_SCALAR_HZ,
+        ),
+        server,
     )
     error: rep.TrainingError | None = None
     last_values: dict[str, float] = {}

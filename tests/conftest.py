@@ -125,3 +125,25 @@ def _alive(obj, method: str) -> bool:
         return bool(getattr(obj, method)())
     except RuntimeError:  # the C++ object was already deleted: certainly not running
         return False
+
+
+@pytest.fixture(autouse=True)
+def _own_data_folder(tmp_path_factory, monkeypatch):
+    """Runs the window records (its user data folder) go to a test folder, never the
+    user's own."""
+    monkeypatch.setenv("GANLAB_DATA_DIR", str(tmp_path_factory.mktemp("ganlab-data")))
+
+
+@pytest.fixture(autouse=True)
+def _no_process_left_behind():
+    """Fail a test that leaves a child process running (a trainer, a torchrun rank)."""
+    import psutil
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    yield
+    left = [p for p in me.children(recursive=True) if p.pid not in before]
+    _gone, alive = psutil.wait_procs(left, timeout=5)
+    for p in alive:
+        p.kill()
+    assert not alive, f"the test left processes running: {[p.pid for p in alive]}"

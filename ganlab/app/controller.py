@@ -1,4 +1,4 @@
-"""The controller: owns the trainer thread, the command inbox and the session. GUI thread.
+"""The controller: owns the link to the trainer and the session. GUI thread.
 
 The window calls its methods (play, step, change_setting...), which only put commands on
 the inbox. Reports come back through ``_on_worker_report``, a @Slot on this GUI-thread
@@ -11,22 +11,30 @@ draws or touches a tensor.
 from __future__ import annotations
 
 import collections
+import contextlib
 import dataclasses
-import queue
 import secrets
 import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from ganlab.app.session import Session
-from ganlab.app.worker import TrainerWorker
+from ganlab.app.trainer_link import AttachLink, ProcessLink, ThreadLink, TrainerLink
 from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.errors import ConfigError
+from ganlab.core.rundir import window_runs_folder
+
+# Reports that mean something before the first generation is announced.
+_BEFORE_ANY_GENERATION = (rep.TrainingError, rep.LogMessage, rep.StateChanged)
+
+# How the window runs its own trainer: "process" (the lab) or "thread" (tests of the
+# window's behaviour, which start hundreds of trainers: see app.trainer_link).
+DEFAULT_LINK = "process"
 
 # Keys whose change is sent as its own fast command; every other change goes as ApplyConfig
 # and the trainer decides whether it applies live or needs new networks.
@@ -62,7 +70,8 @@ class Controller(QObject):
     samples_ready = Signal(object)  # rep.SamplesReady for the newest request
     checkpoint_saved = Signal(str)
     config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
-    thread_finished = Signal()
+    thread_finished = Signal()  # the trainer (thread or process) has ended
+    trainer_lost = Signal(str)  # it ended without being asked to: why, in words
     config_in_effect = Signal(object)  # rep.ConfigInEffect: what the trainer runs now
     trainer_restarted = Signal()  # a new trainer thread replaced one that had ended
     checkpoint_loaded = Signal(object)  # rep.CheckpointLoaded, with its run's history
@@ -73,58 +82,87 @@ class Controller(QObject):
     # lesson feeds them to its ConditionWatcher). Emitted in the GUI thread.
     report_received = Signal(object)
 
-    def __init__(self, config: cfg.ExperimentConfig, parent: QObject | None = None):
+    def __init__(
+        self,
+        config: cfg.ExperimentConfig,
+        parent: QObject | None = None,
+        *,
+        link: str | None = None,
+        attach_to: str | Path | None = None,
+    ):
         super().__init__(parent)
         self.session = Session(config=config)
-        self.inbox: queue.Queue[cmd.Command] = queue.Queue()
-        self._thread: QThread | None = None
-        self._worker: TrainerWorker | None = None
+        # "process": the window's own trainer process; "attach": the run at attach_to;
+        # "thread": the loop in a thread of this process (see app.trainer_link).
+        self.link_kind = "attach" if attach_to is not None else (link or DEFAULT_LINK)
+        self.attach_to = Path(attach_to) if attach_to is not None else None
+        self.link: TrainerLink | None = None
         self._request_id = 0
         self._stopped_by_owner = False
         self.speed = 0.0  # continuous training: iterations a second at most; 0 = full speed
         self._rate_window: collections.deque[tuple[float, int]] = collections.deque()
+        self.last_run_dir: Path | None = None  # the run directory of the last trainer
 
     # ---------------------------------------------------------------- life cycle
 
+    def _new_link(self) -> TrainerLink:
+        if self.link_kind == "attach":
+            assert self.attach_to is not None
+            return AttachLink(self.attach_to, self)
+        if self.link_kind == "thread":
+            return ThreadLink(self)
+        return ProcessLink(window_runs_folder(), self)
+
     def start(self, resume_from: str | None = None) -> None:
-        """Start the trainer thread (paused) on the session's config."""
-        if self._thread is not None:
-            raise RuntimeError("the trainer thread is already running")
+        """Start the trainer (paused) on the session's config, or attach to the run."""
+        if self.link is not None:
+            raise RuntimeError("the trainer is already running")
         self._stopped_by_owner = False
-        self.inbox = queue.Queue()
-        self._thread = QThread()
-        self._thread.setObjectName("ganlab-trainer")
-        self._worker = TrainerWorker(
+        link = self._new_link()
+        self.link = link
+        link.report_ready.connect(self._on_worker_report)
+        link.lost.connect(self._on_link_lost)
+        link.finished.connect(self._on_thread_finished)
+        link.start(
             self.session.config,
-            self.inbox,
             resume_from=resume_from,
             first_generation=self.session.generation + 1,
         )
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.report_ready.connect(self._on_worker_report)
-        # Direct: quit() is thread-safe, and a queued call would wait for the GUI event loop,
-        # which is blocked in stop()'s wait() when the window closes.
-        self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
-        self._thread.finished.connect(self._on_thread_finished)
-        self._thread.start()
+        self.last_run_dir = link.run_dir
         if self.speed > 0:  # a restarted trainer keeps the pace the class is watching
-            self.inbox.put(cmd.SetSpeed(self.speed))
+            link.send(cmd.SetSpeed(self.speed))
 
     def stop(self, timeout_ms: int = 2000) -> bool:
-        """Ask the trainer to stop and wait for its thread; True if it ended in time."""
+        """End the trainer (an attached run only loses its window) and wait for it;
+        True if it ended in time (a trainer process that did not is killed)."""
         self._stopped_by_owner = True  # nothing restarts a trainer after this
-        thread = self._thread
-        if thread is None:
+        link = self.link
+        if link is None:
             return True
-        self.inbox.put(cmd.Stop())
-        finished = thread.wait(timeout_ms)
-        if finished:
-            self._release_thread()
+        finished = link.stop(timeout_ms)
+        if finished or link.kind != "thread":
+            self._release_link()
         return finished
 
+    def keep_training(self) -> bool:
+        """Leave the window's own trainer process training without this window.
+
+        Returns False when there is nothing to leave (no trainer process)."""
+        link = self.link
+        if not isinstance(link, ProcessLink) or not link.is_running():
+            return False
+        self._stopped_by_owner = True
+        link.keep_training()
+        self._release_link()
+        return True
+
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self.link is not None and self.link.is_running()
+
+    @property
+    def controllable(self) -> bool:
+        """Whether this window may change the training (False: a read-only attach)."""
+        return self.link is None or self.link.controllable
 
     def restart(self) -> bool:
         """Start a new trainer on the session's settings if the last one has ended.
@@ -132,8 +170,9 @@ class Controller(QObject):
         A trainer ends on Stop or on an error it could not survive; the window then
         must not dead-end: Play, Step, Reset and every setting restart it. The new one
         starts at step 0 of a new generation. Returns True if a trainer was started.
+        An attached run that ended is not restarted: it was not ours.
         """
-        if self._thread is not None or self._stopped_by_owner:
+        if self.link is not None or self._stopped_by_owner or self.link_kind == "attach":
             return False
         self.start()
         self.message_logged.emit(
@@ -143,24 +182,35 @@ class Controller(QObject):
         self.trainer_restarted.emit()
         return True
 
+    def restart_from(self, checkpoint: str | None) -> None:
+        """After a trainer was lost: start a new one from ``checkpoint`` (None: fresh)."""
+        if self.link is not None:
+            return
+        self._stopped_by_owner = False
+        self.start(resume_from=checkpoint)
+        self.trainer_restarted.emit()
+
+    @Slot(str)
+    def _on_link_lost(self, why: str) -> None:
+        self.trainer_lost.emit(why)
+
     @Slot()
     def _on_thread_finished(self) -> None:
-        self._release_thread()
+        self._release_link()
         self.thread_finished.emit()
 
-    def _release_thread(self) -> None:
-        if self._worker is not None:
-            self._worker.report_ready.disconnect(self._on_worker_report)
-            self._worker.deleteLater()
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._worker = None
-        self._thread = None
+    def _release_link(self) -> None:
+        link, self.link = self.link, None
+        if link is not None:
+            with contextlib.suppress(RuntimeError, TypeError):
+                link.report_ready.disconnect(self._on_worker_report)
+            link.deleteLater()
 
     # ---------------------------------------------------------------- commands
 
     def send(self, command: cmd.Command) -> None:
-        self.inbox.put(command)
+        if self.link is not None:
+            self.link.send(command)
 
     def play(self) -> None:
         self.restart()
@@ -170,7 +220,7 @@ class Controller(QObject):
         """Limit continuous training to ``steps_per_second`` iterations a second (0: full
         speed). Kept across resets and restarted trainers."""
         self.speed = max(0.0, float(steps_per_second))
-        if self._thread is not None:
+        if self.link is not None:
             self.send(cmd.SetSpeed(self.speed))
 
     def pause(self) -> None:
@@ -319,6 +369,11 @@ class Controller(QObject):
             return
         if 0 <= report.generation < s.generation:
             s.dropped_reports += 1  # from before a reset or a rebuild: stale
+            return
+        if s.info is None and not isinstance(report, _BEFORE_ANY_GENERATION):
+            # A run attached to mid-way sends what it was doing before it announces its
+            # generation (GenerationStarted, reason "attach"); the views are not set up.
+            s.dropped_reports += 1
             return
         self._dispatch(report)
         self.report_received.emit(report)

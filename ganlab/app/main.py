@@ -149,6 +149,7 @@ def run_app(
     language: str | None = None,
     lesson: str | None = None,
     start_page: bool = False,
+    attach_to: str | None = None,
 ) -> int:
     """Open the window on ``config`` and run the event loop until it closes.
 
@@ -170,6 +171,9 @@ def run_app(
         A lesson file to open at its first step (``ganlab --lesson FILE``).
     start_page
         Show the start page (lessons, presets, recent files): when nothing was given.
+    attach_to
+        A run directory whose trainer is running now (``ganlab --attach``): the window
+        shows that run instead of starting a trainer of its own.
 
     Raises
     ------
@@ -182,12 +186,14 @@ def run_app(
     from ganlab.app.main_window import MainWindow
     from ganlab.app.point_columns import with_point_columns
 
-    if resume_from is None:  # a wide point file and no data.columns: ask which columns
+    if resume_from is None and attach_to is None:  # a wide point file: ask which columns
         asked = with_point_columns(config)
         if asked is None:
             return 0
         config = asked
-    if history is None:
+    if attach_to is not None:
+        window = MainWindow(config, attach_to=attach_to)
+    elif history is None:
         window = MainWindow(config, resume_from=resume_from)
     else:
         window = MainWindow(config, resume_from=resume_from, history=history)

@@ -68,10 +68,12 @@ from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.core import config as cfg
 from ganlab.core import i18n
 from ganlab.core import reports as rep
+from ganlab.core.channel import read_endpoint
+from ganlab.core.errors import GanlabError
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.presets import title as preset_title
 from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
-from ganlab.core.rundir import RunHistory
+from ganlab.core.rundir import RunDir, RunHistory, read_history, window_runs_folder
 from ganlab.metrics.diagnostics import TITLES as DIAGNOSIS_TITLES
 from ganlab.metrics.diagnostics import title as diagnosis_title
 from ganlab.widgets import style
@@ -148,6 +150,8 @@ class MainWindow(QMainWindow):
         settings: QSettings | None = None,
         resume_from: str | None = None,
         history: RunHistory | None = None,
+        attach_to: str | Path | None = None,
+        link: str | None = None,
     ):
         super().__init__()
         # A run's history waiting for the generation that continues it (matched by step).
@@ -155,7 +159,8 @@ class MainWindow(QMainWindow):
         style.configure_pyqtgraph()
         self.setObjectName("ganlab-main-window")
         self.settings = settings if settings is not None else QSettings("ganlab", "ganlab")
-        self.controller = Controller(config, self)
+        self.controller = Controller(config, self, link=link, attach_to=attach_to)
+        self._lost_box: QMessageBox | None = None  # the offer to restart a lost trainer
         self._experiment_path: str | None = None
         self._frames = 0
         self.frames_total = 0  # refresh cycles since the window opened (for benchmarks)
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         # When the explorer last asked G for its path (monotonic s); None: answered.
         self._explorer_asked_at: float | None = None
         self._closing = False
+        self._attached_windows: list[MainWindow] = []  # opened by File › Attach to run
         self._evaluation: Evaluation | None = None
         self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
         self._slow_stage: int | None = None
@@ -525,6 +531,23 @@ class MainWindow(QMainWindow):
         for action in (self.export_grid_action, self.export_plots_action, self.export_csv_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
+        self.attach_action = a(
+            self.tr("&Attach to run…"),
+            self.tr(
+                "Watch a run that is training now (a 'ganlab train' on this machine, or "
+                "rank 0 of a torchrun job) in a new window"
+            ),
+        )
+        self.keep_training_action = a(
+            self.tr("Close, keep training"),
+            self.tr(
+                "Close the window and leave this run training in the background; attach "
+                "to it again with File › Attach to run"
+            ),
+        )
+        file_menu.addAction(self.attach_action)
+        file_menu.addAction(self.keep_training_action)
+        file_menu.addSeparator()
         self.quit_action = a(
             self.tr("&Quit"), self.tr("Stop training and close (Ctrl+Q)"), QKeySequence("Ctrl+Q")
         )
@@ -647,6 +670,9 @@ class MainWindow(QMainWindow):
         c.evaluation_samples_ready.connect(self._on_controller_evaluation_samples_ready)
         c.config_in_effect.connect(self._on_controller_config_in_effect)
         c.thread_finished.connect(self._on_controller_thread_finished)
+        c.trainer_lost.connect(self._on_controller_trainer_lost)
+        self.attach_action.triggered.connect(self._on_attach_action_triggered)
+        self.keep_training_action.triggered.connect(self._on_keep_training_action_triggered)
         c.checkpoint_loaded.connect(self._on_controller_checkpoint_loaded)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.play_action.triggered.connect(self._on_play_action_triggered)
@@ -754,7 +780,12 @@ class MainWindow(QMainWindow):
 
     def _set_title(self, config: cfg.ExperimentConfig) -> None:
         # A preset's name in the language in use; a user's own name comes back unchanged.
-        self.setWindowTitle(self.tr("ganlab — {name}").format(name=i18n._(config.name)))
+        title = self.tr("ganlab — {name}").format(name=i18n._(config.name))
+        if self.controller.attach_to is not None:
+            title = self.tr("{title} — attached to {path}").format(
+                title=title, path=self.controller.attach_to
+            )
+        self.setWindowTitle(title)
 
     # ------------------------------------------------------------------ controller events
 
@@ -798,6 +829,10 @@ class MainWindow(QMainWindow):
         self._set_title(config)
         self.device_label.setText(info.device)
         self.generation_label.setText(self.tr("generation {n}").format(n=info.generation))
+        if info.reason == "attach" and self.controller.attach_to is not None:
+            self._show_attached_history(info)
+            if not self.controller.controllable:
+                self._watch_only()
         self._restore_history(info)
 
     @Slot(str)
@@ -826,6 +861,112 @@ class MainWindow(QMainWindow):
         self.play_action.setChecked(False)
         self.play_action.setText(self.tr("Play"))
         self._update_status(time.monotonic())
+
+    @Slot(str)
+    def _on_controller_trainer_lost(self, why: str) -> None:
+        """The trainer went away unasked: say so, keep every curve, offer a restart."""
+        if self._closing:
+            return
+        self.log.append(why, "error")
+        first = why.splitlines()[0]
+        self.statusBar().showMessage(first, 30000)
+        self._show_error_banner(first)
+        if self.controller.link_kind == "attach":
+            return  # not ours to restart
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("The trainer stopped"))
+        box.setText(why)
+        run_dir = self.controller.last_run_dir
+        checkpoint = RunDir(run_dir).latest_checkpoint() if run_dir is not None else None
+        resume = None
+        if checkpoint is not None:
+            resume = box.addButton(
+                self.tr("Restart from the last checkpoint"), QMessageBox.ButtonRole.AcceptRole
+            )
+            resume.setToolTip(str(checkpoint))
+        fresh = box.addButton(self.tr("Restart from step 0"), QMessageBox.ButtonRole.ResetRole)
+        box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        box.setInformativeText(
+            self.tr(
+                "The curves stay as they were. Play, Step or any setting also starts a new "
+                "trainer from step 0."
+            )
+        )
+
+        def answered(button: object) -> None:
+            self._lost_box = None
+            if button is resume and checkpoint is not None:
+                self.controller.restart_from(str(checkpoint))
+            elif button is fresh:
+                self.controller.restart_from(None)
+
+        box.buttonClicked.connect(answered)
+        self._lost_box = box
+        box.open()  # not modal to the app: the window stays usable
+
+    def _show_attached_history(self, info: rep.GenerationStarted) -> None:
+        """An attached run: its recorded past up to the step it is at now."""
+        assert self.controller.attach_to is not None
+        try:
+            history = read_history(self.controller.attach_to, up_to_step=info.step)
+        except GanlabError as exc:
+            self.log.append(str(exc), "warning")
+            return
+        if len(history):
+            self._show_history(history, info.step)
+
+    def _watch_only(self) -> None:
+        """A read-only run ('ganlab train --read-only'): nothing here may change it."""
+        for action in (
+            self.play_action,
+            self.step_action,
+            self.step_d_action,
+            self.step_g_action,
+            self.reset_action,
+            self.load_ckpt_action,
+            self.load_points_action,
+        ):
+            action.setEnabled(False)
+        self.controls.set_lock(())
+        self.log.append(
+            self.tr("This run is read-only: the window shows it but cannot change it."), "info"
+        )
+
+    @Slot()
+    def _on_attach_action_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Attach to run"), str(window_runs_folder())
+        )
+        if folder:
+            self.attach(folder)
+
+    def attach(self, run_dir: str | Path) -> MainWindow | None:
+        """Open a new window on the run training in ``run_dir``; None (and a message)
+        if no trainer serves it."""
+        try:
+            read_endpoint(Path(run_dir))
+            config = RunDir.open_existing(run_dir).experiment()
+        except GanlabError as exc:
+            QMessageBox.warning(self, self.tr("Attach to run"), str(exc))
+            return None
+        window = MainWindow(config, attach_to=run_dir, settings=self.settings)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.show()
+        self._attached_windows.append(window)
+        return window
+
+    @Slot()
+    def _on_keep_training_action_triggered(self) -> None:
+        if self.controller.keep_training():
+            run_dir = self.controller.last_run_dir
+            self.log.append(
+                self.tr(
+                    "Left {path} training; attach to it again with File › Attach to run."
+                ).format(path=run_dir),
+                "info",
+            )
+        self.close()
 
     @Slot(object)
     def _on_controller_config_in_effect(self, report: rep.ConfigInEffect) -> None:

@@ -202,3 +202,28 @@ class LoadCheckpoint(Command):
 @dataclass(frozen=True)
 class Stop(Command):
     """Finish: flush the last reports, write the final checkpoint, end the loop."""
+
+
+@dataclass(frozen=True)
+class SetViews(Command):
+    """A window attached (True) or left (False): publish view snapshots and scalars at a
+    window's pace, or only what a headless run records. Answered, when True, with the
+    current generation's ``GenerationStarted`` (reason "attach"), its config and state,
+    so a window that attaches mid-run can set itself up."""
+
+    enabled: bool
+
+    @property
+    def setting_key(self) -> object:
+        return "views"
+
+
+@dataclass(frozen=True)
+class Detach(Command):
+    """Sent by a window leaving a trainer; handled by the channel, never by the loop.
+
+    ``keep_training``: the user chose to leave the run training in the background. A
+    window's own trainer stops when its window leaves without it.
+    """
+
+    keep_training: bool = True

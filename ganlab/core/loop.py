@@ -175,6 +175,9 @@ class _Session:
         self.stopped = False
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
+        # (snapshots, snapshot_ack, scalar_hz) of the run without a window, saved when a
+        # window first attaches (SetViews) and restored when it leaves.
+        self.headless_views: tuple[bool, bool, float | None] | None = None
         self.diagnostics = Diagnostics()
         self.at_limit = at_limit
         self.first_generation = first_generation
@@ -338,6 +341,9 @@ class _Session:
         if isinstance(command, cmd.SnapshotTaken):
             self.awaiting_ack = False
             return
+        if isinstance(command, cmd.SetViews):
+            yield from self.set_views(command.enabled)
+            return
         if isinstance(command, cmd.Reset | cmd.ApplyConfig | cmd.SwitchArchitecture):
             yield from self._rebuild_command(command)
             return
@@ -398,6 +404,23 @@ class _Session:
             return
         yield from self.changed(changes)
         yield from self.config_in_effect()
+
+    def set_views(self, enabled: bool) -> Iterator[rep.Report]:
+        """A window attached (publish at its pace, announce the generation) or left."""
+        if self.headless_views is None:
+            self.headless_views = (self.snapshots, self.snapshot_ack, self.scalar_hz)
+        if not enabled:
+            self.snapshots, self.snapshot_ack, self.scalar_hz = self.headless_views
+            self.awaiting_ack = False
+            return
+        self.snapshots, self.snapshot_ack, self.scalar_hz = True, True, None
+        self.awaiting_ack = False
+        if self.trainer is None:
+            return
+        yield self.generation_started("attach")
+        yield from self.config_in_effect()
+        yield rep.StateChanged(self.generation, "playing" if self.playing else "paused", self.step)
+        yield from self.flush(force_snapshot=True)
 
     def at_limit_now(self) -> bool:
         """Whether the step limit (``loop.steps``, 0 = none) is reached and still holds."""

@@ -52,7 +52,7 @@ class GenerationStarted(Report):
     real_projection: np.ndarray | None = None  # images: fixed real samples on 2 PCA axes
     fixed_z: np.ndarray | None = None  # (N, latent_dim) the fixed noise behind the shown fakes
     latent_dist: str = "gaussian"
-    reason: str = "start"  # start, reset, rebuild, checkpoint
+    reason: str = "start"  # start, reset, rebuild, checkpoint, attach (a window joined)
 
 
 @dataclass(frozen=True)
@@ -245,3 +245,16 @@ class LogMessage(Report):
     message: str
     level: str = "info"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TrainerInfo(Report):
+    """The first message a trainer sends a window that attaches (generation -1).
+
+    Tells the window which process it talks to and what it may do there.
+    """
+
+    pid: int  # the trainer process
+    run_dir: str  # the run directory it records into
+    control: bool  # accepts commands that change the training (pause, step, lr, ...)
+    owned: bool  # a window's own run: it ends when that window closes

@@ -21,6 +21,7 @@ import itertools
 import json
 import math
 import operator
+import os
 import re
 import shutil
 import time
@@ -37,6 +38,15 @@ from ganlab.core.errors import GanlabError
 from ganlab.core.i18n import _, ngettext
 
 _CKPT = re.compile(r"^step_(\d+)\.pt$")
+
+
+def window_runs_folder() -> Path:
+    """Where the window's own runs are recorded: the user data directory's ``runs``
+    (``GANLAB_DATA_DIR`` overrides the data directory)."""
+    import platformdirs
+
+    base = os.environ.get("GANLAB_DATA_DIR") or platformdirs.user_data_dir("ganlab")
+    return Path(base) / "runs"
 
 
 def default_run_dir(config: cfg.ExperimentConfig, base: str | Path = "runs") -> Path:

@@ -1,0 +1,136 @@
+"""A trainer process: runs the loop, records the run, serves windows. No Qt.
+
+Runs in the trainer's own process. Its main thread drives ``loop.run``; the channel's
+threads accept windows and put their commands into the loop's inbox.
+
+Two entry points:
+
+* :func:`serve` wraps any loop's reports (a headless ``ganlab train``, rank 0 of a
+  ``torchrun`` job) so an attached window receives each one.
+* :func:`run_window_trainer` is the whole process a window starts for its own run
+  (``ganlab trainer``, hidden from the command list): it reads the experiment from
+  standard input, records under the given run directory, says it is ready on standard
+  output, and ends when its window says Stop or goes away without ``Detach``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ganlab.core import commands as cmd
+from ganlab.core import config as cfg
+from ganlab.core import reports as rep
+from ganlab.core.channel import TrainerServer
+from ganlab.core.i18n import _
+
+# The line a window's trainer prints on standard output once it listens.
+READY_LINE = "ganlab-trainer-ready"
+
+# A window's own trainer that no window has attached to after this long stops: its
+# window died while starting, and nothing may be left behind.
+ORPHAN_TIMEOUT_S = 120.0
+
+
+def serve(reports: Iterable[rep.Report], server: TrainerServer | None) -> Iterator[rep.Report]:
+    """Yield each report after sending it to the window attached to ``server``, if any."""
+    for report in reports:
+        if server is not None:
+            server.publish(report)
+        yield report
+
+
+def attach_handlers(
+    inbox: queue.Queue[cmd.Command], *, owned: bool
+) -> tuple[Callable[[], None], Callable[[bool], None]]:
+    """The channel callbacks of a trainer: a window turns the views on; a window leaving
+    turns them off, and stops a window's own run unless it asked to keep it training."""
+
+    def on_attach() -> None:
+        inbox.put(cmd.SetViews(True))
+
+    def on_detach(keep_training: bool) -> None:
+        inbox.put(cmd.SetViews(False))
+        if owned and not keep_training:
+            inbox.put(cmd.Stop())
+
+    return on_attach, on_detach
+
+
+def run_window_trainer(
+    config: cfg.ExperimentConfig,
+    run_path: Path,
+    *,
+    resume_from: str | None = None,
+    first_generation: int = 0,
+) -> int:
+    """The process a window starts for its own run. Returns the exit status (0).
+
+    Parameters
+    ----------
+    config
+        The experiment, as the window has it.
+    run_path
+        The run directory to record into (created if needed).
+    resume_from
+        A checkpoint file to continue from.
+    first_generation
+        Number the first generation at least this (a restarted trainer continues after
+        the generations its window has seen).
+    """
+    from ganlab.core.loop import run as run_loop
+    from ganlab.core.rundir import RunDir
+
+    run_dir = RunDir.create(run_path, config)
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    on_attach, on_detach = attach_handlers(inbox, owned=True)
+    attached = threading.Event()
+
+    def on_first_attach() -> None:
+        attached.set()
+        on_attach()
+
+    server = TrainerServer(
+        run_path, inbox, control=True, owned=True, on_attach=on_first_attach, on_detach=on_detach
+    )
+    orphan = threading.Timer(
+        ORPHAN_TIMEOUT_S, lambda: None if attached.is_set() else inbox.put(cmd.Stop())
+    )
+    orphan.daemon = True
+    orphan.start()
+    print(READY_LINE, flush=True)
+    # Nothing else goes to standard output: the window reads only the ready line.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    try:
+        reports = run_loop(
+            config,
+            inbox,
+            start_paused=True,
+            snapshot_ack=True,
+            run_dir=run_dir,
+            resume_from=resume_from,
+            at_limit="pause",  # the window never dead-ends at loop.steps
+            first_generation=first_generation,
+        )
+        for _report in serve(reports, server):
+            pass
+    except Exception as exc:  # say it to the window before the process ends
+        server.publish(
+            rep.TrainingError(
+                -1,
+                0,
+                _("The trainer stopped unexpectedly: {error}").format(error=exc),
+                traceback.format_exc(),
+                recoverable=False,
+            )
+        )
+        raise
+    finally:
+        orphan.cancel()
+        server.close()
+    return 0

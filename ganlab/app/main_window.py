@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         # When the explorer last asked G for its path (monotonic s); None: answered.
         self._explorer_asked_at: float | None = None
         self._closing = False
+        self._loading_text = ""  # the status message shown while the trainer starts
         self._attached_windows: list[MainWindow] = []  # opened by File › Attach to run
         self._evaluation: Evaluation | None = None
         self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.gc_timer.timeout.connect(self._on_gc_timer_timeout)
         gc.disable()
         self.controller.start(resume_from)
+        self._show_loading()
         self.refresh_timer.start()
         self.gc_timer.start()
 
@@ -778,6 +780,15 @@ class MainWindow(QMainWindow):
     def _sync_controls(self, config: cfg.ExperimentConfig) -> None:
         self.controls.set_values(_flatten(config))
 
+    def _show_loading(self) -> None:
+        """Until the trainer announces its networks, say what is still loading."""
+        if self.controller.link_kind == "attach":
+            text = self.tr("Attaching to {path}…").format(path=self.controller.attach_to)
+        else:
+            text = self.tr("Starting the trainer: loading PyTorch, then building the networks…")
+        self._loading_text = text
+        self.statusBar().showMessage(text)
+
     def _set_title(self, config: cfg.ExperimentConfig) -> None:
         # A preset's name in the language in use; a user's own name comes back unchanged.
         title = self.tr("ganlab — {name}").format(name=i18n._(config.name))
@@ -829,6 +840,8 @@ class MainWindow(QMainWindow):
         self._set_title(config)
         self.device_label.setText(info.device)
         self.generation_label.setText(self.tr("generation {n}").format(n=info.generation))
+        if self.statusBar().currentMessage() == self._loading_text:
+            self.statusBar().clearMessage()
         if info.reason == "attach" and self.controller.attach_to is not None:
             self._show_attached_history(info)
             if not self.controller.controllable:

@@ -43,10 +43,6 @@ from ganlab.core.channel import ChannelError, TrainerClient
 LOG_TAIL_LINES = 8
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("TrainerLink", text)
-
-
 class TrainerLink(QObject):
     """What the controller needs from a trainer, wherever it runs.
 
@@ -208,7 +204,9 @@ class _ChannelLink(TrainerLink):
         except ChannelError as exc:
             why = str(exc)
         except Exception as exc:  # nothing may escape the reader thread
-            why = _tr("The link to the trainer failed: {error}").format(error=exc)
+            why = QCoreApplication.translate(
+                "TrainerLink", "The link to the trainer failed: {error}"
+            ).format(error=exc)
         with self._lock:
             client_, self._client = self._client, None
         if client_ is not None:
@@ -221,7 +219,7 @@ class _ChannelLink(TrainerLink):
         raise NotImplementedError
 
     def _why_ended(self) -> str:
-        return _tr("The trainer ended.")
+        return QCoreApplication.translate("TrainerLink", "The trainer ended.")
 
     def _join_reader(self, timeout_s: float) -> None:
         reader = self._reader
@@ -370,9 +368,10 @@ class AttachLink(_ChannelLink):
         return True
 
     def _why_ended(self) -> str:
-        return _tr(
+        return QCoreApplication.translate(
+            "TrainerLink",
             "The run has ended (it finished, or its trainer was stopped). Its curves stay "
-            "here; its run directory is {path}."
+            "here; its run directory is {path}.",
         ).format(path=self.run_dir)
 
 
@@ -396,7 +395,7 @@ def _child_environment() -> dict[str, str]:
 def describe_exit(code: int | None, log: Path | None) -> str:
     """A plain sentence on how a trainer process ended, with the end of its log."""
     if code is None:
-        what = _tr("The trainer process stopped answering.")
+        what = QCoreApplication.translate("TrainerLink", "The trainer process stopped answering.")
     elif code < 0:
         number = -code
         try:
@@ -404,23 +403,29 @@ def describe_exit(code: int | None, log: Path | None) -> str:
         except ValueError:
             name = str(number)
         if number == getattr(signal, "SIGKILL", -1):
-            what = _tr(
+            what = QCoreApplication.translate(
+                "TrainerLink",
                 "The trainer process was killed ({signal}): the system may have run out of "
-                "memory, or someone ended it."
+                "memory, or someone ended it.",
             ).format(signal=name)
         elif number == getattr(signal, "SIGSEGV", -1):
-            what = _tr(
-                "The trainer process crashed ({signal}), inside torch or a device driver."
+            what = QCoreApplication.translate(
+                "TrainerLink",
+                "The trainer process crashed ({signal}), inside torch or a device driver.",
             ).format(signal=name)
         else:
-            what = _tr("The trainer process was ended by signal {signal}.").format(signal=name)
+            what = QCoreApplication.translate(
+                "TrainerLink", "The trainer process was ended by signal {signal}."
+            ).format(signal=name)
     elif code == 0:
-        what = _tr("The trainer process ended.")
+        what = QCoreApplication.translate("TrainerLink", "The trainer process ended.")
     else:
-        what = _tr("The trainer process failed (exit status {code}).").format(code=code)
+        what = QCoreApplication.translate(
+            "TrainerLink", "The trainer process failed (exit status {code})."
+        ).format(code=code)
     tail = _log_tail(log)
     if tail:
-        what += "\n" + _tr("Its last words:") + "\n" + tail
+        what += "\n" + QCoreApplication.translate("TrainerLink", "Its last words:") + "\n" + tail
     return what
 
 

@@ -206,6 +206,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("also write a checkpoint every N iterations"),
     )
     train.add_argument(
+        "--keep-checkpoints",
+        type=int,
+        metavar=_("N"),
+        help=_("keep only the newest N checkpoints of the run (default: keep all)"),
+    )
+    train.add_argument(
         "--columns",
         metavar="A,B",
         help=_(
@@ -1232,6 +1238,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.steps is not None and args.steps <= 0:
         raise ConfigError(_("must be a positive number of iterations"), key="--steps")
+    keep = getattr(args, "keep_checkpoints", None)
+    if keep is not None and keep <= 0:
+        raise ConfigError(_("must be a positive number of checkpoints"), key="--keep-checkpoints")
     if args.device:  # asked for now, on this machine: it must be here (no fallback)
         resolve_device(args.device, strict=True, key="--device")
     created = False
@@ -1304,7 +1313,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         run = RunDir.create(out, config)
     start_step = trainer.step_count
     try:
-        return _train_loop(trainer, run, label, quiet=args.quiet)
+        return _train_loop(trainer, run, label, quiet=args.quiet, keep_checkpoints=keep or 0)
     except BaseException:
         # A run that fails before its first step leaves nothing behind for a re-run to trip on.
         if created and trainer.step_count == start_step and not run.trained():
@@ -1312,10 +1321,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         raise
 
 
-def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
+def _train_loop(trainer, run, label: str, *, quiet: bool, keep_checkpoints: int = 0) -> int:
     from ganlab.core import commands as cmd
-    from ganlab.core import reports as rep
     from ganlab.core.loop import run as run_loop
+    from ganlab.core.recorder import Recorder, drive
 
     total = trainer.config.loop.steps
     start_step = trainer.step_count
@@ -1338,14 +1347,32 @@ def _train_loop(trainer, run, label: str, *, quiet: bool) -> int:
         print(_("ganlab: data: {summary}").format(summary=trainer.source.summary()), file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
-    reports = run_loop(
-        trainer.config,
-        inbox,
-        run_dir=run,
-        trainer=trainer,
-        snapshots=False,
-        scalar_hz=HEADLESS_SCALAR_HZ,
+    recorder = Recorder(run, keep_checkpoints=keep_checkpoints)
+    reports = drive(
+        run_loop(
+            trainer.config,
+            inbox,
+            recording=True,
+            trainer=trainer,
+            snapshots=False,
+            scalar_hz=HEADLESS_SCALAR_HZ,
+        ),
+        recorder,
     )
+    try:
+        return _report_progress(trainer, run, reports, inbox, progress, quiet=quiet)
+    finally:
+        recorder.close()
+
+
+def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> int:
+    """Print the reports of a headless run until it ends; the exit status."""
+    from ganlab.core import commands as cmd
+    from ganlab.core import reports as rep
+
+    total = trainer.config.loop.steps
+    start_step = progress.start
+    out = progress.out
     error: rep.TrainingError | None = None
     last_values: dict[str, float] = {}
     try:

@@ -20,6 +20,7 @@ only a recorder consumes. Reading checkpoints (resume, ``LoadCheckpoint``) stays
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import queue
 import time
@@ -160,6 +161,9 @@ class _Session:
         self.clock = clock
         self.playing = not start_paused
         self.recording = recording  # a recorder downstream writes the run directory
+        # (generation, step) of the last checkpoint into the run: the end of a run or a
+        # Stop right after one does not write the same state twice.
+        self.saved_in_run: tuple[int, int] | None = None
         self.snapshot_ack = snapshot_ack
         self.resume_from = resume_from
         self.trainer: Trainer | None = trainer
@@ -742,6 +746,11 @@ class _Session:
                 _("No run directory: choose a file to save the checkpoint."),
             )
             return
+        here = (t.generation, t.step_count)
+        if path is None:
+            if reason in ("end", "stop") and self.saved_in_run == here:
+                return
+            self.saved_in_run = here
         # A copy: the recorder may write it after training has moved the live tensors.
         state = copy.deepcopy(t.state_dict())
         yield rep.CheckpointState(t.generation, t.step_count, state, path, reason)
@@ -821,11 +830,18 @@ def run(
         at_limit=at_limit,
         first_generation=first_generation,
     )
-    if recording:
-        return reports
+    return reports if recording else _unrecorded(reports)
+
+
+def _unrecorded(reports: Iterator[rep.Report]) -> Iterator[rep.Report]:
+    """A loop nothing records: a recorder without a run directory writes the checkpoints
+    the user saves to a chosen file, and no ``local_only`` report comes out."""
     from ganlab.core.recorder import Recorder, drive
 
-    return drive(reports, Recorder(None))
+    with contextlib.closing(drive(reports, Recorder(None))) as recorded:
+        for report in recorded:
+            if not report.local_only:
+                yield report
 
 
 def _reports(

@@ -22,15 +22,23 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any
 
+from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.checkpoint import save_checkpoint
 from ganlab.core.files import atomic_file
 from ganlab.core.i18n import N_, _
-from ganlab.core.rundir import RunDir
+from ganlab.core.rundir import (
+    WINDOW_KEEP_CHECKPOINTS,
+    WINDOW_RUNS_MAX_BYTES,
+    RunDir,
+    default_run_dir,
+    prune_runs,
+    window_runs_folder,
+)
 
 # What a failed write to the run directory asks the user to do.
 _FIX = N_(
@@ -300,7 +308,41 @@ class Recorder:
         return []
 
 
-def drive(reports: Iterable[rep.Report], recorder: Recorder) -> Iterator[rep.Report]:
+def window_recorder(
+    config: cfg.ExperimentConfig,
+    *,
+    keep: Iterable[Path] = (),
+    folder: str | Path | None = None,
+    max_bytes: int = WINDOW_RUNS_MAX_BYTES,
+    keep_checkpoints: int = WINDOW_KEEP_CHECKPOINTS,
+) -> Recorder:
+    """A recorder for a run made in the window: a new run directory in the window's runs
+    folder, after the oldest runs there are pruned to ``max_bytes`` (never one in
+    ``keep``, such as a run the window has open).
+
+    Parameters
+    ----------
+    config
+        The experiment as the run starts (its name names the folder).
+    keep
+        Run directories that pruning must not delete.
+    folder
+        The runs folder; default :func:`ganlab.core.rundir.window_runs_folder`.
+    max_bytes, keep_checkpoints
+        The bounds: all the window's runs together, and checkpoints per run.
+
+    Raises
+    ------
+    GanlabError
+        The run directory cannot be made (the message names it).
+    """
+    base = Path(folder) if folder is not None else window_runs_folder()
+    prune_runs(base, max_bytes, keep)
+    run = RunDir.create(default_run_dir(config, base), config)
+    return Recorder(run, keep_checkpoints=keep_checkpoints)
+
+
+def drive(reports: Iterable[rep.Report], recorder: Recorder) -> Generator[rep.Report, None, None]:
     """Pass every report of a loop through ``recorder``: yield each, then its follow-ups.
 
     Each report is recorded before it is yielded, so a consumer that stops early (an

@@ -1380,9 +1380,15 @@ def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> 
             if isinstance(report, rep.ScalarBatch) and len(report):
                 last_values = {k: float(v[-1]) for k, v in report.values.items()}
                 progress.update(int(report.steps[-1]), last_values)
-            elif isinstance(report, rep.TrainingError):
-                error = report
+            elif isinstance(report, rep.TrainingError) and error is None:
+                error = report  # the first says what went wrong; it is printed at the end
                 inbox.put(cmd.Stop())
+            elif isinstance(report, rep.TrainingError):  # while stopping: e.g. the last save
+                progress.clear()
+                print(
+                    _paragraph(_("ganlab: error: {message}").format(message=report.message)),
+                    file=sys.stderr,
+                )
             elif isinstance(report, rep.LogMessage) and not quiet:
                 print(f"ganlab: {report.message}", file=sys.stderr)
             elif isinstance(report, rep.Diagnosis) and not quiet:

@@ -88,6 +88,19 @@ def test_train_refuses_keeping_no_checkpoint_naming_the_option(tmp_path, capsys)
     assert not (tmp_path / "run").exists()
 
 
+def test_train_stops_naming_a_checkpoint_it_cannot_write(tmp_path, capsys):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    blocked = out / "checkpoints" / "step_00000010.pt"
+    blocked.mkdir(parents=True)  # a folder where the checkpoint must go
+    argv = ["train", str(exp), "--steps", "30", "--out", str(out), "--quiet"]
+    assert main([*argv, "--checkpoint-every", "10"]) == 1
+    err = capsys.readouterr().err
+    assert str(blocked) in err.replace("\n", " ")
+    assert "Free some disk space" in err
+    assert json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 10
+
+
 def test_resume_continues_to_the_same_parameters(tmp_path):
     exp = write_tiny_experiment(tmp_path / "exp.toml")
     assert main(["train", str(exp), "--steps", "20", "--out", str(tmp_path / "a"), "--quiet"]) == 0

@@ -13,9 +13,10 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
                          rename; read back with weights_only=True)
     <RunFile.name>       RunFile -> a text file (the list of skipped images)
 
-A write that fails (a full disk, a folder made read-only) never stops training: the
-recorder answers with a ``TrainingError`` that names the file and the fix, once per
-failing file until a write to it succeeds again, and goes on.
+A write that fails (a full disk, a folder made read-only) never raises and never stops
+the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
+(once per failing file until a write to it succeeds again) and goes on; what the driver
+does with it is its own choice (the window shows it, ``ganlab train`` stops).
 """
 
 from __future__ import annotations
@@ -41,10 +42,7 @@ from ganlab.core.rundir import (
 )
 
 # What a failed write to the run directory asks the user to do.
-_FIX = N_(
-    "Free some disk space, or make the folder writable; training goes on without "
-    "what could not be written."
-)
+_FIX = N_("Free some disk space, or make the folder writable.")
 
 
 def _jsonable(value: Any) -> Any:

@@ -258,11 +258,12 @@ class _Session:
         """The full list of skipped images, which the data summary points to, for the
         run directory (a folder source that skipped files, when something records)."""
         source = self.trainer.source if self.trainer is not None else None
-        if not self.recording or not getattr(source, "skipped_files", None):
+        if source is None or not self.recording or not getattr(source, "skipped_files", None):
             return
         from ganlab.data.folder import SKIPPED_LIST_NAME
 
-        yield rep.RunFile(self.generation, SKIPPED_LIST_NAME, source.skipped_list_text())  # type: ignore[union-attr]
+        text = source.skipped_list_text()  # type: ignore[attr-defined]
+        yield rep.RunFile(self.generation, SKIPPED_LIST_NAME, text)
 
     def generation_started(self, reason: str) -> rep.GenerationStarted:
         t = self.trainer

@@ -15,7 +15,8 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
 
 A write that fails (a full disk, a folder made read-only) never raises and never stops
 the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
-(once per failing file until a write to it succeeds again) and goes on; what the driver
+(for metrics.jsonl or experiment.toml once, until a write to it succeeds again; for
+each checkpoint every time) and goes on; what the driver
 does with it is its own choice (the window shows it, ``ganlab train`` stops).
 """
 

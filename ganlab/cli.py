@@ -207,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("also write a checkpoint every N iterations"),
     )
     train.add_argument(
+        "--keep-checkpoints",
+        type=int,
+        metavar=_("N"),
+        help=_("keep only the newest N checkpoints of the run (default: keep all)"),
+    )
+    train.add_argument(
         "--columns",
         metavar="A,B",
         help=_(
@@ -1281,6 +1287,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     if args.steps is not None and args.steps <= 0:
         raise ConfigError(_("must be a positive number of iterations"), key="--steps")
+    keep = getattr(args, "keep_checkpoints", None)
+    if keep is not None and keep <= 0:
+        raise ConfigError(_("must be a positive number of checkpoints"), key="--keep-checkpoints")
     if args.device:  # asked for now, on this machine: it must be here (no fallback)
         resolve_device(args.device, strict=True, key="--device")
     created = False
@@ -1358,6 +1367,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             run,
             label,
             quiet=args.quiet,
+            keep_checkpoints=keep or 0,
             serve=not args.no_window,
             control=not args.read_only,
         )
@@ -1369,11 +1379,21 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _train_loop(
-    trainer, run, label: str, *, quiet: bool, serve: bool = True, control: bool = True
+    trainer,
+    run,
+    label: str,
+    *,
+    quiet: bool,
+    keep_checkpoints: int = 0,
+    serve: bool = True,
+    control: bool = True,
 ) -> int:
     from ganlab.core import commands as cmd
     from ganlab.core.channel import TrainerServer
     from ganlab.core.host import attach_handlers
+    from ganlab.core.host import serve as serve_reports
+    from ganlab.core.loop import run as run_loop
+    from ganlab.core.recorder import Recorder, drive
 
     total = trainer.config.loop.steps
     start_step = trainer.step_count
@@ -1407,33 +1427,37 @@ def _train_loop(
                 _("ganlab: watch it live with 'ganlab --attach {path}'").format(path=run.path),
                 file=out,
             )
+    recorder = Recorder(run, keep_checkpoints=keep_checkpoints)
+    reports = serve_reports(
+        drive(
+            run_loop(
+                trainer.config,
+                inbox,
+                recording=True,
+                trainer=trainer,
+                snapshots=False,
+                scalar_hz=HEADLESS_SCALAR_HZ,
+            ),
+            recorder,
+        ),
+        server,
+    )
     try:
-        return _drive_training(trainer, run, inbox, server, progress, quiet=quiet)
+        return _report_progress(trainer, run, reports, inbox, progress, quiet=quiet)
     finally:
+        recorder.close()
         if server is not None:
             server.close()
 
 
-def _drive_training(trainer, run, inbox, server, progress, *, quiet: bool) -> int:
+def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> int:
+    """Print the reports of a headless run until it ends; the exit status."""
     from ganlab.core import commands as cmd
     from ganlab.core import reports as rep
-    from ganlab.core.host import serve as serve_reports
-    from ganlab.core.loop import run as run_loop
 
     total = trainer.config.loop.steps
-    start_step = trainer.step_count
-    out = sys.stdout
-    reports = serve_reports(
-        run_loop(
-            trainer.config,
-            inbox,
-            run_dir=run,
-            trainer=trainer,
-            snapshots=False,
-            scalar_hz=HEADLESS_SCALAR_HZ,
-        ),
-        server,
-    )
+    start_step = progress.start
+    out = progress.out
     error: rep.TrainingError | None = None
     last_values: dict[str, float] = {}
     try:
@@ -1441,9 +1465,15 @@ def _drive_training(trainer, run, inbox, server, progress, *, quiet: bool) -> in
             if isinstance(report, rep.ScalarBatch) and len(report):
                 last_values = {k: float(v[-1]) for k, v in report.values.items()}
                 progress.update(int(report.steps[-1]), last_values)
-            elif isinstance(report, rep.TrainingError):
-                error = report
+            elif isinstance(report, rep.TrainingError) and error is None:
+                error = report  # the first says what went wrong; it is printed at the end
                 inbox.put(cmd.Stop())
+            elif isinstance(report, rep.TrainingError):  # while stopping: e.g. the last save
+                progress.clear()
+                print(
+                    _paragraph(_("ganlab: error: {message}").format(message=report.message)),
+                    file=sys.stderr,
+                )
             elif isinstance(report, rep.LogMessage) and not quiet:
                 print(f"ganlab: {report.message}", file=sys.stderr)
             elif isinstance(report, rep.Diagnosis) and not quiet:

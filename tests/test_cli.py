@@ -69,6 +69,38 @@ def test_train_writes_a_run_directory(tmp_path, capsys):
     assert "done: step 30" in capsys.readouterr().out
 
 
+def test_train_keeps_only_the_newest_checkpoints_when_asked(tmp_path):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    argv = ["train", str(exp), "--steps", "30", "--out", str(out), "--quiet"]
+    assert main([*argv, "--checkpoint-every", "10", "--keep-checkpoints", "2"]) == 0
+    names = sorted(p.name for p in (out / "checkpoints").iterdir())
+    assert names == ["step_00000020.pt", "step_00000030.pt"]
+
+
+def test_train_refuses_keeping_no_checkpoint_naming_the_option(tmp_path, capsys):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    argv = ["train", str(exp), "--out", str(tmp_path / "run"), "--keep-checkpoints", "0"]
+    with pytest.raises(SystemExit) as exit_:
+        main(argv)
+    assert exit_.value.code != 0
+    assert "--keep-checkpoints" in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
+def test_train_stops_naming_a_checkpoint_it_cannot_write(tmp_path, capsys):
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    blocked = out / "checkpoints" / "step_00000010.pt"
+    blocked.mkdir(parents=True)  # a folder where the checkpoint must go
+    argv = ["train", str(exp), "--steps", "30", "--out", str(out), "--quiet"]
+    assert main([*argv, "--checkpoint-every", "10"]) == 1
+    err = capsys.readouterr().err
+    assert str(blocked) in err.replace("\n", " ")
+    assert "Free some disk space" in err
+    assert json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["step"] == 10
+
+
 def test_resume_continues_to_the_same_parameters(tmp_path):
     exp = write_tiny_experiment(tmp_path / "exp.toml")
     assert main(["train", str(exp), "--steps", "20", "--out", str(tmp_path / "a"), "--quiet"]) == 0

@@ -111,7 +111,7 @@ class Controller(QObject):
             return AttachLink(self.attach_to, self)
         if self.link_kind == "thread":
             return ThreadLink(self)
-        return ProcessLink(window_runs_folder(), self)
+        return ProcessLink(window_runs_folder(), self, previous_run=self.last_run_dir)
 
     def start(self, resume_from: str | None = None) -> None:
         """Start the trainer (paused) on the session's config, or attach to the run."""

@@ -234,13 +234,19 @@ class ProcessLink(_ChannelLink):
     ----------
     runs_folder
         Where the window's run directories go (one per trainer started).
+    previous_run
+        The run directory of the trainer this one replaces: started from one of its
+        checkpoints, the new trainer records into it.
     """
 
     kind = "process"
 
-    def __init__(self, runs_folder: Path, parent: QObject | None = None):
+    def __init__(
+        self, runs_folder: Path, parent: QObject | None = None, *, previous_run: Path | None = None
+    ):
         super().__init__(parent)
         self.runs_folder = Path(runs_folder)
+        self.run_dir = previous_run  # a restart from one of its checkpoints continues there
         self.process: subprocess.Popen[str] | None = None
         self._log: Path | None = None
 
@@ -253,8 +259,12 @@ class ProcessLink(_ChannelLink):
     ) -> None:
         from ganlab.core.rundir import default_run_dir
 
-        run_dir = default_run_dir(config, self.runs_folder)
-        run_dir.mkdir(parents=True)
+        previous = self.run_dir
+        if resume_from and previous is not None and Path(resume_from).is_relative_to(previous):
+            run_dir = previous  # restarting from its own checkpoint: the run goes on there
+        else:
+            run_dir = default_run_dir(config, self.runs_folder)
+            run_dir.mkdir(parents=True)
         self.run_dir = run_dir
         self.info = None
         self._log = run_dir / "trainer.log"
@@ -264,7 +274,7 @@ class ProcessLink(_ChannelLink):
         language = i18n.language()
         if language:
             args += ["--lang", language]
-        with open(self._log, "wb") as log:
+        with open(self._log, "ab") as log:
             self.process = subprocess.Popen(
                 trainer_command(args),
                 stdin=subprocess.PIPE,

@@ -184,6 +184,19 @@ def read_endpoint(run_dir: Path) -> Endpoint:
     return endpoint
 
 
+def served_runs(folder: Path) -> list[Path]:
+    """The run directories in ``folder`` whose trainer is running now."""
+    found = []
+    for endpoint in Path(folder).glob(f"*/{ENDPOINT_FILE}"):
+        try:
+            pid = int(json.loads(endpoint.read_text(encoding="utf-8"))["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if _alive(pid):
+            found.append(endpoint.parent)
+    return found
+
+
 def _alive(pid: int) -> bool:
     if sys.platform == "win32":
         return True  # the connection attempt tells

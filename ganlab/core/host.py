@@ -32,8 +32,8 @@ from ganlab.core.i18n import _
 # The line a window's trainer prints on standard output once it listens.
 READY_LINE = "ganlab-trainer-ready"
 
-# A window's own trainer that no window has attached to after this long stops: its
-# window died while starting, and nothing may be left behind.
+# A window's own trainer that no window has attached to after this long ends: its window
+# died while starting, and nothing may be left behind.
 ORPHAN_TIMEOUT_S = 120.0
 
 
@@ -83,39 +83,49 @@ def run_window_trainer(
         Number the first generation at least this (a restarted trainer continues after
         the generations its window has seen).
     """
+    from ganlab.core.channel import served_runs
     from ganlab.core.loop import run as run_loop
-    from ganlab.core.rundir import RunDir
+    from ganlab.core.recorder import drive, window_recorder
 
-    run_dir = RunDir.create(run_path, config)
+    # Older window runs are pruned to the bound, never one a trainer serves now.
+    recorder = window_recorder(
+        config, folder=run_path.parent, path=run_path, keep=served_runs(run_path.parent)
+    )
     inbox: queue.Queue[cmd.Command] = queue.Queue()
     on_attach, on_detach = attach_handlers(inbox, owned=True)
     attached = threading.Event()
 
-    def on_first_attach() -> None:
+    def on_owner_attach() -> None:
+        # The loop starts with its views on for the window that started it; only a
+        # window that attaches later (after "Close, keep training") asks for them.
+        if attached.is_set():
+            on_attach()
         attached.set()
-        on_attach()
 
     server = TrainerServer(
-        run_path, inbox, control=True, owned=True, on_attach=on_first_attach, on_detach=on_detach
+        run_path, inbox, control=True, owned=True, on_attach=on_owner_attach, on_detach=on_detach
     )
-    orphan = threading.Timer(
-        ORPHAN_TIMEOUT_S, lambda: None if attached.is_set() else inbox.put(cmd.Stop())
-    )
-    orphan.daemon = True
-    orphan.start()
     print(READY_LINE, flush=True)
     # Nothing else goes to standard output: the window reads only the ready line.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    # The loop waits for its window, so that the window sees every report from the first.
+    if not attached.wait(ORPHAN_TIMEOUT_S):
+        server.close()
+        recorder.close()
+        return 0
     try:
-        reports = run_loop(
-            config,
-            inbox,
-            start_paused=True,
-            snapshot_ack=True,
-            run_dir=run_dir,
-            resume_from=resume_from,
-            at_limit="pause",  # the window never dead-ends at loop.steps
-            first_generation=first_generation,
+        reports = drive(
+            run_loop(
+                config,
+                inbox,
+                start_paused=True,
+                snapshot_ack=True,
+                recording=True,
+                resume_from=resume_from,
+                at_limit="pause",  # the window never dead-ends at loop.steps
+                first_generation=first_generation,
+            ),
+            recorder,
         )
         for _report in serve(reports, server):
             pass
@@ -131,6 +141,6 @@ def run_window_trainer(
         )
         raise
     finally:
-        orphan.cancel()
         server.close()
+        recorder.close()
     return 0

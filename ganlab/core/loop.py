@@ -10,10 +10,17 @@ device and are read back in one ``.cpu()`` at most ``scalar_hz`` times a second;
 heavier snapshots (fixed-noise samples, D's field, the manifold, image grids) go out at
 most ``snapshot_hz`` times a second, and, when the consumer asked for acknowledgements,
 only after it has taken the previous one.
+
+The loop writes no files. What belongs in a run directory (scalar rows, setting changes,
+metrics, diagnoses, checkpoints) goes out as reports; with ``recording=True`` the caller
+passes them through a :class:`ganlab.core.recorder.Recorder`, which writes them. A
+checkpoint leaves the loop as a ``CheckpointState`` report (the trainer's tensors), which
+only a recorder consumes. Reading checkpoints (resume, ``LoadCheckpoint``) stays here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import queue
 import time
@@ -29,7 +36,7 @@ import torch
 from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
-from ganlab.core.checkpoint import load_checkpoint, load_newest_intact, save_checkpoint
+from ganlab.core.checkpoint import load_checkpoint, load_newest_intact
 from ganlab.core.errors import GanlabError
 from ganlab.core.i18n import _
 from ganlab.core.rundir import RunDir, history_for_checkpoint
@@ -138,7 +145,7 @@ class _Session:
         *,
         clock: Callable[[], float],
         start_paused: bool,
-        run_dir: RunDir | None,
+        recording: bool,
         snapshot_ack: bool,
         resume_from: str | None,
         trainer: Trainer | None = None,
@@ -153,7 +160,10 @@ class _Session:
         self.inbox = inbox
         self.clock = clock
         self.playing = not start_paused
-        self.run_dir = run_dir
+        self.recording = recording  # a recorder downstream writes the run directory
+        # (generation, step) of the last checkpoint into the run: the end of a run or a
+        # Stop right after one does not write the same state twice.
+        self.saved_in_run: tuple[int, int] | None = None
         self.snapshot_ack = snapshot_ack
         self.resume_from = resume_from
         self.trainer: Trainer | None = trainer
@@ -242,17 +252,21 @@ class _Session:
         if device_note and device_note != self.device_note:
             self.device_note = device_note  # once per run, not at every rebuild
             notes.insert(0, device_note)
-        write_skipped = getattr(self.trainer.source, "write_skipped_list", None)
-        if self.run_dir is not None and write_skipped is not None:
-            try:  # the full list of skipped images, which the data summary points to
-                write_skipped(self.run_dir.path)
-            except OSError as exc:
-                notes.append(
-                    _("could not write the list of skipped images: {error}").format(error=exc)
-                )
+        yield from self._skipped_list()
         for note in notes:
             yield rep.LogMessage(self.trainer.generation, note, "warning")
         self.snapshot_due = True
+
+    def _skipped_list(self) -> Iterator[rep.Report]:
+        """The full list of skipped images, which the data summary points to, for the
+        run directory (a folder source that skipped files, when something records)."""
+        source = self.trainer.source if self.trainer is not None else None
+        if source is None or not self.recording or not getattr(source, "skipped_files", None):
+            return
+        from ganlab.data.folder import SKIPPED_LIST_NAME
+
+        text = source.skipped_list_text()  # type: ignore[attr-defined]
+        yield rep.RunFile(self.generation, SKIPPED_LIST_NAME, text)
 
     def generation_started(self, reason: str) -> rep.GenerationStarted:
         t = self.trainer
@@ -378,7 +392,7 @@ class _Session:
             )
             return
         if isinstance(command, cmd.SaveCheckpoint):
-            yield from self.save(command.path)
+            yield from self.save(command.path, "command")
             return
         if isinstance(command, cmd.LoadCheckpoint):
             yield from self.load(command.path)
@@ -461,10 +475,6 @@ class _Session:
             return
         self.config = new
         yield from self.build(new, reason)
-        if self.trainer is not None and self.run_dir is not None:
-            self.run_dir.append(
-                [{"event": reason, "step": self.step, "generation": self.generation}]
-            )
 
     def _keep_state_before_change(self) -> Iterator[rep.Report]:
         """Before a live change: the state trained under the old settings becomes the one
@@ -488,8 +498,6 @@ class _Session:
     def changed(self, changes: list[dict[str, Any]]) -> Iterator[rep.Report]:
         for c in changes:
             yield rep.SettingChanged(c["generation"], c["step"], c["key"], c["old"], c["new"])
-        if changes and self.run_dir is not None:
-            self.run_dir.append([{"event": "setting", **_jsonable(c)} for c in changes])
 
     # -------------------------------------------------------------- training
 
@@ -521,9 +529,9 @@ class _Session:
         p.lr_d.append(lr_d)
         p.lr_g.append(lr_g)
         every = t.config.loop.checkpoint_every
-        if every and self.run_dir is not None and t.step_count % every == 0:
+        if every and self.recording and t.step_count % every == 0:
             yield from self.flush()
-            yield from self.save(None)
+            yield from self.save(None, "every")
 
     # -------------------------------------------------------------- publishing
 
@@ -596,53 +604,17 @@ class _Session:
                     t.step_count, int(values["modes_captured"]), int(values["num_modes"])
                 )
             )
-        if self.run_dir is not None:
-            self.run_dir.append(
-                [
-                    {
-                        "event": "metrics",
-                        "step": t.step_count,
-                        "generation": t.generation,
-                        **{k: rep.plain_number(v) for k, v in values.items()},
-                    }
-                ]
-            )
         yield rep.MetricsReport(t.generation, t.step_count, values)
 
     def _diagnoses(self, found: Iterable[Diagnosis]) -> Iterator[rep.Report]:
         t = self.trainer
         assert t is not None
         for d in found:
-            if self.run_dir is not None:
-                self.run_dir.append(
-                    [
-                        {
-                            "event": "diagnosis",
-                            "step": d.step,
-                            "kind": d.kind,
-                            "severity": d.severity,
-                            "message": d.message,
-                            "generation": t.generation,
-                            **{k: rep.plain_number(v) for k, v in d.values.items()},
-                        }
-                    ]
-                )
             yield rep.Diagnosis(
                 t.generation, d.step, d.kind, d.severity, d.message, dict(d.values), d.title
             )
         now = self.diagnostics.active
         for kind in sorted(self.open_kinds - now):
-            if self.run_dir is not None:
-                self.run_dir.append(
-                    [
-                        {
-                            "event": "diagnosis_cleared",
-                            "step": t.step_count,
-                            "kind": kind,
-                            "generation": t.generation,
-                        }
-                    ]
-                )
             yield rep.DiagnosisCleared(t.generation, t.step_count, kind, diagnosis_title(kind))
 
         self.open_kinds = now
@@ -662,8 +634,6 @@ class _Session:
             lrs={"d": np.asarray(p.lr_d), "g": np.asarray(p.lr_g)},
             layer_norms={"d": d_layers.copy(), "g": g_layers.copy()},
         )
-        if self.run_dir is not None:
-            self.run_dir.append(batch.rows(t.layer_names()))
         yield batch
         diverged = self._diverged(head)
         found = self.diagnostics.update(
@@ -785,49 +755,29 @@ class _Session:
             problem = str(exc)
         yield rep.CheckpointLoaded(t.generation, t.step_count, path, history, problem)
 
-    def save(self, path: str | None) -> Iterator[rep.Report]:
+    def save(self, path: str | None, reason: str) -> Iterator[rep.Report]:
+        """Hand the trainer's state to the recorder as a checkpoint: to ``path``, or (None)
+        into the run directory; without a recorder, say there is nowhere to put it.
+
+        ``reason`` is "every", "end", "stop" or "command" (see ``rep.CheckpointState``).
+        """
         t = self.trainer
         assert t is not None
-        if path is None:
-            if self.run_dir is None:
-                yield rep.TrainingError(
-                    t.generation,
-                    t.step_count,
-                    _("No run directory: choose a file to save the checkpoint."),
-                )
-                return
-            target = self.run_dir.checkpoint_path(t.step_count)
-        else:
-            target = Path(path)
-        try:
-            written = save_checkpoint(t.state_dict(), target)
-        except OSError as exc:
+        if path is None and not self.recording:
             yield rep.TrainingError(
                 t.generation,
                 t.step_count,
-                _("{path}: could not write the checkpoint: {error}").format(path=target, error=exc),
+                _("No run directory: choose a file to save the checkpoint."),
             )
-
             return
-        if self.run_dir is not None:
-            self.run_dir.append(
-                [
-                    {
-                        "event": "checkpoint",
-                        "step": t.step_count,
-                        "generation": t.generation,
-                        "path": str(written),
-                    }
-                ]
-            )
-        yield rep.CheckpointSaved(t.generation, t.step_count, str(written))
-
-
-def _jsonable(entry: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v if v is None or isinstance(v, bool | int | float | str) else str(v))
-        for k, v in entry.items()
-    }
+        here = (t.generation, t.step_count)
+        if path is None:
+            if reason in ("end", "stop") and self.saved_in_run == here:
+                return
+            self.saved_in_run = here
+        # A copy: the recorder may write it after training has moved the live tensors.
+        state = copy.deepcopy(t.state_dict())
+        yield rep.CheckpointState(t.generation, t.step_count, state, path, reason)
 
 
 def run(
@@ -836,7 +786,7 @@ def run(
     *,
     clock: Callable[[], float] = time.monotonic,
     start_paused: bool = False,
-    run_dir: RunDir | None = None,
+    recording: bool = False,
     snapshot_ack: bool = False,
     resume_from: str | None = None,
     trainer: Trainer | None = None,
@@ -857,8 +807,14 @@ def run(
         Seconds, monotonic; injectable so tests control publishing without sleeping.
     start_paused
         Begin paused (the window) instead of playing (the CLI).
-    run_dir
-        Where metrics rows, events and checkpoints go; None writes nothing to disk.
+    recording
+        A recorder (``ganlab.core.recorder``) consumes these reports and writes a run
+        directory: the loop then yields checkpoints of ``loop.checkpoint_every``, of the
+        end of the run and of Stop (as ``CheckpointState``), the list of skipped images
+        (``RunFile``), and ``SaveCheckpoint(None)`` saves into the run. False: nothing
+        records, and those are not made; a checkpoint the user saves to a chosen file is
+        then written by a recorder without a run directory that ``run`` puts behind
+        the loop itself, so no ``local_only`` report ever comes out.
     snapshot_ack
         Publish a snapshot only after the consumer sent ``SnapshotTaken`` for the last.
     resume_from
@@ -884,12 +840,12 @@ def run(
     ValueError
         ``at_limit`` is neither "finish" nor "pause".
     """
-    s = _Session(
+    reports = _reports(
         config,
         inbox,
         clock=clock,
         start_paused=start_paused,
-        run_dir=run_dir,
+        recording=recording,
         snapshot_ack=snapshot_ack,
         resume_from=resume_from,
         trainer=trainer,
@@ -898,38 +854,54 @@ def run(
         at_limit=at_limit,
         first_generation=first_generation,
     )
+    return reports if recording else _unrecorded(reports)
+
+
+def _unrecorded(reports: Iterator[rep.Report]) -> Iterator[rep.Report]:
+    """A loop nothing records: a recorder without a run directory writes the checkpoints
+    the user saves to a chosen file, and no ``local_only`` report comes out."""
+    from ganlab.core.recorder import Recorder, drive
+
+    with contextlib.closing(drive(reports, Recorder(None))) as recorded:
+        for report in recorded:
+            if not report.local_only:
+                yield report
+
+
+def _reports(
+    config: cfg.ExperimentConfig, inbox: queue.Queue[cmd.Command], **options: Any
+) -> Iterator[rep.Report]:
+    """The loop itself (see :func:`run`): a generator, so nothing runs before the first
+    report is asked for."""
+    s = _Session(config, inbox, **options)
     yield from s.build(config, "start")
     yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)
-    try:
-        while True:
-            wait = s.throttle_wait() if s.playing else 0.0
-            block = not s.playing or wait > 0  # a throttled run waits for its next step
-            for command in drain(inbox, block=block, timeout=wait if s.playing else None):
-                yield from s.handle(command)
-                if s.stopped:
-                    break
+    while True:
+        wait = s.throttle_wait() if s.playing else 0.0
+        block = not s.playing or wait > 0  # a throttled run waits for its next step
+        for command in drain(inbox, block=block, timeout=wait if s.playing else None):
+            yield from s.handle(command)
             if s.stopped:
                 break
-            if s.playing and s.trainer is not None:
-                if s.throttle_wait() > 0:  # woken by a command before the step is due
-                    yield from s.publish()
-                    continue
-                if s.at_limit_now():
-                    yield from s.flush(force_snapshot=True)
-                    if run_dir is not None:
-                        yield from s.save(None)
-                    yield rep.StateChanged(s.generation, "finished", s.step)
-                    if s.at_limit == "finish":
-                        return
-                    s.playing = False  # the window: wait for Play (past the limit) or more
-                    continue
-                yield from s.train_step("both")
-                s.took_step()
-            yield from s.publish()
-        yield from s.flush()
-        if run_dir is not None and s.trainer is not None and s.trainer.step_count > 0:
-            yield from s.save(None)
-        yield rep.StateChanged(s.generation, "stopped", s.step)
-    finally:
-        if run_dir is not None:
-            run_dir.close()
+        if s.stopped:
+            break
+        if s.playing and s.trainer is not None:
+            if s.throttle_wait() > 0:  # woken by a command before the step is due
+                yield from s.publish()
+                continue
+            if s.at_limit_now():
+                yield from s.flush(force_snapshot=True)
+                if s.recording:
+                    yield from s.save(None, "end")
+                yield rep.StateChanged(s.generation, "finished", s.step)
+                if s.at_limit == "finish":
+                    return
+                s.playing = False  # the window: wait for Play (past the limit) or more
+                continue
+            yield from s.train_step("both")
+            s.took_step()
+        yield from s.publish()
+    yield from s.flush()
+    if s.recording and s.trainer is not None and s.trainer.step_count > 0:
+        yield from s.save(None, "stop")
+    yield rep.StateChanged(s.generation, "stopped", s.step)

@@ -4,12 +4,17 @@ Reports are frozen dataclasses of numpy arrays (copies, never views of live tens
 Python scalars, so they can cross threads safely. Every report carries the
 ``generation`` it belongs to: a reset or an architecture switch starts a new generation
 and consumers drop reports from an older one.
+
+A few reports are for the trainer's own process only (``local_only``): they carry what
+the recorder (``ganlab.core.recorder``) writes to the run directory, such as a checkpoint's
+tensors. A channel to a window never sends them; the recorder answers them with plain
+reports (``CheckpointSaved``, ``TrainingError``) that do go out.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -28,6 +33,9 @@ SCALAR_COLUMNS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Report:
     generation: int
+
+    # True: engine-internal (tensors, files to write); never sent to a window.
+    local_only: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
@@ -226,6 +234,35 @@ class CheckpointLoaded(Report):
 class CheckpointSaved(Report):
     step: int
     path: str
+
+
+@dataclass(frozen=True)
+class CheckpointState(Report):
+    """The trainer's state to save as a checkpoint (for the recorder; never leaves the
+    trainer's process).
+
+    ``state`` is ``Trainer.state_dict()``: tensors and primitives, a deep copy the loop no
+    longer touches. ``path`` is where the user asked for it, or None for the run
+    directory's ``checkpoints/step_NNNNNNNN.pt``.
+    """
+
+    local_only: ClassVar[bool] = True
+
+    step: int
+    state: dict[str, Any]
+    path: str | None
+    reason: str  # "every" (loop.checkpoint_every), "end" (the step limit), "stop", "command"
+
+
+@dataclass(frozen=True)
+class RunFile(Report):
+    """A text file for the run directory (e.g. the list of skipped images), written by
+    the recorder; never leaves the trainer's process."""
+
+    local_only: ClassVar[bool] = True
+
+    name: str  # a bare file name inside the run directory
+    text: str
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,26 @@
-"""The run directory: experiment.toml, metrics.jsonl, checkpoints/. No Qt.
+"""The run directory: experiment.toml, metrics.jsonl, checkpoints/. No Qt, no torch.
 
-Written by the training loop (trainer thread); read by ``ganlab train --resume``, the
-window's "open run", and any tool that reads JSON lines. Layout::
+Written by the recorder (``ganlab.core.recorder``, in the trainer's process) from the
+loop's reports; read by ``ganlab train --resume``, the window's "open run" and recent
+runs, and any tool that reads JSON lines. Layout::
 
     RUN/
       experiment.toml          the experiment as it started (live changes are events below)
       metrics.jsonl            one JSON object per line: a row per step (step, time,
                                generation, which, losses, D means, grad norms, lrs), and
-                               events with an "event" key (setting changes, checkpoints)
+                               events with an "event" key (setting changes, metrics,
+                               diagnoses, checkpoints, and "reset" / "rebuild", which
+                               start a generation and carry its experiment as "config")
       checkpoints/step_00001000.pt
 
 :func:`read_history` reads metrics.jsonl back into arrays (the window's curves, markers
 and metrics of one generation); :func:`history_for_checkpoint` does so for the run a
 checkpoint belongs to, up to the checkpoint's step.
+
+The window's own runs live in :func:`window_runs_folder` (the user's data directory);
+:func:`recent_runs` lists them and :func:`prune_runs` keeps them under
+:data:`WINDOW_RUNS_MAX_BYTES`, with at most :data:`WINDOW_KEEP_CHECKPOINTS` checkpoints
+each (``Recorder(keep_checkpoints=...)``).
 """
 
 from __future__ import annotations
@@ -25,12 +33,15 @@ import os
 import re
 import shutil
 import time
+import tomllib
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
+import platformdirs
 
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
@@ -38,15 +49,6 @@ from ganlab.core.errors import GanlabError
 from ganlab.core.i18n import _, ngettext
 
 _CKPT = re.compile(r"^step_(\d+)\.pt$")
-
-
-def window_runs_folder() -> Path:
-    """Where the window's own runs are recorded: the user data directory's ``runs``
-    (``GANLAB_DATA_DIR`` overrides the data directory)."""
-    import platformdirs
-
-    base = os.environ.get("GANLAB_DATA_DIR") or platformdirs.user_data_dir("ganlab")
-    return Path(base) / "runs"
 
 
 def default_run_dir(config: cfg.ExperimentConfig, base: str | Path = "runs") -> Path:
@@ -588,3 +590,175 @@ def _checkpoint_line(metrics: Path, name: str, step: int) -> int | None:
             _("{path}: cannot read the run's history: {error}").format(path=metrics, error=exc)
         ) from None
     return found
+
+
+# ---------------------------------------------------------------------- the window's runs
+
+# Environment variable naming a folder for ganlab's user data instead of the platform's
+# (``platformdirs.user_data_dir("ganlab")``): tests, portable installs, a shared lab disk.
+DATA_DIR_ENV = "GANLAB_DATA_DIR"
+# The window's runs together stay under this many bytes (2 GiB): the oldest whole runs go.
+WINDOW_RUNS_MAX_BYTES = 2 * 1024**3
+# Checkpoints a window run keeps (the highest steps, always with the one just written).
+WINDOW_KEEP_CHECKPOINTS = 5
+# How much of the end of metrics.jsonl a summary reads to find the last step.
+_TAIL_BYTES = 64 * 1024
+
+
+def user_data_folder() -> Path:
+    """ganlab's folder for user data: ``$GANLAB_DATA_DIR`` when set, else the platform's
+    user data directory (``platformdirs.user_data_dir("ganlab")``). Not created here."""
+    override = os.environ.get(DATA_DIR_ENV, "").strip()
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir("ganlab"))
+
+
+def window_runs_folder() -> Path:
+    """Where the window's own runs live: ``user_data_folder() / "runs"`` (not created)."""
+    return user_data_folder() / "runs"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """One run directory, as a list of recent runs shows it.
+
+    Attributes
+    ----------
+    path
+        The run directory.
+    name
+        The experiment's name (the folder's name when experiment.toml cannot be read).
+    family
+        The model family ("" when unknown).
+    steps
+        The last step recorded in metrics.jsonl (0 without rows).
+    modified
+        Seconds since the epoch of the run's last write (experiment.toml, metrics.jsonl
+        or a checkpoint).
+    """
+
+    path: Path
+    name: str
+    family: str
+    steps: int
+    modified: float
+
+
+def _is_run(path: Path) -> bool:
+    """A real folder (not a link) holding experiment.toml."""
+    return path.is_dir() and not path.is_symlink() and (path / "experiment.toml").is_file()
+
+
+def _runs_in(folder: Path) -> list[Path]:
+    try:
+        return [p for p in Path(folder).iterdir() if _is_run(p)]
+    except OSError:  # no folder yet, or unreadable: no runs
+        return []
+
+
+def _last_write(run: Path) -> float:
+    """The newest modification time among the files a recorder writes."""
+    times = []
+    for p in (run / "experiment.toml", run / "metrics.jsonl", run / "checkpoints"):
+        try:
+            times.append(p.stat().st_mtime)
+        except OSError:
+            continue
+    return max(times, default=0.0)
+
+
+def _last_step(metrics: Path) -> int:
+    """The step of the last row (else event) near the end of metrics.jsonl; 0 if none."""
+    try:
+        with open(metrics, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - _TAIL_BYTES))
+            tail = fh.read().decode("utf-8", errors="replace")
+    except OSError:
+        return 0
+    event_step = 0
+    for line in reversed(tail.splitlines()):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue  # a line cut by the tail's start, or by a killed run
+        if not isinstance(entry, dict) or type(entry.get("step")) is not int:
+            continue
+        if "event" not in entry:
+            return int(entry["step"])
+        event_step = event_step or int(entry["step"])
+    return event_step
+
+
+def summarize_run(path: str | Path) -> RunSummary:
+    """A :class:`RunSummary` of one run directory (whatever of it can be read)."""
+    run = Path(path)
+    name, family = run.name, ""
+    try:
+        with open(run / "experiment.toml", "rb") as fh:
+            experiment = tomllib.load(fh)
+        name = str(experiment.get("name") or name)
+        model = experiment.get("model")
+        family = str(model.get("family", "")) if isinstance(model, dict) else ""
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        pass  # listed by its folder name: opening it will say what is wrong
+    return RunSummary(run, name, family, _last_step(run / "metrics.jsonl"), _last_write(run))
+
+
+def recent_runs(folder: str | Path, limit: int | None = None) -> list[RunSummary]:
+    """The run directories directly inside ``folder``, newest first (by last write).
+
+    Folders without experiment.toml and links are not runs and are left out; a missing
+    ``folder`` has none. ``limit`` caps the list (None: all).
+    """
+    runs = sorted(_runs_in(Path(folder)), key=_last_write, reverse=True)
+    return [summarize_run(p) for p in runs[:limit]]
+
+
+def folder_size(path: str | Path) -> int:
+    """Bytes of the files under ``path`` (links are not followed)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def prune_runs(
+    folder: str | Path, max_bytes: int = WINDOW_RUNS_MAX_BYTES, keep: Iterable[Path] = ()
+) -> list[Path]:
+    """Delete the oldest whole run directories in ``folder`` until the runs there take at
+    most ``max_bytes`` together.
+
+    Only run directories (real folders holding experiment.toml) count and may go; other
+    files and folders are left alone. A run in ``keep`` (the one being recorded, one open
+    in a window) is never deleted, even when the bound cannot be met without it.
+
+    Returns
+    -------
+    list of Path
+        The run directories deleted, oldest first (one that could be removed only in
+        part is not listed).
+    """
+    kept = {Path(p).resolve() for p in keep}
+    runs = sorted(_runs_in(Path(folder)), key=_last_write)  # oldest first
+    sizes = {run: folder_size(run) for run in runs}
+    total = sum(sizes.values())
+    removed: list[Path] = []
+    for run in runs:
+        if total <= max_bytes:
+            break
+        if run.resolve() in kept:
+            continue
+        shutil.rmtree(run, ignore_errors=True)
+        if run.exists():  # partly removed (a file in use): count what is left
+            total -= sizes[run] - folder_size(run)
+            continue
+        total -= sizes[run]
+        removed.append(run)
+    return removed

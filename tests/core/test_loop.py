@@ -18,6 +18,7 @@ from ganlab.core import commands as cmd
 from ganlab.core import config as cfg
 from ganlab.core import reports as rep
 from ganlab.core.loop import drain, run
+from ganlab.core.recorder import Recorder, drive
 from tests.conftest import tiny_config
 
 
@@ -408,10 +409,10 @@ def test_a_saturating_loss_against_a_strong_d_is_diagnosed_and_logged(tmp_path):
     config = cfg.with_value(config, "data.sigma", 0.1)
     config = cfg.with_value(config, "optimizer_d.lr", 3e-2)
     config = cfg.with_value(config, "optimizer_g.lr", 1e-6)
-    run_dir = RunDir.create(tmp_path / "run", config)
-    reports = list(
-        run(config, queue.Queue(), clock=TickClock(0.001), run_dir=run_dir, snapshots=False)
-    )
+    recorder = Recorder(RunDir.create(tmp_path / "run", config))
+    loop = run(config, queue.Queue(), clock=TickClock(0.001), recording=True, snapshots=False)
+    reports = list(drive(loop, recorder))
+    recorder.close()
     kinds = {r.kind for r in reports if isinstance(r, rep.Diagnosis)}
     assert "vanishing_generator" in kinds
     events = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").open()]
@@ -536,12 +537,14 @@ def test_a_refused_rebuild_reports_the_config_still_training():
 def test_a_loaded_checkpoint_brings_its_runs_history_from_the_trainer_thread(tmp_path):
     from ganlab.core.rundir import RunDir
 
-    run_dir = RunDir.create(tmp_path / "run", tiny_config())
+    recorder = Recorder(RunDir.create(tmp_path / "run", tiny_config()))
     inbox = RecordingInbox(script=[cmd.Stop()])
     for _ in range(30):
         inbox.put(cmd.Step())
     inbox.put(cmd.SaveCheckpoint(None))
-    list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True, run_dir=run_dir))
+    loop = run(tiny_config(), inbox, clock=TickClock(), start_paused=True, recording=True)
+    list(drive(loop, recorder))
+    recorder.close()
     checkpoint = str(next((tmp_path / "run" / "checkpoints").glob("*.pt")))
     lone = tmp_path / "lone.pt"
     lone.write_bytes(Path(checkpoint).read_bytes())
@@ -597,13 +600,13 @@ def test_a_diagnosis_whose_episode_closes_is_reported_cleared_once(tiny, tmp_pat
     from ganlab.core.trainer import Trainer
     from ganlab.metrics.diagnostics import Diagnosis
 
-    run = RunDir.create(tmp_path / "run", tiny)
+    recorder = Recorder(RunDir.create(tmp_path / "run", tiny))
     session = _Session(
         tiny,
         queue.Queue(),
         clock=lambda: 0.0,
         start_paused=True,
-        run_dir=run,
+        recording=True,
         snapshot_ack=False,
         resume_from=None,
         trainer=Trainer(tiny),
@@ -620,10 +623,11 @@ def test_a_diagnosis_whose_episode_closes_is_reported_cleared_once(tiny, tmp_pat
     cleared = list(session._diagnoses([]))
     assert cleared == [rep.DiagnosisCleared(0, 700, "mode_collapse", "Mode collapse")]
     assert list(session._diagnoses([])) == []  # once
-    run.close()
-    events = [
-        line for line in (run.path / "metrics.jsonl").read_text().splitlines() if "cleared" in line
-    ]
+    for report in [*first, *cleared]:
+        assert recorder.consume(report) == []
+    recorder.close()
+    metrics = tmp_path / "run" / "metrics.jsonl"
+    events = [line for line in metrics.read_text().splitlines() if "cleared" in line]
     assert len(events) == 1
     assert '"step": 700' in events[0]
 

@@ -15,6 +15,7 @@ from ganlab.core import commands as cmd
 from ganlab.core import reports as rep
 from ganlab.core.errors import GanlabError
 from ganlab.core.loop import run as run_loop
+from ganlab.core.recorder import Recorder, drive
 from ganlab.core.rundir import (
     HISTORY_COLUMNS,
     RunDir,
@@ -31,8 +32,11 @@ def engine_run(path: Path, commands: list[cmd.Command], config=None) -> list[rep
     inbox: queue.Queue[cmd.Command] = queue.Queue()
     for c in [*commands, cmd.Stop()]:
         inbox.put(c)
-    run = RunDir.create(path, config)
-    return list(run_loop(config, inbox, run_dir=run, start_paused=True))
+    recorder = Recorder(RunDir.create(path, config))
+    try:
+        return list(drive(run_loop(config, inbox, recording=True, start_paused=True), recorder))
+    finally:
+        recorder.close()
 
 
 def lines_of(run: Path) -> list[str]:

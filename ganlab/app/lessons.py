@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolBar, Q
 from ganlab.core import config as cfg
 from ganlab.core import i18n
 from ganlab.core import reports as rep
+from ganlab.core.channel import served_runs
 from ganlab.core.errors import GanlabError
 from ganlab.core.lesson import (
     ConditionWatcher,
@@ -50,6 +51,7 @@ from ganlab.core.lesson import (
 from ganlab.core.presets import description as preset_description
 from ganlab.core.presets import load_preset, preset_names
 from ganlab.core.presets import title as preset_title
+from ganlab.core.rundir import RunDir, recent_runs, window_runs_folder
 from ganlab.widgets.lesson_panel import FrameHighlight, LessonPanel
 from ganlab.widgets.start_page import StartPage
 
@@ -58,6 +60,9 @@ if TYPE_CHECKING:
 
 # Window actions a locked step allows when it names no ``controls``: watching the
 # experiment train, not changing it.
+# Runs made in the window listed on the start page, newest first.
+RECENT_RUNS = 5
+
 WATCHING = ("play", "step", "step_d", "step_g", "speed", "slow_motion")
 # Condition operators as a reader writes them.
 _PRETTY_OPS = (("<=", "≤"), (">=", "≥"), ("!=", "≠"), ("==", "="))
@@ -668,7 +673,17 @@ class LessonRunner(QObject):
             config = load_preset(name)
             presets.append((name, preset_title(config), preset_description(config)))
         page.set_presets(presets)
-        page.set_recent([(p, self._kind_of(p)) for p in self.window._recent_files()])
+        recent = [(p, self._kind_of(p)) for p in self.window._recent_files()]
+        for run in recent_runs(window_runs_folder(), limit=RECENT_RUNS):
+            recent.append(
+                (
+                    str(run.path),
+                    self.tr("a run made in the window, {family}, step {step}").format(
+                        family=run.family, step=run.steps
+                    ),
+                )
+            )
+        page.set_recent(recent)
         page.show()
         page.raise_()
         page.activateWindow()
@@ -711,8 +726,24 @@ class LessonRunner(QObject):
         self.open_recent(path)
 
     def open_recent(self, path: str) -> None:
-        """Open a recent file: a lesson, a checkpoint or an experiment."""
-        if is_lesson_file(path):
+        """Open a recent file (a lesson, a checkpoint or an experiment) or run: a run that
+        trains now is attached to in a new window, another continues from its newest
+        checkpoint here."""
+        if Path(path).is_dir():
+            if Path(path).resolve() in {r.resolve() for r in served_runs(Path(path).parent)}:
+                self.window.attach(path)
+                return
+            newest = RunDir(path).latest_checkpoint()
+            if newest is None:
+                self.window.log.append(
+                    self.tr("{path}: this run has no checkpoint to continue from.").format(
+                        path=path
+                    ),
+                    "warning",
+                )
+                return
+            self.window.load_checkpoint(str(newest))
+        elif is_lesson_file(path):
             self.open(path)
         elif path.endswith(".pt"):
             self.window.load_checkpoint(path)

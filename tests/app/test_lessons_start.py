@@ -68,6 +68,39 @@ def test_a_lesson_chosen_on_the_start_page_opens(window, tmp_path):
     assert window.lesson_panel.step_title.text() == "Watch the losses"
 
 
+def test_the_window_s_recent_runs_are_listed_and_continue_from_their_checkpoint(
+    qtbot, window, tmp_path
+):
+    import queue
+
+    from ganlab.core import commands as cmd
+    from ganlab.core.loop import run
+    from ganlab.core.recorder import drive, window_recorder
+    from ganlab.core.rundir import window_runs_folder
+
+    recorder = window_recorder(tiny_config())  # a run made earlier, in the window's folder
+    inbox: queue.Queue = queue.Queue()
+    inbox.put(cmd.Step("both"))
+    inbox.put(cmd.Step("both"))
+    inbox.put(cmd.Stop())
+    for _report in drive(run(tiny_config(), inbox, recording=True), recorder):
+        pass
+    recorder.close()
+    run_dir = recorder.path
+    assert run_dir.parent == window_runs_folder()
+    page = window.lessons.show_start_page()
+    entries = dict(page.entries("recent"))
+    assert str(run_dir) in entries
+    assert "a run made in the window, mlp, step 2" in entries[str(run_dir)]
+    page.recent.setCurrentRow([key for key, _ in page.entries("recent")].index(str(run_dir)))
+    with qtbot.waitSignal(
+        window.controller.checkpoint_loaded,
+        timeout=WAIT_MS,
+        check_params_cb=lambda loaded: loaded.step == 2,
+    ):
+        page.recent.itemActivated.emit(page.recent.currentItem())
+
+
 @pytest.fixture
 def run_app_sees(qtbot, tmp_path, monkeypatch):
     """Run ``ganlab ARGS`` up to the event loop; return what the window looked like."""

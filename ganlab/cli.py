@@ -232,10 +232,26 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("a window that attaches may watch but not pause, step or change settings"),
     )
 
-    trainer = sub.add_parser("trainer")  # a window's own trainer process (unlisted)
-    trainer.add_argument("--out", required=True)
-    trainer.add_argument("--resume-from")
-    trainer.add_argument("--first-generation", type=int, default=0)
+    trainer = sub.add_parser(  # a window's own trainer process: started by the window
+        "trainer",
+        description=_(
+            "The trainer process a window starts for its own run (the experiment as TOML "
+            "on standard input). Not meant to be typed: use 'ganlab train'."
+        ),
+    )
+    trainer.add_argument(
+        "--out", required=True, metavar=_("DIR"), help=_("run directory to record into")
+    )
+    trainer.add_argument(
+        "--resume-from", metavar=_("FILE"), help=_("a checkpoint to continue from")
+    )
+    trainer.add_argument(
+        "--first-generation",
+        type=int,
+        default=0,
+        metavar=_("N"),
+        help=_("number the first generation at least N (the window has seen the ones before)"),
+    )
 
     sub.add_parser("presets", help=_(COMMANDS["presets"]))
     lessons = sub.add_parser("lessons", help=_(COMMANDS["lessons"]))

@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="140"/>
+        <location filename="../../ganlab/app/controller.py" line="179"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="275"/>
+        <location filename="../../ganlab/app/controller.py" line="325"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="286"/>
+        <location filename="../../ganlab/app/controller.py" line="336"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="314"/>
+        <location filename="../../ganlab/app/controller.py" line="364"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -824,284 +824,294 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>LessonRunner</name>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="79"/>
+        <location filename="../../ganlab/app/lessons.py" line="84"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="80"/>
+        <location filename="../../ganlab/app/lessons.py" line="85"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="81"/>
+        <location filename="../../ganlab/app/lessons.py" line="86"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="82"/>
+        <location filename="../../ganlab/app/lessons.py" line="87"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="83"/>
+        <location filename="../../ganlab/app/lessons.py" line="88"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="84"/>
+        <location filename="../../ganlab/app/lessons.py" line="89"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="85"/>
+        <location filename="../../ganlab/app/lessons.py" line="90"/>
         <source>D&apos;s gradient norm</source>
         <translation>norma del gradiente de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="86"/>
+        <location filename="../../ganlab/app/lessons.py" line="91"/>
         <source>G&apos;s gradient norm</source>
         <translation>norma del gradiente de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="87"/>
+        <location filename="../../ganlab/app/lessons.py" line="92"/>
         <source>D&apos;s learning rate</source>
         <translation>tasa de aprendizaje de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="88"/>
+        <location filename="../../ganlab/app/lessons.py" line="93"/>
         <source>G&apos;s learning rate</source>
         <translation>tasa de aprendizaje de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="89"/>
+        <location filename="../../ganlab/app/lessons.py" line="94"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="90"/>
+        <location filename="../../ganlab/app/lessons.py" line="95"/>
         <source>KL(data ‖ G)</source>
         <translation>KL(datos ‖ G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="91"/>
+        <location filename="../../ganlab/app/lessons.py" line="96"/>
         <source>KL(G ‖ data)</source>
         <translation>KL(G ‖ datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="92"/>
+        <location filename="../../ganlab/app/lessons.py" line="97"/>
         <source>total variation</source>
         <translation>variación total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="93"/>
+        <location filename="../../ganlab/app/lessons.py" line="98"/>
         <source>generated mass outside the grid</source>
         <translation>masa generada fuera de la cuadrícula</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="94"/>
+        <location filename="../../ganlab/app/lessons.py" line="99"/>
         <source>JSD floor</source>
         <translation>suelo de la JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="95"/>
+        <location filename="../../ganlab/app/lessons.py" line="100"/>
         <source>KL(data ‖ G) floor</source>
         <translation>suelo de KL(datos ‖ G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="96"/>
+        <location filename="../../ganlab/app/lessons.py" line="101"/>
         <source>KL(G ‖ data) floor</source>
         <translation>suelo de KL(G ‖ datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="97"/>
+        <location filename="../../ganlab/app/lessons.py" line="102"/>
         <source>total variation floor</source>
         <translation>suelo de la variación total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="98"/>
+        <location filename="../../ganlab/app/lessons.py" line="103"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="99"/>
+        <location filename="../../ganlab/app/lessons.py" line="104"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="100"/>
+        <location filename="../../ganlab/app/lessons.py" line="105"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="101"/>
+        <location filename="../../ganlab/app/lessons.py" line="106"/>
         <source>high-quality share</source>
         <translation>proporción de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="102"/>
+        <location filename="../../ganlab/app/lessons.py" line="107"/>
         <source>reverse KL of the modes</source>
         <translation>KL inversa de los modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="103"/>
+        <location filename="../../ganlab/app/lessons.py" line="108"/>
         <source>W1</source>
         <translation>W1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="104"/>
+        <location filename="../../ganlab/app/lessons.py" line="109"/>
         <source>and</source>
         <translation>y</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="105"/>
+        <location filename="../../ganlab/app/lessons.py" line="110"/>
         <source>or</source>
         <translation>o</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="106"/>
+        <location filename="../../ganlab/app/lessons.py" line="111"/>
         <source>not</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="121"/>
+        <location filename="../../ganlab/app/lessons.py" line="126"/>
         <source>diagnosis: {title}</source>
         <translation>diagnóstico: {title}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="206"/>
+        <location filename="../../ganlab/app/lessons.py" line="211"/>
         <source>Lesson refused</source>
         <translation>Lección rechazada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="235"/>
+        <location filename="../../ganlab/app/lessons.py" line="240"/>
         <source>Lesson {title} opened ({n} steps)</source>
         <translation>Lección {title} abierta ({n} pasos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="285"/>
+        <location filename="../../ganlab/app/lessons.py" line="291"/>
         <source>Lesson complete ✓</source>
         <translation>Lección completada ✓</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="347"/>
+        <location filename="../../ganlab/app/lessons.py" line="359"/>
         <source>Done ✓ — {condition}</source>
         <translation>Hecho ✓ — {condition}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="353"/>
+        <location filename="../../ganlab/app/lessons.py" line="365"/>
         <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
         <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="359"/>
+        <location filename="../../ganlab/app/lessons.py" line="371"/>
         <source>Waiting for: {condition} — now {now}</source>
         <translation>Esperando: {condition} — ahora {now}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="572"/>
+        <location filename="../../ganlab/app/lessons.py" line="584"/>
         <source>Open &amp;lesson…</source>
         <translation>Abrir &amp;lección…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="573"/>
+        <location filename="../../ganlab/app/lessons.py" line="585"/>
         <source>Open a lesson file (TOML)</source>
         <translation>Abrir un archivo de lección (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="574"/>
+        <location filename="../../ganlab/app/lessons.py" line="586"/>
         <source>Start page…</source>
         <translation>Página de inicio…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="576"/>
+        <location filename="../../ganlab/app/lessons.py" line="588"/>
         <source>The lessons, presets and recent files, to start from one</source>
         <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="578"/>
+        <location filename="../../ganlab/app/lessons.py" line="590"/>
         <source>Next step</source>
         <translation>Paso siguiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="580"/>
+        <location filename="../../ganlab/app/lessons.py" line="592"/>
         <source>The lesson&apos;s next step (Page Down)</source>
         <translation>El paso siguiente de la lección (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="581"/>
+        <location filename="../../ganlab/app/lessons.py" line="593"/>
         <source>Previous step</source>
         <translation>Paso anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="583"/>
+        <location filename="../../ganlab/app/lessons.py" line="595"/>
         <source>The lesson&apos;s previous step (Page Up)</source>
         <translation>El paso anterior de la lección (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="584"/>
+        <location filename="../../ganlab/app/lessons.py" line="596"/>
         <source>Close lesson</source>
         <translation>Cerrar la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="586"/>
+        <location filename="../../ganlab/app/lessons.py" line="598"/>
         <source>Leave the lesson; the panels come back as before it</source>
         <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="588"/>
+        <location filename="../../ganlab/app/lessons.py" line="600"/>
         <source>Lock the lab</source>
         <translation>Bloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="591"/>
+        <location filename="../../ganlab/app/lessons.py" line="603"/>
         <source>Only the controls the lesson step allows can be changed</source>
         <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="593"/>
+        <location filename="../../ganlab/app/lessons.py" line="605"/>
         <source>Unlock…</source>
         <translation>Desbloquear…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="594"/>
+        <location filename="../../ganlab/app/lessons.py" line="606"/>
         <source>Leave the teacher&apos;s lock (asks first)</source>
         <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="622"/>
+        <location filename="../../ganlab/app/lessons.py" line="636"/>
         <source>Open lesson</source>
         <translation>Abrir lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="622"/>
+        <location filename="../../ganlab/app/lessons.py" line="636"/>
         <source>Lessons (*.toml)</source>
         <translation>Lecciones (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="635"/>
+        <location filename="../../ganlab/app/lessons.py" line="649"/>
         <source>Unlock the lab</source>
         <translation>Desbloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="637"/>
+        <location filename="../../ganlab/app/lessons.py" line="651"/>
         <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
         <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="689"/>
+        <location filename="../../ganlab/app/lessons.py" line="681"/>
+        <source>a run made in the window, {family}, step {step}</source>
+        <translation>una ejecución hecha en la ventana, {family}, paso {step}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="713"/>
         <source>checkpoint</source>
         <translation>punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="690"/>
+        <location filename="../../ganlab/app/lessons.py" line="714"/>
         <source>lesson</source>
         <translation>lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="690"/>
+        <location filename="../../ganlab/app/lessons.py" line="714"/>
         <source>experiment</source>
         <translation>experimento</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="739"/>
+        <source>{path}: this run has no checkpoint to continue from.</source>
+        <translation>{path}: esta ejecución no tiene ningún punto de control desde el que continuar.</translation>
     </message>
 </context>
 <context>
@@ -1150,642 +1160,718 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="105"/>
+        <location filename="../../ganlab/app/main_window.py" line="107"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="106"/>
+        <location filename="../../ganlab/app/main_window.py" line="108"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="107"/>
+        <location filename="../../ganlab/app/main_window.py" line="109"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="108"/>
+        <location filename="../../ganlab/app/main_window.py" line="110"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="109"/>
+        <location filename="../../ganlab/app/main_window.py" line="111"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="110"/>
+        <location filename="../../ganlab/app/main_window.py" line="112"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="111"/>
+        <location filename="../../ganlab/app/main_window.py" line="113"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="112"/>
+        <location filename="../../ganlab/app/main_window.py" line="114"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="113"/>
+        <location filename="../../ganlab/app/main_window.py" line="115"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="114"/>
+        <location filename="../../ganlab/app/main_window.py" line="116"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="218"/>
+        <location filename="../../ganlab/app/main_window.py" line="226"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="256"/>
+        <location filename="../../ganlab/app/main_window.py" line="264"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="257"/>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="265"/>
+        <location filename="../../ganlab/app/main_window.py" line="433"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="258"/>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="260"/>
+        <location filename="../../ganlab/app/main_window.py" line="268"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="262"/>
+        <location filename="../../ganlab/app/main_window.py" line="270"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="264"/>
+        <location filename="../../ganlab/app/main_window.py" line="272"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="343"/>
+        <location filename="../../ganlab/app/main_window.py" line="351"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="359"/>
+        <location filename="../../ganlab/app/main_window.py" line="367"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="381"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="373"/>
+        <location filename="../../ganlab/app/main_window.py" line="381"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="379"/>
+        <location filename="../../ganlab/app/main_window.py" line="387"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="402"/>
-        <location filename="../../ganlab/app/main_window.py" line="806"/>
-        <location filename="../../ganlab/app/main_window.py" line="827"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="854"/>
+        <location filename="../../ganlab/app/main_window.py" line="875"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="402"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="405"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="406"/>
+        <location filename="../../ganlab/app/main_window.py" line="414"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="418"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="411"/>
+        <location filename="../../ganlab/app/main_window.py" line="419"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="415"/>
+        <location filename="../../ganlab/app/main_window.py" line="423"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="416"/>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="420"/>
+        <location filename="../../ganlab/app/main_window.py" line="428"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="421"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="434"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="437"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="431"/>
+        <location filename="../../ganlab/app/main_window.py" line="439"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="435"/>
+        <location filename="../../ganlab/app/main_window.py" line="443"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="452"/>
+        <location filename="../../ganlab/app/main_window.py" line="460"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="458"/>
+        <location filename="../../ganlab/app/main_window.py" line="466"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="460"/>
+        <location filename="../../ganlab/app/main_window.py" line="468"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="462"/>
+        <location filename="../../ganlab/app/main_window.py" line="470"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="466"/>
+        <location filename="../../ganlab/app/main_window.py" line="474"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="484"/>
+        <location filename="../../ganlab/app/main_window.py" line="492"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="486"/>
+        <location filename="../../ganlab/app/main_window.py" line="494"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="487"/>
+        <location filename="../../ganlab/app/main_window.py" line="495"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="499"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="492"/>
+        <location filename="../../ganlab/app/main_window.py" line="500"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="495"/>
+        <location filename="../../ganlab/app/main_window.py" line="503"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="496"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="501"/>
+        <location filename="../../ganlab/app/main_window.py" line="509"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="501"/>
+        <location filename="../../ganlab/app/main_window.py" line="509"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="507"/>
+        <location filename="../../ganlab/app/main_window.py" line="515"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="508"/>
+        <location filename="../../ganlab/app/main_window.py" line="516"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="514"/>
+        <location filename="../../ganlab/app/main_window.py" line="522"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="515"/>
+        <location filename="../../ganlab/app/main_window.py" line="523"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="518"/>
+        <location filename="../../ganlab/app/main_window.py" line="526"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="519"/>
+        <location filename="../../ganlab/app/main_window.py" line="527"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="522"/>
+        <location filename="../../ganlab/app/main_window.py" line="530"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <location filename="../../ganlab/app/main_window.py" line="531"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="529"/>
+        <location filename="../../ganlab/app/main_window.py" line="537"/>
+        <source>&amp;Attach to run…</source>
+        <translation>&amp;Conectarse a una ejecución…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="539"/>
+        <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
+        <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <source>Close, keep training</source>
+        <translation>Cerrar y seguir entrenando</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="546"/>
+        <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
+        <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelva a conectarse con Archivo › Conectarse a una ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="554"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="529"/>
+        <location filename="../../ganlab/app/main_window.py" line="554"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="537"/>
+        <location filename="../../ganlab/app/main_window.py" line="562"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <location filename="../../ganlab/app/main_window.py" line="573"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="561"/>
+        <location filename="../../ganlab/app/main_window.py" line="586"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="562"/>
+        <location filename="../../ganlab/app/main_window.py" line="587"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="568"/>
+        <location filename="../../ganlab/app/main_window.py" line="593"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
-        <location filename="../../ganlab/app/main_window.py" line="1283"/>
+        <location filename="../../ganlab/app/main_window.py" line="594"/>
+        <location filename="../../ganlab/app/main_window.py" line="1437"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="594"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="577"/>
+        <location filename="../../ganlab/app/main_window.py" line="602"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="622"/>
+        <location filename="../../ganlab/app/main_window.py" line="647"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="623"/>
+        <location filename="../../ganlab/app/main_window.py" line="648"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="624"/>
+        <location filename="../../ganlab/app/main_window.py" line="649"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="625"/>
+        <location filename="../../ganlab/app/main_window.py" line="650"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="626"/>
+        <location filename="../../ganlab/app/main_window.py" line="651"/>
         <source>Memory used by this program</source>
         <translation>Memoria que usa este programa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="629"/>
+        <location filename="../../ganlab/app/main_window.py" line="654"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="757"/>
+        <location filename="../../ganlab/app/main_window.py" line="786"/>
+        <source>Attaching to {path}…</source>
+        <translation>Conectándose a {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="788"/>
+        <source>Starting the trainer: loading PyTorch, then building the networks…</source>
+        <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="794"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="800"/>
+        <location filename="../../ganlab/app/main_window.py" line="796"/>
+        <source>{title} — attached to {path}</source>
+        <translation>{title} — conectada a {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="842"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="806"/>
+        <location filename="../../ganlab/app/main_window.py" line="854"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="810"/>
+        <location filename="../../ganlab/app/main_window.py" line="858"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="822"/>
+        <location filename="../../ganlab/app/main_window.py" line="870"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="862"/>
+        <location filename="../../ganlab/app/main_window.py" line="891"/>
+        <source>The trainer stopped</source>
+        <translation>El entrenador se detuvo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <source>Restart from the last checkpoint</source>
+        <translation>Reiniciar desde el último punto de control</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="901"/>
+        <source>Restart from step 0</source>
+        <translation>Reiniciar desde el paso 0</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="902"/>
+        <source>Not now</source>
+        <translation>Ahora no</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="905"/>
+        <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
+        <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="946"/>
+        <source>This run is read-only: the window shows it but cannot change it.</source>
+        <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="952"/>
+        <location filename="../../ganlab/app/main_window.py" line="964"/>
+        <source>Attach to run</source>
+        <translation>Conectarse a una ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="978"/>
+        <source>Left {path} training; attach to it again with File › Attach to run.</source>
+        <translation>{path} sigue entrenando; vuelva a conectarse con Archivo › Conectarse a una ejecución.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1016"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="873"/>
+        <location filename="../../ganlab/app/main_window.py" line="1027"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="877"/>
+        <location filename="../../ganlab/app/main_window.py" line="1031"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="904"/>
+        <location filename="../../ganlab/app/main_window.py" line="1058"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="912"/>
+        <location filename="../../ganlab/app/main_window.py" line="1066"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="922"/>
+        <location filename="../../ganlab/app/main_window.py" line="1076"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="932"/>
+        <location filename="../../ganlab/app/main_window.py" line="1086"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="946"/>
+        <location filename="../../ganlab/app/main_window.py" line="1100"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="962"/>
+        <location filename="../../ganlab/app/main_window.py" line="1116"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="989"/>
+        <location filename="../../ganlab/app/main_window.py" line="1143"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="997"/>
+        <location filename="../../ganlab/app/main_window.py" line="1151"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <location filename="../../ganlab/app/main_window.py" line="1186"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1032"/>
-        <location filename="../../ganlab/app/main_window.py" line="1068"/>
+        <location filename="../../ganlab/app/main_window.py" line="1186"/>
+        <location filename="../../ganlab/app/main_window.py" line="1222"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1044"/>
+        <location filename="../../ganlab/app/main_window.py" line="1198"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1058"/>
+        <location filename="../../ganlab/app/main_window.py" line="1212"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1066"/>
+        <location filename="../../ganlab/app/main_window.py" line="1220"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1078"/>
+        <location filename="../../ganlab/app/main_window.py" line="1232"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1083"/>
+        <location filename="../../ganlab/app/main_window.py" line="1237"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1088"/>
+        <location filename="../../ganlab/app/main_window.py" line="1242"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1088"/>
-        <location filename="../../ganlab/app/main_window.py" line="1096"/>
+        <location filename="../../ganlab/app/main_window.py" line="1242"/>
+        <location filename="../../ganlab/app/main_window.py" line="1250"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1096"/>
+        <location filename="../../ganlab/app/main_window.py" line="1250"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1118"/>
+        <location filename="../../ganlab/app/main_window.py" line="1272"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1137"/>
+        <location filename="../../ganlab/app/main_window.py" line="1291"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1147"/>
+        <location filename="../../ganlab/app/main_window.py" line="1301"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1149"/>
+        <location filename="../../ganlab/app/main_window.py" line="1303"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1164"/>
+        <location filename="../../ganlab/app/main_window.py" line="1318"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1164"/>
+        <location filename="../../ganlab/app/main_window.py" line="1318"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1172"/>
-        <location filename="../../ganlab/app/main_window.py" line="1243"/>
+        <location filename="../../ganlab/app/main_window.py" line="1326"/>
+        <location filename="../../ganlab/app/main_window.py" line="1397"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1172"/>
-        <location filename="../../ganlab/app/main_window.py" line="1221"/>
+        <location filename="../../ganlab/app/main_window.py" line="1326"/>
+        <location filename="../../ganlab/app/main_window.py" line="1375"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1181"/>
+        <location filename="../../ganlab/app/main_window.py" line="1335"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1223"/>
+        <location filename="../../ganlab/app/main_window.py" line="1377"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1230"/>
+        <location filename="../../ganlab/app/main_window.py" line="1384"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1230"/>
+        <location filename="../../ganlab/app/main_window.py" line="1384"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1240"/>
+        <location filename="../../ganlab/app/main_window.py" line="1394"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1285"/>
+        <location filename="../../ganlab/app/main_window.py" line="1439"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1387"/>
+        <location filename="../../ganlab/app/main_window.py" line="1541"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1388"/>
+        <location filename="../../ganlab/app/main_window.py" line="1542"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1389"/>
+        <location filename="../../ganlab/app/main_window.py" line="1543"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1390"/>
+        <location filename="../../ganlab/app/main_window.py" line="1544"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1391"/>
+        <location filename="../../ganlab/app/main_window.py" line="1545"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1393"/>
+        <location filename="../../ganlab/app/main_window.py" line="1547"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1395"/>
+        <location filename="../../ganlab/app/main_window.py" line="1549"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1397"/>
+        <location filename="../../ganlab/app/main_window.py" line="1551"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1398"/>
+        <location filename="../../ganlab/app/main_window.py" line="1552"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1427"/>
+        <location filename="../../ganlab/app/main_window.py" line="1581"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2247,7 +2333,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/toy_view.py" line="195"/>
-        <location filename="../../ganlab/widgets/toy_view.py" line="624"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="651"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
@@ -2322,59 +2408,112 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>x₂</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="350"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="355"/>
         <source>real data</source>
         <translation>datos reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="351"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="356"/>
         <source>generated (fixed noise)</source>
         <translation>generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="352"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="357"/>
         <source>G&apos;s gradient (longest = 8% of width)</source>
         <translation>gradiente de G (el más largo = 8% del ancho)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="353"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="358"/>
         <source>G&apos;s manifold (warped noise grid)</source>
         <translation>variedad de G (cuadrícula de ruido deformada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="354"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="359"/>
         <source>latent path</source>
         <translation>trayectoria latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="355"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="360"/>
         <source>drawn points</source>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="615"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="642"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="618"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="645"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="630"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="657"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="633"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="660"/>
         <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
         <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="641"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="668"/>
         <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
         <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
+    </message>
+</context>
+<context>
+    <name>TrainerLink</name>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="207"/>
+        <source>The link to the trainer failed: {error}</source>
+        <translation>Falló la conexión con el entrenador: {error}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="222"/>
+        <source>The trainer ended.</source>
+        <translation>El entrenador terminó.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="381"/>
+        <source>The run has ended (it finished, or its trainer was stopped). Its curves stay here; its run directory is {path}.</source>
+        <translation>La ejecución ha terminado (llegó al final, o se detuvo su entrenador). Sus curvas siguen aquí; su carpeta de ejecución es {path}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="408"/>
+        <source>The trainer process stopped answering.</source>
+        <translation>El proceso del entrenador dejó de responder.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="416"/>
+        <source>The trainer process was killed ({signal}): the system may have run out of memory, or someone ended it.</source>
+        <translation>El proceso del entrenador fue terminado a la fuerza ({signal}): puede que el sistema se quedara sin memoria, o que alguien lo cerrara.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="422"/>
+        <source>The trainer process crashed ({signal}), inside torch or a device driver.</source>
+        <translation>El proceso del entrenador falló ({signal}), dentro de torch o de un controlador del dispositivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="427"/>
+        <source>The trainer process was ended by signal {signal}.</source>
+        <translation>El proceso del entrenador terminó por la señal {signal}.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="431"/>
+        <source>The trainer process ended.</source>
+        <translation>El proceso del entrenador terminó.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="433"/>
+        <source>The trainer process failed (exit status {code}).</source>
+        <translation>El proceso del entrenador falló (código de salida {code}).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="438"/>
+        <source>Its last words:</source>
+        <translation>Sus últimas líneas:</translation>
     </message>
 </context>
 </TS>

@@ -159,6 +159,13 @@ class Controller(QObject):
     def is_running(self) -> bool:
         return self.link is not None and self.link.is_running()
 
+    def trainer_pid(self) -> int | None:
+        """The trainer's process id when it runs in a process of its own on this machine."""
+        link = self.link
+        if isinstance(link, ProcessLink) and link.process is not None:
+            return link.process.pid
+        return None
+
     @property
     def controllable(self) -> bool:
         """Whether this window may change the training (False: a read-only attach)."""
@@ -172,8 +179,12 @@ class Controller(QObject):
         starts at step 0 of a new generation. Returns True if a trainer was started.
         An attached run that ended is not restarted: it was not ours.
         """
-        if self.link is not None or self._stopped_by_owner or self.link_kind == "attach":
+        if self._stopped_by_owner or self.link_kind == "attach":
             return False
+        if self.link is not None:
+            if self.link.is_running():
+                return False
+            self._release_link()  # dead, its end not handled yet
         self.start()
         self.message_logged.emit(
             self.tr("The trainer had stopped; a new one starts from the current settings."),
@@ -184,19 +195,28 @@ class Controller(QObject):
 
     def restart_from(self, checkpoint: str | None) -> None:
         """After a trainer was lost: start a new one from ``checkpoint`` (None: fresh)."""
-        if self.link is not None:
+        if self.link is not None and self.link.is_running():
             return
+        self._release_link()  # a dead link whose end has not been handled yet
         self._stopped_by_owner = False
         self.start(resume_from=checkpoint)
         self.trainer_restarted.emit()
 
     @Slot(str)
     def _on_link_lost(self, why: str) -> None:
+        if self.sender() is not self.link:
+            return  # an older link, already replaced
         self.trainer_lost.emit(why)
 
     @Slot()
     def _on_thread_finished(self) -> None:
+        if self.sender() is not self.link:
+            return  # an older link, already replaced
         self._release_link()
+        self._rate_window.clear()
+        if self.session.state != "stopped":  # a trainer that died said nothing itself
+            self.session.state = "stopped"
+            self.state_changed.emit("stopped")
         self.thread_finished.emit()
 
     def _release_link(self) -> None:
@@ -204,6 +224,8 @@ class Controller(QObject):
         if link is not None:
             with contextlib.suppress(RuntimeError, TypeError):
                 link.report_ready.disconnect(self._on_worker_report)
+                link.lost.disconnect(self._on_link_lost)
+                link.finished.disconnect(self._on_thread_finished)
             link.deleteLater()
 
     # ---------------------------------------------------------------- commands

@@ -13,8 +13,6 @@ drew so the trainer may publish the next one.
 from __future__ import annotations
 
 import gc
-import os
-import sys
 import time
 from functools import partial
 from pathlib import Path
@@ -648,7 +646,12 @@ class MainWindow(QMainWindow):
             (self.rate_label, self.tr("Training speed: updates per second")),
             (self.fps_label, self.tr("Window redraws per second")),
             (self.device_label, self.tr("Where the networks train")),
-            (self.memory_label, self.tr("Memory used by this program")),
+            (
+                self.memory_label,
+                self.tr(
+                    "Memory used by the window, and by its trainer when it has its own process"
+                ),
+            ),
             (
                 self.generation_label,
                 self.tr("Generation: a new one starts at every reset or architecture change"),
@@ -1549,7 +1552,15 @@ class MainWindow(QMainWindow):
             self.tr("{rate:.0f} steps/s").format(rate=self.controller.steps_per_second())
         )
         self.fps_label.setText(self.tr("{fps:.0f} frames/s").format(fps=self._fps))
-        self.memory_label.setText(self.tr("{mb:.0f} MB").format(mb=_resident_mb()))
+        trainer = self.controller.trainer_pid()
+        if trainer is None:
+            self.memory_label.setText(self.tr("{mb:.0f} MB").format(mb=_resident_mb()))
+        else:
+            self.memory_label.setText(
+                self.tr("window {gui:.0f} MB · trainer {trainer:.0f} MB").format(
+                    gui=_resident_mb(), trainer=_resident_mb(trainer)
+                )
+            )
 
     def gui_fps(self) -> float:
         return self._fps
@@ -1717,14 +1728,11 @@ def _plain(key: str, value: object) -> str:
     return str(value)
 
 
-def _resident_mb() -> float:
-    """Resident memory of this process in MB (Linux /proc; peak RSS elsewhere)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            pages = int(fh.read().split()[1])
-        return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
-    except (OSError, ValueError, IndexError):
-        import resource
+def _resident_mb(pid: int | None = None) -> float:
+    """Resident memory of a process (default: this one) in MB; 0 if it is gone."""
+    import psutil
 
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        return peak / (2**20 if sys.platform == "darwin" else 2**10)
+    try:
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except (psutil.Error, OSError):
+        return 0.0

@@ -198,15 +198,14 @@ def served_runs(folder: Path) -> list[Path]:
 
 
 def _alive(pid: int) -> bool:
-    if sys.platform == "win32":
-        return True  # the connection attempt tells
+    import psutil
+
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except PermissionError:
+    except psutil.Error:
         return True  # someone else's process: the secret check refuses it
-    return True
 
 
 def _new_address() -> tuple[str, str | tuple[str, int], str | None]:

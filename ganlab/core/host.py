@@ -32,6 +32,10 @@ from ganlab.core.i18n import _
 # The line a window's trainer prints on standard output once it listens.
 READY_LINE = "ganlab-trainer-ready"
 
+# A window's own trainer records its last good state this often (seconds of training), so
+# that when its process dies the window can restart from at most this far back.
+GOOD_STATE_ON_DISK_EVERY_S = 30.0
+
 # A window's own trainer that no window has attached to after this long ends: its window
 # died while starting, and nothing may be left behind.
 ORPHAN_TIMEOUT_S = 120.0
@@ -124,6 +128,7 @@ def run_window_trainer(
                 resume_from=resume_from,
                 at_limit="pause",  # the window never dead-ends at loop.steps
                 first_generation=first_generation,
+                good_state_every_s=GOOD_STATE_ON_DISK_EVERY_S,
             ),
             recorder,
         )

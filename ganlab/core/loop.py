@@ -153,6 +153,7 @@ class _Session:
         scalar_hz: float | None = None,
         at_limit: str = "finish",
         first_generation: int = 0,
+        good_state_every_s: float | None = None,
     ):
         if at_limit not in ("finish", "pause"):
             raise ValueError(f"at_limit must be 'finish' or 'pause', not {at_limit!r}")
@@ -178,6 +179,8 @@ class _Session:
         self.pending = _Pending()
         self.good_state: dict[str, Any] | None = None
         self.good_step = -GOOD_STATE_EVERY
+        self.good_state_every_s = good_state_every_s
+        self.good_saved_at = clock()  # the first is due a full period after the start
         # (step, state) taken at a clean batch; good once the next batch is clean too.
         self.candidate: tuple[int, dict[str, Any]] | None = None
         self.last_batch_clean = False  # the last scalar batch had no NaN/Inf, nothing pausing
@@ -657,8 +660,23 @@ class _Session:
             if self.candidate is not None:
                 self.good_step, self.good_state = self.candidate
                 self.candidate = None
+                yield from self._keep_good_state_on_disk()
             if t.step_count - self.good_step >= GOOD_STATE_EVERY:
                 self.candidate = (t.step_count, copy.deepcopy(t.state_dict()))
+
+    def _keep_good_state_on_disk(self) -> Iterator[rep.Report]:
+        """Every ``good_state_every_s`` of training, record the last good state as a
+        checkpoint: a trainer process that dies then loses at most that much."""
+        t = self.trainer
+        every = self.good_state_every_s
+        if not every or not self.recording or t is None or self.good_state is None:
+            return
+        now = self.clock()
+        if now - self.good_saved_at < every:
+            return
+        self.good_saved_at = now
+        state = copy.deepcopy(self.good_state)
+        yield rep.CheckpointState(t.generation, self.good_step, state, None, "good")
 
     @staticmethod
     def _diverged(head: np.ndarray) -> bool:
@@ -794,6 +812,7 @@ def run(
     scalar_hz: float | None = None,
     at_limit: str = "finish",
     first_generation: int = 0,
+    good_state_every_s: float | None = None,
 ) -> Iterator[rep.Report]:
     """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
 
@@ -834,6 +853,10 @@ def run(
     first_generation
         Number the first generation at least this: a trainer restarted by a window that
         already saw generations continues after them.
+    good_state_every_s
+        With ``recording``: also record the last good state (the one a NaN rolls back
+        to) as a checkpoint this often, in seconds of the loop's clock. A window's own
+        trainer process uses it, so that a crash loses at most this much training.
 
     Raises
     ------
@@ -853,6 +876,7 @@ def run(
         scalar_hz=scalar_hz,
         at_limit=at_limit,
         first_generation=first_generation,
+        good_state_every_s=good_state_every_s,
     )
     return reports if recording else _unrecorded(reports)
 

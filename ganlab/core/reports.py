@@ -251,7 +251,9 @@ class CheckpointState(Report):
     step: int
     state: dict[str, Any]
     path: str | None
-    reason: str  # "every" (loop.checkpoint_every), "end" (the step limit), "stop", "command"
+    # "every" (loop.checkpoint_every), "end" (the step limit), "stop", "command", "good"
+    # (the last good state, recorded on a timer by a window's own trainer)
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -689,3 +689,45 @@ def test_a_reset_with_a_config_survives_the_inbox_last_one_wins_rule():
     assert started[-1].reason == "reset"
     assert cfg.loads(started[-1].config_toml).data.source == "grid25"
     assert cfg.loads(started[-1].config_toml).loop.seed == 3
+
+
+def test_a_recorded_loop_keeps_its_last_good_state_on_disk_on_a_timer(tmp_path):
+    """A window's own trainer records the last good state every few seconds: a process
+    that dies loses at most that much (the window restarts from it)."""
+    from ganlab.core.checkpoint import load_checkpoint
+    from ganlab.core.rundir import RunDir
+
+    recorder = Recorder(RunDir.create(tmp_path / "run", tiny_config()))
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    gen = drive(
+        run(
+            tiny_config(),
+            inbox,
+            clock=TickClock(0.01),
+            recording=True,
+            good_state_every_s=1.0,
+        ),
+        recorder,
+    )
+    reports = collect_until(
+        gen,
+        inbox,
+        lambda r: isinstance(r, rep.CheckpointState) and r.reason == "good",
+    )
+    recorder.close()
+    good = next(r for r in reports if isinstance(r, rep.CheckpointState) and r.reason == "good")
+    steps_then = max(
+        int(r.steps[-1]) for r in reports[: reports.index(good)] if isinstance(r, rep.ScalarBatch)
+    )
+    assert good.step < steps_then  # the good state is one the loop already left behind
+    written = RunDir(tmp_path / "run").checkpoint_path(good.step)
+    assert load_checkpoint(written)["step"] == good.step
+
+
+def test_without_a_timer_no_good_state_is_written():
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    gen = run(tiny_config(), inbox, clock=TickClock(0.01), recording=True)
+    reports = collect_until(
+        gen, inbox, lambda r: isinstance(r, rep.ScalarBatch) and r.steps[-1] > 300
+    )
+    assert not [r for r in reports if isinstance(r, rep.CheckpointState) and r.reason == "good"]

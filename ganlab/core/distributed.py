@@ -58,6 +58,7 @@ import contextlib
 import datetime
 import os
 import types
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -234,6 +235,10 @@ def initialize(device_setting: str, environ: Mapping[str, str] | None = None) ->
             key="loop.device",
         )
     timeout = datetime.timedelta(seconds=timeout_seconds(env))
+    # A conv weight with one output channel ((1, C, k, k)) has two equally contiguous
+    # stride layouts; DDP's reducer warns that the gradient's is "not the bucket's", a
+    # false alarm (the copy is exact) that every rank would print.
+    warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
     env_vars = {k: env[k] for k in ("MASTER_ADDR", "MASTER_PORT") if k in env}
     os.environ.update(env_vars)  # init_method env:// reads them from the process
     dist.init_process_group(backend, rank=rank, world_size=world, timeout=timeout)

@@ -2,7 +2,7 @@
 
     RANK=r WORLD_SIZE=2 MASTER_ADDR=127.0.0.1 MASTER_PORT=P python ddp_worker.py OUT_DIR P2
 
-Runs four scenarios in one job (starting a rank costs seconds on a 2-core machine) and
+Runs five scenarios in one job (starting a rank costs seconds on a 2-core machine) and
 writes what each rank saw to ``OUT_DIR/rank{r}.pt``; the test process compares them:
 
 1. ``equivalence``: one step per loss with batch B per rank, with every real batch,
@@ -13,7 +13,9 @@ writes what each rank saw to ``OUT_DIR/rank{r}.pt``; the test process compares t
    step it trains (step, which, learning rates, its own losses); rank 0 logs the
    published losses.
 3. ``resume``: 4 steps, a state, 2 steps; the state loaded back, 2 steps again.
-4. ``train``: ``ganlab train OUT_DIR/exp.toml --steps 4 --out OUT_DIR/run --quiet``, the
+4. ``families``: every registered model family (toy data for mlp, shapes for the image
+   families), the losses in turn, a few steps of each kind; each rank's weights after.
+5. ``train``: ``ganlab train OUT_DIR/exp.toml --steps 4 --out OUT_DIR/run --quiet``, the
    command's own entry point on each rank, as ``torchrun -m ganlab train`` runs it (in a
    new process group on port P2); its exit code.
 """
@@ -32,6 +34,7 @@ from typing import Any
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/: conftest's configs
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # this checkout's ganlab
 
 from conftest import tiny_config
 
@@ -41,6 +44,7 @@ from ganlab.core import config as cfg
 from ganlab.core import distributed, losses
 from ganlab.core import reports as rep
 from ganlab.core.loop import run
+from ganlab.core.registry import LOSSES, MODEL_FAMILIES
 
 BATCH = 8  # per rank
 EQUIVALENCE_LOSSES = ("non_saturating", "wgan_gp")
@@ -166,6 +170,21 @@ def resume(context: distributed.DistributedContext) -> dict[str, Any]:
     return {"straight": straight, "again": again, "rng_ranks": len(state["rng_ranks"])}
 
 
+def families(context: distributed.DistributedContext) -> dict[str, Any]:
+    """Weights after 2 iterations, a D step and a G step, per family (k_D = 2: the plain
+    G forward of the first D update and the reused fake of the second both occur)."""
+    results: dict[str, Any] = {}
+    for family, loss in zip(MODEL_FAMILIES.names(), itertools.cycle(LOSSES.names()), strict=False):
+        source = "ring8_teaching" if family == "mlp" else "shapes"
+        config = tiny_config(source=source, family=family, loss=loss, k_d=2, k_g=1)
+        config = cfg.with_value(config, "loss.r1_gamma", 1.0)
+        trainer = distributed.DistributedTrainer(config, context)
+        for which in ("both", "both", "d", "g"):
+            trainer.step(which)
+        results[family] = {"loss": loss, **snapshot(trainer)}
+    return results
+
+
 def main(out: Path, train_port: str) -> None:
     torch.set_num_threads(1)
     with distributed.session("cpu") as context:
@@ -173,6 +192,7 @@ def main(out: Path, train_port: str) -> None:
             "equivalence": equivalence(context),
             "commands": commands(context),
             "resume": resume(context),
+            "families": families(context),
         }
     os.environ["MASTER_PORT"] = train_port
     argv = ["train", str(out / "exp.toml"), "--steps", "4", "--out", str(out / "run"), "--quiet"]

@@ -175,6 +175,17 @@ def test_a_restored_state_continues_exactly_on_every_rank(ranks):
             assert torch.equal(value, result["again"][key][name]), (key, name)
 
 
+def test_every_family_keeps_the_same_weights_on_every_rank(ranks):
+    from ganlab.core.registry import MODEL_FAMILIES
+
+    assert set(ranks[0]["families"]) == set(MODEL_FAMILIES.names())
+    for family, result in ranks[0]["families"].items():
+        for key in ("G", "D"):
+            for name, value in result[key].items():
+                other = ranks[1]["families"][family][key][name]
+                assert torch.equal(value, other), (family, result["loss"], key, name)
+
+
 def _torchrun(*args: str) -> tuple[int, str, str]:
     command = [
         sys.executable,

@@ -1261,7 +1261,7 @@ def _follow_or_lead(trainer, *, quiet: bool) -> int | None:
         return EXIT_OK
     trainer.lead()
     if not quiet:
-        synced = ", ".join(trainer.synced_batch_norm) or _("none")
+        synced = ", ".join(trainer.synced_batch_norm) or _("no net")
         print(
             ngettext(
                 "ganlab: DistributedDataParallel on {count} rank ({backend}), a batch of "

@@ -13,8 +13,8 @@ decides nothing: every call of rank 0's loop that changes or reads training stat
 step, a learning rate, a loss, a rebuild, a restored or saved state) is first announced
 on a control channel, then run on every rank in the same order. Broadcasting the inbox's
 commands alone would not be enough: the loop also decides by the wall clock when to
-publish statistics, and a NaN or an exploding loss found in them pauses training and
-restores an earlier state, as does a speed limit decide when the next step is due; ranks
+publish statistics (and a NaN or an exploding loss found in them pauses training and
+restores an earlier state) and, under a speed limit, when the next step is due; ranks
 taking those decisions at different steps would call different collectives and deadlock.
 Announcing the trainer's calls makes rank 0's decisions the only ones, and leaves the
 loop as it is. A paused rank 0 announces nothing, so every rank waits.
@@ -84,6 +84,18 @@ DEFAULT_TIMEOUT_S = 7 * 24 * 3600  # a week: how long ranks wait for a paused ra
 _STOP, _STEP_BOTH, _STEP_D, _STEP_G, _CALL, _STATE, _REDUCE = range(7)
 _STEP_CODES = {"both": _STEP_BOTH, "d": _STEP_D, "g": _STEP_G}
 _STEP_WHICH = {code: which for which, code in _STEP_CODES.items()}
+# The trainer calls rank 0 announces with their arguments (see DistributedTrainer).
+_ANNOUNCED_CALLS = frozenset(
+    {
+        "set_learning_rate",
+        "set_betas",
+        "set_update_ratio",
+        "set_loss",
+        "apply_config",
+        "rebuild",
+        "load_state_dict",
+    }
+)
 # Announced calls after which rank 0's unpublished statistics are gone (a new pair).
 _NEW_PAIR_CALLS = frozenset({"rebuild", "load_state_dict", "apply_config"})
 
@@ -198,7 +210,7 @@ def initialize(device_setting: str, environ: Mapping[str, str] | None = None) ->
         Already initialised in this process.
     """
     global _context, _control
-    if _context is not None:
+    if _context is not None or (dist.is_available() and dist.is_initialized()):
         raise RuntimeError("the process group is already initialised")
     env = os.environ if environ is None else environ
     rank = _env_int(env, "RANK")
@@ -570,6 +582,8 @@ def follow(trainer: DistributedTrainer) -> None:
             _sum_over_ranks(block)
         elif code == _CALL:
             name, args, kwargs = _share()
+            if name not in _ANNOUNCED_CALLS:
+                raise RuntimeError(f"rank 0 announced an unknown call {name!r}")
             if name in _NEW_PAIR_CALLS:
                 unpublished.clear()
             with contextlib.suppress(Exception):  # refused on rank 0 as well, which reports it

@@ -1276,7 +1276,10 @@ def _warn(config, label: str) -> None:
     """Print the settings that are allowed but wrong for ``config`` (see
     ``config.config_warnings``), one paragraph each, on stderr."""
     from ganlab.core import config as cfg
+    from ganlab.core import distributed
 
+    if distributed.follower_process():
+        return  # under torchrun rank 0 alone speaks
     for message in cfg.config_warnings(config, label):
         print(_paragraph(_("ganlab: warning: {message}").format(message=message)), file=sys.stderr)
 
@@ -1294,12 +1297,66 @@ def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """``ganlab train``; under torchrun, on every rank (see :func:`_follow_or_lead`)."""
+    from ganlab.core import distributed
+
+    try:
+        return _cmd_train(args)
+    finally:
+        distributed.shutdown()  # rank 0 stops the followers; every rank leaves the group
+
+
+def _new_trainer(config):
+    """A Trainer; under torchrun a DistributedTrainer, joining the job on first use."""
+    from ganlab.core import distributed
+    from ganlab.core.trainer import Trainer
+
+    if not distributed.launched():
+        return Trainer(config)
+    context = distributed.current() or distributed.initialize(config.loop.device)
+    return distributed.DistributedTrainer(config, context)
+
+
+def _follow_or_lead(trainer, *, quiet: bool) -> int | None:
+    """Under torchrun, once every rank has built (and resumed) its trainer: ranks other
+    than 0 follow rank 0 until it stops and return their exit code, quietly; rank 0 leads
+    (returns None) and goes on to write the run directory and train. None outside torchrun.
+    """
+    from ganlab.core import distributed
+
+    context = distributed.current()
+    if context is None:
+        return None
+    if not context.is_main:
+        distributed.follow(trainer)
+        return EXIT_OK
+    trainer.lead()
+    if not quiet:
+        synced = ", ".join(trainer.synced_batch_norm) or _("no net")
+        print(
+            ngettext(
+                "ganlab: DistributedDataParallel on {count} rank ({backend}), a batch of "
+                "{batch} on each; losses are means over the ranks; SyncBatchNorm in: {synced}",
+                "ganlab: DistributedDataParallel on {count} ranks ({backend}), a batch of "
+                "{batch} on each; losses are means over the ranks; SyncBatchNorm in: {synced}",
+                context.world_size,
+            ).format(
+                count=context.world_size,
+                backend=context.backend,
+                batch=trainer.config.loop.batch_size,
+                synced=synced,
+            )
+        )
+    return None
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
     from ganlab.core import config as cfg
+    from ganlab.core import distributed
     from ganlab.core.device import resolve_device
     from ganlab.core.errors import ConfigError, GanlabError
     from ganlab.core.loop import resume
     from ganlab.core.rundir import RunDir, default_run_dir
-    from ganlab.core.trainer import Trainer
 
     if args.steps is not None and args.steps <= 0:
         raise ConfigError(_("must be a positive number of iterations"), key="--steps")
@@ -1317,9 +1374,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         if args.device:
             config = cfg.with_value(config, "loop.device", args.device)
         _warn(config, str(run.path / "experiment.toml"))
-        trainer = Trainer(config)
-        for note in resume(trainer, run.path):
-            print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
+        trainer = _new_trainer(config)
+        for note in resume(trainer, run.path):  # every rank loads the same checkpoint
+            if not distributed.follower_process():
+                print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
         if args.device:  # the checkpoint's own device setting must not override --device
             trainer.config = cfg.with_value(trainer.config, "loop.device", args.device)
         steps = args.steps or trainer.config.loop.steps
@@ -1339,6 +1397,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             trainer.config = cfg.with_value(
                 trainer.config, "loop.checkpoint_every", args.checkpoint_every
             )
+        if (code := _follow_or_lead(trainer, quiet=args.quiet)) is not None:
+            return code
         label = _("resumed {path} at step {step}").format(path=run.path, step=trainer.step_count)
     else:
         config, label = _experiment_for(args)
@@ -1355,7 +1415,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         config = cfg.with_value(config, "loop.steps", steps)
         cfg.check_names(config, label)
         _warn(config, label)
-        trainer = Trainer(config)  # bad data or models fail here, before any file is written
+        trainer = _new_trainer(config)  # bad data or models fail here, before any file is written
+        if (code := _follow_or_lead(trainer, quiet=args.quiet)) is not None:
+            return code
         out = Path(args.out) if args.out else default_run_dir(config)
         if (out / "experiment.toml").exists():
             earlier = RunDir(out)

@@ -247,6 +247,8 @@ def gradient_penalty(
     fake: torch.Tensor,
     y: torch.Tensor | None,
     generator: torch.Generator,
+    *,
+    eps: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """WGAN-GP penalty (Gulrajani et al. 2017): ``E[(||grad D(x_hat)||_2 - 1)^2]``.
 
@@ -265,6 +267,9 @@ def gradient_penalty(
         Labels passed to D (for a conditional D, those of the real batch), or None.
     generator
         Source of ``eps``; drawn on the generator's device, then moved to ``real``'s.
+    eps
+        The interpolation weights ``(N,)`` to use instead of drawing them (nothing is
+        drawn then); tests compare runs that must see the same ones.
 
     Returns
     -------
@@ -273,8 +278,9 @@ def gradient_penalty(
     """
     n = real.shape[0]
     eps_shape = (n,) + (1,) * (real.dim() - 1)
-    eps = torch.rand(eps_shape, generator=generator, device=generator.device)
-    eps = eps.to(device=real.device, dtype=real.dtype)
+    if eps is None:
+        eps = torch.rand(eps_shape, generator=generator, device=generator.device)
+    eps = eps.reshape(eps_shape).to(device=real.device, dtype=real.dtype)
     x_hat = (eps * real.detach() + (1.0 - eps) * fake.detach()).requires_grad_(True)
     out = adversarial_logits(D(x_hat, y))
     (grad,) = torch.autograd.grad(out.sum(), x_hat, create_graph=True)

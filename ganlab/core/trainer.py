@@ -191,13 +191,7 @@ class Trainer:
     def _build(self, config: cfg.ExperimentConfig, *, source: DataSource | None = None) -> None:
         cfg.check_names(config)
         self.config = config
-        # A setting from a run made elsewhere (cuda on a laptop) falls back, with a note
-        # the loop reports once; an explicit --device is checked strictly by the CLI.
-        self.device, self.device_note = choose_device(config.loop.device)
-        if self.device.type == "cpu":
-            configure_threads(config.loop.threads)
-        elif self.device.type == "cuda":
-            torch.backends.cudnn.benchmark = True
+        self.device, self.device_note = self._place(config)
         if source is None:
             source = build_data_source(config.data)
         self.source: DataSource = source
@@ -224,6 +218,11 @@ class Trainer:
         g, d = self.family.build(config.model, self.spec, config.loop.latent_dim)
         self.G: nn.Module = g.to(self.device)
         self.D: nn.Module = d.to(self.device)
+        # The modules the training updates call where gradients are taken: G and D here,
+        # their DistributedDataParallel wrappers under torchrun (core.distributed). Views,
+        # checkpoints and G's update through D use the plain modules.
+        self.g_train: nn.Module = self.G
+        self.d_train: nn.Module = self.D
         self.opt_g = _make_optimizer(self.G.parameters(), config.optimizer_g, self.device)
         self.opt_d = _make_optimizer(self.D.parameters(), config.optimizer_d, self.device)
         self.norms_g = _GradNorms(self.G)
@@ -240,6 +239,19 @@ class Trainer:
         self._make_view_fixtures()
         # conditioning_probe's fixed z and real spreads, made on first use
         self._probe: tuple[torch.Tensor, float, float] | None = None
+
+    def _place(self, config: cfg.ExperimentConfig) -> tuple[torch.device, str | None]:
+        """The device (and its fallback note) for ``config``; sets CPU threads or cuDNN.
+
+        A setting from a run made elsewhere (cuda on a laptop) falls back, with a note the
+        loop reports once; an explicit --device is checked strictly by the CLI.
+        """
+        device, note = choose_device(config.loop.device)
+        if device.type == "cpu":
+            configure_threads(config.loop.threads)
+        elif device.type == "cuda":
+            torch.backends.cudnn.benchmark = True
+        return device, note
 
     def _make_view_fixtures(self) -> None:
         """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
@@ -477,9 +489,9 @@ class Trainer:
         )
 
     def _d_outputs(
-        self, x: torch.Tensor, y: torch.Tensor | None
+        self, x: torch.Tensor, y: torch.Tensor | None, d: nn.Module | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        out = self.D(x, y)
+        out = (self.D if d is None else d)(x, y)
         if isinstance(out, tuple):
             return out[0], out[1]
         return out, None
@@ -500,13 +512,14 @@ class Trainer:
         real_in = self._instance_noise(real)
         fake_in = self._instance_noise(fake)
         d_y = real_y if self.family.conditional else None
-        out_real, cls_real = self._d_outputs(real_in, d_y)
-        out_fake, cls_fake = self._d_outputs(fake_in, fake_y)
+        d = self.d_train
+        out_real, cls_real = self._d_outputs(real_in, d_y, d)
+        out_fake, cls_fake = self._d_outputs(fake_in, fake_y, d)
         loss = self.loss.d_loss(out_real, out_fake, lcfg)
         if self.loss.gradient_penalty and lcfg.gp_weight > 0:
-            loss = loss + lcfg.gp_weight * gradient_penalty(self.D, real, fake, d_y, self.noise_gen)
+            loss = loss + lcfg.gp_weight * gradient_penalty(d, real, fake, d_y, self.noise_gen)
         if lcfg.r1_gamma > 0:
-            loss = loss + 0.5 * lcfg.r1_gamma * r1_penalty(self.D, real, d_y)
+            loss = loss + 0.5 * lcfg.r1_gamma * r1_penalty(d, real, d_y)
         if cls_real is not None and cls_fake is not None and real_y is not None:
             assert fake_y is not None  # auxiliary-classifier families are conditional
             loss = loss + lcfg.aux_weight * (
@@ -529,11 +542,15 @@ class Trainer:
     def _update_g(
         self, fake: torch.Tensor | None = None, fake_y: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, ...]:
-        """One G update, through D with D's parameters frozen (no D gradients computed)."""
+        """One G update, through D with D's parameters frozen (no D gradients computed).
+
+        D is the plain module here even under DistributedDataParallel: no D gradient is
+        taken, so there is nothing of D's to synchronise.
+        """
         lcfg = self.config.loss
         if fake is None:
             z, fake_y = self._noise(self.config.loop.batch_size)
-            fake = self.G(z, fake_y)
+            fake = self.g_train(z, fake_y)
         self.D.requires_grad_(False)
         try:
             out_fake, cls_fake = self._d_outputs(self._instance_noise(fake), fake_y)
@@ -577,7 +594,7 @@ class Trainer:
             fake = fake_y = None
             if i == k_d - 1 and k_g > 0:
                 z, fake_y = self._noise(lc.batch_size)
-                fake = self.G(z, fake_y)
+                fake = self.g_train(z, fake_y)
                 reuse = (fake, fake_y)
             d_loss, d_real, d_fake, d_norm, d_layers = self._update_d(fake, fake_y)
         for i in range(k_g):

@@ -55,10 +55,9 @@ import numpy as np
 import torch
 
 from ganlab.core.config import DataConfig, check_columns
-from ganlab.core.contracts import DataSource, DataSourceEntry, DataSpec
+from ganlab.core.contracts import DataSource, DataSpec
 from ganlab.core.errors import ConfigError, DataError
 from ganlab.core.i18n import N_, _, ngettext
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import GaussianMixtureSource, resolve_sigma, symmetric_bounds
 
 DRAWN_SIGMA = 0.05
@@ -569,26 +568,3 @@ def build_drawn(config: DataConfig) -> GaussianMixtureSource:
             count=len(anchors), sigma=f"{sigma:g}"
         ),
     )
-
-
-DATA_SOURCES.register(
-    "csv_points",
-    DataSourceEntry(
-        name="csv_points",
-        title=N_("Points from a CSV file"),
-        kind="toy2d",
-        build=build_csv_points,
-        description=N_("Points read from a CSV file with 1 column (1-D) or 2 columns (2-D)."),
-        reads_path=True,
-    ),
-)
-DATA_SOURCES.register(
-    "drawn",
-    DataSourceEntry(
-        name="drawn",
-        title=N_("Draw your own"),
-        kind="toy2d",
-        build=build_drawn,
-        description=N_("Points you draw on the plot; each real sample is one of them plus noise."),
-    ),
-)

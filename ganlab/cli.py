@@ -1267,7 +1267,7 @@ def _with_columns(config, columns: str | None):
     if not columns:
         return config
     from ganlab.core import config as cfg
-    from ganlab.data.points import parse_columns_option
+    from ganlab.data.points_file import parse_columns_option
 
     return cfg.with_value(config, "data.columns", parse_columns_option(columns))
 

@@ -374,14 +374,12 @@ class MainWindow(QMainWindow):
             self.presentation_action.toggled.connect(widget.restyle, queued)
 
     def _device_choices(self) -> list[tuple[str, str]]:
-        import torch
+        # Found without torch (core.devices): the window imports none, its trainer does.
+        from ganlab.core import devices
 
         choices = [("auto", self.tr("Automatic")), ("cpu", self.tr("CPU"))]
-        if torch.cuda.is_available():
-            for i in range(torch.cuda.device_count()):
-                choices.append((f"cuda:{i}", torch.cuda.get_device_name(i)))
-        mps = getattr(torch.backends, "mps", None)
-        if mps is not None and mps.is_available():
+        choices += [(f"cuda:{i}", name) for i, name in enumerate(devices.gpu_names())]
+        if devices.mps_available():
             choices.append(("mps", self.tr("Apple GPU (MPS)")))
         return choices
 

@@ -84,7 +84,7 @@ def choose_point_columns(path: str, parent: QWidget | None = None) -> list[int] 
     if the person cancelled.
     """
     from ganlab.core.errors import GanlabError
-    from ganlab.data.points import inspect_points_file
+    from ganlab.data.points_file import inspect_points_file  # numpy only: no torch here
 
     try:
         table = inspect_points_file(path)

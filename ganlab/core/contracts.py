@@ -1,6 +1,10 @@
 """The contracts between the engine and its plug-ins: data sources, model families, losses.
 
-No Qt. Runs in whichever thread builds the trainer (the trainer thread in the window).
+No Qt, and no torch at import: the window (which imports no torch) lists and validates
+the registered entries. Torch appears only in annotations (``TYPE_CHECKING``) and inside
+:meth:`Loss.display`. The entries' torch-dependent callables are
+:func:`ganlab.core.registry.lazy` references. Runs in whichever process uses it: the
+window lists entries, the trainer process builds them.
 
 Conventions every plug-in follows:
 
@@ -24,9 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import torch
 
 if TYPE_CHECKING:
+    import torch
+
     from ganlab.core.config import DataConfig, LossConfig, ModelConfig
 
 DataKind = Literal["toy1d", "toy2d", "image"]
@@ -167,4 +172,6 @@ class Loss:
 
     def display(self, outputs: torch.Tensor) -> torch.Tensor:
         """D's outputs in the unit the views show: a probability, or the raw score."""
+        import torch  # here, not at the top: the window imports this module without torch
+
         return torch.sigmoid(outputs) if self.output_kind == "probability" else outputs

@@ -1,7 +1,12 @@
-"""The adversarial losses, registered by name in :data:`ganlab.core.registry.LOSSES`, and
-the penalties the trainer adds (WGAN-GP gradient penalty, R1).
+"""The adversarial losses' math (torch), and the penalties the trainer adds (WGAN-GP
+gradient penalty, R1).
 
-Runs in the trainer thread. No Qt.
+The losses are declared by name, options and paper recipe in
+:mod:`ganlab.core.loss_catalogue` (no torch), which registers them in
+:data:`ganlab.core.registry.LOSSES` with lazy references to the functions here: a new
+loss is one declaration there plus its ``d_loss``/``g_loss`` here.
+
+Runs in the trainer process. No Qt.
 
 Every loss is computed on D's raw outputs (logits or critic scores), never on
 probabilities: ``log D(x) = -softplus(-x)`` and ``log(1 - D(x)) = -softplus(x)`` stay finite
@@ -14,11 +19,6 @@ least_squares, whose real target ``b`` (Mao et al. 2017) is a target like BCE's:
 it to ``1 - s`` caps how far D pushes its real scores, the same effect as in the BCE
 losses, while G's target ``c = 1`` stays. Hinge and the Wasserstein losses have no target
 to smooth and ignore it.
-
-Each entry declares in ``options`` the LossConfig fields that have an effect with it
-(:data:`~ganlab.core.contracts.COMMON_LOSS_OPTIONS` for all, plus label_smoothing,
-gp_weight or clip_value); :func:`ganlab.core.config.inapplicable_settings` warns about
-the others. The Wasserstein losses also carry their paper's recipe (``paper_settings``).
 
 Sign conventions the views rely on:
 
@@ -34,51 +34,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.core.config import LossConfig
-from ganlab.core.contracts import COMMON_LOSS_OPTIONS, Loss
-from ganlab.core.i18n import N_
-from ganlab.core.registry import LOSSES
-
-# Label smoothing moves a real target: the BCE losses and least squares have one.
-_TARGET_OPTIONS = COMMON_LOSS_OPTIONS | {"label_smoothing"}
-
-# Arjovsky, Chintala & Bottou 2017, "Wasserstein GAN", Algorithm 1 (default values):
-# RMSprop at alpha = 5e-5 for both nets, clipping c = 0.01, batch m = 64, n_critic = 5.
-# Section 3 reports that momentum (Adam with beta1 > 0) on the critic made training
-# unstable, hence RMSprop without momentum.
-WGAN_CLIP_PAPER = "Arjovsky et al. 2017, Algorithm 1"
-WGAN_CLIP_SETTINGS: tuple[tuple[str, float | int | str], ...] = (
-    ("optimizer_d.name", "rmsprop"),
-    ("optimizer_d.lr", 5e-5),
-    ("optimizer_d.momentum", 0.0),
-    ("optimizer_g.name", "rmsprop"),
-    ("optimizer_g.lr", 5e-5),
-    ("optimizer_g.momentum", 0.0),
-    ("loss.clip_value", 0.01),
-    ("loop.k_d", 5),
-    ("loop.k_g", 1),
-    ("loop.batch_size", 64),
-)
-# Gulrajani et al. 2017, "Improved Training of Wasserstein GANs", Algorithm 1 (default
-# values): lambda = 10, n_critic = 5, Adam with alpha = 1e-4, beta1 = 0, beta2 = 0.9.
-WGAN_GP_PAPER = "Gulrajani et al. 2017, Algorithm 1"
-WGAN_GP_SETTINGS: tuple[tuple[str, float | int | str], ...] = (
-    ("optimizer_d.name", "adam"),
-    ("optimizer_d.lr", 1e-4),
-    ("optimizer_d.beta1", 0.0),
-    ("optimizer_d.beta2", 0.9),
-    ("optimizer_g.name", "adam"),
-    ("optimizer_g.lr", 1e-4),
-    ("optimizer_g.beta1", 0.0),
-    ("optimizer_g.beta2", 0.9),
-    ("loss.gp_weight", 10.0),
-    ("loop.k_d", 5),
-    ("loop.k_g", 1),
-)
 
 # --------------------------------------------------------------------------- BCE losses
 
 
-def _bce_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def bce_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """-E[t log D(x) + (1 - t) log(1 - D(x))] - E[log(1 - D(G(z)))], t = 1 - s."""
     real_term = F.binary_cross_entropy_with_logits(
         real, torch.full_like(real, 1.0 - cfg.label_smoothing)
@@ -87,13 +47,13 @@ def _bce_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torc
     return real_term + fake_term
 
 
-def _minimax_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def minimax_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """E[log(1 - D(G(z)))] = -E[softplus(fake)]. Saturates: its gradient vanishes where
     D confidently rejects the fakes, which is where G most needs to learn."""
     return -F.softplus(fake).mean()
 
 
-def _non_saturating_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def non_saturating_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """-E[log D(G(z))] = E[softplus(-fake)]: the same fixed point, strong gradients early."""
     return F.softplus(-fake).mean()
 
@@ -101,14 +61,14 @@ def _non_saturating_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
 # --------------------------------------------------------------------------- least squares
 
 
-def _least_squares_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def least_squares_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """LSGAN (Mao et al. 2017), targets a = 0 (fake), b = 1 - s (real):
     1/2 E[(D(x) - b)^2] + 1/2 E[D(G(z))^2]."""
     real_target = 1.0 - cfg.label_smoothing
     return 0.5 * (real - real_target).square().mean() + 0.5 * fake.square().mean()
 
 
-def _least_squares_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def least_squares_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """1/2 E[(D(G(z)) - 1)^2]: G wants its samples scored as real (c = 1)."""
     return 0.5 * (fake - 1.0).square().mean()
 
@@ -116,12 +76,12 @@ def _least_squares_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
 # --------------------------------------------------------------------------- hinge
 
 
-def _hinge_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def hinge_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]: no push beyond a margin of 1."""
     return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
 
 
-def _critic_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def critic_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """-E[D(G(z))]: the generator loss of hinge and Wasserstein GANs."""
     return -fake.mean()
 
@@ -129,97 +89,9 @@ def _critic_g_loss(fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
 # --------------------------------------------------------------------------- Wasserstein
 
 
-def _wasserstein_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
+def wasserstein_d_loss(real: torch.Tensor, fake: torch.Tensor, cfg: LossConfig) -> torch.Tensor:
     """E[D(G(z))] - E[D(x)]; its negative estimates W1 when D is 1-Lipschitz."""
     return fake.mean() - real.mean()
-
-
-LOSSES.register(
-    "minimax",
-    Loss(
-        name="minimax",
-        title=N_("Minimax (saturating)"),
-        d_loss=_bce_d_loss,
-        g_loss=_minimax_g_loss,
-        options=_TARGET_OPTIONS,
-        description=N_(
-            "The original minimax game: G minimises log(1 - D(G(z))), whose gradient "
-            "vanishes when D easily spots the fakes."
-        ),
-    ),
-)
-LOSSES.register(
-    "non_saturating",
-    Loss(
-        name="non_saturating",
-        title=N_("Non-saturating"),
-        d_loss=_bce_d_loss,
-        g_loss=_non_saturating_g_loss,
-        options=_TARGET_OPTIONS,
-        description=N_(
-            "G maximises log D(G(z)) instead: same equilibrium, strong gradients early in training."
-        ),
-    ),
-)
-LOSSES.register(
-    "least_squares",
-    Loss(
-        name="least_squares",
-        title=N_("Least squares"),
-        d_loss=_least_squares_d_loss,
-        g_loss=_least_squares_g_loss,
-        output_kind="score",
-        options=_TARGET_OPTIONS,
-        description=N_("LSGAN: squared distance of D's raw output to 1 (real) and 0 (fake)."),
-    ),
-)
-LOSSES.register(
-    "hinge",
-    Loss(
-        name="hinge",
-        title=N_("Hinge"),
-        d_loss=_hinge_d_loss,
-        g_loss=_critic_g_loss,
-        output_kind="score",
-        description=N_("Hinge loss: D scores real above +1 and fake below -1; G raises its score."),
-    ),
-)
-LOSSES.register(
-    "wgan_gp",
-    Loss(
-        name="wgan_gp",
-        title=N_("Wasserstein + gradient penalty"),
-        d_loss=_wasserstein_d_loss,
-        g_loss=_critic_g_loss,
-        output_kind="score",
-        gradient_penalty=True,
-        options=COMMON_LOSS_OPTIONS | {"gp_weight"},
-        paper_settings=WGAN_GP_SETTINGS,
-        paper=WGAN_GP_PAPER,
-        description=N_(
-            "WGAN-GP: a critic estimates the Wasserstein distance; a penalty keeps its "
-            "gradient norm near 1."
-        ),
-    ),
-)
-LOSSES.register(
-    "wgan_clip",
-    Loss(
-        name="wgan_clip",
-        title=N_("Wasserstein + weight clipping"),
-        d_loss=_wasserstein_d_loss,
-        g_loss=_critic_g_loss,
-        output_kind="score",
-        weight_clipping=True,
-        options=COMMON_LOSS_OPTIONS | {"clip_value"},
-        paper_settings=WGAN_CLIP_SETTINGS,
-        paper=WGAN_CLIP_PAPER,
-        description=N_(
-            "The original WGAN: the critic stays Lipschitz by clamping its weights "
-            "to [-c, c] after each update."
-        ),
-    ),
-)
 
 
 # --------------------------------------------------------------------------- helpers

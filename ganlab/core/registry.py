@@ -1,20 +1,92 @@
-"""Name -> object registries for model families, losses and data sources. No Qt.
+"""Name -> object registries for model families, losses and data sources. No Qt, no torch.
 
 A new family, loss or source is added by registering one object; the CLI and the window
 list what is registered instead of keeping if-chains.
+
+Entries are declarations: their metadata (titles, data kinds, settings...) is plain
+Python, and the callables that need torch (``build``, ``d_loss``, ``g_loss``) are
+:func:`lazy` references that import their module on the first call. The modules that
+register entries (``ganlab.models.catalogue``, ``ganlab.data.catalogue``,
+``ganlab.core.loss_catalogue``) therefore import no torch, and the window can list and
+validate everything without it; torch is imported where a model, loss or source is
+actually built (the trainer process).
 """
 
 from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from ganlab.core.contracts import DataSourceEntry, Loss, ModelFamily
 from ganlab.core.errors import ConfigError
 from ganlab.core.i18n import N_, _
 
 T = TypeVar("T")
+
+
+class LazyCallable:
+    """A callable that stands for ``module:attribute`` and imports it on the first call.
+
+    Picklable (it pickles as its target's name) and compared by that name. Create one
+    with :func:`lazy`; :meth:`resolve` imports the target without calling it.
+
+    Parameters
+    ----------
+    target
+        ``"package.module:name"``; ``name`` may be dotted (an attribute of an attribute).
+
+    Raises
+    ------
+    ValueError
+        At creation, when ``target`` has no ``:`` (a programming error).
+    """
+
+    __slots__ = ("_function", "target")
+
+    def __init__(self, target: str):
+        module, sep, attribute = target.partition(":")
+        if not (sep and module and attribute):
+            raise ValueError(f"lazy target must be 'module:attribute', got {target!r}")
+        self.target = target
+        self._function: Any = None
+
+    def resolve(self) -> Any:
+        """Import the target module and return the object named (cached after the first)."""
+        if self._function is None:
+            module, _sep, attribute = self.target.partition(":")
+            obj: Any = importlib.import_module(module)
+            for part in attribute.split("."):
+                obj = getattr(obj, part)
+            if not callable(obj):
+                raise TypeError(f"lazy target {self.target!r} is not callable")
+            self._function = obj
+        return self._function
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.resolve()(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"lazy({self.target!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LazyCallable) and other.target == self.target
+
+    def __hash__(self) -> int:
+        return hash(self.target)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        return (LazyCallable, (self.target,))
+
+
+def lazy(target: str) -> Any:
+    """A reference to the callable ``"module:attribute"``, imported on its first call.
+
+    Registry entries use it for the callables that need torch, so that declaring (and
+    listing) an entry imports nothing heavy. Typed ``Any`` so that it fills any callable
+    field of an entry; tests/core/test_registry_lazy.py resolves every one.
+    """
+    return LazyCallable(target)
 
 
 class Registry(Generic[T]):
@@ -109,11 +181,14 @@ class AutoloadRegistry(Registry[T]):
         return super().__len__()
 
 
-# The three registries the UI and the CLI list. Entries are registered by the modules of
-# ganlab.models, ganlab.data and ganlab.core.losses when those are imported.
+# The three registries the UI and the CLI list. Entries are declared (without importing
+# torch) by ganlab.models.catalogue, ganlab.data.catalogue and ganlab.core.loss_catalogue,
+# which these registries import on first use.
 # Titles and descriptions of entries are English msgids (``N_``): show them as ``_(title)``.
 MODEL_FAMILIES: AutoloadRegistry[ModelFamily] = AutoloadRegistry(
-    N_("model family"), "ganlab.models"
+    N_("model family"), "ganlab.models.catalogue"
 )
-DATA_SOURCES: AutoloadRegistry[DataSourceEntry] = AutoloadRegistry(N_("data source"), "ganlab.data")
-LOSSES: AutoloadRegistry[Loss] = AutoloadRegistry(N_("loss"), "ganlab.core.losses")
+DATA_SOURCES: AutoloadRegistry[DataSourceEntry] = AutoloadRegistry(
+    N_("data source"), "ganlab.data.catalogue"
+)
+LOSSES: AutoloadRegistry[Loss] = AutoloadRegistry(N_("loss"), "ganlab.core.loss_catalogue")

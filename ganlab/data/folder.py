@@ -50,10 +50,8 @@ import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
 from ganlab.core.i18n import N_, _, ngettext
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import ImageTensorSource, conversion_summary
 
 IMAGE_EXTENSIONS = frozenset(
@@ -547,16 +545,3 @@ def build_image_folder(config: DataConfig) -> FolderSource:
         dropped=dropped,
         warned=loaded.warned,
     )
-
-
-DATA_SOURCES.register(
-    "image_folder",
-    DataSourceEntry(
-        name="image_folder",
-        title=N_("Folder of images"),
-        kind="image",
-        build=build_image_folder,
-        description=N_("Any folder of images; its subfolders, if any, are the classes."),
-        reads_path=True,
-    ),
-)

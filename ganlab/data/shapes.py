@@ -19,9 +19,7 @@ import numpy as np
 import torch
 
 from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.i18n import N_, _
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.base import ImageTensorSource
 
 # Stored as these English words (checkpoints and caches compare them); marked for the
@@ -138,15 +136,3 @@ def build_shapes(config: DataConfig) -> ImageTensorSource:
             shape=f"{config.channels}x{s}x{s}",
         ),
     )
-
-
-DATA_SOURCES.register(
-    "shapes",
-    DataSourceEntry(
-        name="shapes",
-        title=N_("Shapes (offline)"),
-        kind="image",
-        build=build_shapes,
-        description=N_("Simple labelled shapes drawn on the fly: no download, quick to learn."),
-    ),
-)

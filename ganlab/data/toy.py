@@ -1,8 +1,9 @@
 """Analytic toy sources in 1-D and 2-D, each with its exact density. No Qt.
 
-Registers ``gaussian1d``, ``bimodal1d``, ``uniform1d`` (1-D) and ``ring8``,
+Builds ``gaussian1d``, ``bimodal1d``, ``uniform1d`` (1-D) and ``ring8``,
 ``ring8_teaching``, ``grid25``, ``grid25_teaching``, ``blobs``, ``two_moons``, ``spiral``,
-``swiss_roll``, ``line`` (2-D). Built and sampled in the trainer thread.
+``swiss_roll``, ``line`` (2-D), declared in :mod:`ganlab.data.catalogue`. Built and
+sampled in the trainer thread.
 
 Every source here knows its exact density. The curve sources (moons, spiral, swiss roll)
 are defined as ``t ~ Uniform(0, 1)`` on the curve parameter and ``x = curve(t) + N(0,
@@ -24,9 +25,8 @@ import numpy as np
 import torch
 
 from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataKind, DataSource, DataSourceEntry, DataSpec
-from ganlab.core.i18n import N_, _
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.core.contracts import DataSource, DataSpec
+from ganlab.core.i18n import _
 from ganlab.data.base import (
     GaussianMixtureSource,
     mixture_density,
@@ -41,14 +41,6 @@ _NODES_PER_SIGMA = 3.0
 _MAX_NODES = 200_000
 # Bounds reach this many standard deviations beyond the outermost mean or curve point.
 _BOUNDS_SIGMAS = 5.0
-
-
-def _register(
-    name: str, title: str, kind: DataKind, build: Callable[[DataConfig], DataSource], text: str
-) -> None:
-    DATA_SOURCES.register(
-        name, DataSourceEntry(name=name, title=title, kind=kind, build=build, description=text)
-    )
 
 
 def _fmt(value: float) -> str:
@@ -197,6 +189,13 @@ def _grid_builder(default_sigma: float, name: str) -> Callable[[DataConfig], Dat
         )
 
     return build
+
+
+# The ring and grid builders ganlab.data.catalogue declares.
+build_ring8 = _ring_builder(RING8_SIGMA, "ring8")
+build_ring8_teaching = _ring_builder(RING8_TEACHING_SIGMA, "ring8_teaching")
+build_grid25 = _grid_builder(GRID25_SIGMA, "grid25")
+build_grid25_teaching = _grid_builder(GRID25_TEACHING_SIGMA, "grid25_teaching")
 
 
 def build_blobs(config: DataConfig) -> GaussianMixtureSource:
@@ -435,94 +434,3 @@ class LineSource(DataSource):
 def build_line(config: DataConfig) -> LineSource:
     """The diagonal segment from (-1, -1) to (1, 1), noise sigma 0.02."""
     return LineSource(LINE_START, LINE_END, resolve_sigma(config, LINE_SIGMA))
-
-
-# --------------------------------------------------------------------------- registration
-
-_register(
-    "gaussian1d",
-    N_("Gaussian (1-D)"),
-    "toy1d",
-    build_gaussian1d,
-    N_("One gaussian with mean 2 and standard deviation 0.5."),
-)
-_register(
-    "bimodal1d",
-    N_("Two gaussians (1-D)"),
-    "toy1d",
-    build_bimodal1d,
-    N_("An equal mixture of two gaussians at -2 and 2 with standard deviation 0.5."),
-)
-_register(
-    "uniform1d",
-    N_("Uniform (1-D)"),
-    "toy1d",
-    build_uniform1d,
-    N_("The uniform distribution on [-1, 1]: flat, with hard edges."),
-)
-_register(
-    "ring8",
-    N_("Ring of 8 gaussians"),
-    "toy2d",
-    _ring_builder(RING8_SIGMA, "ring8"),
-    N_(
-        "Eight narrow gaussians (sigma 0.01) on a circle of radius 1: "
-        "the classic mode-collapse test."
-    ),
-)
-_register(
-    "ring8_teaching",
-    N_("Ring of 8 gaussians (wide)"),
-    "toy2d",
-    _ring_builder(RING8_TEACHING_SIGMA, "ring8_teaching"),
-    N_("The ring of eight gaussians with a wider sigma of 0.1, easier to see and to learn."),
-)
-_register(
-    "grid25",
-    N_("Grid of 25 gaussians"),
-    "toy2d",
-    _grid_builder(GRID25_SIGMA, "grid25"),
-    N_("A 5 by 5 grid of narrow gaussians (sigma 0.05) at -4, -2, 0, 2, 4 on each axis."),
-)
-_register(
-    "grid25_teaching",
-    N_("Grid of 25 gaussians (wide)"),
-    "toy2d",
-    _grid_builder(GRID25_TEACHING_SIGMA, "grid25_teaching"),
-    N_("The grid of 25 gaussians with a wider sigma of 0.2."),
-)
-_register(
-    "two_moons",
-    N_("Two moons"),
-    "toy2d",
-    build_two_moons,
-    N_("Two interleaved half circles with a little noise."),
-)
-_register(
-    "spiral",
-    N_("Spiral"),
-    "toy2d",
-    build_spiral,
-    N_("Two interleaved arms of a spiral with a little noise."),
-)
-_register(
-    "swiss_roll",
-    N_("Swiss roll"),
-    "toy2d",
-    build_swiss_roll,
-    N_("A curve rolled up in a spiral with a hole in the middle, with a little noise."),
-)
-_register(
-    "line",
-    N_("Line"),
-    "toy2d",
-    build_line,
-    N_("A straight segment with very little noise: a distribution on a thin manifold."),
-)
-_register(
-    "blobs",
-    N_("Blobs"),
-    "toy2d",
-    build_blobs,
-    N_("Four separate gaussian blobs of different sizes and weights."),
-)

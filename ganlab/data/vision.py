@@ -1,14 +1,15 @@
 """MNIST, Fashion-MNIST and CIFAR-10 through torchvision. No Qt.
 
-Registers ``mnist``, ``fashion_mnist`` and ``cifar10``. The training split is read into
-memory once as uint8, converted to ``data.channels`` and ``data.image_size``, and sampled
-by index; the summary's second line says when colour was converted (all images from gray
-to RGB, or from RGB to gray). Files live in ``data.root`` or, when that is empty, in
-``platformdirs.user_cache_dir("ganlab")/datasets``. They are downloaded (with torchvision's
-progress bar on the terminal) only when ``data.download`` is true. Archives that a person
-downloaded by hand and put in the right folder are unpacked here, so the lab also works
-on a machine that never goes online. When the files are missing and cannot be downloaded
-the error says which data set, the exact folder and the file names with their address.
+Builds ``mnist``, ``fashion_mnist`` and ``cifar10`` (declared in ganlab.data.catalogue). The
+training split is read into memory once as uint8, converted to ``data.channels`` and
+``data.image_size``, and sampled by index; the summary's second line says when colour was
+converted (all images from gray to RGB, or from RGB to gray). Files live in ``data.root``
+or, when that is empty, in ``platformdirs.user_cache_dir("ganlab")/datasets``. They are
+downloaded (with torchvision's progress bar on the terminal) only when ``data.download`` is
+true. Archives that a person downloaded by hand and put in the right folder are unpacked
+here, so the lab also works on a machine that never goes online. When the files are missing
+and cannot be downloaded the error says which data set, the exact folder and the file names
+with their address.
 
 Built in the trainer thread. torchvision is imported only when one of these is built.
 """
@@ -26,10 +27,8 @@ import numpy as np
 import torch
 
 from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSourceEntry
 from ganlab.core.errors import DataError
-from ganlab.core.i18n import N_, _
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.core.i18n import _
 from ganlab.data.base import (
     ImageTensorSource,
     conversion_summary,
@@ -214,19 +213,7 @@ def _builder(vset: VisionSet) -> Callable[[DataConfig], ImageTensorSource]:
     return build
 
 
-for _vset, _description in (
-    (MNIST, N_("Handwritten digits 0 to 9, 60000 gray images of 28 by 28 pixels.")),
-    (FASHION_MNIST, N_("Clothing in 10 classes, 60000 gray images of 28 by 28 pixels.")),
-    (CIFAR10, N_("Small photos in 10 classes, 50000 colour images of 32 by 32 pixels.")),
-):
-    DATA_SOURCES.register(
-        _vset.name,
-        DataSourceEntry(
-            name=_vset.name,
-            title=_vset.title,
-            kind="image",
-            build=_builder(_vset),
-            description=_description,
-            downloads=True,
-        ),
-    )
+# The builders ganlab.data.catalogue declares.
+build_mnist = _builder(MNIST)
+build_fashion_mnist = _builder(FASHION_MNIST)
+build_cifar10 = _builder(CIFAR10)

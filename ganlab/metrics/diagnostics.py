@@ -710,7 +710,7 @@ class Diagnostics:
         c = self._config
         out = []
         # Label smoothing only where the loss uses it (not hinge or Wasserstein losses).
-        from ganlab.core.losses import LOSSES  # the registry, with every loss registered
+        from ganlab.core.registry import LOSSES  # the declarations only: no torch
 
         smoothing_applies = c is None or "label_smoothing" in LOSSES.get(c.loss.name).options
         if smoothing_applies and (c is None or c.loss.label_smoothing == 0):

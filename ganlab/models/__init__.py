@@ -1,15 +1,15 @@
-"""The model zoo: one module per family, each registering itself in
-:data:`ganlab.core.registry.MODEL_FAMILIES` when imported. No Qt.
+"""The model zoo. No Qt.
 
-Importing this package (which the registry does on first lookup) registers every family.
+* :mod:`ganlab.models.catalogue` declares every family (no torch): importing this package,
+  or :data:`ganlab.core.registry.MODEL_FAMILIES`'s first lookup, registers them all.
+* One module per family holds its networks and its ``build`` (torch), imported on the
+  first build: :mod:`~ganlab.models.mlp`, :mod:`~ganlab.models.dcgan`,
+  :mod:`~ganlab.models.conditional` (``cgan``), :mod:`~ganlab.models.acgan`;
+  :mod:`~ganlab.models.base` holds their shared helpers.
+
+A new family is one declaration in the catalogue plus its module.
 """
 
-# Import order is registration order, which is the order the UI lists the families in.
-# isort: off
-from ganlab.models import mlp
-from ganlab.models import dcgan
-from ganlab.models import conditional
-from ganlab.models import acgan
-# isort: on
+from ganlab.models import catalogue
 
-__all__ = ["acgan", "conditional", "dcgan", "mlp"]
+__all__ = ["catalogue"]

@@ -14,20 +14,14 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataKind, DataSpec, ModelFamily
-from ganlab.core.i18n import N_
-from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.core.contracts import DataSpec
 from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
-from ganlab.models.conditional import (
-    CONDITIONAL_SETTINGS,
-    conditional_generator,
-    discriminator_body,
-)
-from ganlab.models.dcgan import batch_norm_nets
+from ganlab.models.catalogue import ACGAN as FAMILY
+from ganlab.models.conditional import conditional_generator, discriminator_body
 
 ACGAN_LABEL_SHIFT_STD = 0.0  # G's per-class BatchNorm shifts start equal (see build)
-NAME = "acgan"
-DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
+NAME = FAMILY.name  # the declaration in ganlab.models.catalogue
+DATA_KINDS = FAMILY.data_kinds
 
 
 class AuxiliaryClassifierDiscriminator(nn.Module):
@@ -59,22 +53,3 @@ def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.M
     body = discriminator_body(model_cfg, spec, family_name=NAME)
     discriminator = AuxiliaryClassifierDiscriminator(body, num_classes)
     return finish_pair(generator, discriminator, model_cfg)
-
-
-FAMILY = MODEL_FAMILIES.register(
-    NAME,
-    ModelFamily(
-        name=NAME,
-        title=N_("AC-GAN"),
-        data_kinds=DATA_KINDS,
-        build=build,
-        settings=CONDITIONAL_SETTINGS,
-        batch_norm=batch_norm_nets,
-        conditional=True,
-        auxiliary_classifier=True,
-        description=N_(
-            "Auxiliary-classifier GAN: G is told the class, D tells real from fake "
-            "and also predicts the class."
-        ),
-    ),
-)

@@ -21,26 +21,14 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, DataSpec, ModelFamily
-from ganlab.core.i18n import N_
-from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.core.contracts import DataSpec
 from ganlab.models.base import finish_pair, require_kind, require_labels
-from ganlab.models.dcgan import (
-    DCGANDiscriminator,
-    DCGANGenerator,
-    batch_norm_nets,
-    check_image_shape,
-)
+from ganlab.models.catalogue import CGAN as FAMILY
+from ganlab.models.dcgan import DCGANDiscriminator, DCGANGenerator, check_image_shape
 from ganlab.models.mlp import MLPDiscriminator, MLPGenerator
 
-NAME = "cgan"
-DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
-# MLPs on toy data, DCGAN nets on images; both embed the label.
-CONDITIONAL_SETTINGS: dict[DataKind, frozenset[str]] = {
-    "toy1d": MLP_SETTINGS | {"embed_dim"},
-    "toy2d": MLP_SETTINGS | {"embed_dim"},
-    "image": CONV_SETTINGS | {"embed_dim"},
-}
+NAME = FAMILY.name  # the declaration in ganlab.models.catalogue
+DATA_KINDS = FAMILY.data_kinds
 
 
 # Spread of the per-class BatchNorm shifts in G at initialisation: the label's effect on
@@ -239,20 +227,3 @@ def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.M
             model_cfg.embed_dim,
         )
     return finish_pair(generator, discriminator, model_cfg)
-
-
-FAMILY = MODEL_FAMILIES.register(
-    NAME,
-    ModelFamily(
-        name=NAME,
-        title=N_("Conditional GAN"),
-        data_kinds=DATA_KINDS,
-        build=build,
-        settings=CONDITIONAL_SETTINGS,
-        batch_norm=batch_norm_nets,
-        conditional=True,
-        description=N_(
-            "Conditional GAN: G and D both see the class label through a learned embedding."
-        ),
-    ),
-)

@@ -29,14 +29,14 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import CONV_SETTINGS, DataKind, DataSpec, ModelFamily
+from ganlab.core.contracts import DataSpec
 from ganlab.core.errors import ConfigError
-from ganlab.core.i18n import N_, _
-from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.core.i18n import _
 from ganlab.models.base import LEAKY_SLOPE, finish_pair, init_dcgan_, require_kind
+from ganlab.models.catalogue import DCGAN as FAMILY
 
-NAME = "dcgan"
-DATA_KINDS: frozenset[DataKind] = frozenset({"image"})
+NAME = FAMILY.name  # the declaration in ganlab.models.catalogue
+DATA_KINDS = FAMILY.data_kinds
 
 # Image side (px) -> (side of the smallest feature map, number of stride-2 layers).
 SIZES: dict[int, tuple[int, int]] = {28: (7, 2), 32: (4, 3), 64: (4, 4)}
@@ -155,16 +155,6 @@ class DCGANDiscriminator(nn.Module):
         return self.out(self.features(x)).flatten()
 
 
-def batch_norm_nets(model_cfg: ModelConfig, kind: DataKind) -> tuple[str, ...]:
-    """Which nets hold BatchNorm layers when the DCGAN bodies are used (image data): G
-    always, D unless spectral normalisation replaces it. ``()`` for toy data, where the
-    conditional families use MLP bodies. The ModelFamily ``batch_norm`` of dcgan, cgan
-    and acgan; tests/core/test_config.py checks it against the built modules."""
-    if kind != "image":
-        return ()
-    return ("G",) if model_cfg.spectral_norm_d else ("G", "D")
-
-
 def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.Module, nn.Module]:
     """Build the ``dcgan`` pair (G, D) for ``spec``; see :class:`ModelFamily`."""
     channels, side = check_image_shape(spec, NAME)
@@ -173,20 +163,3 @@ def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.M
         channels, side, model_cfg.base_channels, batch_norm=not model_cfg.spectral_norm_d
     )
     return finish_pair(generator, discriminator, model_cfg)
-
-
-FAMILY = MODEL_FAMILIES.register(
-    NAME,
-    ModelFamily(
-        name=NAME,
-        title=N_("DCGAN"),
-        data_kinds=DATA_KINDS,
-        build=build,
-        settings=dict.fromkeys(DATA_KINDS, CONV_SETTINGS),
-        batch_norm=batch_norm_nets,
-        description=N_(
-            "Deep convolutional GAN: strided convolutions, BatchNorm, no pooling "
-            "(28, 32 or 64 px images)."
-        ),
-    ),
-)

@@ -19,13 +19,12 @@ import torch
 from torch import nn
 
 from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import MLP_SETTINGS, DataKind, DataSpec, ModelFamily
-from ganlab.core.i18n import N_
-from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.core.contracts import DataSpec
 from ganlab.models.base import finish_pair, init_lecun_normal_, mlp_stack, require_kind
+from ganlab.models.catalogue import MLP as FAMILY
 
-NAME = "mlp"
-DATA_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
+NAME = FAMILY.name  # the declaration in ganlab.models.catalogue
+DATA_KINDS = FAMILY.data_kinds
 
 # Named MLP sizes (fields of ModelConfig) for presets: ``dataclasses.replace(model_cfg,
 # **MLP_SIZES["ganlab"])``. Our ``*_layers`` count hidden layers, i.e. hidden Linear +
@@ -124,16 +123,3 @@ def build(model_cfg: ModelConfig, spec: DataSpec, latent_dim: int) -> tuple[nn.M
         spec.dim, model_cfg.d_hidden, model_cfg.d_layers, model_cfg.activation
     )
     return finish_pair(generator, discriminator, model_cfg)
-
-
-FAMILY = MODEL_FAMILIES.register(
-    NAME,
-    ModelFamily(
-        name=NAME,
-        title=N_("MLP GAN"),
-        data_kinds=DATA_KINDS,
-        build=build,
-        settings=dict.fromkeys(DATA_KINDS, MLP_SETTINGS),
-        description=N_("The original GAN: fully connected generator and discriminator."),
-    ),
-)

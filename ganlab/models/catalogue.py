@@ -1,0 +1,104 @@
+"""Every model family, declared: what the window lists and config validation reads.
+
+No Qt, no torch: importing this module (which :data:`ganlab.core.registry.MODEL_FAMILIES`
+does on its first lookup, in the window as in the trainer process) registers every
+family without building or importing a network. Each declaration names its module's
+``build`` through :func:`~ganlab.core.registry.lazy`, imported on the first build.
+
+A new family is one declaration here plus its module (``ganlab/models/<name>.py``, with
+a ``build(model_cfg, spec, latent_dim)``); the module reads its name and data kinds back
+from its declaration (``FAMILY``). Declaration order is the order the UI lists them.
+tests/models/test_families.py checks every family against the contract;
+tests/core/test_registry_lazy.py resolves every lazy reference.
+"""
+
+from __future__ import annotations
+
+from ganlab.core.config import ModelConfig
+from ganlab.core.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, ModelFamily
+from ganlab.core.i18n import N_
+from ganlab.core.registry import MODEL_FAMILIES, lazy
+
+ALL_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
+
+# The conditional families: MLP bodies on toy data, DCGAN bodies on images, both with a
+# label embedding of embed_dim values.
+CONDITIONAL_SETTINGS: dict[DataKind, frozenset[str]] = {
+    "toy1d": MLP_SETTINGS | {"embed_dim"},
+    "toy2d": MLP_SETTINGS | {"embed_dim"},
+    "image": CONV_SETTINGS | {"embed_dim"},
+}
+
+
+def batch_norm_nets(model_cfg: ModelConfig, kind: DataKind) -> tuple[str, ...]:
+    """Which nets hold BatchNorm layers when the DCGAN bodies are used (image data): G
+    always, D unless spectral normalisation replaces it. ``()`` for toy data, where the
+    conditional families use MLP bodies. The ModelFamily ``batch_norm`` of dcgan, cgan
+    and acgan; tests/core/test_config.py checks it against the built modules."""
+    if kind != "image":
+        return ()
+    return ("G",) if model_cfg.spectral_norm_d else ("G", "D")
+
+
+MLP = MODEL_FAMILIES.register(
+    "mlp",
+    ModelFamily(
+        name="mlp",
+        title=N_("MLP GAN"),
+        data_kinds=ALL_KINDS,
+        build=lazy("ganlab.models.mlp:build"),
+        settings=dict.fromkeys(ALL_KINDS, MLP_SETTINGS),
+        description=N_("The original GAN: fully connected generator and discriminator."),
+    ),
+)
+
+DCGAN_KINDS: frozenset[DataKind] = frozenset({"image"})
+DCGAN = MODEL_FAMILIES.register(
+    "dcgan",
+    ModelFamily(
+        name="dcgan",
+        title=N_("DCGAN"),
+        data_kinds=DCGAN_KINDS,
+        build=lazy("ganlab.models.dcgan:build"),
+        settings=dict.fromkeys(DCGAN_KINDS, CONV_SETTINGS),
+        batch_norm=batch_norm_nets,
+        description=N_(
+            "Deep convolutional GAN: strided convolutions, BatchNorm, no pooling "
+            "(28, 32 or 64 px images)."
+        ),
+    ),
+)
+
+CGAN = MODEL_FAMILIES.register(
+    "cgan",
+    ModelFamily(
+        name="cgan",
+        title=N_("Conditional GAN"),
+        data_kinds=ALL_KINDS,
+        build=lazy("ganlab.models.conditional:build"),
+        settings=CONDITIONAL_SETTINGS,
+        batch_norm=batch_norm_nets,
+        conditional=True,
+        description=N_(
+            "Conditional GAN: G and D both see the class label through a learned embedding."
+        ),
+    ),
+)
+
+ACGAN = MODEL_FAMILIES.register(
+    "acgan",
+    ModelFamily(
+        name="acgan",
+        title=N_("AC-GAN"),
+        data_kinds=ALL_KINDS,
+        build=lazy("ganlab.models.acgan:build"),
+        settings=CONDITIONAL_SETTINGS,
+        batch_norm=batch_norm_nets,
+        conditional=True,
+        auxiliary_classifier=True,
+        description=N_(
+            "Auxiliary-classifier GAN: G is told the class, D tells real from fake "
+            "and also predicts the class."
+        ),
+    ),
+)

@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="179"/>
+        <location filename="../../ganlab/app/controller.py" line="190"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="325"/>
+        <location filename="../../ganlab/app/controller.py" line="347"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="336"/>
+        <location filename="../../ganlab/app/controller.py" line="358"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="364"/>
+        <location filename="../../ganlab/app/controller.py" line="386"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -1160,718 +1160,723 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="107"/>
+        <location filename="../../ganlab/app/main_window.py" line="105"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="108"/>
+        <location filename="../../ganlab/app/main_window.py" line="106"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="109"/>
+        <location filename="../../ganlab/app/main_window.py" line="107"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="110"/>
+        <location filename="../../ganlab/app/main_window.py" line="108"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="111"/>
+        <location filename="../../ganlab/app/main_window.py" line="109"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="112"/>
+        <location filename="../../ganlab/app/main_window.py" line="110"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="113"/>
+        <location filename="../../ganlab/app/main_window.py" line="111"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="114"/>
+        <location filename="../../ganlab/app/main_window.py" line="112"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="115"/>
+        <location filename="../../ganlab/app/main_window.py" line="113"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="116"/>
+        <location filename="../../ganlab/app/main_window.py" line="114"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="226"/>
+        <location filename="../../ganlab/app/main_window.py" line="224"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="264"/>
+        <location filename="../../ganlab/app/main_window.py" line="262"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="265"/>
-        <location filename="../../ganlab/app/main_window.py" line="433"/>
+        <location filename="../../ganlab/app/main_window.py" line="263"/>
+        <location filename="../../ganlab/app/main_window.py" line="429"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="264"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="268"/>
+        <location filename="../../ganlab/app/main_window.py" line="266"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <location filename="../../ganlab/app/main_window.py" line="268"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="272"/>
+        <location filename="../../ganlab/app/main_window.py" line="270"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="351"/>
+        <location filename="../../ganlab/app/main_window.py" line="349"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="367"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="381"/>
+        <location filename="../../ganlab/app/main_window.py" line="380"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="381"/>
+        <location filename="../../ganlab/app/main_window.py" line="380"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="387"/>
+        <location filename="../../ganlab/app/main_window.py" line="383"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
-        <location filename="../../ganlab/app/main_window.py" line="854"/>
-        <location filename="../../ganlab/app/main_window.py" line="875"/>
+        <location filename="../../ganlab/app/main_window.py" line="406"/>
+        <location filename="../../ganlab/app/main_window.py" line="855"/>
+        <location filename="../../ganlab/app/main_window.py" line="876"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="406"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="414"/>
+        <location filename="../../ganlab/app/main_window.py" line="410"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="418"/>
+        <location filename="../../ganlab/app/main_window.py" line="414"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="419"/>
+        <location filename="../../ganlab/app/main_window.py" line="415"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="423"/>
+        <location filename="../../ganlab/app/main_window.py" line="419"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <location filename="../../ganlab/app/main_window.py" line="420"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="428"/>
+        <location filename="../../ganlab/app/main_window.py" line="424"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="434"/>
+        <location filename="../../ganlab/app/main_window.py" line="430"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="437"/>
+        <location filename="../../ganlab/app/main_window.py" line="433"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="439"/>
+        <location filename="../../ganlab/app/main_window.py" line="435"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="443"/>
+        <location filename="../../ganlab/app/main_window.py" line="439"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="460"/>
+        <location filename="../../ganlab/app/main_window.py" line="456"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="466"/>
+        <location filename="../../ganlab/app/main_window.py" line="462"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="468"/>
+        <location filename="../../ganlab/app/main_window.py" line="464"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="470"/>
+        <location filename="../../ganlab/app/main_window.py" line="466"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="474"/>
+        <location filename="../../ganlab/app/main_window.py" line="470"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="492"/>
+        <location filename="../../ganlab/app/main_window.py" line="488"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="494"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="495"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="499"/>
+        <location filename="../../ganlab/app/main_window.py" line="495"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="500"/>
+        <location filename="../../ganlab/app/main_window.py" line="496"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="503"/>
+        <location filename="../../ganlab/app/main_window.py" line="499"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="500"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="509"/>
+        <location filename="../../ganlab/app/main_window.py" line="505"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="509"/>
+        <location filename="../../ganlab/app/main_window.py" line="505"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="508"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="508"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="515"/>
+        <location filename="../../ganlab/app/main_window.py" line="511"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="516"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="522"/>
+        <location filename="../../ganlab/app/main_window.py" line="518"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <location filename="../../ganlab/app/main_window.py" line="519"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="526"/>
+        <location filename="../../ganlab/app/main_window.py" line="522"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="527"/>
+        <location filename="../../ganlab/app/main_window.py" line="523"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="530"/>
+        <location filename="../../ganlab/app/main_window.py" line="526"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="531"/>
+        <location filename="../../ganlab/app/main_window.py" line="527"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="537"/>
+        <location filename="../../ganlab/app/main_window.py" line="533"/>
         <source>&amp;Attach to run…</source>
         <translation>&amp;Conectarse a una ejecución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="539"/>
+        <location filename="../../ganlab/app/main_window.py" line="535"/>
         <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
         <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <location filename="../../ganlab/app/main_window.py" line="540"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="546"/>
+        <location filename="../../ganlab/app/main_window.py" line="542"/>
         <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
         <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelva a conectarse con Archivo › Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="554"/>
+        <location filename="../../ganlab/app/main_window.py" line="550"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="554"/>
+        <location filename="../../ganlab/app/main_window.py" line="550"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="562"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="573"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="586"/>
+        <location filename="../../ganlab/app/main_window.py" line="582"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="587"/>
+        <location filename="../../ganlab/app/main_window.py" line="583"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="593"/>
+        <location filename="../../ganlab/app/main_window.py" line="589"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="594"/>
-        <location filename="../../ganlab/app/main_window.py" line="1437"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
+        <location filename="../../ganlab/app/main_window.py" line="1438"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="594"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="602"/>
+        <location filename="../../ganlab/app/main_window.py" line="598"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="647"/>
+        <location filename="../../ganlab/app/main_window.py" line="643"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="648"/>
+        <location filename="../../ganlab/app/main_window.py" line="644"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="649"/>
+        <location filename="../../ganlab/app/main_window.py" line="645"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="650"/>
+        <location filename="../../ganlab/app/main_window.py" line="646"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="651"/>
-        <source>Memory used by this program</source>
-        <translation>Memoria que usa este programa</translation>
+        <location filename="../../ganlab/app/main_window.py" line="650"/>
+        <source>Memory used by the window, and by its trainer when it has its own process</source>
+        <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="654"/>
+        <location filename="../../ganlab/app/main_window.py" line="655"/>
         <source>Generation: a new one starts at every reset or architecture change</source>
         <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="786"/>
+        <location filename="../../ganlab/app/main_window.py" line="787"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="788"/>
+        <location filename="../../ganlab/app/main_window.py" line="789"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="794"/>
+        <location filename="../../ganlab/app/main_window.py" line="795"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="796"/>
+        <location filename="../../ganlab/app/main_window.py" line="797"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="842"/>
+        <location filename="../../ganlab/app/main_window.py" line="843"/>
         <source>generation {n}</source>
         <translation>generación {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="854"/>
+        <location filename="../../ganlab/app/main_window.py" line="855"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="858"/>
+        <location filename="../../ganlab/app/main_window.py" line="859"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="870"/>
+        <location filename="../../ganlab/app/main_window.py" line="871"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="891"/>
+        <location filename="../../ganlab/app/main_window.py" line="892"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <location filename="../../ganlab/app/main_window.py" line="899"/>
         <source>Restart from the last checkpoint</source>
         <translation>Reiniciar desde el último punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="901"/>
+        <location filename="../../ganlab/app/main_window.py" line="902"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="902"/>
+        <location filename="../../ganlab/app/main_window.py" line="903"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="905"/>
+        <location filename="../../ganlab/app/main_window.py" line="906"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="946"/>
+        <location filename="../../ganlab/app/main_window.py" line="947"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="952"/>
-        <location filename="../../ganlab/app/main_window.py" line="964"/>
+        <location filename="../../ganlab/app/main_window.py" line="953"/>
+        <location filename="../../ganlab/app/main_window.py" line="965"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="978"/>
+        <location filename="../../ganlab/app/main_window.py" line="979"/>
         <source>Left {path} training; attach to it again with File › Attach to run.</source>
         <translation>{path} sigue entrenando; vuelva a conectarse con Archivo › Conectarse a una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1016"/>
+        <location filename="../../ganlab/app/main_window.py" line="1017"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1027"/>
+        <location filename="../../ganlab/app/main_window.py" line="1028"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1031"/>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1058"/>
+        <location filename="../../ganlab/app/main_window.py" line="1059"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1066"/>
+        <location filename="../../ganlab/app/main_window.py" line="1067"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1076"/>
+        <location filename="../../ganlab/app/main_window.py" line="1077"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1086"/>
+        <location filename="../../ganlab/app/main_window.py" line="1087"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1100"/>
+        <location filename="../../ganlab/app/main_window.py" line="1101"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1116"/>
+        <location filename="../../ganlab/app/main_window.py" line="1117"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1143"/>
+        <location filename="../../ganlab/app/main_window.py" line="1144"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1151"/>
+        <location filename="../../ganlab/app/main_window.py" line="1152"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1186"/>
+        <location filename="../../ganlab/app/main_window.py" line="1187"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1186"/>
-        <location filename="../../ganlab/app/main_window.py" line="1222"/>
+        <location filename="../../ganlab/app/main_window.py" line="1187"/>
+        <location filename="../../ganlab/app/main_window.py" line="1223"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1198"/>
+        <location filename="../../ganlab/app/main_window.py" line="1199"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1212"/>
+        <location filename="../../ganlab/app/main_window.py" line="1213"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1220"/>
+        <location filename="../../ganlab/app/main_window.py" line="1221"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1232"/>
+        <location filename="../../ganlab/app/main_window.py" line="1233"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1237"/>
+        <location filename="../../ganlab/app/main_window.py" line="1238"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1242"/>
+        <location filename="../../ganlab/app/main_window.py" line="1243"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1242"/>
-        <location filename="../../ganlab/app/main_window.py" line="1250"/>
+        <location filename="../../ganlab/app/main_window.py" line="1243"/>
+        <location filename="../../ganlab/app/main_window.py" line="1251"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1250"/>
+        <location filename="../../ganlab/app/main_window.py" line="1251"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1272"/>
+        <location filename="../../ganlab/app/main_window.py" line="1273"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1291"/>
+        <location filename="../../ganlab/app/main_window.py" line="1292"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1301"/>
+        <location filename="../../ganlab/app/main_window.py" line="1302"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1303"/>
+        <location filename="../../ganlab/app/main_window.py" line="1304"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1318"/>
+        <location filename="../../ganlab/app/main_window.py" line="1319"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1318"/>
+        <location filename="../../ganlab/app/main_window.py" line="1319"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1326"/>
-        <location filename="../../ganlab/app/main_window.py" line="1397"/>
+        <location filename="../../ganlab/app/main_window.py" line="1327"/>
+        <location filename="../../ganlab/app/main_window.py" line="1398"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1326"/>
-        <location filename="../../ganlab/app/main_window.py" line="1375"/>
+        <location filename="../../ganlab/app/main_window.py" line="1327"/>
+        <location filename="../../ganlab/app/main_window.py" line="1376"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1335"/>
+        <location filename="../../ganlab/app/main_window.py" line="1336"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1377"/>
+        <location filename="../../ganlab/app/main_window.py" line="1378"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1384"/>
+        <location filename="../../ganlab/app/main_window.py" line="1385"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1384"/>
+        <location filename="../../ganlab/app/main_window.py" line="1385"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1394"/>
+        <location filename="../../ganlab/app/main_window.py" line="1395"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1439"/>
+        <location filename="../../ganlab/app/main_window.py" line="1440"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1541"/>
+        <location filename="../../ganlab/app/main_window.py" line="1542"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1542"/>
+        <location filename="../../ganlab/app/main_window.py" line="1543"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1543"/>
+        <location filename="../../ganlab/app/main_window.py" line="1544"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1544"/>
+        <location filename="../../ganlab/app/main_window.py" line="1545"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1545"/>
+        <location filename="../../ganlab/app/main_window.py" line="1546"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1547"/>
+        <location filename="../../ganlab/app/main_window.py" line="1548"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1549"/>
+        <location filename="../../ganlab/app/main_window.py" line="1550"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1551"/>
+        <location filename="../../ganlab/app/main_window.py" line="1552"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1552"/>
+        <location filename="../../ganlab/app/main_window.py" line="1555"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1581"/>
+        <location filename="../../ganlab/app/main_window.py" line="1558"/>
+        <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
+        <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1590"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

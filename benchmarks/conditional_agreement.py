@@ -1,6 +1,6 @@
 """Does a conditional preset condition? Agreement and within-class variety after training.
 
-Trains a preset headless exactly as ``ganlab train`` does (``ganlab.core.loop.run``
+Trains a preset headless exactly as ``ganlab train`` does (``ganlab.engine.loop.run``
 driving a ``Trainer``, no snapshots, scalars at the headless rate, the same live
 diagnostics), then, at the end (and optionally every ``--eval-every`` steps, measured
 while the loop is suspended between reports, from a separate random generator so
@@ -36,13 +36,13 @@ import numpy as np
 import torch
 
 from ganlab.cli import HEADLESS_SCALAR_HZ
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.latent import sample_latent
-from ganlab.core.loop import run
-from ganlab.core.presets import load_preset
-from ganlab.core.trainer import Trainer
+from ganlab.engine.latent import sample_latent
+from ganlab.engine.loop import run
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.presets import load_preset
 from ganlab.metrics.classifier import OfflineClassifier, label_agreement, load_or_train
 
 

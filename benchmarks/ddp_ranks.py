@@ -40,8 +40,8 @@ def rank_main(steps: int, batch: int, hidden: int) -> None:
     import torch
     import torch.distributed as dist
 
-    from ganlab.core import config as cfg
-    from ganlab.core import distributed
+    from ganlab.engine import distributed
+    from ganlab.kernel import config as cfg
 
     config = cfg.ExperimentConfig(
         name="ddp-benchmark",

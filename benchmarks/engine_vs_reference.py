@@ -1,6 +1,6 @@
 """Engine vs a hand-written PyTorch loop: does ganlab's training loop add overhead?
 
-Runs, in one process, ganlab's headless loop (``ganlab.core.loop.run`` driving the
+Runs, in one process, ganlab's headless loop (``ganlab.engine.loop.run`` driving the
 ``Trainer``, publishing scalars as ``ganlab train`` does) and a plain PyTorch DCGAN loop
 written the way the PyTorch DCGAN example writes it, on the same networks (same family,
 same initial weights), the same data source, batch size and device. The two alternate in
@@ -25,12 +25,12 @@ import torch
 import torch.nn.functional as F
 
 from ganlab.cli import HEADLESS_SCALAR_HZ
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.loop import run
-from ganlab.core.presets import load_preset
-from ganlab.core.trainer import Trainer
+from ganlab.engine.loop import run
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.presets import load_preset
 
 
 class ReferenceLoop:

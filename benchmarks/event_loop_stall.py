@@ -28,7 +28,7 @@ from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Slot
 from ganlab.app.exercise import WATCH_MS, ControlExerciser
 from ganlab.app.main import application
 from ganlab.app.main_window import MainWindow
-from ganlab.core.presets import default_experiment
+from ganlab.kernel.presets import default_experiment
 
 
 class GapRecorder(QObject):

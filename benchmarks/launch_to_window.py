@@ -45,7 +45,7 @@ CHILD = textwrap.dedent(
     side, preset, settings_path = sys.argv[1:4]
     if side == "before":  # what the registries' first lookup imported before issue 12
         import torch  # noqa: F401
-        import ganlab.core.losses
+        import ganlab.engine.losses
         import ganlab.data.folder, ganlab.data.points, ganlab.data.shapes
         import ganlab.data.toy, ganlab.data.vision
         import ganlab.models.acgan, ganlab.models.conditional
@@ -55,7 +55,7 @@ CHILD = textwrap.dedent(
     from PySide6.QtWidgets import QApplication, QWidget
 
     from ganlab.app.main_window import MainWindow
-    from ganlab.core.presets import load_preset
+    from ganlab.kernel.presets import load_preset
 
     class FirstPaint(QObject):
         def __init__(self, window):

@@ -35,9 +35,9 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer
 
 from ganlab.app.main import application
 from ganlab.app.main_window import MainWindow
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.presets import load_preset
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.presets import load_preset
 
 WARM_UP_S = 2.0  # not counted: the first steps after Play
 

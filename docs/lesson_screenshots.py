@@ -70,9 +70,9 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402 - after t
 
 from ganlab.app.main import application  # noqa: E402
 from ganlab.app.main_window import MainWindow  # noqa: E402
-from ganlab.core import config as cfg  # noqa: E402
-from ganlab.core import i18n  # noqa: E402
-from ganlab.core.lesson import Lesson, load_lesson, shipped_lessons  # noqa: E402
+from ganlab.engine.lesson import Lesson, load_lesson, shipped_lessons  # noqa: E402
+from ganlab.kernel import config as cfg  # noqa: E402
+from ganlab.kernel import i18n  # noqa: E402
 
 # Lesson number -> key step (1-based) where the last ``until`` step is the remedy, not
 # the phenomenon the lesson is about.

@@ -79,8 +79,8 @@ from PySide6.QtCore import QEventLoop, QSettings, QTimer  # noqa: E402 - after t
 
 from ganlab.app.main import application  # noqa: E402
 from ganlab.app.main_window import MainWindow  # noqa: E402
-from ganlab.core import config as cfg  # noqa: E402
-from ganlab.core.presets import load_preset  # noqa: E402
+from ganlab.kernel import config as cfg  # noqa: E402
+from ganlab.kernel.presets import load_preset  # noqa: E402
 
 # preset -> (seconds of training, what to save)
 SHOTS = {

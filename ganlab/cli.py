@@ -17,7 +17,7 @@ Bad input (a broken experiment file, a missing folder, a refused checkpoint) end
 exit code 2 and a one-paragraph message, never a traceback.
 
 Every word the command prints goes through ganlab's gettext catalogue
-(:mod:`ganlab.core.i18n`), argparse's own words included (:func:`_argparse_in_our_language`).
+(:mod:`ganlab.kernel.i18n`), argparse's own words included (:func:`_argparse_in_our_language`).
 ``--lang CODE`` (anywhere on the line, with any command) is read before the parsers are
 built, because their help texts are translated as they are built; without it the language
 comes from the environment (``LANGUAGE``, ``LC_ALL``, ``LC_MESSAGES``, ``LANG``).
@@ -38,8 +38,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ganlab import __version__
-from ganlab.core import i18n
-from ganlab.core.i18n import N_, _, ngettext
+from ganlab.kernel import i18n
+from ganlab.kernel.i18n import N_, _, ngettext
 
 EXIT_OK = 0
 EXIT_DIVERGED = 1  # training hit NaN/Inf and stopped
@@ -84,7 +84,7 @@ def _argparse_in_our_language() -> Iterator[None]:
 
     argparse translates them with ``gettext.gettext`` (the ``messages`` domain, which no
     catalogue of ours feeds), bound at import as ``argparse._`` and ``argparse.ngettext``
-    and looked up at call time; the block points both at :mod:`ganlab.core.i18n` and
+    and looked up at call time; the block points both at :mod:`ganlab.kernel.i18n` and
     restores them on the way out, whatever happens (``--help`` and errors exit with
     SystemExit), so that nothing else in the process sees the change. :class:`_Parser`
     builds, parses and formats inside it.
@@ -595,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from ganlab.core.errors import GanlabError
+    from ganlab.kernel.errors import GanlabError
 
     argv = sys.argv[1:] if argv is None else list(argv)
     code, argv = _language_option(argv)
@@ -633,10 +633,10 @@ def _main(argv: list[str] | None) -> int:
 
 def cmd_lab(args: argparse.Namespace) -> int:
     """No subcommand: open the window on an experiment, a saved run, or the default."""
-    from ganlab.core import config as cfg
-    from ganlab.core.errors import GanlabError
-    from ganlab.core.presets import default_experiment
-    from ganlab.core.rundir import RunDir
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.errors import GanlabError
+    from ganlab.kernel.presets import default_experiment
+    from ganlab.kernel.rundir import RunDir
 
     if args.timeout is not None and not args.smoke_test:
         raise GanlabError(_("--timeout only applies to --smoke-test"))
@@ -651,7 +651,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if args.attach and (args.run or args.experiment or args.lesson or args.smoke_test):
         raise GanlabError(_("--attach shows a running run; drop the other file"))
     if args.attach:
-        from ganlab.core.channel import read_endpoint
+        from ganlab.engine.channel import read_endpoint
 
         read_endpoint(Path(args.attach))  # no trainer there: say so before any window
         run = RunDir.open_existing(args.attach)
@@ -666,7 +666,7 @@ def cmd_lab(args: argparse.Namespace) -> int:
         cfg.check_names(config, args.experiment)
         _warn(config, args.experiment)
     elif args.lesson:
-        from ganlab.core.lesson import load_lesson
+        from ganlab.engine.lesson import load_lesson
 
         config = load_lesson(args.lesson).config_for_step(0)
     else:
@@ -701,8 +701,8 @@ def cmd_lab(args: argparse.Namespace) -> int:
 
 def cmd_trainer(args: argparse.Namespace) -> int:
     """A window's own trainer: the experiment (TOML) on standard input; see core.host."""
-    from ganlab.core import config as cfg
-    from ganlab.core.host import run_window_trainer
+    from ganlab.engine.host import run_window_trainer
+    from ganlab.kernel import config as cfg
 
     config = cfg.loads(sys.stdin.read())
     return run_window_trainer(
@@ -714,9 +714,9 @@ def cmd_trainer(args: argparse.Namespace) -> int:
 
 
 def cmd_presets() -> int:
-    from ganlab.core.presets import DEFAULT_PRESET, load_preset, preset_names
-    from ganlab.core.presets import description as preset_description
-    from ganlab.core.presets import title as preset_title
+    from ganlab.kernel.presets import DEFAULT_PRESET, load_preset, preset_names
+    from ganlab.kernel.presets import description as preset_description
+    from ganlab.kernel.presets import title as preset_title
 
     names = preset_names()
     width = max(len(n) for n in names)
@@ -734,8 +734,8 @@ def cmd_presets() -> int:
 
 def cmd_lessons(args: argparse.Namespace) -> int:
     """List lessons (number, title, file) or, with --check, run them headless."""
-    from ganlab.core.errors import GanlabError
-    from ganlab.core.lesson import check_lesson, load_lesson, shipped_lessons
+    from ganlab.engine.lesson import check_lesson, load_lesson, shipped_lessons
+    from ganlab.kernel.errors import GanlabError
 
     paths = [Path(f) for f in args.files] or shipped_lessons()
     if not paths:
@@ -786,7 +786,7 @@ def cmd_lessons(args: argparse.Namespace) -> int:
 
 
 def cmd_sources() -> int:
-    from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+    from ganlab.kernel.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
 
     # Names and kinds are identifiers (what a file or an option takes); titles are words.
     print(_("Data sources:"))
@@ -806,10 +806,10 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
     """``ganlab data sample``: the first N real items the trainer would feed D."""
     import numpy as np
 
-    from ganlab.core import config as cfg
-    from ganlab.core.errors import ConfigError, GanlabError
-    from ganlab.core.registry import DATA_SOURCES
-    from ganlab.core.trainer import build_data_source, data_generator, draw_real_batches
+    from ganlab.engine.trainer import build_data_source, data_generator, draw_real_batches
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.errors import ConfigError, GanlabError
+    from ganlab.kernel.registry import DATA_SOURCES
 
     if args.n <= 0:
         raise ConfigError(_("must be a positive number of samples"), key="--n")
@@ -892,7 +892,7 @@ def _load_array(path: str, what: str):
     """A numeric .npy array; pickled object arrays are refused (they could run code)."""
     import numpy as np
 
-    from ganlab.core.errors import GanlabError
+    from ganlab.kernel.errors import GanlabError
 
     try:
         arr = np.load(path, allow_pickle=False)
@@ -946,9 +946,9 @@ def _json_number(value: float) -> float | None:
 def _eval_toy(args: argparse.Namespace) -> dict:
     import torch
 
-    from ganlab.core.config import DataConfig
-    from ganlab.core.errors import ConfigError, GanlabError
-    from ganlab.core.registry import DATA_SOURCES
+    from ganlab.kernel.config import DataConfig
+    from ganlab.kernel.errors import ConfigError, GanlabError
+    from ganlab.kernel.registry import DATA_SOURCES
     from ganlab.metrics import toy
 
     fake = _load_array(args.samples, _("generated samples"))
@@ -1013,7 +1013,7 @@ def _eval_toy(args: argparse.Namespace) -> dict:
 
 
 def _eval_features(args: argparse.Namespace) -> dict:
-    from ganlab.core.errors import GanlabError
+    from ganlab.kernel.errors import GanlabError
     from ganlab.metrics import features
 
     real = _load_array(args.real, _("real features"))
@@ -1053,17 +1053,17 @@ def _images_from(spec: str, n: int, what: str, seed: int):
     import numpy as np
     import torch
 
-    from ganlab.core.config import DataConfig
-    from ganlab.core.errors import GanlabError
-    from ganlab.core.registry import DATA_SOURCES
+    from ganlab.kernel.config import DataConfig
+    from ganlab.kernel.errors import GanlabError
+    from ganlab.kernel.registry import DATA_SOURCES
     from ganlab.metrics.features import distinct_indices
 
     path = Path(spec)
     if (path / "experiment.toml").is_file():  # a run: generate from its latest checkpoint
-        from ganlab.core.latent import sample_latent
-        from ganlab.core.loop import resume
-        from ganlab.core.rundir import RunDir
-        from ganlab.core.trainer import Trainer
+        from ganlab.engine.latent import sample_latent
+        from ganlab.engine.loop import resume
+        from ganlab.engine.trainer import Trainer
+        from ganlab.kernel.rundir import RunDir
 
         gen = torch.Generator().manual_seed(seed)
         run = RunDir.open_existing(path)
@@ -1137,7 +1137,7 @@ def _images_from(spec: str, n: int, what: str, seed: int):
 
 
 def cfg_with_cpu(config):
-    from ganlab.core import config as cfg
+    from ganlab.kernel import config as cfg
 
     return cfg.with_value(config, "loop.device", "cpu")
 
@@ -1150,7 +1150,7 @@ def _say_sample(report) -> None:
 
 
 def _eval_images(args: argparse.Namespace) -> dict:
-    from ganlab.core.errors import GanlabError
+    from ganlab.kernel.errors import GanlabError
     from ganlab.metrics import inception
 
     wanted = [m.strip().lower() for m in args.metrics.split(",") if m.strip()]
@@ -1243,7 +1243,7 @@ def _eval_images_offline(args: argparse.Namespace, wanted: list[str]) -> dict:
 def _newest_intact(run) -> str | None:
     """The run's newest checkpoint that reads, naming each damaged one skipped; None
     for a run without checkpoints (the window then starts it over)."""
-    from ganlab.core.checkpoint import load_newest_intact
+    from ganlab.kernel.checkpoint import load_newest_intact
 
     candidates = run.checkpoints_newest_first()
     if not candidates:
@@ -1266,8 +1266,8 @@ def _with_columns(config, columns: str | None):
     """``config`` with ``data.columns`` from a ``--columns A,B`` option, if given."""
     if not columns:
         return config
-    from ganlab.core import config as cfg
     from ganlab.data.points_file import parse_columns_option
+    from ganlab.kernel import config as cfg
 
     return cfg.with_value(config, "data.columns", parse_columns_option(columns))
 
@@ -1275,8 +1275,8 @@ def _with_columns(config, columns: str | None):
 def _warn(config, label: str) -> None:
     """Print the settings that are allowed but wrong for ``config`` (see
     ``config.config_warnings``), one paragraph each, on stderr."""
-    from ganlab.core import config as cfg
-    from ganlab.core import distributed
+    from ganlab.engine import distributed
+    from ganlab.kernel import config as cfg
 
     if distributed.follower_process():
         return  # under torchrun rank 0 alone speaks
@@ -1285,9 +1285,9 @@ def _warn(config, label: str) -> None:
 
 
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
-    from ganlab.core import config as cfg
-    from ganlab.core.errors import ConfigError
-    from ganlab.core.presets import load_preset
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.errors import ConfigError
+    from ganlab.kernel.presets import load_preset
 
     if args.preset:
         return load_preset(args.preset), _("preset {name}").format(name=args.preset)
@@ -1298,7 +1298,7 @@ def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
 
 def cmd_train(args: argparse.Namespace) -> int:
     """``ganlab train``; under torchrun, on every rank (see :func:`_follow_or_lead`)."""
-    from ganlab.core import distributed
+    from ganlab.engine import distributed
 
     try:
         return _cmd_train(args)
@@ -1308,8 +1308,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def _new_trainer(config):
     """A Trainer; under torchrun a DistributedTrainer, joining the job on first use."""
-    from ganlab.core import distributed
-    from ganlab.core.trainer import Trainer
+    from ganlab.engine import distributed
+    from ganlab.engine.trainer import Trainer
 
     if not distributed.launched():
         return Trainer(config)
@@ -1322,7 +1322,7 @@ def _follow_or_lead(trainer, *, quiet: bool) -> int | None:
     than 0 follow rank 0 until it stops and return their exit code, quietly; rank 0 leads
     (returns None) and goes on to write the run directory and train. None outside torchrun.
     """
-    from ganlab.core import distributed
+    from ganlab.engine import distributed
 
     context = distributed.current()
     if context is None:
@@ -1351,12 +1351,12 @@ def _follow_or_lead(trainer, *, quiet: bool) -> int | None:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from ganlab.core import config as cfg
-    from ganlab.core import distributed
-    from ganlab.core.device import resolve_device
-    from ganlab.core.errors import ConfigError, GanlabError
-    from ganlab.core.loop import resume
-    from ganlab.core.rundir import RunDir, default_run_dir
+    from ganlab.engine import distributed
+    from ganlab.engine.loop import resume
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.device import resolve_device
+    from ganlab.kernel.errors import ConfigError, GanlabError
+    from ganlab.kernel.rundir import RunDir, default_run_dir
 
     if args.steps is not None and args.steps <= 0:
         raise ConfigError(_("must be a positive number of iterations"), key="--steps")
@@ -1466,12 +1466,12 @@ def _train_loop(
     serve: bool = True,
     control: bool = True,
 ) -> int:
-    from ganlab.core import commands as cmd
-    from ganlab.core.channel import TrainerServer
-    from ganlab.core.host import attach_handlers
-    from ganlab.core.host import serve as serve_reports
-    from ganlab.core.loop import run as run_loop
-    from ganlab.core.recorder import Recorder, drive
+    from ganlab.engine.channel import TrainerServer
+    from ganlab.engine.host import attach_handlers
+    from ganlab.engine.host import serve as serve_reports
+    from ganlab.engine.loop import run as run_loop
+    from ganlab.engine.recorder import Recorder, drive
+    from ganlab.kernel import commands as cmd
 
     total = trainer.config.loop.steps
     start_step = trainer.step_count
@@ -1530,8 +1530,8 @@ def _train_loop(
 
 def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> int:
     """Print the reports of a headless run until it ends; the exit status."""
-    from ganlab.core import commands as cmd
-    from ganlab.core import reports as rep
+    from ganlab.kernel import commands as cmd
+    from ganlab.kernel import reports as rep
 
     total = trainer.config.loop.steps
     start_step = progress.start

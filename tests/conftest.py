@@ -10,8 +10,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from ganlab.core import config as cfg
-from ganlab.core import i18n
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
 
 
 def tiny_config(

@@ -11,7 +11,7 @@ import torch
 
 from ganlab import __version__
 from ganlab.cli import main
-from ganlab.core.checkpoint import load_checkpoint
+from ganlab.kernel.checkpoint import load_checkpoint
 
 
 def write_tiny_experiment(path: pathlib.Path, extra: str = "") -> pathlib.Path:
@@ -33,7 +33,7 @@ def test_version(capsys):
 
 
 def test_presets_lists_every_preset_with_a_line(capsys):
-    from ganlab.core.presets import preset_names
+    from ganlab.kernel.presets import preset_names
 
     assert main(["presets"]) == 0
     out = capsys.readouterr().out.splitlines()

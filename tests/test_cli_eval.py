@@ -145,8 +145,8 @@ def test_eval_images_offline_uses_the_classifier_space_without_weights(
     import torch
     from PIL import Image
 
-    from ganlab.core.config import DataConfig
-    from ganlab.core.registry import DATA_SOURCES
+    from ganlab.kernel.config import DataConfig
+    from ganlab.kernel.registry import DATA_SOURCES
     from ganlab.metrics import classifier
 
     real_load = classifier.load_or_train

@@ -19,7 +19,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 
 from ganlab import cli
-from ganlab.core import i18n
+from ganlab.kernel import i18n
 
 MARK = "«ES»"
 ROOT = Path(__file__).resolve().parents[1]
@@ -150,7 +150,7 @@ def test_every_line_of_the_listings_comes_from_the_catalogue(capsys, command) ->
 
 @pytest.mark.usefixtures("marked")
 def test_registry_titles_are_shown_in_the_catalogues_words(capsys) -> None:
-    from ganlab.core.registry import LOSSES
+    from ganlab.kernel.registry import LOSSES
 
     assert cli.main(["sources"]) == 0
     out = capsys.readouterr().out
@@ -256,7 +256,7 @@ def test_lang_without_a_value_is_an_error_not_a_language(capsys) -> None:
 def _language_in_a_fresh_process(argv: list[str], env_language: str) -> str:
     """The language a real ``ganlab`` process ends up in, with LANGUAGE=env_language."""
     code = (
-        "import sys; from ganlab.cli import main; from ganlab.core import i18n; "
+        "import sys; from ganlab.cli import main; from ganlab.kernel import i18n; "
         f"main({argv!r}); print(i18n.language())"
     )
     env = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}

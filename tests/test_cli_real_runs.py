@@ -16,11 +16,11 @@ import torch
 from PIL import Image
 
 from ganlab.cli import main
-from ganlab.core import config as cfg
-from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
-from ganlab.core.registry import DATA_SOURCES
-from ganlab.core.rundir import RunDir
-from ganlab.core.trainer import Trainer
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import config as cfg
+from ganlab.kernel.checkpoint import load_checkpoint, save_checkpoint
+from ganlab.kernel.registry import DATA_SOURCES
+from ganlab.kernel.rundir import RunDir
 from tests.data.test_vision import write_fake_mnist
 from tests.test_cli import write_tiny_experiment
 
@@ -102,9 +102,9 @@ def test_a_cuda_checkpoint_loads_into_a_trainer_on_this_machine(tmp_path):
 def test_the_window_loop_reports_the_fallback_once(tmp_path):
     import queue
 
-    from ganlab.core import commands as cmd
-    from ganlab.core import reports as rep
-    from ganlab.core.loop import run as run_loop
+    from ganlab.engine.loop import run as run_loop
+    from ganlab.kernel import commands as cmd
+    from ganlab.kernel import reports as rep
 
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA: nothing falls back")
@@ -196,7 +196,7 @@ def test_every_checkpoint_damaged_lists_each_file(tmp_path, capsys):
 def test_a_foreign_checkpoint_names_every_type_in_plain_text(tmp_path):
     import argparse
 
-    from ganlab.core.errors import CheckpointError
+    from ganlab.kernel.errors import CheckpointError
 
     path = tmp_path / "foreign.pt"
     torch.save({"step": np.float64(3.0), "args": argparse.Namespace(lr=0.1)}, path)
@@ -304,8 +304,8 @@ def test_quiet_silences_the_diagnoses(tmp_path, capsys):
 
 
 def test_a_cleared_diagnosis_is_printed_once(tmp_path, capsys, monkeypatch):
-    from ganlab.core import loop
-    from ganlab.core import reports as rep
+    from ganlab.engine import loop
+    from ganlab.kernel import reports as rep
 
     def scripted(config, inbox, **kwargs):
         yield rep.Diagnosis(
@@ -541,9 +541,9 @@ def test_a_restored_state_is_what_the_window_loop_goes_on_from(tiny):
     import dataclasses
     import queue
 
-    from ganlab.core import commands as cmd
-    from ganlab.core import reports as rep
-    from ganlab.core.loop import run as run_loop
+    from ganlab.engine.loop import run as run_loop
+    from ganlab.kernel import commands as cmd
+    from ganlab.kernel import reports as rep
 
     config = dataclasses.replace(
         tiny,
@@ -576,7 +576,7 @@ def test_a_restored_state_is_what_the_window_loop_goes_on_from(tiny):
     ],
 )
 def test_a_run_directory_keeps_the_names_letters(name, slug):
-    from ganlab.core.rundir import default_run_dir
+    from ganlab.kernel.rundir import default_run_dir
 
     path = default_run_dir(cfg.ExperimentConfig(name=name), base="/nonexistent")
     assert path.name.split("-", 2)[2] == slug

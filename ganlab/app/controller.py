@@ -23,11 +23,11 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from ganlab.app.session import Session
 from ganlab.app.trainer_link import AttachLink, ProcessLink, ThreadLink, TrainerLink
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.errors import ConfigError
-from ganlab.core.rundir import window_runs_folder
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.errors import ConfigError
+from ganlab.kernel.rundir import window_runs_folder
 
 # Reports that mean something before the first generation is announced.
 _BEFORE_ANY_GENERATION = (rep.TrainingError, rep.LogMessage, rep.StateChanged)
@@ -328,7 +328,7 @@ class Controller(QObject):
 
     def _follow_data_kind(self, new: cfg.ExperimentConfig) -> cfg.ExperimentConfig:
         """Switching between toy and image data also switches the settings that must follow."""
-        from ganlab.core.registry import DATA_SOURCES, MODEL_FAMILIES
+        from ganlab.kernel.registry import DATA_SOURCES, MODEL_FAMILIES
 
         old_kind = DATA_SOURCES.get(self.session.config.data.source).kind
         new_kind = DATA_SOURCES.get(new.data.source).kind

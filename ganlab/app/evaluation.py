@@ -26,7 +26,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import QObject, Signal
 
-from ganlab.core import reports as rep
+from ganlab.kernel import reports as rep
 
 # KID subsets asked for (the libraries' defaults); the result says what was actually used.
 KID_SUBSET_SIZE = 1000

@@ -35,12 +35,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QToolBar, QWidget
 
-from ganlab.core import config as cfg
-from ganlab.core import i18n
-from ganlab.core import reports as rep
-from ganlab.core.channel import served_runs
-from ganlab.core.errors import GanlabError
-from ganlab.core.lesson import (
+from ganlab.engine.channel import served_runs
+from ganlab.engine.lesson import (
     ConditionWatcher,
     Lesson,
     LessonStep,
@@ -48,10 +44,14 @@ from ganlab.core.lesson import (
     localized,
     shipped_lessons,
 )
-from ganlab.core.presets import description as preset_description
-from ganlab.core.presets import load_preset, preset_names
-from ganlab.core.presets import title as preset_title
-from ganlab.core.rundir import RunDir, recent_runs, window_runs_folder
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
+from ganlab.kernel import reports as rep
+from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.presets import description as preset_description
+from ganlab.kernel.presets import load_preset, preset_names
+from ganlab.kernel.presets import title as preset_title
+from ganlab.kernel.rundir import RunDir, recent_runs, window_runs_folder
 from ganlab.widgets.lesson_panel import FrameHighlight, LessonPanel
 from ganlab.widgets.start_page import StartPage
 

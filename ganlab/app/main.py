@@ -13,10 +13,10 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from ganlab import __version__
-from ganlab.core import config as cfg
-from ganlab.core import i18n
-from ganlab.core.errors import GanlabError
-from ganlab.core.rundir import RunHistory, history_for_checkpoint
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
+from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.rundir import RunHistory, history_for_checkpoint
 
 
 def _install_translators(app: QApplication, language: str | None = None) -> None:

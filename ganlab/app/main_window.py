@@ -63,15 +63,15 @@ from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
 from ganlab.app.lessons import LessonRunner, is_lesson_file
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
-from ganlab.core import config as cfg
-from ganlab.core import i18n
-from ganlab.core import reports as rep
-from ganlab.core.channel import read_endpoint
-from ganlab.core.errors import GanlabError
-from ganlab.core.presets import load_preset, preset_names
-from ganlab.core.presets import title as preset_title
-from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
-from ganlab.core.rundir import RunDir, RunHistory, read_history, window_runs_folder
+from ganlab.engine.channel import read_endpoint
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
+from ganlab.kernel import reports as rep
+from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.presets import load_preset, preset_names
+from ganlab.kernel.presets import title as preset_title
+from ganlab.kernel.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+from ganlab.kernel.rundir import RunDir, RunHistory, read_history, window_runs_folder
 from ganlab.metrics.diagnostics import TITLES as DIAGNOSIS_TITLES
 from ganlab.metrics.diagnostics import title as diagnosis_title
 from ganlab.widgets import style
@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
 
     def _device_choices(self) -> list[tuple[str, str]]:
         # Found without torch (core.devices): the window imports none, its trainer does.
-        from ganlab.core import devices
+        from ganlab.kernel import devices
 
         choices = [("auto", self.tr("Automatic")), ("cpu", self.tr("CPU"))]
         choices += [(f"cuda:{i}", name) for i, name in enumerate(devices.gpu_names())]

@@ -83,8 +83,8 @@ def choose_point_columns(path: str, parent: QWidget | None = None) -> list[int] 
     read (loading it then reports why, in the log); the chosen 0-based columns; or None
     if the person cancelled.
     """
-    from ganlab.core.errors import GanlabError
     from ganlab.data.points_file import inspect_points_file  # numpy only: no torch here
+    from ganlab.kernel.errors import GanlabError
 
     try:
         table = inspect_points_file(path)
@@ -101,7 +101,7 @@ def choose_point_columns(path: str, parent: QWidget | None = None) -> list[int] 
 def with_point_columns(config, parent: QWidget | None = None):  # -> ExperimentConfig | None
     """``config`` with ``data.columns`` asked for when it reads a point file of more than
     two columns and names none; ``config`` itself otherwise; None if cancelled."""
-    from ganlab.core import config as cfg
+    from ganlab.kernel import config as cfg
 
     data = config.data
     if data.source != "csv_points" or data.columns or not data.path:

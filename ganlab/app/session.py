@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.ringbuffer import RingBuffer
-from ganlab.core.rundir import HISTORY_COLUMNS, RunHistory
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.ringbuffer import RingBuffer
+from ganlab.kernel.rundir import HISTORY_COLUMNS, RunHistory
 
 HISTORY = 200_000  # steps of curve history kept per generation
 
@@ -105,7 +105,7 @@ class Session:
         Parameters
         ----------
         history
-            From :func:`ganlab.core.rundir.read_history` or ``history_for_checkpoint``.
+            From :func:`ganlab.kernel.rundir.read_history` or ``history_for_checkpoint``.
             Per-layer norms are matched to this generation's layers by name (NaN for a
             layer the history lacks).
 

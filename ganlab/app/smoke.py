@@ -108,7 +108,7 @@ def run_smoke_test(
 def _run(steps: int, timeout_s: float, language: str | None, out: Any, t0: float) -> int:
     from ganlab.app.main import application
     from ganlab.app.main_window import MainWindow
-    from ganlab.core.presets import DEFAULT_PRESET, default_experiment
+    from ganlab.kernel.presets import DEFAULT_PRESET, default_experiment
 
     app = application(language=language)
     # A throwaway settings file: a smoke test must not change the user's layout or recents.

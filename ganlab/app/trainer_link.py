@@ -5,7 +5,7 @@ signals (queued to the GUI thread's slots).
 
 * :class:`ProcessLink` starts the window's own trainer as a separate process
   (``ganlab trainer``: the CLI, so the frozen build runs it too) and talks to it through
-  the authenticated channel (``ganlab.core.channel``). A crash, a kill or an
+  the authenticated channel (``ganlab.engine.channel``). A crash, a kill or an
   out-of-memory death of that process leaves the window standing: the link says what
   happened in plain words (``lost``).
 * :class:`AttachLink` joins a run that something else started: a headless
@@ -33,11 +33,11 @@ from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import i18n
-from ganlab.core import reports as rep
-from ganlab.core.channel import ChannelError, TrainerClient
+from ganlab.engine.channel import ChannelError, TrainerClient
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
+from ganlab.kernel import reports as rep
 
 # Lines of the trainer's log quoted when it dies.
 LOG_TAIL_LINES = 8
@@ -257,7 +257,7 @@ class ProcessLink(_ChannelLink):
         resume_from: str | None = None,
         first_generation: int = 0,
     ) -> None:
-        from ganlab.core.rundir import default_run_dir
+        from ganlab.kernel.rundir import default_run_dir
 
         previous = self.run_dir
         if resume_from and previous is not None and Path(resume_from).is_relative_to(previous):

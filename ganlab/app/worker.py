@@ -14,14 +14,14 @@ import traceback
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.loop import run
+from ganlab.engine.loop import run
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
 
 
 class TrainerWorker(QObject):
-    """Runs ``ganlab.core.loop.run`` in its thread and emits each report."""
+    """Runs ``ganlab.engine.loop.run`` in its thread and emits each report."""
 
     report_ready = Signal(object)
     finished = Signal()

@@ -1,7 +1,7 @@
 """Data sources: toy 1-D / 2-D distributions with exact densities, and image sets. No Qt.
 
 Importing this package imports no torch: it registers every source in
-``ganlab.core.registry.DATA_SOURCES`` through :mod:`ganlab.data.catalogue` (which the
+``ganlab.kernel.registry.DATA_SOURCES`` through :mod:`ganlab.data.catalogue` (which the
 registry also imports on first use); a source's module is imported on its first build.
 A new source is one declaration in the catalogue plus its builder. Modules:
 

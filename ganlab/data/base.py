@@ -27,9 +27,9 @@ import platformdirs
 import torch
 import torch.nn.functional as F
 
-from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataKind, DataSource, DataSpec
-from ganlab.core.i18n import N_, _
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.contracts import DataKind, DataSource, DataSpec
+from ganlab.kernel.i18n import N_, _
 
 # Work arrays of mixture_density hold about this many float64 values (512 KiB): small
 # enough to stay in the CPU cache, which makes it several times faster than large chunks.

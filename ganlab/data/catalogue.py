@@ -1,22 +1,22 @@
 """Every data source, declared: what the window lists and config validation reads.
 
-No Qt, no torch: importing this module (which :data:`ganlab.core.registry.DATA_SOURCES`
+No Qt, no torch: importing this module (which :data:`ganlab.kernel.registry.DATA_SOURCES`
 does on its first lookup, in the window as in the trainer process) registers every
 source without reading or generating any data. Each declaration names its builder
-through :func:`~ganlab.core.registry.lazy`: the source's module (torch, numpy, PIL,
+through :func:`~ganlab.kernel.registry.lazy`: the source's module (torch, numpy, PIL,
 torchvision...) is imported on the first build.
 
 A new source is one declaration here plus a ``build(config: DataConfig) -> DataSource``
 in its module. Declaration order is the order the pickers list: toy, points, then
-images. tests/data/test_registry.py checks every source; tests/core/test_registry_lazy.py
+images. tests/data/test_registry.py checks every source; tests/kernel/test_registry_lazy.py
 resolves every lazy reference.
 """
 
 from __future__ import annotations
 
-from ganlab.core.contracts import DataKind, DataSourceEntry
-from ganlab.core.i18n import N_
-from ganlab.core.registry import DATA_SOURCES, lazy
+from ganlab.kernel.contracts import DataKind, DataSourceEntry
+from ganlab.kernel.i18n import N_
+from ganlab.kernel.registry import DATA_SOURCES, lazy
 
 
 def _declare(

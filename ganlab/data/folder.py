@@ -49,10 +49,10 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import DataError
-from ganlab.core.i18n import N_, _, ngettext
 from ganlab.data.base import ImageTensorSource, conversion_summary
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.i18n import N_, _, ngettext
 
 IMAGE_EXTENSIONS = frozenset(
     {

@@ -13,10 +13,6 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSource, DataSpec
-from ganlab.core.errors import DataError
-from ganlab.core.i18n import _
 from ganlab.data.base import GaussianMixtureSource, resolve_sigma, symmetric_bounds
 from ganlab.data.points_file import (
     PointsTable,
@@ -26,6 +22,10 @@ from ganlab.data.points_file import (
     points_of,
     read_points_csv,
 )
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.contracts import DataSource, DataSpec
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.i18n import _
 
 __all__ = [
     "PointsSource",

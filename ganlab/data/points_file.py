@@ -54,9 +54,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ganlab.core.config import check_columns
-from ganlab.core.errors import ConfigError, DataError
-from ganlab.core.i18n import N_, _, ngettext
+from ganlab.kernel.config import check_columns
+from ganlab.kernel.errors import ConfigError, DataError
+from ganlab.kernel.i18n import N_, _, ngettext
 
 # Bad lines shown with their content in a refusal; the rest are listed by number only.
 _SHOWN_BAD_LINES = 10

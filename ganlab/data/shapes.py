@@ -18,9 +18,9 @@ import functools
 import numpy as np
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.i18n import N_, _
 from ganlab.data.base import ImageTensorSource
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.i18n import N_, _
 
 # Stored as these English words (checkpoints and caches compare them); marked for the
 # catalogue so that views show them translated: ``_(name)``.

@@ -24,15 +24,15 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSource, DataSpec
-from ganlab.core.i18n import _
 from ganlab.data.base import (
     GaussianMixtureSource,
     mixture_density,
     resolve_sigma,
     symmetric_bounds,
 )
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.contracts import DataSource, DataSpec
+from ganlab.kernel.i18n import _
 
 # Nodes of the curve quadrature are at most sigma / _NODES_PER_SIGMA apart along the curve.
 # The midpoint rule on a gaussian converges like exp(-2 pi^2 (sigma / h)^2): with h = sigma

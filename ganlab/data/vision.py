@@ -26,15 +26,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import DataError
-from ganlab.core.i18n import _
 from ganlab.data.base import (
     ImageTensorSource,
     conversion_summary,
     dataset_root,
     prepare_images,
 )
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.i18n import _
 
 _IDX_FILES = (
     "train-images-idx3-ubyte.gz",

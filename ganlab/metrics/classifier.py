@@ -50,12 +50,12 @@ import torch.nn.functional as F
 from numpy.typing import ArrayLike, NDArray
 from torch import nn
 
-from ganlab.core.checkpoint import load_checkpoint, save_checkpoint
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import CheckpointError, GanlabError
-from ganlab.core.files import atomic_file
-from ganlab.core.i18n import _
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.kernel.checkpoint import load_checkpoint, save_checkpoint
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import CheckpointError, GanlabError
+from ganlab.kernel.files import atomic_file
+from ganlab.kernel.i18n import _
+from ganlab.kernel.registry import DATA_SOURCES
 from ganlab.metrics.features import FeatureStats, fid, kid
 
 __all__ = [

@@ -8,7 +8,7 @@ progress. A :class:`Diagnostics` object is fed the per-step columns of each Scal
 and, where a view computes them, mode counts or sample diversity; it returns a
 :class:`Diagnosis` when a condition *starts*. Messages are for a student: which
 network and which number, why it matters, what to try with the current settings; they are
-translated when built (gettext, ``ganlab.core.i18n``), and :func:`title` gives a kind's
+translated when built (gettext, ``ganlab.kernel.i18n``), and :func:`title` gives a kind's
 short title in the language in use (``TITLES`` holds the English msgids).
 
 No Qt; runs in the trainer thread. numpy only; state is O(window): rolling windows of
@@ -59,11 +59,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ganlab.core.i18n import N_, _
-from ganlab.core.ringbuffer import RingBuffer
+from ganlab.kernel.i18n import N_, _
+from ganlab.kernel.ringbuffer import RingBuffer
 
 if TYPE_CHECKING:
-    from ganlab.core.config import ExperimentConfig
+    from ganlab.kernel.config import ExperimentConfig
 
 KINDS: tuple[str, ...] = (
     "non_finite",
@@ -710,7 +710,7 @@ class Diagnostics:
         c = self._config
         out = []
         # Label smoothing only where the loss uses it (not hinge or Wasserstein losses).
-        from ganlab.core.registry import LOSSES  # the declarations only: no torch
+        from ganlab.kernel.registry import LOSSES  # the declarations only: no torch
 
         smoothing_applies = c is None or "label_smoothing" in LOSSES.get(c.loss.name).options
         if smoothing_applies and (c is None or c.loss.label_smoothing == 0):

@@ -44,9 +44,9 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ganlab.core.errors import GanlabError
-from ganlab.core.files import atomic_file
-from ganlab.core.i18n import _, ngettext
+from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.files import atomic_file
+from ganlab.kernel.i18n import _, ngettext
 
 __all__ = [
     "FID_MIN_SAMPLES",

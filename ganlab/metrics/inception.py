@@ -47,8 +47,8 @@ import platformdirs
 import torch
 from tqdm import tqdm
 
-from ganlab.core.errors import GanlabError
-from ganlab.core.i18n import N_, _
+from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.i18n import N_, _
 from ganlab.metrics.features import SampleReport, sample_report
 
 __all__ = [

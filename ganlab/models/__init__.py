@@ -1,7 +1,7 @@
 """The model zoo. No Qt.
 
 * :mod:`ganlab.models.catalogue` declares every family (no torch): importing this package,
-  or :data:`ganlab.core.registry.MODEL_FAMILIES`'s first lookup, registers them all.
+  or :data:`ganlab.kernel.registry.MODEL_FAMILIES`'s first lookup, registers them all.
 * One module per family holds its networks and its ``build`` (torch), imported on the
   first build: :mod:`~ganlab.models.mlp`, :mod:`~ganlab.models.dcgan`,
   :mod:`~ganlab.models.conditional` (``cgan``), :mod:`~ganlab.models.acgan`;

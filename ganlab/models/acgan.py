@@ -13,8 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
 from ganlab.models.base import DiscriminatorBody, finish_pair, require_kind, require_labels
 from ganlab.models.catalogue import ACGAN as FAMILY
 from ganlab.models.conditional import conditional_generator, discriminator_body

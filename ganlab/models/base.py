@@ -23,10 +23,10 @@ from torch import nn
 from torch.nn.utils import parametrize
 from torch.nn.utils.parametrizations import spectral_norm
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataKind, DataSpec
-from ganlab.core.errors import ConfigError
-from ganlab.core.i18n import _
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataKind, DataSpec
+from ganlab.kernel.errors import ConfigError
+from ganlab.kernel.i18n import _
 
 # Slope of LeakyReLU for x < 0, as in the DCGAN paper.
 LEAKY_SLOPE = 0.2

@@ -1,23 +1,23 @@
 """Every model family, declared: what the window lists and config validation reads.
 
-No Qt, no torch: importing this module (which :data:`ganlab.core.registry.MODEL_FAMILIES`
+No Qt, no torch: importing this module (which :data:`ganlab.kernel.registry.MODEL_FAMILIES`
 does on its first lookup, in the window as in the trainer process) registers every
 family without building or importing a network. Each declaration names its module's
-``build`` through :func:`~ganlab.core.registry.lazy`, imported on the first build.
+``build`` through :func:`~ganlab.kernel.registry.lazy`, imported on the first build.
 
 A new family is one declaration here plus its module (``ganlab/models/<name>.py``, with
 a ``build(model_cfg, spec, latent_dim)``); the module reads its name and data kinds back
 from its declaration (``FAMILY``). Declaration order is the order the UI lists them.
 tests/models/test_families.py checks every family against the contract;
-tests/core/test_registry_lazy.py resolves every lazy reference.
+tests/kernel/test_registry_lazy.py resolves every lazy reference.
 """
 
 from __future__ import annotations
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, ModelFamily
-from ganlab.core.i18n import N_
-from ganlab.core.registry import MODEL_FAMILIES, lazy
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import CONV_SETTINGS, MLP_SETTINGS, DataKind, ModelFamily
+from ganlab.kernel.i18n import N_
+from ganlab.kernel.registry import MODEL_FAMILIES, lazy
 
 ALL_KINDS: frozenset[DataKind] = frozenset({"toy1d", "toy2d", "image"})
 
@@ -34,7 +34,7 @@ def batch_norm_nets(model_cfg: ModelConfig, kind: DataKind) -> tuple[str, ...]:
     """Which nets hold BatchNorm layers when the DCGAN bodies are used (image data): G
     always, D unless spectral normalisation replaces it. ``()`` for toy data, where the
     conditional families use MLP bodies. The ModelFamily ``batch_norm`` of dcgan, cgan
-    and acgan; tests/core/test_config.py checks it against the built modules."""
+    and acgan; tests/kernel/test_config.py checks it against the built modules."""
     if kind != "image":
         return ()
     return ("G",) if model_cfg.spectral_norm_d else ("G", "D")

@@ -20,8 +20,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
 from ganlab.models.base import finish_pair, require_kind, require_labels
 from ganlab.models.catalogue import CGAN as FAMILY
 from ganlab.models.dcgan import DCGANDiscriminator, DCGANGenerator, check_image_shape

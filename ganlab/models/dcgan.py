@@ -28,10 +28,10 @@ from collections import OrderedDict
 import torch
 from torch import nn
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
-from ganlab.core.errors import ConfigError
-from ganlab.core.i18n import _
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
+from ganlab.kernel.errors import ConfigError
+from ganlab.kernel.i18n import _
 from ganlab.models.base import LEAKY_SLOPE, finish_pair, init_dcgan_, require_kind
 from ganlab.models.catalogue import DCGAN as FAMILY
 

@@ -18,8 +18,8 @@ import math
 import torch
 from torch import nn
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
 from ganlab.models.base import finish_pair, init_lecun_normal_, mlp_stack, require_kind
 from ganlab.models.catalogue import MLP as FAMILY
 

@@ -1,7 +1,7 @@
 """The experiment settings panel: data, model, loss, both optimizers and the training loop.
 
 Owns the widgets that edit an experiment's settings and nothing else. Its rows are built
-from plain data: the settings schema (``ganlab.core.config.settings_schema()``, one dict
+from plain data: the settings schema (``ganlab.kernel.config.settings_schema()``, one dict
 per dotted key: kind, range, step, label, help, whether it rebuilds the networks, when it
 applies) and the registries' choices and declared capabilities (which settings a loss or
 a model family uses), both handed over by the app: the panel must not import the config
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ganlab.core.i18n import _ as _gettext
+from ganlab.kernel.i18n import _ as _gettext
 from ganlab.widgets import style
 
 # Learning rate: the spin box takes config's whole range (0, 10]; the slider spans the
@@ -376,7 +376,7 @@ class ControlsPanel(QWidget):
 
         Rows are grouped in folding sections by ``section``; labels and tooltips are the
         entries' English msgids translated with the engine's catalogue
-        (``ganlab.core.i18n``), then formatted with ``args``. Values shown before are
+        (``ganlab.kernel.i18n``), then formatted with ``args``. Values shown before are
         kept where the key remains; the pickers are refilled from the last
         :meth:`set_choices`.
         """

@@ -1,7 +1,7 @@
 """The latent explorer panel: walk a path through G's latent space. GUI thread; no torch.
 
 Owns the anchors (latent vectors the user picked), the interpolated path between them
-(built with :mod:`ganlab.core.interpolation`), the position along it and the walk
+(built with :mod:`ganlab.kernel.interpolation`), the position along it and the walk
 animation. It asks for the path's samples with ``samples_requested`` and shows what the
 controller answers through :meth:`LatentExplorerPanel.set_frames`: for images a strip of
 thumbnails and the current frame large, for toy data the current point's coordinates
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ganlab.core import interpolation
+from ganlab.kernel import interpolation
 from ganlab.widgets import style
 from ganlab.widgets.flow_layout import FlowLayout
 from ganlab.widgets.image_view import SEPARATOR, cell_at, image_plot, tile_images

@@ -47,17 +47,17 @@ for ts in "${ts_files[@]}"; do
     "$lrelease" "$ts" -qm "${ts%.ts}.qm"
 done
 
-# The engine's and the CLI's strings: gettext via Babel (ganlab/core/i18n.py reads the .mo).
+# The engine's and the CLI's strings: gettext via Babel (ganlab/kernel/i18n.py reads the .mo).
 if [[ -x "$bin/pybabel" ]]; then pybabel="$bin/pybabel"; else pybabel="pybabel"; fi
 pot=resources/translations/ganlab.pot
 "$pybabel" -q extract --no-location --sort-output --omit-header \
     -k _ -k N_ -k ngettext:1,2 --no-default-keywords \
-    -o "$pot" ganlab/core ganlab/data ganlab/models ganlab/metrics ganlab/cli.py
+    -o "$pot" ganlab/kernel ganlab/engine ganlab/data ganlab/models ganlab/metrics ganlab/cli.py
 # Preset names and descriptions live in TOML, which Babel does not read: add them.
 "$bin/python" - "$pot" <<'PY'
 import sys
 from babel.messages.pofile import read_po, write_po
-from ganlab.core.presets import preset_msgids
+from ganlab.kernel.presets import preset_msgids
 with open(sys.argv[1], "rb") as fp:
     catalog = read_po(fp)
 for text in preset_msgids():

@@ -14,9 +14,9 @@ import pytest
 from PySide6.QtCore import QLocale, QTranslator
 
 from ganlab.app import main as app_main
-from ganlab.core import config as cfg
-from ganlab.core import i18n, presets
-from ganlab.core.errors import ConfigError
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n, presets
+from ganlab.kernel.errors import ConfigError
 from ganlab.metrics.diagnostics import Diagnostics
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from ganlab.app import main as app_main
 from ganlab.cli import main as cli_main
-from ganlab.core.errors import GanlabError
+from ganlab.kernel.errors import GanlabError
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 check")
 

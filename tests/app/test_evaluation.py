@@ -9,7 +9,7 @@ import pytest
 import torch_fidelity
 
 from ganlab.app.evaluation import KID_SUBSET_SIZE, KID_SUBSETS, Evaluation
-from ganlab.core import reports as rep
+from ganlab.kernel import reports as rep
 from ganlab.metrics import classifier, inception
 
 FID_NOTE = "FID with N < 2048 (here {n}) is biased upward; compare only runs with the same N"

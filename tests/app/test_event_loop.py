@@ -4,7 +4,7 @@ curve control is toggled again and again, and the GUI thread must keep ticking."
 from __future__ import annotations
 
 from ganlab.app.exercise import ControlExerciser, StallWatch
-from ganlab.core.presets import load_preset
+from ganlab.kernel.presets import load_preset
 from tests.app.test_main_window import WAIT_MS, open_window, small
 
 # The loop may be away this long at most. A frozen window never comes back; a healthy

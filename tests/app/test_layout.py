@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar
 
 from ganlab.app import main_window as mw
 from ganlab.app.main_window import MainWindow
-from ganlab.core.presets import load_preset
+from ganlab.kernel.presets import load_preset
 from ganlab.widgets import style
 from tests.app.test_main_window import WAIT_MS, small
 

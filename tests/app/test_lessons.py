@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDockWidget, QMessageBox, QToolBar, QWidget
 
-from ganlab.core import config as cfg
-from ganlab.core import i18n
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
 from tests.conftest import tiny_config
 
 WAIT_MS = 20_000  # generous for a shared 2-core machine; tests end as soon as it holds

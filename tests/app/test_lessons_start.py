@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QApplication
 
 from ganlab import cli
 from ganlab.app.main_window import MainWindow
-from ganlab.core.lesson import load_lesson, shipped_lessons
-from ganlab.core.presets import load_preset, preset_names
+from ganlab.engine.lesson import load_lesson, shipped_lessons
+from ganlab.kernel.presets import load_preset, preset_names
 from ganlab.widgets.start_page import StartPage
 from tests.app.test_lessons import TWO_STEPS, WAIT_MS, lesson_file
 from tests.conftest import tiny_config
@@ -73,10 +73,10 @@ def test_the_window_s_recent_runs_are_listed_and_continue_from_their_checkpoint(
 ):
     import queue
 
-    from ganlab.core import commands as cmd
-    from ganlab.core.loop import run
-    from ganlab.core.recorder import drive, window_recorder
-    from ganlab.core.rundir import window_runs_folder
+    from ganlab.engine.loop import run
+    from ganlab.engine.recorder import drive, window_recorder
+    from ganlab.kernel import commands as cmd
+    from ganlab.kernel.rundir import window_runs_folder
 
     recorder = window_recorder(tiny_config())  # a run made earlier, in the window's folder
     inbox: queue.Queue = queue.Queue()
@@ -137,7 +137,7 @@ def test_ganlab_lesson_file_opens_the_lesson_at_its_first_step(run_app_sees, tmp
 
 def test_ganlab_with_nothing_given_shows_the_start_page(run_app_sees, monkeypatch):
     # The default experiment, shrunk: only the start page is under test here.
-    monkeypatch.setattr("ganlab.core.presets.default_experiment", tiny_config)
+    monkeypatch.setattr("ganlab.kernel.presets.default_experiment", tiny_config)
     assert cli.main([]) == 0
     assert run_app_sees["start_page"] is True
     assert run_app_sees["lesson"] is None

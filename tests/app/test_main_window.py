@@ -11,10 +11,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from ganlab.app.main_window import MainWindow
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.checkpoint import load_checkpoint
-from ganlab.core.presets import load_preset
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.checkpoint import load_checkpoint
+from ganlab.kernel.presets import load_preset
 
 WAIT_MS = 20_000  # generous: CI machines are shared; tests end as soon as the condition holds
 
@@ -294,7 +294,7 @@ def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_p
 
 
 def test_a_cleared_diagnosis_is_logged_and_hides_its_banner(window, qtbot):
-    from ganlab.core import reports as rep
+    from ganlab.kernel import reports as rep
 
     c = window.controller
     c.diagnosis_reported.emit(rep.Diagnosis(0, 40, "mode_collapse", "warning", "G covers 2 of 8."))

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog
 
 from ganlab.app.point_columns import PointColumnsDialog
-from ganlab.core.presets import load_preset
+from ganlab.kernel.presets import load_preset
 from tests.app.test_main_window import WAIT_MS, open_window, small
 
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.core.test_rundir_history import engine_run
 
 from ganlab.app import main as app_main
 from ganlab.app import session as session_module
 from ganlab.app.session import Session
-from ganlab.core import commands as cmd
-from ganlab.core import reports as rep
-from ganlab.core.loop import run as run_loop
-from ganlab.core.rundir import HISTORY_COLUMNS, history_for_checkpoint, read_history
+from ganlab.engine.loop import run as run_loop
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import reports as rep
+from ganlab.kernel.rundir import HISTORY_COLUMNS, history_for_checkpoint, read_history
 from tests.conftest import tiny_config
-from tests.core.test_rundir_history import engine_run
 
 LR_D = 0.01
 

@@ -16,10 +16,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from ganlab.app.main_window import MainWindow
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core import reports as rep
-from ganlab.core.channel import ENDPOINT_FILE
+from ganlab.engine.channel import ENDPOINT_FILE
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
 from tests.conftest import tiny_config
 
 # Starting a trainer process imports torch: seconds on a loaded 2-core machine.
@@ -62,7 +62,7 @@ def test_the_window_trains_in_a_process_of_its_own(qtbot, own):
 
 
 def test_the_window_s_run_is_recorded_under_the_user_data_folder(qtbot, own):
-    from ganlab.core.rundir import window_runs_folder
+    from ganlab.kernel.rundir import window_runs_folder
 
     run_dir = own.controller.last_run_dir
     assert run_dir is not None

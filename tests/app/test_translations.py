@@ -22,7 +22,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
 
 from ganlab.app import main as app_main
-from ganlab.core.config import settings_schema
+from ganlab.kernel.config import settings_schema
 from ganlab.widgets.controls import ControlsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
 

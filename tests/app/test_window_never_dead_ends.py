@@ -10,9 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QWidget
 
-from ganlab.core import commands as cmd
-from ganlab.core import config as cfg
-from ganlab.core.presets import load_preset
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import config as cfg
+from ganlab.kernel.presets import load_preset
 from tests.app.test_main_window import WAIT_MS, open_window, small, wait_steps
 
 
@@ -215,7 +215,7 @@ def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
 
     from ganlab.app.main import run_history
     from ganlab.app.main_window import MainWindow
-    from ganlab.core.rundir import RunDir
+    from ganlab.kernel.rundir import RunDir
 
     out = headless_run(tmp_path)
     run = RunDir.open_existing(str(out))

@@ -38,11 +38,11 @@ SCRIPT = textwrap.dedent(
     from PySide6.QtWidgets import QApplication
 
     import ganlab.app.main_window
-    from ganlab.core import config as cfg
-    from ganlab.core.errors import ConfigError
-    from ganlab.core.lesson import load_lesson, shipped_lessons
-    from ganlab.core.presets import load_preset, preset_names
-    from ganlab.core.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.errors import ConfigError
+    from ganlab.engine.lesson import load_lesson, shipped_lessons
+    from ganlab.kernel.presets import load_preset, preset_names
+    from ganlab.kernel.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
     import ganlab.data, ganlab.models
 
     no_torch("importing the window, ganlab.models and ganlab.data")

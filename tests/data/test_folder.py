@@ -12,9 +12,6 @@ import pytest
 import torch
 from PIL import Image, ImageOps
 
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import DataError
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.folder import (
     EMPTY,
     LOOSE,
@@ -23,6 +20,9 @@ from ganlab.data.folder import (
     TRUNCATED,
     UNREADABLE,
 )
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.registry import DATA_SOURCES
 
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 

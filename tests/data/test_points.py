@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import DataError
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.points import inspect_points_file, parse_columns_option, read_points_csv
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.registry import DATA_SOURCES
 
 
 def _csv(tmp_path: Path, text: str, name: str = "points.csv") -> Path:
@@ -354,8 +354,8 @@ def test_values_in_unused_columns_are_not_checked(tmp_path: Path) -> None:
     ],
 )
 def test_bad_data_columns_in_a_file_names_the_key(value, message) -> None:
-    from ganlab.core import config as cfg
-    from ganlab.core.errors import ConfigError
+    from ganlab.kernel import config as cfg
+    from ganlab.kernel.errors import ConfigError
 
     with pytest.raises(ConfigError, match=rf"exp.toml, key 'data.columns': .*{message}"):
         cfg.from_dict({"data": {"columns": value}}, "exp.toml")
@@ -368,7 +368,7 @@ def test_columns_option_parses_numbers_and_names(text: str, expected: list) -> N
 
 @pytest.mark.parametrize("text", ["", "0,", "0,1,2", "x,x"])
 def test_columns_option_refuses_bad_values_naming_the_option(text: str) -> None:
-    from ganlab.core.errors import ConfigError
+    from ganlab.kernel.errors import ConfigError
 
     with pytest.raises(ConfigError, match=r"option --columns"):
         parse_columns_option(text)

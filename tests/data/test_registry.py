@@ -9,9 +9,9 @@ import pytest
 import torch
 
 import ganlab.data
-from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSource, DataSourceEntry
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.contracts import DataSource, DataSourceEntry
+from ganlab.kernel.registry import DATA_SOURCES
 
 # Names other code (presets, trainer, window) refers to.
 EXPECTED = {

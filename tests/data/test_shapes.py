@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.registry import DATA_SOURCES
 from ganlab.data.shapes import DEFAULT_SIZE, SHAPE_CLASSES, generate_shapes
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.registry import DATA_SOURCES
 
 
 def _build(**overrides):

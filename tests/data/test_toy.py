@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import torch
 
-from ganlab.core.config import DataConfig
-from ganlab.core.contracts import DataSource
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.contracts import DataSource
+from ganlab.kernel.registry import DATA_SOURCES
 
 DRAWN_POINTS = [[0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]]
 TOY_NAMES = [n for n, e in DATA_SOURCES.items() if e.kind in ("toy1d", "toy2d")]

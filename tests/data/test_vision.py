@@ -13,9 +13,9 @@ import pytest
 import torch
 import torchvision.datasets
 
-from ganlab.core.config import DataConfig
-from ganlab.core.errors import DataError
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.registry import DATA_SOURCES
 
 N_FAKE = 20
 

@@ -9,8 +9,8 @@ import platformdirs
 import pytest
 import torch
 
-from ganlab.core.errors import ConfigError, GanlabError
 from ganlab.data.shapes import SHAPE_CLASSES, generate_shapes
+from ganlab.kernel.errors import ConfigError, GanlabError
 from ganlab.metrics import classifier as clf_module
 from ganlab.metrics.classifier import (
     FEATURE_DIM,

@@ -12,8 +12,8 @@ import pytest
 import torch
 from torch import nn
 
-from ganlab.core import config as cfg
-from ganlab.core.trainer import Trainer
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import config as cfg
 from ganlab.metrics.diagnostics import (
     AGREEMENT_CHANCE,
     CONDITION_WARMUP_STEPS,

@@ -17,9 +17,9 @@ import numpy as np
 import pytest
 import torch
 
-from ganlab.core import config as cfg
-from ganlab.core.reports import SCALAR_COLUMNS
-from ganlab.core.trainer import Trainer
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import config as cfg
+from ganlab.kernel.reports import SCALAR_COLUMNS
 from ganlab.metrics import diagnostics as dg
 from ganlab.metrics.diagnostics import (
     KINDS,

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch_fidelity.metric_fid import fid_statistics_to_metric
 
-from ganlab.core.errors import GanlabError
+from ganlab.kernel.errors import GanlabError
 from ganlab.metrics.features import (
     FeatureStats,
     FeatureStatsError,

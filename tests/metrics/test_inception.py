@@ -23,7 +23,7 @@ from torch_fidelity import feature_extractor_inceptionv3 as tf_inception
 from torch_fidelity.feature_extractor_base import FeatureExtractorBase
 from torch_fidelity.utils import get_featuresdict_from_dataset
 
-from ganlab.core.errors import GanlabError
+from ganlab.kernel.errors import GanlabError
 from ganlab.metrics import inception
 from ganlab.metrics.features import fid, kid
 from ganlab.metrics.inception import (

@@ -24,11 +24,11 @@ import numpy as np
 import pytest
 import torch
 
-from ganlab.core import config as cfg
-from ganlab.core.errors import DataError
-from ganlab.core.presets import load_preset, preset_names
-from ganlab.core.reports import SCALAR_COLUMNS
-from ganlab.core.trainer import Trainer
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import config as cfg
+from ganlab.kernel.errors import DataError
+from ganlab.kernel.presets import load_preset, preset_names
+from ganlab.kernel.reports import SCALAR_COLUMNS
 from ganlab.metrics.diagnostics import Diagnosis, Diagnostics
 
 # Presets whose lesson *is* the failure: a diagnosis there is the point, not a defect.

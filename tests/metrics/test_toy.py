@@ -17,8 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ganlab.core.config import DataConfig
-from ganlab.core.registry import DATA_SOURCES
+from ganlab.kernel.config import DataConfig
+from ganlab.kernel.registry import DATA_SOURCES
 from ganlab.metrics import toy
 from ganlab.metrics.toy import (
     DEFAULT_SAMPLES,
@@ -668,7 +668,7 @@ def test_floor_refuses_no_samples():
 
 
 def test_trainer_reports_each_divergence_with_its_floor():
-    from ganlab.core.trainer import Trainer
+    from ganlab.engine.trainer import Trainer
     from tests.conftest import tiny_config
 
     trainer = Trainer(tiny_config(source="gaussian1d"))

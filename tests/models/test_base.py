@@ -7,8 +7,8 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from ganlab.core.contracts import DataSpec
-from ganlab.core.errors import ConfigError
+from ganlab.kernel.contracts import DataSpec
+from ganlab.kernel.errors import ConfigError
 from ganlab.models.base import apply_spectral_norm, mlp_stack, require_kind, require_labels
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
-from ganlab.core.errors import ConfigError
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
+from ganlab.kernel.errors import ConfigError
 from ganlab.models import conditional
 
 SMALL = ModelConfig(g_hidden=8, d_hidden=8, base_channels=8, embed_dim=4)

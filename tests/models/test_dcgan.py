@@ -6,9 +6,9 @@ import pytest
 import torch
 from torch import nn
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
-from ganlab.core.errors import ConfigError
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
+from ganlab.kernel.errors import ConfigError
 from ganlab.models import dcgan
 
 GRAY28 = DataSpec("image", (1, 28, 28))

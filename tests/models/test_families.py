@@ -10,10 +10,10 @@ import torch
 from torch import nn
 from torch.nn.utils import parametrize
 
-from ganlab.core.config import ModelConfig
-from ganlab.core.contracts import DataSpec
-from ganlab.core.losses import gradient_penalty, r1_penalty
-from ganlab.core.registry import MODEL_FAMILIES
+from ganlab.engine.losses import gradient_penalty, r1_penalty
+from ganlab.kernel.config import ModelConfig
+from ganlab.kernel.contracts import DataSpec
+from ganlab.kernel.registry import MODEL_FAMILIES
 from ganlab.models.base import WEIGHT_LAYERS
 
 

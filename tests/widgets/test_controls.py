@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ganlab.core import config as cfg
+from ganlab.kernel import config as cfg
 from ganlab.widgets.controls import (
     LR_EMIT_INTERVAL_MS,
     REBUILD_MARK,

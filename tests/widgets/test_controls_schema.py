@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ganlab.core import config as cfg
-from ganlab.core import i18n, trainer
+from ganlab.engine import trainer
+from ganlab.kernel import config as cfg
+from ganlab.kernel import i18n
 from ganlab.widgets.controls import REBUILD_MARK, ControlsPanel
 
 SCHEMA = cfg.settings_schema()

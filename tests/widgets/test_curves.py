@@ -11,7 +11,7 @@ import pytest
 from pyqtgraph.exporters import ImageExporter
 from PySide6.QtWidgets import QCheckBox
 
-from ganlab.core.ringbuffer import RingBuffer
+from ganlab.kernel.ringbuffer import RingBuffer
 from ganlab.widgets.curves import VIEW_MIN_HEIGHT, CurvesPanel, ema_extend
 
 KEYS = ("d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "lr_d", "lr_g")

@@ -1,1 +1,0 @@
-"""The engine: config, commands, reports, trainer, loop, losses, checkpoints. No Qt."""

@@ -70,7 +70,7 @@ from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 from torch.nn.parallel import DistributedDataParallel
 
-from ganlab.engine.trainer import Trainer
+from ganlab.engine.trainer import StepStats, Trainer
 from ganlab.kernel import config as cfg
 from ganlab.kernel.contracts import DataSource
 from ganlab.kernel.device import choose_device, configure_threads
@@ -463,7 +463,7 @@ class DistributedTrainer(Trainer):
         finally:
             self._depth -= 1
 
-    def step(self, which: str = "both") -> torch.Tensor:
+    def step(self, which: str = "both") -> StepStats:
         if self._announcing() and which in _STEP_CODES:
             _send(_STEP_CODES[which])
         self._depth += 1
@@ -544,16 +544,16 @@ class DistributedTrainer(Trainer):
         with local_batch_norm(self.G):
             return super().generate(z, y)
 
-    def split_stats(self, stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _combine_ranks(self, block: np.ndarray) -> np.ndarray:
         """Rank 0 leading: the rows' mean over all ranks (one all-reduce per published
-        batch), then :meth:`Trainer.split_stats`. Losses and mean D outputs become those
-        of the whole batch over ranks; gradient norms are already the same on every rank."""
-        if self._announcing() and self.context.world_size > 1 and len(stats):
-            n, width = stats.shape
+        batch). Losses and mean D outputs become those of the whole batch over ranks;
+        gradient norms are already the same on every rank."""
+        if self._announcing() and self.context.world_size > 1 and len(block):
+            n, width = block.shape
             _send(_REDUCE, n, width)
-            block = torch.from_numpy(np.array(stats, dtype=np.float64))
-            stats = (_sum_over_ranks(block) / self.context.world_size).numpy()
-        return super().split_stats(stats)
+            summed = _sum_over_ranks(torch.from_numpy(np.array(block, dtype=np.float64)))
+            block = (summed / self.context.world_size).numpy()
+        return block
 
 
 def follow(trainer: DistributedTrainer) -> None:
@@ -562,7 +562,7 @@ def follow(trainer: DistributedTrainer) -> None:
     Settings rank 0 refuses are refused here too (rank 0 reports them); an error in a
     training step ends this rank, and torchrun then ends the job.
     """
-    unpublished: list[torch.Tensor] = []  # this rank's step statistics since the last mean
+    unpublished: list[StepStats] = []  # this rank's step statistics since the last mean
     while True:
         code, n, width = _receive()
         if code == _STOP:
@@ -576,7 +576,7 @@ def follow(trainer: DistributedTrainer) -> None:
             unpublished.clear()
             block = torch.full((n, width), float("nan"), dtype=torch.float64)
             if rows:
-                mine = torch.stack(rows).to("cpu", torch.float64)
+                mine = torch.stack([r.packed() for r in rows]).to("cpu", torch.float64)
                 if mine.shape[1] == width:
                     block[n - len(mine) :] = mine
             _sum_over_ranks(block)

@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ganlab.engine.trainer import Trainer
+from ganlab.engine.trainer import StepStats, Trainer
 from ganlab.kernel import commands as cmd
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
@@ -124,7 +124,7 @@ def resume(trainer: Trainer, source: str | Path) -> list[str]:
 class _Pending:
     """Step statistics not yet published (device tensors + host-side metadata)."""
 
-    stats: list[torch.Tensor] = field(default_factory=list)
+    stats: list[StepStats] = field(default_factory=list)
     steps: list[int] = field(default_factory=list)
     times: list[float] = field(default_factory=list)
     which: list[str] = field(default_factory=list)
@@ -626,19 +626,18 @@ class _Session:
         t = self.trainer
         assert t is not None
         p, self.pending = self.pending, _Pending()
-        stats = torch.stack(p.stats).cpu().numpy().astype(np.float64)  # the one device sync
-        head, d_layers, g_layers = t.split_stats(stats)
+        stats = t.read_stats(p.stats)  # the one device sync
         batch = rep.ScalarBatch(
             generation=t.generation,
             steps=np.asarray(p.steps, dtype=np.int64),
             times=np.asarray(p.times, dtype=np.float64),
             which=tuple(p.which),
-            values={name: head[:, i].copy() for i, name in enumerate(rep.SCALAR_COLUMNS)},
+            values=stats.values,
             lrs={"d": np.asarray(p.lr_d), "g": np.asarray(p.lr_g)},
-            layer_norms={"d": d_layers.copy(), "g": g_layers.copy()},
+            layer_norms=stats.layer_norms,
         )
         yield batch
-        diverged = self._diverged(head)
+        diverged = self._diverged(batch.values)
         found = self.diagnostics.update(
             batch.steps,
             batch.values,
@@ -679,18 +678,17 @@ class _Session:
         yield rep.CheckpointState(t.generation, self.good_step, state, None, "good")
 
     @staticmethod
-    def _diverged(head: np.ndarray) -> bool:
-        """NaN in a value that was computed, or an infinite loss or gradient norm."""
-        d_rows = ~np.isnan(head[:, 4])  # D updated in this row (its grad norm exists)...
-        g_rows = ~np.isnan(head[:, 5])
-        if np.isinf(head).any():
+    def _diverged(values: dict[str, np.ndarray]) -> bool:
+        """NaN in a value that was computed, or an infinite loss or gradient norm.
+
+        ``values``: a ScalarBatch's columns by name, each (n,)."""
+        if any(np.isinf(column).any() for column in values.values()):
             return True
+        d_rows = ~np.isnan(values["grad_norm_d"])  # D updated in this row (its norm exists)...
+        g_rows = ~np.isnan(values["grad_norm_g"])
         # ...but its loss is NaN: the update produced NaN.
         return bool(
-            np.isnan(head[d_rows, 0]).any()
-            or np.isnan(head[g_rows, 1]).any()
-            or np.isnan(head[d_rows, 4]).any()
-            or np.isnan(head[g_rows, 5]).any()
+            np.isnan(values["d_loss"][d_rows]).any() or np.isnan(values["g_loss"][g_rows]).any()
         )
 
     def _on_divergence(self, step: int, pausing: list[Diagnosis]) -> Iterator[rep.Report]:

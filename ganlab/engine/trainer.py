@@ -3,8 +3,11 @@
 Runs in the trainer thread, which owns every tensor. One iteration is ``k_d``
 discriminator updates followed by ``k_g`` generator updates; ``step("d")`` and
 ``step("g")`` run one network's updates only. Step statistics stay on the device as one
-stacked tensor per step: reading them (``.cpu()``) is the loop's job, once per batch of
-steps, because every read of a GPU value synchronises the device.
+``StepStats`` (named tensors) per step: reading them (``read_stats``) is the loop's job,
+once per batch of steps, because every read of a GPU value synchronises the device.
+
+What only feeds the views (snapshots, the D field, the manifold, metrics, samples for
+the latent explorer) lives in ``ganlab.engine.views``: it reads the nets, never trains.
 
 Randomness comes from three explicit generators so a checkpoint resumes exactly:
 ``data_gen`` (CPU, real batches), ``noise_gen`` (on the device: z, fake labels, the
@@ -14,9 +17,8 @@ penalties' interpolation) and ``view_gen`` (everything only shown, never trained
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -25,7 +27,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganlab.engine.latent import sample_latent
+from ganlab.engine.views import TrainerViews
 from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
 from ganlab.kernel.contracts import DataSource, DataSpec, Loss, ModelFamily
 from ganlab.kernel.device import choose_device, configure_threads, describe
 from ganlab.kernel.errors import CheckpointError, ConfigError
@@ -40,18 +44,48 @@ CHECKPOINT_VERSION = 1
 _REBUILD_KEYS = tuple(sorted(cfg.rebuild_keys()))
 
 
+@dataclass(frozen=True)
+class StepStats:
+    """One training step's statistics, on the trainer's device (nothing read back).
+
+    ``values`` maps each of ``reports.SCALAR_COLUMNS`` to a 0-d tensor; ``layer_norms``
+    maps "d" and "g" to that network's per-layer gradient norms, shape (layers,). NaN
+    where a value was not computed (the G loss of a D-only step).
+    """
+
+    values: dict[str, torch.Tensor]
+    layer_norms: dict[str, torch.Tensor]
+
+    def packed(self) -> torch.Tensor:
+        """One float tensor (columns, then D's layers, then G's): what crosses to the host,
+        so that a batch of steps costs one transfer. :meth:`HostStats.unpack` reverses it."""
+        head = torch.stack([self.values[name] for name in rep.SCALAR_COLUMNS]).float()
+        return torch.cat([head, self.layer_norms["d"].float(), self.layer_norms["g"].float()])
+
+
+@dataclass(frozen=True)
+class HostStats:
+    """A batch of steps' statistics on the host, float64, by name."""
+
+    values: dict[str, np.ndarray]  # each SCALAR_COLUMNS name -> (n,)
+    layer_norms: dict[str, np.ndarray]  # "d" -> (n, D layers), "g" -> (n, G layers)
+
+    @classmethod
+    def unpack(cls, block: np.ndarray, d_layers: int) -> HostStats:
+        """From stacked :meth:`StepStats.packed` rows, shape (n, width)."""
+        n_head = len(rep.SCALAR_COLUMNS)
+        return cls(
+            values={name: block[:, i].copy() for i, name in enumerate(rep.SCALAR_COLUMNS)},
+            layer_norms={
+                "d": block[:, n_head : n_head + d_layers].copy(),
+                "g": block[:, n_head + d_layers :].copy(),
+            },
+        )
+
+
 def _value(config: cfg.ExperimentConfig, dotted: str) -> Any:
     section, _, name = dotted.partition(".")
     return getattr(getattr(config, section), name)
-
-
-_IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
-_MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
-_DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
-_PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
-_FLOOR_SEED = 20_240_611  # toy metrics: the real samples behind the noise floors
-_PROBE_Z = 8  # conditional families: noise vectors of the conditioning probe (x labels)
-_PROBE_REAL = 256  # real samples behind the probe's within / between-class spreads
 
 
 def build_data_source(data: cfg.DataConfig) -> DataSource:
@@ -140,36 +174,7 @@ def _make_optimizer(
     return torch.optim.SGD(params, lr=oc.lr, momentum=oc.momentum, foreach=True)
 
 
-@contextmanager
-def _display_forward(module: nn.Module) -> Iterator[None]:
-    """Run ``module`` for display without changing its training state.
-
-    G is evaluated in training mode (its BatchNorm normalises with batch statistics, as
-    when it trains), but every buffer (BN running statistics, spectral norm's power
-    iteration vectors) is restored afterwards, so showing samples never changes what
-    training computes next.
-    """
-    saved = [b.detach().clone() for b in module.buffers()]
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        with torch.no_grad():
-            for b, s in zip(module.buffers(), saved, strict=True):
-                b.copy_(s)
-
-
-@contextmanager
-def _eval_mode(module: nn.Module) -> Iterator[None]:
-    was_training = module.training
-    module.eval()
-    try:
-        yield
-    finally:
-        module.train(was_training)
-
-
-class Trainer:
+class Trainer(TrainerViews):
     """Builds and trains one GAN from an :class:`ExperimentConfig`.
 
     Parameters
@@ -252,78 +257,6 @@ class Trainer:
         elif device.type == "cuda":
             torch.backends.cudnn.benchmark = True
         return device, note
-
-    def _make_view_fixtures(self) -> None:
-        """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
-        self._density_cache: tuple[object, np.ndarray | None] | None = None
-        self._floors: Any = None  # metrics.toy.FloorCache of this source, made on first use
-        lc = self.config.loop
-        n = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
-        k = self.spec.num_classes
-        if self.family.conditional and k:
-            # Images: one row per class (up to 10 classes, 8 columns); toy: round robin.
-            if self.spec.is_image:
-                rows = min(k, 10)
-                per_row = max(1, n // rows)
-                labels = torch.arange(rows).repeat_interleave(per_row)
-            else:
-                labels = torch.arange(n) % k
-            self.fixed_y: torch.Tensor | None = labels.to(self.device)
-            n = len(labels)
-        else:
-            self.fixed_y = None
-        self.fixed_z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.view_gen).to(
-            self.device
-        )
-        n_real = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
-        real, real_y = self.source.sample(n_real, self.view_gen)
-        self.fixed_real = real
-        self.fixed_real_y = real_y
-        self.grid_axes: list[np.ndarray] = []
-        self.grid_points: torch.Tensor | None = None
-        if not self.spec.is_image and self.spec.bounds:
-            gs = lc.grid_size
-            self.grid_axes = [
-                np.linspace(lo, hi, gs, dtype=np.float32) for lo, hi in self.spec.bounds
-            ]
-            if self.spec.kind == "toy1d":
-                pts = self.grid_axes[0][:, None]
-            else:
-                xx, yy = np.meshgrid(self.grid_axes[0], self.grid_axes[1])  # [y, x] layout
-                pts = np.stack([xx.ravel(), yy.ravel()], axis=1)
-            self.grid_points = torch.from_numpy(pts).to(self.device)
-        # 1-D: a large fixed noise batch for the generated density (KDE on the grid).
-        self.density_z = (
-            sample_latent(_DENSITY_SAMPLES, lc.latent_dim, lc.latent_dist, self.view_gen).to(
-                self.device
-            )
-            if self.spec.kind == "toy1d"
-            else None
-        )
-        self._fit_projection()
-
-    def _fit_projection(self) -> None:
-        """Images: PCA fitted once per generation on real images, a fixed 2-D feature space
-        in which real and generated samples can be compared as point clouds."""
-        self.pca_mean: torch.Tensor | None = None
-        self.pca_axes: torch.Tensor | None = None
-        self.real_projection: np.ndarray | None = None
-        if not self.spec.is_image:
-            return
-        real, _ = self.source.sample(_PCA_SAMPLES, self.view_gen)
-        flat = real.reshape(len(real), -1).float()
-        mean = flat.mean(dim=0, keepdim=True)
-        # Top two right singular vectors of the centred data = the first two PCA axes.
-        _, _, v = torch.pca_lowrank(flat - mean, q=2, center=False, niter=4)
-        self.pca_mean, self.pca_axes = mean.to(self.device), v[:, :2].to(self.device)
-        self.real_projection = self.project(self.fixed_real).cpu().numpy()
-
-    def project(self, images: torch.Tensor) -> torch.Tensor:
-        """Coordinates of ``images`` (N, C, H, W) on the real data's first two PCA axes."""
-        assert self.pca_mean is not None
-        assert self.pca_axes is not None
-        flat = images.to(self.device).reshape(len(images), -1).float()
-        return (flat - self.pca_mean) @ self.pca_axes
 
     def rebuild(self, config: cfg.ExperimentConfig, reason: str = "rebuild") -> None:
         """New networks from ``config``; bumps the generation. Reuses the data if unchanged."""
@@ -565,12 +498,12 @@ class Trainer:
         self.opt_g.step()
         return loss.detach(), total, layers
 
-    def step(self, which: str = "both") -> torch.Tensor:
+    def step(self, which: str = "both") -> StepStats:
         """Run one iteration (``both``) or one network's updates (``d`` / ``g``).
 
-        Returns the step's statistics stacked on the device: the SCALAR_COLUMNS values
-        followed by D's and G's per-layer gradient norms (NaN for a network that did not
-        update). Nothing is read back to the host here.
+        Returns the step's statistics by name, still on the device (NaN for a network
+        that did not update): nothing is read back to the host here. Read a batch of
+        them with :meth:`read_stats`, which synchronises the device once.
         """
         if which not in ("both", "d", "g"):
             raise ValueError(f"which must be 'both', 'd' or 'g', not {which!r}")
@@ -603,346 +536,33 @@ class Trainer:
             else:
                 g_loss, g_norm, g_layers = self._update_g()
         self.step_count += 1
-        head = torch.stack([d_loss, g_loss, d_real, d_fake, d_norm, g_norm]).float()
-        return torch.cat([head, d_layers.float(), g_layers.float()])
+        return StepStats(
+            values={
+                "d_loss": d_loss,
+                "g_loss": g_loss,
+                "d_real": d_real,
+                "d_fake": d_fake,
+                "grad_norm_d": d_norm,
+                "grad_norm_g": g_norm,
+            },
+            layer_norms={"d": d_layers, "g": g_layers},
+        )
 
-    def split_stats(self, stats: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Split stacked step statistics (n, width) into (scalars, D layers, G layers)."""
-        n_head = 6
-        n_d = len(self.norms_d.names)
-        return stats[:, :n_head], stats[:, n_head : n_head + n_d], stats[:, n_head + n_d :]
+    def read_stats(self, stats: list[StepStats]) -> HostStats:
+        """Bring a batch of steps' statistics to the host with one device sync.
+
+        Returns float64 arrays by name: each ``values`` column (n,), and the per-layer
+        gradient norms (n, layers) of D and G.
+        """
+        block = torch.stack([s.packed() for s in stats]).cpu().numpy().astype(np.float64)
+        return HostStats.unpack(self._combine_ranks(block), len(self.norms_d.names))
+
+    def _combine_ranks(self, block: np.ndarray) -> np.ndarray:
+        """The statistics of all training processes (one here: unchanged)."""
+        return block
 
     def learning_rates(self) -> tuple[float, float]:
         return (float(self.opt_d.param_groups[0]["lr"]), float(self.opt_g.param_groups[0]["lr"]))
-
-    # ------------------------------------------------------------------ views
-
-    def _images_to_uint8(self, x: torch.Tensor) -> np.ndarray:
-        """(N, C, H, W) in [-1, 1] -> (N, H, W, C) uint8 on the host."""
-        x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
-        return x.permute(0, 2, 3, 1).cpu().numpy()
-
-    def generate(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        """G(z) for display, leaving G's buffers (BN statistics) untouched."""
-        with _display_forward(self.G):
-            return self.G(z.to(self.device), None if y is None else y.to(self.device))
-
-    def discriminate(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
-        """D's output for display (probability or score), in eval mode."""
-        with _eval_mode(self.D), torch.no_grad():
-            out, _ = self._d_outputs(x.to(self.device), y)
-            return self.loss.display(out)
-
-    def _field(self) -> np.ndarray:
-        """D's output over the toy grid; conditional D is averaged over the classes."""
-        assert self.grid_points is not None
-        pts = self.grid_points
-        if self.family.conditional:
-            k = self.spec.num_classes
-            acc = torch.zeros(len(pts), device=self.device)
-            for c in range(k):
-                acc += self.discriminate(pts, torch.full((len(pts),), c, device=self.device))
-            values = acc / k
-        else:
-            values = self.discriminate(pts)
-        gs = len(self.grid_axes[0])
-        shape = (gs,) if self.spec.kind == "toy1d" else (gs, gs)
-        return values.float().cpu().numpy().reshape(shape)
-
-    def _fake_motion(self, fake: torch.Tensor) -> np.ndarray:
-        """-dL_G/dx for each displayed fake sample: the direction G's update pushes it.
-
-        The loss is summed (not averaged) so an arrow does not shrink with the batch size.
-        """
-        x = fake.detach().clone().requires_grad_(True)
-        with _eval_mode(self.D), torch.enable_grad():
-            out, _ = self._d_outputs(x, self.fixed_y)
-            loss = self.loss.g_loss(out, self.config.loss) * len(x)
-            (grad,) = torch.autograd.grad(loss, x)
-        return (-grad).float().cpu().numpy()
-
-    def _manifold(self) -> np.ndarray:
-        lc = self.config.loop
-        span = 2.0 if lc.latent_dist == "gaussian" else 1.0
-        axis = torch.linspace(-span, span, _MANIFOLD_SIDE)
-        if lc.latent_dim == 1:
-            z = axis[:, None]
-            shape = (_MANIFOLD_SIDE, 1)
-        else:
-            zz0, zz1 = torch.meshgrid(axis, axis, indexing="ij")
-            z = torch.zeros(_MANIFOLD_SIDE * _MANIFOLD_SIDE, lc.latent_dim)
-            z[:, 0], z[:, 1] = zz0.ravel(), zz1.ravel()
-            shape = (_MANIFOLD_SIDE, _MANIFOLD_SIDE)
-        y = None
-        if self.family.conditional:
-            y = torch.zeros(len(z), dtype=torch.long)
-        out = self.generate(z, y)
-        return out.float().cpu().numpy().reshape(*shape, -1)
-
-    def _fake_density(self) -> np.ndarray | None:
-        """1-D: gaussian KDE of p_g on the grid from a large fixed noise batch.
-
-        Bandwidth by Silverman's rule, floored at one grid cell so a collapsed generator
-        shows as a narrow peak rather than a spike that falls between grid points.
-        """
-        if self.density_z is None or self.grid_points is None:
-            return None
-        y = None
-        if self.family.conditional:
-            y = torch.arange(len(self.density_z), device=self.device) % self.spec.num_classes
-        x = self.generate(self.density_z, y).reshape(-1).float()
-        grid = self.grid_points.reshape(-1).float()
-        cell = float(grid[1] - grid[0]) if len(grid) > 1 else 1.0
-        bandwidth = max(1.06 * float(x.std()) * len(x) ** -0.2, cell)
-        u = (grid[:, None] - x[None, :]) / bandwidth
-        density = torch.exp(-0.5 * u.square()).mean(dim=1) / (bandwidth * math.sqrt(2 * math.pi))
-        return density.cpu().numpy()
-
-    def toy_snapshot_arrays(self) -> dict[str, Any]:
-        fake = self.generate(self.fixed_z, self.fixed_y)
-        return {
-            "fake_density": self._fake_density(),
-            "fake": fake.float().cpu().numpy(),
-            "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
-            "fake_motion": self._fake_motion(fake),
-            "field": self._field(),
-            "manifold": self._manifold(),
-        }
-
-    def image_snapshot_arrays(self) -> dict[str, Any]:
-        """The fixed-noise grid, D's outputs on the fixed real and generated batches, and
-        the generated batch in the PCA space. Reusing the fixed batches costs one G and two
-        D forwards of 64 images per snapshot (no fresh batch), and each point in the
-        histograms and the projection is the same individual from frame to frame."""
-        fake = self.generate(self.fixed_z, self.fixed_y)
-        real_y = self.fixed_real_y if self.family.conditional else None
-        return {
-            "fake": self._images_to_uint8(fake),
-            "fake_labels": None if self.fixed_y is None else self.fixed_y.cpu().numpy(),
-            "d_real": self.discriminate(
-                self.fixed_real, None if real_y is None else real_y.to(self.device)
-            )
-            .float()
-            .cpu()
-            .numpy(),
-            "d_fake": self.discriminate(fake, self.fixed_y).float().cpu().numpy(),
-            "fake_projection": self.project(fake).cpu().numpy(),
-        }
-
-    def toy_metrics(self) -> dict[str, float]:
-        """Divergences and mode coverage of G against the data, for a toy source.
-
-        Uses ``DEFAULT_SAMPLES`` fresh generated samples (view generator: training is not
-        affected) against the exact data density where the source has one (cached on the
-        grid for the generation), else as many real samples. Probability losses also get
-        the JSD lower bound implied by D. Values are plain floats (NaN when undefined).
-        """
-        from ganlab.metrics import toy
-
-        if self.spec.is_image or not self.spec.bounds:
-            return {}
-        n = toy.DEFAULT_SAMPLES
-        lc = self.config.loop
-        z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.view_gen)
-        y = None
-        if self.family.conditional:
-            y = torch.randint(0, self.spec.num_classes, (n,), generator=self.view_gen)
-        fake_t = self.generate(z, y)
-        fake = fake_t.double().cpu().numpy()
-        real_t, real_y = self.source.sample(n, self.view_gen)
-        real = real_t.double().numpy()
-        length_scale = getattr(self.source, "length_scale", None)
-        div = toy.grid_divergences(
-            real,
-            fake,
-            self.spec.bounds,
-            real_density=self._cached_density,
-            length_scale=length_scale,
-        )
-        if self._floors is None:
-            # Its own seeded stream: the floor never shifts training's or the view's draws.
-            floor_gen = torch.Generator().manual_seed(_FLOOR_SEED)
-            self._floors = toy.FloorCache(
-                lambda m: self.source.sample(m, floor_gen)[0].double().numpy(),
-                self.spec.bounds,
-                real_density=self._cached_density,
-                length_scale=length_scale,
-            )
-        floor = self._floors.get(n, div.bins)
-        out: dict[str, float] = {
-            "jsd": div.jsd,
-            "kl_real_fake": div.kl_real_fake,
-            "kl_fake_real": div.kl_fake_real,
-            "tv": div.tv,
-            "fake_outside": div.fake_outside,
-            # the same estimator on two independent samples of the data: the noise floor
-            "jsd_floor": floor.jsd,
-            "kl_real_fake_floor": floor.kl_real_fake,
-            "kl_fake_real_floor": floor.kl_fake_real,
-            "tv_floor": floor.tv,
-        }
-        if self.loss.output_kind == "probability":
-            d_y = real_y if self.family.conditional else None
-            d_real = self.discriminate(real_t, None if d_y is None else d_y.to(self.device))
-            d_fake = self.discriminate(fake_t, None if y is None else y.to(self.device))
-            out["d_bound"] = toy.d_lower_bound(
-                d_real.double().cpu().numpy(), d_fake.double().cpu().numpy()
-            )
-        if self.source.modes is not None and self.source.mode_sigma:
-            cover = toy.mode_coverage(fake, self.source.modes, self.source.mode_sigma)
-            out.update(
-                modes_captured=float(cover.modes_captured),
-                num_modes=float(cover.num_modes),
-                high_quality=cover.high_quality,
-                reverse_kl=cover.reverse_kl,
-            )
-        if self.spec.kind == "toy1d":
-            out["w1"] = toy.wasserstein_1d(real[:, 0], fake[:, 0])
-        return {k: float(v) for k, v in out.items()}
-
-    def evaluation_samples(self, n: int) -> tuple[np.ndarray, np.ndarray]:
-        """Real and ``n`` generated images as uint8 (N, H, W, C), for image metrics.
-
-        Generated in chunks (bounded memory) from the view generator, so training's own
-        random streams are untouched; conditional models get uniformly drawn labels.
-        The real images are ``min(n, data set size)`` distinct ones: a random subset, in
-        the data set's order, all of them once when it has fewer than ``n`` (so fewer real
-        than generated images means the data set is that small). The subset is the same
-        at every evaluation, so the numbers over training follow the generator alone.
-        """
-        if not self.spec.is_image:
-            raise ValueError("image metrics need an image experiment")
-        lc = self.config.loop
-        fakes, reals = [], []
-        for start in range(0, n, 250):
-            m = min(250, n - start)
-            z = sample_latent(m, lc.latent_dim, lc.latent_dist, self.view_gen)
-            y = None
-            if self.family.conditional:
-                y = torch.randint(0, self.spec.num_classes, (m,), generator=self.view_gen)
-            fakes.append(self._images_to_uint8(self.generate(z, y)))
-        stored = getattr(self.source, "images", None)  # in-memory sets: without replacement
-        if isinstance(stored, torch.Tensor):
-            fixed = torch.Generator().manual_seed(0)
-            pick = torch.randperm(len(stored), generator=fixed)[:n].sort().values
-            real = stored[pick].expand(-1, self.spec.shape[0], -1, -1)
-            reals = [real.permute(0, 2, 3, 1).contiguous().numpy()]
-        else:
-            for start in range(0, n, 250):
-                sampled, _ = self.source.sample(min(250, n - start), self.view_gen)
-                reals.append(self._images_to_uint8(sampled))
-        return np.concatenate(reals), np.concatenate(fakes)
-
-    def image_diversity(self) -> tuple[float, float]:
-        """(generated, real) diversity: mean pairwise distance of the fixed batches, per
-        pixel. A collapsing generator's fixed-noise samples become alike while the real
-        batch keeps its spread."""
-        fake = self.generate(self.fixed_z, self.fixed_y).reshape(len(self.fixed_z), -1)
-        real = self.fixed_real.to(self.device).reshape(len(self.fixed_real), -1)
-
-        def spread(x: torch.Tensor) -> float:
-            d = torch.cdist(x.float(), x.float())
-            n = len(x)
-            return float(d.sum() / max(n * (n - 1), 1) / math.sqrt(x.shape[1]))
-
-        return spread(fake), spread(real)
-
-    def conditioning_probe(self) -> tuple[float, float, float, float]:
-        """How much a conditional G's samples depend on z and on the label.
-
-        Generates a fixed grid (per build of the networks) of ``_PROBE_Z`` noise vectors times the
-        first ``min(classes, 10)`` labels in one batch, and returns ``(same_label,
-        same_z, real_within, real_between)``: the mean pairwise distance (per value) among
-        the samples of one label (averaged over labels), among those of one z (averaged
-        over z), and, from ``_PROBE_REAL`` fixed real samples, between real samples of
-        one class and of different classes. Costs one G forward of at most 80 samples;
-        draws nothing from the training or view generators.
-
-        Raises
-        ------
-        ValueError
-            The family is not conditional.
-        """
-        if not self.family.conditional:
-            raise ValueError("the conditioning probe needs a conditional model family")
-        if self._probe is None:
-            lc = self.config.loop
-            gen = torch.Generator().manual_seed(lc.seed + 4)
-            z = sample_latent(_PROBE_Z, lc.latent_dim, lc.latent_dist, gen)
-            real, real_y = self.source.sample(_PROBE_REAL, gen)
-            assert real_y is not None
-            flat = real.reshape(len(real), -1).float()
-            same = real_y[:, None] == real_y[None, :]
-            dist = torch.cdist(flat, flat) / math.sqrt(flat.shape[1])
-            off = ~torch.eye(len(flat), dtype=torch.bool)
-            within = float(dist[same & off].mean())
-            between = float(dist[~same].mean())
-            self._probe = (z, within, between)
-        z, within, between = self._probe
-        k = min(self.spec.num_classes, 10)
-        y = torch.arange(k).repeat_interleave(_PROBE_Z)
-        x = self.generate(z.repeat(k, 1), y).float().reshape(k, _PROBE_Z, -1)
-
-        def spread(groups: torch.Tensor) -> float:
-            # (G, n, D): mean pairwise distance within each group, averaged over groups
-            n = groups.shape[1]
-            d = torch.cdist(groups, groups) / math.sqrt(groups.shape[2])
-            return float(d.sum() / (groups.shape[0] * n * (n - 1)))
-
-        return spread(x), spread(x.transpose(0, 1)), within, between
-
-    def _cached_density(self, x: np.ndarray) -> np.ndarray | None:
-        """The source's exact density, remembered for the last grid it was asked about.
-
-        The metrics grid is the same all generation long, and some densities (curves)
-        are integrals that take a second on a 400 x 400 grid.
-        """
-        key = (x.shape, float(x.flat[0]), float(x.flat[-1])) if x.size else None
-        cached = self._density_cache
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        value = self.source.density(x)
-        self._density_cache = (key, value)
-        return value
-
-    def samples_for(
-        self, z: np.ndarray | None, n: int, labels: np.ndarray | None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """G at the given latent vectors (or ``n`` random ones): (z, samples, labels)."""
-        lc = self.config.loop
-        if z is None:
-            zt = sample_latent(max(n, 1), lc.latent_dim, lc.latent_dist, self.view_gen)
-        else:
-            zt = torch.as_tensor(np.asarray(z, dtype=np.float32))
-            if zt.ndim != 2 or zt.shape[1] != lc.latent_dim:
-                raise ValueError(
-                    f"latent vectors must have shape (M, {lc.latent_dim}), got {tuple(zt.shape)}"
-                )
-        yt = None
-        if self.family.conditional:
-            if labels is None:
-                yt = torch.zeros(len(zt), dtype=torch.long)
-            else:
-                yt = torch.as_tensor(np.asarray(labels, dtype=np.int64))
-        out = self.generate(zt, yt)
-        samples = self._images_to_uint8(out) if self.spec.is_image else out.float().cpu().numpy()
-        return zt.numpy(), samples, None if yt is None else yt.numpy()
-
-    def fixed_real_for_view(self) -> tuple[np.ndarray, np.ndarray | None]:
-        real = self.fixed_real
-        arr = self._images_to_uint8(real) if self.spec.is_image else real.float().numpy()
-        labels = None if self.fixed_real_y is None else self.fixed_real_y.numpy()
-        return arr, labels
-
-    def real_density_on_grid(self) -> np.ndarray | None:
-        if self.grid_points is None:
-            return None
-        dens = self.source.density(self.grid_points.cpu().numpy())
-        if dens is None:
-            return None
-        gs = len(self.grid_axes[0])
-        shape = (gs,) if self.spec.kind == "toy1d" else (gs, gs)
-        return np.asarray(dens, dtype=np.float32).reshape(shape)
 
     def describe_device(self) -> str:
         return describe(self.device)

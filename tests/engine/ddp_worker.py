@@ -41,6 +41,7 @@ from conftest import tiny_config
 from ganlab.cli import main as ganlab_main
 from ganlab.engine import distributed, losses
 from ganlab.engine.loop import run
+from ganlab.engine.trainer import StepStats
 from ganlab.kernel import commands as cmd
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
@@ -113,10 +114,10 @@ def commands(context: distributed.DistributedContext) -> dict[str, Any]:
     own: list[list[float]] = []
     plain_step = trainer.step
 
-    def logged_step(which: str = "both") -> torch.Tensor:
+    def logged_step(which: str = "both") -> StepStats:
         stats = plain_step(which)
         steps.append((trainer.step_count, which, *trainer.learning_rates()))
-        own.append(stats[:4].tolist())
+        own.append([float(stats.values[c]) for c in ("d_loss", "g_loss", "d_real", "d_fake")])
         return stats
 
     trainer.step = logged_step  # type: ignore[method-assign]

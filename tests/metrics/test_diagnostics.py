@@ -15,7 +15,6 @@ import sys
 
 import numpy as np
 import pytest
-import torch
 
 from ganlab.engine.trainer import Trainer
 from ganlab.kernel import config as cfg
@@ -833,8 +832,8 @@ def run_real(
             lr_d.append(lr[0])
             lr_g.append(lr[1])
         numbers = np.arange(trainer.step_count - batch + 1, trainer.step_count + 1)
-        head, _, _ = trainer.split_stats(torch.stack(stats).cpu().numpy().astype(np.float64))
-        values = {name: head[:, i].copy() for i, name in enumerate(SCALAR_COLUMNS)}
+        values = trainer.read_stats(stats).values
+        values = values
         found += diag.update(
             numbers,
             values,

@@ -22,13 +22,11 @@ import dataclasses
 
 import numpy as np
 import pytest
-import torch
 
 from ganlab.engine.trainer import Trainer
 from ganlab.kernel import config as cfg
 from ganlab.kernel.errors import DataError
 from ganlab.kernel.presets import load_preset, preset_names
-from ganlab.kernel.reports import SCALAR_COLUMNS
 from ganlab.metrics.diagnostics import Diagnosis, Diagnostics
 
 # Presets whose lesson *is* the failure: a diagnosis there is the point, not a defect.
@@ -69,10 +67,10 @@ def train_and_diagnose(config: cfg.ExperimentConfig, steps: int) -> list[Diagnos
             lr_d.append(d)
             lr_g.append(g)
         numbers = np.arange(trainer.step_count - BATCH + 1, trainer.step_count + 1)
-        head, _, _ = trainer.split_stats(torch.stack(stats).cpu().numpy().astype(np.float64))
+        values = trainer.read_stats(stats).values
         found += diag.update(
             numbers,
-            {name: head[:, i].copy() for i, name in enumerate(SCALAR_COLUMNS)},
+            values,
             trainer.loss.output_kind,
             trainer.config.loss.name,
             lrs={"d": np.asarray(lr_d), "g": np.asarray(lr_g)},

@@ -246,11 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume-from", metavar=_("FILE"), help=_("a checkpoint to continue from")
     )
     trainer.add_argument(
-        "--first-generation",
+        "--first-segment",
         type=int,
         default=0,
         metavar=_("N"),
-        help=_("number the first generation at least N (the window has seen the ones before)"),
+        help=_("number the first segment at least N (the window has seen the ones before)"),
     )
 
     sub.add_parser("presets", help=_(COMMANDS["presets"]))
@@ -709,7 +709,7 @@ def cmd_trainer(args: argparse.Namespace) -> int:
         config,
         Path(args.out),
         resume_from=args.resume_from,
-        first_generation=args.first_generation,
+        first_segment=args.first_segment,
     )
 
 

@@ -52,7 +52,7 @@ def test_train_writes_a_run_directory(tmp_path, capsys):
     first = next(r for r in rows if "event" not in r)
     for key in (
         "time",
-        "generation",
+        "segment",
         "d_loss",
         "g_loss",
         "d_real",

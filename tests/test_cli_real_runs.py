@@ -115,14 +115,14 @@ def test_the_window_loop_reports_the_fallback_once(tmp_path):
     seen = []
     for report in reports:
         seen.append(report)
-        if isinstance(report, rep.GenerationStarted):
+        if isinstance(report, rep.SegmentStarted):
             inbox.put(cmd.Reset())  # a rebuild must not repeat the note
-        if sum(isinstance(r, rep.GenerationStarted) for r in seen) == 2:
+        if sum(isinstance(r, rep.SegmentStarted) for r in seen) == 2:
             inbox.put(cmd.Stop())
     notes = [r.message for r in seen if isinstance(r, rep.LogMessage) and "instead" in r.message]
     assert len(notes) == 1
     assert "loop.device = 'cuda'" in notes[0]
-    started = [r for r in seen if isinstance(r, rep.GenerationStarted)]
+    started = [r for r in seen if isinstance(r, rep.SegmentStarted)]
     assert started[0].reason == "checkpoint"
     assert started[0].step == 6
 

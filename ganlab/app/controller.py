@@ -4,7 +4,7 @@ The window calls its methods (play, step, change_setting...), which only put com
 the inbox. Reports come back through ``_on_worker_report``, a @Slot on this GUI-thread
 object (a queued connection from the worker thread); it does O(batch) work — appends to
 ring buffers, keeps the newest snapshot, marks views dirty — and re-emits what the
-window needs to know. Reports stamped with an older generation are dropped. Nothing here
+window needs to know. Reports stamped with an older segment are dropped. Nothing here
 draws or touches a tensor.
 """
 
@@ -29,8 +29,8 @@ from ganlab.kernel import reports as rep
 from ganlab.kernel.errors import ConfigError
 from ganlab.kernel.rundir import window_runs_folder
 
-# Reports that mean something before the first generation is announced.
-_BEFORE_ANY_GENERATION = (rep.TrainingError, rep.LogMessage, rep.StateChanged)
+# Reports that mean something before the first segment is announced.
+_BEFORE_ANY_SEGMENT = (rep.TrainingError, rep.LogMessage, rep.StateChanged)
 
 # How the window runs its own trainer: "process" (the lab) or "thread" (tests of the
 # window's behaviour, which start hundreds of trainers: see app.trainer_link).
@@ -62,7 +62,7 @@ _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
 class Controller(QObject):
     """Drives one experiment in a trainer thread on behalf of the window."""
 
-    generation_started = Signal(object)  # rep.GenerationStarted
+    segment_started = Signal(object)  # rep.SegmentStarted
     state_changed = Signal(str)  # playing, paused, finished, stopped
     setting_recorded = Signal(object)  # rep.SettingChanged (also a curve marker)
     error_reported = Signal(object)  # rep.TrainingError
@@ -78,7 +78,7 @@ class Controller(QObject):
     diagnosis_reported = Signal(object)  # rep.Diagnosis
     diagnosis_cleared = Signal(object)  # rep.DiagnosisCleared
     evaluation_samples_ready = Signal(object)  # rep.EvaluationSamples
-    # Every report of the current generation, once the session has taken it in (a running
+    # Every report of the current segment, once the session has taken it in (a running
     # lesson feeds them to its ConditionWatcher). Emitted in the GUI thread.
     report_received = Signal(object)
 
@@ -126,7 +126,7 @@ class Controller(QObject):
         link.start(
             self.session.config,
             resume_from=resume_from,
-            first_generation=self.session.generation + 1,
+            first_segment=self.session.segment + 1,
         )
         self.last_run_dir = link.run_dir
         if self.speed > 0:  # a restarted trainer keeps the pace the class is watching
@@ -176,7 +176,7 @@ class Controller(QObject):
 
         A trainer ends on Stop or on an error it could not survive; the window then
         must not dead-end: Play, Step, Reset and every setting restart it. The new one
-        starts at step 0 of a new generation. Returns True if a trainer was started.
+        starts at step 0 of a new segment. Returns True if a trainer was started.
         An attached run that ended is not restarted: it was not ours.
         """
         if self._stopped_by_owner or self.link_kind == "attach":
@@ -373,11 +373,11 @@ class Controller(QObject):
     @Slot(object)
     def _on_worker_report(self, report: rep.Report) -> None:
         s = self.session
-        if isinstance(report, rep.GenerationStarted):
-            if report.generation < s.generation:
+        if isinstance(report, rep.SegmentStarted):
+            if report.segment < s.segment:
                 s.dropped_reports += 1
                 return
-            s.start_generation(report)
+            s.start_segment(report)
             self._rate_window.clear()
             # Skipped files and dropped classes (detail lines of the summary) are warnings.
             details = report.data_summary.splitlines()[1:]
@@ -386,15 +386,15 @@ class Controller(QObject):
                 self.tr("Data: {summary}").format(summary=report.data_summary),
                 "warning" if lost else "info",
             )
-            self.generation_started.emit(report)
+            self.segment_started.emit(report)
             self.report_received.emit(report)
             return
-        if 0 <= report.generation < s.generation:
+        if 0 <= report.segment < s.segment:
             s.dropped_reports += 1  # from before a reset or a rebuild: stale
             return
-        if s.info is None and not isinstance(report, _BEFORE_ANY_GENERATION):
+        if s.info is None and not isinstance(report, _BEFORE_ANY_SEGMENT):
             # A run attached to mid-way sends what it was doing before it announces its
-            # generation (GenerationStarted, reason "attach"); the views are not set up.
+            # segment (SegmentStarted, reason "attach"); the views are not set up.
             s.dropped_reports += 1
             return
         self._dispatch(report)
@@ -424,7 +424,7 @@ class Controller(QObject):
                 self.samples_ready.emit(report)
         elif isinstance(report, rep.StateChanged):
             s.state = report.state
-            s.step = max(s.step, report.step) if report.generation >= 0 else s.step
+            s.step = max(s.step, report.step) if report.segment >= 0 else s.step
             if report.state != "playing":
                 self._rate_window.clear()
             self.state_changed.emit(report.state)

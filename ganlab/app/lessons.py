@@ -179,7 +179,7 @@ class LessonRunner(QObject):
         self.complete = False  # Next on the last step: the lesson (and its lock) is over
         self._first_step: int | None = None  # the trainer's step when the step began
         self._last_step = 0
-        self._waiting_for_generation: int | None = None  # ignore reports until gen > this
+        self._waiting_for_segment: int | None = None  # ignore reports until gen > this
         self._saved_state: QByteArray | None = None  # the window's layout before the lesson
         self._highlight: FrameHighlight | None = None
         self._teacher_lock = False  # Lesson › Lock the lab
@@ -335,12 +335,12 @@ class LessonRunner(QObject):
         if target != session.config:
             self.window.toy_view.stop_drawing()
         if fresh:
-            self._waiting_for_generation = session.generation
+            self._waiting_for_segment = session.segment
             controller.reset(target.loop.seed, config=target)
         else:
             if target != session.config:
                 controller.apply_config(target)
-            self._waiting_for_generation = None
+            self._waiting_for_segment = None
 
     def _set_navigation(self, can_back: bool, can_next: bool) -> None:
         """The panel's Back / Next and the Lesson menu's actions, alike."""
@@ -395,18 +395,18 @@ class LessonRunner(QObject):
         watcher = self.watcher
         if watcher is None or self.done or self.missed:
             return
-        waiting = self._waiting_for_generation
+        waiting = self._waiting_for_segment
         if waiting is not None:
-            if not isinstance(report, rep.GenerationStarted) or report.generation <= waiting:
+            if not isinstance(report, rep.SegmentStarted) or report.segment <= waiting:
                 return  # the networks before the step's reset: they say nothing
-            self._waiting_for_generation = None
+            self._waiting_for_segment = None
         watcher.observe(report)
         if isinstance(report, rep.ScalarBatch) and len(report.steps):
             last = int(report.steps[-1])
             if self._first_step is None:
                 self._first_step = int(report.steps[0]) - 1
             self._last_step = last
-        elif isinstance(report, rep.GenerationStarted):
+        elif isinstance(report, rep.SegmentStarted):
             self._first_step = report.step
         if watcher.holds():
             self.done = True

@@ -92,7 +92,7 @@ CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is 
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
 EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a paper
-# A latent-path request unanswered this long (refused, or from a dropped generation) no
+# A latent-path request unanswered this long (refused, or from a dropped segment) no
 # longer holds back the next one.
 EXPLORER_ANSWER_S = 2.0
 EVALUATION_IMAGES = 1000  # images on each side for "Evaluate now"
@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         link: str | None = None,
     ):
         super().__init__()
-        # A run's history waiting for the generation that continues it (matched by step).
+        # A run's history waiting for the segment that continues it (matched by step).
         self._pending_history: RunHistory | None = history
         style.configure_pyqtgraph()
         self.setObjectName("ganlab-main-window")
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
         self._loading_text = ""  # the status message shown while the trainer starts
         self._attached_windows: list[MainWindow] = []  # opened by File › Attach to run
         self._evaluation: Evaluation | None = None
-        self.image_results: list[dict] = []  # 'Evaluate now' results of this generation
+        self.image_results: list[dict] = []  # 'Evaluate now' results of this segment
         self._slow_stage: int | None = None
         # Geometry, dock state and window state to restore when presentation mode ends.
         self._before_presentation: tuple[object, object, Qt.WindowState] | None = None
@@ -637,7 +637,7 @@ class MainWindow(QMainWindow):
         self.fps_label = QLabel()
         self.device_label = QLabel()
         self.memory_label = QLabel()
-        self.generation_label = QLabel()
+        self.segment_label = QLabel()
         self.state_label = QLabel()
         for label, tip in (
             (self.state_label, self.tr("Training state and current step")),
@@ -651,8 +651,11 @@ class MainWindow(QMainWindow):
                 ),
             ),
             (
-                self.generation_label,
-                self.tr("Generation: a new one starts at every reset or architecture change"),
+                self.segment_label,
+                self.tr(
+                    "Segment of the run: a new one starts with new networks, at every reset, "
+                    "architecture change or loaded checkpoint; the curves show the current one"
+                ),
             ),
         ):
             label.setToolTip(tip)
@@ -660,7 +663,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         c = self.controller
-        c.generation_started.connect(self._on_controller_generation_started)
+        c.segment_started.connect(self._on_controller_segment_started)
         c.state_changed.connect(self._on_controller_state_changed)
         c.error_reported.connect(self._on_controller_error_reported)
         c.message_logged.connect(self._on_controller_message_logged)
@@ -802,8 +805,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ controller events
 
     @Slot(object)
-    def _on_controller_generation_started(self, info: rep.GenerationStarted) -> None:
-        """Set the views up for the new generation (cheap: configure, no drawing)."""
+    def _on_controller_segment_started(self, info: rep.SegmentStarted) -> None:
+        """Set the views up for the new segment (cheap: configure, no drawing)."""
         config = self.controller.session.config
         if info.data_kind == "toy2d":
             bounds = info.bounds or ((-2.0, 2.0), (-2.0, 2.0))
@@ -840,7 +843,7 @@ class MainWindow(QMainWindow):
         self._sync_controls(config)
         self._set_title(config)
         self.device_label.setText(info.device)
-        self.generation_label.setText(self.tr("generation {n}").format(n=info.generation))
+        self.segment_label.setText(self.tr("segment {n}").format(n=info.segment))
         if self.statusBar().currentMessage() == self._loading_text:
             self.statusBar().clearMessage()
         if info.reason == "attach" and self.controller.attach_to is not None:
@@ -919,7 +922,7 @@ class MainWindow(QMainWindow):
         self._lost_box = box
         box.open()  # not modal to the app: the window stays usable
 
-    def _show_attached_history(self, info: rep.GenerationStarted) -> None:
+    def _show_attached_history(self, info: rep.SegmentStarted) -> None:
         """An attached run: its recorded past up to the step it is at now."""
         assert self.controller.attach_to is not None
         try:
@@ -1258,7 +1261,7 @@ class MainWindow(QMainWindow):
         checkpoint lies in a run directory (read in the trainer thread, not here)."""
         self.controller.load_checkpoint(path)
 
-    def _restore_history(self, info: rep.GenerationStarted) -> None:
+    def _restore_history(self, info: rep.SegmentStarted) -> None:
         """Show the history ``ganlab --run`` read, once the trainer reached its step."""
         pending = self._pending_history
         if pending is None or info.step != pending.step:
@@ -1280,7 +1283,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_controller_checkpoint_loaded(self, loaded: rep.CheckpointLoaded) -> None:
-        if loaded.generation != self.controller.session.generation:
+        if loaded.segment != self.controller.session.segment:
             return
         if loaded.problem:
             self.log.append(loaded.problem, "warning")
@@ -1504,7 +1507,7 @@ class MainWindow(QMainWindow):
             self.metrics.set_metrics(*s.metric_series())
         if "snapshot" in s.dirty and s.snapshot is not None:
             snap, s.snapshot = s.snapshot, None
-            if snap.generation == s.generation:
+            if snap.segment == s.segment:
                 self._draw_snapshot(snap)
                 # G has changed: the latent path shows the G of now, not of its request.
                 asked = self._explorer_asked_at
@@ -1515,7 +1518,7 @@ class MainWindow(QMainWindow):
         if now - self._last_status >= STATUS_EVERY_S:
             self._update_status(now)
 
-    def _draw_real(self, info: rep.GenerationStarted) -> None:
+    def _draw_real(self, info: rep.SegmentStarted) -> None:
         if info.data_kind == "toy2d":
             self.toy_view.set_real(info.real, info.real_labels)
         elif info.data_kind == "toy1d":
@@ -1567,12 +1570,12 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_gc_timer_timeout(self) -> None:
-        """Collect garbage in the GUI thread, each generation when its count is due."""
+        """Collect garbage in the GUI thread, each segment when its count is due."""
         counts = gc.get_count()
         thresholds = gc.get_threshold()
-        for generation in (2, 1, 0):
-            if counts[generation] > thresholds[generation]:
-                gc.collect(generation)  # collects the younger generations too
+        for segment in (2, 1, 0):
+            if counts[segment] > thresholds[segment]:
+                gc.collect(segment)  # collects the younger segments too
                 return
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name

@@ -17,7 +17,7 @@ from ganlab.kernel import reports as rep
 from ganlab.kernel.ringbuffer import RingBuffer
 from ganlab.kernel.rundir import HISTORY_COLUMNS, RunHistory
 
-HISTORY = 200_000  # steps of curve history kept per generation
+HISTORY = 200_000  # steps of curve history kept per segment
 
 
 @dataclass
@@ -25,8 +25,8 @@ class Session:
     """State of one window's experiment, as seen from the GUI thread."""
 
     config: cfg.ExperimentConfig
-    generation: int = -1
-    info: rep.GenerationStarted | None = None
+    segment: int = -1
+    info: rep.SegmentStarted | None = None
     state: str = "starting"  # starting, playing, paused, finished, stopped
     step: int = 0
     steps: RingBuffer = field(default_factory=lambda: RingBuffer(HISTORY, dtype=np.int64))
@@ -35,14 +35,14 @@ class Session:
     markers: list[tuple[int, str]] = field(default_factory=list)
     snapshot: rep.ToySnapshot | rep.ImageSnapshot | None = None  # newest, not yet drawn
     dirty: set[str] = field(default_factory=set)
-    dropped_reports: int = 0  # stale reports from an older generation
+    dropped_reports: int = 0  # stale reports from an older segment
     history: list[rep.SettingChanged] = field(default_factory=list)  # every change, all runs
     metric_steps: list[int] = field(default_factory=list)  # about one entry per second
     metrics: dict[str, list[float]] = field(default_factory=dict)
     diagnoses: list[rep.Diagnosis] = field(default_factory=list)
 
-    def start_generation(self, info: rep.GenerationStarted) -> None:
-        self.generation = info.generation
+    def start_segment(self, info: rep.SegmentStarted) -> None:
+        self.segment = info.segment
         self.info = info
         self.step = info.step
         self.config = cfg.loads(info.config_toml)
@@ -55,7 +55,7 @@ class Session:
         self.metric_steps = []
         self.metrics = {}
         self.snapshot = None
-        self.dirty |= {"generation", "curves", "real"}
+        self.dirty |= {"segment", "curves", "real"}
 
     def add_scalars(self, batch: rep.ScalarBatch) -> None:
         self.steps.append(batch.steps)
@@ -92,12 +92,12 @@ class Session:
         self.dirty.add("curves")
 
     def load_history(self, history: RunHistory) -> None:
-        """Show a run's recorded history as the past of the current generation.
+        """Show a run's recorded history as the past of the current segment.
 
-        Call it right after :meth:`start_generation` for the generation that a run or a
+        Call it right after :meth:`start_segment` for the segment that a run or a
         checkpoint restores (``history.step`` is then ``info.step``). Rows, setting
-        markers, metrics and diagnoses at steps <= the generation's starting step are put
-        before anything the generation has already reported; later ones are not its past
+        markers, metrics and diagnoses at steps <= the segment's starting step are put
+        before anything the segment has already reported; later ones are not its past
         and are left out. The curve buffers keep their bound: of a longer history, the
         newest ``HISTORY`` rows stay. Setting changes become markers only (``history``
         keeps the changes made in this window).
@@ -106,16 +106,16 @@ class Session:
         ----------
         history
             From :func:`ganlab.kernel.rundir.read_history` or ``history_for_checkpoint``.
-            Per-layer norms are matched to this generation's layers by name (NaN for a
+            Per-layer norms are matched to this segment's layers by name (NaN for a
             layer the history lacks).
 
         Raises
         ------
         ValueError
-            No generation has started yet.
+            No segment has started yet.
         """
         if self.info is None:
-            raise ValueError("load_history needs a started generation (start_generation first)")
+            raise ValueError("load_history needs a started segment (start_segment first)")
         start = self.info.step
         keep = history.steps <= start
         live_steps = self.steps.view().copy()
@@ -140,12 +140,12 @@ class Session:
         self.markers = past_markers + self.markers
         self._prepend_metrics(history, start)
         past_diagnoses = [
-            dataclasses.replace(d, generation=self.generation)
+            dataclasses.replace(d, segment=self.segment)
             for d in history.diagnoses
             if d.step <= start
         ]
-        ours = [d for d in self.diagnoses if d.generation == self.generation]
-        others = [d for d in self.diagnoses if d.generation != self.generation]
+        ours = [d for d in self.diagnoses if d.segment == self.segment]
+        others = [d for d in self.diagnoses if d.segment != self.segment]
         self.diagnoses = others + past_diagnoses + ours
         self.dirty |= {"curves", "metrics"}
 

@@ -63,7 +63,7 @@ class TrainerLink(QObject):
         config: cfg.ExperimentConfig,
         *,
         resume_from: str | None = None,
-        first_generation: int = 0,
+        first_segment: int = 0,
     ) -> None:
         raise NotImplementedError
 
@@ -102,7 +102,7 @@ class ThreadLink(TrainerLink):
         config: cfg.ExperimentConfig,
         *,
         resume_from: str | None = None,
-        first_generation: int = 0,
+        first_segment: int = 0,
     ) -> None:
         from ganlab.app.worker import TrainerWorker
 
@@ -110,7 +110,7 @@ class ThreadLink(TrainerLink):
         self._thread = QThread()
         self._thread.setObjectName("ganlab-trainer")
         worker = TrainerWorker(
-            config, self.inbox, resume_from=resume_from, first_generation=first_generation
+            config, self.inbox, resume_from=resume_from, first_segment=first_segment
         )
         self._worker = worker
         worker.moveToThread(self._thread)
@@ -255,7 +255,7 @@ class ProcessLink(_ChannelLink):
         config: cfg.ExperimentConfig,
         *,
         resume_from: str | None = None,
-        first_generation: int = 0,
+        first_segment: int = 0,
     ) -> None:
         from ganlab.kernel.rundir import default_run_dir
 
@@ -268,7 +268,7 @@ class ProcessLink(_ChannelLink):
         self.run_dir = run_dir
         self.info = None
         self._log = run_dir / "trainer.log"
-        args = ["trainer", "--out", str(run_dir), "--first-generation", str(first_generation)]
+        args = ["trainer", "--out", str(run_dir), "--first-segment", str(first_segment)]
         if resume_from:
             args += ["--resume-from", str(resume_from)]
         language = i18n.language()
@@ -359,7 +359,7 @@ class AttachLink(_ChannelLink):
         config: cfg.ExperimentConfig,
         *,
         resume_from: str | None = None,
-        first_generation: int = 0,
+        first_segment: int = 0,
     ) -> None:
         self._start_reader()
 

@@ -32,13 +32,13 @@ class TrainerWorker(QObject):
         inbox: queue.Queue[cmd.Command],
         *,
         resume_from: str | None = None,
-        first_generation: int = 0,
+        first_segment: int = 0,
     ):
         super().__init__()
         self._config = config
         self._inbox = inbox
         self._resume_from = resume_from
-        self._first_generation = first_generation
+        self._first_segment = first_segment
 
     @Slot()
     def run(self) -> None:
@@ -50,10 +50,10 @@ class TrainerWorker(QObject):
                 snapshot_ack=True,
                 resume_from=self._resume_from,
                 at_limit="pause",  # the window never dead-ends at loop.steps
-                first_generation=self._first_generation,
+                first_segment=self._first_segment,
             ):
                 self.report_ready.emit(report)
-        except BaseException as exc:  # nothing may escape the thread (-1: any generation)
+        except BaseException as exc:  # nothing may escape the thread (-1: any segment)
             self.report_ready.emit(
                 rep.TrainingError(
                     -1,

@@ -71,7 +71,7 @@ def run_window_trainer(
     run_path: Path,
     *,
     resume_from: str | None = None,
-    first_generation: int = 0,
+    first_segment: int = 0,
 ) -> int:
     """The process a window starts for its own run. Returns the exit status (0).
 
@@ -83,9 +83,9 @@ def run_window_trainer(
         The run directory to record into (created if needed).
     resume_from
         A checkpoint file to continue from.
-    first_generation
-        Number the first generation at least this (a restarted trainer continues after
-        the generations its window has seen).
+    first_segment
+        Number the first segment at least this (a restarted trainer continues after
+        the segments its window has seen).
     """
     from ganlab.engine.channel import served_runs
     from ganlab.engine.loop import run as run_loop
@@ -127,7 +127,7 @@ def run_window_trainer(
                 recording=True,
                 resume_from=resume_from,
                 at_limit="pause",  # the window never dead-ends at loop.steps
-                first_generation=first_generation,
+                first_segment=first_segment,
                 good_state_every_s=GOOD_STATE_ON_DISK_EVERY_S,
             ),
             recorder,

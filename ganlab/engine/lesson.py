@@ -653,7 +653,7 @@ class ConditionWatcher:
                 self._paused = 1
             elif report.state == "playing":
                 self._paused = 0
-        elif isinstance(report, rep.GenerationStarted):
+        elif isinstance(report, rep.SegmentStarted):
             # New networks: the old curves and metrics say nothing about them.
             self._step = report.step
             kept = self._diagnosed, self._paused
@@ -789,7 +789,7 @@ class _Driver:
         self.step = 0
         self.request_id = 0
         self.errors: list[rep.TrainingError] = []
-        self.generation_started = False
+        self.segment_started = False
         self.paused_itself = False
         self.watcher: ConditionWatcher | None = None
         reports = loop.run(
@@ -834,9 +834,9 @@ class _Driver:
             self.watcher.observe(report)
         if isinstance(report, rep.ScalarBatch) and len(report):
             self.step = int(report.steps[-1])
-        elif isinstance(report, rep.GenerationStarted):
+        elif isinstance(report, rep.SegmentStarted):
             self.step = report.step
-            self.generation_started = True
+            self.segment_started = True
         elif isinstance(report, rep.StateChanged | rep.MetricsReport):
             self.step = report.step
         elif isinstance(report, rep.TrainingError):
@@ -892,7 +892,7 @@ def check_lesson(
     results: list[StepCheck] = []
     driver = _Driver(lesson.config_for_step(0))
     try:
-        driver.send()  # the first generation is built
+        driver.send()  # the first segment is built
         for i, step in enumerate(lesson.steps):
             result = _check_step(lesson, i, step, driver)
             results.append(result)
@@ -913,9 +913,9 @@ def _check_step(lesson: Lesson, i: int, step: LessonStep, driver: _Driver) -> St
     driver.watcher = watcher
     driver.errors = []
     if i > 0 and (step.experiment is not None or step.changes):
-        driver.generation_started = False
+        driver.segment_started = False
         driver.send(cmd.ApplyConfig(lesson.config_for_step(i)))
-        if step.experiment is not None and not driver.generation_started:
+        if step.experiment is not None and not driver.segment_started:
             driver.send(cmd.Reset())  # another experiment always starts from fresh networks
     if step.reset and i > 0:
         driver.send(cmd.Reset())

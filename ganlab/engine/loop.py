@@ -152,7 +152,7 @@ class _Session:
         snapshots: bool = True,
         scalar_hz: float | None = None,
         at_limit: str = "finish",
-        first_generation: int = 0,
+        first_segment: int = 0,
         good_state_every_s: float | None = None,
     ):
         if at_limit not in ("finish", "pause"):
@@ -162,7 +162,7 @@ class _Session:
         self.clock = clock
         self.playing = not start_paused
         self.recording = recording  # a recorder downstream writes the run directory
-        # (generation, step) of the last checkpoint into the run: the end of a run or a
+        # (segment, step) of the last checkpoint into the run: the end of a run or a
         # Stop right after one does not write the same state twice.
         self.saved_in_run: tuple[int, int] | None = None
         self.snapshot_ack = snapshot_ack
@@ -184,7 +184,7 @@ class _Session:
         # (step, state) taken at a clean batch; good once the next batch is clean too.
         self.candidate: tuple[int, dict[str, Any]] | None = None
         self.last_batch_clean = False  # the last scalar batch had no NaN/Inf, nothing pausing
-        self.last_change_step = 0  # step of the last live setting change (or generation start)
+        self.last_change_step = 0  # step of the last live setting change (or segment start)
         self.stopped = False
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
@@ -193,7 +193,7 @@ class _Session:
         self.headless_views: tuple[bool, bool, float | None] | None = None
         self.diagnostics = Diagnostics()
         self.at_limit = at_limit
-        self.first_generation = first_generation
+        self.first_segment = first_segment
         # Set once Play is pressed at or past config.loop.steps: the user chose to go on.
         self.past_limit = False
         self.device_note: str | None = None  # the device fallback, once reported
@@ -206,7 +206,7 @@ class _Session:
 
     def build(self, config: cfg.ExperimentConfig, reason: str) -> Iterator[rep.Report]:
         """(Re)build the trainer; on failure report it and stay paused."""
-        generation = self.trainer.generation if self.trainer else 0
+        segment = self.trainer.segment if self.trainer else 0
         notes: list[str] = []
         try:
             if reason == "start" and self.trainer is not None:
@@ -221,13 +221,13 @@ class _Session:
                 self.trainer.rebuild(config, reason)
         except GanlabError as exc:
             self.playing = False
-            yield rep.TrainingError(generation, self.step, str(exc), recoverable=False)
+            yield rep.TrainingError(segment, self.step, str(exc), recoverable=False)
             yield from self.config_in_effect()
             return
         except Exception as exc:  # a bug or an environment problem: report, keep the loop alive
             self.playing = False
             yield rep.TrainingError(
-                generation,
+                segment,
                 self.step,
                 _("Could not build the experiment: {error}").format(error=exc),
                 traceback.format_exc(),
@@ -236,11 +236,11 @@ class _Session:
             yield from self.config_in_effect()
             return
         # A restarted trainer continues the numbering, so its reports are not taken as stale.
-        self.trainer.generation = max(self.trainer.generation, self.first_generation)
+        self.trainer.segment = max(self.trainer.segment, self.first_segment)
         self.past_limit = False
         self.config = self.trainer.config
         self.pending = _Pending()
-        # The state a generation starts from (fresh weights, or a checkpoint) is good: a
+        # The state a segment starts from (fresh weights, or a checkpoint) is good: a
         # blow-up in the first steps goes back to it, never keeps the exploded weights.
         self.good_state = copy.deepcopy(self.trainer.state_dict())
         self.good_step = self.trainer.step_count
@@ -250,14 +250,14 @@ class _Session:
         self.awaiting_ack = False
         self.diagnostics.reset()
         self.open_kinds = frozenset()
-        yield self.generation_started(reason)
+        yield self.segment_started(reason)
         device_note = self.trainer.device_note
         if device_note and device_note != self.device_note:
             self.device_note = device_note  # once per run, not at every rebuild
             notes.insert(0, device_note)
         yield from self._skipped_list()
         for note in notes:
-            yield rep.LogMessage(self.trainer.generation, note, "warning")
+            yield rep.LogMessage(self.trainer.segment, note, "warning")
         self.snapshot_due = True
 
     def _skipped_list(self) -> Iterator[rep.Report]:
@@ -269,14 +269,14 @@ class _Session:
         from ganlab.data.folder import SKIPPED_LIST_NAME
 
         text = source.skipped_list_text()  # type: ignore[attr-defined]
-        yield rep.RunFile(self.generation, SKIPPED_LIST_NAME, text)
+        yield rep.RunFile(self.segment, SKIPPED_LIST_NAME, text)
 
-    def generation_started(self, reason: str) -> rep.GenerationStarted:
+    def segment_started(self, reason: str) -> rep.SegmentStarted:
         t = self.trainer
         assert t is not None
         real, real_labels = t.fixed_real_for_view()
-        return rep.GenerationStarted(
-            generation=t.generation,
+        return rep.SegmentStarted(
+            segment=t.segment,
             step=t.step_count,
             config_toml=cfg.dumps(t.config),
             data_kind=t.spec.kind,
@@ -304,9 +304,7 @@ class _Session:
         if t is None:
             return
         self.config = t.config
-        yield rep.ConfigInEffect(
-            t.generation, t.step_count, cfg.dumps(t.config), t.loss.output_kind
-        )
+        yield rep.ConfigInEffect(t.segment, t.step_count, cfg.dumps(t.config), t.loss.output_kind)
 
     def throttle_wait(self) -> float:
         """Seconds until the next continuous step is due under the speed limit (0: now)."""
@@ -328,8 +326,8 @@ class _Session:
         return self.trainer.step_count if self.trainer else 0
 
     @property
-    def generation(self) -> int:
-        return self.trainer.generation if self.trainer else 0
+    def segment(self) -> int:
+        return self.trainer.segment if self.trainer else 0
 
     # -------------------------------------------------------------- commands
 
@@ -351,9 +349,7 @@ class _Session:
                 self.playing = playing
                 if not playing:
                     yield from self.flush(force_snapshot=True)
-                yield rep.StateChanged(
-                    self.generation, "playing" if playing else "paused", self.step
-                )
+                yield rep.StateChanged(self.segment, "playing" if playing else "paused", self.step)
             return
         if isinstance(command, cmd.SnapshotTaken):
             self.awaiting_ack = False
@@ -375,23 +371,23 @@ class _Session:
                 z, samples, labels = t.samples_for(command.z, command.n, command.labels)
             except (ValueError, RuntimeError) as exc:
                 yield rep.TrainingError(
-                    t.generation,
+                    t.segment,
                     t.step_count,
                     _("Sample request refused: {error}").format(error=exc),
                 )
                 return
-            yield rep.SamplesReady(t.generation, command.request_id, z, samples, labels)
+            yield rep.SamplesReady(t.segment, command.request_id, z, samples, labels)
             return
         if isinstance(command, cmd.RequestEvaluationSamples):
             try:
                 real, fake = t.evaluation_samples(max(2, command.n))
             except (ValueError, RuntimeError) as exc:
                 yield rep.TrainingError(
-                    t.generation, t.step_count, _("Evaluation refused: {error}").format(error=exc)
+                    t.segment, t.step_count, _("Evaluation refused: {error}").format(error=exc)
                 )
                 return
             yield rep.EvaluationSamples(
-                t.generation, command.request_id, t.step_count, t.config.data.source, real, fake
+                t.segment, command.request_id, t.step_count, t.config.data.source, real, fake
             )
             return
         if isinstance(command, cmd.SaveCheckpoint):
@@ -415,7 +411,7 @@ class _Session:
                 raise TypeError(f"unknown command {command!r}")
         except (GanlabError, ValueError, TypeError) as exc:
             yield rep.TrainingError(
-                t.generation, t.step_count, _("Setting refused: {error}").format(error=exc)
+                t.segment, t.step_count, _("Setting refused: {error}").format(error=exc)
             )
             yield from self.config_in_effect()
             return
@@ -423,7 +419,7 @@ class _Session:
         yield from self.config_in_effect()
 
     def set_views(self, enabled: bool) -> Iterator[rep.Report]:
-        """A window attached (publish at its pace, announce the generation) or left."""
+        """A window attached (publish at its pace, announce the segment) or left."""
         if self.headless_views is None:
             self.headless_views = (self.snapshots, self.snapshot_ack, self.scalar_hz)
         if not enabled:
@@ -434,9 +430,9 @@ class _Session:
         self.awaiting_ack = False
         if self.trainer is None:
             return
-        yield self.generation_started("attach")
+        yield self.segment_started("attach")
         yield from self.config_in_effect()
-        yield rep.StateChanged(self.generation, "playing" if self.playing else "paused", self.step)
+        yield rep.StateChanged(self.segment, "playing" if self.playing else "paused", self.step)
         yield from self.flush(force_snapshot=True)
 
     def at_limit_now(self) -> bool:
@@ -469,7 +465,7 @@ class _Session:
             except (GanlabError, ValueError, TypeError) as exc:
                 t = self.trainer
                 yield rep.TrainingError(
-                    t.generation, t.step_count, _("Setting refused: {error}").format(error=exc)
+                    t.segment, t.step_count, _("Setting refused: {error}").format(error=exc)
                 )
                 yield from self.config_in_effect()
                 return
@@ -500,7 +496,7 @@ class _Session:
 
     def changed(self, changes: list[dict[str, Any]]) -> Iterator[rep.Report]:
         for c in changes:
-            yield rep.SettingChanged(c["generation"], c["step"], c["key"], c["old"], c["new"])
+            yield rep.SettingChanged(c["segment"], c["step"], c["key"], c["old"], c["new"])
 
     # -------------------------------------------------------------- training
 
@@ -520,8 +516,8 @@ class _Session:
                     "The GPU ran out of memory at step {step}. Lower the batch "
                     "size or the model width, then reset."
                 ).format(step=t.step_count)
-            yield rep.TrainingError(t.generation, t.step_count, message, traceback.format_exc())
-            yield rep.StateChanged(t.generation, "paused", t.step_count)
+            yield rep.TrainingError(t.segment, t.step_count, message, traceback.format_exc())
+            yield rep.StateChanged(t.segment, "paused", t.step_count)
             return
         lr_d, lr_g = t.learning_rates()
         p = self.pending
@@ -579,7 +575,7 @@ class _Session:
             values = t.toy_metrics()
         except Exception as exc:
             yield rep.TrainingError(
-                t.generation,
+                t.segment,
                 t.step_count,
                 _("Could not compute the metrics: {error}").format(error=exc),
                 traceback.format_exc(),
@@ -607,18 +603,18 @@ class _Session:
                     t.step_count, int(values["modes_captured"]), int(values["num_modes"])
                 )
             )
-        yield rep.MetricsReport(t.generation, t.step_count, values)
+        yield rep.MetricsReport(t.segment, t.step_count, values)
 
     def _diagnoses(self, found: Iterable[Diagnosis]) -> Iterator[rep.Report]:
         t = self.trainer
         assert t is not None
         for d in found:
             yield rep.Diagnosis(
-                t.generation, d.step, d.kind, d.severity, d.message, dict(d.values), d.title
+                t.segment, d.step, d.kind, d.severity, d.message, dict(d.values), d.title
             )
         now = self.diagnostics.active
         for kind in sorted(self.open_kinds - now):
-            yield rep.DiagnosisCleared(t.generation, t.step_count, kind, diagnosis_title(kind))
+            yield rep.DiagnosisCleared(t.segment, t.step_count, kind, diagnosis_title(kind))
 
         self.open_kinds = now
 
@@ -628,7 +624,7 @@ class _Session:
         p, self.pending = self.pending, _Pending()
         stats = t.read_stats(p.stats)  # the one device sync
         batch = rep.ScalarBatch(
-            generation=t.generation,
+            segment=t.segment,
             steps=np.asarray(p.steps, dtype=np.int64),
             times=np.asarray(p.times, dtype=np.float64),
             which=tuple(p.which),
@@ -675,7 +671,7 @@ class _Session:
             return
         self.good_saved_at = now
         state = copy.deepcopy(self.good_state)
-        yield rep.CheckpointState(t.generation, self.good_step, state, None, "good")
+        yield rep.CheckpointState(t.segment, self.good_step, state, None, "good")
 
     @staticmethod
     def _diverged(values: dict[str, np.ndarray]) -> bool:
@@ -718,9 +714,9 @@ class _Session:
                 "The losses or gradients became NaN or infinite by step {step}, so training "
                 "was paused.{restored} Lower the learning rates, then play again, or reset."
             ).format(step=step, restored=restored)
-        yield rep.TrainingError(t.generation, step, message)
+        yield rep.TrainingError(t.segment, step, message)
         yield from self.config_in_effect()  # the restored state may have other settings
-        yield rep.StateChanged(t.generation, "paused", t.step_count)
+        yield rep.StateChanged(t.segment, "paused", t.step_count)
 
     def _snapshot(self) -> Iterator[rep.Report]:
         t = self.trainer
@@ -730,12 +726,12 @@ class _Session:
         self.last_snapshot = self.clock()
         try:
             if t.spec.is_image:
-                yield rep.ImageSnapshot(t.generation, t.step_count, **t.image_snapshot_arrays())
+                yield rep.ImageSnapshot(t.segment, t.step_count, **t.image_snapshot_arrays())
             else:
-                yield rep.ToySnapshot(t.generation, t.step_count, **t.toy_snapshot_arrays())
+                yield rep.ToySnapshot(t.segment, t.step_count, **t.toy_snapshot_arrays())
         except Exception as exc:
             yield rep.TrainingError(
-                t.generation,
+                t.segment,
                 t.step_count,
                 _("Could not draw the views: {error}").format(error=exc),
                 traceback.format_exc(),
@@ -744,17 +740,17 @@ class _Session:
         self.awaiting_ack = self.snapshot_ack
 
     def load(self, path: str) -> Iterator[rep.Report]:
-        """Replace the pair's state with a checkpoint's; a new generation for the views."""
+        """Replace the pair's state with a checkpoint's; a new segment for the views."""
         t = self.trainer
         assert t is not None
         yield from self.flush()
-        before = t.generation
+        before = t.segment
         try:
             t.load_state_dict(load_checkpoint(path, t.device), source_path=path)
         except GanlabError as exc:
-            yield rep.TrainingError(t.generation, t.step_count, str(exc))
+            yield rep.TrainingError(t.segment, t.step_count, str(exc))
             return
-        t.generation = before + 1
+        t.segment = before + 1
         t._make_view_fixtures()
         self.config = t.config
         self.pending = _Pending()
@@ -762,14 +758,14 @@ class _Session:
         self.good_step = t.step_count
         self.candidate = None
         self.awaiting_ack = False
-        yield self.generation_started("checkpoint")
+        yield self.segment_started("checkpoint")
         self.snapshot_due = True
         history, problem = None, ""
         try:
             history = history_for_checkpoint(path)
         except GanlabError as exc:
             problem = str(exc)
-        yield rep.CheckpointLoaded(t.generation, t.step_count, path, history, problem)
+        yield rep.CheckpointLoaded(t.segment, t.step_count, path, history, problem)
 
     def save(self, path: str | None, reason: str) -> Iterator[rep.Report]:
         """Hand the trainer's state to the recorder as a checkpoint: to ``path``, or (None)
@@ -781,19 +777,19 @@ class _Session:
         assert t is not None
         if path is None and not self.recording:
             yield rep.TrainingError(
-                t.generation,
+                t.segment,
                 t.step_count,
                 _("No run directory: choose a file to save the checkpoint."),
             )
             return
-        here = (t.generation, t.step_count)
+        here = (t.segment, t.step_count)
         if path is None:
             if reason in ("end", "stop") and self.saved_in_run == here:
                 return
             self.saved_in_run = here
         # A copy: the recorder may write it after training has moved the live tensors.
         state = copy.deepcopy(t.state_dict())
-        yield rep.CheckpointState(t.generation, t.step_count, state, path, reason)
+        yield rep.CheckpointState(t.segment, t.step_count, state, path, reason)
 
 
 def run(
@@ -809,7 +805,7 @@ def run(
     snapshots: bool = True,
     scalar_hz: float | None = None,
     at_limit: str = "finish",
-    first_generation: int = 0,
+    first_segment: int = 0,
     good_state_every_s: float | None = None,
 ) -> Iterator[rep.Report]:
     """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
@@ -848,9 +844,9 @@ def run(
         What reaching ``config.loop.steps`` does: ``"finish"`` ends the loop (a headless
         run); ``"pause"`` pauses with state ``"finished"`` and keeps the loop alive (the
         window), where Play goes on past the limit and Reset or any setting still works.
-    first_generation
-        Number the first generation at least this: a trainer restarted by a window that
-        already saw generations continues after them.
+    first_segment
+        Number the first segment at least this: a trainer restarted by a window that
+        already saw segments continues after them.
     good_state_every_s
         With ``recording``: also record the last good state (the one a NaN rolls back
         to) as a checkpoint this often, in seconds of the loop's clock. A window's own
@@ -873,7 +869,7 @@ def run(
         snapshots=snapshots,
         scalar_hz=scalar_hz,
         at_limit=at_limit,
-        first_generation=first_generation,
+        first_segment=first_segment,
         good_state_every_s=good_state_every_s,
     )
     return reports if recording else _unrecorded(reports)
@@ -897,7 +893,7 @@ def _reports(
     report is asked for."""
     s = _Session(config, inbox, **options)
     yield from s.build(config, "start")
-    yield rep.StateChanged(s.generation, "playing" if s.playing else "paused", s.step)
+    yield rep.StateChanged(s.segment, "playing" if s.playing else "paused", s.step)
     while True:
         wait = s.throttle_wait() if s.playing else 0.0
         block = not s.playing or wait > 0  # a throttled run waits for its next step
@@ -915,7 +911,7 @@ def _reports(
                 yield from s.flush(force_snapshot=True)
                 if s.recording:
                     yield from s.save(None, "end")
-                yield rep.StateChanged(s.generation, "finished", s.step)
+                yield rep.StateChanged(s.segment, "finished", s.step)
                 if s.at_limit == "finish":
                     return
                 s.playing = False  # the window: wait for Play (past the limit) or more
@@ -926,4 +922,4 @@ def _reports(
     yield from s.flush()
     if s.recording and s.trainer is not None and s.trainer.step_count > 0:
         yield from s.save(None, "stop")
-    yield rep.StateChanged(s.generation, "stopped", s.step)
+    yield rep.StateChanged(s.segment, "stopped", s.step)

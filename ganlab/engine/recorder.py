@@ -7,7 +7,7 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
     experiment.toml      the experiment as the run started (written here only when the
                          run directory was made without it)
     metrics.jsonl        ScalarBatch -> one row per step; SettingChanged, MetricsReport,
-                         Diagnosis, DiagnosisCleared, a reset or rebuild (GenerationStarted)
+                         Diagnosis, DiagnosisCleared, a reset or rebuild (SegmentStarted)
                          and each checkpoint -> one event line
     checkpoints/         CheckpointState -> step_NNNNNNNN.pt (atomic: temporary file, then
                          rename; read back with weights_only=True)
@@ -62,7 +62,7 @@ class Recorder:
     ----------
     run_dir
         The run directory to write, made with ``RunDir.create`` (or a bare ``RunDir``:
-        its folder and experiment.toml are made from the first ``GenerationStarted``).
+        its folder and experiment.toml are made from the first ``SegmentStarted``).
         None records nothing but the checkpoints the user saves to a chosen file
         (``CheckpointState`` with a path): what ``loop.run`` puts behind a loop that
         nothing records.
@@ -77,12 +77,12 @@ class Recorder:
             raise ValueError(f"keep_checkpoints must be >= 0, not {keep_checkpoints}")
         self.run_dir = run_dir
         self.keep_checkpoints = keep_checkpoints
-        # The experiment in effect (TOML), from the last GenerationStarted / ConfigInEffect.
+        # The experiment in effect (TOML), from the last SegmentStarted / ConfigInEffect.
         self.config_toml: str | None = None
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
         self._failing: set[Path] = set()  # files whose last write failed (said once)
         self._handlers: dict[type, Callable[[Any], list[rep.Report]]] = {
-            rep.GenerationStarted: self._generation_started,
+            rep.SegmentStarted: self._segment_started,
             rep.ConfigInEffect: self._config_in_effect,
             rep.ScalarBatch: self._scalar_batch,
             rep.SettingChanged: self._setting_changed,
@@ -127,7 +127,7 @@ class Recorder:
         step = getattr(report, "step", 0)
         if isinstance(report, rep.ScalarBatch):
             step = int(report.steps[-1]) if len(report) else 0
-        return [rep.TrainingError(report.generation, int(step), message)]
+        return [rep.TrainingError(report.segment, int(step), message)]
 
     def _append(self, report: rep.Report, rows: list[dict[str, Any]]) -> list[rep.Report]:
         if self.run_dir is None or not rows:
@@ -170,17 +170,17 @@ class Recorder:
 
     # ------------------------------------------------------------------ reports
 
-    def _generation_started(self, r: rep.GenerationStarted) -> list[rep.Report]:
+    def _segment_started(self, r: rep.SegmentStarted) -> list[rep.Report]:
         self.config_toml = r.config_toml
-        self._layer_names[r.generation] = dict(r.layer_names)
+        self._layer_names[r.segment] = dict(r.layer_names)
         out = self._ensure_experiment(r, r.config_toml)
         if r.reason in ("reset", "rebuild"):
-            # A new pair: its history starts here (read_history starts a generation over);
+            # A new pair: its history starts here (read_history starts a segment over);
             # the experiment it runs, which may differ from experiment.toml, goes with it.
             event = {
                 "event": r.reason,
                 "step": r.step,
-                "generation": r.generation,
+                "segment": r.segment,
                 "config": r.config_toml,
             }
             out += self._append(r, [event])
@@ -191,7 +191,7 @@ class Recorder:
         return self._ensure_experiment(r, r.config_toml)
 
     def _scalar_batch(self, r: rep.ScalarBatch) -> list[rep.Report]:
-        names = self._layer_names.get(r.generation)
+        names = self._layer_names.get(r.segment)
         if names is not None and any(
             len(names.get(net, ())) != r.layer_norms[net].shape[1] for net in ("d", "g")
         ):
@@ -202,7 +202,7 @@ class Recorder:
         event = {
             "event": "setting",
             "step": r.step,
-            "generation": r.generation,
+            "segment": r.segment,
             "key": r.key,
             "old": _jsonable(r.old),
             "new": _jsonable(r.new),
@@ -213,7 +213,7 @@ class Recorder:
         event = {
             "event": "metrics",
             "step": r.step,
-            "generation": r.generation,
+            "segment": r.segment,
             **{k: rep.plain_number(v) for k, v in r.values.items()},
         }
         return self._append(r, [event])
@@ -225,7 +225,7 @@ class Recorder:
             "kind": r.kind,
             "severity": r.severity,
             "message": r.message,
-            "generation": r.generation,
+            "segment": r.segment,
             **{k: rep.plain_number(v) for k, v in r.values.items()},
         }
         return self._append(r, [event])
@@ -235,7 +235,7 @@ class Recorder:
             "event": "diagnosis_cleared",
             "step": r.step,
             "kind": r.kind,
-            "generation": r.generation,
+            "segment": r.segment,
         }
         return self._append(r, [event])
 
@@ -247,7 +247,7 @@ class Recorder:
         else:
             return [
                 rep.TrainingError(
-                    r.generation,
+                    r.segment,
                     r.step,
                     _("No run directory: choose a file to save the checkpoint."),
                 )
@@ -258,7 +258,7 @@ class Recorder:
             # Said every time: each checkpoint is a separate file the user may rely on.
             return [
                 rep.TrainingError(
-                    r.generation,
+                    r.segment,
                     r.step,
                     _("{path}: could not write the checkpoint: {error}. {fix}").format(
                         path=target, error=exc, fix=_(_FIX)
@@ -268,13 +268,13 @@ class Recorder:
         event = {
             "event": "checkpoint",
             "step": r.step,
-            "generation": r.generation,
+            "segment": r.segment,
             "path": str(written),
         }
         out = self._append(r, [event])
         if r.path is None:
             self._prune_checkpoints(written)
-        return [*out, rep.CheckpointSaved(r.generation, r.step, str(written))]
+        return [*out, rep.CheckpointSaved(r.segment, r.step, str(written))]
 
     def _prune_checkpoints(self, written: Path) -> None:
         """Keep ``keep_checkpoints`` of the run's checkpoints: the highest steps, and
@@ -297,7 +297,7 @@ class Recorder:
         except OSError as exc:
             return [
                 rep.LogMessage(
-                    r.generation,
+                    r.segment,
                     _("{path}: could not write this file: {error}. {fix}").format(
                         path=target, error=exc, fix=_(_FIX)
                     ),

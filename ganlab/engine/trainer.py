@@ -187,7 +187,7 @@ class Trainer(TrainerViews):
     """
 
     def __init__(self, config: cfg.ExperimentConfig, *, source: DataSource | None = None):
-        self.generation = 0
+        self.segment = 0
         self.history: list[dict[str, Any]] = []
         self._build(config, source=source)
 
@@ -259,7 +259,7 @@ class Trainer(TrainerViews):
         return device, note
 
     def rebuild(self, config: cfg.ExperimentConfig, reason: str = "rebuild") -> None:
-        """New networks from ``config``; bumps the generation. Reuses the data if unchanged."""
+        """New networks from ``config``; bumps the segment. Reuses the data if unchanged."""
         source = self.source if config.data == self.config.data else None
         old = self.config
         try:
@@ -268,9 +268,9 @@ class Trainer(TrainerViews):
             # Keep a working pair when the new config is refused.
             self._build(old, source=self.source)
             raise
-        self.generation += 1
+        self.segment += 1
         self.history.append(
-            {"step": 0, "generation": self.generation, "key": reason, "old": None, "new": None}
+            {"step": 0, "segment": self.segment, "key": reason, "old": None, "new": None}
         )
 
     # ------------------------------------------------------------------ live changes
@@ -278,7 +278,7 @@ class Trainer(TrainerViews):
     def _record(self, key: str, old: Any, new: Any) -> dict[str, Any]:
         entry = {
             "step": self.step_count,
-            "generation": self.generation,
+            "segment": self.segment,
             "key": key,
             "old": old,
             "new": new,
@@ -343,12 +343,12 @@ class Trainer(TrainerViews):
         ]
 
     def needs_rebuild(self, new: cfg.ExperimentConfig) -> bool:
-        """Whether moving to ``new`` changes shapes or data (so a new generation)."""
+        """Whether moving to ``new`` changes shapes or data (so a new segment)."""
         old = self.config
         return any(_value(old, key) != _value(new, key) for key in _REBUILD_KEYS)
 
     def apply_config(self, new: cfg.ExperimentConfig) -> list[dict[str, Any]]:
-        """Move to ``new``: live changes where possible, else a rebuild (new generation)."""
+        """Move to ``new``: live changes where possible, else a rebuild (new segment)."""
         if self.needs_rebuild(new):
             self.rebuild(new)
             return []
@@ -584,7 +584,7 @@ class Trainer(TrainerViews):
             "format": CHECKPOINT_FORMAT,
             "version": CHECKPOINT_VERSION,
             "step": self.step_count,
-            "generation": self.generation,
+            "segment": self.segment,
             "config_toml": cfg.dumps(self.config),
             "g": self.G.state_dict(),
             "d": self.D.state_dict(),
@@ -641,7 +641,10 @@ class Trainer(TrainerViews):
             self.noise_gen.set_state(state["rng"]["noise"])
             self.view_gen.set_state(state["rng"]["view"])
             self.step_count = int(state["step"])
-            self.generation = int(state.get("generation", 0))
+            # "generation": checkpoints written before the counter was called a segment
+            self.segment = int(
+                state["segment"] if "segment" in state else state.get("generation", 0)
+            )
             self.history = list(state.get("history", []))
         except (KeyError, TypeError, RuntimeError, ValueError) as exc:
             raise CheckpointError(

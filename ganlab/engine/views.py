@@ -85,7 +85,7 @@ class TrainerViews:
         raise NotImplementedError  # Trainer's
 
     def _make_view_fixtures(self) -> None:
-        """The fixed noise batch, fixed real samples and the toy grid (per generation)."""
+        """The fixed noise batch, fixed real samples and the toy grid (per segment)."""
         self._density_cache: tuple[object, np.ndarray | None] | None = None
         self._floors: Any = None  # metrics.toy.FloorCache of this source, made on first use
         lc = self.config.loop
@@ -134,7 +134,7 @@ class TrainerViews:
         self._fit_projection()
 
     def _fit_projection(self) -> None:
-        """Images: PCA fitted once per generation on real images, a fixed 2-D feature space
+        """Images: PCA fitted once per segment on real images, a fixed 2-D feature space
         in which real and generated samples can be compared as point clouds."""
         self.pca_mean: torch.Tensor | None = None
         self.pca_axes: torch.Tensor | None = None
@@ -273,7 +273,7 @@ class TrainerViews:
 
         Uses ``DEFAULT_SAMPLES`` fresh generated samples (view generator: training is not
         affected) against the exact data density where the source has one (cached on the
-        grid for the generation), else as many real samples. Probability losses also get
+        grid for the segment), else as many real samples. Probability losses also get
         the JSD lower bound implied by D. Values are plain floats (NaN when undefined).
         """
         from ganlab.metrics import toy
@@ -433,7 +433,7 @@ class TrainerViews:
     def _cached_density(self, x: np.ndarray) -> np.ndarray | None:
         """The source's exact density, remembered for the last grid it was asked about.
 
-        The metrics grid is the same all generation long, and some densities (curves)
+        The metrics grid is the same all segment long, and some densities (curves)
         are integrals that take a second on a 400 x 400 grid.
         """
         key = (x.shape, float(x.flat[0]), float(x.flat[-1])) if x.size else None

@@ -115,7 +115,7 @@ class SetLoss(Command):
 
 @dataclass(frozen=True)
 class SwitchArchitecture(Command):
-    """Rebuild G and D with another model config (and latent size); bumps the generation."""
+    """Rebuild G and D with another model config (and latent size); bumps the segment."""
 
     model: ModelConfig
     latent_dim: int | None = None
@@ -139,7 +139,7 @@ class ApplyConfig(Command):
 @dataclass(frozen=True)
 class Reset(Command):
     """Rebuild everything (new weights) from ``config``, or from the current config when
-    None; bumps the generation. One command, so that "this experiment, fresh" cannot be
+    None; bumps the segment. One command, so that "this experiment, fresh" cannot be
     split by the inbox's last-one-wins rule into only its second half."""
 
     seed: int | None = None  # None keeps the config's seed
@@ -190,7 +190,7 @@ class SaveCheckpoint(Command):
 
 @dataclass(frozen=True)
 class LoadCheckpoint(Command):
-    """Continue from a checkpoint file (weights, optimizers, step); a new generation."""
+    """Continue from a checkpoint file (weights, optimizers, step); a new segment."""
 
     path: str
 
@@ -208,7 +208,7 @@ class Stop(Command):
 class SetViews(Command):
     """A window attached (True) or left (False): publish view snapshots and scalars at a
     window's pace, or only what a headless run records. Answered, when True, with the
-    current generation's ``GenerationStarted`` (reason "attach"), its config and state,
+    current segment's ``SegmentStarted`` (reason "attach"), its config and state,
     so a window that attaches mid-run can set itself up."""
 
     enabled: bool

@@ -2,7 +2,7 @@
 
 Reports are frozen dataclasses of numpy arrays (copies, never views of live tensors) and
 Python scalars, so they can cross threads safely. Every report carries the
-``generation`` it belongs to: a reset or an architecture switch starts a new generation
+``segment`` it belongs to: a reset or an architecture switch starts a new segment
 and consumers drop reports from an older one.
 
 A few reports are for the trainer's own process only (``local_only``): they carry what
@@ -32,14 +32,14 @@ SCALAR_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class Report:
-    generation: int
+    segment: int
 
     # True: engine-internal (tensors, files to write); never sent to a window.
     local_only: ClassVar[bool] = False
 
 
 @dataclass(frozen=True)
-class GenerationStarted(Report):
+class SegmentStarted(Report):
     """A new model pair was built: everything a view needs to set itself up."""
 
     step: int
@@ -84,7 +84,7 @@ class ScalarBatch(Report):
             row: dict[str, Any] = {
                 "step": int(self.steps[i]),
                 "time": round(float(self.times[i]), 4),
-                "generation": self.generation,
+                "segment": self.segment,
                 "which": self.which[i],
             }
             for name, column in self.values.items():
@@ -217,7 +217,7 @@ class ConfigInEffect(Report):
 
 @dataclass(frozen=True)
 class CheckpointLoaded(Report):
-    """A checkpoint replaced the pair's state (after its ``GenerationStarted``).
+    """A checkpoint replaced the pair's state (after its ``SegmentStarted``).
 
     ``history`` is the curve history of the run the checkpoint was saved in, up to its
     step (a ``ganlab.kernel.rundir.RunHistory``, read in the trainer thread so the window
@@ -288,7 +288,7 @@ class LogMessage(Report):
 
 @dataclass(frozen=True)
 class TrainerInfo(Report):
-    """The first message a trainer sends a window that attaches (generation -1).
+    """The first message a trainer sends a window that attaches (segment -1).
 
     Tells the window which process it talks to and what it may do there.
     """

@@ -7,14 +7,14 @@ runs, and any tool that reads JSON lines. Layout::
     RUN/
       experiment.toml          the experiment as it started (live changes are events below)
       metrics.jsonl            one JSON object per line: a row per step (step, time,
-                               generation, which, losses, D means, grad norms, lrs), and
+                               segment, which, losses, D means, grad norms, lrs), and
                                events with an "event" key (setting changes, metrics,
                                diagnoses, checkpoints, and "reset" / "rebuild", which
-                               start a generation and carry its experiment as "config")
+                               start a segment and carry its experiment as "config")
       checkpoints/step_00001000.pt
 
 :func:`read_history` reads metrics.jsonl back into arrays (the window's curves, markers
-and metrics of one generation); :func:`history_for_checkpoint` does so for the run a
+and metrics of one segment); :func:`history_for_checkpoint` does so for the run a
 checkpoint belongs to, up to the checkpoint's step.
 
 The window's own runs live in :func:`window_runs_folder` (the user's data directory);
@@ -173,8 +173,10 @@ class RunDir:
 # The curve columns of a metrics row, in the order the window keeps them.
 HISTORY_COLUMNS: tuple[str, ...] = (*rep.SCALAR_COLUMNS, "lr_d", "lr_g")
 # Keys of a "metrics" / "diagnosis" event that are not measured values.
-_METRIC_META = frozenset({"event", "step", "generation"})
-_DIAGNOSIS_META = frozenset({"event", "step", "generation", "kind", "severity", "message"})
+# What older runs' metrics.jsonl called the segment (a reset or rebuild starts a new one).
+LEGACY_SEGMENT_KEY = "generation"
+_METRIC_META = frozenset({"event", "step", "segment"})
+_DIAGNOSIS_META = frozenset({"event", "step", "segment", "kind", "severity", "message"})
 # Where a row or an event starts: finds a whole line glued behind a cut-off one.
 _LINE_START = re.compile(r'\{"(?:step|event)": ')
 # Lines named one by one in RunHistory.skipped_summary; the rest are counted.
@@ -185,7 +187,7 @@ _COLUMN_VALUES = operator.itemgetter(*HISTORY_COLUMNS)
 
 @dataclass(frozen=True)
 class RunHistory:
-    """One generation's history, read back from a run's metrics.jsonl.
+    """One segment's history, read back from a run's metrics.jsonl.
 
     Arrays are new (not views of anything) and the window may keep them.
 
@@ -193,8 +195,8 @@ class RunHistory:
     ----------
     path
         The metrics.jsonl read.
-    generation
-        The generation these rows belong to (-1 if the file held none).
+    segment
+        The segment these rows belong to (-1 if the file held none).
     step
         The step the history leads up to: the checkpoint's step for
         :func:`history_for_checkpoint`, else the last row's step (0 without rows).
@@ -222,7 +224,7 @@ class RunHistory:
     """
 
     path: Path
-    generation: int
+    segment: int
     step: int
     steps: np.ndarray
     columns: dict[str, np.ndarray]
@@ -286,8 +288,8 @@ def _whole(entry: dict[str, Any], key: str, default: int | None = None) -> int:
     return value
 
 
-class _Generation:
-    """What the file says about one generation so far: plain lists while reading (fast to
+class _Segment:
+    """What the file says about one segment so far: plain lists while reading (fast to
     append and to cut back), arrays at the end."""
 
     def __init__(self) -> None:
@@ -320,7 +322,7 @@ class _Generation:
                 norms = tuple(found.get(n) for n in names)
             layers[net] = _numbers(norms, names, f"{key}.")
         # Checked in full above before anything is kept: a bad row leaves no trace.
-        self.layer_names = names_of  # the first row's layers, for the whole generation
+        self.layer_names = names_of  # the first row's layers, for the whole segment
         if self.steps and step <= self.steps[-1]:
             self.rewind(step)
         self.steps.append(step)
@@ -343,7 +345,7 @@ class _Generation:
     def history(
         self,
         path: Path,
-        generation: int,
+        segment: int,
         up_to_step: int | None,
         skipped: list[tuple[int, str]],
     ) -> RunHistory:
@@ -361,7 +363,7 @@ class _Generation:
         table = np.array(self.rows[:keep], dtype=np.float64).reshape(keep, len(HISTORY_COLUMNS))
         return RunHistory(
             path=path,
-            generation=generation,
+            segment=segment,
             step=up_to_step if up_to_step is not None else int(steps[keep - 1]) if keep else 0,
             steps=steps[:keep].copy(),
             columns=dict(zip(HISTORY_COLUMNS, table.T.copy(), strict=True)),
@@ -402,21 +404,30 @@ def _parse(text: str) -> tuple[dict[str, Any], str | None]:
             except ValueError:
                 continue
             if isinstance(entry, dict):
-                return entry, _("cut off (a run stopped while writing it); the rest was read")
+                return _current_names(entry), _(
+                    "cut off (a run stopped while writing it); the rest was read"
+                )
         if not text.endswith("\n"):  # only the file's last line can lack its newline
             raise _BadLineError(_("cut off (the run stopped while writing it)")) from None
         raise _BadLineError(_("not valid JSON")) from None
     if not isinstance(entry, dict):
         raise _BadLineError(_("not a JSON object"))
-    return entry, None
+    return _current_names(entry), None
+
+
+def _current_names(entry: dict[str, Any]) -> dict[str, Any]:
+    """Runs written by earlier versions called a segment a "generation"."""
+    if LEGACY_SEGMENT_KEY in entry and "segment" not in entry:
+        entry["segment"] = entry.pop(LEGACY_SEGMENT_KEY)
+    return entry
 
 
 class _Reader:
-    """Reads metrics.jsonl line by line into one :class:`_Generation` per generation."""
+    """Reads metrics.jsonl line by line into one :class:`_Segment` per segment."""
 
     def __init__(self) -> None:
-        self.generations: dict[int, _Generation] = {}
-        self.current = -1  # generation of the last line that names one
+        self.segments: dict[int, _Segment] = {}
+        self.current = -1  # segment of the last line that names one
         self.skipped: list[tuple[int, str]] = []
 
     def feed(self, line_no: int, text: str) -> None:
@@ -430,32 +441,32 @@ class _Reader:
         except _BadLineError as exc:
             self.skipped.append((line_no, str(exc)))
 
-    def _generation(self, entry: dict[str, Any]) -> tuple[int, _Generation]:
-        gen = _whole(entry, "generation", max(self.current, 0))
-        return gen, self.generations.setdefault(gen, _Generation())
+    def _segment(self, entry: dict[str, Any]) -> tuple[int, _Segment]:
+        gen = _whole(entry, "segment", max(self.current, 0))
+        return gen, self.segments.setdefault(gen, _Segment())
 
     def _entry(self, entry: dict[str, Any]) -> None:
         event = entry.get("event")
         if event is None:
             step = _whole(entry, "step")
-            gen, history = self._generation(entry)
+            gen, history = self._segment(entry)
             history.add_row(entry, step)
         elif event in ("reset", "rebuild"):
-            gen = _whole(entry, "generation")
-            self.generations[gen] = _Generation()  # a new pair: its history starts here
+            gen = _whole(entry, "segment")
+            self.segments[gen] = _Segment()  # a new pair: its history starts here
         elif event == "setting":
             step = _whole(entry, "step")
             key = entry.get("key")
             if not isinstance(key, str):
                 raise _BadLineError(_("a setting change without a 'key'"))
-            gen, history = self._generation(entry)
+            gen, history = self._segment(entry)
             history.settings.append(
                 rep.SettingChanged(gen, step, key, entry.get("old"), entry.get("new"))
             )
         elif event == "metrics":
             step = _whole(entry, "step")
             values = {k: _number(v, k) for k, v in entry.items() if k not in _METRIC_META}
-            gen, history = self._generation(entry)
+            gen, history = self._segment(entry)
             history.metrics.append((step, values))
         elif event == "diagnosis":
             step = _whole(entry, "step")
@@ -465,7 +476,7 @@ class _Reader:
             ):
                 raise _BadLineError(_("a diagnosis without its kind, severity and message"))
             values = {k: _number(v, k) for k, v in entry.items() if k not in _DIAGNOSIS_META}
-            gen, history = self._generation(entry)
+            gen, history = self._segment(entry)
             history.diagnoses.append(rep.Diagnosis(gen, step, kind, severity, message, values))
         else:
             return  # "checkpoint", and events a newer ganlab writes: nothing for the curves
@@ -473,7 +484,7 @@ class _Reader:
 
 
 def _read(
-    metrics: Path, *, up_to_step: int | None, generation: int | None, end_line: int | None
+    metrics: Path, *, up_to_step: int | None, segment: int | None, end_line: int | None
 ) -> RunHistory:
     reader = _Reader()
     try:
@@ -484,15 +495,15 @@ def _read(
         raise GanlabError(
             _("{path}: cannot read the run's history: {error}").format(path=metrics, error=exc)
         ) from None
-    wanted = reader.current if generation is None else generation
-    found = reader.generations.get(wanted, _Generation())
+    wanted = reader.current if segment is None else segment
+    found = reader.segments.get(wanted, _Segment())
     return found.history(metrics, wanted, up_to_step, reader.skipped)
 
 
 def read_history(
-    path: str | Path, *, up_to_step: int | None = None, generation: int | None = None
+    path: str | Path, *, up_to_step: int | None = None, segment: int | None = None
 ) -> RunHistory:
-    """Read one generation's curves, setting changes, metrics and diagnoses from a run.
+    """Read one segment's curves, setting changes, metrics and diagnoses from a run.
 
     Lines that cannot be read (a last line cut off by a killed run, a damaged line) are
     skipped and listed in ``RunHistory.skipped`` with their line numbers; they never stop
@@ -505,14 +516,14 @@ def read_history(
         A run directory, or its metrics.jsonl.
     up_to_step
         Keep only rows and events at steps <= this (a checkpoint's step).
-    generation
-        The generation to read; default: the last one in the file (a reset or a rebuild
-        starts a new generation, and the window shows only the current one).
+    segment
+        The segment to read; default: the last one in the file (a reset or a rebuild
+        starts a new segment, and the window shows only the current one).
 
     Returns
     -------
     RunHistory
-        Empty (no rows) if the file holds nothing of that generation.
+        Empty (no rows) if the file holds nothing of that segment.
 
     Raises
     ------
@@ -526,14 +537,14 @@ def read_history(
                 path=metrics, folder=metrics.parent
             )
         )
-    return _read(metrics, up_to_step=up_to_step, generation=generation, end_line=None)
+    return _read(metrics, up_to_step=up_to_step, segment=segment, end_line=None)
 
 
 def history_for_checkpoint(path: str | Path) -> RunHistory | None:
     """The history that belongs to a checkpoint of a run directory, up to its step.
 
     A checkpoint ``RUN/checkpoints/step_NNNNNNNN.pt`` of a run with experiment.toml and
-    metrics.jsonl gets the generation it was saved in, read up to the line that records
+    metrics.jsonl gets the segment it was saved in, read up to the line that records
     it, so rows and changes written after it (a later reset, a later part of the run) are
     left out, and only steps <= NNNNNNNN are kept.
 
@@ -563,7 +574,7 @@ def history_for_checkpoint(path: str | Path) -> RunHistory | None:
         return None
     step = int(match.group(1))
     end_line = _checkpoint_line(metrics, ckpt.name, step)
-    return _read(metrics, up_to_step=step, generation=None, end_line=end_line)
+    return _read(metrics, up_to_step=step, segment=None, end_line=end_line)
 
 
 def _checkpoint_line(metrics: Path, name: str, step: int) -> int | None:

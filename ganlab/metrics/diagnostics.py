@@ -245,7 +245,7 @@ OSC_AMPLITUDE = 0.25
 OSC_REL_AMPLITUDE = 0.5
 OSC_SNR = 2.0
 OSC_MAX_TREND = 0.5
-# The first OSC_WARMUP steps of a generation are ignored, and the rule judges only once
+# The first OSC_WARMUP steps of a segment are ignored, and the rule judges only once
 # OSC_FILL of its window holds steps after them: early training is wild with every loss
 # (the default model on the ring with hinge swings by ±0.3 for ~350 steps, then settles).
 OSC_WARMUP = 1000
@@ -468,7 +468,7 @@ def _network_of(column: int) -> str:
 
 
 class Diagnostics:
-    """Watches the training scalars of one generation and explains what goes wrong.
+    """Watches the training scalars of one segment and explains what goes wrong.
 
     Parameters
     ----------
@@ -481,7 +481,7 @@ class Diagnostics:
         self.reset()
 
     def reset(self) -> None:
-        """Forget everything: a new generation (reset, rebuild, checkpoint) starts clean."""
+        """Forget everything: a new segment (reset, rebuild, checkpoint) starts clean."""
         th = self.thresholds
         capacity = max(th.window, th.wins_steps, th.osc_window)
         self._rows = RingBuffer(capacity, width=_WIDTH)

@@ -322,7 +322,7 @@ class CurvesPanel(QWidget):
         self._lr_log = True
         # Stable view ranges (see _follow_ranges): pyqtgraph re-renders an axis and its grid
         # whenever its range changes, which cost more than the curves when every frame
-        # nudged the auto range. None = not set yet for this generation.
+        # nudged the auto range. None = not set yet for this segment.
         self._following = True  # False once the user zooms or pans by hand
         self._x_range: tuple[float, float] | None = None
         self._y_ranges: dict[str, tuple[float, float] | None] = {}
@@ -505,7 +505,7 @@ class CurvesPanel(QWidget):
         Parameters
         ----------
         steps
-            (n,) step numbers, strictly increasing within a generation.
+            (n,) step numbers, strictly increasing within a segment.
         series
             ``d_loss``, ``g_loss``, ``d_real``, ``d_fake``, ``grad_norm_d``, ``grad_norm_g``,
             ``lr_d``, ``lr_g`` -> (n,) values; NaN where a value was not computed. A
@@ -584,7 +584,7 @@ class CurvesPanel(QWidget):
         from_step
             A live loss switch at this step: D's outputs before it were of the other
             kind, so the plot shows only the steps after it (one line through both
-            would join a probability to a score). None: the whole generation is of
+            would join a probability to a score). None: the whole segment is of
             ``kind``.
 
         Raises
@@ -623,7 +623,7 @@ class CurvesPanel(QWidget):
         self._set_titles()
 
     def clear(self) -> None:
-        """Forget everything shown: a new generation starts."""
+        """Forget everything shown: a new segment starts."""
         self._steps = np.empty(0, dtype=np.int64)
         self._series = {}
         self._layers = {}
@@ -640,7 +640,7 @@ class CurvesPanel(QWidget):
         self._x_range = None
         self._y_ranges = {}
         self._outputs_after = None
-        # Until the new generation's first points: a plain frame, not the old ranges.
+        # Until the new segment's first points: a plain frame, not the old ranges.
         for name, plot in self._plots.items():
             log = self._lr_log if name == "learning_rates" else self._log_in_effect.get(name)
             plot.setXRange(0.0, 100.0, padding=0.0)

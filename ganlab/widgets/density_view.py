@@ -164,7 +164,7 @@ class DensityPanel(QWidget):
     # ------------------------------------------------------------------ public API
 
     def configure(self, grid_x: np.ndarray, output_kind: str) -> None:
-        """Set up the view for a new generation.
+        """Set up the view for a new segment.
 
         Parameters
         ----------

@@ -248,7 +248,7 @@ def _as_nhwc(images: np.ndarray) -> np.ndarray:
 class ImagePanel(QWidget):
     """Sample grids, D's output histograms and a fixed 2-D projection for an image GAN.
 
-    Passive: the controller calls :meth:`configure` once per generation, then
+    Passive: the controller calls :meth:`configure` once per segment, then
     :meth:`set_real` and :meth:`set_snapshot` from its refresh timer.
     """
 
@@ -426,7 +426,7 @@ class ImagePanel(QWidget):
         conditional: bool,
         output_kind: str,
     ) -> None:
-        """Set up for a new generation and clear everything shown.
+        """Set up for a new segment and clear everything shown.
 
         Parameters
         ----------

@@ -91,7 +91,7 @@ def thumbnail_cells(
 class LatentExplorerPanel(QWidget):
     """Pick anchor vectors, interpolate between them, and walk the path.
 
-    Passive: the controller calls :meth:`configure` once per generation, answers
+    Passive: the controller calls :meth:`configure` once per segment, answers
     ``samples_requested`` with :meth:`set_frames`, and may add anchors (for example the
     noise vector of a sample the user clicked) with :meth:`add_anchor`.
     """
@@ -323,7 +323,7 @@ class LatentExplorerPanel(QWidget):
         *,
         conditional: bool | None = None,
     ) -> None:
-        """Set up for a new generation: clear the anchors and add two random ones.
+        """Set up for a new segment: clear the anchors and add two random ones.
 
         Parameters
         ----------

@@ -254,7 +254,7 @@ class MetricsPanel(QWidget):
         return text
 
     def clear(self) -> None:
-        """Forget the history (a new generation)."""
+        """Forget the history (a new segment)."""
         self.set_metrics(np.empty(0), {})
         self.set_image_metrics([])
 

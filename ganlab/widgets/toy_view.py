@@ -370,7 +370,7 @@ class ToyViewPanel(QWidget):
         grid_axes: tuple[np.ndarray, np.ndarray],
         output_kind: str,
     ) -> None:
-        """Set up the view for a new generation.
+        """Set up the view for a new segment.
 
         Parameters
         ----------

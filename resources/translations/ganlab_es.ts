@@ -1272,8 +1272,8 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="406"/>
-        <location filename="../../ganlab/app/main_window.py" line="855"/>
-        <location filename="../../ganlab/app/main_window.py" line="876"/>
+        <location filename="../../ganlab/app/main_window.py" line="858"/>
+        <location filename="../../ganlab/app/main_window.py" line="879"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
@@ -1519,7 +1519,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="590"/>
-        <location filename="../../ganlab/app/main_window.py" line="1438"/>
+        <location filename="../../ganlab/app/main_window.py" line="1441"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
@@ -1559,324 +1559,324 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="655"/>
-        <source>Generation: a new one starts at every reset or architecture change</source>
-        <translation>Generación: empieza una nueva con cada reinicio o cambio de arquitectura</translation>
+        <location filename="../../ganlab/app/main_window.py" line="656"/>
+        <source>Segment of the run: a new one starts with new networks, at every reset, architecture change or loaded checkpoint; the curves show the current one</source>
+        <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="787"/>
+        <location filename="../../ganlab/app/main_window.py" line="846"/>
+        <source>segment {n}</source>
+        <translation>tramo {n}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="790"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="789"/>
+        <location filename="../../ganlab/app/main_window.py" line="792"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="795"/>
+        <location filename="../../ganlab/app/main_window.py" line="798"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="797"/>
+        <location filename="../../ganlab/app/main_window.py" line="800"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="843"/>
-        <source>generation {n}</source>
-        <translation>generación {n}</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="855"/>
+        <location filename="../../ganlab/app/main_window.py" line="858"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="859"/>
+        <location filename="../../ganlab/app/main_window.py" line="862"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="871"/>
+        <location filename="../../ganlab/app/main_window.py" line="874"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="892"/>
+        <location filename="../../ganlab/app/main_window.py" line="895"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="899"/>
+        <location filename="../../ganlab/app/main_window.py" line="902"/>
         <source>Restart from the last checkpoint</source>
         <translation>Reiniciar desde el último punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="902"/>
+        <location filename="../../ganlab/app/main_window.py" line="905"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="903"/>
+        <location filename="../../ganlab/app/main_window.py" line="906"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="906"/>
+        <location filename="../../ganlab/app/main_window.py" line="909"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="947"/>
+        <location filename="../../ganlab/app/main_window.py" line="950"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="953"/>
-        <location filename="../../ganlab/app/main_window.py" line="965"/>
+        <location filename="../../ganlab/app/main_window.py" line="956"/>
+        <location filename="../../ganlab/app/main_window.py" line="968"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="979"/>
+        <location filename="../../ganlab/app/main_window.py" line="982"/>
         <source>Left {path} training; attach to it again with File › Attach to run.</source>
         <translation>{path} sigue entrenando; vuelva a conectarse con Archivo › Conectarse a una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1017"/>
+        <location filename="../../ganlab/app/main_window.py" line="1020"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1028"/>
+        <location filename="../../ganlab/app/main_window.py" line="1031"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <location filename="../../ganlab/app/main_window.py" line="1035"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1059"/>
+        <location filename="../../ganlab/app/main_window.py" line="1062"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1067"/>
+        <location filename="../../ganlab/app/main_window.py" line="1070"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1077"/>
+        <location filename="../../ganlab/app/main_window.py" line="1080"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1087"/>
+        <location filename="../../ganlab/app/main_window.py" line="1090"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1101"/>
+        <location filename="../../ganlab/app/main_window.py" line="1104"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1117"/>
+        <location filename="../../ganlab/app/main_window.py" line="1120"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1144"/>
+        <location filename="../../ganlab/app/main_window.py" line="1147"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1152"/>
+        <location filename="../../ganlab/app/main_window.py" line="1155"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1187"/>
+        <location filename="../../ganlab/app/main_window.py" line="1190"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1187"/>
-        <location filename="../../ganlab/app/main_window.py" line="1223"/>
+        <location filename="../../ganlab/app/main_window.py" line="1190"/>
+        <location filename="../../ganlab/app/main_window.py" line="1226"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1199"/>
+        <location filename="../../ganlab/app/main_window.py" line="1202"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1213"/>
+        <location filename="../../ganlab/app/main_window.py" line="1216"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1221"/>
+        <location filename="../../ganlab/app/main_window.py" line="1224"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1233"/>
+        <location filename="../../ganlab/app/main_window.py" line="1236"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1238"/>
+        <location filename="../../ganlab/app/main_window.py" line="1241"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1243"/>
+        <location filename="../../ganlab/app/main_window.py" line="1246"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1243"/>
-        <location filename="../../ganlab/app/main_window.py" line="1251"/>
+        <location filename="../../ganlab/app/main_window.py" line="1246"/>
+        <location filename="../../ganlab/app/main_window.py" line="1254"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1251"/>
+        <location filename="../../ganlab/app/main_window.py" line="1254"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1273"/>
+        <location filename="../../ganlab/app/main_window.py" line="1276"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1292"/>
+        <location filename="../../ganlab/app/main_window.py" line="1295"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1302"/>
+        <location filename="../../ganlab/app/main_window.py" line="1305"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1304"/>
+        <location filename="../../ganlab/app/main_window.py" line="1307"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1319"/>
+        <location filename="../../ganlab/app/main_window.py" line="1322"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1319"/>
+        <location filename="../../ganlab/app/main_window.py" line="1322"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1327"/>
-        <location filename="../../ganlab/app/main_window.py" line="1398"/>
+        <location filename="../../ganlab/app/main_window.py" line="1330"/>
+        <location filename="../../ganlab/app/main_window.py" line="1401"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1327"/>
-        <location filename="../../ganlab/app/main_window.py" line="1376"/>
+        <location filename="../../ganlab/app/main_window.py" line="1330"/>
+        <location filename="../../ganlab/app/main_window.py" line="1379"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1336"/>
+        <location filename="../../ganlab/app/main_window.py" line="1339"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1378"/>
+        <location filename="../../ganlab/app/main_window.py" line="1381"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1385"/>
+        <location filename="../../ganlab/app/main_window.py" line="1388"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1385"/>
+        <location filename="../../ganlab/app/main_window.py" line="1388"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1395"/>
+        <location filename="../../ganlab/app/main_window.py" line="1398"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1440"/>
+        <location filename="../../ganlab/app/main_window.py" line="1443"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1542"/>
+        <location filename="../../ganlab/app/main_window.py" line="1545"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1543"/>
+        <location filename="../../ganlab/app/main_window.py" line="1546"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1544"/>
+        <location filename="../../ganlab/app/main_window.py" line="1547"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1545"/>
+        <location filename="../../ganlab/app/main_window.py" line="1548"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1546"/>
+        <location filename="../../ganlab/app/main_window.py" line="1549"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1548"/>
+        <location filename="../../ganlab/app/main_window.py" line="1551"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1550"/>
+        <location filename="../../ganlab/app/main_window.py" line="1553"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1552"/>
+        <location filename="../../ganlab/app/main_window.py" line="1555"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1555"/>
+        <location filename="../../ganlab/app/main_window.py" line="1558"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1558"/>
+        <location filename="../../ganlab/app/main_window.py" line="1561"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1590"/>
+        <location filename="../../ganlab/app/main_window.py" line="1593"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>

@@ -27,7 +27,7 @@ def window(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(tiny_config(), settings=settings)
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(win.controller.segment_started, timeout=WAIT_MS):
         win.show()
     yield win
     win.close()

@@ -39,7 +39,7 @@ def open_on_screen(qtbot, tmp_path, monkeypatch, width, height, settings=None) -
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(small(load_preset("ring8")), settings=settings)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.show()
     return window
 

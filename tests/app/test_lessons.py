@@ -161,7 +161,7 @@ def test_the_lock_blocks_actions_and_settings_the_step_does_not_allow(qtbot, win
     window.lessons.open(lesson_file(tmp_path, LOCKED, lock=True))
     assert window.lessons.is_locked()
     c = window.controller
-    generation, lr_d = c.session.generation, c.session.config.optimizer_d.lr
+    segment, lr_d = c.session.segment, c.session.config.optimizer_d.lr
     window.reset_action.trigger()  # not allowed: nothing is sent
     window.open_action.trigger()  # would open a file dialog if it were allowed
     window.controls.setting_changed.emit("optimizer_d.lr", 0.05)  # not allowed
@@ -177,7 +177,7 @@ def test_the_lock_blocks_actions_and_settings_the_step_does_not_allow(qtbot, win
     # Allowed: one step (what it sends is processed after the refused reset would be).
     window.step_action.trigger()
     qtbot.waitUntil(lambda: c.session.step >= 1, timeout=WAIT_MS)
-    assert c.session.generation == generation
+    assert c.session.segment == segment
     assert c.session.config.optimizer_d.lr == lr_d
     window.controls.setting_changed.emit("optimizer_g.lr", 0.0005)  # allowed
     assert c.session.config.optimizer_g.lr == 0.0005
@@ -228,10 +228,10 @@ def test_unlock_asks_and_then_restores_every_control(qtbot, window, tmp_path, mo
     assert window.open_action.isEnabled()
     assert window.save_action.isEnabled()
     assert {d: d.features() for d in window.findChildren(QDockWidget)} == features
-    generation = window.controller.session.generation
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    segment = window.controller.session.segment
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.reset_action.trigger()
-    assert window.controller.session.generation > generation
+    assert window.controller.session.segment > segment
     assert window.lessons.close_lesson()
 
 

@@ -47,7 +47,7 @@ def open_window(qtbot, tmp_path, config) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(config, settings=settings)
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.show()
     return window
 
@@ -114,17 +114,17 @@ def test_step_d_only_changes_only_d(qtbot, window, tmp_path):
     assert any(not torch.equal(a["d"][k], b["d"][k]) for k in a["d"])
 
 
-def test_architecture_switch_starts_a_generation_and_drops_stale_reports(qtbot, window):
+def test_architecture_switch_starts_a_segment_and_drops_stale_reports(qtbot, window):
     c = window.controller
     window.play_action.trigger()
     wait_steps(qtbot, window, 20)
-    with qtbot.waitSignal(c.generation_started, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(c.segment_started, timeout=WAIT_MS) as blocker:
         window.controls.setting_changed.emit("model.g_hidden", 24)
-    assert blocker.args[0].generation == 1
+    assert blocker.args[0].segment == 1
     wait_steps(qtbot, window, 5)
     steps_before = c.session.steps.view().copy()
     stale = rep.ScalarBatch(
-        generation=0,
+        segment=0,
         steps=np.array([999_999]),
         times=np.array([0.0]),
         which=("both",),
@@ -136,7 +136,7 @@ def test_architecture_switch_starts_a_generation_and_drops_stale_reports(qtbot, 
     c._on_worker_report(stale)
     assert c.session.dropped_reports == dropped + 1
     assert 999_999 not in c.session.steps.view()
-    assert steps_before[0] == 1  # the new generation's curve restarted at step 1
+    assert steps_before[0] == 1  # the new segment's curve restarted at step 1
 
 
 @pytest.mark.parametrize(
@@ -178,7 +178,7 @@ def test_a_trainer_error_is_shown_and_training_continues(qtbot, window, tmp_path
         c.load_checkpoint(str(tmp_path / "missing.pt"))
     assert "missing.pt" in blocker.args[0].message
     assert "missing.pt" in window.log.text()
-    with qtbot.waitSignal(c.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(c.segment_started, timeout=WAIT_MS):
         window.reset_action.trigger()
     window.step_action.trigger()
     wait_steps(qtbot, window, 1)
@@ -186,7 +186,7 @@ def test_a_trainer_error_is_shown_and_training_continues(qtbot, window, tmp_path
 
 def test_switching_to_image_data_follows_with_an_image_family(qtbot, window):
     c = window.controller
-    with qtbot.waitSignal(c.generation_started, timeout=WAIT_MS) as blocker:
+    with qtbot.waitSignal(c.segment_started, timeout=WAIT_MS) as blocker:
         window.controls.setting_changed.emit("data.source", "shapes")
     assert blocker.args[0].data_kind == "image"
     assert c.session.config.model.family == "dcgan"
@@ -353,7 +353,7 @@ def test_a_new_trainer_keeps_the_pace(qtbot):
 
     controller = Controller(small(load_preset("ring8")))
     controller.set_speed(20)  # before any trainer: given to the one that starts
-    with qtbot.waitSignal(controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(controller.segment_started, timeout=WAIT_MS):
         controller.start()
     started = time.monotonic()
     controller.play()

@@ -44,7 +44,7 @@ def test_three_column_file_asks_and_trains_on_the_chosen_columns(
         return QDialog.DialogCode.Accepted
 
     shown = _choose(monkeypatch, path, pick)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window._on_load_points_requested()
     assert len(shown) == 1
     assert shown[0].x_combo.count() == 3
@@ -67,7 +67,7 @@ def test_two_column_file_is_loaded_without_a_question(window, qtbot, tmp_path, m
     path = tmp_path / "xy.csv"
     path.write_text("x;y\n0,5;1\n1;2\n", encoding="utf-8")
     shown = _choose(monkeypatch, path, lambda dialog: QDialog.DialogCode.Accepted)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window._on_load_points_requested()
     assert shown == []
     assert window.controller.session.config.data.columns == []
@@ -99,7 +99,7 @@ def test_opening_an_experiment_on_a_wide_file_asks_which_columns(
         return QDialog.DialogCode.Accepted
 
     shown = _choose(monkeypatch, data, pick)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         assert window.open_experiment(str(exp))
     assert len(shown) == 1
     assert window.controller.session.config.data.columns == [1, 2]

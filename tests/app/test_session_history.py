@@ -1,4 +1,4 @@
-"""Session.load_history: a run's recorded past shown as the current generation's curves."""
+"""Session.load_history: a run's recorded past shown as the current segment's curves."""
 
 from __future__ import annotations
 
@@ -47,13 +47,13 @@ def resumed(ckpt: Path, commands: list[cmd.Command]) -> list[rep.Report]:
 
 
 def started(ckpt: Path, commands: Sequence[cmd.Command] = ()) -> tuple[Session, list[rep.Report]]:
-    """A session whose generation started from ``ckpt``, and the loop's later reports."""
+    """A session whose segment started from ``ckpt``, and the loop's later reports."""
     reports = resumed(ckpt, list(commands))
     info = reports[0]
-    assert isinstance(info, rep.GenerationStarted)
+    assert isinstance(info, rep.SegmentStarted)
     assert info.reason == "checkpoint"
     session = Session(config=tiny_config())
-    session.start_generation(info)
+    session.start_segment(info)
     session.dirty.clear()
     return session, reports[1:]
 
@@ -85,7 +85,7 @@ def test_loading_a_checkpoints_history_fills_curves_markers_and_metrics(recorded
 def test_restored_markers_read_like_the_live_ones(recorded):
     run, reports = recorded
     live = Session(config=tiny_config())
-    live.start_generation(reports[0])  # the original run's own start
+    live.start_segment(reports[0])  # the original run's own start
     for report in reports:
         if isinstance(report, rep.SettingChanged):
             live.add_marker(report)
@@ -104,7 +104,7 @@ def test_an_earlier_checkpoint_restores_only_its_own_past(recorded):
     assert session.markers == []  # the change came after this checkpoint was written
 
 
-def test_rows_past_the_generations_start_are_not_its_past(recorded):
+def test_rows_past_the_segments_start_are_not_its_past(recorded):
     run, _ = recorded
     session, _ = started(checkpoint(run, 6))
     session.load_history(read_history(run))  # the whole run, up to step 12
@@ -152,7 +152,7 @@ def test_a_long_history_keeps_only_the_newest_rows(recorded, monkeypatch):
     assert len(session.layer_norms["g"].view()) == 5
 
 
-def test_restored_diagnoses_belong_to_the_current_generation(recorded):
+def test_restored_diagnoses_belong_to_the_current_segment(recorded):
     run, _ = recorded
     session, _ = started(checkpoint(run, 12))
     history = history_for_checkpoint(checkpoint(run, 12))
@@ -160,12 +160,12 @@ def test_restored_diagnoses_belong_to_the_current_generation(recorded):
     found = rep.Diagnosis(0, 4, "discriminator_wins", "warning", "D is winning.")
     late = rep.Diagnosis(0, 13, "discriminator_wins", "warning", "after the checkpoint")
     session.load_history(dataclasses.replace(history, diagnoses=(found, late)))
-    assert session.diagnoses == [dataclasses.replace(found, generation=session.generation)]
+    assert session.diagnoses == [dataclasses.replace(found, segment=session.segment)]
 
 
-def test_loading_before_a_generation_started_is_refused(recorded):
+def test_loading_before_a_segment_started_is_refused(recorded):
     run, _ = recorded
-    with pytest.raises(ValueError, match="start_generation first"):
+    with pytest.raises(ValueError, match="start_segment first"):
         Session(config=tiny_config()).load_history(read_history(run))
 
 

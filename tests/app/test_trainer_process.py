@@ -41,7 +41,7 @@ def own(qtbot, settings):
     """A window whose trainer runs in its own process, built and paused."""
     win = MainWindow(tiny_config(), settings=settings, link="process")
     qtbot.addWidget(win)
-    with qtbot.waitSignal(win.controller.generation_started, timeout=START_MS):
+    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
         win.show()
     yield win
     win.close()
@@ -116,9 +116,9 @@ def test_a_killed_trainer_leaves_the_window_standing_with_its_curves(qtbot, own)
     box = own._lost_box
     assert isinstance(box, QMessageBox)
     assert box.isVisible()
-    # Restarting starts a new process and a new generation.
+    # Restarting starts a new process and a new segment.
     fresh = next(b for b in box.buttons() if b.text() == "Restart from step 0")
-    with qtbot.waitSignal(own.controller.generation_started, timeout=START_MS):
+    with qtbot.waitSignal(own.controller.segment_started, timeout=START_MS):
         fresh.click()
     assert own.controller.link.process.pid != process.pid
     assert own.controller.link.process.poll() is None
@@ -138,7 +138,7 @@ def test_a_killed_trainer_restarts_from_its_last_checkpoint(qtbot, own, tmp_path
         os.kill(process.pid, signal.SIGKILL)
     resume = next(b for b in own._lost_box.buttons() if "checkpoint" in b.text())
     with qtbot.waitSignal(
-        own.controller.generation_started,
+        own.controller.segment_started,
         timeout=START_MS,
         check_params_cb=lambda info: info.reason == "checkpoint" and info.step > 0,
     ):
@@ -194,7 +194,7 @@ def test_a_window_attaches_to_a_headless_run_and_the_panels_move(qtbot, settings
         win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
         qtbot.addWidget(win)
         with qtbot.waitSignal(
-            win.controller.generation_started,
+            win.controller.segment_started,
             timeout=START_MS,
             check_params_cb=lambda info: info.reason == "attach",
         ):
@@ -232,7 +232,7 @@ def test_a_read_only_run_ignores_the_window_s_controls(qtbot, settings, tmp_path
         win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
         qtbot.addWidget(win)
         with qtbot.waitSignal(
-            win.controller.generation_started,
+            win.controller.segment_started,
             timeout=START_MS,
             check_params_cb=lambda info: info.reason == "attach",
         ):

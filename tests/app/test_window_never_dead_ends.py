@@ -50,12 +50,12 @@ def test_reaching_the_step_limit_pauses_and_every_control_still_works(qtbot, tmp
     # A live learning rate still reaches the trainer.
     with qtbot.waitSignal(window.controller.setting_recorded, timeout=WAIT_MS):
         window.controller.change_setting("optimizer_d.lr", 0.005)
-    # Reset still starts a new generation; a preset still opens.
-    generation = window.controller.session.generation
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    # Reset still starts a new segment; a preset still opens.
+    segment = window.controller.session.segment
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.reset_action.trigger()
-    assert window.controller.session.generation == generation + 1
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    assert window.controller.session.segment == segment + 1
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window._open_config(small(load_preset("grid25")), None)
     assert window.controller.session.config.data.source == "grid25"
     window.close()
@@ -66,10 +66,10 @@ def test_a_trainer_that_ended_is_restarted_by_play(qtbot, window):
         window.controller.send(cmd.Stop())
     assert not window.controller.is_running()
     assert any("trainer has stopped" in text for text in log_texts(window))
-    generation = window.controller.session.generation
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    segment = window.controller.session.segment
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.play_action.trigger()
-    assert window.controller.session.generation > generation  # not dropped as stale
+    assert window.controller.session.segment > segment  # not dropped as stale
     wait_steps(qtbot, window, 20)
     assert window.controller.is_running()
 
@@ -84,7 +84,7 @@ def test_reset_gives_new_random_weights_and_shows_the_new_seed(qtbot, window):
     z = np.random.default_rng(0).standard_normal((32, 2)).astype(np.float32)
     before = g_at(qtbot, window, z)
     seed_before = window.controller.session.config.loop.seed
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.reset_action.trigger()
     after = g_at(qtbot, window, z)
     assert window.controller.session.step == 0
@@ -228,7 +228,7 @@ def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
         history=run_history(str(out), latest),
     )
     qtbot.addWidget(window)
-    with qtbot.waitSignal(window.controller.generation_started, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
         window.show()
     steps, series = window.controller.session.series()
     assert steps[0] == 1

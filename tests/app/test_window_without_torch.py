@@ -78,8 +78,8 @@ SCRIPT = textwrap.dedent(
     )
     started = []
     loop = QEventLoop()
-    window.controller.generation_started.connect(lambda *args: started.append(args))
-    window.controller.generation_started.connect(loop.quit)
+    window.controller.segment_started.connect(lambda *args: started.append(args))
+    window.controller.segment_started.connect(loop.quit)
     QTimer.singleShot(int(sys.argv[2]), loop.quit)
     window.show()
     if not started:

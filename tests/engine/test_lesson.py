@@ -197,7 +197,7 @@ def scalars(steps, **columns) -> rep.ScalarBatch:
     values = {name: np.full(n, np.nan) for name in rep.SCALAR_COLUMNS}
     values.update({k: np.asarray(v, dtype=float) for k, v in columns.items()})
     return rep.ScalarBatch(
-        generation=0,
+        segment=0,
         steps=np.asarray(steps),
         times=np.zeros(n),
         which=("both",) * n,
@@ -250,7 +250,7 @@ def test_watcher_forgets_curves_of_older_networks():
     w.observe(scalars([1, 2], d_loss=[0.1, 0.1]))
     assert w.holds()
     w.observe(
-        rep.GenerationStarted(
+        rep.SegmentStarted(
             1,
             0,
             "",

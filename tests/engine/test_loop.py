@@ -1,4 +1,4 @@
-"""The training loop generator: commands, cadence, pause, generations. No Qt, no sleeps.
+"""The training loop generator: commands, cadence, pause, segments. No Qt, no sleeps.
 
 A fake clock that advances a fixed amount at every call stands in for wall time, so the
 publishing cadence is deterministic.
@@ -85,10 +85,10 @@ def test_drain_keeps_only_the_last_command_per_setting():
     ]
 
 
-def test_start_reports_generation_then_state():
+def test_start_reports_segment_then_state():
     inbox = RecordingInbox(script=[cmd.Stop()])
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
-    assert isinstance(reports[0], rep.GenerationStarted)
+    assert isinstance(reports[0], rep.SegmentStarted)
     assert reports[0].data_kind == "toy2d"
     assert reports[0].real.shape == (64, 2)
     assert reports[0].real_density.shape == (16, 16)
@@ -191,14 +191,14 @@ def test_learning_rate_change_is_applied_and_reported_once():
     assert batch.lrs["d"][0] == 0.02
 
 
-def test_reset_starts_a_new_generation():
+def test_reset_starts_a_new_segment():
     inbox = RecordingInbox(script=[cmd.Step(), cmd.Reset(seed=5), cmd.Step(), cmd.Stop()])
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
-    starts = [r for r in reports if isinstance(r, rep.GenerationStarted)]
-    assert [s.generation for s in starts] == [0, 1]
+    starts = [r for r in reports if isinstance(r, rep.SegmentStarted)]
+    assert [s.segment for s in starts] == [0, 1]
     assert starts[1].reason == "reset"
     batches = [r for r in reports if isinstance(r, rep.ScalarBatch)]
-    assert [(b.generation, int(b.steps[0])) for b in batches] == [(0, 1), (1, 1)]
+    assert [(b.segment, int(b.steps[0])) for b in batches] == [(0, 1), (1, 1)]
 
 
 def test_bad_live_setting_is_reported_not_raised():
@@ -217,7 +217,7 @@ def test_unbuildable_config_is_reported_and_the_loop_waits_for_a_fix():
     reports = list(run(bad, inbox, clock=TickClock(), start_paused=True))
     assert isinstance(reports[0], rep.TrainingError)
     assert not reports[0].recoverable
-    assert any(isinstance(r, rep.GenerationStarted) for r in reports)
+    assert any(isinstance(r, rep.SegmentStarted) for r in reports)
     assert any(isinstance(r, rep.ScalarBatch) for r in reports)
 
 
@@ -287,7 +287,7 @@ def _raise_learning_rates_to_10_after(step: int) -> tuple[int, rep.TrainingError
 
 def test_a_blow_up_right_after_a_live_change_goes_back_to_the_state_before_it():
     """Trained under settled settings, then a learning rate of 10: the rollback lands on
-    the step of the change, not on the generation's start (nor on an older candidate)."""
+    the step of the change, not on the segment's start (nor on an older candidate)."""
     import ganlab.engine.loop as loop_module
 
     changed_at, error = _raise_learning_rates_to_10_after(120)
@@ -308,7 +308,7 @@ def test_one_dimensional_snapshot_carries_a_normalised_generated_density():
     reports = list(
         run(tiny_config(source="gaussian1d"), inbox, clock=TickClock(), start_paused=True)
     )
-    start = next(r for r in reports if isinstance(r, rep.GenerationStarted))
+    start = next(r for r in reports if isinstance(r, rep.SegmentStarted))
     snap = next(r for r in reports if isinstance(r, rep.ToySnapshot))
     (x,) = start.grid_axes
     assert snap.field.shape == x.shape
@@ -327,7 +327,7 @@ def test_image_snapshot_projects_real_and_fake_into_one_fixed_space():
             start_paused=True,
         )
     )
-    start = next(r for r in reports if isinstance(r, rep.GenerationStarted))
+    start = next(r for r in reports if isinstance(r, rep.SegmentStarted))
     snap = next(r for r in reports if isinstance(r, rep.ImageSnapshot))
     assert start.real_projection.shape == (64, 2)
     assert snap.fake_projection.shape == (len(snap.d_fake), 2)
@@ -335,7 +335,7 @@ def test_image_snapshot_projects_real_and_fake_into_one_fixed_space():
     assert snap.fake.shape == (64, 28, 28, 1)
 
 
-def test_load_checkpoint_starts_a_new_generation_at_the_saved_step(tmp_path):
+def test_load_checkpoint_starts_a_new_segment_at_the_saved_step(tmp_path):
     path = str(tmp_path / "c.pt")
     inbox = RecordingInbox(
         script=[
@@ -349,13 +349,13 @@ def test_load_checkpoint_starts_a_new_generation_at_the_saved_step(tmp_path):
         ]
     )
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
-    starts = [r for r in reports if isinstance(r, rep.GenerationStarted)]
-    assert [(s.generation, s.step, s.reason) for s in starts] == [
+    starts = [r for r in reports if isinstance(r, rep.SegmentStarted)]
+    assert [(s.segment, s.step, s.reason) for s in starts] == [
         (0, 0, "start"),
         (1, 2, "checkpoint"),
     ]
     last = [r for r in reports if isinstance(r, rep.ScalarBatch)][-1]
-    assert (last.generation, int(last.steps[0])) == (1, 3)
+    assert (last.segment, int(last.steps[0])) == (1, 3)
 
 
 def test_missing_checkpoint_is_reported_and_training_goes_on(tmp_path):
@@ -491,7 +491,7 @@ def test_reset_after_the_step_limit_arms_the_limit_again():
             inbox.put(cmd.Reset(seed=3) if len(finished) == 1 else cmd.Stop())
             if len(finished) == 1:
                 inbox.put(cmd.Play())
-    assert [(r.generation, r.step) for r in finished] == [(0, 15), (1, 15)]
+    assert [(r.segment, r.step) for r in finished] == [(0, 15), (1, 15)]
 
 
 def test_an_unknown_limit_behaviour_is_refused():
@@ -499,12 +499,10 @@ def test_an_unknown_limit_behaviour_is_refused():
         next(run(tiny_config(), queue.Queue(), at_limit="stop"))
 
 
-def test_a_restarted_loop_numbers_its_generations_after_the_window_ones():
+def test_a_restarted_loop_numbers_its_segments_after_the_window_ones():
     inbox = RecordingInbox(script=[cmd.Step(), cmd.Stop()])
-    reports = list(
-        run(tiny_config(), inbox, clock=TickClock(), start_paused=True, first_generation=4)
-    )
-    assert {r.generation for r in reports} == {4}
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True, first_segment=4))
+    assert {r.segment for r in reports} == {4}
 
 
 def test_every_setting_command_reports_the_config_in_effect():
@@ -685,7 +683,7 @@ def test_a_reset_with_a_config_survives_the_inbox_last_one_wins_rule():
     inbox.put(cmd.ApplyConfig(grid))
     inbox.put(cmd.Reset(seed=3, config=grid))
     reports = list(run(ring, inbox, clock=TickClock(), start_paused=True))
-    started = [r for r in reports if isinstance(r, rep.GenerationStarted)]
+    started = [r for r in reports if isinstance(r, rep.SegmentStarted)]
     assert started[-1].reason == "reset"
     assert cfg.loads(started[-1].config_toml).data.source == "grid25"
     assert cfg.loads(started[-1].config_toml).loop.seed == 3

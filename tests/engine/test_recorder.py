@@ -108,8 +108,8 @@ def test_setting_changes_and_a_reset_are_events_of_the_run(tmp_path):
     [reset] = events(out, "reset")
     assert cfg.loads(reset["config"]).data.source == "grid25"
     assert cfg.load(out / "experiment.toml").data.source == "ring8_teaching"  # as it started
-    history = read_history(out)  # the generation after the reset: its own rows only
-    assert history.generation == 1
+    history = read_history(out)  # the segment after the reset: its own rows only
+    assert history.segment == 1
     assert list(history.steps) == [1]
     assert [r.step for r in reports if isinstance(r, rep.CheckpointSaved)] == [1]  # at Stop
 
@@ -197,7 +197,7 @@ def fake_run(folder: Path, name: str, size: int, age: int, family: str = "mlp") 
     (path / "checkpoints").mkdir(parents=True)
     (path / "experiment.toml").write_text(f'name = "{name}"\n[model]\nfamily = "{family}"\n')
     (path / "metrics.jsonl").write_text(
-        '{"step": 7, "generation": 0}\n{"event": "checkpoint", "step": 7, "generation": 0}\n'
+        '{"step": 7, "segment": 0}\n{"event": "checkpoint", "step": 7, "segment": 0}\n'
     )
     (path / "checkpoints" / "step_00000007.pt").write_bytes(b"\0" * size)
     when = 1_700_000_000 - age

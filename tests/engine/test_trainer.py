@@ -95,13 +95,13 @@ def test_betas_change_live(tiny):
     assert t.opt_g.param_groups[0]["betas"] == (0.1, 0.9)
 
 
-def test_shape_change_rebuilds_and_bumps_generation(tiny):
+def test_shape_change_rebuilds_and_bumps_segment(tiny):
     t = Trainer(tiny)
     t.step()
     new = cfg.with_value(tiny, "model.g_hidden", 32)
     assert t.needs_rebuild(new)
     t.apply_config(new)
-    assert t.generation == 1
+    assert t.segment == 1
     assert t.step_count == 0
     assert t.G.state_dict()[next(iter(t.G.state_dict()))].shape[0] == 32
 
@@ -111,7 +111,7 @@ def test_live_change_does_not_rebuild(tiny):
     t.step()
     weights = params(t.G)
     t.apply_config(cfg.with_value(tiny, "loss.label_smoothing", 0.1))
-    assert t.generation == 0
+    assert t.segment == 0
     assert not changed(weights, t.G)
     assert t.config.loss.label_smoothing == 0.1
 

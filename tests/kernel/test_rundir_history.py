@@ -64,7 +64,7 @@ def run_copy(finished_run, tmp_path) -> Path:
 
 def test_a_finished_run_reads_every_step_with_its_values(finished_run):
     history = read_history(finished_run)
-    assert history.generation == 0
+    assert history.segment == 0
     assert history.step == 300
     assert history.steps.dtype == np.int64
     np.testing.assert_array_equal(history.steps, np.arange(1, 301))
@@ -191,16 +191,28 @@ def test_up_to_step_keeps_rows_and_events_at_or_before_it(finished_run):
     assert history.layer_norms["d"].shape[0] == 120
 
 
-def test_only_the_last_generation_is_read_after_a_reset(tmp_path):
+def test_only_the_last_segment_is_read_after_a_reset(tmp_path):
     run = tmp_path / "run"
     engine_run(run, [*[cmd.Step()] * 5, cmd.Reset(), *[cmd.Step()] * 3])
     assert any('"event": "reset"' in line for line in lines_of(run))
     history = read_history(run)
-    assert history.generation == 1
+    assert history.segment == 1
     np.testing.assert_array_equal(history.steps, [1, 2, 3])
     assert (history.metric_steps <= 3).all()
-    first = read_history(run, generation=0)
+    first = read_history(run, segment=0)
     np.testing.assert_array_equal(first.steps, [1, 2, 3, 4, 5])
+
+
+def test_a_run_written_when_segments_were_called_generations_still_reads(tmp_path):
+    run = tmp_path / "run"
+    engine_run(run, [*[cmd.Step()] * 5, cmd.Reset(), *[cmd.Step()] * 3])
+    metrics = run / "metrics.jsonl"
+    metrics.write_text(metrics.read_text().replace('"segment":', '"generation":'))
+    history = read_history(run)
+    assert history.segment == 1
+    np.testing.assert_array_equal(history.steps, [1, 2, 3])
+    assert "generation" not in history.columns
+    np.testing.assert_array_equal(read_history(run, segment=0).steps, [1, 2, 3, 4, 5])
 
 
 def test_diagnosis_events_are_read_with_their_values(run_copy):
@@ -210,7 +222,7 @@ def test_diagnosis_events_are_read_with_their_values(run_copy):
         "kind": "discriminator_wins",
         "severity": "warning",
         "message": "D is winning.",
-        "generation": 0,
+        "segment": 0,
         "d_real": 0.99,
         "d_fake": None,
     }
@@ -237,17 +249,17 @@ def test_a_checkpoint_brings_the_history_up_to_its_step(finished_run):
     np.testing.assert_array_equal(history.columns["g_loss"], full.columns["g_loss"][:100])
 
 
-def test_a_checkpoint_before_a_reset_gets_its_own_generation(tmp_path):
+def test_a_checkpoint_before_a_reset_gets_its_own_segment(tmp_path):
     run = tmp_path / "run"
     steps = [cmd.Step()] * 5
     engine_run(run, [*steps, cmd.SaveCheckpoint(), cmd.Reset(), *steps, cmd.Step()])
     before = history_for_checkpoint(run / "checkpoints" / "step_00000005.pt")
     assert before is not None
-    assert before.generation == 0
+    assert before.segment == 0
     np.testing.assert_array_equal(before.steps, np.arange(1, 6))
     after = history_for_checkpoint(run / "checkpoints" / "step_00000006.pt")
     assert after is not None
-    assert after.generation == 1
+    assert after.segment == 1
     np.testing.assert_array_equal(after.steps, np.arange(1, 7))
 
 

@@ -678,4 +678,4 @@ def test_trainer_reports_each_divergence_with_its_floor():
     # an untrained generator is far from the data: above the floor
     assert values["jsd"] > values["jsd_floor"]
     again = trainer.toy_metrics()
-    assert again["jsd_floor"] == values["jsd_floor"]  # cached for the generation
+    assert again["jsd_floor"] == values["jsd_floor"]  # cached for the segment

@@ -147,7 +147,7 @@ def test_a_hostile_newest_checkpoint_is_refused_and_skipped_without_side_effect(
     sentinel = tmp_path / "pwned"
     ckpt = run / "checkpoints" / "step_00000005.pt"
     state = torch.load(ckpt, weights_only=True)
-    from tests.core.test_checkpoint import SideEffect
+    from tests.kernel.test_checkpoint import SideEffect
 
     state["history"] = [SideEffect(str(sentinel))]
     torch.save(state, run / "checkpoints" / "step_00000009.pt")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.core.test_rundir_history import engine_run
+from tests.kernel.test_rundir_history import engine_run
 
 from ganlab.app import main as app_main
 from ganlab.app import session as session_module

@@ -274,7 +274,7 @@ class Recorder:
         out = self._append(r, [event])
         if r.path is None:
             self._prune_checkpoints(written)
-        return [*out, rep.CheckpointSaved(r.segment, r.step, str(written))]
+        return [*out, rep.CheckpointSaved(r.segment, r.step, str(written), r.reason)]
 
     def _prune_checkpoints(self, written: Path) -> None:
         """Keep ``keep_checkpoints`` of the run's checkpoints: the highest steps, and

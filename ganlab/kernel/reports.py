@@ -234,6 +234,9 @@ class CheckpointLoaded(Report):
 class CheckpointSaved(Report):
     step: int
     path: str
+    # Why it was written: "command" (the user asked), "every", "end", "stop", "good"
+    # (the window's trainer keeping its last good state); see CheckpointState.
+    reason: str = "command"
 
 
 @dataclass(frozen=True)
@@ -297,3 +300,9 @@ class TrainerInfo(Report):
     run_dir: str  # the run directory it records into
     control: bool  # accepts commands that change the training (pause, step, lr, ...)
     owned: bool  # a window's own run: it ends when that window closes
+
+
+@dataclass(frozen=True)
+class TakenOver(Report):
+    """Sent to a window (segment -1) just before the trainer drops it because another
+    window attached to the same run: it shows the run no longer."""

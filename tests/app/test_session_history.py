@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from tests.kernel.test_rundir_history import engine_run
 
 from ganlab.app import main as app_main
 from ganlab.app import session as session_module
@@ -19,6 +18,7 @@ from ganlab.kernel import commands as cmd
 from ganlab.kernel import reports as rep
 from ganlab.kernel.rundir import HISTORY_COLUMNS, history_for_checkpoint, read_history
 from tests.conftest import tiny_config
+from tests.kernel.test_rundir_history import engine_run
 
 LR_D = 0.01
 

@@ -68,7 +68,9 @@ class Controller(QObject):
     error_reported = Signal(object)  # rep.TrainingError
     message_logged = Signal(str, str)  # (message, level)
     samples_ready = Signal(object)  # rep.SamplesReady for the newest request
-    checkpoint_saved = Signal(str)
+    checkpoint_saved = Signal(str)  # a checkpoint the user asked for (a path)
+    # Every checkpoint written (rep.CheckpointSaved, with why: timers and stops included).
+    checkpoint_recorded = Signal(object)
     config_changed = Signal(object)  # the desired ExperimentConfig after a user edit
     thread_finished = Signal()  # the trainer (thread or process) has ended
     trainer_lost = Signal(str)  # it ended without being asked to: why, in words
@@ -192,6 +194,10 @@ class Controller(QObject):
         )
         self.trainer_restarted.emit()
         return True
+
+    def stop_run(self) -> None:
+        """Stop the attached run itself (it writes its last checkpoint and ends)."""
+        self.send(cmd.Stop())
 
     def restart_from(self, checkpoint: str | None) -> None:
         """After a trainer was lost: start a new one from ``checkpoint`` (None: fresh)."""
@@ -441,7 +447,9 @@ class Controller(QObject):
         elif isinstance(report, rep.CheckpointLoaded):
             self.checkpoint_loaded.emit(report)
         elif isinstance(report, rep.CheckpointSaved):
-            self.checkpoint_saved.emit(report.path)
+            self.checkpoint_recorded.emit(report)
+            if report.reason == "command":
+                self.checkpoint_saved.emit(report.path)
         elif isinstance(report, rep.LogMessage):
             self.message_logged.emit(report.message, report.level)
 

@@ -71,7 +71,14 @@ from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.presets import load_preset, preset_names
 from ganlab.kernel.presets import title as preset_title
 from ganlab.kernel.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
-from ganlab.kernel.rundir import RunDir, RunHistory, read_history, window_runs_folder
+from ganlab.kernel.rundir import (
+    RunDir,
+    RunHistory,
+    checkpoint_step,
+    history_for_checkpoint,
+    read_history,
+    window_runs_folder,
+)
 from ganlab.metrics.diagnostics import TITLES as DIAGNOSIS_TITLES
 from ganlab.metrics.diagnostics import title as diagnosis_title
 from ganlab.widgets import style
@@ -436,6 +443,15 @@ class MainWindow(QMainWindow):
                 "without stopping training"
             ),
         )
+        self.evaluate_action.setEnabled(False)  # until the trainer says the data are images
+        self.stop_run_action = a(
+            self.tr("Stop the run"),
+            self.tr(
+                "Stop the attached run for good: it writes its last checkpoint and ends "
+                "(continue it later with 'ganlab train --resume')"
+            ),
+        )
+        self.stop_run_action.setVisible(False)  # only in a window attached to a run
         toolbar = self.addToolBar(self.tr("Training"))
         toolbar.setObjectName("toolbar-training")
         for action in (
@@ -564,6 +580,7 @@ class MainWindow(QMainWindow):
             self.reset_action,
             self.slow_action,
             self.evaluate_action,
+            self.stop_run_action,
         ):
             train_menu.addAction(action)
         view_menu = bar.addMenu(self.tr("&View"))
@@ -679,6 +696,7 @@ class MainWindow(QMainWindow):
         c.trainer_lost.connect(self._on_controller_trainer_lost)
         self.attach_action.triggered.connect(self._on_attach_action_triggered)
         self.keep_training_action.triggered.connect(self._on_keep_training_action_triggered)
+        self.stop_run_action.triggered.connect(self._on_stop_run_action_triggered)
         c.checkpoint_loaded.connect(self._on_controller_checkpoint_loaded)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.play_action.triggered.connect(self._on_play_action_triggered)
@@ -848,7 +866,9 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
         if info.reason == "attach" and self.controller.attach_to is not None:
             self._show_attached_history(info)
-            if not self.controller.controllable:
+            if self.controller.controllable:
+                self._attached_controls()
+            else:
                 self._watch_only()
         self._restore_history(info)
 
@@ -869,6 +889,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_controller_thread_finished(self) -> None:
         if self._closing:
+            return
+        if self.controller.link_kind == "attach":
+            # Not ours to restart: trainer_lost said what happened; nothing here acts on
+            # the run any more.
+            self._disable_training_controls()
+            self.play_action.setChecked(False)
+            self.play_action.setText(self.tr("Play"))
+            self._update_status(time.monotonic())
             return
         message = self.tr(
             "The trainer has stopped. Play, Step, Reset or any setting starts a new one."
@@ -899,7 +927,10 @@ class MainWindow(QMainWindow):
         resume = None
         if checkpoint is not None:
             resume = box.addButton(
-                self.tr("Restart from the last checkpoint"), QMessageBox.ButtonRole.AcceptRole
+                self.tr("Restart from the last checkpoint (step {step})").format(
+                    step=checkpoint_step(checkpoint)
+                ),
+                QMessageBox.ButtonRole.AcceptRole,
             )
             resume.setToolTip(str(checkpoint))
         fresh = box.addButton(self.tr("Restart from step 0"), QMessageBox.ButtonRole.ResetRole)
@@ -914,6 +945,9 @@ class MainWindow(QMainWindow):
         def answered(button: object) -> None:
             self._lost_box = None
             if button is resume and checkpoint is not None:
+                # The curves up to the checkpoint come back from the run's metrics.jsonl
+                # once the new trainer reports that step.
+                self._pending_history = history_for_checkpoint(checkpoint)
                 self.controller.restart_from(str(checkpoint))
             elif button is fresh:
                 self.controller.restart_from(None)
@@ -933,22 +967,39 @@ class MainWindow(QMainWindow):
         if len(history):
             self._show_history(history, info.step)
 
-    def _watch_only(self) -> None:
-        """A read-only run ('ganlab train --read-only'): nothing here may change it."""
+    def _attached_controls(self) -> None:
+        """A run this window attached to: pause, step and live settings, but nothing that
+        would throw its networks away (the run belongs to whoever started it)."""
+        for action in (self.reset_action, self.load_ckpt_action, self.load_points_action):
+            action.setEnabled(False)
+        self.stop_run_action.setVisible(True)
+        self.stop_run_action.setEnabled(True)
+        rebuilds = cfg.rebuild_keys()
+        shown = self.controls.keys()
+        self.controls.set_lock([k for k in shown if k not in rebuilds])
+
+    def _disable_training_controls(self) -> None:
         for action in (
             self.play_action,
             self.step_action,
             self.step_d_action,
             self.step_g_action,
             self.reset_action,
+            self.slow_action,
             self.load_ckpt_action,
             self.load_points_action,
+            self.stop_run_action,
         ):
             action.setEnabled(False)
         self.controls.set_lock(())
-        self.log.append(
-            self.tr("This run is read-only: the window shows it but cannot change it."), "info"
-        )
+
+    def _watch_only(self) -> None:
+        """A read-only run ('ganlab train --read-only'): nothing here may change it."""
+        self._disable_training_controls()
+        text = self.tr("This run is read-only: the window shows it but cannot change it.")
+        self.log.append(text, "info")
+        self.statusBar().showMessage(text)
+        self._show_error_banner(text)
 
     @Slot()
     def _on_attach_action_triggered(self) -> None:
@@ -975,15 +1026,33 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_keep_training_action_triggered(self) -> None:
+        run_dir = self.controller.last_run_dir
         if self.controller.keep_training():
-            run_dir = self.controller.last_run_dir
-            self.log.append(
-                self.tr(
-                    "Left {path} training; attach to it again with File › Attach to run."
-                ).format(path=run_dir),
-                "info",
-            )
+            text = self.tr(
+                "{path} goes on training without a window. Watch it again with "
+                "'ganlab --attach {path}' or File › Attach to run; stop it from there "
+                "(Training › Stop the run)."
+            ).format(path=run_dir)
+            self.log.append(text, "info")
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Close, keep training"), text)
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.kept_training_box = box  # a top-level box: it outlives this window
+            box.show()
         self.close()
+
+    @Slot()
+    def _on_stop_run_action_triggered(self) -> None:
+        answer = QMessageBox.question(
+            self,
+            self.tr("Stop the run"),
+            self.tr(
+                "Stop {path} for good? It writes its last checkpoint and ends; continue it "
+                "later with 'ganlab train --resume {path} --steps N'."
+            ).format(path=self.controller.attach_to or self.controller.last_run_dir),
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.controller.stop_run()
 
     @Slot(object)
     def _on_controller_config_in_effect(self, report: rep.ConfigInEffect) -> None:

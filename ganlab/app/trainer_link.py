@@ -164,6 +164,7 @@ class _ChannelLink(TrainerLink):
         self._lock = threading.Lock()
         self._reader: threading.Thread | None = None
         self._leaving = False  # stop() was called: an end is not a loss
+        self.taken_over = False  # another window attached to the run and replaced this one
 
     def send(self, command: cmd.Command) -> None:
         with self._lock:
@@ -198,6 +199,9 @@ class _ChannelLink(TrainerLink):
                 if isinstance(report, rep.TrainerInfo):
                     self.info = report
                     continue
+                if isinstance(report, rep.TakenOver):
+                    self.taken_over = True
+                    break
                 self.report_ready.emit(report)
         except EOFError:
             pass
@@ -211,7 +215,14 @@ class _ChannelLink(TrainerLink):
             client_, self._client = self._client, None
         if client_ is not None:
             client_.close()
-        if not self._leaving:
+        if self.taken_over:
+            why = QCoreApplication.translate(
+                "TrainerLink",
+                "Another window attached to this run and took it over: this window no "
+                "longer shows it. Its curves stay here; attach again with File › Attach "
+                "to run.",
+            )
+        if not self._leaving or self.taken_over:
             self.lost.emit(why or self._why_ended())
         self.finished.emit()
 

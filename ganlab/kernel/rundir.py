@@ -51,6 +51,12 @@ from ganlab.kernel.i18n import _, ngettext
 _CKPT = re.compile(r"^step_(\d+)\.pt$")
 
 
+def checkpoint_step(path: str | Path) -> int | None:
+    """The step in a run checkpoint's name (``step_00001234.pt`` -> 1234), or None."""
+    match = _CKPT.match(Path(path).name)
+    return int(match.group(1)) if match else None
+
+
 def default_run_dir(config: cfg.ExperimentConfig, base: str | Path = "runs") -> Path:
     """``base/YYYYmmdd-HHMMSS-<name>``, made unique if it exists."""
     # Letters and digits of any script (a name like "Ω 実験" keeps them); the rest, and

@@ -137,12 +137,17 @@ def test_a_killed_trainer_restarts_from_its_last_checkpoint(qtbot, own, tmp_path
     with qtbot.waitSignal(own.controller.trainer_lost, timeout=START_MS):
         os.kill(process.pid, signal.SIGKILL)
     resume = next(b for b in own._lost_box.buttons() if "checkpoint" in b.text())
+    saved_step = int(resume.text().split("step ")[1].rstrip(")"))
     with qtbot.waitSignal(
         own.controller.segment_started,
         timeout=START_MS,
         check_params_cb=lambda info: info.reason == "checkpoint" and info.step > 0,
     ):
         resume.click()
+    # The curves up to the checkpoint came back from the run's metrics.jsonl.
+    steps = own.controller.session.series()[0]
+    assert len(steps) > 0
+    assert steps[-1] == saved_step
 
 
 def _headless_run(tmp_path, *extra: str) -> tuple[subprocess.Popen[str], str]:
@@ -221,6 +226,58 @@ def test_a_window_attaches_to_a_headless_run_and_the_panels_move(qtbot, settings
         win.close()
         # The window left; the run is still there, paused but alive.
         assert process.poll() is None
+    finally:
+        _end(process)
+
+
+@posix_only
+def test_an_attached_window_cannot_throw_the_run_s_networks_away(qtbot, settings, tmp_path):
+    from ganlab.kernel import config as kcfg
+
+    process, run_dir = _headless_run(tmp_path)
+    try:
+        win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
+        qtbot.addWidget(win)
+        with qtbot.waitSignal(
+            win.controller.segment_started,
+            timeout=START_MS,
+            check_params_cb=lambda info: info.reason == "attach",
+        ):
+            win.show()
+        assert not win.reset_action.isEnabled()
+        assert not win.load_ckpt_action.isEnabled()
+        assert win.stop_run_action.isVisible()
+        assert win.play_action.isEnabled()
+        assert win.controls.is_locked("model.family")  # rebuilds the networks
+        assert not win.controls.is_locked("optimizer_d.lr")  # a live setting
+        assert "model.family" in kcfg.rebuild_keys()
+        win.close()
+    finally:
+        _end(process)
+
+
+@posix_only
+def test_a_second_window_takes_the_run_over_and_the_first_says_so(qtbot, settings, tmp_path):
+    process, run_dir = _headless_run(tmp_path)
+    try:
+        first = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
+        qtbot.addWidget(first)
+        with qtbot.waitSignal(first.controller.segment_started, timeout=START_MS):
+            first.show()
+        second = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
+        qtbot.addWidget(second)
+        with qtbot.waitSignals(
+            [first.controller.trainer_lost, first.controller.thread_finished], timeout=START_MS
+        ) as ended:
+            second.show()
+        why = next(s.args[0] for s in ended.all_signals_and_args if s.args)
+        assert "took it over" in why
+        assert not first.play_action.isEnabled()  # nothing there acts on the run any more
+        with qtbot.waitSignal(second.controller.segment_started, timeout=START_MS):
+            pass
+        assert process.poll() is None
+        second.close()
+        first.close()
     finally:
         _end(process)
 

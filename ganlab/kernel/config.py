@@ -436,7 +436,9 @@ class LoopConfig:
     steps: int = _opt(0, lo=0, hi=10**12)  # total iterations for a headless run; 0 = until stopped
     fixed_samples: int = _opt(512, lo=1, hi=100_000)  # fixed-noise samples shown (toy); images: 64
     grid_size: int = _opt(100, lo=8, hi=1000)  # toy: D's field is grid_size^2 (1-D: grid_size)
-    scalar_hz: float = _opt(30.0, lo=0.1, hi=1000.0)  # scalar reports per second (at most)
+    # Scalar reports per second (at most). The window redraws curves 4 times a second; each
+    # report costs the trainer a device sync and a diagnostics pass (30 cost ring8 8 %).
+    scalar_hz: float = _opt(10.0, lo=0.1, hi=1000.0)
     snapshot_hz: float = _opt(4.0, lo=0.01, hi=100.0)  # snapshot reports per second (at most)
     checkpoint_every: int = _opt(0, lo=0, hi=10**9)  # iterations between checkpoints; 0 = end only
     # CPU threads for torch; 0 = all cores but one

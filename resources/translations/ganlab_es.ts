@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="190"/>
+        <location filename="../../ganlab/app/controller.py" line="192"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="347"/>
+        <location filename="../../ganlab/app/controller.py" line="353"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="358"/>
+        <location filename="../../ganlab/app/controller.py" line="364"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="386"/>
+        <location filename="../../ganlab/app/controller.py" line="392"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -1160,723 +1160,741 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="105"/>
+        <location filename="../../ganlab/app/main_window.py" line="112"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="106"/>
+        <location filename="../../ganlab/app/main_window.py" line="113"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="107"/>
+        <location filename="../../ganlab/app/main_window.py" line="114"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="108"/>
+        <location filename="../../ganlab/app/main_window.py" line="115"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="109"/>
+        <location filename="../../ganlab/app/main_window.py" line="116"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="110"/>
+        <location filename="../../ganlab/app/main_window.py" line="117"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="111"/>
+        <location filename="../../ganlab/app/main_window.py" line="118"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="112"/>
+        <location filename="../../ganlab/app/main_window.py" line="119"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="113"/>
+        <location filename="../../ganlab/app/main_window.py" line="120"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="114"/>
+        <location filename="../../ganlab/app/main_window.py" line="121"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="224"/>
+        <location filename="../../ganlab/app/main_window.py" line="231"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="262"/>
+        <location filename="../../ganlab/app/main_window.py" line="269"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="263"/>
-        <location filename="../../ganlab/app/main_window.py" line="429"/>
+        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <location filename="../../ganlab/app/main_window.py" line="436"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="264"/>
+        <location filename="../../ganlab/app/main_window.py" line="271"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="266"/>
+        <location filename="../../ganlab/app/main_window.py" line="273"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="268"/>
+        <location filename="../../ganlab/app/main_window.py" line="275"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="270"/>
+        <location filename="../../ganlab/app/main_window.py" line="277"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="349"/>
+        <location filename="../../ganlab/app/main_window.py" line="356"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="372"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="380"/>
+        <location filename="../../ganlab/app/main_window.py" line="387"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="380"/>
+        <location filename="../../ganlab/app/main_window.py" line="387"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="383"/>
+        <location filename="../../ganlab/app/main_window.py" line="390"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="406"/>
-        <location filename="../../ganlab/app/main_window.py" line="858"/>
-        <location filename="../../ganlab/app/main_window.py" line="879"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="878"/>
+        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <location filename="../../ganlab/app/main_window.py" line="907"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="406"/>
+        <location filename="../../ganlab/app/main_window.py" line="413"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="409"/>
+        <location filename="../../ganlab/app/main_window.py" line="416"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="410"/>
+        <location filename="../../ganlab/app/main_window.py" line="417"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="414"/>
+        <location filename="../../ganlab/app/main_window.py" line="421"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="415"/>
+        <location filename="../../ganlab/app/main_window.py" line="422"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="419"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="420"/>
+        <location filename="../../ganlab/app/main_window.py" line="427"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="424"/>
+        <location filename="../../ganlab/app/main_window.py" line="431"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="432"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="430"/>
+        <location filename="../../ganlab/app/main_window.py" line="437"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="433"/>
+        <location filename="../../ganlab/app/main_window.py" line="440"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="435"/>
+        <location filename="../../ganlab/app/main_window.py" line="442"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="439"/>
+        <location filename="../../ganlab/app/main_window.py" line="448"/>
+        <location filename="../../ganlab/app/main_window.py" line="1048"/>
+        <source>Stop the run</source>
+        <translation>Detener la ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="450"/>
+        <source>Stop the attached run for good: it writes its last checkpoint and ends (continue it later with &apos;ganlab train --resume&apos;)</source>
+        <translation>Detener del todo la ejecución conectada: escribe su último punto de control y termina (puedes continuarla después con &apos;ganlab train --resume&apos;)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="455"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="456"/>
+        <location filename="../../ganlab/app/main_window.py" line="472"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="462"/>
+        <location filename="../../ganlab/app/main_window.py" line="478"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="464"/>
+        <location filename="../../ganlab/app/main_window.py" line="480"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="466"/>
+        <location filename="../../ganlab/app/main_window.py" line="482"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="470"/>
+        <location filename="../../ganlab/app/main_window.py" line="486"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="488"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="490"/>
+        <location filename="../../ganlab/app/main_window.py" line="506"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="507"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="495"/>
+        <location filename="../../ganlab/app/main_window.py" line="511"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="496"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="499"/>
+        <location filename="../../ganlab/app/main_window.py" line="515"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="500"/>
+        <location filename="../../ganlab/app/main_window.py" line="516"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="505"/>
+        <location filename="../../ganlab/app/main_window.py" line="521"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="505"/>
+        <location filename="../../ganlab/app/main_window.py" line="521"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="508"/>
+        <location filename="../../ganlab/app/main_window.py" line="524"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="508"/>
+        <location filename="../../ganlab/app/main_window.py" line="524"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="511"/>
+        <location filename="../../ganlab/app/main_window.py" line="527"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="528"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="518"/>
+        <location filename="../../ganlab/app/main_window.py" line="534"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="519"/>
+        <location filename="../../ganlab/app/main_window.py" line="535"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="522"/>
+        <location filename="../../ganlab/app/main_window.py" line="538"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="523"/>
+        <location filename="../../ganlab/app/main_window.py" line="539"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="526"/>
+        <location filename="../../ganlab/app/main_window.py" line="542"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="527"/>
+        <location filename="../../ganlab/app/main_window.py" line="543"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="533"/>
+        <location filename="../../ganlab/app/main_window.py" line="549"/>
         <source>&amp;Attach to run…</source>
         <translation>&amp;Conectarse a una ejecución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="535"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
         <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
         <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="540"/>
+        <location filename="../../ganlab/app/main_window.py" line="556"/>
+        <location filename="../../ganlab/app/main_window.py" line="1037"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="542"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
         <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
-        <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelva a conectarse con Archivo › Conectarse a una ejecución</translation>
+        <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelve a conectarte con Archivo › Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="550"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="550"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="586"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="582"/>
+        <location filename="../../ganlab/app/main_window.py" line="599"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="583"/>
+        <location filename="../../ganlab/app/main_window.py" line="600"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="589"/>
+        <location filename="../../ganlab/app/main_window.py" line="606"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="590"/>
-        <location filename="../../ganlab/app/main_window.py" line="1441"/>
+        <location filename="../../ganlab/app/main_window.py" line="607"/>
+        <location filename="../../ganlab/app/main_window.py" line="1510"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="590"/>
+        <location filename="../../ganlab/app/main_window.py" line="607"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="598"/>
+        <location filename="../../ganlab/app/main_window.py" line="615"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="643"/>
+        <location filename="../../ganlab/app/main_window.py" line="660"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="644"/>
+        <location filename="../../ganlab/app/main_window.py" line="661"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="645"/>
+        <location filename="../../ganlab/app/main_window.py" line="662"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="646"/>
+        <location filename="../../ganlab/app/main_window.py" line="663"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="650"/>
+        <location filename="../../ganlab/app/main_window.py" line="667"/>
         <source>Memory used by the window, and by its trainer when it has its own process</source>
         <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="656"/>
+        <location filename="../../ganlab/app/main_window.py" line="673"/>
         <source>Segment of the run: a new one starts with new networks, at every reset, architecture change or loaded checkpoint; the curves show the current one</source>
         <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="846"/>
+        <location filename="../../ganlab/app/main_window.py" line="864"/>
         <source>segment {n}</source>
         <translation>tramo {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="790"/>
+        <location filename="../../ganlab/app/main_window.py" line="930"/>
+        <source>Restart from the last checkpoint (step {step})</source>
+        <translation>Reiniciar desde el último punto de control (paso {step})</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <source>{path} goes on training without a window. Watch it again with &apos;ganlab --attach {path}&apos; or File › Attach to run; stop it from there (Training › Stop the run).</source>
+        <translation>{path} sigue entrenando sin ventana. Vuelve a verla con &apos;ganlab --attach {path}&apos; o Archivo › Conectarse a una ejecución, y detenla desde allí (Entrenamiento › Detener la ejecución).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1050"/>
+        <source>Stop {path} for good? It writes its last checkpoint and ends; continue it later with &apos;ganlab train --resume {path} --steps N&apos;.</source>
+        <translation>¿Detener {path} del todo? Escribe su último punto de control y termina; puedes continuarla después con &apos;ganlab train --resume {path} --steps N&apos;.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="808"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="792"/>
+        <location filename="../../ganlab/app/main_window.py" line="810"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="798"/>
+        <location filename="../../ganlab/app/main_window.py" line="816"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="800"/>
+        <location filename="../../ganlab/app/main_window.py" line="818"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="858"/>
+        <location filename="../../ganlab/app/main_window.py" line="878"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="862"/>
+        <location filename="../../ganlab/app/main_window.py" line="882"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="874"/>
+        <location filename="../../ganlab/app/main_window.py" line="902"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="895"/>
+        <location filename="../../ganlab/app/main_window.py" line="923"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="902"/>
-        <source>Restart from the last checkpoint</source>
-        <translation>Reiniciar desde el último punto de control</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="905"/>
+        <location filename="../../ganlab/app/main_window.py" line="936"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="906"/>
+        <location filename="../../ganlab/app/main_window.py" line="937"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="909"/>
+        <location filename="../../ganlab/app/main_window.py" line="940"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="950"/>
+        <location filename="../../ganlab/app/main_window.py" line="999"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="956"/>
-        <location filename="../../ganlab/app/main_window.py" line="968"/>
+        <location filename="../../ganlab/app/main_window.py" line="1007"/>
+        <location filename="../../ganlab/app/main_window.py" line="1019"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="982"/>
-        <source>Left {path} training; attach to it again with File › Attach to run.</source>
-        <translation>{path} sigue entrenando; vuelva a conectarse con Archivo › Conectarse a una ejecución.</translation>
-    </message>
-    <message>
-        <location filename="../../ganlab/app/main_window.py" line="1020"/>
+        <location filename="../../ganlab/app/main_window.py" line="1089"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1031"/>
+        <location filename="../../ganlab/app/main_window.py" line="1100"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1035"/>
+        <location filename="../../ganlab/app/main_window.py" line="1104"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1062"/>
+        <location filename="../../ganlab/app/main_window.py" line="1131"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1070"/>
+        <location filename="../../ganlab/app/main_window.py" line="1139"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1080"/>
+        <location filename="../../ganlab/app/main_window.py" line="1149"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1090"/>
+        <location filename="../../ganlab/app/main_window.py" line="1159"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1104"/>
+        <location filename="../../ganlab/app/main_window.py" line="1173"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1120"/>
+        <location filename="../../ganlab/app/main_window.py" line="1189"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1147"/>
+        <location filename="../../ganlab/app/main_window.py" line="1216"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1155"/>
+        <location filename="../../ganlab/app/main_window.py" line="1224"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1190"/>
+        <location filename="../../ganlab/app/main_window.py" line="1259"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1190"/>
-        <location filename="../../ganlab/app/main_window.py" line="1226"/>
+        <location filename="../../ganlab/app/main_window.py" line="1259"/>
+        <location filename="../../ganlab/app/main_window.py" line="1295"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1202"/>
+        <location filename="../../ganlab/app/main_window.py" line="1271"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1216"/>
+        <location filename="../../ganlab/app/main_window.py" line="1285"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1224"/>
+        <location filename="../../ganlab/app/main_window.py" line="1293"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1236"/>
+        <location filename="../../ganlab/app/main_window.py" line="1305"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1241"/>
+        <location filename="../../ganlab/app/main_window.py" line="1310"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1246"/>
+        <location filename="../../ganlab/app/main_window.py" line="1315"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1246"/>
-        <location filename="../../ganlab/app/main_window.py" line="1254"/>
+        <location filename="../../ganlab/app/main_window.py" line="1315"/>
+        <location filename="../../ganlab/app/main_window.py" line="1323"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1254"/>
+        <location filename="../../ganlab/app/main_window.py" line="1323"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1276"/>
+        <location filename="../../ganlab/app/main_window.py" line="1345"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1295"/>
+        <location filename="../../ganlab/app/main_window.py" line="1364"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1305"/>
+        <location filename="../../ganlab/app/main_window.py" line="1374"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1307"/>
+        <location filename="../../ganlab/app/main_window.py" line="1376"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1322"/>
+        <location filename="../../ganlab/app/main_window.py" line="1391"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1322"/>
+        <location filename="../../ganlab/app/main_window.py" line="1391"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1330"/>
-        <location filename="../../ganlab/app/main_window.py" line="1401"/>
+        <location filename="../../ganlab/app/main_window.py" line="1399"/>
+        <location filename="../../ganlab/app/main_window.py" line="1470"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1330"/>
-        <location filename="../../ganlab/app/main_window.py" line="1379"/>
+        <location filename="../../ganlab/app/main_window.py" line="1399"/>
+        <location filename="../../ganlab/app/main_window.py" line="1448"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1339"/>
+        <location filename="../../ganlab/app/main_window.py" line="1408"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1381"/>
+        <location filename="../../ganlab/app/main_window.py" line="1450"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1388"/>
+        <location filename="../../ganlab/app/main_window.py" line="1457"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1388"/>
+        <location filename="../../ganlab/app/main_window.py" line="1457"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1398"/>
+        <location filename="../../ganlab/app/main_window.py" line="1467"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1443"/>
+        <location filename="../../ganlab/app/main_window.py" line="1512"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1545"/>
+        <location filename="../../ganlab/app/main_window.py" line="1614"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1546"/>
+        <location filename="../../ganlab/app/main_window.py" line="1615"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1547"/>
+        <location filename="../../ganlab/app/main_window.py" line="1616"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1548"/>
+        <location filename="../../ganlab/app/main_window.py" line="1617"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1549"/>
+        <location filename="../../ganlab/app/main_window.py" line="1618"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1551"/>
+        <location filename="../../ganlab/app/main_window.py" line="1620"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1553"/>
+        <location filename="../../ganlab/app/main_window.py" line="1622"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1555"/>
+        <location filename="../../ganlab/app/main_window.py" line="1624"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1558"/>
+        <location filename="../../ganlab/app/main_window.py" line="1627"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1561"/>
+        <location filename="../../ganlab/app/main_window.py" line="1630"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1593"/>
+        <location filename="../../ganlab/app/main_window.py" line="1662"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2471,52 +2489,57 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>TrainerLink</name>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="207"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="211"/>
         <source>The link to the trainer failed: {error}</source>
         <translation>Falló la conexión con el entrenador: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="222"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="219"/>
+        <source>Another window attached to this run and took it over: this window no longer shows it. Its curves stay here; attach again with File › Attach to run.</source>
+        <translation>Otra ventana se conectó a esta ejecución y la tomó: esta ventana ya no la muestra. Sus curvas siguen aquí; vuelve a conectarte con Archivo › Conectarse a una ejecución.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/trainer_link.py" line="233"/>
         <source>The trainer ended.</source>
         <translation>El entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="381"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="392"/>
         <source>The run has ended (it finished, or its trainer was stopped). Its curves stay here; its run directory is {path}.</source>
         <translation>La ejecución ha terminado (llegó al final, o se detuvo su entrenador). Sus curvas siguen aquí; su carpeta de ejecución es {path}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="408"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="419"/>
         <source>The trainer process stopped answering.</source>
         <translation>El proceso del entrenador dejó de responder.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="416"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="427"/>
         <source>The trainer process was killed ({signal}): the system may have run out of memory, or someone ended it.</source>
         <translation>El proceso del entrenador fue terminado a la fuerza ({signal}): puede que el sistema se quedara sin memoria, o que alguien lo cerrara.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="422"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="433"/>
         <source>The trainer process crashed ({signal}), inside torch or a device driver.</source>
         <translation>El proceso del entrenador falló ({signal}), dentro de torch o de un controlador del dispositivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="427"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="438"/>
         <source>The trainer process was ended by signal {signal}.</source>
         <translation>El proceso del entrenador terminó por la señal {signal}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="431"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="442"/>
         <source>The trainer process ended.</source>
         <translation>El proceso del entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="433"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="444"/>
         <source>The trainer process failed (exit status {code}).</source>
         <translation>El proceso del entrenador falló (código de salida {code}).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="438"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="449"/>
         <source>Its last words:</source>
         <translation>Sus últimas líneas:</translation>
     </message>

@@ -364,6 +364,14 @@ class TrainerServer:
                 if self._closed:
                     return
                 continue
+            # TrainerInfo first: only then may the loop's reports reach this window.
+            try:
+                conn.send(
+                    rep.TrainerInfo(-1, os.getpid(), str(self.run_dir), self.control, self.owned)
+                )
+            except (OSError, ValueError):
+                _hang_up(conn)
+                continue
             with self._lock:
                 old, self._client = self._client, conn
             if old is not None:  # newest wins: the older window hears why it goes
@@ -373,13 +381,6 @@ class TrainerServer:
             threading.Thread(
                 target=self._read_loop, args=(conn,), name="ganlab-channel-read", daemon=True
             ).start()
-            try:
-                conn.send(
-                    rep.TrainerInfo(-1, os.getpid(), str(self.run_dir), self.control, self.owned)
-                )
-            except (OSError, ValueError):
-                self._drop(conn, keep_training=False)
-                continue
             if self.on_attach is not None:
                 self.on_attach()
 

@@ -1605,7 +1605,8 @@ def _interrupted(trainer, run, total: int) -> None:
             ).format(
                 step=trainer.step_count,
                 experiment=run.path / "experiment.toml",
-                path=run.path,
+                # A run that recorded steps refuses a new start in its folder.
+                path="NEW_DIR" if run.trained() else run.path,
             )
         ),
         file=sys.stderr,

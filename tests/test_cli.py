@@ -318,3 +318,20 @@ def test_the_lab_s_usage_names_attach(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "--attach RUN_DIR" in capsys.readouterr().out.split("\n\n")[0]
+
+
+def test_an_interrupted_run_without_a_checkpoint_is_not_sent_to_resume(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from ganlab.cli import _interrupted
+    from ganlab.kernel.rundir import RunDir
+
+    run = RunDir(_a_run(tmp_path / "run", checkpoint=False))
+    _interrupted(SimpleNamespace(step_count=0), run, 100)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--resume" not in err
+    assert f"ganlab train {run.path / 'experiment.toml'} --out {run.path}" in err
+    (run.path / "checkpoints").mkdir()
+    (run.path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
+    _interrupted(SimpleNamespace(step_count=10), run, 100)
+    assert f"ganlab train --resume {run.path} --steps 100" in capsys.readouterr().err

@@ -254,7 +254,10 @@ def _new_address() -> tuple[str, str | tuple[str, int], str | None]:
 
 
 class TrainerServer:
-    """Serves one window at a time for a trainer; a newer attach replaces the older one.
+    """Serves one window at a time for a trainer; a newer attach replaces the older one,
+    which is sent ``TakenOver`` before it is hung up on.
+
+    A run no window owns (``owned=False``) drops :data:`WIPING_COMMANDS` from its window.
 
     Parameters
     ----------

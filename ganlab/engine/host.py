@@ -10,7 +10,8 @@ Two entry points:
 * :func:`run_window_trainer` is the whole process a window starts for its own run
   (``ganlab trainer``, hidden from the command list): it reads the experiment from
   standard input, records under the given run directory, says it is ready on standard
-  output, and ends when its window says Stop or goes away without ``Detach``.
+  output, and ends when its window says Stop or goes away without ``Detach``, or on
+  SIGTERM (:func:`stop_on_signals`: through the recorder, with its last checkpoint).
 """
 
 from __future__ import annotations

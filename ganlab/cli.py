@@ -1655,6 +1655,19 @@ def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool, sto
                     elif report.state == "playing":
                         say(_("ganlab: playing again"))
                 state = report.state
+            elif isinstance(report, rep.SegmentStarted) and not quiet:
+                if report.reason == "reset":
+                    say(
+                        _("ganlab: reset from a window: new weights from step {step}").format(
+                            step=report.step
+                        )
+                    )
+                elif report.reason == "rebuild":
+                    say(
+                        _("ganlab: the window changed the networks: rebuilt at step {step}").format(
+                            step=report.step
+                        )
+                    )
             elif isinstance(report, rep.SettingChanged) and not quiet:
                 say(
                     _("ganlab: step {step}: {key} changed from {old} to {new}").format(

@@ -30,6 +30,15 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The window records its runs under the user data folder: keep the benchmark's out of the
+# user's own (set GANLAB_DATA_DIR to keep them somewhere).
+if "GANLAB_DATA_DIR" not in os.environ:
+    import atexit
+    import shutil
+
+    _data_dir = tempfile.mkdtemp(prefix="ganlab-benchmark-")
+    os.environ["GANLAB_DATA_DIR"] = _data_dir
+    atexit.register(shutil.rmtree, _data_dir, ignore_errors=True)
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
 

@@ -457,7 +457,9 @@ def _lab_usage() -> str:
     prefix = _("usage: ")
     return "\n".join(
         (
-            _("%(prog)s [-h] [--version] [EXPERIMENT | --run DIR | --lesson FILE] [--lang CODE]"),
+            _("%(prog)s [-h] [--version] [--lang CODE]"),
+            " " * len(prefix + "ganlab ")
+            + _("[EXPERIMENT | --run DIR | --attach RUN_DIR | --lesson FILE]"),
             " " * len(prefix + "ganlab ") + _("[--smoke-test [--timeout SECONDS]]"),
             " " * len(prefix) + _("%(prog)s COMMAND ..."),
         )
@@ -651,10 +653,23 @@ def cmd_lab(args: argparse.Namespace) -> int:
     if args.attach and (args.run or args.experiment or args.lesson or args.smoke_test):
         raise GanlabError(_("--attach shows a running run; drop the other file"))
     if args.attach:
-        from ganlab.engine.channel import read_endpoint
+        from ganlab.engine.channel import read_endpoint, read_secret
 
-        read_endpoint(Path(args.attach))  # no trainer there: say so before any window
-        run = RunDir.open_existing(args.attach)
+        # No run there, no trainer, or a secret that cannot be used: say so before any
+        # window opens.
+        attach = Path(args.attach)
+        if not attach.is_dir():
+            raise GanlabError(_("{path}: no such folder").format(path=attach))
+        if not (attach / "experiment.toml").is_file():
+            raise GanlabError(
+                _(
+                    "{path}: not a ganlab run directory (no experiment.toml); give the "
+                    "folder that 'ganlab train' printed after 'ganlab --attach'"
+                ).format(path=attach)
+            )
+        read_endpoint(attach)
+        read_secret(attach)
+        run = RunDir.open_existing(attach)
         config = run.experiment()
     elif args.run:
         run = RunDir.open_existing(args.run)
@@ -1467,7 +1482,7 @@ def _train_loop(
     control: bool = True,
 ) -> int:
     from ganlab.engine.channel import TrainerServer
-    from ganlab.engine.host import attach_handlers
+    from ganlab.engine.host import attach_handlers, stop_on_signals
     from ganlab.engine.host import serve as serve_reports
     from ganlab.engine.loop import run as run_loop
     from ganlab.engine.recorder import Recorder, drive
@@ -1494,42 +1509,116 @@ def _train_loop(
         print(_("ganlab: data: {summary}").format(summary=trainer.source.summary()), file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
-    server = None
-    if serve:  # a window may attach: 'ganlab --attach RUN_DIR'
-        on_attach, on_detach = attach_handlers(inbox, owned=False)
-        server = TrainerServer(
-            run.path, inbox, control=control, on_attach=on_attach, on_detach=on_detach
+
+    def say_stopping(_signum: int) -> None:
+        progress.clear()
+        print(
+            _("ganlab: stopping, writing a checkpoint… (press Ctrl+C again to quit without one)"),
+            file=sys.stderr,
+            flush=True,
         )
-        if not quiet:
-            print(
-                _("ganlab: watch it live with 'ganlab --attach {path}'").format(path=run.path),
-                file=out,
+
+    with contextlib.ExitStack() as stack:
+        # From here on Ctrl+C or SIGTERM stops the loop as usual, through the recorder, so
+        # that the run keeps its last checkpoint; a second Ctrl+C quits at once.
+        stopping = stack.enter_context(stop_on_signals(inbox, on_first=say_stopping))
+        server = None
+        if serve:  # a window may attach: 'ganlab --attach RUN_DIR'
+            on_attach, on_detach = attach_handlers(inbox, owned=False)
+            if not quiet:  # say it on the terminal (called in the channel's threads)
+                on_attach = _said_on_attach(on_attach, control)
+                on_detach = _said_on_detach(on_detach)
+            server = TrainerServer(
+                run.path, inbox, control=control, on_attach=on_attach, on_detach=on_detach
             )
-    recorder = Recorder(run, keep_checkpoints=keep_checkpoints)
-    reports = serve_reports(
-        drive(
-            run_loop(
-                trainer.config,
-                inbox,
-                recording=True,
-                trainer=trainer,
-                snapshots=False,
-                scalar_hz=HEADLESS_SCALAR_HZ,
+            stack.callback(server.close)
+            if not quiet:
+                print(
+                    _("ganlab: watch it live with 'ganlab --attach {path}'").format(path=run.path),
+                    file=out,
+                    flush=True,
+                )
+        recorder = Recorder(run, keep_checkpoints=keep_checkpoints)
+        stack.callback(recorder.close)
+        reports = serve_reports(
+            drive(
+                run_loop(
+                    trainer.config,
+                    inbox,
+                    recording=True,
+                    trainer=trainer,
+                    snapshots=False,
+                    scalar_hz=HEADLESS_SCALAR_HZ,
+                ),
+                recorder,
             ),
-            recorder,
+            server,
+        )
+        return _report_progress(
+            trainer, run, reports, inbox, progress, quiet=quiet, stopping=stopping
+        )
+
+
+def _said_on_attach(on_attach, control: bool):
+    """``on_attach``, then one line on the terminal: a window attached."""
+
+    def attached() -> None:
+        on_attach()
+        if control:
+            message = _(
+                "ganlab: a window attached (pause, step and learning rate now also come from it)"
+            )
+        else:
+            message = _("ganlab: a window attached (read-only: it watches)")
+        print(message, file=sys.stderr, flush=True)
+
+    return attached
+
+
+def _said_on_detach(on_detach):
+    """``on_detach``, then one line on the terminal: the window left."""
+
+    def detached(keep_training: bool) -> None:
+        on_detach(keep_training)
+        print(_("ganlab: the window left; training goes on"), file=sys.stderr, flush=True)
+
+    return detached
+
+
+def _interrupted(trainer, run, total: int) -> None:
+    """Say where an interrupted run stopped, and how to go on: only a run with a
+    checkpoint can be resumed."""
+    if run.latest_checkpoint() is not None:
+        print(
+            _(
+                "ganlab: interrupted at step {step}; resume with 'ganlab train --resume "
+                "{path} --steps {total}'"
+            ).format(step=trainer.step_count, path=run.path, total=total),
+            file=sys.stderr,
+        )
+        return
+    print(
+        _paragraph(
+            _(
+                "ganlab: interrupted at step {step}; the run has no checkpoint, so it cannot "
+                "be resumed. Start it again with 'ganlab train {experiment} --out {path}'"
+            ).format(
+                step=trainer.step_count,
+                experiment=run.path / "experiment.toml",
+                # A run that recorded steps refuses a new start in its folder.
+                path="NEW_DIR" if run.trained() else run.path,
+            )
         ),
-        server,
+        file=sys.stderr,
     )
-    try:
-        return _report_progress(trainer, run, reports, inbox, progress, quiet=quiet)
-    finally:
-        recorder.close()
-        if server is not None:
-            server.close()
 
 
-def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> int:
-    """Print the reports of a headless run until it ends; the exit status."""
+def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool, stopping=None) -> int:
+    """Print the reports of a headless run until it ends; the exit status.
+
+    ``stopping`` (a ``threading.Event``) is set when a signal asked the run to stop: it
+    then ends with ``EXIT_INTERRUPTED``.
+    """
     from ganlab.kernel import commands as cmd
     from ganlab.kernel import reports as rep
 
@@ -1538,11 +1627,53 @@ def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> 
     out = progress.out
     error: rep.TrainingError | None = None
     last_values: dict[str, float] = {}
+    state: str | None = None  # playing, paused, ...: only a window pauses a headless run
+
+    def say(message: str) -> None:
+        progress.clear()
+        print(message, file=sys.stderr, flush=True)
+
     try:
         for report in reports:
             if isinstance(report, rep.ScalarBatch) and len(report):
                 last_values = {k: float(v[-1]) for k, v in report.values.items()}
                 progress.update(int(report.steps[-1]), last_values)
+                if state == "paused" and not quiet:
+                    say(
+                        _("ganlab: a step from the window: now at step {step}").format(
+                            step=int(report.steps[-1])
+                        )
+                    )
+            elif isinstance(report, rep.StateChanged):
+                if not quiet and state is not None and report.state != state:
+                    if report.state == "paused":
+                        say(
+                            _("ganlab: paused from a window at step {step}").format(
+                                step=report.step
+                            )
+                        )
+                    elif report.state == "playing":
+                        say(_("ganlab: playing again"))
+                state = report.state
+            elif isinstance(report, rep.SegmentStarted) and not quiet:
+                if report.reason == "reset":
+                    say(
+                        _("ganlab: reset from a window: new weights from step {step}").format(
+                            step=report.step
+                        )
+                    )
+                elif report.reason == "rebuild":
+                    say(
+                        _("ganlab: the window changed the networks: rebuilt at step {step}").format(
+                            step=report.step
+                        )
+                    )
+            elif isinstance(report, rep.SettingChanged) and not quiet:
+                say(
+                    _("ganlab: step {step}: {key} changed from {old} to {new}").format(
+                        step=report.step, key=report.key, old=report.old, new=report.new
+                    )
+                )
             elif isinstance(report, rep.TrainingError) and error is None:
                 error = report  # the first says what went wrong; it is printed at the end
                 inbox.put(cmd.Stop())
@@ -1574,18 +1705,12 @@ def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> 
                     file=sys.stderr,
                     flush=True,
                 )
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # a second Ctrl+C (or one outside the signal handlers)
         progress.close()
         inbox.put(cmd.Stop())
-        for _report in reports:  # drains to the final checkpoint
+        for _report in reports:  # drains to the final checkpoint, if the loop still runs
             pass
-        print(
-            _(
-                "ganlab: interrupted at step {step}; resume with 'ganlab train --resume "
-                "{path} --steps {total}'"
-            ).format(step=trainer.step_count, path=run.path, total=total),
-            file=sys.stderr,
-        )
+        _interrupted(trainer, run, total)
         return EXIT_INTERRUPTED
     progress.close()
     if error is not None:
@@ -1594,6 +1719,9 @@ def _report_progress(trainer, run, reports, inbox, progress, *, quiet: bool) -> 
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT if not error.recoverable else EXIT_DIVERGED
+    if stopping is not None and stopping.is_set():
+        _interrupted(trainer, run, total)
+        return EXIT_INTERRUPTED
     elapsed = max(progress.elapsed(), 1e-9)
     rate = (trainer.step_count - start_step) / elapsed
     losses = ", ".join(f"{k} {v:.4g}" for k, v in last_values.items() if k.endswith("_loss"))

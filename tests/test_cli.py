@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import sys
 
 import numpy as np
 import pytest
@@ -240,3 +241,97 @@ def test_opening_a_run_hands_the_window_its_checkpoint_and_history(tmp_path, mon
     history = app_main.run_history(opened["history_from"], opened["resume_from"])
     assert history is not None
     np.testing.assert_array_equal(history.steps, np.arange(1, 26))
+
+
+# ------------------------------------------------------------ --attach: what is wrong, and the fix
+
+
+def _attach_fails(argv_path, capsys, monkeypatch) -> str:
+    """Run ``ganlab --attach PATH``: it must exit 2 before any window opens; the message."""
+    import ganlab.app.main
+
+    def no_window(*args, **kwargs):
+        raise AssertionError("a window opened")
+
+    monkeypatch.setattr(ganlab.app.main, "run_app", no_window)
+    monkeypatch.setattr(ganlab.app.main, "check_display", lambda: None)
+    with pytest.raises(SystemExit) as info:
+        main(["--attach", str(argv_path)])
+    assert info.value.code == 2
+    return " ".join(capsys.readouterr().err.split())
+
+
+def _a_run(path: pathlib.Path, *, checkpoint: bool) -> pathlib.Path:
+    path.mkdir()
+    write_tiny_experiment(path / "experiment.toml")
+    if checkpoint:
+        (path / "checkpoints").mkdir()
+        (path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
+    return path
+
+
+def test_attach_to_a_missing_folder_names_it(tmp_path, capsys, monkeypatch):
+    err = _attach_fails(tmp_path / "nowhere", capsys, monkeypatch)
+    assert f"{tmp_path / 'nowhere'}: no such folder" in err
+
+
+def test_attach_to_a_folder_that_is_no_run_says_so(tmp_path, capsys, monkeypatch):
+    err = _attach_fails(tmp_path, capsys, monkeypatch)
+    assert f"{tmp_path}: not a ganlab run directory (no experiment.toml)" in err
+
+
+def test_attach_to_a_finished_run_says_how_to_see_and_continue_it(tmp_path, capsys, monkeypatch):
+    run = _a_run(tmp_path / "run", checkpoint=True)
+    err = _attach_fails(run, capsys, monkeypatch)
+    assert "no trainer serves this run now" in err
+    assert f"'ganlab --run {run}'" in err
+    assert f"'ganlab train --resume {run} --steps N'" in err
+
+
+def test_attach_to_a_run_without_a_checkpoint_never_suggests_resume(tmp_path, capsys, monkeypatch):
+    run = _a_run(tmp_path / "run", checkpoint=False)
+    err = _attach_fails(run, capsys, monkeypatch)
+    assert "no trainer serves this run now" in err
+    assert "--resume" not in err  # it would fail: nothing to resume from
+    assert f"ganlab train {run / 'experiment.toml'} --out NEW_DIR" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix permissions")
+def test_attach_with_a_secret_others_can_read_fails_before_any_window(
+    tmp_path, capsys, monkeypatch
+):
+    import os
+
+    from ganlab.engine.channel import ENDPOINT_FILE, SECRET_FILE
+
+    run = _a_run(tmp_path / "run", checkpoint=False)
+    endpoint = {"family": "AF_UNIX", "address": "/nowhere", "pid": os.getpid(), "control": True}
+    (run / ENDPOINT_FILE).write_text(json.dumps(endpoint))  # a live trainer: this process
+    secret = run / SECRET_FILE
+    secret.write_bytes(b"s" * 32)
+    secret.chmod(0o644)
+    err = _attach_fails(run, capsys, monkeypatch)
+    assert f"chmod 600 {secret}" in err
+
+
+def test_the_lab_s_usage_names_attach(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--attach RUN_DIR" in capsys.readouterr().out.split("\n\n")[0]
+
+
+def test_an_interrupted_run_without_a_checkpoint_is_not_sent_to_resume(tmp_path, capsys):
+    from types import SimpleNamespace
+
+    from ganlab.cli import _interrupted
+    from ganlab.kernel.rundir import RunDir
+
+    run = RunDir(_a_run(tmp_path / "run", checkpoint=False))
+    _interrupted(SimpleNamespace(step_count=0), run, 100)
+    err = " ".join(capsys.readouterr().err.split())
+    assert "--resume" not in err
+    assert f"ganlab train {run.path / 'experiment.toml'} --out {run.path}" in err
+    (run.path / "checkpoints").mkdir()
+    (run.path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
+    _interrupted(SimpleNamespace(step_count=10), run, 100)
+    assert f"ganlab train --resume {run.path} --steps 100" in capsys.readouterr().err

@@ -64,6 +64,17 @@ VIEW_COMMANDS: tuple[type[cmd.Command], ...] = (
     cmd.RequestEvaluationSamples,
 )
 
+# Commands that would wipe a run no window owns (a headless ``ganlab train``, a torchrun
+# job): start it again from step 0, change its networks, or load another checkpoint into
+# it. The server drops them; the run and its record stay the run that was started.
+# ApplyConfig passes: it also carries live changes (the window locks the keys that
+# would rebuild).
+WIPING_COMMANDS: tuple[type[cmd.Command], ...] = (
+    cmd.Reset,
+    cmd.SwitchArchitecture,
+    cmd.LoadCheckpoint,
+)
+
 
 class ChannelError(GanlabError):
     """The channel could not be opened: no trainer, a wrong secret, unsafe permissions."""
@@ -116,10 +127,11 @@ def read_secret(run_dir: Path) -> bytes:
     except FileNotFoundError:
         raise ChannelError(
             _(
-                "{path}: this run has no trainer to attach to (it has finished, or was "
-                "started by an older ganlab). Open it with 'ganlab --run {run}' to see its "
-                "curves"
-            ).format(path=path, run=run_dir)
+                "{path}: missing, so no window can attach to this run (it has finished, or "
+                "was started by an older ganlab)."
+            ).format(path=path)
+            + " "
+            + _what_next(run_dir)
         ) from None
     if sys.platform != "win32":
         if info.st_uid != os.getuid():
@@ -149,9 +161,13 @@ def read_endpoint(run_dir: Path) -> Endpoint:
     Raises
     ------
     ChannelError
-        No trainer serves this run now, or the file is damaged.
+        The folder is missing, no trainer serves this run now (each
+        message says how to see or continue it), or the file is damaged.
     """
-    path = Path(run_dir) / ENDPOINT_FILE
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise ChannelError(_("{path}: no such folder").format(path=run_dir))
+    path = run_dir / ENDPOINT_FILE
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         address = data["address"]
@@ -165,10 +181,11 @@ def read_endpoint(run_dir: Path) -> Endpoint:
     except FileNotFoundError:
         raise ChannelError(
             _(
-                "{run}: no trainer is running for this run (there is no {file}). Start one "
-                "with 'ganlab train ... --out {run}', or open the finished run with "
-                "'ganlab --run {run}'"
-            ).format(run=run_dir, file=ENDPOINT_FILE)
+                "{run}: no trainer serves this run now: it has finished, was stopped, or "
+                "runs with --no-window."
+            ).format(run=run_dir)
+            + " "
+            + _what_next(run_dir)
         ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise ChannelError(
@@ -176,12 +193,29 @@ def read_endpoint(run_dir: Path) -> Endpoint:
         ) from None
     if not _alive(endpoint.pid):
         raise ChannelError(
-            _(
-                "{run}: its trainer (process {pid}) is no longer running. Continue it with "
-                "'ganlab train --resume {run} --steps N'"
-            ).format(run=run_dir, pid=endpoint.pid)
+            _("{run}: its trainer (process {pid}) is no longer running.").format(
+                run=run_dir, pid=endpoint.pid
+            )
+            + " "
+            + _what_next(run_dir)
         )
     return endpoint
+
+
+def _what_next(run_dir: Path) -> str:
+    """How to see or continue a run no trainer serves: only a run with a checkpoint can
+    be opened with its state or resumed."""
+    from ganlab.kernel.rundir import RunDir
+
+    if RunDir(run_dir).latest_checkpoint() is not None:
+        return _(
+            "See its curves with 'ganlab --run {run}'; continue it with 'ganlab train "
+            "--resume {run} --steps N'"
+        ).format(run=run_dir)
+    return _(
+        "It has no checkpoint to continue from; train it again with 'ganlab train "
+        "{experiment} --out NEW_DIR'"
+    ).format(experiment=run_dir / "experiment.toml")
 
 
 def served_runs(folder: Path) -> list[Path]:
@@ -220,7 +254,10 @@ def _new_address() -> tuple[str, str | tuple[str, int], str | None]:
 
 
 class TrainerServer:
-    """Serves one window at a time for a trainer; a newer attach replaces the older one.
+    """Serves one window at a time for a trainer; a newer attach replaces the older one,
+    which is sent ``TakenOver`` before it is hung up on.
+
+    A run no window owns (``owned=False``) drops :data:`WIPING_COMMANDS` from its window.
 
     Parameters
     ----------
@@ -302,8 +339,7 @@ class TrainerServer:
             (self.run_dir / SECRET_FILE).unlink()
         client, self._client = self._client, None
         if client is not None:
-            with contextlib.suppress(OSError):
-                client.close()
+            _hang_up(client)
         self._wake_accept()
         with contextlib.suppress(OSError):
             self._listener.close()
@@ -331,21 +367,23 @@ class TrainerServer:
                 if self._closed:
                     return
                 continue
-            with self._lock:
-                old, self._client = self._client, conn
-            if old is not None:
-                with contextlib.suppress(OSError):
-                    old.close()
-            threading.Thread(
-                target=self._read_loop, args=(conn,), name="ganlab-channel-read", daemon=True
-            ).start()
+            # TrainerInfo first: only then may the loop's reports reach this window.
             try:
                 conn.send(
                     rep.TrainerInfo(-1, os.getpid(), str(self.run_dir), self.control, self.owned)
                 )
             except (OSError, ValueError):
-                self._drop(conn, keep_training=False)
+                _hang_up(conn)
                 continue
+            with self._lock:
+                old, self._client = self._client, conn
+            if old is not None:  # newest wins: the older window hears why it goes
+                with contextlib.suppress(OSError, ValueError):
+                    old.send(rep.TakenOver(-1))
+                _hang_up(old)
+            threading.Thread(
+                target=self._read_loop, args=(conn,), name="ganlab-channel-read", daemon=True
+            ).start()
             if self.on_attach is not None:
                 self.on_attach()
 
@@ -363,6 +401,8 @@ class TrainerServer:
                 break
             if not isinstance(message, cmd.Command):
                 continue
+            if not self.owned and isinstance(message, WIPING_COMMANDS):
+                continue
             if self.control or isinstance(message, VIEW_COMMANDS):
                 self.inbox.put(message)
         self._drop(conn, keep_training=keep_training)
@@ -376,6 +416,23 @@ class TrainerServer:
             conn.close()
         if self.on_detach is not None and not self._closed:
             self.on_detach(keep_training)
+
+
+def _hang_up(conn: Connection) -> None:
+    """Close a window's connection so that the window sees the end of it.
+
+    Closing alone is not enough on Unix while the connection's read thread waits in
+    ``recv``: the socket lives on until that call returns, and the window would wait for
+    ever. Shutting it down first ends both sides' reads.
+    """
+    if sys.platform != "win32":
+        with (
+            contextlib.suppress(OSError, ValueError),
+            socket.socket(fileno=os.dup(conn.fileno())) as sock,
+        ):
+            sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError):
+        conn.close()
 
 
 # ------------------------------------------------------------------- client

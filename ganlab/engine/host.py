@@ -10,13 +10,16 @@ Two entry points:
 * :func:`run_window_trainer` is the whole process a window starts for its own run
   (``ganlab trainer``, hidden from the command list): it reads the experiment from
   standard input, records under the given run directory, says it is ready on standard
-  output, and ends when its window says Stop or goes away without ``Detach``.
+  output, and ends when its window says Stop or goes away without ``Detach``, or on
+  SIGTERM (:func:`stop_on_signals`: through the recorder, with its last checkpoint).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
+import signal
 import sys
 import threading
 import traceback
@@ -49,6 +52,59 @@ def serve(reports: Iterable[rep.Report], server: TrainerServer | None) -> Iterat
         yield report
 
 
+@contextlib.contextmanager
+def stop_on_signals(
+    inbox: queue.Queue[cmd.Command],
+    signals: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM),
+    *,
+    on_first: Callable[[int], None] | None = None,
+) -> Iterator[threading.Event]:
+    """While the block runs, the first of ``signals`` asks the loop to stop (``Stop`` into
+    its inbox), so that it ends as usual: through the recorder, with its last checkpoint.
+
+    Yields an event set once a signal asked to stop. A second SIGINT raises
+    ``KeyboardInterrupt`` (Ctrl+C twice quits at once); a second SIGTERM changes nothing.
+    The old handlers come back when the block ends. Only the main thread may install
+    signal handlers: elsewhere the block runs without them.
+
+    Parameters
+    ----------
+    on_first
+        Called with the signal number after the first signal (in a helper thread, not
+        in the signal handler: it may print).
+    """
+    stopping = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield stopping
+        return
+
+    def ask_to_stop(signum: int) -> None:
+        if on_first is not None:
+            on_first(signum)
+        inbox.put(cmd.Stop())
+
+    def handler(signum: int, _frame: object) -> None:
+        if stopping.is_set():
+            if signum == signal.SIGINT:
+                raise KeyboardInterrupt
+            return
+        stopping.set()
+        # Not here: the handler may run while this thread holds the inbox's lock (or the
+        # console's), and taking it again would hang. A helper thread waits for it.
+        threading.Thread(
+            target=ask_to_stop, args=(signum,), name="ganlab-stop", daemon=True
+        ).start()
+
+    old = {signum: signal.getsignal(signum) for signum in signals}
+    for signum in signals:
+        signal.signal(signum, handler)
+    try:
+        yield stopping
+    finally:
+        for signum, previous in old.items():
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+
+
 def attach_handlers(
     inbox: queue.Queue[cmd.Command], *, owned: bool
 ) -> tuple[Callable[[], None], Callable[[bool], None]]:
@@ -62,6 +118,10 @@ def attach_handlers(
         inbox.put(cmd.SetViews(False))
         if owned and not keep_training:
             inbox.put(cmd.Stop())
+        elif not owned:
+            # A window that paused a headless run and left must not leave it paused for
+            # ever: nobody else can press Play.
+            inbox.put(cmd.Play())
 
     return on_attach, on_detach
 
@@ -117,23 +177,26 @@ def run_window_trainer(
         server.close()
         recorder.close()
         return 0
+    # SIGTERM (a session ending, a supervisor) stops as the window's Stop does: with the
+    # run's last checkpoint.
     try:
-        reports = drive(
-            run_loop(
-                config,
-                inbox,
-                start_paused=True,
-                snapshot_ack=True,
-                recording=True,
-                resume_from=resume_from,
-                at_limit="pause",  # the window never dead-ends at loop.steps
-                first_segment=first_segment,
-                good_state_every_s=GOOD_STATE_ON_DISK_EVERY_S,
-            ),
-            recorder,
-        )
-        for _report in serve(reports, server):
-            pass
+        with stop_on_signals(inbox, (signal.SIGTERM,)):
+            reports = drive(
+                run_loop(
+                    config,
+                    inbox,
+                    start_paused=True,
+                    snapshot_ack=True,
+                    recording=True,
+                    resume_from=resume_from,
+                    at_limit="pause",  # the window never dead-ends at loop.steps
+                    first_segment=first_segment,
+                    good_state_every_s=GOOD_STATE_ON_DISK_EVERY_S,
+                ),
+                recorder,
+            )
+            for _report in serve(reports, server):
+                pass
     except Exception as exc:  # say it to the window before the process ends
         server.publish(
             rep.TrainingError(

@@ -224,7 +224,7 @@ def test_a_window_attaches_to_a_headless_run_and_the_panels_move(qtbot, settings
         ):
             win.controller.pause()
         win.close()
-        # The window left; the run is still there, paused but alive.
+        # The window left; the run is still there, alive (and training again).
         assert process.poll() is None
     finally:
         _end(process)

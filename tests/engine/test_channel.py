@@ -146,7 +146,7 @@ def test_closing_the_server_removes_its_endpoint_and_secret(tmp_path):
     server.close()
     assert not (tmp_path / ENDPOINT_FILE).exists()
     assert not (tmp_path / SECRET_FILE).exists()
-    with pytest.raises(ChannelError, match="no trainer is running"):
+    with pytest.raises(ChannelError, match="no trainer serves this run now"):
         TrainerClient.connect(tmp_path)
 
 
@@ -159,6 +159,8 @@ def test_an_endpoint_of_a_dead_trainer_says_how_to_continue(tmp_path):
     (tmp_path / ENDPOINT_FILE).write_text(
         json.dumps({"family": "AF_UNIX", "address": "/nowhere", "pid": dead.pid, "control": True})
     )
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
     with pytest.raises(ChannelError, match="--resume"):
         read_endpoint(tmp_path)
 
@@ -176,3 +178,95 @@ def test_local_only_reports_never_leave_the_trainer(served, tmp_path):
     server.publish(rep.LogMessage(0, "shown"))
     assert client.recv() == rep.LogMessage(0, "shown")
     client.close()
+
+
+def test_a_run_no_window_owns_drops_the_commands_that_would_wipe_it(tmp_path):
+    """A headless run's window may pause, step and change live settings (ApplyConfig
+    carries those too), but never start the run again, change its networks or load
+    another checkpoint into it."""
+    from tests.conftest import tiny_config
+
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    server = TrainerServer(tmp_path, inbox, control=True, owned=False)
+    try:
+        client = TrainerClient.connect(tmp_path)
+        assert isinstance(client.recv(), rep.TrainerInfo)
+        config = tiny_config()
+        client.send(cmd.Reset(seed=3))
+        client.send(cmd.SwitchArchitecture(config.model))
+        client.send(cmd.LoadCheckpoint(str(tmp_path / "other.pt")))
+        client.send(cmd.ApplyConfig(config))
+        client.send(cmd.Pause())
+        client.send(cmd.Step())
+        assert inbox.get(timeout=5) == cmd.ApplyConfig(config)
+        assert inbox.get(timeout=5) == cmd.Pause()
+        assert inbox.get(timeout=5) == cmd.Step()
+        assert inbox.empty()
+        client.close()
+    finally:
+        server.close()
+
+
+def test_a_window_s_own_run_still_takes_a_reset(tmp_path):
+    inbox: queue.Queue[cmd.Command] = queue.Queue()
+    server = TrainerServer(tmp_path, inbox, control=True, owned=True)
+    try:
+        client = TrainerClient.connect(tmp_path)
+        client.recv()
+        client.send(cmd.Reset(seed=3))
+        assert inbox.get(timeout=5) == cmd.Reset(seed=3)
+        client.close()
+    finally:
+        server.close()
+
+
+def test_a_second_window_takes_the_run_over_and_the_first_hears_it(served, tmp_path):
+    _, _, _, detached = served
+    first = TrainerClient.connect(tmp_path)
+    assert isinstance(first.recv(), rep.TrainerInfo)
+    second = TrainerClient.connect(tmp_path)
+    assert isinstance(second.recv(), rep.TrainerInfo)  # the newest wins ...
+    assert isinstance(first.recv(), rep.TakenOver)  # ... and the first is told so
+    with pytest.raises(EOFError):
+        first.recv()
+    first.close()
+    assert detached.empty()  # the run kept its window: no detach
+    second.close()
+    assert detached.get(timeout=5) is False
+
+
+def test_a_missing_run_folder_is_named(tmp_path):
+    with pytest.raises(ChannelError, match="no such folder"):
+        read_endpoint(tmp_path / "nowhere")
+
+
+def _dead_endpoint(run_dir) -> None:
+    import json
+    import subprocess
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (run_dir / ENDPOINT_FILE).write_text(
+        json.dumps({"family": "AF_UNIX", "address": "/nowhere", "pid": dead.pid, "control": True})
+    )
+
+
+def test_a_dead_trainer_without_a_checkpoint_is_not_sent_to_resume(tmp_path):
+    _dead_endpoint(tmp_path)
+    with pytest.raises(ChannelError) as info:
+        read_endpoint(tmp_path)
+    message = str(info.value)
+    assert "no longer running" in message
+    assert "--resume" not in message  # it would fail: there is nothing to resume from
+    assert "no checkpoint" in message
+
+
+def test_a_finished_run_with_a_checkpoint_says_how_to_see_and_continue_it(tmp_path):
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
+    with pytest.raises(ChannelError) as info:
+        read_endpoint(tmp_path)
+    message = str(info.value)
+    assert "no trainer serves this run now" in message
+    assert f"ganlab --run {tmp_path}" in message
+    assert f"ganlab train --resume {tmp_path} --steps N" in message

@@ -266,15 +266,21 @@ def test_a_second_window_takes_the_run_over_and_the_first_says_so(qtbot, setting
             first.show()
         second = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
         qtbot.addWidget(second)
+        said: list[str] = []
+        first.controller.trainer_lost.connect(said.append)
         with qtbot.waitSignals(
-            [first.controller.trainer_lost, first.controller.thread_finished], timeout=START_MS
-        ) as ended:
+            [
+                first.controller.trainer_lost,
+                first.controller.thread_finished,
+                second.controller.segment_started,
+            ],
+            timeout=START_MS,
+        ):
             second.show()
-        why = next(s.args[0] for s in ended.all_signals_and_args if s.args)
-        assert "took it over" in why
+        assert len(said) == 1
+        assert "took it over" in said[0]
         assert not first.play_action.isEnabled()  # nothing there acts on the run any more
-        with qtbot.waitSignal(second.controller.segment_started, timeout=START_MS):
-            pass
+        assert second.controller.is_running()
         assert process.poll() is None
         second.close()
         first.close()

@@ -1347,21 +1347,25 @@ def _follow_or_lead(trainer, *, quiet: bool) -> int | None:
         return EXIT_OK
     trainer.lead()
     if not quiet:
-        synced = ", ".join(trainer.synced_batch_norm) or _("no net")
         print(
             ngettext(
                 "ganlab: DistributedDataParallel on {count} rank ({backend}), a batch of "
-                "{batch} on each; losses are means over the ranks; SyncBatchNorm in: {synced}",
+                "{batch} on each; losses are means over the ranks",
                 "ganlab: DistributedDataParallel on {count} ranks ({backend}), a batch of "
-                "{batch} on each; losses are means over the ranks; SyncBatchNorm in: {synced}",
+                "{batch} on each; losses are means over the ranks",
                 context.world_size,
             ).format(
                 count=context.world_size,
                 backend=context.backend,
                 batch=trainer.config.loop.batch_size,
-                synced=synced,
             )
         )
+        if trainer.synced_batch_norm:  # said only where there is BatchNorm to synchronise
+            print(
+                _("ganlab: BatchNorm synchronised across the ranks in: {nets}").format(
+                    nets=", ".join(trainer.synced_batch_norm)
+                )
+            )
     return None
 
 

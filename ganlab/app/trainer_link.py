@@ -294,6 +294,9 @@ class ProcessLink(_ChannelLink):
                 text=True,
                 encoding="utf-8",
                 env=_child_environment(),
+                # Its own session: a Ctrl+C in the window's terminal reaches the window,
+                # which stops its trainer with a checkpoint, not the trainer mid-step.
+                start_new_session=sys.platform != "win32",
             )
         self._config_toml = cfg.dumps(config)
         self._start_reader()

@@ -2504,42 +2504,42 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>El entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="392"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="395"/>
         <source>The run has ended (it finished, or its trainer was stopped). Its curves stay here; its run directory is {path}.</source>
         <translation>La ejecución ha terminado (llegó al final, o se detuvo su entrenador). Sus curvas siguen aquí; su carpeta de ejecución es {path}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="419"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="422"/>
         <source>The trainer process stopped answering.</source>
         <translation>El proceso del entrenador dejó de responder.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="427"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="430"/>
         <source>The trainer process was killed ({signal}): the system may have run out of memory, or someone ended it.</source>
         <translation>El proceso del entrenador fue terminado a la fuerza ({signal}): puede que el sistema se quedara sin memoria, o que alguien lo cerrara.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="433"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="436"/>
         <source>The trainer process crashed ({signal}), inside torch or a device driver.</source>
         <translation>El proceso del entrenador falló ({signal}), dentro de torch o de un controlador del dispositivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="438"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="441"/>
         <source>The trainer process was ended by signal {signal}.</source>
         <translation>El proceso del entrenador terminó por la señal {signal}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="442"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="445"/>
         <source>The trainer process ended.</source>
         <translation>El proceso del entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="444"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="447"/>
         <source>The trainer process failed (exit status {code}).</source>
         <translation>El proceso del entrenador falló (código de salida {code}).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="449"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="452"/>
         <source>Its last words:</source>
         <translation>Sus últimas líneas:</translation>
     </message>

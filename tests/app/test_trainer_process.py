@@ -61,6 +61,15 @@ def test_the_window_trains_in_a_process_of_its_own(qtbot, own):
     assert own.controller.session.step > 0
 
 
+@posix_only
+def test_the_terminal_s_ctrl_c_reaches_the_window_not_its_trainer(own):
+    """The trainer has its own session: a terminal's SIGINT goes to the window's process
+    group only, and the window stops its trainer (with a checkpoint) itself."""
+    trainer = own.controller.link.process.pid
+    assert os.getpgid(trainer) != os.getpgid(0)
+    assert os.getsid(trainer) == trainer
+
+
 def test_the_window_s_run_is_recorded_under_the_user_data_folder(qtbot, own):
     from ganlab.kernel.rundir import window_runs_folder
 

@@ -190,6 +190,19 @@ def _headless_run(tmp_path, *extra: str) -> tuple[subprocess.Popen[str], str]:
     return process, str(out)
 
 
+def _attached(qtbot, settings, run_dir: str) -> MainWindow:
+    """A window attached to ``run_dir``, shown once the run announced its segment to it."""
+    win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(
+        win.controller.segment_started,
+        timeout=START_MS,
+        check_params_cb=lambda info: info.reason == "attach",
+    ):
+        win.show()
+    return win
+
+
 def _end(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGINT)  # as Ctrl+C: the run writes its last checkpoint
     try:
@@ -205,14 +218,7 @@ def _end(process: subprocess.Popen[str]) -> None:
 def test_a_window_attaches_to_a_headless_run_and_the_panels_move(qtbot, settings, tmp_path):
     process, run_dir = _headless_run(tmp_path)
     try:
-        win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
-        qtbot.addWidget(win)
-        with qtbot.waitSignal(
-            win.controller.segment_started,
-            timeout=START_MS,
-            check_params_cb=lambda info: info.reason == "attach",
-        ):
-            win.show()
+        win = _attached(qtbot, settings, run_dir)
         with qtbot.waitSignal(
             win.controller.report_received, timeout=START_MS, check_params_cb=_is_scalars
         ):
@@ -245,14 +251,7 @@ def test_an_attached_window_cannot_throw_the_run_s_networks_away(qtbot, settings
 
     process, run_dir = _headless_run(tmp_path)
     try:
-        win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
-        qtbot.addWidget(win)
-        with qtbot.waitSignal(
-            win.controller.segment_started,
-            timeout=START_MS,
-            check_params_cb=lambda info: info.reason == "attach",
-        ):
-            win.show()
+        win = _attached(qtbot, settings, run_dir)
         assert not win.reset_action.isEnabled()
         assert not win.load_ckpt_action.isEnabled()
         assert win.stop_run_action.isVisible()
@@ -301,14 +300,7 @@ def test_a_second_window_takes_the_run_over_and_the_first_says_so(qtbot, setting
 def test_a_read_only_run_ignores_the_window_s_controls(qtbot, settings, tmp_path):
     process, run_dir = _headless_run(tmp_path, "--read-only")
     try:
-        win = MainWindow(tiny_config(), settings=settings, attach_to=run_dir)
-        qtbot.addWidget(win)
-        with qtbot.waitSignal(
-            win.controller.segment_started,
-            timeout=START_MS,
-            check_params_cb=lambda info: info.reason == "attach",
-        ):
-            win.show()
+        win = _attached(qtbot, settings, run_dir)
         assert not win.controller.controllable
         assert not win.play_action.isEnabled()
         win.close()

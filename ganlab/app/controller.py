@@ -68,6 +68,7 @@ class Controller(QObject):
     error_reported = Signal(object)  # rep.TrainingError
     message_logged = Signal(str, str)  # (message, level)
     samples_ready = Signal(object)  # rep.SamplesReady for the newest request
+    panel_answer_ready = Signal(object)  # rep.PanelAnswer, the newest of its kind (what)
     checkpoint_saved = Signal(str)  # a checkpoint the user asked for (a path)
     # Every checkpoint written (rep.CheckpointSaved, with why: timers and stops included).
     checkpoint_recorded = Signal(object)
@@ -100,6 +101,8 @@ class Controller(QObject):
         self.attach_to = Path(attach_to) if attach_to is not None else None
         self.link: TrainerLink | None = None
         self._request_id = 0
+        self._panel_request_id = 0
+        self._panel_requests: dict[str, int] = {}  # what -> newest request id
         self._stopped_by_owner = False
         self.speed = 0.0  # continuous training: iterations a second at most; 0 = full speed
         self._rate_window: collections.deque[tuple[float, int]] = collections.deque()
@@ -280,6 +283,14 @@ class Controller(QObject):
         self.restart()
         self.send(cmd.LoadCheckpoint(path))
 
+    def request_panel(self, what: str, params: dict) -> int:
+        """Ask the family's views for ``what`` (see ``commands.RequestPanel``); only the
+        newest request of each ``what`` has its answer re-emitted (panel_answer_ready)."""
+        self._panel_request_id += 1
+        self._panel_requests[what] = self._panel_request_id
+        self.send(cmd.RequestPanel(self._panel_request_id, what, dict(params)))
+        return self._panel_request_id
+
     def request_samples(self, z: np.ndarray, labels: np.ndarray | None = None) -> int:
         """Ask G for samples at ``z``; only the newest request's answer is re-emitted."""
         self._request_id += 1
@@ -412,7 +423,7 @@ class Controller(QObject):
         if isinstance(report, rep.ScalarBatch):
             s.add_scalars(report)
             self._note_rate(int(report.steps[-1]))
-        elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot):
+        elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot):
             s.snapshot = report
             s.dirty.add("snapshot")
         elif isinstance(report, rep.MetricsReport):
@@ -428,6 +439,9 @@ class Controller(QObject):
         elif isinstance(report, rep.SamplesReady):
             if report.request_id == self._request_id:
                 self.samples_ready.emit(report)
+        elif isinstance(report, rep.PanelAnswer):
+            if report.request_id == self._panel_requests.get(report.what):
+                self.panel_answer_ready.emit(report)
         elif isinstance(report, rep.StateChanged):
             s.state = report.state
             s.step = max(s.step, report.step) if report.segment >= 0 else s.step

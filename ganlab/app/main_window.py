@@ -62,6 +62,7 @@ from ganlab import __version__
 from ganlab.app.controller import Controller
 from ganlab.app.evaluation import Evaluation
 from ganlab.app.lessons import LessonRunner, is_lesson_file
+from ganlab.app.panels import DataPanel, build_panels
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.engine.channel import read_endpoint
 from ganlab.kernel import config as cfg
@@ -219,12 +220,18 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ building
 
     def _build_views(self) -> None:
-        self.toy_view = ToyViewPanel()
-        self.density_view = DensityPanel()
-        self.image_view = ImagePanel()
+        # One panel per entry of the routing table (ganlab.app.panels.PANELS); a run is
+        # shown by the one its SegmentStarted.panel names.
+        self.panels: dict[str, DataPanel] = build_panels()
+        self.toy_view: ToyViewPanel = self.panels["toy2d"]
+        self.density_view: DensityPanel = self.panels["toy1d"]
+        self.image_view: ImagePanel = self.panels["image"]
         self.views = QStackedWidget()
-        for view in (self.toy_view, self.density_view, self.image_view):
+        for view in self.panels.values():
             self.views.addWidget(view)
+            requested = getattr(view, "panel_requested", None)
+            if requested is not None:
+                requested.connect(self._on_panel_requested)
         # Diagnoses (vanishing gradients, D winning, NaN...) appear above the view.
         self.banner = _Banner()
         self._banner_kind: str | None = None  # the diagnosis kind the banner shows
@@ -685,6 +692,7 @@ class MainWindow(QMainWindow):
         c.error_reported.connect(self._on_controller_error_reported)
         c.message_logged.connect(self._on_controller_message_logged)
         c.samples_ready.connect(self._on_controller_samples_ready)
+        c.panel_answer_ready.connect(self._on_controller_panel_answer_ready)
         c.checkpoint_saved.connect(self._on_controller_checkpoint_saved)
         c.config_changed.connect(self._on_controller_config_changed)
         c.setting_recorded.connect(self._on_controller_setting_recorded)
@@ -826,23 +834,11 @@ class MainWindow(QMainWindow):
     def _on_controller_segment_started(self, info: rep.SegmentStarted) -> None:
         """Set the views up for the new segment (cheap: configure, no drawing)."""
         config = self.controller.session.config
-        if info.data_kind == "toy2d":
-            bounds = info.bounds or ((-2.0, 2.0), (-2.0, 2.0))
-            self.toy_view.clear()
-            self.toy_view.configure(bounds, info.grid_axes, info.output_kind)
-            self.views.setCurrentWidget(self.toy_view)
-        elif info.data_kind == "toy1d":
-            self.density_view.clear()
-            self.density_view.configure(info.grid_axes[0], info.output_kind)
-            self.views.setCurrentWidget(self.density_view)
-        else:
-            h, w, c = info.real.shape[1:]
-            family = MODEL_FAMILIES.get(config.model.family)
-            self.image_view.clear()
-            self.image_view.configure(
-                (h, w, c), _shown_names(info.class_names), family.conditional, info.output_kind
-            )
-            self.views.setCurrentWidget(self.image_view)
+        family = MODEL_FAMILIES.get(config.model.family)
+        panel = self._panel_for(info)
+        panel.show_segment(info, family)
+        self.views.setCurrentWidget(panel)
+        self.curves.set_loss_terms(family.loss_terms)
         self.curves.clear()
         self.curves.set_output_kind(info.output_kind)
         self.metrics.clear()
@@ -851,12 +847,20 @@ class MainWindow(QMainWindow):
         self.banner.hide()
         self._explorer_path = None
         latent_dim = config.loop.latent_dim
-        family = MODEL_FAMILIES.get(config.model.family)
         self.explorer.configure(
             latent_dim,
             info.latent_dist,
             info.data_kind == "image",
             _shown_names(info.class_names) if family.conditional else (),
+        )
+        # pix2pix and CycleGAN translate images: there is no latent z to explore.
+        self.explorer.setEnabled(family.latent)
+        self.explorer.setToolTip(
+            ""
+            if family.latent
+            else self.tr(
+                "{family} has no latent vector z: its generator translates images."
+            ).format(family=i18n._(family.title))
         )
         self._sync_controls(config)
         self._set_title(config)
@@ -1058,9 +1062,8 @@ class MainWindow(QMainWindow):
     def _on_controller_config_in_effect(self, report: rep.ConfigInEffect) -> None:
         """What the trainer runs now: labels, units and reference lines follow it."""
         self.curves.set_output_kind(report.output_kind, from_step=report.step)
-        self.toy_view.set_output_kind(report.output_kind)
-        self.density_view.set_output_kind(report.output_kind)
-        self.image_view.set_output_kind(report.output_kind)
+        for panel in self.panels.values():
+            panel.set_output_kind(report.output_kind)
 
     @Slot(object)
     def _on_controller_error_reported(self, error: rep.TrainingError) -> None:
@@ -1587,23 +1590,29 @@ class MainWindow(QMainWindow):
         if now - self._last_status >= STATUS_EVERY_S:
             self._update_status(now)
 
-    def _draw_real(self, info: rep.SegmentStarted) -> None:
-        if info.data_kind == "toy2d":
-            self.toy_view.set_real(info.real, info.real_labels)
-        elif info.data_kind == "toy1d":
-            self.density_view.set_real(info.real, info.real_density)
-        else:
-            self.image_view.set_real(info.real, info.real_labels, info.real_projection)
+    def _panel_for(self, info: rep.SegmentStarted) -> DataPanel:
+        """The panel of the routing table that shows ``info``'s run (its family's own,
+        else its data kind's)."""
+        return self.panels[info.panel or info.data_kind]
 
-    def _draw_snapshot(self, snap: rep.ToySnapshot | rep.ImageSnapshot) -> None:
-        if isinstance(snap, rep.ImageSnapshot):
-            self.image_view.set_snapshot(
-                snap.fake, snap.fake_labels, snap.d_real, snap.d_fake, snap.fake_projection
-            )
-        elif snap.fake.shape[1] == 1:
-            self.density_view.set_snapshot(snap.fake, snap.fake_density, snap.field)
-        else:
-            self.toy_view.set_snapshot(snap.fake, snap.fake_motion, snap.field, snap.manifold)
+    def _draw_real(self, info: rep.SegmentStarted) -> None:
+        self._panel_for(info).show_real(info)
+
+    def _draw_snapshot(self, snap: rep.Report) -> None:
+        info = self.controller.session.info
+        if info is not None:
+            self._panel_for(info).show_snapshot(snap)
+
+    @Slot(str, object)
+    def _on_panel_requested(self, what: str, params: object) -> None:
+        """A panel asks the trainer for something to show (a sketch's translation, ...)."""
+        self.controller.request_panel(what, dict(params) if isinstance(params, dict) else {})
+
+    @Slot(object)
+    def _on_controller_panel_answer_ready(self, answer: rep.PanelAnswer) -> None:
+        panel = self.panels.get(answer.panel)
+        if panel is not None:
+            panel.show_answer(answer)
 
     def _update_status(self, now: float) -> None:
         elapsed = now - self._fps_t0

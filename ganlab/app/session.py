@@ -33,7 +33,8 @@ class Session:
     columns: dict[str, RingBuffer] = field(default_factory=dict)
     layer_norms: dict[str, RingBuffer] = field(default_factory=dict)
     markers: list[tuple[int, str]] = field(default_factory=list)
-    snapshot: rep.ToySnapshot | rep.ImageSnapshot | None = None  # newest, not yet drawn
+    # the newest, not yet drawn
+    snapshot: rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot | None = None
     dirty: set[str] = field(default_factory=set)
     dropped_reports: int = 0  # stale reports from an older segment
     history: list[rep.SettingChanged] = field(default_factory=list)  # every change, all runs

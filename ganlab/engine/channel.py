@@ -61,6 +61,7 @@ SECRET_BYTES = 32
 VIEW_COMMANDS: tuple[type[cmd.Command], ...] = (
     cmd.SnapshotTaken,
     cmd.RequestSamples,
+    cmd.RequestPanel,
     cmd.RequestEvaluationSamples,
 )
 

@@ -295,6 +295,8 @@ class _Session:
             real_projection=t.real_projection,
             fixed_z=t.fixed_z.float().cpu().numpy(),
             latent_dist=t.config.loop.latent_dist,
+            panel=t.panel_name(),
+            domains=tuple(t.spec.domains),
             reason=reason,
         )
 
@@ -377,6 +379,20 @@ class _Session:
                 )
                 return
             yield rep.SamplesReady(t.segment, command.request_id, z, samples, labels)
+            return
+        if isinstance(command, cmd.RequestPanel):
+            try:
+                arrays = t.panel_answer(command.what, command.params)
+            except (ValueError, RuntimeError) as exc:
+                yield rep.TrainingError(
+                    t.segment,
+                    t.step_count,
+                    _("Panel request refused: {error}").format(error=exc),
+                )
+                return
+            yield rep.PanelAnswer(
+                t.segment, command.request_id, t.panel_name(), command.what, arrays
+            )
             return
         if isinstance(command, cmd.RequestEvaluationSamples):
             try:
@@ -572,7 +588,7 @@ class _Session:
         if t is None or t.step_count == 0:
             return
         try:
-            values = t.toy_metrics()
+            values = t.quality_metrics()
         except Exception as exc:
             yield rep.TrainingError(
                 t.segment,
@@ -581,7 +597,7 @@ class _Session:
                 traceback.format_exc(),
             )
             return
-        if t.spec.is_image:
+        if t.spec.is_image and not values:
             now = self.clock()
             if now - self.last_diversity < DIVERSITY_EVERY_S:
                 return
@@ -596,6 +612,8 @@ class _Session:
                         t.step_count, *t.conditioning_probe(), num_classes=t.spec.num_classes
                     )
                 )
+            return
+        if not values:
             return
         if "modes_captured" in values:
             yield from self._diagnoses(
@@ -725,7 +743,10 @@ class _Session:
         self.snapshot_due = False
         self.last_snapshot = self.clock()
         try:
-            if t.spec.is_image:
+            if t.family_views is not None:
+                arrays, values = t.panel_snapshot()
+                yield rep.PanelSnapshot(t.segment, t.step_count, t.panel_name(), arrays, values)
+            elif t.spec.is_image:
                 yield rep.ImageSnapshot(t.segment, t.step_count, **t.image_snapshot_arrays())
             else:
                 yield rep.ToySnapshot(t.segment, t.step_count, **t.toy_snapshot_arrays())

@@ -35,6 +35,7 @@ from ganlab.kernel.device import choose_device, configure_threads, describe
 from ganlab.kernel.errors import CheckpointError, ConfigError
 from ganlab.kernel.i18n import _, ngettext
 from ganlab.kernel.registry import DATA_SOURCES, LOSSES, MODEL_FAMILIES
+from ganlab.models.base import FamilyViews, Objective
 
 CHECKPOINT_FORMAT = "ganlab-checkpoint"
 CHECKPOINT_VERSION = 1
@@ -241,6 +242,14 @@ class Trainer(TrainerViews):
             "d": torch.full((len(self.norms_d.names),), float("nan"), device=self.device),
             "g": torch.full((len(self.norms_g.names),), float("nan"), device=self.device),
         }
+        # Families that train other than by the plain G(z) / D(x) game (pix2pix, CycleGAN)
+        # bring their own objective; their own views likewise (ganlab.models.base).
+        self.objective: Objective | None = (
+            self.family.objective(self) if self.family.objective is not None else None
+        )
+        self.family_views: FamilyViews | None = (
+            self.family.views(self) if self.family.views is not None else None
+        )
         self._make_view_fixtures()
         # conditioning_probe's fixed z and real spreads, made on first use
         self._probe: tuple[torch.Tensor, float, float] | None = None
@@ -396,6 +405,11 @@ class Trainer(TrainerViews):
             y = y.to(self.device, non_blocking=non_blocking)
         return x, y
 
+    def real_batch(self, n: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The next real batch of ``n`` on the trainer's device, from the data stream
+        (what a family's objective trains on)."""
+        return self._real_batch(n)
+
     def real_batches(self, n: int) -> tuple[np.ndarray, np.ndarray | None]:
         """The first ``n`` real items the next D updates will see (:func:`draw_real_batches`
         on a copy of the data generator: training itself is not disturbed). Instance noise,
@@ -429,12 +443,37 @@ class Trainer(TrainerViews):
             return out[0], out[1]
         return out, None
 
+    def d_penalties(
+        self, d: nn.Module, real: torch.Tensor, fake: torch.Tensor, y: Any = None
+    ) -> torch.Tensor:
+        """The penalties on D the loss settings ask for, as one 0-d tensor to add to D's
+        loss: WGAN-GP's ``gp_weight * (|grad D(x_hat)| - 1)^2`` when the loss has a
+        gradient penalty (Gulrajani et al. 2017), and R1's ``r1_gamma / 2 * |grad D(real)|^2``
+        (Mescheder et al. 2018). ``d`` is called as ``d(x, y)``; randomness from
+        ``noise_gen``. 0 when neither applies. A family's objective calls it too."""
+        from ganlab.engine.losses import gradient_penalty, r1_penalty
+
+        lcfg = self.config.loss
+        total = torch.zeros((), device=real.device)
+        if self.loss.gradient_penalty and lcfg.gp_weight > 0:
+            total = total + lcfg.gp_weight * gradient_penalty(d, real, fake, y, self.noise_gen)
+        if lcfg.r1_gamma > 0:
+            total = total + 0.5 * lcfg.r1_gamma * r1_penalty(d, real, y)
+        return total
+
+    def clip_d_weights(self) -> None:
+        """WGAN (Arjovsky et al. 2017): after D's update, clamp every weight of D to
+        ``[-clip_value, clip_value]`` when the loss clips weights; nothing otherwise."""
+        if self.loss.weight_clipping:
+            c = self.config.loss.clip_value
+            with torch.no_grad():
+                torch._foreach_clamp_min_(self.norms_d.params, -c)
+                torch._foreach_clamp_max_(self.norms_d.params, c)
+
     def _update_d(
         self, fake: torch.Tensor | None = None, fake_y: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, ...]:
         """One D update. ``fake`` may be given (reused by the G update that follows)."""
-        from ganlab.engine.losses import gradient_penalty, r1_penalty
-
         lc, lcfg = self.config.loop, self.config.loss
         real, real_y = self._real_batch(lc.batch_size)
         if fake is None:
@@ -448,11 +487,7 @@ class Trainer(TrainerViews):
         d = self.d_train
         out_real, cls_real = self._d_outputs(real_in, d_y, d)
         out_fake, cls_fake = self._d_outputs(fake_in, fake_y, d)
-        loss = self.loss.d_loss(out_real, out_fake, lcfg)
-        if self.loss.gradient_penalty and lcfg.gp_weight > 0:
-            loss = loss + lcfg.gp_weight * gradient_penalty(d, real, fake, d_y, self.noise_gen)
-        if lcfg.r1_gamma > 0:
-            loss = loss + 0.5 * lcfg.r1_gamma * r1_penalty(d, real, d_y)
+        loss = self.loss.d_loss(out_real, out_fake, lcfg) + self.d_penalties(d, real, fake, d_y)
         if cls_real is not None and cls_fake is not None and real_y is not None:
             assert fake_y is not None  # auxiliary-classifier families are conditional
             loss = loss + lcfg.aux_weight * (
@@ -462,11 +497,7 @@ class Trainer(TrainerViews):
         loss.backward()
         total, layers = self.norms_d.compute()
         self.opt_d.step()
-        if self.loss.weight_clipping:
-            c = lcfg.clip_value
-            with torch.no_grad():
-                torch._foreach_clamp_min_(self.norms_d.params, -c)
-                torch._foreach_clamp_max_(self.norms_d.params, c)
+        self.clip_d_weights()
         with torch.no_grad():
             d_real = self.loss.display(out_real).mean()
             d_fake = self.loss.display(out_fake).mean()
@@ -515,6 +546,13 @@ class Trainer(TrainerViews):
         if which == "g":
             k_g = max(k_g, 1)
         nan = self._nan
+        if self.objective is not None:
+            values, layer_norms = self.objective.train(which, k_d, k_g)
+            self.step_count += 1
+            return StepStats(
+                values={name: values.get(name, nan) for name in rep.SCALAR_COLUMNS},
+                layer_norms={net: layer_norms.get(net, self._nan_layers[net]) for net in "dg"},
+            )
         d_loss = d_real = d_fake = d_norm = nan
         d_layers = self._nan_layers["d"]
         g_loss = g_norm = nan
@@ -544,6 +582,7 @@ class Trainer(TrainerViews):
                 "d_fake": d_fake,
                 "grad_norm_d": d_norm,
                 "grad_norm_g": g_norm,
+                **dict.fromkeys(rep.TERM_COLUMNS, nan),
             },
             layer_norms={"d": d_layers, "g": g_layers},
         )

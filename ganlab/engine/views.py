@@ -29,6 +29,7 @@ _DENSITY_SAMPLES = 8192  # 1-D: generated samples behind the KDE of p_g
 _PCA_SAMPLES = 1024  # images: real samples the projection is fitted on
 _FLOOR_SEED = 20_240_611  # toy metrics: the real samples behind the noise floors
 _PROBE_Z = 8  # conditional families: noise vectors of the conditioning probe (x labels)
+_PAIRS_SHOWN = 8  # image-to-image: the fixed (held-out) pairs the views show
 _PROBE_REAL = 256  # real samples behind the probe's within / between-class spreads
 
 
@@ -76,6 +77,7 @@ class TrainerViews:
     source: DataSource
     device: torch.device
     view_gen: torch.Generator
+    family_views: Any  # ganlab.models.base.FamilyViews | None
     # conditioning_probe's fixed z and real spreads, made on first use
     _probe: tuple[torch.Tensor, float, float] | None
 
@@ -89,7 +91,8 @@ class TrainerViews:
         self._density_cache: tuple[object, np.ndarray | None] | None = None
         self._floors: Any = None  # metrics.toy.FloorCache of this source, made on first use
         lc = self.config.loop
-        n = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
+        images = self.spec.is_image or self.spec.is_translation
+        n = _IMAGE_FIXED_SAMPLES if images else lc.fixed_samples
         k = self.spec.num_classes
         if self.family.conditional and k:
             # Images: one row per class (up to 10 classes, 8 columns); toy: round robin.
@@ -106,8 +109,15 @@ class TrainerViews:
         self.fixed_z = sample_latent(n, lc.latent_dim, lc.latent_dist, self.view_gen).to(
             self.device
         )
-        n_real = _IMAGE_FIXED_SAMPLES if self.spec.is_image else lc.fixed_samples
-        real, real_y = self.source.sample(n_real, self.view_gen)
+        if self.spec.is_translation:
+            # pairs: a few held-out ones (never trained on) where the source keeps them
+            held = self.source.held_out(_PAIRS_SHOWN)
+            if held is None:
+                held, _ = self.source.sample(_PAIRS_SHOWN, self.view_gen)
+            real, real_y = held, None
+        else:
+            n_real = _IMAGE_FIXED_SAMPLES if images else lc.fixed_samples
+            real, real_y = self.source.sample(n_real, self.view_gen)
         self.fixed_real = real
         self.fixed_real_y = real_y
         self.grid_axes: list[np.ndarray] = []
@@ -467,8 +477,38 @@ class TrainerViews:
         samples = self._images_to_uint8(out) if self.spec.is_image else out.float().cpu().numpy()
         return zt.numpy(), samples, None if yt is None else yt.numpy()
 
+    def panel_name(self) -> str:
+        """The window panel that shows this run: the family's own, else the data kind's."""
+        return self.family.panel or self.spec.kind
+
+    def panel_snapshot(self) -> tuple[dict[str, Any], dict[str, float]]:
+        """A family with views of its own: its panel's arrays and values."""
+        assert self.family_views is not None
+        return self.family_views.snapshot()
+
+    def panel_answer(self, what: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A family's answer to a RequestPanel (ValueError when it cannot answer)."""
+        if self.family_views is None:
+            raise ValueError(f"model family '{self.family.name}' has no panel requests")
+        return self.family_views.answer(what, params)
+
+    def quality_metrics(self) -> dict[str, float]:
+        """What the metrics panel plots: the family's held-out measures where it has
+        them, else the toy divergences (empty for images, measured on demand)."""
+        if self.family_views is not None:
+            found = self.family_views.metrics()
+            if found:
+                return found
+        return self.toy_metrics()
+
     def fixed_real_for_view(self) -> tuple[np.ndarray, np.ndarray | None]:
+        """The fixed real samples the views show: toy (N, dim) float32; images (N, H, W,
+        C) uint8; image pairs (N, 2, H, W, C) uint8 (A then B)."""
         real = self.fixed_real
+        if self.spec.is_translation:
+            n, two = real.shape[:2]
+            flat = self._images_to_uint8(real.reshape(n * two, *real.shape[2:]))
+            return flat.reshape(n, two, *flat.shape[1:]), None
         arr = self._images_to_uint8(real) if self.spec.is_image else real.float().numpy()
         labels = None if self.fixed_real_y is None else self.fixed_real_y.numpy()
         return arr, labels

@@ -7,8 +7,8 @@ drains the inbox between steps; for commands that set the same thing (the same
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -162,6 +162,18 @@ class RequestSamples(Command):
     z: np.ndarray | None = None  # (M, latent_dim) float32; None = draw ``n`` vectors
     n: int = 0
     labels: np.ndarray | None = None  # (M,) int, for conditional families
+
+
+@dataclass(frozen=True)
+class RequestPanel(Command):
+    """Ask a family's views for something its panel shows on demand: ``what`` names it
+    (e.g. ``"sketch"`` with ``params["sketch"]`` a drawn (H, W) float32 image in [0, 1];
+    ``"mixing"`` with ``params["psi"]``). Answered with a ``PanelAnswer`` carrying the
+    same ``request_id``, also while paused; a refused request with a TrainingError."""
+
+    request_id: int
+    what: str
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

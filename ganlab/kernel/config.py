@@ -309,6 +309,42 @@ class LossConfig:
         step=0.1,
         decimals=2,
     )
+    # pix2pix: lambda, the weight of the L1 distance to the target (Isola et al. 2017: 100)
+    l1_weight: float = _opt(
+        100.0,
+        lo=0.0,
+        hi=1e4,
+        label=N_("L1 weight (λ)"),
+        help=N_("pix2pix: how much G is pulled towards the target image, next to fooling D."),
+        step=10.0,
+        decimals=1,
+        zero_text=N_("off"),
+    )
+    # CycleGAN: lambda_cyc, the weight of the cycle-consistency loss (Zhu et al. 2017: 10)
+    cycle_weight: float = _opt(
+        10.0,
+        lo=0.0,
+        hi=1e3,
+        label=N_("Cycle weight"),
+        help=N_("CycleGAN: how much translating there and back must give the image back."),
+        step=1.0,
+        decimals=2,
+        zero_text=N_("off"),
+    )
+    # CycleGAN: weight of the identity loss, relative to the cycle weight (paper: 0.5)
+    identity_weight: float = _opt(
+        0.5,
+        lo=0.0,
+        hi=10.0,
+        label=N_("Identity weight"),
+        help=N_(
+            "CycleGAN: how much an image already in the target domain must pass unchanged "
+            "(times the cycle weight)."
+        ),
+        step=0.1,
+        decimals=2,
+        zero_text=N_("off"),
+    )
 
 
 @dataclass(frozen=True)
@@ -567,17 +603,17 @@ def settings_schema() -> list[dict[str, Any]]:
 def family_settings() -> dict[str, dict[str, list[str]]]:
     """What each registered model family uses, per data kind, as dotted keys (plain data).
 
-    ``ModelFamily.settings`` as ``"model.*"`` keys, plus ``"loss.aux_weight"`` for a
-    family with an auxiliary classifier. A family that declares nothing is left out (it
+    ``ModelFamily.settings`` as ``"model.*"`` keys, plus its ``loss_options`` as
+    ``"loss.*"`` keys (``loss.aux_weight`` for a family with an auxiliary classifier,
+    ``loss.l1_weight`` for pix2pix, ...). A family that declares nothing is left out (it
     uses everything). The window hides or greys what the chosen family does not use.
     """
     from ganlab.kernel.registry import MODEL_FAMILIES
 
-    aux = ["loss.aux_weight"]
     return {
         name: {
             kind: sorted(f"model.{key}" for key in keys)
-            + (aux if family.auxiliary_classifier else [])
+            + sorted(f"loss.{key}" for key in family.loss_options)
             for kind, keys in family.settings.items()
         }
         for name, family in MODEL_FAMILIES.items()
@@ -898,6 +934,13 @@ def _names(items: list[str]) -> str:
     return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
+def _family_loss_options() -> frozenset[str]:
+    """The LossConfig fields some model family reads (``ModelFamily.loss_options``)."""
+    from ganlab.kernel.registry import MODEL_FAMILIES
+
+    return frozenset().union(*(f.loss_options for _, f in MODEL_FAMILIES.items()))
+
+
 def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
     """The settings ``config`` sets away from their default that have no effect in it.
 
@@ -940,14 +983,15 @@ def inapplicable_settings(config: ExperimentConfig) -> list[tuple[str, str]]:
                     ).format(name=loss.name, users=_names(users)),
                 )
             )
-        elif f.name == "aux_weight" and not family.auxiliary_classifier:
-            users = [name for name, entry in MODEL_FAMILIES.items() if entry.auxiliary_classifier]
+        elif f.name in _family_loss_options() and f.name not in family.loss_options:
+            users = [name for name, entry in MODEL_FAMILIES.items() if f.name in entry.loss_options]
             found.append(
                 (
-                    "loss.aux_weight",
-                    _(
-                        "has no effect with model family '{family}' (only families with "
-                        "an auxiliary classifier use it: {users})"
+                    f"loss.{f.name}",
+                    ngettext(
+                        "has no effect with model family '{family}' (only {users} uses it)",
+                        "has no effect with model family '{family}' (only {users} use it)",
+                        len(users),
                     ).format(family=family.name, users=_names(users)),
                 )
             )

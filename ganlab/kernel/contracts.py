@@ -10,6 +10,10 @@ Conventions every plug-in follows:
 
 * Samples are float32 tensors. Toy samples have shape ``(N, dim)`` with dim 1 or 2; images
   have shape ``(N, C, H, W)`` scaled to ``[-1, 1]`` (the range of G's ``tanh`` output).
+  Image-to-image sources ("paired", "unpaired") give both domains in one tensor of shape
+  ``(N, 2, C, H, W)``: ``x[:, 0]`` is domain A (pix2pix's input), ``x[:, 1]`` domain B (its
+  target). A paired source's two images show the same scene; an unpaired source draws
+  the two independently.
 * Labels are int64 tensors of shape ``(N,)`` in ``[0, num_classes)``, or ``None`` for a
   source without classes.
 * A generator is an ``nn.Module`` called as ``G(z, y)``: ``z`` is ``(N, latent_dim)``, ``y``
@@ -25,7 +29,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -34,7 +38,10 @@ if TYPE_CHECKING:
 
     from ganlab.kernel.config import DataConfig, LossConfig, ModelConfig
 
-DataKind = Literal["toy1d", "toy2d", "image"]
+DataKind = Literal["toy1d", "toy2d", "image", "paired", "unpaired"]
+
+# The data kinds whose samples are image pairs (A, B) of shape (2, C, H, W).
+TRANSLATION_KINDS: frozenset[str] = frozenset({"paired", "unpaired"})
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,34 @@ class DataSpec:
     """What a data source produces, for building models and views."""
 
     kind: DataKind
-    shape: tuple[int, ...]  # one sample: (1,), (2,) or (C, H, W)
+    shape: tuple[int, ...]  # one sample: (1,), (2,), (C, H, W), or (2, C, H, W) for pairs
     num_classes: int = 0  # 0 = unlabelled
     class_names: tuple[str, ...] = ()  # len == num_classes when labelled
     # Toy sources: the region the views and metrics cover, one (lo, hi) per dimension.
     bounds: tuple[tuple[float, float], ...] | None = None
+    # Image-to-image sources: the names of domains A and B (English msgids, e.g.
+    # ("outline", "filled shape")); () for every other kind.
+    domains: tuple[str, ...] = ()
 
     @property
     def is_image(self) -> bool:
+        """Single images (N, C, H, W): what the DCGAN-style views and metrics read."""
         return self.kind == "image"
+
+    @property
+    def is_translation(self) -> bool:
+        """Image pairs (N, 2, C, H, W) from domains A and B (pix2pix, CycleGAN)."""
+        return self.kind in TRANSLATION_KINDS
+
+    @property
+    def image_shape(self) -> tuple[int, ...]:
+        """One image's (C, H, W): the whole shape of an image source, one domain's of a
+        pair source. Raises ValueError for toy data."""
+        if self.is_image:
+            return tuple(self.shape)
+        if self.is_translation:
+            return tuple(self.shape[1:])
+        raise ValueError(f"{self.kind} data has no image shape")
 
     @property
     def dim(self) -> int:
@@ -75,6 +101,12 @@ class DataSource(ABC):
         self, n: int, generator: torch.Generator
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Draw ``n`` real samples (and labels, or None) on the CPU using ``generator``."""
+
+    def held_out(self, n: int) -> torch.Tensor | None:
+        """Image-to-image sources: up to ``n`` fixed pairs (N, 2, C, H, W) that training
+        never draws, for the views' fixed rows and the held-out metrics; the same ones
+        on every call. None for every other kind (and a source without held-out pairs)."""
+        return None
 
     def density(self, x: np.ndarray) -> np.ndarray | None:
         """Exact probability density at points ``x`` of shape (N, dim), or None if unknown."""
@@ -117,6 +149,26 @@ class ModelFamily:
     # The ModelConfig fields its G and D read, per data kind it trains on (the MLP widths
     # on toy data, base_channels on images, ...). The window shows only these. {}: all.
     settings: Mapping[DataKind, frozenset[str]] = field(default_factory=dict)
+    # The LossConfig fields the family itself reads, besides the loss's own options
+    # (acgan: aux_weight; pix2pix: l1_weight; cyclegan: cycle_weight, identity_weight).
+    loss_options: frozenset[str] = frozenset()
+    # The extra loss terms its training reports each step, names from
+    # reports.TERM_COLUMNS ("g_adv", "l1", "cycle", "identity"); the curves plot these.
+    loss_terms: tuple[str, ...] = ()
+    # How it trains when not as the plain G(z) / D(x) game of ganlab.engine.trainer:
+    # ``objective(trainer)`` returns an object with ``train(which, k_d, k_g)`` (see
+    # ganlab.engine.trainer.Objective). None: the plain game.
+    objective: Callable[[Any], Any] | None = None
+    # Its own views: a lazy reference to a ganlab.engine.panels.FamilyViews factory
+    # (snapshot arrays, answers to the panel's requests, held-out metrics). None: the
+    # data kind's standard views.
+    views: Callable[[Any], Any] | None = None
+    # Its generator starts from a latent z (False: pix2pix and CycleGAN translate an
+    # image instead, so the latent explorer and z-based views do not apply).
+    latent: bool = True
+    # The window panel that shows it (a key of ganlab.app.panels.PANELS); "": the data
+    # kind's panel.
+    panel: str = ""
 
 
 # ModelConfig fields read by fully connected nets (models/mlp.py) and by the DCGAN nets;
@@ -137,9 +189,15 @@ CONV_SETTINGS: frozenset[str] = frozenset({"base_channels", "spectral_norm_d", "
 
 OutputKind = Literal["probability", "score"]
 
-# The loss settings every loss uses: noise on D's inputs, the R1 penalty, and the class
-# loss weight (which also needs a family with an auxiliary classifier).
-COMMON_LOSS_OPTIONS: frozenset[str] = frozenset({"instance_noise", "r1_gamma", "aux_weight"})
+# The loss settings every loss allows: noise on D's inputs, the R1 penalty, and the
+# weights of the terms a model family adds (``ModelFamily.loss_options``: the class
+# loss, pix2pix's L1, CycleGAN's cycle and identity losses).
+FAMILY_LOSS_OPTIONS: frozenset[str] = frozenset(
+    {"aux_weight", "l1_weight", "cycle_weight", "identity_weight"}
+)
+COMMON_LOSS_OPTIONS: frozenset[str] = (
+    frozenset({"instance_noise", "r1_gamma"}) | FAMILY_LOSS_OPTIONS
+)
 
 
 @dataclass(frozen=True)

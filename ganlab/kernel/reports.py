@@ -18,6 +18,15 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+# The parts of G's loss that some families add (ModelFamily.loss_terms); NaN for the
+# others. Their weighted sum plus the adversarial term is g_loss.
+TERM_COLUMNS: tuple[str, ...] = (
+    "g_adv",  # G's adversarial term alone
+    "l1",  # pix2pix: mean |G(A) - B| (unweighted)
+    "cycle",  # CycleGAN: mean |F(G(A)) - A| + mean |G(F(B)) - B| (unweighted)
+    "identity",  # CycleGAN: mean |G(B) - B| + mean |F(A) - A| (unweighted)
+)
+
 # Columns of a ScalarBatch, in the order the trainer stacks them. NaN where a value was
 # not computed in that step (e.g. the G loss of a D-only step).
 SCALAR_COLUMNS: tuple[str, ...] = (
@@ -27,6 +36,7 @@ SCALAR_COLUMNS: tuple[str, ...] = (
     "d_fake",  # mean D output on generated data
     "grad_norm_d",  # L2 norm of all of D's gradients, before the update
     "grad_norm_g",  # L2 norm of all of G's gradients
+    *TERM_COLUMNS,
 )
 
 
@@ -60,6 +70,11 @@ class SegmentStarted(Report):
     real_projection: np.ndarray | None = None  # images: fixed real samples on 2 PCA axes
     fixed_z: np.ndarray | None = None  # (N, latent_dim) the fixed noise behind the shown fakes
     latent_dist: str = "gaussian"
+    # The window panel that shows this run (a key of ganlab.app.panels.PANELS): the
+    # family's own panel, else the data kind's.
+    panel: str = ""
+    # Image-to-image data: the names of domains A and B (English msgids).
+    domains: tuple[str, ...] = ()
     reason: str = "start"  # start, reset, rebuild, checkpoint, attach (a window joined)
 
 
@@ -88,7 +103,10 @@ class ScalarBatch(Report):
                 "which": self.which[i],
             }
             for name, column in self.values.items():
-                row[name] = plain_number(column[i])
+                value = plain_number(column[i])
+                if value is None and name in TERM_COLUMNS:
+                    continue  # a term this family does not have: kept out of the file
+                row[name] = value
             row["lr_d"] = plain_number(self.lrs["d"][i])
             row["lr_g"] = plain_number(self.lrs["g"][i])
             if layer_names:
@@ -132,6 +150,30 @@ class ImageSnapshot(Report):
     d_real: np.ndarray  # (B,) D's output on a batch of real images
     d_fake: np.ndarray  # (B,) D's output on a batch of generated images
     fake_projection: np.ndarray  # (B, 2) that batch on the real data's 2 PCA axes
+
+
+@dataclass(frozen=True)
+class PanelSnapshot(Report):
+    """The state of a family with views of its own (``ModelFamily.views``): named
+    arrays for its panel (``ModelFamily.panel``), e.g. pix2pix's ``input``, ``output``
+    and ``target`` rows as (N, H, W, C) uint8. What each panel reads is documented with
+    its family's views (ganlab.models.<family>)."""
+
+    step: int
+    panel: str
+    arrays: dict[str, np.ndarray]
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PanelAnswer(Report):
+    """Answer to RequestPanel: the arrays a panel asked for (e.g. G's output for a
+    drawn sketch, a style-mixing grid at another truncation ψ)."""
+
+    request_id: int
+    panel: str
+    what: str
+    arrays: dict[str, np.ndarray]
 
 
 @dataclass(frozen=True)

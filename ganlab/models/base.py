@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import torch
 from torch import nn
@@ -191,4 +191,53 @@ class DiscriminatorBody(Protocol):
     def make_head(self, n_out: int) -> nn.Module:
         """A new initialised head from features to ``n_out`` logits (``head(h).flatten(1)``
         has shape ``(N, n_out)``)."""
+        ...
+
+
+class Objective(Protocol):
+    """How a family that is not the plain G(z) / D(x) game trains (``ModelFamily.objective``
+    builds one from the trainer: ``objective(trainer)``). pix2pix and CycleGAN have one.
+
+    The objective reads the trainer's nets and optimizers (``G``, ``D``, the modules the
+    updates call, ``g_train`` / ``d_train``, which are DistributedDataParallel wrappers
+    under torchrun, ``opt_g``, ``opt_d``, ``norms_g``, ``norms_d``, ``loss``, ``config``),
+    draws real batches with ``trainer.real_batch(n)`` and all other training randomness
+    from ``trainer.noise_gen``, so that a checkpoint resumes exactly. It writes no file
+    and keeps no state a checkpoint would have to hold (CycleGAN's image pool is the
+    exception the paper makes; it restarts empty after a resume).
+    """
+
+    def train(
+        self, which: str, k_d: int, k_g: int
+    ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
+        """One iteration: ``k_d`` D updates then ``k_g`` G updates (``which`` is "both",
+        "d" or "g"; k_d / k_g are already 0 for the network not trained).
+
+        Returns the step's values by ``reports.SCALAR_COLUMNS`` name as 0-d tensors on
+        the device (those left out are NaN), and ``{"d": (layers,), "g": (layers,)}``
+        per-layer gradient norms of the networks updated (``norms_*.compute()``).
+        Nothing is read back to the host.
+        """
+        ...
+
+
+class FamilyViews(Protocol):
+    """A family's own views (``ModelFamily.views`` builds one from the trainer). Runs in
+    the trainer, reads the nets without training them (``ganlab.engine.views``'s rules:
+    display forwards leave every buffer as it was, randomness from ``trainer.view_gen``
+    or fixed seeds only)."""
+
+    def snapshot(self) -> tuple[dict[str, Any], dict[str, float]]:
+        """The panel's arrays (numpy; images as (N, H, W, C) uint8) and scalar values for
+        one ``PanelSnapshot``."""
+        ...
+
+    def answer(self, what: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The arrays a ``RequestPanel`` asks for. Raises ValueError for a request the
+        family does not know or bad ``params`` (the loop reports it and goes on)."""
+        ...
+
+    def metrics(self) -> dict[str, float]:
+        """Held-out quality measures (pix2pix L1/PSNR, CycleGAN cycle error ...), plain
+        floats by name; {} when the family has none. Called about every few seconds."""
         ...

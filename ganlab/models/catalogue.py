@@ -96,6 +96,7 @@ ACGAN = MODEL_FAMILIES.register(
         batch_norm=batch_norm_nets,
         conditional=True,
         auxiliary_classifier=True,
+        loss_options=frozenset({"aux_weight"}),
         description=N_(
             "Auxiliary-classifier GAN: G is told the class, D tells real from fake "
             "and also predicts the class."

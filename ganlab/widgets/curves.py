@@ -41,6 +41,15 @@ _MARKER_ROWS = 3  # rows of setting-change texts at the top of the losses plot, 
 _SCAN_EPSILON = 1e-18  # a weight below this no longer changes a float64 sum
 
 
+# Colours of the parts of G's loss (curves of the losses plot for pix2pix and CycleGAN).
+TERM_COLORS: dict[str, str] = {
+    "g_adv": "#b2abd2",  # G's adversarial term: a light shade of G's colour
+    "l1": "#0571b0",
+    "cycle": "#0571b0",
+    "identity": "#92c5de",
+}
+
+
 def _nice_ceil(x: float) -> float:
     """The smallest 1, 1.5, 2, 3, 4, 5, 6 or 8 times a power of ten that is >= x."""
     if x <= 0:
@@ -364,6 +373,11 @@ class CurvesPanel(QWidget):
         self._add_curve("losses", "g_loss", style.G_COLOR)
         self._add_curve("outputs", "d_real", style.REAL)
         self._add_curve("outputs", "d_fake", style.FAKE)
+        # The parts of G's loss some families add (set_loss_terms shows the family's own).
+        for key, hex_code in TERM_COLORS.items():
+            self._add_curve("losses", key, hex_code, width=1.8)
+        self._terms: tuple[str, ...] = ()
+        self.set_loss_terms(())
         self._add_curve("grad_norms", "grad_norm_d", style.D_COLOR)
         self._add_curve("grad_norms", "grad_norm_g", style.G_COLOR)
         # D drawn wide underneath G: when both rates are equal, both stay visible.
@@ -481,6 +495,7 @@ class CurvesPanel(QWidget):
             "grad_norm_g": self.tr("G total"),
             "lr_d": self.tr("D"),
             "lr_g": self.tr("G"),
+            **self._term_names(),
         }
         for key, name in names.items():
             self._set_legend_name(self._curves[key].line, name)
@@ -526,6 +541,32 @@ class CurvesPanel(QWidget):
                 self._draw_layers(net)
         self._update_log_modes()
         self._follow_ranges()
+
+    def set_loss_terms(self, terms: tuple[str, ...]) -> None:
+        """Show these parts of G's loss in the losses plot, next to D's and G's totals
+        (``ModelFamily.loss_terms``: pix2pix's ``g_adv`` and ``l1``, CycleGAN's ``g_adv``,
+        ``cycle`` and ``identity``); the other term curves are hidden and leave the legend.
+        Unknown names are ignored."""
+        legend = self._plots["losses"].legend
+        self._terms = tuple(t for t in terms if t in TERM_COLORS)
+        for key in TERM_COLORS:
+            curve = self._curves[key]
+            shown = key in self._terms
+            for item in (curve.line, curve.raw):
+                if item is not None:
+                    item.setVisible(shown)
+            legend.removeItem(curve.line)
+            if shown:
+                legend.addItem(curve.line, "")
+                self._set_legend_name(curve.line, self._term_names()[key])
+
+    def _term_names(self) -> dict[str, str]:
+        return {
+            "g_adv": self.tr("G adversarial"),
+            "l1": self.tr("L1"),
+            "cycle": self.tr("cycle"),
+            "identity": self.tr("identity"),
+        }
 
     def set_layer_norms(self, net: str, names: tuple[str, ...], norms: np.ndarray) -> None:
         """Per-layer gradient norms of one network, drawn when "Per layer" is on.

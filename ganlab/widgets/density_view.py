@@ -13,12 +13,17 @@ Plot items are created once; the setters only call ``setData`` / ``setVisible``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ganlab.widgets import style
+
+if TYPE_CHECKING:
+    from ganlab.kernel import reports as rep
 
 OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
 RUG_BAND = 0.08  # the rug ticks use this fraction of the density axis, below zero
@@ -259,6 +264,22 @@ class DensityPanel(QWidget):
         if self._p_data is None or self._p_g is None:
             return None
         return optimal_discriminator(self._p_data, self._p_g)
+
+    # -- the window's DataPanel protocol (ganlab.app.panels) ------------------------
+
+    def show_segment(self, info: rep.SegmentStarted, family: Any) -> None:
+        """A new segment: empty, then set up for its grid and D's unit."""
+        self.clear()
+        self.configure(info.grid_axes[0], info.output_kind)
+
+    def show_real(self, info: rep.SegmentStarted) -> None:
+        self.set_real(info.real, info.real_density)
+
+    def show_snapshot(self, snapshot: Any) -> None:
+        self.set_snapshot(snapshot.fake, snapshot.fake_density, snapshot.field)
+
+    def show_answer(self, answer: Any) -> None:
+        """No requests of its own: nothing to show."""
 
     def clear(self) -> None:
         """Empty every curve and the rug."""

@@ -16,6 +16,7 @@ It also owns the numpy helpers that tile a batch of images into one array
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -24,6 +25,9 @@ from PySide6.QtGui import QFontMetrics, QPainter, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QWidget
 
 from ganlab.widgets import style
+
+if TYPE_CHECKING:
+    from ganlab.kernel import reports as rep
 
 SEPARATOR = 2  # pixels between tiles, in image pixels
 SEPARATOR_FILL = 255  # separators and empty cells blend into the white background
@@ -527,6 +531,33 @@ class ImagePanel(QWidget):
         points = np.asarray(fake_projection, dtype=np.float64).reshape(-1, 2)
         self._proj_fake.setData(points[:, 0], points[:, 1])
         self._grow_projection_range(points)
+
+    # -- the window's DataPanel protocol (ganlab.app.panels) ------------------------
+
+    def show_segment(self, info: rep.SegmentStarted, family: Any) -> None:
+        """A new segment: empty, then set up for its image shape, classes and D's unit.
+        Class names show translated where the catalogue knows them (the bundled shapes)."""
+        from ganlab.kernel import i18n
+
+        self.clear()
+        h, w, c = info.real.shape[1:]
+        names = tuple(i18n._(n) for n in info.class_names)
+        self.configure((h, w, c), names, family.conditional, info.output_kind)
+
+    def show_real(self, info: rep.SegmentStarted) -> None:
+        self.set_real(info.real, info.real_labels, info.real_projection)
+
+    def show_snapshot(self, snapshot: Any) -> None:
+        self.set_snapshot(
+            snapshot.fake,
+            snapshot.fake_labels,
+            snapshot.d_real,
+            snapshot.d_fake,
+            snapshot.fake_projection,
+        )
+
+    def show_answer(self, answer: Any) -> None:
+        """No requests of its own: nothing to show."""
 
     def clear(self) -> None:
         """Remove all images, histograms and points (the configuration is kept)."""

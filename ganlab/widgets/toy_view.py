@@ -20,6 +20,8 @@ signals out (a clicked sample, drawn points to use as data).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, Signal
@@ -37,6 +39,9 @@ from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
 from ganlab.widgets.flow_layout import FlowLayout
+
+if TYPE_CHECKING:
+    from ganlab.kernel import reports as rep
 
 LAYER_NAMES: tuple[str, ...] = ("real", "fake", "field", "motion", "manifold")
 OUTPUT_KINDS: tuple[str, ...] = ("probability", "score")
@@ -528,6 +533,23 @@ class ToyViewPanel(QWidget):
         if not self._drawn:
             return _EMPTY_2D.copy()
         return np.asarray(self._drawn, dtype=float)
+
+    # -- the window's DataPanel protocol (ganlab.app.panels) ------------------------
+
+    def show_segment(self, info: rep.SegmentStarted, family: Any) -> None:
+        """A new segment: empty, then set up for its bounds, field grid and D's unit."""
+        self.clear()
+        bounds = info.bounds or ((-2.0, 2.0), (-2.0, 2.0))
+        self.configure(bounds, info.grid_axes, info.output_kind)
+
+    def show_real(self, info: rep.SegmentStarted) -> None:
+        self.set_real(info.real, info.real_labels)
+
+    def show_snapshot(self, snapshot: Any) -> None:
+        self.set_snapshot(snapshot.fake, snapshot.fake_motion, snapshot.field, snapshot.manifold)
+
+    def show_answer(self, answer: Any) -> None:
+        """No requests of its own: nothing to show."""
 
     def clear(self) -> None:
         """Empty every layer, the selection and the latent path; leave draw mode.

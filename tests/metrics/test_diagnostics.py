@@ -50,7 +50,7 @@ def healthy(n: int, start: int = 1, seed: int = 0) -> tuple[np.ndarray, dict[str
 
 def concat(*parts: tuple[np.ndarray, dict[str, np.ndarray]]):
     steps = np.concatenate([p[0] for p in parts])
-    values = {k: np.concatenate([p[1][k] for p in parts]) for k in SCALAR_COLUMNS}
+    values = {k: np.concatenate([p[1][k] for p in parts]) for k in parts[0][1]}
     return steps, values
 
 

@@ -344,6 +344,19 @@ def build_parser() -> argparse.ArgumentParser:
     toy.add_argument(
         "--seed", type=int, default=0, metavar=_("SEED"), help=_("seed for the real samples")
     )
+    run_ev = ev_sub.add_parser(
+        "run",
+        help=_("the quality measures a run's family has, from its newest checkpoint"),
+        description=_(
+            "Loads the newest intact checkpoint of RUN_DIR on the CPU and prints JSON: the "
+            "step and the family's own measures on its held-out data (pix2pix: L1 and PSNR "
+            "with the identity and mean-image baselines; CycleGAN: cycle error and the "
+            "share of translations a domain classifier puts in the target domain), or the "
+            "toy divergences for 1-D/2-D runs. For FID/KID of image runs use "
+            "'ganlab eval images'."
+        ),
+    )
+    run_ev.add_argument("run_dir", metavar=_("RUN_DIR"), help=_("a run directory"))
     feats = ev_sub.add_parser(
         "features",
         help=_("FID and KID from precomputed feature arrays"),
@@ -946,6 +959,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     if args.eval_command == "toy":
         result = _eval_toy(args)
+    elif args.eval_command == "run":
+        result = _eval_run(args)
     elif args.eval_command == "features":
         result = _eval_features(args)
     else:
@@ -956,6 +971,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _json_number(value: float) -> float | None:
     return None if not math.isfinite(value) else round(float(value), 8)
+
+
+def _eval_run(args: argparse.Namespace) -> dict:
+    """``ganlab eval run RUN_DIR``: the family's own measures at the run's newest intact
+    checkpoint (``Trainer.quality_metrics``), as JSON-ready numbers."""
+    from ganlab.engine.loop import resume
+    from ganlab.engine.trainer import Trainer
+    from ganlab.kernel.errors import GanlabError
+    from ganlab.kernel.rundir import RunDir
+
+    run = RunDir.open_existing(Path(args.run_dir))
+    if run.latest_checkpoint() is None:
+        raise GanlabError(
+            _("{path}: this run has no checkpoint yet; train it first").format(path=args.run_dir)
+        )
+    trainer = Trainer(cfg_with_cpu(run.experiment()))
+    for note in resume(trainer, run.path):
+        print(_paragraph(f"ganlab: {note}"), file=sys.stderr)
+    values = trainer.quality_metrics()
+    if not values:
+        raise GanlabError(
+            _(
+                "{path}: model family '{family}' on {kind} data has no measures of its own; "
+                "use 'ganlab eval images --fake {path}' for FID/KID"
+            ).format(path=args.run_dir, family=trainer.family.name, kind=trainer.spec.kind)
+        )
+    return {
+        "step": trainer.step_count,
+        "family": trainer.family.name,
+        **{k: _json_number(v) for k, v in values.items()},
+    }
 
 
 def _eval_toy(args: argparse.Namespace) -> dict:

@@ -364,3 +364,24 @@ def test_eval_features_reports_the_sample_and_the_small_n_bias(tmp_path, capsys)
         "computed once on all samples (std 0)",
     ]
     assert "N = 300 real and 200 generated samples" in captured.err
+
+
+def test_eval_run_prints_the_measures_of_a_runs_newest_checkpoint(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert main(["train", "--preset", "ring8", "--steps", "30", "--out", str(run), "--quiet"]) == 0
+    capsys.readouterr()
+    out = run_json(capsys, ["eval", "run", str(run)])
+    assert out["step"] == 30
+    assert out["family"] == "mlp"
+    assert 0.0 <= out["jsd"] <= np.log(2) + 1e-6
+    assert out["num_modes"] == 8
+
+
+def test_eval_run_without_a_checkpoint_says_to_train_first(tmp_path, capsys):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "experiment.toml").write_text('name = "x"\n[data]\nsource = "ring8"\n')
+    with pytest.raises(SystemExit) as exit_:
+        main(["eval", "run", str(run)])
+    assert exit_.value.code == 2
+    assert "train it first" in capsys.readouterr().err

@@ -170,6 +170,28 @@ def test_pause_blocks_on_the_inbox_and_still_answers_sample_requests():
     assert not any(isinstance(r, rep.ScalarBatch) for r in reports)  # no training happened
 
 
+def test_a_panel_request_to_a_family_without_views_is_refused_and_the_loop_goes_on():
+    inbox = RecordingInbox(script=[cmd.RequestPanel(3, "sketch", {}), cmd.Step("both"), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    errors = [r for r in reports if isinstance(r, rep.TrainingError)]
+    assert len(errors) == 1
+    assert "Panel request refused" in errors[0].message
+    assert "mlp" in errors[0].message
+    assert not any(isinstance(r, rep.PanelAnswer) for r in reports)
+    assert any(isinstance(r, rep.ScalarBatch) for r in reports)  # the step still ran
+
+
+def test_plain_families_report_no_loss_terms_and_write_none():
+    inbox = RecordingInbox(script=[cmd.Step("both"), cmd.Stop()])
+    reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))
+    (batch,) = [r for r in reports if isinstance(r, rep.ScalarBatch)]
+    for term in rep.TERM_COLUMNS:
+        assert np.isnan(batch.values[term]).all()
+    row = batch.rows()[0]
+    assert not set(rep.TERM_COLUMNS) & set(row)  # metrics.jsonl rows stay as they were
+    assert row["d_loss"] is not None
+
+
 def test_step_while_paused_runs_exactly_one_update_and_publishes():
     inbox = RecordingInbox(script=[cmd.Step("both"), cmd.Step("g"), cmd.Stop()])
     reports = list(run(tiny_config(), inbox, clock=TickClock(), start_paused=True))

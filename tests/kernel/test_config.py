@@ -164,7 +164,7 @@ def test_the_issues_example_warns_with_file_key_value_reason_and_fix(tmp_path):
         ),
         ('[loss]\nname = "least_squares"\nclip_value = 0.1\n', "loss.clip_value", "wgan_clip"),
         ('[loss]\nname = "non_saturating"\ngp_weight = 1.0\n', "loss.gp_weight", "wgan_gp"),
-        ("[loss]\naux_weight = 2.0\n", "loss.aux_weight", "auxiliary classifier use it: acgan"),
+        ("[loss]\naux_weight = 2.0\n", "loss.aux_weight", "(only acgan uses it)"),
         ('[optimizer_d]\nname = "adam"\nmomentum = 0.9\n', "optimizer_d.momentum", "sgd and"),
         ('[optimizer_g]\nname = "sgd"\nbeta1 = 0.0\n', "optimizer_g.beta1", "only adam uses"),
         ('[optimizer_g]\nname = "rmsprop"\nbeta2 = 0.9\n', "optimizer_g.beta2", "'rmsprop'"),

@@ -57,7 +57,14 @@ LOSSES = [
     ("wgan_clip", "Wasserstein + weight clipping"),
 ]
 # As the window passes them (Loss.options, Loss.paper_settings): plain data.
-_COMMON = ["instance_noise", "r1_gamma", "aux_weight"]
+_COMMON = [
+    "instance_noise",
+    "r1_gamma",
+    "aux_weight",
+    "l1_weight",
+    "cycle_weight",
+    "identity_weight",
+]
 LOSS_OPTIONS = {
     "minimax": [*_COMMON, "label_smoothing"],
     "non_saturating": [*_COMMON, "label_smoothing"],

@@ -612,3 +612,32 @@ def test_setting_markers_close_together_do_not_write_over_each_other(panel, qtbo
             "k_d 1→5",
             "lr_g 0.001→0.0002",
         }
+
+
+def test_loss_terms_show_only_for_a_family_that_reports_them(panel):
+    steps, series = make_series(50)
+    terms = {
+        "g_adv": readonly(np.full(50, 0.7)),
+        "l1": readonly(np.full(50, 0.2)),
+        "cycle": readonly(np.full(50, np.nan)),
+        "identity": readonly(np.full(50, np.nan)),
+    }
+    panel.set_data(steps, {**series, **terms})
+    assert legend_names(panel, "losses") == ["D loss", "G loss"]
+    panel.set_loss_terms(("g_adv", "l1"))
+    panel.set_data(steps, {**series, **terms})
+    assert legend_names(panel, "losses") == ["D loss", "G loss", "G adversarial", "L1"]
+    l1 = named_curve(panel, "losses", "L1")
+    assert l1.isVisible()
+    assert np.allclose(y_of(l1), 0.2)
+    panel.set_loss_terms(("g_adv", "cycle", "identity", "not_a_term"))
+    assert legend_names(panel, "losses") == [
+        "D loss",
+        "G loss",
+        "G adversarial",
+        "cycle",
+        "identity",
+    ]
+    assert not l1.isVisible()
+    panel.set_loss_terms(())
+    assert legend_names(panel, "losses") == ["D loss", "G loss"]

@@ -837,7 +837,7 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
     from ganlab.engine.trainer import build_data_source, data_generator, draw_real_batches
     from ganlab.kernel import config as cfg
     from ganlab.kernel.errors import ConfigError, GanlabError
-    from ganlab.kernel.registry import DATA_SOURCES
+    from ganlab.kernel.registry import DATA_SOURCES, MODEL_FAMILIES
 
     if args.n <= 0:
         raise ConfigError(_("must be a positive number of samples"), key="--n")
@@ -848,7 +848,12 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
         )
     if args.source:
         entry = DATA_SOURCES.get(args.source, key="--source")
-        family = "dcgan" if entry.kind == "image" else "mlp"
+        # the first unconditional family that trains on this kind of data (mlp, dcgan, ...)
+        family = next(
+            name
+            for name, fam in MODEL_FAMILIES.items()
+            if entry.kind in fam.data_kinds and not fam.conditional
+        )
         config = cfg.from_dict(
             {"name": args.source, "data": {"source": args.source}, "model": {"family": family}}
         )
@@ -1014,9 +1019,12 @@ def _eval_toy(args: argparse.Namespace) -> dict:
 
     fake = _load_array(args.samples, _("generated samples"))
     entry = DATA_SOURCES.get(args.source, key="--source")
-    if entry.kind == "image":
+    if entry.kind not in ("toy1d", "toy2d"):
         raise ConfigError(
-            _("'{name}' is an image source; use 'ganlab eval images'").format(name=args.source),
+            _(
+                "'{name}' is an image source; use 'ganlab eval images', or 'ganlab eval run' "
+                "on a run"
+            ).format(name=args.source),
             key="--source",
         )
     source = entry.build(DataConfig(source=args.source, sigma=args.sigma))

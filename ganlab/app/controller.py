@@ -41,6 +41,9 @@ DEFAULT_LINK = "process"
 _LR_KEYS = {"optimizer_d.lr": "d", "optimizer_g.lr": "g"}
 
 # When the data kind changes, settings that only make sense for the other kind follow.
+# What follows a switch between toy data and images (image pairs count as images). Where
+# the family so chosen does not train on the new kind (dcgan on image pairs), it becomes
+# the first registered unconditional family that does.
 _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "image": {
         "model.family": "dcgan",
@@ -57,6 +60,10 @@ _KIND_DEFAULTS: dict[str, dict[str, Any]] = {
         "optimizer_g.lr": 1e-3,
     },
 }
+
+
+def _kind_group(kind: str) -> str:
+    return "toy" if kind in ("toy1d", "toy2d") else "image"
 
 
 class Controller(QObject):
@@ -350,9 +357,17 @@ class Controller(QObject):
         old_kind = DATA_SOURCES.get(self.session.config.data.source).kind
         new_kind = DATA_SOURCES.get(new.data.source).kind
         family = MODEL_FAMILIES.get(new.model.family)
-        if new_kind in family.data_kinds and (old_kind == "image") == (new_kind == "image"):
+        same_group = _kind_group(old_kind) == _kind_group(new_kind)
+        if new_kind in family.data_kinds and same_group:
             return new
-        defaults = _KIND_DEFAULTS["image" if new_kind == "image" else "toy"]
+        defaults: dict[str, Any] = {} if same_group else dict(_KIND_DEFAULTS[_kind_group(new_kind)])
+        chosen = MODEL_FAMILIES.get(defaults.get("model.family", new.model.family))
+        if new_kind not in chosen.data_kinds:
+            defaults["model.family"] = next(
+                name
+                for name, f in MODEL_FAMILIES.items()
+                if new_kind in f.data_kinds and not f.conditional
+            )
         changed = []
         for key, value in defaults.items():
             section, name = key.split(".")

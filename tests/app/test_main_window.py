@@ -15,6 +15,7 @@ from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import load_checkpoint
 from ganlab.kernel.presets import load_preset
+from ganlab.kernel.registry import DATA_SOURCES, MODEL_FAMILIES
 
 WAIT_MS = 20_000  # generous: CI machines are shared; tests end as soon as the condition holds
 
@@ -191,6 +192,25 @@ def test_switching_to_image_data_follows_with_an_image_family(qtbot, window):
     assert blocker.args[0].data_kind == "image"
     assert c.session.config.model.family == "dcgan"
     assert window.views.currentWidget() is window.image_view
+
+
+def _bundled_source_of_each_kind() -> list[str]:
+    found: dict[str, str] = {}
+    for name, entry in DATA_SOURCES.items():
+        if not (entry.reads_path or entry.downloads):
+            found.setdefault(entry.kind, name)
+    return sorted(found.values())
+
+
+@pytest.mark.parametrize("source", _bundled_source_of_each_kind())
+def test_switching_to_any_kind_of_data_picks_a_family_that_trains_on_it(qtbot, window, source):
+    c = window.controller
+    with qtbot.waitSignal(c.segment_started, timeout=WAIT_MS) as blocker:
+        window.controls.setting_changed.emit("data.source", source)
+    info = blocker.args[0]
+    family = MODEL_FAMILIES.get(c.session.config.model.family)
+    assert info.data_kind in family.data_kinds
+    assert window.views.currentWidget() is window.panels[info.panel or info.data_kind]
 
 
 def test_bad_setting_is_refused_with_a_message(qtbot, window):

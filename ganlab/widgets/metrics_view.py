@@ -131,7 +131,11 @@ class MetricsPanel(QWidget):
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         # The toy plots share their step axis; image evaluations are sparse (one per
         # click) and keep their own, or a hidden toy plot's range would hide them.
-        if self._widgets and name != "image":
+        # The held-out L1 and PSNR of image translators are measured together: they share
+        # an axis of their own (linked to a hidden toy plot, theirs would not follow).
+        if name == "psnr":
+            plot.setXLink(self._widgets["held_l1"].getPlotItem())
+        elif self._widgets and name not in ("image", "held_l1"):
             plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
         self._widgets[name] = widget
         layout.addWidget(widget, 1)

@@ -39,6 +39,8 @@ PAD_SCALE = 4  # the pad's drawing holds this many pixels per image pixel
 DEFAULT_BRUSH = 1.5  # brush width in image pixels: the bundled outlines' width
 BRUSH_RANGE = (1.0, 4.0)  # brush widths offered, image pixels
 _BRUSH_STEPS = 2  # slider steps per image pixel (0.5 px)
+PENDING_FILL = 64  # a dark gray tile where G's output is not computed yet
+ROWS_PER_GROUP = 4  # more pairs than this: shown as two groups of rows side by side
 
 
 class SketchPad(QWidget):
@@ -286,16 +288,25 @@ class Pix2PixPanel(QWidget):
         self._pad_title.setText(self.tr("Draw: {input}").format(input=self._domains[0]))
 
     def rows_image(self) -> np.ndarray | None:
-        """The rows as one uint8 mosaic (input | output | target per row), or None. A
-        blank (white) tile stands for outputs not computed yet."""
+        """The rows as one uint8 mosaic (input | output | target per row, in two groups of
+        rows side by side for more than :data:`ROWS_PER_GROUP` pairs), or None. A dark
+        gray tile (:data:`PENDING_FILL`) stands for outputs not computed yet."""
         if self._inputs is None or self._targets is None or len(self._inputs) == 0:
             return None
         n = len(self._inputs)
         outputs = self._outputs
         if outputs is None or len(outputs) != n:
-            outputs = np.full_like(self._inputs, 255)
+            outputs = np.full_like(self._inputs, PENDING_FILL)
         images = np.concatenate([self._inputs, outputs, self._targets])
-        cells = np.stack([np.arange(n), np.arange(n) + n, np.arange(n) + 2 * n], axis=1)
+        triples = np.stack([np.arange(n), np.arange(n) + n, np.arange(n) + 2 * n], axis=1)
+        if n <= ROWS_PER_GROUP:
+            return tile_images(images, triples)
+        # Two groups of triples side by side, a blank column between: larger images in a
+        # panel wider than tall.
+        half = -(-n // 2)
+        cells = np.full((half, 7), -1, dtype=np.int64)
+        cells[:, :3] = triples[:half]
+        cells[: n - half, 4:] = triples[half:]
         return tile_images(images, cells)
 
     def _draw_rows(self) -> None:

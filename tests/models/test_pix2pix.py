@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 
 import numpy as np
@@ -306,3 +307,18 @@ def test_a_g_that_copies_its_input_scores_the_identity_baseline():
     m = t.family_views.metrics()
     assert m["l1_held_out"] == pytest.approx(m["l1_identity"], rel=1e-6)
     assert m["psnr"] == pytest.approx(m["psnr_identity"], rel=1e-6)
+
+
+def test_ganlab_train_runs_the_preset_and_resumes_it(tmp_path):
+    from ganlab.cli import main
+
+    run = tmp_path / "run"
+    argv = ["train", "--preset", "shapes_pix2pix", "--device", "cpu", "--quiet", "--no-window"]
+    assert main([*argv, "--steps", "3", "--out", str(run)]) == 0
+    rows = [json.loads(line) for line in (run / "metrics.jsonl").read_text().splitlines()]
+    scalars = [r for r in rows if "event" not in r]
+    assert [r["step"] for r in scalars] == [1, 2, 3]
+    assert all(math.isfinite(r["l1"]) and math.isfinite(r["g_adv"]) for r in scalars)
+    assert all("cycle" not in r for r in scalars)  # another family's term: left out
+    assert main(["train", "--resume", str(run), "--steps", "5", "--quiet", "--no-window"]) == 0
+    assert load_checkpoint(run / "checkpoints" / "step_00000005.pt")["step"] == 5

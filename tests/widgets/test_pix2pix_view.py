@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from ganlab.kernel import reports as rep
 from ganlab.widgets.image_view import SEPARATOR
-from ganlab.widgets.pix2pix_view import PAD_SCALE, Pix2PixPanel
+from ganlab.widgets.pix2pix_view import PAD_SCALE, PENDING_FILL, Pix2PixPanel
 
 SIDE = 8
 
@@ -73,7 +73,7 @@ def test_rows_show_input_output_target_per_pair(panel):
     step = SIDE + SEPARATOR
     assert before.shape == (3 * step - SEPARATOR, 3 * step - SEPARATOR, 3)
     assert (before[:SIDE, :SIDE] == 10).all()  # input
-    assert (before[:SIDE, step : step + SIDE] == 255).all()  # no output yet: blank
+    assert (before[:SIDE, step : step + SIDE] == PENDING_FILL).all()  # no output yet
     assert (before[:SIDE, 2 * step : 2 * step + SIDE] == 200).all()  # target
     panel.show_snapshot(_snapshot())
     after = panel.rows_image()
@@ -165,3 +165,17 @@ def test_domain_names_title_the_rows_and_a_new_size_starts_a_blank_pad(panel, qt
     panel.show_segment(bigger, _Family())
     assert panel.pad.sketch().shape == (16 * PAD_SCALE, 16 * PAD_SCALE)
     assert not panel.pad.has_sketch()
+
+
+def test_more_than_four_pairs_are_shown_in_two_groups_of_rows(panel):
+    panel.show_real(_info(n=8))
+    panel.show_snapshot(_snapshot(n=8, value=99))
+    mosaic = panel.rows_image()
+    step = SIDE + SEPARATOR
+    assert mosaic.shape[:2] == (4 * step - SEPARATOR, 7 * step - SEPARATOR)
+    assert (mosaic[:SIDE, 3 * step : 3 * step + SIDE] == 255).all()  # the gap column
+    for group in (0, 4):  # input, output, target in each group
+        x = group * step
+        assert (mosaic[:SIDE, x : x + SIDE] == 10).all()
+        assert (mosaic[:SIDE, x + step : x + step + SIDE] == 99).all()
+        assert (mosaic[:SIDE, x + 2 * step : x + 2 * step + SIDE] == 200).all()

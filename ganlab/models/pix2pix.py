@@ -240,9 +240,7 @@ class Objective:
 
     def __init__(self, trainer: Any):
         self.t = trainer
-        for module in trainer.G.modules():
-            if isinstance(module, SeededDropout):
-                module.generator = trainer.noise_gen
+        self._dropouts = [m for m in trainer.G.modules() if isinstance(m, SeededDropout)]
 
     def _noisy(self, x: torch.Tensor) -> torch.Tensor:
         std = self.t.config.loss.instance_noise
@@ -296,6 +294,10 @@ class Objective:
         self, which: str, k_d: int, k_g: int
     ) -> tuple[dict[str, torch.Tensor], dict[str, torch.Tensor]]:
         """``k_d`` D updates then ``k_g`` G updates (see ganlab.models.base.Objective)."""
+        # G's dropout draws from the trainer's noise generator as it is now (a
+        # distributed trainer gives each rank its own after building the objective).
+        for module in self._dropouts:
+            module.generator = self.t.noise_gen
         values: dict[str, torch.Tensor] = {}
         layers: dict[str, torch.Tensor] = {}
         reuse: tuple[torch.Tensor, torch.Tensor, torch.Tensor] | None = None

@@ -212,7 +212,7 @@ _declare(
     N_("Shapes: gray → colour (pairs)"),
     "paired",
     "ganlab.data.pairs:build_shapes_colorize",
-    N_("Pairs drawn on the fly from the shapes: the gray image and the colour one."),
+    N_("Pairs drawn on the fly from the shapes: the gray image and the colour one (RGB)."),
 )
 _declare(
     "pix2pix_folder",

@@ -11,7 +11,8 @@ same signed distances, sizes, positions and colours), from a fixed seed, no down
 * ``shapes_edges``: A is the shape's outline in white on black, B the filled coloured
   shape (the "edges -> photo" task of Isola et al. 2017 in miniature). The outline fixes
   where and what the shape is, not its colour: G has to choose one.
-* ``shapes_colorize``: A is the gray image (ITU-R 601 luma), B the colour one.
+* ``shapes_colorize``: A is the gray image (ITU-R 601 luma), B the colour one; always
+  RGB, whatever ``data.channels`` says.
 
 And the user's folder (``pix2pix_folder``, ``data.path``) in the layouts people have:
 
@@ -31,6 +32,7 @@ with their reason in the summary (and ``skipped_files.tsv`` in the run directory
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import Counter
 from dataclasses import dataclass, field
@@ -227,21 +229,10 @@ def build_shapes_edges(config: DataConfig) -> PairSource:
 
 
 def build_shapes_colorize(config: DataConfig) -> PairSource:
-    """``shapes_colorize``: gray -> colour shape.
-
-    Raises
-    ------
-    DataError
-        ``data.channels`` is not 3 (gray to gray would be the identity).
-    """
-    if config.channels != 3:
-        raise DataError(
-            _(
-                "shapes_colorize turns gray images into colour ones: set data.channels = 3 "
-                "(it is {channels})"
-            ).format(channels=config.channels)
-        )
-    return _procedural(config, "colorize", COLORIZE_DOMAINS, _("shapes gray → colour"))
+    """``shapes_colorize``: gray -> colour shape. Always RGB (gray to gray would be the
+    identity): ``data.channels`` is not read."""
+    rgb = dataclasses.replace(config, channels=3)
+    return _procedural(rgb, "colorize", COLORIZE_DOMAINS, _("shapes gray → colour"))
 
 
 # --------------------------------------------------------------------------- folders

@@ -57,11 +57,11 @@ def test_colorize_pairs_are_the_gray_and_the_colour_image():
     assert (b[:, 0] != b[:, 1]).any()  # B has colour
 
 
-def test_colorize_in_gray_is_refused_with_the_fix():
-    with pytest.raises(DataError, match=r"data\.channels = 3"):
-        DATA_SOURCES.get("shapes_colorize").build(
-            DataConfig(source="shapes_colorize", image_size=16, channels=1, size=10)
-        )
+def test_colorize_is_rgb_whatever_the_channels_setting():
+    source = DATA_SOURCES.get("shapes_colorize").build(
+        DataConfig(source="shapes_colorize", image_size=16, channels=1, size=10)
+    )
+    assert source.spec.shape == (2, 3, 16, 16)
 
 
 @pytest.mark.parametrize("name", ["shapes_edges", "shapes_colorize"])

@@ -21,8 +21,9 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -169,10 +170,12 @@ class Pix2PixPanel(QWidget):
         self._targets: np.ndarray | None = None
         self._outputs: np.ndarray | None = None
         self._shape: tuple[int, int, int] = (32, 32, 3)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
+        # Wide panel: rows | drawing column (pad above G's answer). Tall panel (a narrow
+        # centre view): rows above, pad and answer side by side below. See resizeEvent.
+        self._outer = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self._outer.setContentsMargins(2, 2, 2, 2)
         self.rows_widget, self._rows_item = image_plot(self._rows_title())
-        layout.addWidget(self.rows_widget, 3)
+        self._outer.addWidget(self.rows_widget, 3)
 
         side = QVBoxLayout()
         self._pad_title = QLabel()
@@ -182,15 +185,20 @@ class Pix2PixPanel(QWidget):
         self.pad = SketchPad()
         self.pad.setToolTip(
             self.tr(
-                "Draw an input with the mouse; G's output for it appears below and follows "
-                "training, also while paused."
+                "Draw an input with the mouse; G's output for it appears beside it and "
+                "follows training, also while paused."
             )
         )
-        side.addWidget(self.pad, 2)
+        self.output_widget, self._output_item = image_plot(self.tr("G(drawing)"))
+        self._pictures = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self._pictures.addWidget(self.pad, 1)
+        self._pictures.addWidget(self.output_widget, 1)
+        side.addLayout(self._pictures, 1)
         tools = QHBoxLayout()
         self._brush_label = QLabel()
         tools.addWidget(self._brush_label)
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
+        self.brush_slider.setMinimumWidth(60)
         lo, hi = BRUSH_RANGE
         self.brush_slider.setRange(int(lo * _BRUSH_STEPS), int(hi * _BRUSH_STEPS))
         self.brush_slider.setValue(int(DEFAULT_BRUSH * _BRUSH_STEPS))
@@ -202,16 +210,29 @@ class Pix2PixPanel(QWidget):
         self.clear_button.clicked.connect(self._on_clear_button_clicked)
         tools.addWidget(self.clear_button)
         side.addLayout(tools)
-        self.output_widget, self._output_item = image_plot(self.tr("G(drawing)"))
-        side.addWidget(self.output_widget, 2)
-        self._hint = QLabel(self.tr("Draw in the box above to see what G makes of it."))
+        self._hint = QLabel(self.tr("Draw in the black box to see what G makes of it."))
         self._hint.setWordWrap(True)
         self._hint.setFont(style.font(0.95))
         side.addWidget(self._hint)
-        layout.addLayout(side, 2)
+        self._outer.addLayout(side, 2)
         self.pad.stroke_finished.connect(self._on_pad_stroke_finished)
         self._on_brush_slider_value_changed(self.brush_slider.value())
         self._retitle()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        """Stack the drawing under the rows when the panel is taller than wide."""
+        tall = self.height() > self.width()
+        self._outer.setDirection(
+            QBoxLayout.Direction.TopToBottom if tall else QBoxLayout.Direction.LeftToRight
+        )
+        self._pictures.setDirection(
+            QBoxLayout.Direction.LeftToRight if tall else QBoxLayout.Direction.TopToBottom
+        )
+        super().resizeEvent(event)
+
+    def is_stacked(self) -> bool:
+        """Whether the drawing sits under the rows (a panel taller than wide)."""
+        return self._outer.direction() == QBoxLayout.Direction.TopToBottom
 
     # -- the window's DataPanel protocol (ganlab.app.panels) ------------------------
 

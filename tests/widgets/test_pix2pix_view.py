@@ -179,3 +179,17 @@ def test_more_than_four_pairs_are_shown_in_two_groups_of_rows(panel):
         assert (mosaic[:SIDE, x : x + SIDE] == 10).all()
         assert (mosaic[:SIDE, x + step : x + step + SIDE] == 99).all()
         assert (mosaic[:SIDE, x + 2 * step : x + 2 * step + SIDE] == 200).all()
+
+
+def test_a_tall_panel_stacks_the_drawing_under_the_rows(panel, qtbot):
+    panel.show()
+    panel.resize(900, 500)
+    qtbot.waitUntil(lambda: not panel.is_stacked())
+    wide_pad = panel.pad.geometry()
+    wide_rows = panel.rows_widget.geometry()
+    assert wide_pad.left() > wide_rows.right()  # beside the rows
+    panel.resize(400, 900)
+    qtbot.waitUntil(panel.is_stacked)
+    qtbot.waitUntil(lambda: panel.pad.geometry().top() > panel.rows_widget.geometry().bottom())
+    # pad and G's answer side by side below the rows
+    assert panel.output_widget.geometry().left() > panel.pad.geometry().left()

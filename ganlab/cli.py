@@ -824,7 +824,7 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
     from ganlab.engine.trainer import build_data_source, data_generator, draw_real_batches
     from ganlab.kernel import config as cfg
     from ganlab.kernel.errors import ConfigError, GanlabError
-    from ganlab.kernel.registry import DATA_SOURCES
+    from ganlab.kernel.registry import DATA_SOURCES, MODEL_FAMILIES
 
     if args.n <= 0:
         raise ConfigError(_("must be a positive number of samples"), key="--n")
@@ -835,7 +835,13 @@ def cmd_data_sample(args: argparse.Namespace) -> int:
         )
     if args.source:
         entry = DATA_SOURCES.get(args.source, key="--source")
-        family = "dcgan" if entry.kind == "image" else "mlp"
+        # A family that trains on the source's kind (the first registered one; dcgan for
+        # images): check_names refuses a pairing that cannot train.
+        family = (
+            "dcgan"
+            if entry.kind == "image"
+            else next(n for n, f in MODEL_FAMILIES.items() if entry.kind in f.data_kinds)
+        )
         config = cfg.from_dict(
             {"name": args.source, "data": {"source": args.source}, "model": {"family": family}}
         )

@@ -322,3 +322,14 @@ def test_ganlab_train_runs_the_preset_and_resumes_it(tmp_path):
     assert all("cycle" not in r for r in scalars)  # another family's term: left out
     assert main(["train", "--resume", str(run), "--steps", "5", "--quiet", "--no-window"]) == 0
     assert load_checkpoint(run / "checkpoints" / "step_00000005.pt")["step"] == 5
+
+
+def test_ganlab_data_sample_writes_pairs(tmp_path):
+    from ganlab.cli import main
+
+    out = tmp_path / "pairs.npy"
+    argv = ["data", "sample", "--source", "shapes_edges", "--n", "5", "--out", str(out)]
+    assert main(argv) == 0
+    x = np.load(out)
+    assert x.shape == (5, 2, 1, 28, 28)  # data.image_size and data.channels defaults
+    assert x.min() >= -1 and x.max() <= 1

@@ -332,4 +332,5 @@ def test_ganlab_data_sample_writes_pairs(tmp_path):
     assert main(argv) == 0
     x = np.load(out)
     assert x.shape == (5, 2, 1, 28, 28)  # data.image_size and data.channels defaults
-    assert x.min() >= -1 and x.max() <= 1
+    assert x.min() >= -1
+    assert x.max() <= 1

@@ -475,15 +475,14 @@ def build_pair_folder(config: DataConfig) -> PairFolderSource:
         held_items = [p for i, p in enumerate(train_items) if i in pick]
         train_items = [p for i, p in enumerate(train_items) if i not in pick]
     if not train_items:
-        detail = "; ".join(
-            [
-                _("skipped: {files}").format(
-                    files=_named([f"{_rel(p, folder)} ({_(r)})" for p, r in read.skipped])
-                )
-            ]
-            if read.skipped
-            else []
-        )
+        problems = []
+        if read.skipped:
+            files = sorted(f"{_rel(p, folder)} ({_(r)})" for p, r in read.skipped)
+            problems.append(_("skipped: {files}").format(files=_named(files)))
+        if unmatched:
+            files = sorted(f"{_rel(p, folder)} ({_(why)})" for p, why in unmatched)
+            problems.append(_("no partner: {files}").format(files=_named(files)))
+        detail = "; ".join(problems)
         raise DataError(
             _(
                 "pair folder {folder} has no usable training pair{detail}. Put files that "
@@ -491,7 +490,6 @@ def build_pair_folder(config: DataConfig) -> PairFolderSource:
                 "the same names (optionally inside train/ and val/)."
             ).format(folder=folder, detail=f" ({detail})" if detail else "")
         )
-    read.pairs = []
     return PairFolderSource(
         folder, _stack(train_items, c, s), _stack(held_items, c, s), read, unmatched, held_from
     )

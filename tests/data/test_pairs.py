@@ -195,6 +195,16 @@ def test_a_folder_without_pairs_is_refused_with_the_layouts(tmp_path):
     assert "A/ and B/" in message
 
 
+def test_a_and_b_folders_without_matching_names_are_refused_listing_them(tmp_path):
+    _save(tmp_path / "A" / "x.png", RED)
+    _save(tmp_path / "B" / "y.png", BLUE)
+    with pytest.raises(DataError) as info:
+        _folder(tmp_path)
+    message = str(info.value)
+    assert "A/x.png (no file of that name in B/)" in message
+    assert "B/y.png (no file of that name in A/)" in message
+
+
 def test_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(DataError, match="not a folder"):
         _folder(tmp_path / "nowhere")

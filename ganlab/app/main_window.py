@@ -1228,6 +1228,9 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_explorer_samples_requested(self, z: np.ndarray, labels: np.ndarray | None) -> None:
+        family = MODEL_FAMILIES.get(self.controller.session.config.model.family)
+        if not family.latent:  # an image translator has no z (configure still asks once)
+            return
         self._explorer_asked_at = time.monotonic()
         self.controller.request_samples(z, labels)
 

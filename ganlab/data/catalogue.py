@@ -194,3 +194,34 @@ _declare(
     N_("Any folder of images; its subfolders, if any, are the classes."),
     reads_path=True,
 )
+
+# ------------------------------------------------- image pairs for pix2pix (data/pairs.py)
+
+_declare(
+    "shapes_edges",
+    N_("Shapes: outline → filled (pairs)"),
+    "paired",
+    "ganlab.data.pairs:build_shapes_edges",
+    N_(
+        "Pairs drawn on the fly from the shapes: a white outline and the same shape "
+        "filled in colour. No download."
+    ),
+)
+_declare(
+    "shapes_colorize",
+    N_("Shapes: gray → colour (pairs)"),
+    "paired",
+    "ganlab.data.pairs:build_shapes_colorize",
+    N_("Pairs drawn on the fly from the shapes: the gray image and the colour one (RGB)."),
+)
+_declare(
+    "pix2pix_folder",
+    N_("Folder of image pairs"),
+    "paired",
+    "ganlab.data.pairs:build_pair_folder",
+    N_(
+        "Your pairs: files with A and B side by side (as pix2pix's data sets), or A/ and "
+        "B/ folders with files of the same names; val/ or test/ is held out."
+    ),
+    reads_path=True,
+)

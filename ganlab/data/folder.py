@@ -175,25 +175,42 @@ class LoadedImage:
     warnings: tuple[str, ...] = ()
 
 
-def _decode(path: Path, channels: int, size: int) -> LoadedImage:
+# Reason a side-by-side pair file is skipped (pix2pix's "AB" images, ganlab.data.pairs).
+NOT_SIDE_BY_SIDE = N_("not two images side by side (narrower than tall)")
+
+
+def _decode(path: Path, channels: int, size: int, parts: int = 1) -> LoadedImage:
     if path.stat().st_size == 0:
         raise SkippedImageError(EMPTY)
     with Image.open(path) as opened:
-        opened.draft(None, (size, size))  # JPEG: decode at a reduced scale, same colours
+        if parts == 1:
+            opened.draft(None, (size, size))  # JPEG: decode at a reduced scale, same colours
         opened.load()
         mode, file_format = opened.mode, opened.format
         im = ImageOps.exif_transpose(opened)
         transparent = has_transparency(im)
         im = to_gray_or_rgb(im, file_format)
         im = im.convert("L" if channels == 1 else "RGB")
-        im = ImageOps.fit(im, (size, size), method=Image.Resampling.BICUBIC)
-        arr = np.asarray(im, dtype=np.uint8)
-    arr = arr[None] if arr.ndim == 2 else arr.transpose(2, 0, 1)
+        if parts > 1 and im.width < im.height:
+            raise SkippedImageError(NOT_SIDE_BY_SIDE)
+        step = im.width // parts
+        pieces = [im.crop((i * step, 0, (i + 1) * step, im.height)) for i in range(parts)]
+        arrays = [
+            np.asarray(ImageOps.fit(p, (size, size), method=Image.Resampling.BICUBIC), np.uint8)
+            for p in pieces
+        ]
+    arrays = [a[None] if a.ndim == 2 else a.transpose(2, 0, 1) for a in arrays]
+    arr = arrays[0] if parts == 1 else np.stack(arrays)
     return LoadedImage(np.ascontiguousarray(arr), mode, transparent)
 
 
-def read_image(path: Path, channels: int, size: int) -> LoadedImage:
+def read_image(path: Path, channels: int, size: int, *, parts: int = 1) -> LoadedImage:
     """Read one image file as a viewer shows it, with what was converted on the way.
+
+    ``parts > 1``: the file holds that many images side by side (pix2pix's "AB" files):
+    it is cut into equal vertical strips, each fitted to ``size`` on its own, and
+    :attr:`LoadedImage.pixels` is (parts, channels, size, size); a file narrower than
+    tall is skipped (:data:`NOT_SIDE_BY_SIDE`).
 
     Decoder warnings are collected in :attr:`LoadedImage.warnings`, never shown one by
     one; an image over PIL's pixel limit (``Image.MAX_IMAGE_PIXELS``) is skipped.
@@ -208,7 +225,7 @@ def read_image(path: Path, channels: int, size: int) -> LoadedImage:
             warnings.simplefilter("always")
             # PIL warns between 1x and 2x its pixel limit and raises above; skip both.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            loaded = _decode(path, channels, size)
+            loaded = _decode(path, channels, size, parts)
     except SkippedImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

@@ -63,8 +63,9 @@ ACTIONS: tuple[str, ...] = (
 RUN_MODES: tuple[str, ...] = ("play", "pause")
 # Names a condition may read besides the scalar columns and diagnosed_<kind>.
 LR_NAMES: tuple[str, ...] = ("lr_d", "lr_g")
-# Keys of a toy MetricsReport (Trainer.toy_metrics): divergences, their noise floor, D's
-# bound on the JSD, mode coverage, the 1-D Wasserstein distance.
+# Keys of a MetricsReport: the toy metrics (Trainer.toy_metrics: divergences, their noise
+# floor, D's bound on the JSD, mode coverage, the 1-D Wasserstein distance) and the
+# families' held-out measures (FamilyViews.metrics).
 METRIC_NAMES: tuple[str, ...] = (
     "jsd",
     "kl_real_fake",
@@ -81,6 +82,14 @@ METRIC_NAMES: tuple[str, ...] = (
     "high_quality",
     "reverse_kl",
     "w1",
+    # pix2pix (ganlab.models.pix2pix.Views.metrics): G on the held-out pairs, and the
+    # identity (output = input) and mean-image baselines
+    "l1_held_out",
+    "psnr",
+    "l1_identity",
+    "psnr_identity",
+    "l1_mean",
+    "psnr_mean",
 )
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50
@@ -856,6 +865,10 @@ class _Driver:
             if isinstance(report, rep.SamplesReady) and report.request_id == marker:
                 return
             if isinstance(report, rep.TrainingError) and "Sample request" in report.message:
+                # The marker refused (a family without a latent z, e.g. pix2pix): not an
+                # error of the commands sent.
+                if report in self.errors:
+                    self.errors.remove(report)
                 return
 
     def close(self) -> None:

@@ -143,7 +143,7 @@ class DataConfig:
         kind="choice",
         picks=(28, 32, 64),
         pick_labels=(N_("{value} × {value} px"),) * 3,
-        data_kinds=("image",),
+        data_kinds=("image", "paired", "unpaired"),
         unused="hide",
     )
     # 1 = grayscale, 3 = RGB (2 is refused)
@@ -157,7 +157,7 @@ class DataConfig:
         kind="choice",
         picks=(1, 3),
         pick_labels=(N_("1 (grayscale)"), N_("3 (RGB colour)")),
-        data_kinds=("image",),
+        data_kinds=("image", "paired", "unpaired"),
         unused="hide",
     )
     # draw-your-own anchors [[x, y], ...]
@@ -318,6 +318,20 @@ class LossConfig:
         help=N_("pix2pix: how much G is pulled towards the target image, next to fooling D."),
         step=10.0,
         decimals=1,
+        zero_text=N_("off"),
+    )
+    # pix2pix: weight of G's adversarial term (1 = the paper; 0 = L1 alone, D unheeded)
+    adv_weight: float = _opt(
+        1.0,
+        lo=0.0,
+        hi=100.0,
+        label=N_("Adversarial weight"),
+        help=N_(
+            "pix2pix: how much G tries to fool D, next to the L1 pull; 0 turns it off "
+            "and G learns from L1 alone."
+        ),
+        step=0.5,
+        decimals=2,
         zero_text=N_("off"),
     )
     # CycleGAN: lambda_cyc, the weight of the cycle-consistency loss (Zhu et al. 2017: 10)

@@ -150,7 +150,7 @@ class ModelFamily:
     # on toy data, base_channels on images, ...). The window shows only these. {}: all.
     settings: Mapping[DataKind, frozenset[str]] = field(default_factory=dict)
     # The LossConfig fields the family itself reads, besides the loss's own options
-    # (acgan: aux_weight; pix2pix: l1_weight; cyclegan: cycle_weight, identity_weight).
+    # (acgan: aux_weight; pix2pix: l1_weight, adv_weight; cyclegan: cycle_weight, identity_weight).
     loss_options: frozenset[str] = frozenset()
     # The extra loss terms its training reports each step, names from
     # reports.TERM_COLUMNS ("g_adv", "l1", "cycle", "identity"); the curves plot these.
@@ -193,7 +193,7 @@ OutputKind = Literal["probability", "score"]
 # weights of the terms a model family adds (``ModelFamily.loss_options``: the class
 # loss, pix2pix's L1, CycleGAN's cycle and identity losses).
 FAMILY_LOSS_OPTIONS: frozenset[str] = frozenset(
-    {"aux_weight", "l1_weight", "cycle_weight", "identity_weight"}
+    {"aux_weight", "l1_weight", "adv_weight", "cycle_weight", "identity_weight"}
 )
 COMMON_LOSS_OPTIONS: frozenset[str] = (
     frozenset({"instance_noise", "r1_gamma"}) | FAMILY_LOSS_OPTIONS

@@ -103,3 +103,25 @@ ACGAN = MODEL_FAMILIES.register(
         ),
     ),
 )
+
+PAIRED_KINDS: frozenset[DataKind] = frozenset({"paired"})
+PIX2PIX = MODEL_FAMILIES.register(
+    "pix2pix",
+    ModelFamily(
+        name="pix2pix",
+        title=N_("pix2pix"),
+        data_kinds=PAIRED_KINDS,
+        build=lazy("ganlab.models.pix2pix:build"),
+        settings=dict.fromkeys(PAIRED_KINDS, CONV_SETTINGS),
+        loss_options=frozenset({"l1_weight", "adv_weight"}),
+        loss_terms=("g_adv", "l1"),
+        objective=lazy("ganlab.models.pix2pix:Objective"),
+        views=lazy("ganlab.models.pix2pix:Views"),
+        latent=False,
+        description=N_(
+            "Image-to-image translation (Isola et al. 2017): a U-Net G turns an input "
+            "image into its target, a PatchGAN D judges (input, output) pairs patch by "
+            "patch; G's loss adds λ times the L1 distance to the target."
+        ),
+    ),
+)

@@ -2,9 +2,10 @@
 
 Three plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
 the discriminator implies, and the ln 2 ceiling), mode coverage for mixtures of gaussians
-(modes captured out of K, % high-quality samples), and the 1-D Wasserstein distance. The
-losses say little about sample quality (the stopping problem); these do. Plots without
-data (no modes for a spiral, no W1 in 2-D) are hidden.
+(modes captured out of K, % high-quality samples), the 1-D Wasserstein distance, and
+for image-to-image families L1 and PSNR on held-out pairs beside the identity and
+mean-image baselines. The losses say little about sample quality (the stopping problem);
+these do. Plots without data (no modes for a spiral, no W1 in 2-D) are hidden.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ class MetricsPanel(QWidget):
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
+        # Image-to-image (pix2pix): G on the held-out pairs beside two baselines.
+        self._build_plot(
+            "held_l1", self.tr("L1 to the target (held-out pairs)"), self.tr("L1"), layout
+        )
+        self._build_plot("psnr", self.tr("PSNR (held-out pairs)"), self.tr("dB"), layout)
         self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
         self._image_label = QLabel()
         self._image_label.setWordWrap(True)
@@ -90,6 +96,13 @@ class MetricsPanel(QWidget):
             "quality", "high_quality", style.REAL, self.tr("within 3σ of a mode"), width=2
         )
         self._add_curve("w1", "w1", style.FAKE, self.tr("W1(real, generated)"), width=2)
+        for plot, unit in (("held_l1", "l1"), ("psnr", "psnr")):
+            main = "l1_held_out" if unit == "l1" else "psnr"
+            self._add_curve(plot, main, style.G_COLOR, self.tr("G(input)"), width=2)
+            self._add_curve(
+                plot, f"{unit}_identity", style.NEUTRAL, self.tr("input as output"), dash=True
+            )
+            self._add_curve(plot, f"{unit}_mean", style.REAL, self.tr("mean target"), dash=True)
         self._add_curve("image", "fid", style.FAKE, self.tr("FID"), width=2)
         self.setToolTip(
             self.tr(
@@ -118,7 +131,11 @@ class MetricsPanel(QWidget):
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         # The toy plots share their step axis; image evaluations are sparse (one per
         # click) and keep their own, or a hidden toy plot's range would hide them.
-        if self._widgets and name != "image":
+        # The held-out L1 and PSNR of image translators are measured together: they share
+        # an axis of their own (linked to a hidden toy plot, theirs would not follow).
+        if name == "psnr":
+            plot.setXLink(self._widgets["held_l1"].getPlotItem())
+        elif self._widgets and name not in ("image", "held_l1"):
             plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
         self._widgets[name] = widget
         layout.addWidget(widget, 1)
@@ -144,8 +161,10 @@ class MetricsPanel(QWidget):
 
         Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1,
         and jsd / kl_real_fake / kl_fake_real / tv with their ``*_floor``, whose latest
-        values are written out as "JSD 0.043 (floor 0.012)". Missing names hide their
-        curve; plots with no visible curve are hidden.
+        values are written out as "JSD 0.043 (floor 0.012)"; image-to-image:
+        l1_held_out and psnr with their baselines l1_identity, psnr_identity, l1_mean,
+        psnr_mean. Missing names hide their curve; plots with no visible curve are
+        hidden.
         """
         steps = np.asarray(steps, dtype=float)
         shown: set[str] = set()
@@ -172,6 +191,8 @@ class MetricsPanel(QWidget):
             "modes": "modes_captured" in shown,
             "quality": "high_quality" in shown,
             "w1": "w1" in shown,
+            "held_l1": "l1_held_out" in shown,
+            "psnr": "psnr" in shown,
         }
         for name, show in visible.items():
             self._widgets[name].setVisible(show)

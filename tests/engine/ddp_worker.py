@@ -14,7 +14,8 @@ writes what each rank saw to ``OUT_DIR/rank{r}.pt``; the test process compares t
    published losses.
 3. ``resume``: 4 steps, a state, 2 steps; the state loaded back, 2 steps again.
 4. ``families``: every registered model family (toy data for mlp, shapes for the image
-   families), the losses in turn, a few steps of each kind; each rank's weights after.
+   families, shapes pairs for pix2pix), the losses in turn, a few steps of each kind;
+   each rank's weights after.
 5. ``train``: ``ganlab train OUT_DIR/exp.toml --steps 4 --out OUT_DIR/run --quiet``, the
    command's own entry point on each rank, as ``torchrun -m ganlab train`` runs it (in a
    new process group on port P2); its exit code.
@@ -50,6 +51,8 @@ from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES
 BATCH = 8  # per rank
 EQUIVALENCE_LOSSES = ("non_saturating", "wgan_gp")
 LR_D, LR_G = 0.0123, 0.0456
+# families: the data each family trains on, by the first kind it supports in this order
+SOURCE_OF_KIND = {"toy2d": "ring8_teaching", "image": "shapes", "paired": "shapes_edges"}
 
 
 def equivalence_config(loss: str, batch: int) -> cfg.ExperimentConfig:
@@ -176,7 +179,10 @@ def families(context: distributed.DistributedContext) -> dict[str, Any]:
     G forward of the first D update and the reused fake of the second both occur)."""
     results: dict[str, Any] = {}
     for family, loss in zip(MODEL_FAMILIES.names(), itertools.cycle(LOSSES.names()), strict=False):
-        source = "ring8_teaching" if family == "mlp" else "shapes"
+        kinds = MODEL_FAMILIES.get(family).data_kinds
+        source = next(
+            name for kind, name in SOURCE_OF_KIND.items() if kind in kinds
+        )  # toy data where the family trains on it
         config = tiny_config(source=source, family=family, loss=loss, k_d=2, k_g=1)
         config = cfg.with_value(config, "loss.r1_gamma", 1.0)
         trainer = distributed.DistributedTrainer(config, context)

@@ -372,6 +372,7 @@ CHANGED = {
     "l1_weight": 10.0,
     "cycle_weight": 3.0,
     "identity_weight": 1.0,
+    "adv_weight": 0.5,
 }
 
 

@@ -24,7 +24,13 @@ class SideEffect:
 
 
 @pytest.mark.parametrize(
-    ("source", "family"), [("ring8_teaching", "mlp"), ("shapes", "dcgan"), ("shapes", "acgan")]
+    ("source", "family"),
+    [
+        ("ring8_teaching", "mlp"),
+        ("shapes", "dcgan"),
+        ("shapes", "acgan"),
+        ("shapes_edges", "pix2pix"),  # its own objective; dropout masks from noise_gen
+    ],
 )
 def test_resume_continues_exactly(tmp_path, source, family):
     config = tiny_config(source=source, family=family)

@@ -165,6 +165,12 @@ def test_the_issues_example_warns_with_file_key_value_reason_and_fix(tmp_path):
         ('[loss]\nname = "least_squares"\nclip_value = 0.1\n', "loss.clip_value", "wgan_clip"),
         ('[loss]\nname = "non_saturating"\ngp_weight = 1.0\n', "loss.gp_weight", "wgan_gp"),
         ("[loss]\naux_weight = 2.0\n", "loss.aux_weight", "(only acgan uses it)"),
+        ("[loss]\nadv_weight = 0.0\n", "loss.adv_weight", "(only pix2pix uses it)"),
+        (
+            '[model]\nfamily = "dcgan"\n[data]\nsource = "shapes"\n[loss]\nl1_weight = 10.0\n',
+            "loss.l1_weight",
+            "model family 'dcgan'",
+        ),
         ('[optimizer_d]\nname = "adam"\nmomentum = 0.9\n', "optimizer_d.momentum", "sgd and"),
         ('[optimizer_g]\nname = "sgd"\nbeta1 = 0.0\n', "optimizer_g.beta1", "only adam uses"),
         ('[optimizer_g]\nname = "rmsprop"\nbeta2 = 0.9\n', "optimizer_g.beta2", "'rmsprop'"),
@@ -363,7 +369,7 @@ def test_a_familys_batch_norm_declaration_matches_the_networks_it_builds(family,
     from ganlab.kernel.registry import MODEL_FAMILIES
 
     entry = MODEL_FAMILIES.get(family)
-    shape = {"toy1d": (1,), "toy2d": (2,), "image": (1, 28, 28)}[kind]
+    shape = {"toy1d": (1,), "toy2d": (2,), "image": (1, 28, 28), "paired": (2, 1, 28, 28)}[kind]
     spec = DataSpec(kind=kind, shape=shape, num_classes=3, class_names=("a", "b", "c"))
     model = cfg.ModelConfig(family=family, base_channels=8, spectral_norm_d=sn_d)
     generator, discriminator = entry.build(model, spec, 4)

@@ -31,6 +31,9 @@ SPECS = {
     "rgb32": DataSpec("image", (3, 32, 32)),
     "rgb32-labelled": _labelled("image", (3, 32, 32), 10),
     "rgb64-labelled": _labelled("image", (3, 64, 64), 3),
+    # image pairs (A, B): pix2pix
+    "paired-gray28": DataSpec("paired", (2, 1, 28, 28), domains=("a", "b")),
+    "paired-rgb32": DataSpec("paired", (2, 3, 32, 32), domains=("a", "b")),
 }
 
 # Small enough that every build and pass takes milliseconds.
@@ -60,10 +63,25 @@ def _build(family_name: str, spec: DataSpec, cfg: ModelConfig = SMALL):
 
 
 def _inputs(spec: DataSpec):
+    """G's inputs: a latent batch z (and labels y for labelled data), or for a family
+    without z on paired data an image batch of domain A (and y None)."""
     g = torch.Generator().manual_seed(1)
+    if spec.is_translation:
+        return torch.rand(BATCH, *spec.image_shape, generator=g) * 2 - 1, None
     z = torch.randn(BATCH, LATENT, generator=g)
     y = torch.randint(0, spec.num_classes, (BATCH,), generator=g) if spec.num_classes else None
     return z, y
+
+
+def _d_condition(spec: DataSpec, g_input: torch.Tensor, y: torch.Tensor | None):
+    """What D is told besides the sample: the labels, or on paired data the input A
+    (D judges the pair (A, B))."""
+    return g_input if spec.kind == "paired" else y
+
+
+def _sample_shape(spec: DataSpec) -> tuple[int, ...]:
+    """One generated sample: the data's sample, or one image of a pair."""
+    return spec.image_shape if spec.is_translation else spec.shape
 
 
 def test_the_four_families_are_registered():
@@ -92,7 +110,7 @@ def test_generator_output_has_the_sample_shape(family_name, spec_name):
     spec = SPECS[spec_name]
     G, _ = _build(family_name, spec)
     z, y = _inputs(spec)
-    assert G(z, y).shape == (BATCH, *spec.shape)
+    assert G(z, y).shape == (BATCH, *_sample_shape(spec))
 
 
 @pytest.mark.parametrize(
@@ -109,15 +127,19 @@ def test_image_generator_output_lies_in_tanh_range(family_name, spec_name):
 
 @pytest.mark.parametrize(("family_name", "spec_name"), CASES)
 def test_discriminator_returns_one_logit_per_sample(family_name, spec_name):
+    """One logit per sample, or one map of patch logits for an image translator."""
     spec = SPECS[spec_name]
     family = MODEL_FAMILIES.get(family_name)
     G, D = _build(family_name, spec)
     z, y = _inputs(spec)
-    out = D(G(z, y), y)
+    out = D(G(z, y), _d_condition(spec, z, y))
     if family.auxiliary_classifier:
         logits, class_logits = out
         assert logits.shape == (BATCH,)
         assert class_logits.shape == (BATCH, spec.num_classes)
+    elif not family.latent:  # image translators: a map of patch logits per sample
+        assert isinstance(out, torch.Tensor)
+        assert out.shape[0] == BATCH
     else:
         assert isinstance(out, torch.Tensor)
         assert out.shape == (BATCH,)
@@ -128,7 +150,7 @@ def test_backward_reaches_every_parameter_with_finite_gradients(family_name, spe
     spec = SPECS[spec_name]
     G, D = _build(family_name, spec)
     z, y = _inputs(spec)
-    out = D(G(z, y), y)
+    out = D(G(z, y), _d_condition(spec, z, y))
     loss = sum(o.square().sum() for o in out) if isinstance(out, tuple) else out.square().sum()
     loss.backward()
     for name, p in [*G.named_parameters(), *D.named_parameters()]:
@@ -187,17 +209,20 @@ def test_weights_only_checkpoint_restores_the_same_function(family_name, spec_na
     cfg = dataclasses.replace(SMALL, spectral_norm_g=spectral_norm, spectral_norm_d=spectral_norm)
     G, D = _build(family_name, spec, cfg)
     z, y = _inputs(spec)
+    d_y = _d_condition(spec, z, y)
     with torch.no_grad():
         x = G(z, y)  # a train-mode pass moves BatchNorm statistics and SN power iterations
-        D(x, y)
+        D(x, d_y)
     torch.manual_seed(123)
     twin_g, twin_d = MODEL_FAMILIES.get(family_name).build(cfg, spec, LATENT)
-    for net, twin, inputs in ((G, twin_g, z), (D, twin_d, x)):
+    for net, twin, inputs, cond in ((G, twin_g, z, y), (D, twin_d, x, d_y)):
         twin.load_state_dict(_weights_only_copy(net.state_dict()))
         net.eval()
         twin.eval()
         with torch.no_grad():
-            for a, b in zip(_as_tuple(net(inputs, y)), _as_tuple(twin(inputs, y)), strict=True):
+            for a, b in zip(
+                _as_tuple(net(inputs, cond)), _as_tuple(twin(inputs, cond)), strict=True
+            ):
                 torch.testing.assert_close(a, b)
 
 
@@ -218,8 +243,9 @@ def test_gradient_penalty_and_r1_backpropagate_into_every_discriminator(family_n
     z, y = _inputs(spec)
     fake = G(z, y)
     real = torch.rand_like(fake) * 2 - 1
-    penalty = gradient_penalty(D, real, fake, y, torch.Generator().manual_seed(0))
-    penalty = penalty + r1_penalty(D, real, y)
+    d_y = _d_condition(spec, z, y)
+    penalty = gradient_penalty(D, real, fake, d_y, torch.Generator().manual_seed(0))
+    penalty = penalty + r1_penalty(D, real, d_y)
     penalty.backward()
     assert torch.isfinite(penalty)
     grads = [p.grad for p in D.parameters() if p.grad is not None]

@@ -46,6 +46,8 @@ def test_mixture_metrics_fill_divergence_modes_and_quality(panel):
         "modes": True,
         "quality": True,
         "w1": False,
+        "held_l1": False,
+        "psnr": False,
         "image": False,
     }
 
@@ -58,8 +60,29 @@ def test_one_dimensional_metrics_show_w1_not_modes(panel):
         "modes": False,
         "quality": False,
         "w1": True,
+        "held_l1": False,
+        "psnr": False,
         "image": False,
     }
+
+
+def test_translation_metrics_show_l1_and_psnr_beside_their_baselines(panel):
+    values = {
+        "l1_held_out": np.array([0.5, 0.2]),
+        "psnr": np.array([10.0, 16.0]),
+        "l1_identity": np.array([0.25, 0.25]),
+        "psnr_identity": np.array([11.0, 11.0]),
+        "l1_mean": np.array([0.23, 0.23]),
+        "psnr_mean": np.array([14.0, 14.0]),
+    }
+    panel.set_metrics(np.array([100, 200]), values)
+    visible = {k for k, w in panel.plot_widgets().items() if w.isVisible()}
+    assert visible == {"held_l1", "psnr"}
+    for key, column in values.items():
+        x, y = panel._curves[key].getData()
+        assert list(x) == [100, 200]
+        assert list(y) == pytest.approx(list(column))
+    assert not panel._hint.isVisible()
 
 
 def test_clear_empties_everything(panel):

@@ -68,6 +68,7 @@ from ganlab.engine.channel import read_endpoint
 from ganlab.kernel import config as cfg
 from ganlab.kernel import i18n
 from ganlab.kernel import reports as rep
+from ganlab.kernel.contracts import ModelFamily
 from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.presets import load_preset, preset_names
 from ganlab.kernel.presets import title as preset_title
@@ -186,6 +187,7 @@ class MainWindow(QMainWindow):
         self._slow_stage: int | None = None
         # Geometry, dock state and window state to restore when presentation mode ends.
         self._before_presentation: tuple[object, object, Qt.WindowState] | None = None
+        self._explorer_hidden_for_family = False  # hidden by _show_explorer_for, not by hand
         self._build_views()
         self._build_docks()
         self._build_lesson_dock()
@@ -853,15 +855,7 @@ class MainWindow(QMainWindow):
             info.data_kind == "image",
             _shown_names(info.class_names) if family.conditional else (),
         )
-        # pix2pix and CycleGAN translate images: there is no latent z to explore.
-        self.explorer.setEnabled(family.latent)
-        self.explorer.setToolTip(
-            ""
-            if family.latent
-            else self.tr(
-                "{family} has no latent vector z: its generator translates images."
-            ).format(family=i18n._(family.title))
-        )
+        self._show_explorer_for(family)
         self._sync_controls(config)
         self._set_title(config)
         self.device_label.setText(info.device)
@@ -875,6 +869,26 @@ class MainWindow(QMainWindow):
             else:
                 self._watch_only()
         self._restore_history(info)
+
+    def _show_explorer_for(self, family: ModelFamily) -> None:
+        """pix2pix and CycleGAN translate images: there is no latent z to explore, so the
+        latent explorer's dock goes away while such a family trains (and comes back, where
+        it was, with the next family that has a z). The log says why once."""
+        self.explorer.setEnabled(family.latent)
+        if not family.latent:
+            if self.explorer_dock.toggleViewAction().isChecked():  # open, maybe tabbed behind
+                self._explorer_hidden_for_family = True
+                self.explorer_dock.hide()
+                self.log.append(
+                    self.tr(
+                        "{family} has no latent vector z: its generator translates images, "
+                        "so the latent explorer is hidden."
+                    ).format(family=i18n._(family.title)),
+                    "info",
+                )
+        elif self._explorer_hidden_for_family:
+            self._explorer_hidden_for_family = False
+            self.explorer_dock.show()
 
     @Slot(str)
     def _on_controller_state_changed(self, state: str) -> None:

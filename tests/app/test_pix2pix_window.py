@@ -15,6 +15,7 @@ def test_the_pix2pix_preset_runs_in_its_panel_and_answers_a_sketch(qtbot, tmp_pa
     win.controller.error_reported.connect(errors.append)
     assert win.views.currentWidget() is panel
     assert not win.explorer.isEnabled()  # no latent z to explore
+    assert not win.explorer_dock.toggleViewAction().isChecked()  # so its dock is put away
     win.step_action.trigger()
     win.step_action.trigger()
     qtbot.waitUntil(
@@ -29,4 +30,9 @@ def test_the_pix2pix_preset_runs_in_its_panel_and_answers_a_sketch(qtbot, tmp_pa
     assert answer.arrays["output"].shape == (1, 32, 32, 3)
     assert panel._output_item.image is not None
     assert not errors
+    # a family with a z brings the latent explorer back where it was
+    with qtbot.waitSignal(win.controller.segment_started, timeout=WAIT_MS):
+        win.controls.setting_changed.emit("data.source", "shapes")
+    assert win.explorer.isEnabled()
+    assert win.explorer_dock.toggleViewAction().isChecked()
     win.close()

@@ -4,22 +4,22 @@
 <context>
     <name>Controller</name>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="192"/>
+        <location filename="../../ganlab/app/controller.py" line="202"/>
         <source>The trainer had stopped; a new one starts from the current settings.</source>
         <translation>El entrenador se había detenido; arranca uno nuevo con los ajustes actuales.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="353"/>
+        <location filename="../../ganlab/app/controller.py" line="379"/>
         <source>Switched to {kind} data, so also set: {changes}</source>
         <translation>Se cambió a datos {kind}, así que también se ajustó: {changes}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="364"/>
+        <location filename="../../ganlab/app/controller.py" line="390"/>
         <source>{n} drawn points</source>
         <translation>{n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/controller.py" line="392"/>
+        <location filename="../../ganlab/app/controller.py" line="418"/>
         <source>Data: {summary}</source>
         <translation>Datos: {summary}</translation>
     </message>
@@ -203,157 +203,177 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="413"/>
+        <location filename="../../ganlab/widgets/curves.py" line="427"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="421"/>
+        <location filename="../../ganlab/widgets/curves.py" line="435"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="427"/>
+        <location filename="../../ganlab/widgets/curves.py" line="441"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="428"/>
+        <location filename="../../ganlab/widgets/curves.py" line="442"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="431"/>
+        <location filename="../../ganlab/widgets/curves.py" line="445"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="473"/>
+        <location filename="../../ganlab/widgets/curves.py" line="487"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="474"/>
+        <location filename="../../ganlab/widgets/curves.py" line="488"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="475"/>
+        <location filename="../../ganlab/widgets/curves.py" line="489"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="476"/>
+        <location filename="../../ganlab/widgets/curves.py" line="490"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="478"/>
+        <location filename="../../ganlab/widgets/curves.py" line="492"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="479"/>
+        <location filename="../../ganlab/widgets/curves.py" line="493"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="480"/>
+        <location filename="../../ganlab/widgets/curves.py" line="494"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="481"/>
+        <location filename="../../ganlab/widgets/curves.py" line="495"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="482"/>
+        <location filename="../../ganlab/widgets/curves.py" line="496"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="483"/>
+        <location filename="../../ganlab/widgets/curves.py" line="497"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="607"/>
+        <location filename="../../ganlab/widgets/curves.py" line="565"/>
+        <source>G adversarial</source>
+        <translation>G adversaria</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="566"/>
+        <source>L1</source>
+        <translation>L1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="567"/>
+        <source>cycle</source>
+        <translation>ciclo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="568"/>
+        <source>identity</source>
+        <translation>identidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="648"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="608"/>
+        <location filename="../../ganlab/widgets/curves.py" line="649"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="609"/>
+        <location filename="../../ganlab/widgets/curves.py" line="650"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="614"/>
+        <location filename="../../ganlab/widgets/curves.py" line="655"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="617"/>
+        <location filename="../../ganlab/widgets/curves.py" line="658"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="618"/>
+        <location filename="../../ganlab/widgets/curves.py" line="659"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="619"/>
+        <location filename="../../ganlab/widgets/curves.py" line="660"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="976"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1017"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="984"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1025"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="990"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1031"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="995"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1036"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="997"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1038"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="998"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1039"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1000"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1041"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1001"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1042"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1002"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1043"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -361,77 +381,77 @@
 <context>
     <name>DensityPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="109"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="114"/>
         <source>x</source>
         <translation>x</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="110"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="115"/>
         <source>density</source>
         <translation>densidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="335"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="356"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="337"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="358"/>
         <source>The discriminator&apos;s probability that x is real, and the optimal D*.</source>
         <translation>La probabilidad que da el discriminador de que x sea real, y el D* óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="341"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="362"/>
         <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: the discriminator&apos;s probability that x is real (right axis). Dashed: the best possible discriminator for the current generator, D* = p_data / (p_data + p_g). Dotted: D = ½, can&apos;t tell.</source>
         <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas en la parte inferior. Naranja: la probabilidad, según el discriminador, de que x sea real (eje derecho). Discontinua: el mejor discriminador posible para el generador actual, D* = p_data / (p_data + p_g). Punteada: D = ½, no distingue.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="350"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="371"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="353"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="374"/>
         <source>With this loss D is a critic that gives a score, not a probability, so the optimal D* = p_data / (p_data + p_g) and the line D = ½ do not apply.</source>
         <translation>Con esta pérdida, D es un crítico que da una puntuación, no una probabilidad, así que el D* = p_data / (p_data + p_g) óptimo y la línea D = ½ no se aplican.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="359"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="380"/>
         <source>Green: the real data&apos;s density. Purple: the generator&apos;s density, with its samples as ticks along the bottom. Orange: the critic&apos;s score of each x (right axis): higher means judged more real. A score is not a probability, so there is no D* and no &apos;can&apos;t tell&apos; line.</source>
         <translation>Verde: la densidad de los datos reales. Morado: la densidad del generador, con sus muestras como marcas en la parte inferior. Naranja: la puntuación del crítico para cada x (eje derecho): más alta significa juzgada más real. Una puntuación no es una probabilidad, así que no hay D* ni línea de «no distingue».</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="372"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="393"/>
         <source>p_data: real density</source>
         <translation>p_data: densidad real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="373"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="394"/>
         <source>p_g: generated density</source>
         <translation>p_g: densidad generada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="375"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="396"/>
         <source>D(x): probability that x is real</source>
         <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="376"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="397"/>
         <source>D*(x) = p_data / (p_data + p_g)</source>
         <translation>D*(x) = p_data / (p_data + p_g)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="377"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="398"/>
         <source>D = ½: equilibrium</source>
         <translation>D = ½: equilibrio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="380"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="401"/>
         <source>D(x): critic score (no D*: not a probability)</source>
         <translation>D(x): puntuación del crítico (sin D*: no es una probabilidad)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/density_view.py" line="382"/>
+        <location filename="../../ganlab/widgets/density_view.py" line="403"/>
         <source>generated samples (ticks)</source>
         <translation>muestras generadas (marcas)</translation>
     </message>
@@ -462,94 +482,94 @@
 <context>
     <name>ImagePanel</name>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="269"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="273"/>
         <source>Generated (fixed noise)</source>
         <translation>Generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="272"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="276"/>
         <source>Images the generator makes from the same noise vectors every frame, so you watch each one change as training goes on. Click an image to send its noise vector to the latent explorer.</source>
         <translation>Imágenes que el generador crea a partir de los mismos vectores de ruido en cada fotograma, para que veas cómo cambia cada una a medida que avanza el entrenamiento. Haz clic en una imagen para enviar su vector de ruido al explorador latente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="280"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="284"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="282"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="286"/>
         <source>A fixed set of training images: what the generator tries to imitate.</source>
         <translation>Un conjunto fijo de imágenes de entrenamiento: lo que el generador intenta imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="348"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="352"/>
         <source>How D judges a batch of real images (green) and a batch of generated images (purple). Early on D separates them; if G catches up both pile up around the same value.</source>
         <translation>Cómo juzga D un lote de imágenes reales (verde) y un lote de imágenes generadas (morado). Al principio D los separa; si G lo alcanza, ambos se acumulan en torno al mismo valor.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="345"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="349"/>
         <source>What D says</source>
         <translation>Qué dice D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="346"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="350"/>
         <source>images in the batch</source>
         <translation>imágenes del lote</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="324"/>
-        <location filename="../../ganlab/widgets/image_view.py" line="406"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="328"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="410"/>
         <source>real batch</source>
         <translation>lote real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="331"/>
-        <location filename="../../ganlab/widgets/image_view.py" line="407"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="335"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="411"/>
         <source>generated batch</source>
         <translation>lote generado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="342"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="346"/>
         <source>D = 1/2: cannot tell</source>
         <translation>D = 1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="386"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="390"/>
         <source>Real (green) and generated (purple) images as points on the two main directions (PCA) of the real images. The axes were fitted once on real images and never move, so you can see the generated cloud travel toward the real one.</source>
         <translation>Imágenes reales (verde) y generadas (morado) como puntos sobre las dos direcciones principales (PCA) de las imágenes reales. Los ejes se ajustaron una sola vez con imágenes reales y no se mueven, así que puedes ver cómo la nube generada viaja hacia la real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="382"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="386"/>
         <source>Where the images lie</source>
         <translation>Dónde están las imágenes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="383"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="387"/>
         <source>PCA 1</source>
         <translation>PCA 1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="384"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="388"/>
         <source>PCA 2</source>
         <translation>PCA 2</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="365"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="369"/>
         <source>real</source>
         <translation>reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="373"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="377"/>
         <source>generated</source>
         <translation>generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="409"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="413"/>
         <source>D(x): probability that x is real</source>
         <translation>D(x): probabilidad de que x sea real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/image_view.py" line="413"/>
+        <location filename="../../ganlab/widgets/image_view.py" line="417"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = juzgada más real</translation>
     </message>
@@ -1160,741 +1180,746 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="112"/>
+        <location filename="../../ganlab/app/main_window.py" line="114"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="113"/>
+        <location filename="../../ganlab/app/main_window.py" line="115"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="114"/>
+        <location filename="../../ganlab/app/main_window.py" line="116"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="115"/>
+        <location filename="../../ganlab/app/main_window.py" line="117"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="116"/>
+        <location filename="../../ganlab/app/main_window.py" line="118"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="117"/>
+        <location filename="../../ganlab/app/main_window.py" line="119"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="118"/>
+        <location filename="../../ganlab/app/main_window.py" line="120"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="119"/>
+        <location filename="../../ganlab/app/main_window.py" line="121"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="120"/>
+        <location filename="../../ganlab/app/main_window.py" line="122"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="121"/>
+        <location filename="../../ganlab/app/main_window.py" line="123"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="231"/>
+        <location filename="../../ganlab/app/main_window.py" line="240"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="269"/>
+        <location filename="../../ganlab/app/main_window.py" line="278"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="270"/>
-        <location filename="../../ganlab/app/main_window.py" line="436"/>
+        <location filename="../../ganlab/app/main_window.py" line="279"/>
+        <location filename="../../ganlab/app/main_window.py" line="445"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="271"/>
+        <location filename="../../ganlab/app/main_window.py" line="280"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="273"/>
+        <location filename="../../ganlab/app/main_window.py" line="282"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="275"/>
+        <location filename="../../ganlab/app/main_window.py" line="284"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="277"/>
+        <location filename="../../ganlab/app/main_window.py" line="286"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="356"/>
+        <location filename="../../ganlab/app/main_window.py" line="365"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="372"/>
+        <location filename="../../ganlab/app/main_window.py" line="381"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="387"/>
+        <location filename="../../ganlab/app/main_window.py" line="396"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="387"/>
+        <location filename="../../ganlab/app/main_window.py" line="396"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="390"/>
+        <location filename="../../ganlab/app/main_window.py" line="399"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
-        <location filename="../../ganlab/app/main_window.py" line="878"/>
-        <location filename="../../ganlab/app/main_window.py" line="898"/>
-        <location filename="../../ganlab/app/main_window.py" line="907"/>
+        <location filename="../../ganlab/app/main_window.py" line="422"/>
+        <location filename="../../ganlab/app/main_window.py" line="896"/>
+        <location filename="../../ganlab/app/main_window.py" line="916"/>
+        <location filename="../../ganlab/app/main_window.py" line="925"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="413"/>
+        <location filename="../../ganlab/app/main_window.py" line="422"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="416"/>
+        <location filename="../../ganlab/app/main_window.py" line="425"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="417"/>
+        <location filename="../../ganlab/app/main_window.py" line="426"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="421"/>
+        <location filename="../../ganlab/app/main_window.py" line="430"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="422"/>
+        <location filename="../../ganlab/app/main_window.py" line="431"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="435"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="427"/>
+        <location filename="../../ganlab/app/main_window.py" line="436"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="431"/>
+        <location filename="../../ganlab/app/main_window.py" line="440"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="432"/>
+        <location filename="../../ganlab/app/main_window.py" line="441"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="437"/>
+        <location filename="../../ganlab/app/main_window.py" line="446"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="440"/>
+        <location filename="../../ganlab/app/main_window.py" line="449"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="442"/>
+        <location filename="../../ganlab/app/main_window.py" line="451"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="448"/>
-        <location filename="../../ganlab/app/main_window.py" line="1048"/>
+        <location filename="../../ganlab/app/main_window.py" line="457"/>
+        <location filename="../../ganlab/app/main_window.py" line="1066"/>
         <source>Stop the run</source>
         <translation>Detener la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="450"/>
+        <location filename="../../ganlab/app/main_window.py" line="459"/>
         <source>Stop the attached run for good: it writes its last checkpoint and ends (continue it later with &apos;ganlab train --resume&apos;)</source>
         <translation>Detener del todo la ejecución conectada: escribe su último punto de control y termina (puedes continuarla después con &apos;ganlab train --resume&apos;)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="455"/>
+        <location filename="../../ganlab/app/main_window.py" line="464"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="472"/>
+        <location filename="../../ganlab/app/main_window.py" line="481"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="478"/>
+        <location filename="../../ganlab/app/main_window.py" line="487"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="480"/>
+        <location filename="../../ganlab/app/main_window.py" line="489"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="482"/>
+        <location filename="../../ganlab/app/main_window.py" line="491"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="486"/>
+        <location filename="../../ganlab/app/main_window.py" line="495"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="513"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="506"/>
+        <location filename="../../ganlab/app/main_window.py" line="515"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="507"/>
+        <location filename="../../ganlab/app/main_window.py" line="516"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="511"/>
+        <location filename="../../ganlab/app/main_window.py" line="520"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="521"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="515"/>
+        <location filename="../../ganlab/app/main_window.py" line="524"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="516"/>
+        <location filename="../../ganlab/app/main_window.py" line="525"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="521"/>
+        <location filename="../../ganlab/app/main_window.py" line="530"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="521"/>
+        <location filename="../../ganlab/app/main_window.py" line="530"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="524"/>
+        <location filename="../../ganlab/app/main_window.py" line="533"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="524"/>
+        <location filename="../../ganlab/app/main_window.py" line="533"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="527"/>
+        <location filename="../../ganlab/app/main_window.py" line="536"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="528"/>
+        <location filename="../../ganlab/app/main_window.py" line="537"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="534"/>
+        <location filename="../../ganlab/app/main_window.py" line="543"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="535"/>
+        <location filename="../../ganlab/app/main_window.py" line="544"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="538"/>
+        <location filename="../../ganlab/app/main_window.py" line="547"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="539"/>
+        <location filename="../../ganlab/app/main_window.py" line="548"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="542"/>
+        <location filename="../../ganlab/app/main_window.py" line="551"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="543"/>
+        <location filename="../../ganlab/app/main_window.py" line="552"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="549"/>
+        <location filename="../../ganlab/app/main_window.py" line="558"/>
         <source>&amp;Attach to run…</source>
         <translation>&amp;Conectarse a una ejecución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="560"/>
         <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
         <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="556"/>
-        <location filename="../../ganlab/app/main_window.py" line="1037"/>
+        <location filename="../../ganlab/app/main_window.py" line="565"/>
+        <location filename="../../ganlab/app/main_window.py" line="1055"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="567"/>
         <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
         <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelve a conectarte con Archivo › Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="574"/>
+        <location filename="../../ganlab/app/main_window.py" line="583"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="586"/>
+        <location filename="../../ganlab/app/main_window.py" line="595"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="599"/>
+        <location filename="../../ganlab/app/main_window.py" line="608"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="600"/>
+        <location filename="../../ganlab/app/main_window.py" line="609"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="606"/>
+        <location filename="../../ganlab/app/main_window.py" line="615"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="607"/>
-        <location filename="../../ganlab/app/main_window.py" line="1510"/>
+        <location filename="../../ganlab/app/main_window.py" line="616"/>
+        <location filename="../../ganlab/app/main_window.py" line="1530"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="607"/>
+        <location filename="../../ganlab/app/main_window.py" line="616"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="615"/>
+        <location filename="../../ganlab/app/main_window.py" line="624"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="660"/>
+        <location filename="../../ganlab/app/main_window.py" line="669"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="661"/>
+        <location filename="../../ganlab/app/main_window.py" line="670"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="662"/>
+        <location filename="../../ganlab/app/main_window.py" line="671"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="663"/>
+        <location filename="../../ganlab/app/main_window.py" line="672"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="667"/>
+        <location filename="../../ganlab/app/main_window.py" line="676"/>
         <source>Memory used by the window, and by its trainer when it has its own process</source>
         <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="673"/>
+        <location filename="../../ganlab/app/main_window.py" line="682"/>
         <source>Segment of the run: a new one starts with new networks, at every reset, architecture change or loaded checkpoint; the curves show the current one</source>
         <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="864"/>
+        <location filename="../../ganlab/app/main_window.py" line="862"/>
         <source>segment {n}</source>
         <translation>tramo {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="930"/>
+        <location filename="../../ganlab/app/main_window.py" line="884"/>
+        <source>{family} has no latent vector z: its generator translates images, so the latent explorer is hidden.</source>
+        <translation>{family} no tiene vector latente z: su generador traduce imágenes, así que el explorador latente se oculta.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="948"/>
         <source>Restart from the last checkpoint (step {step})</source>
         <translation>Reiniciar desde el último punto de control (paso {step})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1032"/>
+        <location filename="../../ganlab/app/main_window.py" line="1050"/>
         <source>{path} goes on training without a window. Watch it again with &apos;ganlab --attach {path}&apos; or File › Attach to run; stop it from there (Training › Stop the run).</source>
         <translation>{path} sigue entrenando sin ventana. Vuelve a verla con &apos;ganlab --attach {path}&apos; o Archivo › Conectarse a una ejecución, y detenla desde allí (Entrenamiento › Detener la ejecución).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1050"/>
+        <location filename="../../ganlab/app/main_window.py" line="1068"/>
         <source>Stop {path} for good? It writes its last checkpoint and ends; continue it later with &apos;ganlab train --resume {path} --steps N&apos;.</source>
         <translation>¿Detener {path} del todo? Escribe su último punto de control y termina; puedes continuarla después con &apos;ganlab train --resume {path} --steps N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="808"/>
+        <location filename="../../ganlab/app/main_window.py" line="818"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="810"/>
+        <location filename="../../ganlab/app/main_window.py" line="820"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="816"/>
+        <location filename="../../ganlab/app/main_window.py" line="826"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="818"/>
+        <location filename="../../ganlab/app/main_window.py" line="828"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="878"/>
+        <location filename="../../ganlab/app/main_window.py" line="896"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="882"/>
+        <location filename="../../ganlab/app/main_window.py" line="900"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="902"/>
+        <location filename="../../ganlab/app/main_window.py" line="920"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="923"/>
+        <location filename="../../ganlab/app/main_window.py" line="941"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="936"/>
+        <location filename="../../ganlab/app/main_window.py" line="954"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="937"/>
+        <location filename="../../ganlab/app/main_window.py" line="955"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="940"/>
+        <location filename="../../ganlab/app/main_window.py" line="958"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="999"/>
+        <location filename="../../ganlab/app/main_window.py" line="1017"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1007"/>
-        <location filename="../../ganlab/app/main_window.py" line="1019"/>
+        <location filename="../../ganlab/app/main_window.py" line="1025"/>
+        <location filename="../../ganlab/app/main_window.py" line="1037"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1089"/>
+        <location filename="../../ganlab/app/main_window.py" line="1106"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1100"/>
+        <location filename="../../ganlab/app/main_window.py" line="1117"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1104"/>
+        <location filename="../../ganlab/app/main_window.py" line="1121"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1131"/>
+        <location filename="../../ganlab/app/main_window.py" line="1148"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1139"/>
+        <location filename="../../ganlab/app/main_window.py" line="1156"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1149"/>
+        <location filename="../../ganlab/app/main_window.py" line="1166"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1159"/>
+        <location filename="../../ganlab/app/main_window.py" line="1176"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1173"/>
+        <location filename="../../ganlab/app/main_window.py" line="1190"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1189"/>
+        <location filename="../../ganlab/app/main_window.py" line="1206"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1216"/>
+        <location filename="../../ganlab/app/main_window.py" line="1233"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1224"/>
+        <location filename="../../ganlab/app/main_window.py" line="1241"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1259"/>
+        <location filename="../../ganlab/app/main_window.py" line="1279"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1259"/>
-        <location filename="../../ganlab/app/main_window.py" line="1295"/>
+        <location filename="../../ganlab/app/main_window.py" line="1279"/>
+        <location filename="../../ganlab/app/main_window.py" line="1315"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1271"/>
+        <location filename="../../ganlab/app/main_window.py" line="1291"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1285"/>
+        <location filename="../../ganlab/app/main_window.py" line="1305"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1293"/>
+        <location filename="../../ganlab/app/main_window.py" line="1313"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1305"/>
+        <location filename="../../ganlab/app/main_window.py" line="1325"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1310"/>
+        <location filename="../../ganlab/app/main_window.py" line="1330"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1315"/>
+        <location filename="../../ganlab/app/main_window.py" line="1335"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1315"/>
-        <location filename="../../ganlab/app/main_window.py" line="1323"/>
+        <location filename="../../ganlab/app/main_window.py" line="1335"/>
+        <location filename="../../ganlab/app/main_window.py" line="1343"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1323"/>
+        <location filename="../../ganlab/app/main_window.py" line="1343"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1345"/>
+        <location filename="../../ganlab/app/main_window.py" line="1365"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1364"/>
+        <location filename="../../ganlab/app/main_window.py" line="1384"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1374"/>
+        <location filename="../../ganlab/app/main_window.py" line="1394"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1376"/>
+        <location filename="../../ganlab/app/main_window.py" line="1396"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1391"/>
+        <location filename="../../ganlab/app/main_window.py" line="1411"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1391"/>
+        <location filename="../../ganlab/app/main_window.py" line="1411"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1399"/>
-        <location filename="../../ganlab/app/main_window.py" line="1470"/>
+        <location filename="../../ganlab/app/main_window.py" line="1419"/>
+        <location filename="../../ganlab/app/main_window.py" line="1490"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1399"/>
-        <location filename="../../ganlab/app/main_window.py" line="1448"/>
+        <location filename="../../ganlab/app/main_window.py" line="1419"/>
+        <location filename="../../ganlab/app/main_window.py" line="1468"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1408"/>
+        <location filename="../../ganlab/app/main_window.py" line="1428"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1450"/>
+        <location filename="../../ganlab/app/main_window.py" line="1470"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1457"/>
+        <location filename="../../ganlab/app/main_window.py" line="1477"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1457"/>
+        <location filename="../../ganlab/app/main_window.py" line="1477"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1467"/>
+        <location filename="../../ganlab/app/main_window.py" line="1487"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1512"/>
+        <location filename="../../ganlab/app/main_window.py" line="1532"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1614"/>
+        <location filename="../../ganlab/app/main_window.py" line="1640"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1615"/>
+        <location filename="../../ganlab/app/main_window.py" line="1641"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1616"/>
+        <location filename="../../ganlab/app/main_window.py" line="1642"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1617"/>
+        <location filename="../../ganlab/app/main_window.py" line="1643"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1618"/>
+        <location filename="../../ganlab/app/main_window.py" line="1644"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1620"/>
+        <location filename="../../ganlab/app/main_window.py" line="1646"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1622"/>
+        <location filename="../../ganlab/app/main_window.py" line="1648"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1624"/>
+        <location filename="../../ganlab/app/main_window.py" line="1650"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1627"/>
+        <location filename="../../ganlab/app/main_window.py" line="1653"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1630"/>
+        <location filename="../../ganlab/app/main_window.py" line="1656"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1662"/>
+        <location filename="../../ganlab/app/main_window.py" line="1688"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -1902,155 +1927,248 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>MetricsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="33"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="34"/>
         <source>Metrics appear once training runs (toy data sets).</source>
         <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
         <source>Divergence from the data</source>
         <translation>Divergencia respecto a los datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
         <source>nats</source>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="47"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
         <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
         <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="53"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <source>L1 to the target (held-out pairs)</source>
+        <translation>L1 al objetivo (parejas reservadas)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <source>L1</source>
+        <translation>L1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="61"/>
+        <source>PSNR (held-out pairs)</source>
+        <translation>PSNR (parejas reservadas)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="61"/>
+        <source>dB</source>
+        <translation>dB</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="93"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="106"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="74"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="80"/>
         <source>JSD floor (data vs data)</source>
         <translation>Suelo de la JSD (datos frente a datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="89"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="90"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="96"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="92"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="98"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="96"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="101"/>
+        <source>G(input)</source>
+        <translation>G(entrada)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="103"/>
+        <source>input as output</source>
+        <translation>entrada como salida</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="105"/>
+        <source>mean target</source>
+        <translation>objetivo medio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="109"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="186"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="207"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="187"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="208"/>
         <source>KL(data‖G)</source>
         <translation>KL(datos‖G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="188"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="209"/>
         <source>KL(G‖data)</source>
         <translation>KL(G‖datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="189"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="210"/>
         <source>TV</source>
         <translation>TV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="199"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="220"/>
         <source>{name} {value} (floor {floor})</source>
         <translation>{name} {value} (suelo {floor})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="222"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="243"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="229"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="250"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="244"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="265"/>
         <source>N = {fake} generated images, each used once</source>
         <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="246"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="267"/>
         <source>N = {real} real and {fake} generated images, each used once</source>
         <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="251"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="272"/>
         <source>; KID subset size {size}, subsets: {count}</source>
         <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
+    </message>
+</context>
+<context>
+    <name>Pix2PixPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="168"/>
+        <source>input</source>
+        <translation>entrada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="168"/>
+        <source>target</source>
+        <translation>objetivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="188"/>
+        <source>Draw an input with the mouse; G&apos;s output for it appears beside it and follows training, also while paused.</source>
+        <translation>Dibuja una entrada con el ratón; la salida de G para ella aparece al lado y sigue al entrenamiento, también en pausa.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="192"/>
+        <source>G(drawing)</source>
+        <translation>G(dibujo)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="205"/>
+        <source>Brush width, in image pixels.</source>
+        <translation>Grosor del pincel, en píxeles de la imagen.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="208"/>
+        <source>Clear</source>
+        <translation>Borrar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="209"/>
+        <source>Wipe the drawing.</source>
+        <translation>Borra el dibujo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="213"/>
+        <source>Draw in the black box to see what G makes of it.</source>
+        <translation>Dibuja en el recuadro negro para ver qué hace G con ello.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="303"/>
+        <source>{input} → G({input}) → {target}</source>
+        <translation>{input} → G({input}) → {target}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="309"/>
+        <source>Draw: {input}</source>
+        <translation>Dibuja: {input}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="353"/>
+        <source>Brush {width} px</source>
+        <translation>Pincel {width} px</translation>
     </message>
 </context>
 <context>
@@ -2330,158 +2448,158 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>ToyViewPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="178"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="183"/>
         <source>Real</source>
         <translation>Reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="180"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="185"/>
         <source>Show the real data samples (green): what G should learn to imitate.</source>
         <translation>Mostrar las muestras de datos reales (verde): lo que G debe aprender a imitar.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="183"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="188"/>
         <source>Generated</source>
         <translation>Generadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="186"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="191"/>
         <source>Show G&apos;s samples (purple). They come from a fixed batch of noise, so each dot is the same individual from frame to frame: click one to select it.</source>
         <translation>Mostrar las muestras de G (morado). Salen de un lote fijo de ruido, así que cada punto es el mismo individuo de un fotograma a otro: haz clic en uno para seleccionarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="192"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="197"/>
         <source>D heatmap</source>
         <translation>Mapa de calor de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="195"/>
-        <location filename="../../ganlab/widgets/toy_view.py" line="651"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="200"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="673"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="201"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="206"/>
         <source>G gradients</source>
         <translation>Gradientes de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="204"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="209"/>
         <source>Show arrows from each generated sample in the direction G&apos;s next update moves it (minus the gradient of G&apos;s loss). The longest arrow is scaled to 8% of the view width; the others in proportion.</source>
         <translation>Mostrar flechas desde cada muestra generada en la dirección en la que la moverá la próxima actualización de G (menos el gradiente de la pérdida de G). La flecha más larga mide el 8% del ancho de la vista; las demás, en proporción.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="210"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="215"/>
         <source>Manifold</source>
         <translation>Variedad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="213"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="218"/>
         <source>Show the generator&apos;s manifold: a square grid of noise vectors (first two latent dimensions) after G has warped it into data space.</source>
         <translation>Mostrar la variedad del generador: una cuadrícula de vectores de ruido (las dos primeras dimensiones latentes) después de que G la deforme en el espacio de datos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="229"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="234"/>
         <source>Draw</source>
         <translation>Dibujar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="147"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="152"/>
         <source>Drawing: drag on the plot to add points, then Apply to train on them. Clicking a generated sample does not select it while drawing. Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibujando: arrastra sobre el gráfico para añadir puntos y pulsa Aplicar para entrenar con ellos. Mientras dibujas, hacer clic en una muestra generada no la selecciona. Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="231"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="236"/>
         <source>Draw your own data: while this is on, drag with the left mouse button on the plot to add points along the stroke. Panning and selecting samples are off while drawing. Apply uses the points as data; Esc leaves drawing and discards the points not yet applied.</source>
         <translation>Dibuja tus propios datos: mientras esté activo, arrastra con el botón izquierdo sobre el gráfico para añadir puntos a lo largo del trazo. Mientras dibujas no se puede desplazar la vista ni seleccionar muestras. Aplicar usa los puntos como datos; Esc sale del dibujo y descarta los puntos aún no aplicados.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="241"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="246"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="241"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="246"/>
         <source>Remove every point drawn with the brush.</source>
         <translation>Borra todos los puntos dibujados con el pincel.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="245"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="250"/>
         <source>Apply</source>
         <translation>Aplicar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="246"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="251"/>
         <source>Use the drawn points as the real data set (restarts the experiment).</source>
         <translation>Usa los puntos dibujados como conjunto de datos reales (reinicia el experimento).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="267"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="272"/>
         <source>Real data (green), generated samples (purple), the discriminator&apos;s heatmap and G&apos;s gradients. Click a generated sample to select it.</source>
         <translation>Datos reales (verde), muestras generadas (morado), el mapa de calor del discriminador y los gradientes de G. Haz clic en una muestra generada para seleccionarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="276"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="281"/>
         <source>x₁</source>
         <translation>x₁</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="277"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="282"/>
         <source>x₂</source>
         <translation>x₂</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="355"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="360"/>
         <source>real data</source>
         <translation>datos reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="356"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="361"/>
         <source>generated (fixed noise)</source>
         <translation>generadas (ruido fijo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="357"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="362"/>
         <source>G&apos;s gradient (longest = 8% of width)</source>
         <translation>gradiente de G (el más largo = 8% del ancho)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="358"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="363"/>
         <source>G&apos;s manifold (warped noise grid)</source>
         <translation>variedad de G (cuadrícula de ruido deformada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="359"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="364"/>
         <source>latent path</source>
         <translation>trayectoria latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="360"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="365"/>
         <source>drawn points</source>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="642"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="664"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="645"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="667"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="657"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="679"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="660"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="682"/>
         <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
         <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="668"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="690"/>
         <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
         <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
     </message>

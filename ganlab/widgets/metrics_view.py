@@ -1,8 +1,9 @@
 """The metrics panel: how close G is to the data, over training. GUI thread; no torch.
 
-Three plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
+Plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
 the discriminator implies, and the ln 2 ceiling), mode coverage for mixtures of gaussians
-(modes captured out of K, % high-quality samples), and the 1-D Wasserstein distance. The
+(modes captured out of K, % high-quality samples), the 1-D Wasserstein distance, and for
+CycleGAN the held-out cycle error and the share of translations in the target domain. The
 losses say little about sample quality (the stopping problem); these do. Plots without
 data (no modes for a spiral, no W1 in 2-D) are hidden.
 """
@@ -53,6 +54,13 @@ class MetricsPanel(QWidget):
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
+        # CycleGAN (image-to-image): held-out cycle error, translations in the target domain
+        self._build_plot(
+            "cycle", self.tr("Cycle error on held-out images"), self.tr("mean |error|"), layout
+        )
+        self._build_plot(
+            "target", self.tr("Translations judged in the target domain"), self.tr("%"), layout
+        )
         self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
         self._image_label = QLabel()
         self._image_label.setWordWrap(True)
@@ -91,6 +99,13 @@ class MetricsPanel(QWidget):
         )
         self._add_curve("w1", "w1", style.FAKE, self.tr("W1(real, generated)"), width=2)
         self._add_curve("image", "fid", style.FAKE, self.tr("FID"), width=2)
+        self._add_curve("cycle", "cycle_error_a", style.D_COLOR, self.tr("|F(G(A)) − A|"), width=2)
+        self._add_curve("cycle", "cycle_error_b", style.G_COLOR, self.tr("|G(F(B)) − B|"), width=2)
+        self._add_curve("target", "target_share_ab", style.D_COLOR, self.tr("G(A) judged B"))
+        self._add_curve("target", "target_share_ba", style.G_COLOR, self.tr("F(B) judged A"))
+        self._add_curve(
+            "target", "real_share", style.REAL, self.tr("real images (ceiling)"), dash=True
+        )
         self.setToolTip(
             self.tr(
                 "How close the generator is to the data, measured on 2,500 fresh samples about "
@@ -143,6 +158,8 @@ class MetricsPanel(QWidget):
         """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.
 
         Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1,
+        CycleGAN's cycle_error_a / cycle_error_b and target_share_ab / target_share_ba /
+        real_share (fractions),
         and jsd / kl_real_fake / kl_fake_real / tv with their ``*_floor``, whose latest
         values are written out as "JSD 0.043 (floor 0.012)". Missing names hide their
         curve; plots with no visible curve are hidden.
@@ -158,7 +175,7 @@ class MetricsPanel(QWidget):
                 item.setVisible(False)
                 continue
             y = np.asarray(column, dtype=float)
-            if key == "high_quality":
+            if key in _PERCENT:
                 y = 100.0 * y
             finite = np.isfinite(y)
             item.setData(steps[finite], y[finite])
@@ -172,6 +189,8 @@ class MetricsPanel(QWidget):
             "modes": "modes_captured" in shown,
             "quality": "high_quality" in shown,
             "w1": "w1" in shown,
+            "cycle": bool(shown & {"cycle_error_a", "cycle_error_b"}),
+            "target": bool(shown & {"target_share_ab", "target_share_ba"}),
         }
         for name, show in visible.items():
             self._widgets[name].setVisible(show)
@@ -257,6 +276,10 @@ class MetricsPanel(QWidget):
         """Forget the history (a new segment)."""
         self.set_metrics(np.empty(0), {})
         self.set_image_metrics([])
+
+
+# Fractions the plots show in per cent.
+_PERCENT = frozenset({"high_quality", "target_share_ab", "target_share_ba", "real_share"})
 
 
 def _last(column: np.ndarray | None) -> float:

@@ -16,6 +16,7 @@ error and the domain classifier's share in the metrics panel.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import numpy as np
@@ -80,17 +81,21 @@ class CyclePanel(QWidget):
         self._domains = (a, b)
         self._headings[0].setText(self.tr("A → B → A: does F(G(A)) give A back?"))
         self._headings[1].setText(self.tr("B → A → B: does G(F(B)) give B back?"))
+        # Two lines: the stage, then the domain its images should belong to.
         titles = {
-            "a": self.tr("A ({domain})").format(domain=a),
-            "ab": self.tr("G(A): as {domain}").format(domain=b),
-            "aba": self.tr("F(G(A)): back to {domain}").format(domain=a),
-            "b": self.tr("B ({domain})").format(domain=b),
-            "ba": self.tr("F(B): as {domain}").format(domain=a),
-            "bab": self.tr("G(F(B)): back to {domain}").format(domain=b),
+            "a": ("A", a),
+            "ab": ("G(A)", self.tr("as {domain}").format(domain=b)),
+            "aba": ("F(G(A))", self.tr("back to {domain}").format(domain=a)),
+            "b": ("B", b),
+            "ba": ("F(B)", self.tr("as {domain}").format(domain=a)),
+            "bab": ("G(F(B))", self.tr("back to {domain}").format(domain=b)),
         }
-        for key, title in titles.items():
+        size = style.font(0.95).pointSizeF()
+        for key, (stage, domain) in titles.items():
             widget, _item = self._plots[key]
-            widget.getPlotItem().setTitle(title, size=f"{style.font(0.95).pointSizeF():.0f}pt")
+            widget.getPlotItem().setTitle(
+                f"<b>{stage}</b><br>{html.escape(domain)}", size=f"{size:.0f}pt"
+            )
 
     def set_images(self, key: str, images: np.ndarray) -> None:
         """Show (N, H, W, C) or (N, H, W) uint8 images in column ``key`` (one per row)."""

@@ -34,6 +34,8 @@ EXPECTED = {
     "fashion_mnist": "image",
     "cifar10": "image",
     "image_folder": "image",
+    "shapes_unpaired": "unpaired",
+    "unpaired_folder": "unpaired",
 }
 # Sources that build with the default config plus drawn points: no file, no download.
 SELF_CONTAINED = [n for n, e in DATA_SOURCES.items() if not (e.reads_path or e.downloads)]
@@ -54,7 +56,7 @@ def test_entry_is_complete(name: str) -> None:
     entry = DATA_SOURCES.get(name)
     assert isinstance(entry, DataSourceEntry)
     assert entry.name == name
-    assert entry.kind in ("toy1d", "toy2d", "image")
+    assert entry.kind in ("toy1d", "toy2d", "image", "paired", "unpaired")
     assert callable(entry.build)
     for text in (entry.title, entry.description):
         assert text
@@ -64,7 +66,9 @@ def test_entry_is_complete(name: str) -> None:
 
 
 def test_only_csv_and_folder_read_a_path() -> None:
-    assert {n for n, e in DATA_SOURCES.items() if e.reads_path} == {"csv_points", "image_folder"}
+    reading = {n for n, e in DATA_SOURCES.items() if e.reads_path}
+    assert reading >= {"csv_points", "image_folder", "unpaired_folder"}
+    assert all(n.endswith(("_points", "_folder")) for n in reading)
 
 
 def test_only_torchvision_sets_download() -> None:
@@ -80,7 +84,7 @@ def test_self_contained_source_builds_and_samples_its_spec(name: str) -> None:
     x, y = src.sample(16, torch.Generator().manual_seed(0))
     assert x.shape == (16, *src.spec.shape)
     assert x.dtype == torch.float32
-    if src.spec.is_image:
+    if src.spec.is_image or src.spec.is_translation:
         assert x.min().item() >= -1.0
         assert x.max().item() <= 1.0
     assert (y is None) == (src.spec.num_classes == 0)

@@ -171,12 +171,21 @@ def resume(context: distributed.DistributedContext) -> dict[str, Any]:
     return {"straight": straight, "again": again, "rng_ranks": len(state["rng_ranks"])}
 
 
+# An offline source of each data kind the image families train on.
+_SOURCE_FOR_KIND = {"image": "shapes", "unpaired": "shapes_unpaired"}
+
+
 def families(context: distributed.DistributedContext) -> dict[str, Any]:
     """Weights after 2 iterations, a D step and a G step, per family (k_D = 2: the plain
     G forward of the first D update and the reused fake of the second both occur)."""
     results: dict[str, Any] = {}
     for family, loss in zip(MODEL_FAMILIES.names(), itertools.cycle(LOSSES.names()), strict=False):
-        source = "ring8_teaching" if family == "mlp" else "shapes"
+        kinds = MODEL_FAMILIES.get(family).data_kinds
+        source = (
+            "ring8_teaching"
+            if family == "mlp"
+            else _SOURCE_FOR_KIND[min(kinds & set(_SOURCE_FOR_KIND))]
+        )
         config = tiny_config(source=source, family=family, loss=loss, k_d=2, k_g=1)
         config = cfg.with_value(config, "loss.r1_gamma", 1.0)
         trainer = distributed.DistributedTrainer(config, context)

@@ -48,6 +48,7 @@ HEALTHY = {
     "shapes_dcgan": (350, 0),  # old thresholds: "D is winning" at step 270
     "shapes_cgan": (350, 1),  # old thresholds: "D is winning" at step 250
     "shapes_acgan": (250, 0),
+    "shapes_cyclegan": (200, 0),
 }
 BATCH = 25  # steps per ScalarBatch
 METRICS_EVERY = 100  # steps between mode counts / diversity measurements
@@ -81,7 +82,7 @@ def train_and_diagnose(config: cfg.ExperimentConfig, steps: int) -> list[Diagnos
         if trainer.spec.is_image:
             found += diag.update_diversity(trainer.step_count, *trainer.image_diversity())
             continue
-        values = trainer.toy_metrics()
+        values = trainer.quality_metrics()  # toy metrics, or the family's held-out ones
         if "modes_captured" in values:
             found += diag.update_modes(
                 trainer.step_count, int(values["modes_captured"]), int(values["num_modes"])

@@ -1,0 +1,105 @@
+"""CyclePanel: the two blocks of triplets, domain headings, cycle error captions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ganlab.app.panels import PANELS
+from ganlab.kernel import reports as rep
+from ganlab.kernel.registry import MODEL_FAMILIES
+from ganlab.widgets.cycle_view import BLOCKS, CyclePanel
+from ganlab.widgets.image_view import SEPARATOR
+
+H = 8
+
+
+def _images(value: int, n: int = 3) -> np.ndarray:
+    return np.full((n, H, H, 3), value, dtype=np.uint8)
+
+
+def _segment(domains=("filled shape", "outline"), n: int = 3) -> rep.SegmentStarted:
+    real = np.stack([_images(10, n), _images(200, n)], axis=1)  # (N, 2, H, W, C)
+    return rep.SegmentStarted(
+        segment=0,
+        step=0,
+        config_toml="",
+        data_kind="unpaired",
+        data_shape=(2, 3, H, H),
+        class_names=(),
+        bounds=None,
+        output_kind="score",
+        device="cpu",
+        param_counts={},
+        layer_names={},
+        data_summary="",
+        real=real,
+        real_labels=None,
+        real_density=None,
+        panel="unpaired",
+        domains=domains,
+    )
+
+
+def _snapshot(n: int = 3) -> rep.PanelSnapshot:
+    arrays = {key: _images(20 * i + 5, n) for i, key in enumerate(k for b in BLOCKS for k in b)}
+    arrays["aba_error"] = np.full(n, 0.25, dtype=np.float32)
+    arrays["bab_error"] = np.array([0.1, 0.2, 0.3][:n], dtype=np.float32)
+    return rep.PanelSnapshot(0, 10, "unpaired", arrays, {})
+
+
+def _title(panel: CyclePanel, key: str) -> str:
+    return panel._plots[key][0].getPlotItem().titleLabel.text
+
+
+def test_the_unpaired_panel_is_the_cycle_panel():
+    assert isinstance(PANELS["unpaired"](), CyclePanel)
+    assert MODEL_FAMILIES.get("cyclegan").panel in ("", "unpaired")
+
+
+def test_headings_name_the_domains_of_each_stage():
+    panel = CyclePanel()
+    panel.show_segment(_segment(), MODEL_FAMILIES.get("cyclegan"))
+    assert "filled shape" in _title(panel, "a")
+    assert "G(A)" in _title(panel, "ab")
+    assert "outline" in _title(panel, "ab")
+    assert "F(G(A))" in _title(panel, "aba")
+    assert "filled shape" in _title(panel, "aba")
+    assert "F(B)" in _title(panel, "ba")
+    assert "filled shape" in _title(panel, "ba")
+
+
+def test_real_images_fill_the_first_column_of_each_block_one_per_row():
+    panel = CyclePanel()
+    info = _segment()
+    panel.show_segment(info, MODEL_FAMILIES.get("cyclegan"))
+    panel.show_real(info)
+    image = panel._plots["a"][1].image
+    assert image.shape == (3 * H + 2 * SEPARATOR, H, 3)  # a column of 3 tiles
+    assert (image[:H] == 10).all()
+    assert (panel._plots["b"][1].image[:H] == 200).all()
+    assert panel.image_count("ab") == 0
+
+
+def test_snapshot_fills_every_column_and_the_captions():
+    panel = CyclePanel()
+    panel.show_segment(_segment(), MODEL_FAMILIES.get("cyclegan"))
+    panel.show_snapshot(_snapshot())
+    for i, key in enumerate(k for b in BLOCKS for k in b):
+        assert panel.image_count(key) == 3
+        assert (panel._plots[key][1].image[:H] == 20 * i + 5).all()
+    assert "0.250" in panel._captions[0].text()
+    assert "0.200" in panel._captions[1].text()
+
+
+def test_clear_forgets_the_pictures():
+    panel = CyclePanel()
+    panel.show_snapshot(_snapshot())
+    panel.clear()
+    assert all(panel.image_count(k) == 0 for b in BLOCKS for k in b)
+    assert panel._captions[0].text() == ""
+
+
+def test_gray_images_are_shown_too():
+    panel = CyclePanel()
+    panel.set_images("a", np.zeros((2, H, H), dtype=np.uint8))
+    assert panel.image_count("a") == 2

@@ -54,6 +54,7 @@ from ganlab.kernel.config import ModelConfig
 from ganlab.kernel.contracts import DataSpec
 from ganlab.kernel.errors import ConfigError
 from ganlab.kernel.i18n import _
+from ganlab.kernel.registry import lazy
 from ganlab.models.base import LEAKY_SLOPE, finish_pair, require_kind
 from ganlab.models.catalogue import CYCLEGAN as FAMILY
 
@@ -374,6 +375,11 @@ class Objective:
 
 # --------------------------------------------------------------------------- views
 
+# The A-vs-B judge lives in ganlab.metrics (ganlab.metrics.domains), a layer that models
+# may not import (import-linter: models | data | metrics are peers): the views reach it
+# through lazy references, imported on the first metrics call, in the trainer.
+DOMAIN_CLASSIFIER = lazy("ganlab.metrics.domains:domain_classifier")
+TARGET_SHARE = lazy("ganlab.metrics.domains:target_share")
 SHOWN = 8  # held-out images per row in the panel
 METRIC_IMAGES = 32  # held-out images per domain behind the metrics
 # The loop asks for metrics about once a second; these cost a few G passes, as much as a
@@ -415,7 +421,7 @@ class Views:
     ``metrics()`` / ``measure()`` (held-out images, up to :data:`METRIC_IMAGES` per domain):
     ``cycle_error_a`` = mean |F(G(a)) - a|, ``cycle_error_b`` = mean |G(F(b)) - b|,
     ``cycle_error`` their mean (pixel values on the [-1, 1] scale, so 0..2);
-    ``target_share_ab`` = share of G(a) the domain classifier (ganlab.metrics.domains)
+    ``target_share_ab`` = share of G(a) the domain classifier (:data:`DOMAIN_CLASSIFIER`)
     judges to be B, ``target_share_ba`` = share of F(b) judged A, ``target_share`` their
     mean (0..1); ``real_share`` = its accuracy on the real held-out images (the ceiling).
     """
@@ -455,9 +461,7 @@ class Views:
     def classifier(self) -> Any:
         """The data set's domain classifier, trained or loaded on first use."""
         if self._classifier is None:
-            from ganlab.metrics.domains import domain_classifier
-
-            self._classifier = domain_classifier(self.t.source)
+            self._classifier = DOMAIN_CLASSIFIER(self.t.source)
         return self._classifier
 
     def metrics(self) -> dict[str, float]:
@@ -473,7 +477,7 @@ class Views:
 
     def measure(self) -> dict[str, float]:
         """The held-out metrics now (see the class docstring)."""
-        from ganlab.metrics.domains import target_share
+        target_share = TARGET_SHARE
 
         rows = self._rows(self.held[:, 0], self.held[:, 1])
         cyc_a = float((rows["aba"] - rows["a"]).abs().mean())

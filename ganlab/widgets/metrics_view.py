@@ -54,12 +54,21 @@ class MetricsPanel(QWidget):
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
-        # CycleGAN (image-to-image): held-out cycle error, translations in the target domain
+        # CycleGAN (image-to-image): held-out cycle error, translations in the target
+        # domain; linked with each other only (the toy plots are hidden then).
         self._build_plot(
-            "cycle", self.tr("Cycle error on held-out images"), self.tr("mean |error|"), layout
+            "cycle",
+            self.tr("Cycle error on held-out images"),
+            self.tr("mean |error|"),
+            layout,
+            link=None,
         )
         self._build_plot(
-            "target", self.tr("Translations judged in the target domain"), self.tr("%"), layout
+            "target",
+            self.tr("Translations judged in the target domain"),
+            self.tr("%"),
+            layout,
+            link="cycle",
         )
         self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
         self._image_label = QLabel()
@@ -120,7 +129,9 @@ class MetricsPanel(QWidget):
     def _plots(self) -> dict[str, pg.PlotItem]:
         return {name: w.getPlotItem() for name, w in self._widgets.items()}
 
-    def _build_plot(self, name: str, title: str, unit: str, layout: QVBoxLayout) -> None:
+    def _build_plot(
+        self, name: str, title: str, unit: str, layout: QVBoxLayout, link: str | None = ""
+    ) -> None:
         widget = pg.PlotWidget()
         plot = widget.getPlotItem()
         plot.setTitle(title)
@@ -133,8 +144,10 @@ class MetricsPanel(QWidget):
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         # The toy plots share their step axis; image evaluations are sparse (one per
         # click) and keep their own, or a hidden toy plot's range would hide them.
-        if self._widgets and name != "image":
-            plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
+        # ``link``: "" = the first plot's, None = none, else that plot's.
+        if link is not None and self._widgets and name != "image":
+            target = self._widgets[link] if link else next(iter(self._widgets.values()))
+            plot.setXLink(target.getPlotItem())
         self._widgets[name] = widget
         layout.addWidget(widget, 1)
 

@@ -103,3 +103,31 @@ def test_gray_images_are_shown_too():
     panel = CyclePanel()
     panel.set_images("a", np.zeros((2, H, H), dtype=np.uint8))
     assert panel.image_count("a") == 2
+
+
+def test_metrics_panel_plots_cyclegan_metrics_in_their_own_plots():
+    from ganlab.widgets.metrics_view import MetricsPanel
+
+    panel = MetricsPanel()
+    panel.resize(400, 600)
+    steps = np.array([10.0, 20.0, 30.0])
+    values = {
+        "cycle_error_a": np.array([0.9, 0.3, 0.1]),
+        "cycle_error_b": np.array([0.8, 0.4, 0.2]),
+        "target_share_ab": np.array([0.0, 0.5, 1.0]),
+        "target_share_ba": np.array([0.0, 1.0, 1.0]),
+        "real_share": np.array([1.0, 1.0, 1.0]),
+    }
+    panel.set_metrics(steps, values)
+    widgets = panel.plot_widgets()
+    assert not widgets["cycle"].isHidden()
+    assert not widgets["target"].isHidden()
+    assert widgets["divergence"].isHidden()
+    _, y = panel._curves["target_share_ab"].getData()
+    assert list(y) == [0.0, 50.0, 100.0]  # fractions shown in per cent
+    # Linked with each other, not with the (hidden) toy plots, whose range would hide them.
+    cycle_box = widgets["cycle"].getPlotItem().getViewBox()
+    assert cycle_box.linkedView(0) is None
+    assert widgets["target"].getPlotItem().getViewBox().linkedView(0) is cycle_box
+    panel.set_metrics(np.empty(0), {})
+    assert widgets["cycle"].isHidden()

@@ -46,6 +46,8 @@ def test_mixture_metrics_fill_divergence_modes_and_quality(panel):
         "modes": True,
         "quality": True,
         "w1": False,
+        "cycle": False,
+        "target": False,
         "image": False,
     }
 
@@ -58,6 +60,8 @@ def test_one_dimensional_metrics_show_w1_not_modes(panel):
         "modes": False,
         "quality": False,
         "w1": True,
+        "cycle": False,
+        "target": False,
         "image": False,
     }
 

@@ -865,6 +865,10 @@ class _Driver:
             if isinstance(report, rep.SamplesReady) and report.request_id == marker:
                 return
             if isinstance(report, rep.TrainingError) and "Sample request" in report.message:
+                # The marker refused (a family without a latent z, e.g. pix2pix): not an
+                # error of the commands sent.
+                if report in self.errors:
+                    self.errors.remove(report)
                 return
 
     def close(self) -> None:

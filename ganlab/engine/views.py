@@ -457,7 +457,12 @@ class TrainerViews:
     def samples_for(
         self, z: np.ndarray | None, n: int, labels: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """G at the given latent vectors (or ``n`` random ones): (z, samples, labels)."""
+        """G at the given latent vectors (or ``n`` random ones): (z, samples, labels).
+        ValueError for a family without a latent z (an image translator)."""
+        if not self.family.latent:
+            raise ValueError(
+                f"model family '{self.family.name}' has no latent z: its G translates images"
+            )
         lc = self.config.loop
         if z is None:
             zt = sample_latent(max(n, 1), lc.latent_dim, lc.latent_dist, self.view_gen)

@@ -24,7 +24,13 @@ class SideEffect:
 
 
 @pytest.mark.parametrize(
-    ("source", "family"), [("ring8_teaching", "mlp"), ("shapes", "dcgan"), ("shapes", "acgan")]
+    ("source", "family"),
+    [
+        ("ring8_teaching", "mlp"),
+        ("shapes", "dcgan"),
+        ("shapes", "acgan"),
+        ("shapes_unpaired", "cyclegan"),  # its own objective; the image pools in D's state
+    ],
 )
 def test_resume_continues_exactly(tmp_path, source, family):
     config = tiny_config(source=source, family=family)

@@ -1228,6 +1228,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_explorer_samples_requested(self, z: np.ndarray, labels: np.ndarray | None) -> None:
+        if not MODEL_FAMILIES.get(self.controller.session.config.model.family).latent:
+            return  # pix2pix, CycleGAN: no z, so the trainer would refuse (a red log line)
         self._explorer_asked_at = time.monotonic()
         self.controller.request_samples(z, labels)
 

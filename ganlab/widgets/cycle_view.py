@@ -1,31 +1,29 @@
 """The CycleGAN panel: both translations and their way back. GUI thread; no torch.
 
-Two blocks side by side, each three columns of the same fixed held-out images (one
-image per row, so a row reads as one triplet from left to right):
+Two blocks, one above the other, each a grid of the same fixed held-out images in three
+rows, so that a column reads as one image's round trip from top to bottom:
 
-- A → B → A: the image of domain A, G(A) (translated into B), F(G(A)) (translated back);
-- B → A → B: the image of domain B, F(B), G(F(B)).
+- A → B → A: the images of domain A, G(A) (translated into B), F(G(A)) (translated back);
+- B → A → B: the images of domain B, F(B), G(F(B)).
 
-Column headings use the data set's domain names (``SegmentStarted.domains``, translated
-where the catalogue knows them: "filled shape", "outline"). Under each block: the cycle
-error of the images shown, mean |F(G(A)) − A| on the [-1, 1] pixel scale. The arrays come
-from ``PanelSnapshot.arrays`` as ganlab.models.cyclegan.Views documents them. The cycle and
+Row names use the data set's domain names (``SegmentStarted.domains``, translated where
+the catalogue knows them: "filled shape", "outline"). Under each block: the cycle error
+of the images shown, mean |F(G(A)) − A| on the [-1, 1] pixel scale. The arrays come from
+``PanelSnapshot.arrays`` as ganlab.models.cyclegan.Views documents them. The cycle and
 identity losses are among the curves (the family's ``loss_terms``), the held-out cycle
 error and the domain classifier's share in the metrics panel.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ganlab.kernel import reports as rep
 from ganlab.widgets import style
-from ganlab.widgets.image_view import image_plot, tile_images
+from ganlab.widgets.image_view import SEPARATOR_FILL, _ImageGrid, image_plot
 
 # Snapshot array keys of the three columns of each block.
 BLOCKS: tuple[tuple[str, str, str], ...] = (("a", "ab", "aba"), ("b", "ba", "bab"))
@@ -39,35 +37,34 @@ class CyclePanel(QWidget):
         super().__init__(parent)
         layout = QGridLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.setHorizontalSpacing(2)
-        self._plots: dict[str, tuple[pg.PlotWidget, Any]] = {}
-        self._counts: dict[str, int] = {}
+        layout.setVerticalSpacing(2)
+        self._grids: list[_ImageGrid] = []
         self._headings: list[QLabel] = []
         self._captions: list[QLabel] = []
-        for b, keys in enumerate(BLOCKS):
-            first = b * 4  # a spacer column between the blocks
+        self._images: dict[str, np.ndarray] = {}
+        self._row_names: list[tuple[str, str, str]] = [("A", "", ""), ("B", "", "")]
+        for b in range(len(BLOCKS)):
             heading = QLabel()
             heading.setFont(style.font(1.1))
             heading.setWordWrap(True)
-            layout.addWidget(heading, 0, first, 1, 3)
+            layout.addWidget(heading, 3 * b, 0)
             self._headings.append(heading)
-            for i, key in enumerate(keys):
-                self._plots[key] = image_plot("")
-                layout.addWidget(self._plots[key][0], 1, first + i)
-                layout.setColumnStretch(first + i, 1)
+            widget, item = image_plot("")
+            widget.getPlotItem().setTitle(None)
+            layout.addWidget(widget, 3 * b + 1, 0)
+            layout.setRowStretch(3 * b + 1, 1)
+            self._grids.append(_ImageGrid(widget, item))
             caption = QLabel()
             caption.setFont(style.font(0.95))
             caption.setWordWrap(True)
-            layout.addWidget(caption, 2, first, 1, 3)
+            caption.setContentsMargins(0, 0, 0, 10)  # apart from the next block's heading
+            layout.addWidget(caption, 3 * b + 2, 0)
             self._captions.append(caption)
-        layout.setColumnMinimumWidth(3, 16)
-        layout.setRowStretch(1, 1)
-        self._domains: tuple[str, str] = ("A", "B")
         self.set_domains((self.tr("domain A"), self.tr("domain B")))
         self.setToolTip(
             self.tr(
-                "Each row follows one held-out image there and back: translated into the "
-                "other domain, then translated back. The cycle loss asks the way back to "
+                "Each column follows one held-out image there and back: translated into "
+                "the other domain, then translated back. The cycle loss asks the way back to "
                 "give the original image; without it the translation may invent a "
                 "different picture that only looks like the other domain."
             )
@@ -76,48 +73,58 @@ class CyclePanel(QWidget):
     # -- content -------------------------------------------------------------------------
 
     def set_domains(self, names: tuple[str, str]) -> None:
-        """Headings and column titles for domains A and B (names already translated)."""
+        """Headings and row names for domains A and B (names already translated)."""
         a, b = names
-        self._domains = (a, b)
         self._headings[0].setText(self.tr("A → B → A: does F(G(A)) give A back?"))
         self._headings[1].setText(self.tr("B → A → B: does G(F(B)) give B back?"))
-        # Two lines: the stage, then the domain its images should belong to.
-        titles = {
-            "a": ("A", a),
-            "ab": ("G(A)", self.tr("as {domain}").format(domain=b)),
-            "aba": ("F(G(A))", self.tr("back to {domain}").format(domain=a)),
-            "b": ("B", b),
-            "ba": ("F(B)", self.tr("as {domain}").format(domain=a)),
-            "bab": ("G(F(B))", self.tr("back to {domain}").format(domain=b)),
-        }
-        size = style.font(0.95).pointSizeF()
-        for key, (stage, domain) in titles.items():
-            widget, _item = self._plots[key]
-            widget.getPlotItem().setTitle(
-                f"<b>{stage}</b><br>{html.escape(domain)}", size=f"{size:.0f}pt"
-            )
+        stage = self.tr("{stage}: {domain}")
+        self._row_names = [
+            (
+                stage.format(stage="A", domain=a),
+                stage.format(stage="G(A)", domain=b),
+                stage.format(stage="F(G(A))", domain=a),
+            ),
+            (
+                stage.format(stage="B", domain=b),
+                stage.format(stage="F(B)", domain=a),
+                stage.format(stage="G(F(B))", domain=b),
+            ),
+        ]
+        self._redraw()
+
+    def row_names(self, block: int) -> tuple[str, str, str]:
+        """The three row names of block 0 (A → B → A) or 1 (B → A → B)."""
+        return self._row_names[block]
 
     def set_images(self, key: str, images: np.ndarray) -> None:
-        """Show (N, H, W, C) or (N, H, W) uint8 images in column ``key`` (one per row)."""
+        """Show (N, H, W, C) or (N, H, W) uint8 images in row ``key`` (one per column)."""
         images = np.asarray(images)
         if images.ndim == 3:
             images = images[..., None]
-        widget, item = self._plots[key]
-        n = len(images)
-        self._counts[key] = n
-        if n == 0:
-            item.clear()
-            return
-        tiled = tile_images(images.astype(np.uint8, copy=False), np.arange(n).reshape(n, 1))
-        shape_changed = item.image is None or item.image.shape != tiled.shape
-        item.setImage(tiled, autoLevels=False, levels=(0, 255))
-        if shape_changed:
-            widget.getPlotItem().setRange(
-                xRange=(0, tiled.shape[1]), yRange=(0, tiled.shape[0]), padding=0.02
-            )
+        self._images[key] = images.astype(np.uint8, copy=False)
+        self._redraw()
+
+    def _redraw(self) -> None:
+        for b, keys in enumerate(BLOCKS):
+            grid = self._grids[b]
+            shown = [self._images[k] for k in keys if k in self._images and len(self._images[k])]
+            if not shown:
+                grid.clear()
+                continue
+            n = max(len(x) for x in shown)
+            shape = shown[0].shape[1:]
+            rows = []
+            for key in keys:  # a row not drawn yet stays blank, so the rows keep their place
+                x = self._images.get(key)
+                if x is None or x.shape[1:] != shape:
+                    x = np.full((0, *shape), SEPARATOR_FILL, dtype=np.uint8)
+                pad = np.full((n - len(x), *shape), SEPARATOR_FILL, dtype=np.uint8)
+                rows.append(np.concatenate([x[:n], pad]))
+            labels = np.repeat(np.arange(len(keys)), n)
+            grid.show(np.concatenate(rows), labels, self._row_names[b], max_cols=n)
 
     def set_errors(self, err_a: float | None, err_b: float | None) -> None:
-        """The captions: mean cycle error of the rows shown (None clears one)."""
+        """The captions: mean cycle error of the images shown (None clears one)."""
         texts = (
             self.tr("cycle error |F(G(A)) − A| = {value}"),
             self.tr("cycle error |G(F(B)) − B| = {value}"),
@@ -126,15 +133,20 @@ class CyclePanel(QWidget):
             caption.setText("" if value is None else text.format(value=f"{value:.3f}"))
 
     def image_count(self, key: str) -> int:
-        """How many images column ``key`` shows (0 when empty)."""
-        return self._counts.get(key, 0)
+        """How many images row ``key`` shows (0 when empty)."""
+        x = self._images.get(key)
+        return 0 if x is None else len(x)
+
+    def block_image(self, block: int) -> np.ndarray | None:
+        """The tiled array block 0 or 1 shows (rows of tiles), or None when empty."""
+        return self._grids[block].item.image
 
     # -- the window's DataPanel protocol (ganlab.app.panels) ------------------------------
 
     def clear(self) -> None:
-        for _widget, item in self._plots.values():
-            item.clear()
-        self._counts.clear()
+        self._images.clear()
+        for grid in self._grids:
+            grid.clear()
         self.set_errors(None, None)
 
     def show_segment(self, info: rep.SegmentStarted, family: Any) -> None:
@@ -147,7 +159,7 @@ class CyclePanel(QWidget):
             self.set_domains((a, b))
 
     def show_real(self, info: rep.SegmentStarted) -> None:
-        """The fixed held-out images (``info.real``, (N, 2, H, W, C)) in the A and B columns."""
+        """The fixed held-out images (``info.real``, (N, 2, H, W, C)) in the A and B rows."""
         real = np.asarray(info.real)
         if real.ndim == 5 and real.shape[1] == 2:
             self.set_images("a", real[:, 0])
@@ -158,7 +170,11 @@ class CyclePanel(QWidget):
         for keys in BLOCKS:
             for key in keys:
                 if key in arrays:
-                    self.set_images(key, arrays[key])
+                    images = np.asarray(arrays[key])
+                    self._images[key] = (images[..., None] if images.ndim == 3 else images).astype(
+                        np.uint8, copy=False
+                    )
+        self._redraw()
         errors = [arrays.get(name) for name in ERRORS]
         self.set_errors(*(None if e is None or not len(e) else float(np.mean(e)) for e in errors))
 

@@ -8,7 +8,7 @@ from ganlab.app.panels import PANELS
 from ganlab.kernel import reports as rep
 from ganlab.kernel.registry import MODEL_FAMILIES
 from ganlab.widgets.cycle_view import BLOCKS, CyclePanel
-from ganlab.widgets.image_view import SEPARATOR
+from ganlab.widgets.image_view import SEPARATOR, SEPARATOR_FILL
 
 H = 8
 
@@ -47,8 +47,9 @@ def _snapshot(n: int = 3) -> rep.PanelSnapshot:
     return rep.PanelSnapshot(0, 10, "unpaired", arrays, {})
 
 
-def _title(panel: CyclePanel, key: str) -> str:
-    return panel._plots[key][0].getPlotItem().titleLabel.text
+def _tile(image: np.ndarray, row: int, col: int) -> np.ndarray:
+    y, x = row * (H + SEPARATOR), col * (H + SEPARATOR)
+    return image[y : y + H, x : x + H]
 
 
 def test_the_unpaired_panel_is_the_cycle_panel():
@@ -56,37 +57,35 @@ def test_the_unpaired_panel_is_the_cycle_panel():
     assert MODEL_FAMILIES.get("cyclegan").panel in ("", "unpaired")
 
 
-def test_headings_name_the_domains_of_each_stage():
+def test_row_names_name_each_stage_and_its_domain():
     panel = CyclePanel()
     panel.show_segment(_segment(), MODEL_FAMILIES.get("cyclegan"))
-    assert "filled shape" in _title(panel, "a")
-    assert "G(A)" in _title(panel, "ab")
-    assert "outline" in _title(panel, "ab")
-    assert "F(G(A))" in _title(panel, "aba")
-    assert "filled shape" in _title(panel, "aba")
-    assert "F(B)" in _title(panel, "ba")
-    assert "filled shape" in _title(panel, "ba")
+    assert panel.row_names(0) == ("A: filled shape", "G(A): outline", "F(G(A)): filled shape")
+    assert panel.row_names(1) == ("B: outline", "F(B): filled shape", "G(F(B)): outline")
 
 
-def test_real_images_fill_the_first_column_of_each_block_one_per_row():
+def test_real_images_fill_the_first_row_of_each_block_the_others_stay_blank():
     panel = CyclePanel()
     info = _segment()
     panel.show_segment(info, MODEL_FAMILIES.get("cyclegan"))
     panel.show_real(info)
-    image = panel._plots["a"][1].image
-    assert image.shape == (3 * H + 2 * SEPARATOR, H, 3)  # a column of 3 tiles
-    assert (image[:H] == 10).all()
-    assert (panel._plots["b"][1].image[:H] == 200).all()
+    image = panel.block_image(0)
+    assert image.shape == (3 * H + 2 * SEPARATOR, 3 * H + 2 * SEPARATOR, 3)  # 3 x 3 tiles
+    assert (_tile(image, 0, 2) == 10).all()
+    assert (_tile(image, 1, 0) == SEPARATOR_FILL).all()  # G(A) not drawn yet
+    assert (_tile(panel.block_image(1), 0, 1) == 200).all()
     assert panel.image_count("ab") == 0
 
 
-def test_snapshot_fills_every_column_and_the_captions():
+def test_snapshot_fills_every_row_and_the_captions():
     panel = CyclePanel()
     panel.show_segment(_segment(), MODEL_FAMILIES.get("cyclegan"))
     panel.show_snapshot(_snapshot())
-    for i, key in enumerate(k for b in BLOCKS for k in b):
-        assert panel.image_count(key) == 3
-        assert (panel._plots[key][1].image[:H] == 20 * i + 5).all()
+    for b, keys in enumerate(BLOCKS):
+        for row, key in enumerate(keys):
+            assert panel.image_count(key) == 3
+            value = 20 * (3 * b + row) + 5
+            assert (_tile(panel.block_image(b), row, 2) == value).all(), key
     assert "0.250" in panel._captions[0].text()
     assert "0.200" in panel._captions[1].text()
 
@@ -96,6 +95,7 @@ def test_clear_forgets_the_pictures():
     panel.show_snapshot(_snapshot())
     panel.clear()
     assert all(panel.image_count(k) == 0 for b in BLOCKS for k in b)
+    assert panel.block_image(0) is None
     assert panel._captions[0].text() == ""
 
 
@@ -103,6 +103,7 @@ def test_gray_images_are_shown_too():
     panel = CyclePanel()
     panel.set_images("a", np.zeros((2, H, H), dtype=np.uint8))
     assert panel.image_count("a") == 2
+    assert panel.block_image(0).shape == (3 * H + 2 * SEPARATOR, 2 * H + SEPARATOR)
 
 
 def test_metrics_panel_plots_cyclegan_metrics_in_their_own_plots():

@@ -32,6 +32,12 @@ def _config(**loss: object) -> cfg.ExperimentConfig:
     )
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(monkeypatch, tmp_path):
+    """The domain classifier's weights go to a cache of the test's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 def test_declaration_names_its_capabilities():
     family = MODEL_FAMILIES.get("cyclegan")
     assert family.data_kinds == {"unpaired"}

@@ -77,12 +77,19 @@ def _paired() -> QWidget:
     return Pix2PixPanel()
 
 
+def _unpaired() -> QWidget:
+    from ganlab.widgets.cycle_view import CyclePanel
+
+    return CyclePanel()
+
+
 # Panel key -> factory of its panel (a QWidget that is a DataPanel). Order: the stack's.
 PANELS: dict[str, Callable[[], QWidget]] = {
     "toy2d": _toy2d,
     "toy1d": _toy1d,
     "image": _image,
     "paired": _paired,
+    "unpaired": _unpaired,
 }
 
 

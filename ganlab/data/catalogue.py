@@ -225,3 +225,27 @@ _declare(
     ),
     reads_path=True,
 )
+
+# ------------------------------------------------- unpaired image pairs (data/unpaired.py)
+
+_declare(
+    "shapes_unpaired",
+    N_("Shapes, filled and outlined (unpaired)"),
+    "unpaired",
+    "ganlab.data.unpaired:build_shapes_unpaired",
+    N_(
+        "Two styles of the bundled shapes, drawn independently for CycleGAN: filled warm "
+        "shapes on black (A) and cool outlines on light gray (B). No download."
+    ),
+)
+_declare(
+    "unpaired_folder",
+    N_("Folder of two domains (trainA/, trainB/)"),
+    "unpaired",
+    "ganlab.data.unpaired:build_unpaired_folder",
+    N_(
+        "CycleGAN's folder layout: images of domain A in trainA/, of domain B in trainB/, "
+        "held-out ones in testA/ and testB/ if present."
+    ),
+    reads_path=True,
+)

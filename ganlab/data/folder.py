@@ -262,7 +262,71 @@ def _named(items: Sequence[str], where: str = "") -> str:
     return text
 
 
-class FolderSource(ImageTensorSource):
+class SkipList:
+    """The list of image files a folder source skipped, shared by every folder source
+    (``image_folder`` here, CycleGAN's ``trainA/`` + ``trainB/`` in ganlab.data.unpaired).
+
+    Attributes
+    ----------
+    folder
+        The folder read; skipped paths are shown relative to it.
+    skipped
+        ``(file, reason)`` for every image file that could not be used (absolute paths).
+    """
+
+    folder: Path
+    skipped: list[tuple[Path, str]]
+
+    @property
+    def skipped_counts(self) -> Counter[str]:
+        """Number of skipped files per reason."""
+        return Counter(reason for _, reason in self.skipped)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.folder).as_posix()
+        except ValueError:
+            return str(path)
+
+    @property
+    def skipped_files(self) -> list[tuple[str, str]]:
+        """Every skipped file as ``(path relative to the folder, reason)``, sorted by path.
+
+        Paths use ``/`` on every system; a loose image beside the class folders is a bare
+        file name.
+        """
+        return sorted((self._relative(path), reason) for path, reason in self.skipped)
+
+    def skipped_list_text(self) -> str:
+        """:attr:`skipped_files` as tab-separated text: a header line, then one file a line."""
+        lines = ["path\treason"] + [f"{path}\t{reason}" for path, reason in self.skipped_files]
+        return "\n".join(lines) + "\n"
+
+    def write_skipped_list(self, run_dir: Path) -> Path | None:
+        """Write :meth:`skipped_list_text` to ``run_dir`` / :data:`SKIPPED_LIST_NAME`.
+
+        Returns the file written, or None when nothing was skipped (no file is written).
+        Raises ``OSError`` when the file cannot be written.
+        """
+        if not self.skipped:
+            return None
+        path = Path(run_dir) / SKIPPED_LIST_NAME
+        path.write_text(self.skipped_list_text(), encoding="utf-8")
+        return path
+
+    def skipped_line(self) -> str:
+        """One line naming the skipped files and their reasons (the first :data:`NAMED`),
+        in the language in use; empty when nothing was skipped."""
+        if not self.skipped:
+            return ""
+        files = [f"{path} ({_(reason)})" for path, reason in self.skipped_files]
+        where = _(", all {total} listed in {file} in the run directory").format(
+            total=len(files), file=SKIPPED_LIST_NAME
+        )
+        return _("skipped: {files}").format(files=_named(files, where))
+
+
+class FolderSource(SkipList, ImageTensorSource):
     """Images loaded from a folder (see the module docstring for the rules).
 
     Attributes
@@ -308,43 +372,6 @@ class FolderSource(ImageTensorSource):
         super().__init__(images, labels, class_names, channels, "")
         self.text = self._describe()
 
-    @property
-    def skipped_counts(self) -> Counter[str]:
-        """Number of skipped files per reason."""
-        return Counter(reason for _, reason in self.skipped)
-
-    def _relative(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.folder).as_posix()
-        except ValueError:
-            return str(path)
-
-    @property
-    def skipped_files(self) -> list[tuple[str, str]]:
-        """Every skipped file as ``(path relative to the folder, reason)``, sorted by path.
-
-        Paths use ``/`` on every system; a loose image beside the class folders is a bare
-        file name.
-        """
-        return sorted((self._relative(path), reason) for path, reason in self.skipped)
-
-    def skipped_list_text(self) -> str:
-        """:attr:`skipped_files` as tab-separated text: a header line, then one file a line."""
-        lines = ["path\treason"] + [f"{path}\t{reason}" for path, reason in self.skipped_files]
-        return "\n".join(lines) + "\n"
-
-    def write_skipped_list(self, run_dir: Path) -> Path | None:
-        """Write :meth:`skipped_list_text` to ``run_dir`` / :data:`SKIPPED_LIST_NAME`.
-
-        Returns the file written, or None when nothing was skipped (no file is written).
-        Raises ``OSError`` when the file cannot be written.
-        """
-        if not self.skipped:
-            return None
-        path = Path(run_dir) / SKIPPED_LIST_NAME
-        path.write_text(self.skipped_list_text(), encoding="utf-8")
-        return path
-
     def _describe(self) -> str:
         n = len(self.images)
         what = ngettext("{count} image", "{count} images", n).format(count=n)
@@ -389,12 +416,7 @@ class FolderSource(ImageTensorSource):
         language in use (a caller that prints only the problems uses these)."""
         lines: list[str] = []
         if self.skipped:
-            files = [f"{path} ({_(reason)})" for path, reason in self.skipped_files]
-            total = len(files)
-            where = _(", all {total} listed in {file} in the run directory").format(
-                total=total, file=SKIPPED_LIST_NAME
-            )
-            lines.append(_("skipped: {files}").format(files=_named(files, where)))
+            lines.append(self.skipped_line())
         lines += [
             _("class '{name}' dropped: {why}").format(name=name, why=why)
             for name, why in self.dropped[:NAMED]

@@ -90,6 +90,15 @@ METRIC_NAMES: tuple[str, ...] = (
     "psnr_identity",
     "l1_mean",
     "psnr_mean",
+    # CycleGAN (ganlab.models.cyclegan.Views.metrics): held-out cycle error, share of
+    # translations the domain classifier puts in the target domain
+    "cycle_error",
+    "cycle_error_a",
+    "cycle_error_b",
+    "target_share",
+    "target_share_ab",
+    "target_share_ba",
+    "real_share",
 )
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50

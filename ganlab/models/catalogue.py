@@ -125,3 +125,28 @@ PIX2PIX = MODEL_FAMILIES.register(
         ),
     ),
 )
+
+# CycleGAN: two ResNet generators (G: A -> B, F: B -> A) and two PatchGAN discriminators,
+# InstanceNorm throughout (no BatchNorm: batch size 1 works, as in the paper).
+CYCLEGAN_KINDS: frozenset[DataKind] = frozenset({"unpaired"})
+CYCLEGAN = MODEL_FAMILIES.register(
+    "cyclegan",
+    ModelFamily(
+        name="cyclegan",
+        title=N_("CycleGAN"),
+        data_kinds=CYCLEGAN_KINDS,
+        build=lazy("ganlab.models.cyclegan:build"),
+        settings=dict.fromkeys(
+            CYCLEGAN_KINDS, frozenset({"base_channels", "g_layers"}) | CONV_SETTINGS
+        ),
+        loss_options=frozenset({"cycle_weight", "identity_weight"}),
+        loss_terms=("g_adv", "cycle", "identity"),
+        objective=lazy("ganlab.models.cyclegan:Objective"),
+        views=lazy("ganlab.models.cyclegan:Views"),
+        latent=False,
+        description=N_(
+            "Unpaired translation: G turns A into B, F turns B into A, and the cycle loss "
+            "asks F(G(a)) to give a back (Zhu et al. 2017)."
+        ),
+    ),
+)

@@ -1,11 +1,12 @@
 """The metrics panel: how close G is to the data, over training. GUI thread; no torch.
 
-Three plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
+Plots against steps, x-linked: the divergence (JSD on the grid with the lower bound
 the discriminator implies, and the ln 2 ceiling), mode coverage for mixtures of gaussians
-(modes captured out of K, % high-quality samples), the 1-D Wasserstein distance, and
-for image-to-image families L1 and PSNR on held-out pairs beside the identity and
-mean-image baselines. The losses say little about sample quality (the stopping problem);
-these do. Plots without data (no modes for a spiral, no W1 in 2-D) are hidden.
+(modes captured out of K, % high-quality samples), the 1-D Wasserstein distance, for
+pix2pix L1 and PSNR on held-out pairs beside the identity and mean-image baselines, and
+for CycleGAN the held-out cycle error and the share of translations in the target domain.
+The losses say little about sample quality (the stopping problem); these do. Plots
+without data (no modes for a spiral, no W1 in 2-D) are hidden.
 """
 
 from __future__ import annotations
@@ -54,11 +55,35 @@ class MetricsPanel(QWidget):
         self._build_plot("modes", self.tr("Mode coverage"), self.tr("modes"), layout)
         self._build_plot("quality", self.tr("High-quality samples"), self.tr("%"), layout)
         self._build_plot("w1", self.tr("Wasserstein-1 distance"), self.tr("distance"), layout)
-        # Image-to-image (pix2pix): G on the held-out pairs beside two baselines.
+        # Image-to-image (pix2pix): G on the held-out pairs beside two baselines; the two
+        # are measured together and share an axis of their own (linked to a hidden toy
+        # plot, theirs would not follow).
         self._build_plot(
-            "held_l1", self.tr("L1 to the target (held-out pairs)"), self.tr("L1"), layout
+            "held_l1",
+            self.tr("L1 to the target (held-out pairs)"),
+            self.tr("L1"),
+            layout,
+            link=None,
         )
-        self._build_plot("psnr", self.tr("PSNR (held-out pairs)"), self.tr("dB"), layout)
+        self._build_plot(
+            "psnr", self.tr("PSNR (held-out pairs)"), self.tr("dB"), layout, link="held_l1"
+        )
+        # CycleGAN (image-to-image): held-out cycle error, translations in the target
+        # domain; linked with each other only (the toy plots are hidden then).
+        self._build_plot(
+            "cycle",
+            self.tr("Cycle error on held-out images"),
+            self.tr("mean |error|"),
+            layout,
+            link=None,
+        )
+        self._build_plot(
+            "target",
+            self.tr("Translations judged in the target domain"),
+            self.tr("%"),
+            layout,
+            link="cycle",
+        )
         self._build_plot("image", self.tr("FID (lower is better)"), self.tr("FID"), layout)
         self._image_label = QLabel()
         self._image_label.setWordWrap(True)
@@ -104,6 +129,13 @@ class MetricsPanel(QWidget):
             )
             self._add_curve(plot, f"{unit}_mean", style.REAL, self.tr("mean target"), dash=True)
         self._add_curve("image", "fid", style.FAKE, self.tr("FID"), width=2)
+        self._add_curve("cycle", "cycle_error_a", style.D_COLOR, self.tr("|F(G(A)) − A|"), width=2)
+        self._add_curve("cycle", "cycle_error_b", style.G_COLOR, self.tr("|G(F(B)) − B|"), width=2)
+        self._add_curve("target", "target_share_ab", style.D_COLOR, self.tr("G(A) judged B"))
+        self._add_curve("target", "target_share_ba", style.G_COLOR, self.tr("F(B) judged A"))
+        self._add_curve(
+            "target", "real_share", style.REAL, self.tr("real images (ceiling)"), dash=True
+        )
         self.setToolTip(
             self.tr(
                 "How close the generator is to the data, measured on 2,500 fresh samples about "
@@ -118,7 +150,9 @@ class MetricsPanel(QWidget):
     def _plots(self) -> dict[str, pg.PlotItem]:
         return {name: w.getPlotItem() for name, w in self._widgets.items()}
 
-    def _build_plot(self, name: str, title: str, unit: str, layout: QVBoxLayout) -> None:
+    def _build_plot(
+        self, name: str, title: str, unit: str, layout: QVBoxLayout, link: str | None = ""
+    ) -> None:
         widget = pg.PlotWidget()
         plot = widget.getPlotItem()
         plot.setTitle(title)
@@ -131,12 +165,10 @@ class MetricsPanel(QWidget):
         plot.getAxis("bottom").enableAutoSIPrefix(False)
         # The toy plots share their step axis; image evaluations are sparse (one per
         # click) and keep their own, or a hidden toy plot's range would hide them.
-        # The held-out L1 and PSNR of image translators are measured together: they share
-        # an axis of their own (linked to a hidden toy plot, theirs would not follow).
-        if name == "psnr":
-            plot.setXLink(self._widgets["held_l1"].getPlotItem())
-        elif self._widgets and name not in ("image", "held_l1"):
-            plot.setXLink(next(iter(self._widgets.values())).getPlotItem())
+        # ``link``: "" = the first plot's, None = none, else that plot's.
+        if link is not None and self._widgets and name != "image":
+            target = self._widgets[link] if link else next(iter(self._widgets.values()))
+            plot.setXLink(target.getPlotItem())
         self._widgets[name] = widget
         layout.addWidget(widget, 1)
 
@@ -160,6 +192,8 @@ class MetricsPanel(QWidget):
         """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.
 
         Known names: jsd, d_bound, modes_captured, num_modes, high_quality (fraction), w1,
+        CycleGAN's cycle_error_a / cycle_error_b and target_share_ab / target_share_ba /
+        real_share (fractions),
         and jsd / kl_real_fake / kl_fake_real / tv with their ``*_floor``, whose latest
         values are written out as "JSD 0.043 (floor 0.012)"; image-to-image:
         l1_held_out and psnr with their baselines l1_identity, psnr_identity, l1_mean,
@@ -177,7 +211,7 @@ class MetricsPanel(QWidget):
                 item.setVisible(False)
                 continue
             y = np.asarray(column, dtype=float)
-            if key == "high_quality":
+            if key in _PERCENT:
                 y = 100.0 * y
             finite = np.isfinite(y)
             item.setData(steps[finite], y[finite])
@@ -193,6 +227,8 @@ class MetricsPanel(QWidget):
             "w1": "w1" in shown,
             "held_l1": "l1_held_out" in shown,
             "psnr": "psnr" in shown,
+            "cycle": bool(shown & {"cycle_error_a", "cycle_error_b"}),
+            "target": bool(shown & {"target_share_ab", "target_share_ba"}),
         }
         for name, show in visible.items():
             self._widgets[name].setVisible(show)
@@ -278,6 +314,10 @@ class MetricsPanel(QWidget):
         """Forget the history (a new segment)."""
         self.set_metrics(np.empty(0), {})
         self.set_image_metrics([])
+
+
+# Fractions the plots show in per cent.
+_PERCENT = frozenset({"high_quality", "target_share_ab", "target_share_ba", "real_share"})
 
 
 def _last(column: np.ndarray | None) -> float:

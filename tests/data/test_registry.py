@@ -38,6 +38,8 @@ EXPECTED = {
     "shapes_edges": "paired",
     "shapes_colorize": "paired",
     "pix2pix_folder": "paired",
+    "shapes_unpaired": "unpaired",
+    "unpaired_folder": "unpaired",
 }
 # Sources that build with the default config plus drawn points: no file, no download.
 SELF_CONTAINED = [n for n, e in DATA_SOURCES.items() if not (e.reads_path or e.downloads)]
@@ -69,7 +71,7 @@ def test_entry_is_complete(name: str) -> None:
 
 def test_only_csv_and_folders_read_a_path() -> None:
     reading = {n for n, e in DATA_SOURCES.items() if e.reads_path}
-    assert reading == {"csv_points", "image_folder", "pix2pix_folder"}
+    assert reading == {"csv_points", "image_folder", "pix2pix_folder", "unpaired_folder"}
 
 
 def test_only_torchvision_sets_download() -> None:

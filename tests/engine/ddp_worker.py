@@ -52,7 +52,12 @@ BATCH = 8  # per rank
 EQUIVALENCE_LOSSES = ("non_saturating", "wgan_gp")
 LR_D, LR_G = 0.0123, 0.0456
 # families: the data each family trains on, by the first kind it supports in this order
-SOURCE_OF_KIND = {"toy2d": "ring8_teaching", "image": "shapes", "paired": "shapes_edges"}
+SOURCE_OF_KIND = {
+    "toy2d": "ring8_teaching",
+    "image": "shapes",
+    "paired": "shapes_edges",
+    "unpaired": "shapes_unpaired",
+}
 
 
 def equivalence_config(loss: str, batch: int) -> cfg.ExperimentConfig:
@@ -172,6 +177,9 @@ def resume(context: distributed.DistributedContext) -> dict[str, Any]:
     again = snapshot(trainer)
     trainer.release()
     return {"straight": straight, "again": again, "rng_ranks": len(state["rng_ranks"])}
+
+
+# An offline source of each data kind the image families train on.
 
 
 def families(context: distributed.DistributedContext) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class SideEffect:
         ("shapes", "dcgan"),
         ("shapes", "acgan"),
         ("shapes_edges", "pix2pix"),  # its own objective; dropout masks from noise_gen
+        ("shapes_unpaired", "cyclegan"),  # its own objective; the image pools in D's state
     ],
 )
 def test_resume_continues_exactly(tmp_path, source, family):

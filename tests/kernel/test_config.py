@@ -369,7 +369,13 @@ def test_a_familys_batch_norm_declaration_matches_the_networks_it_builds(family,
     from ganlab.kernel.registry import MODEL_FAMILIES
 
     entry = MODEL_FAMILIES.get(family)
-    shape = {"toy1d": (1,), "toy2d": (2,), "image": (1, 28, 28), "paired": (2, 1, 28, 28)}[kind]
+    shape = {
+        "toy1d": (1,),
+        "toy2d": (2,),
+        "image": (1, 28, 28),
+        "paired": (2, 1, 28, 28),
+        "unpaired": (2, 1, 28, 28),
+    }[kind]
     spec = DataSpec(kind=kind, shape=shape, num_classes=3, class_names=("a", "b", "c"))
     model = cfg.ModelConfig(family=family, base_channels=8, spectral_norm_d=sn_d)
     generator, discriminator = entry.build(model, spec, 4)

@@ -49,6 +49,7 @@ HEALTHY = {
     "shapes_cgan": (350, 1),  # old thresholds: "D is winning" at step 250
     "shapes_acgan": (250, 0),
     "shapes_pix2pix": (200, 0),
+    "shapes_cyclegan": (200, 0),
 }
 BATCH = 25  # steps per ScalarBatch
 METRICS_EVERY = 100  # steps between mode counts / diversity measurements

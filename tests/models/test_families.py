@@ -34,6 +34,8 @@ SPECS = {
     # image pairs (A, B): pix2pix
     "paired-gray28": DataSpec("paired", (2, 1, 28, 28), domains=("a", "b")),
     "paired-rgb32": DataSpec("paired", (2, 3, 32, 32), domains=("a", "b")),
+    "unpaired-gray28": DataSpec("unpaired", (2, 1, 28, 28), domains=("a", "b")),
+    "unpaired-rgb32": DataSpec("unpaired", (2, 3, 32, 32), domains=("a", "b")),
 }
 
 # Small enough that every build and pass takes milliseconds.
@@ -63,24 +65,30 @@ def _build(family_name: str, spec: DataSpec, cfg: ModelConfig = SMALL):
 
 
 def _inputs(spec: DataSpec):
-    """G's inputs: a latent batch z (and labels y for labelled data), or for a family
-    without z on paired data an image batch of domain A (and y None)."""
+    """G's two arguments: (z, labels) for a latent family; for image-to-image data an
+    image batch of one domain and the second argument its kind's G takes ("AB", the
+    direction, for unpaired data; None for paired)."""
     g = torch.Generator().manual_seed(1)
     if spec.is_translation:
-        return torch.rand(BATCH, *spec.image_shape, generator=g) * 2 - 1, None
+        x = torch.rand(BATCH, *spec.image_shape, generator=g) * 2 - 1
+        return x, ("AB" if spec.kind == "unpaired" else None)
     z = torch.randn(BATCH, LATENT, generator=g)
     y = torch.randint(0, spec.num_classes, (BATCH,), generator=g) if spec.num_classes else None
     return z, y
 
 
-def _d_condition(spec: DataSpec, g_input: torch.Tensor, y: torch.Tensor | None):
-    """What D is told besides the sample: the labels, or on paired data the input A
-    (D judges the pair (A, B))."""
-    return g_input if spec.kind == "paired" else y
+def _d_condition(spec: DataSpec, g_in, y):
+    """D's second argument: the labels; for unpaired data the domain G's output is in
+    ("B"); for paired data the input image the output is paired with."""
+    if spec.kind == "unpaired":
+        return "B"
+    if spec.kind == "paired":
+        return g_in
+    return y
 
 
 def _sample_shape(spec: DataSpec) -> tuple[int, ...]:
-    """One generated sample: the data's sample, or one image of a pair."""
+    """One generated sample's shape: one image for image-to-image data."""
     return spec.image_shape if spec.is_translation else spec.shape
 
 
@@ -133,7 +141,10 @@ def test_discriminator_returns_one_logit_per_sample(family_name, spec_name):
     G, D = _build(family_name, spec)
     z, y = _inputs(spec)
     out = D(G(z, y), _d_condition(spec, z, y))
-    if family.auxiliary_classifier:
+    if spec.is_translation:  # PatchGAN: a map of logits per sample
+        assert isinstance(out, torch.Tensor)
+        assert out.shape[0] == BATCH
+    elif family.auxiliary_classifier:
         logits, class_logits = out
         assert logits.shape == (BATCH,)
         assert class_logits.shape == (BATCH, spec.num_classes)
@@ -150,8 +161,13 @@ def test_backward_reaches_every_parameter_with_finite_gradients(family_name, spe
     spec = SPECS[spec_name]
     G, D = _build(family_name, spec)
     z, y = _inputs(spec)
-    out = D(G(z, y), _d_condition(spec, z, y))
-    loss = sum(o.square().sum() for o in out) if isinstance(out, tuple) else out.square().sum()
+    loss = torch.zeros(())
+    # Unpaired data: G holds both directions and D both domains, so pass both ways.
+    passes = [("AB", "B"), ("BA", "A")] if spec.kind == "unpaired" else [(y, None)]
+    for g_arg, d_arg in passes:
+        out = D(G(z, g_arg), d_arg if d_arg is not None else _d_condition(spec, z, y))
+        outs = out if isinstance(out, tuple) else (out,)
+        loss = loss + sum(o.square().sum() for o in outs)
     loss.backward()
     for name, p in [*G.named_parameters(), *D.named_parameters()]:
         assert p.grad is not None, name
@@ -209,20 +225,18 @@ def test_weights_only_checkpoint_restores_the_same_function(family_name, spec_na
     cfg = dataclasses.replace(SMALL, spectral_norm_g=spectral_norm, spectral_norm_d=spectral_norm)
     G, D = _build(family_name, spec, cfg)
     z, y = _inputs(spec)
-    d_y = _d_condition(spec, z, y)
+    d_arg = _d_condition(spec, z, y)
     with torch.no_grad():
         x = G(z, y)  # a train-mode pass moves BatchNorm statistics and SN power iterations
-        D(x, d_y)
+        D(x, d_arg)
     torch.manual_seed(123)
     twin_g, twin_d = MODEL_FAMILIES.get(family_name).build(cfg, spec, LATENT)
-    for net, twin, inputs, cond in ((G, twin_g, z, y), (D, twin_d, x, d_y)):
+    for net, twin, inputs, arg in ((G, twin_g, z, y), (D, twin_d, x, d_arg)):
         twin.load_state_dict(_weights_only_copy(net.state_dict()))
         net.eval()
         twin.eval()
         with torch.no_grad():
-            for a, b in zip(
-                _as_tuple(net(inputs, cond)), _as_tuple(twin(inputs, cond)), strict=True
-            ):
+            for a, b in zip(_as_tuple(net(inputs, arg)), _as_tuple(twin(inputs, arg)), strict=True):
                 torch.testing.assert_close(a, b)
 
 
@@ -243,9 +257,9 @@ def test_gradient_penalty_and_r1_backpropagate_into_every_discriminator(family_n
     z, y = _inputs(spec)
     fake = G(z, y)
     real = torch.rand_like(fake) * 2 - 1
-    d_y = _d_condition(spec, z, y)
-    penalty = gradient_penalty(D, real, fake, d_y, torch.Generator().manual_seed(0))
-    penalty = penalty + r1_penalty(D, real, d_y)
+    d_arg = _d_condition(spec, z, y)
+    penalty = gradient_penalty(D, real, fake, d_arg, torch.Generator().manual_seed(0))
+    penalty = penalty + r1_penalty(D, real, d_arg)
     penalty.backward()
     assert torch.isfinite(penalty)
     grads = [p.grad for p in D.parameters() if p.grad is not None]

@@ -48,6 +48,8 @@ def test_mixture_metrics_fill_divergence_modes_and_quality(panel):
         "w1": False,
         "held_l1": False,
         "psnr": False,
+        "cycle": False,
+        "target": False,
         "image": False,
     }
 
@@ -62,6 +64,8 @@ def test_one_dimensional_metrics_show_w1_not_modes(panel):
         "w1": True,
         "held_l1": False,
         "psnr": False,
+        "cycle": False,
+        "target": False,
         "image": False,
     }
 

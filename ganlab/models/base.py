@@ -203,8 +203,8 @@ class Objective(Protocol):
     under torchrun, ``opt_g``, ``opt_d``, ``norms_g``, ``norms_d``, ``loss``, ``config``),
     draws real batches with ``trainer.real_batch(n)`` and all other training randomness
     from ``trainer.noise_gen``, so that a checkpoint resumes exactly. It writes no file
-    and keeps no state a checkpoint would have to hold (CycleGAN's image pool is the
-    exception the paper makes; it restarts empty after a resume).
+    and keeps no state of its own: what must survive a resume lives in the nets'
+    buffers (CycleGAN's image pools are buffers of its D), which checkpoints hold.
     """
 
     def train(

@@ -379,6 +379,49 @@
     </message>
 </context>
 <context>
+    <name>CyclePanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="63"/>
+        <source>domain A</source>
+        <translation>dominio A</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="63"/>
+        <source>domain B</source>
+        <translation>dominio B</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="66"/>
+        <source>Each column follows one held-out image there and back: translated into the other domain, then translated back. The cycle loss asks the way back to give the original image; without it the translation may invent a different picture that only looks like the other domain.</source>
+        <translation>Cada columna sigue una imagen reservada de ida y vuelta: traducida al otro dominio y luego traducida de vuelta. La pérdida de ciclo pide que la vuelta devuelva la imagen original; sin ella la traducción puede inventar otra imagen que solo parece del otro dominio.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="78"/>
+        <source>A → B → A: does F(G(A)) give A back?</source>
+        <translation>A → B → A: ¿devuelve F(G(A)) la imagen A?</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="79"/>
+        <source>B → A → B: does G(F(B)) give B back?</source>
+        <translation>B → A → B: ¿devuelve G(F(B)) la imagen B?</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="80"/>
+        <source>{stage}: {domain}</source>
+        <translation>{stage}: {domain}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="129"/>
+        <source>cycle error |F(G(A)) − A| = {value}</source>
+        <translation>error de ciclo |F(G(A)) − A| = {value}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/cycle_view.py" line="130"/>
+        <source>cycle error |G(F(B)) − B| = {value}</source>
+        <translation>error de ciclo |G(F(B)) − B| = {value}</translation>
+    </message>
+</context>
+<context>
     <name>DensityPanel</name>
     <message>
         <location filename="../../ganlab/widgets/density_view.py" line="114"/>
@@ -1927,188 +1970,229 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>MetricsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="34"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
         <source>Metrics appear once training runs (toy data sets).</source>
         <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
         <source>Divergence from the data</source>
         <translation>Divergencia respecto a los datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="38"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
         <source>nats</source>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="48"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
         <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
         <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="54"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
         <source>L1 to the target (held-out pairs)</source>
         <translation>L1 al objetivo (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="64"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="61"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
         <source>PSNR (held-out pairs)</source>
         <translation>PSNR (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="61"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
         <source>dB</source>
         <translation>dB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
+        <source>Cycle error on held-out images</source>
+        <translation>Error de ciclo en imágenes reservadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="76"/>
+        <source>mean |error|</source>
+        <translation>media de |error|</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="82"/>
+        <source>Translations judged in the target domain</source>
+        <translation>Traducciones juzgadas en el dominio de destino</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="62"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="106"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="131"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="94"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="100"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="102"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="80"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="105"/>
         <source>JSD floor (data vs data)</source>
         <translation>Suelo de la JSD (datos frente a datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="89"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="114"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="96"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="121"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="98"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="123"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="101"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="126"/>
         <source>G(input)</source>
         <translation>G(entrada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="103"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="128"/>
         <source>input as output</source>
         <translation>entrada como salida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="105"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="130"/>
         <source>mean target</source>
         <translation>objetivo medio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="109"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="132"/>
+        <source>|F(G(A)) − A|</source>
+        <translation>|F(G(A)) − A|</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="133"/>
+        <source>|G(F(B)) − B|</source>
+        <translation>|G(F(B)) − B|</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="134"/>
+        <source>G(A) judged B</source>
+        <translation>G(A) juzgada como B</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="135"/>
+        <source>F(B) judged A</source>
+        <translation>F(B) juzgada como A</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="137"/>
+        <source>real images (ceiling)</source>
+        <translation>imágenes reales (techo)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="141"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="207"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="243"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="208"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="244"/>
         <source>KL(data‖G)</source>
         <translation>KL(datos‖G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="209"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="245"/>
         <source>KL(G‖data)</source>
         <translation>KL(G‖datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="210"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="246"/>
         <source>TV</source>
         <translation>TV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="220"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="256"/>
         <source>{name} {value} (floor {floor})</source>
         <translation>{name} {value} (suelo {floor})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="243"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="279"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="250"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="286"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="265"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="301"/>
         <source>N = {fake} generated images, each used once</source>
         <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="267"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="303"/>
         <source>N = {real} real and {fake} generated images, each used once</source>
         <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="272"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="308"/>
         <source>; KID subset size {size}, subsets: {count}</source>
         <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
     </message>

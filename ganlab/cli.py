@@ -1344,10 +1344,10 @@ def _with_columns(config, columns: str | None):
 def _warn(config, label: str) -> None:
     """Print the settings that are allowed but wrong for ``config`` (see
     ``config.config_warnings``), one paragraph each, on stderr."""
-    from ganlab.engine import distributed
     from ganlab.kernel import config as cfg
+    from ganlab.kernel.torchrun import follower_process
 
-    if distributed.follower_process():
+    if follower_process():
         return  # under torchrun rank 0 alone speaks
     for message in cfg.config_warnings(config, label):
         print(_paragraph(_("ganlab: warning: {message}").format(message=message)), file=sys.stderr)

@@ -856,6 +856,15 @@ class MainWindow(QMainWindow):
             _shown_names(info.class_names) if family.conditional else (),
         )
         self._show_explorer_for(family)
+        self.slow_motion.set_unavailable(
+            None
+            if family.latent
+            else self.tr(
+                "Slow motion narrates the game of G(z) against D(x). {family} has no z: its "
+                "G translates an input image, and its own losses are in the Curves. Use "
+                "Step D and Step G to advance it one update at a time."
+            ).format(family=i18n._(family.title))
+        )
         self._sync_controls(config)
         self._set_title(config)
         self.device_label.setText(info.device)
@@ -1538,6 +1547,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_slow_motion_start_requested(self) -> None:
         if self.slow_timer.isActive():
+            return
+        if not self.slow_motion.is_available():  # the menu's action, for a translator
+            self.log.append(self.slow_motion.explanation(), "info")
+            self.slow_dock.raise_()
             return
         self.controller.pause()
         self._slow_stage = 0

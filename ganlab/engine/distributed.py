@@ -76,6 +76,7 @@ from ganlab.kernel.contracts import DataSource
 from ganlab.kernel.device import choose_device, configure_threads
 from ganlab.kernel.errors import CheckpointError, ConfigError
 from ganlab.kernel.i18n import _
+from ganlab.kernel.torchrun import follower_process, launched  # noqa: F401 - re-exported
 
 TIMEOUT_ENV = "GANLAB_DDP_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 7 * 24 * 3600  # a week: how long ranks wait for a paused rank 0
@@ -132,18 +133,6 @@ class DistributedContext:
 _context: DistributedContext | None = None
 _control: Any = None  # the control channel's group; None is the default (gloo) group
 _leader: DistributedTrainer | None = None
-
-
-def launched(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether this process was started by torchrun (``RANK`` and ``WORLD_SIZE`` set)."""
-    env = os.environ if environ is None else environ
-    return "RANK" in env and "WORLD_SIZE" in env
-
-
-def follower_process(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether this is a torchrun rank other than 0 (which prints and writes nothing)."""
-    env = os.environ if environ is None else environ
-    return launched(env) and env.get("RANK", "0").strip() != "0"
 
 
 def current() -> DistributedContext | None:

@@ -50,6 +50,8 @@ class SlowMotionPanel(QWidget):
         self._explanations = self._build_explanations()
         self._stage: int | None = None
         self._network: str | None = None
+        self._running = False
+        self._unavailable: str | None = None  # why the narration does not apply, if so
 
         self._badges = {
             "d": QLabel(self.tr("Discriminator")),
@@ -157,7 +159,25 @@ class SlowMotionPanel(QWidget):
 
     def set_running(self, running: bool) -> None:
         """Disable the start button while an iteration is being narrated."""
-        self._start.setEnabled(not running)
+        self._running = running
+        self._start.setEnabled(not running and self._unavailable is None)
+
+    def set_unavailable(self, reason: str | None) -> None:
+        """The narration tells the plain game of G(z) against D(x). For a model it does
+        not describe (an image translator, which has no z), pass the ``reason`` (shown
+        in place of the explanation, the start button disabled); None makes it
+        available again."""
+        self._unavailable = reason
+        for label in self._stage_labels:
+            label.setEnabled(reason is None)
+        self._start.setEnabled(reason is None and not self._running)
+        self._explanation.setText(
+            reason if reason is not None else self._explanations[(self._stage, self._network)]
+        )
+
+    def is_available(self) -> bool:
+        """Whether the narration describes the model being trained."""
+        return self._unavailable is None
 
     def speed(self) -> float:
         """Seconds each sub-step stays lit (0.2 .. 3.0)."""

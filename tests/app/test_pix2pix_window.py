@@ -16,6 +16,8 @@ def test_the_pix2pix_preset_runs_in_its_panel_and_answers_a_sketch(qtbot, tmp_pa
     assert win.views.currentWidget() is panel
     assert not win.explorer.isEnabled()  # no latent z to explore
     assert not win.explorer_dock.toggleViewAction().isChecked()  # so its dock is put away
+    assert not win.slow_motion.is_available()  # its narration is of G(z) against D(x)
+    assert "no z" in win.slow_motion.explanation()
     win.step_action.trigger()
     win.step_action.trigger()
     qtbot.waitUntil(
@@ -35,4 +37,5 @@ def test_the_pix2pix_preset_runs_in_its_panel_and_answers_a_sketch(qtbot, tmp_pa
         win.controls.setting_changed.emit("data.source", "shapes")
     assert win.explorer.isEnabled()
     assert win.explorer_dock.toggleViewAction().isChecked()
+    assert win.slow_motion.is_available()
     win.close()

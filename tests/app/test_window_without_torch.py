@@ -69,12 +69,14 @@ SCRIPT = textwrap.dedent(
         lesson = load_lesson(path)
         for i in range(len(lesson.steps)):
             cfg.check_names(lesson.config_for_step(i), str(path))
+    import ganlab.cli
+    ganlab.cli._warn(load_preset("shapes_dcgan"), "exp.toml")  # opening a file warns first
     no_torch("listing the registries and validating every preset and lesson step")
 
     app = QApplication([])
     settings = QSettings(sys.argv[1], QSettings.Format.IniFormat)
     window = ganlab.app.main_window.MainWindow(
-        load_preset("ring8"), settings=settings, link="process"
+        load_preset(sys.argv[3]), settings=settings, link="process"
     )
     started = []
     loop = QEventLoop()
@@ -118,10 +120,12 @@ START_MS = 120_000
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the offscreen platform plugin")
-def test_the_window_process_never_imports_torch(tmp_path):
+# the default, and a run whose panel is a family's own (the image translators')
+@pytest.mark.parametrize("preset", ["ring8", "shapes_pix2pix"])
+def test_the_window_process_never_imports_torch(tmp_path, preset):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini"), str(START_MS)],
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "settings.ini"), str(START_MS), preset],
         capture_output=True,
         text=True,
         env=env,

@@ -132,3 +132,17 @@ def test_every_control_has_a_tooltip(panel):
     controls = [w for w in panel.findChildren(QWidget) if isinstance(w, kinds)]
     assert len(controls) >= 2
     assert [w.objectName() for w in controls if not w.toolTip()] == []
+
+
+def test_unavailable_narration_says_why_and_cannot_start(panel):
+    start = child(panel, "start")
+    panel.set_unavailable("pix2pix has no z")
+    assert not panel.is_available()
+    assert not start.isEnabled()
+    assert panel.explanation() == "pix2pix has no z"
+    panel.set_running(False)  # the end of a narration does not re-enable it
+    assert not start.isEnabled()
+    panel.set_unavailable(None)
+    assert panel.is_available()
+    assert start.isEnabled()
+    assert "Play one iteration slowly" in panel.explanation()

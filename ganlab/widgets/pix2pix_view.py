@@ -44,6 +44,10 @@ PENDING_FILL = 64  # a dark gray tile where G's output is not computed yet
 ROWS_PER_GROUP = 4  # more pairs than this: shown as two groups of rows side by side
 
 
+QWIDGETSIZE_MAX = (1 << 24) - 1  # Qt's "no maximum" for widget sizes
+HINT_MIN_HEIGHT = 300  # pixels: below this the hint under the pad is hidden
+
+
 class SketchPad(QWidget):
     """A square canvas to draw on with the mouse: a white brush on black.
 
@@ -62,7 +66,7 @@ class SketchPad(QWidget):
         self._drawn = False
         self.side = 0
         self.set_side(32)
-        self.setMinimumSize(128, 128)
+        self.setMinimumSize(64, 64)  # shrinks with a short centre view, never overlaps
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setCursor(Qt.CursorShape.CrossCursor)
 
@@ -177,7 +181,9 @@ class Pix2PixPanel(QWidget):
         self.rows_widget, self._rows_item = image_plot(self._rows_title())
         self._outer.addWidget(self.rows_widget, 3)
 
-        side = QVBoxLayout()
+        self._side = QWidget()  # the drawing column: title, pad, G's answer, tools, hint
+        side = QVBoxLayout(self._side)
+        side.setContentsMargins(0, 0, 0, 0)
         self._pad_title = QLabel()
         self._pad_title.setFont(style.font(1.05, bold=True))
         self._pad_title.setWordWrap(True)
@@ -214,7 +220,7 @@ class Pix2PixPanel(QWidget):
         self._hint.setWordWrap(True)
         self._hint.setFont(style.font(0.95))
         side.addWidget(self._hint)
-        self._outer.addLayout(side, 2)
+        self._outer.addWidget(self._side, 2)
         self.pad.stroke_finished.connect(self._on_pad_stroke_finished)
         self._on_brush_slider_value_changed(self.brush_slider.value())
         self._retitle()
@@ -228,6 +234,10 @@ class Pix2PixPanel(QWidget):
         self._pictures.setDirection(
             QBoxLayout.Direction.LeftToRight if tall else QBoxLayout.Direction.TopToBottom
         )
+        # Stacked, the rows keep most of the height (the drawing column would take it
+        # all); a short panel keeps its room for the pictures (the tooltip says the hint).
+        self._side.setMaximumHeight(round(self.height() * 0.45) if tall else QWIDGETSIZE_MAX)
+        self._hint.setVisible(self.height() >= HINT_MIN_HEIGHT)
         super().resizeEvent(event)
 
     def is_stacked(self) -> bool:

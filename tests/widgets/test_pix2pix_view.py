@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -181,15 +181,23 @@ def test_more_than_four_pairs_are_shown_in_two_groups_of_rows(panel):
         assert (mosaic[:SIDE, x + 2 * step : x + 2 * step + SIDE] == 200).all()
 
 
+def _in(panel, widget) -> QRect:
+    """``widget``'s rectangle in the panel's coordinates."""
+    return QRect(widget.mapTo(panel, QPoint(0, 0)), widget.size())
+
+
 def test_a_tall_panel_stacks_the_drawing_under_the_rows(panel, qtbot):
     panel.show()
     panel.resize(900, 500)
     qtbot.waitUntil(lambda: not panel.is_stacked())
-    wide_pad = panel.pad.geometry()
-    wide_rows = panel.rows_widget.geometry()
+    wide_pad = _in(panel, panel.pad)
+    wide_rows = _in(panel, panel.rows_widget)
     assert wide_pad.left() > wide_rows.right()  # beside the rows
     panel.resize(400, 900)
     qtbot.waitUntil(panel.is_stacked)
-    qtbot.waitUntil(lambda: panel.pad.geometry().top() > panel.rows_widget.geometry().bottom())
+    qtbot.waitUntil(lambda: _in(panel, panel.pad).top() > _in(panel, panel.rows_widget).bottom())
     # pad and G's answer side by side below the rows
-    assert panel.output_widget.geometry().left() > panel.pad.geometry().left()
+    assert _in(panel, panel.output_widget).left() > _in(panel, panel.pad).left()
+
+    # stacked, the rows keep most of the height
+    assert _in(panel, panel.rows_widget).height() > _in(panel, panel.pad).height()

@@ -71,11 +71,18 @@ def _image() -> QWidget:
     return ImagePanel()
 
 
+def _style() -> QWidget:
+    from ganlab.widgets.style_view import StylePanel
+
+    return StylePanel()
+
+
 # Panel key -> factory of its panel (a QWidget that is a DataPanel). Order: the stack's.
 PANELS: dict[str, Callable[[], QWidget]] = {
     "toy2d": _toy2d,
     "toy1d": _toy1d,
     "image": _image,
+    "style": _style,
 }
 
 

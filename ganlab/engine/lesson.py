@@ -64,7 +64,8 @@ RUN_MODES: tuple[str, ...] = ("play", "pause")
 # Names a condition may read besides the scalar columns and diagnosed_<kind>.
 LR_NAMES: tuple[str, ...] = ("lr_d", "lr_g")
 # Keys of a toy MetricsReport (Trainer.toy_metrics): divergences, their noise floor, D's
-# bound on the JSD, mode coverage, the 1-D Wasserstein distance.
+# bound on the JSD, mode coverage, the 1-D Wasserstein distance; StyleGAN-lite's pixel
+# path lengths along paths in z and in w (ganlab.models.stylegan.Views.path_lengths).
 METRIC_NAMES: tuple[str, ...] = (
     "jsd",
     "kl_real_fake",
@@ -81,6 +82,8 @@ METRIC_NAMES: tuple[str, ...] = (
     "high_quality",
     "reverse_kl",
     "w1",
+    "ppl_z",
+    "ppl_w",
 )
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50

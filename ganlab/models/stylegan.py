@@ -459,7 +459,7 @@ class Objective:
 MIX_ROWS = 4  # style-mixing grid: sources of the coarse styles
 MIX_COLS = 5  # sources of the fine styles
 INTERP_STEPS = 9  # images per interpolation row
-PPL_PAIRS = 64  # path-length pairs
+PPL_PAIRS = 24  # path-length pairs (about 0.1 s on one CPU core at 32 px)
 PPL_EPS = 1e-3  # path-length step (Karras et al. 2019 use 1e-4 with LPIPS; pixels here)
 _VIEW_SEED = 2019  # fixed latents of the views: loop.seed + this
 _PPL_SEED = 2020
@@ -531,6 +531,7 @@ class Views:
         fine = [i for i, s in enumerate(g.layer_sides) if s >= 16]
         self.crossover = fine[0] if fine and fine[0] > 0 else max(1, g.num_ws // 2)
         self.last_metrics: dict[str, float] = {}
+        self._snapshots = 0  # snapshots made by this build
 
     @property
     def gen(self) -> StyleGenerator:
@@ -597,13 +598,22 @@ class Views:
         return {"interp_z": out[:INTERP_STEPS], "interp_w": out[INTERP_STEPS:]}
 
     def snapshot(self) -> tuple[dict[str, Any], dict[str, float]]:
-        """Arrays (images (N, H, W, C) uint8): ``samples`` (the fixed-noise grid),
+        """The first snapshot of a build has every array below; later ones one part each
+        in turn (samples; the mixing arrays; the interpolations), so that drawing costs
+        a third as much while training runs (a panel keeps the parts it has).
+
+        Arrays (images (N, H, W, C) uint8): ``samples`` (the fixed-noise grid),
         ``mix_rows`` (4), ``mix_cols`` (5), ``mixing`` (20, row-major: row r's coarse
         styles, column c's fine ones), ``interp_z`` and ``interp_w`` (9 each, the same
         two ends), ``layer_sides`` (num_ws,) int64 (the resolution each style feeds),
         ``crossover`` and ``psi`` (0-d). Values: psi, crossover, num_ws and the latest
         path lengths (``ppl_z``, ``ppl_w``) once measured."""
-        arrays = {**self._samples(), **self._mixing(), **self._interpolation()}
+        parts = (self._samples, self._mixing, self._interpolation)
+        if self._snapshots == 0:
+            arrays = {k: v for part in parts for k, v in part().items()}
+        else:  # one part per snapshot: a third of the cost, each view at a third of the rate
+            arrays = parts[(self._snapshots - 1) % len(parts)]()
+        self._snapshots += 1
         values = {
             "psi": float(self.psi),
             "crossover": float(self.crossover),
@@ -642,7 +652,7 @@ class Views:
     def path_lengths(self) -> tuple[float, float]:
         """Perceptual path length, pixel version (Karras et al. 2019, sec. 4.2, with the
         mean squared pixel difference in place of LPIPS): ``E[d(G(p(t)), G(p(t + eps)))
-        / eps^2]`` over 64 fixed pairs and t, with p a slerp in Z and a lerp in W, at
+        / eps^2]`` over 24 fixed pairs and t, with p a slerp in Z and a lerp in W, at
         ψ = 1 and fixed noise. Lower: smaller image changes per step along the path.
         Returns (ppl_z, ppl_w)."""
         g = self.gen

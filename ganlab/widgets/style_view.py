@@ -34,10 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from ganlab.widgets import style
-from ganlab.widgets.image_view import _ImageGrid, image_plot, tile_images
+from ganlab.widgets.image_view import SEPARATOR_FILL, _ImageGrid, image_plot, tile_images
 
 PSI_STEPS = 100  # slider positions per unit of ψ
 INTERP_ROWS = 2  # z, then w
+HEADER_GAP = 6  # extra blank pixels between the mixing grid's headers and its cells
 
 
 def mixing_canvas(
@@ -59,6 +60,16 @@ def mixing_canvas(
     return np.concatenate([rows, cols, grid]), cells
 
 
+def header_gap(tiled: np.ndarray, tile_shape: tuple[int, int], gap: int = HEADER_GAP) -> np.ndarray:
+    """``tiled`` (a :func:`tile_images` canvas) with ``gap`` more blank pixels after its
+    first row and first column of tiles, which sets the headers apart from the grid."""
+    h, w = tile_shape
+    rows = np.full((gap, *tiled.shape[1:]), SEPARATOR_FILL, tiled.dtype)
+    tiled = np.concatenate([tiled[:h], rows, tiled[h:]], axis=0)
+    cols = np.full((tiled.shape[0], gap, *tiled.shape[2:]), SEPARATOR_FILL, tiled.dtype)
+    return np.concatenate([tiled[:, :w], cols, tiled[:, w:]], axis=1)
+
+
 class StylePanel(QWidget):
     """The ``style`` data panel (see the module docstring); a ``DataPanel``."""
 
@@ -74,7 +85,15 @@ class StylePanel(QWidget):
         self.interp_widget, interp_item = image_plot(self.tr("Interpolation: z vs w"))
         self.interp = _ImageGrid(self.interp_widget, interp_item)
         layout.addWidget(self.samples_widget, 0, 0)
-        layout.addWidget(self.mixing_widget, 0, 1)
+        mixing_column = QWidget()
+        mixing_layout = QVBoxLayout(mixing_column)
+        mixing_layout.setContentsMargins(0, 0, 0, 0)
+        mixing_layout.addWidget(self.mixing_widget, 1)
+        self.mixing_label = QLabel()
+        self.mixing_label.setWordWrap(True)
+        self.mixing_label.setFont(style.font(0.95))
+        mixing_layout.addWidget(self.mixing_label)
+        layout.addWidget(mixing_column, 0, 1)
 
         controls = QWidget()
         row = QHBoxLayout(controls)
@@ -123,7 +142,7 @@ class StylePanel(QWidget):
         )
         column.addWidget(self.path_label)
         layout.addWidget(bottom, 2, 0, 1, 2)
-        layout.setRowStretch(0, 3)
+        layout.setRowStretch(0, 5)
         layout.setRowStretch(2, 2)
 
         self._layer_sides: tuple[int, ...] = ()
@@ -190,7 +209,7 @@ class StylePanel(QWidget):
         else:
             self._set_layers(sides, self.crossover or crossover)
         images, cells = mixing_canvas(arrays["mix_rows"], arrays["mix_cols"], arrays["mixing"])
-        tiled = tile_images(np.asarray(images), cells)
+        tiled = header_gap(tile_images(np.asarray(images), cells), images.shape[1:3])
         self.mixing_item.setImage(tiled, autoLevels=False, levels=(0, 255))
         if tiled.shape != getattr(self, "_mixing_shape", ()):
             self._mixing_shape = tiled.shape
@@ -199,15 +218,20 @@ class StylePanel(QWidget):
             )
         coarse = sides[crossover - 1] if 0 < crossover <= len(sides) else 0
         fine = sides[crossover] if 0 <= crossover < len(sides) else 0
-        title = self.tr(
-            "Style mixing: rows give layers 0–{0} (≤ {1} px), columns layers {2}+ (≥ {3} px)"
+        text = self.tr(
+            "Each image takes layers 0–{0} (up to {1} × {1} px: coarse styles) from the image "
+            "at the left of its row, and layers {2}–{3} (from {4} × {4} px: fine styles) from "
+            "the image at the top of its column."
         )
-        for key, value in (("{0}", crossover - 1), ("{1}", coarse), ("{2}", crossover)):
-            title = title.replace(key, str(value))
-        title = title.replace("{3}", str(fine))
-        self.mixing_widget.getPlotItem().setTitle(
-            title, size=f"{style.font(1.0).pointSizeF():.0f}pt"
-        )
+        for key, value in (
+            ("{0}", crossover - 1),
+            ("{1}", coarse),
+            ("{2}", crossover),
+            ("{3}", len(sides) - 1),
+            ("{4}", fine),
+        ):
+            text = text.replace(key, str(value))
+        self.mixing_label.setText(text)
 
     def _show_interpolation(self, arrays: dict[str, Any]) -> None:
         z_row, w_row = np.asarray(arrays["interp_z"]), np.asarray(arrays["interp_w"])
@@ -261,6 +285,7 @@ class StylePanel(QWidget):
     def clear(self) -> None:
         self.samples.clear()
         self.mixing_item.clear()
+        self.mixing_label.setText("")
         self._mixing_shape: tuple[int, ...] = ()
         self.interp.clear()
         self.path_label.setText(

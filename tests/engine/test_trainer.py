@@ -10,6 +10,7 @@ import torch
 
 from ganlab.engine.trainer import Trainer
 from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
 from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES
 from tests.conftest import tiny_config
 
@@ -42,7 +43,10 @@ def test_every_family_and_loss_trains_a_few_steps(family, source, loss):
     g0, d0 = params(t.G), params(t.D)
     stats = t.read_stats([t.step() for _ in range(3)])
     d_layers, g_layers = stats.layer_norms["d"], stats.layer_norms["g"]
+    terms = MODEL_FAMILIES.get(family).loss_terms
     for name, column in stats.values.items():
+        if name in rep.TERM_COLUMNS and name not in terms:
+            continue  # a term the family does not have: NaN
         assert np.isfinite(column).all(), (name, column)
     assert changed(g0, t.G)
     assert changed(d0, t.D)

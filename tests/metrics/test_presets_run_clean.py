@@ -48,6 +48,7 @@ HEALTHY = {
     "shapes_dcgan": (350, 0),  # old thresholds: "D is winning" at step 270
     "shapes_cgan": (350, 1),  # old thresholds: "D is winning" at step 250
     "shapes_acgan": (250, 0),
+    "shapes_stylegan": (250, 0),
 }
 BATCH = 25  # steps per ScalarBatch
 METRICS_EVERY = 100  # steps between mode counts / diversity measurements

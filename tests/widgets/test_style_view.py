@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from ganlab.kernel import reports as rep
-from ganlab.widgets.style_view import StylePanel, mixing_canvas
+from ganlab.widgets.style_view import HEADER_GAP, StylePanel, mixing_canvas
 
 SIDES = (4, 8, 8, 16, 16, 32, 32, 32)
 
@@ -57,8 +57,11 @@ def test_mixing_canvas_puts_the_sources_in_the_headers():
 def test_a_snapshot_draws_every_view_and_fills_the_crossover_choices(panel):
     assert panel.samples_widget.getPlotItem().items[0].image is not None
     mixing = panel.mixing_item.image
-    # (4 + 1) rows and (5 + 1) columns of 32 px with 2 px separators
-    assert mixing.shape[:2] == (5 * 34 - 2, 6 * 34 - 2)
+    # (4 + 1) rows and (5 + 1) columns of 32 px with 2 px separators, headers set apart
+    gap = HEADER_GAP
+    assert mixing.shape[:2] == (5 * 34 - 2 + gap, 6 * 34 - 2 + gap)
+    assert (mixing[32 : 34 + gap] == 255).all()  # blank band under the header row
+    assert "layers 0–2" in panel.mixing_label.text()
     assert panel.interp.cells.shape == (2, 9)
     assert panel.crossover_box.count() == len(SIDES) - 1
     assert panel.crossover == 3
@@ -101,7 +104,9 @@ def test_later_snapshots_keep_the_users_psi_and_a_new_segment_takes_the_trainers
     assert panel.crossover == 2
 
 
-def test_the_window_routes_the_style_panel_key():
+def test_the_window_routes_the_style_panel_key(qtbot):
     from ganlab.app.panels import PANELS
 
-    assert "style" in PANELS
+    panel = PANELS["style"]()
+    qtbot.addWidget(panel)
+    assert isinstance(panel, StylePanel)

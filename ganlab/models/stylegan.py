@@ -43,10 +43,15 @@ Discriminator: the DCGAN discriminator without BatchNorm (strided convolutions,
 LeakyReLU); StyleGAN's R1 penalty is ``loss.r1_gamma``.
 
 Training (:class:`Objective`): the non-saturating game of the trainer (any loss of the
-registry works; penalties and weight clipping through the trainer), plus **style-mixing
-regularisation** (Karras et al. 2019, sec. 3.1): with probability ``model.style_mixing``
-a training batch takes its styles from a second z from a random crossover layer on, so
-that neighbouring layers cannot rely on being given the same w.
+registry works; penalties and weight clipping through the trainer), plus
+
+* **lazy R1** as in StyleGAN2 (sec. 3.1): ``loss.r1_gamma``'s penalty on every
+  :data:`R1_INTERVAL`-th iteration only, times that interval: about the same
+  regularisation for a quarter of its cost (WGAN-GP's penalty stays on every update);
+* **style-mixing regularisation** (Karras et al. 2019, sec. 3.1): with probability
+  ``model.style_mixing`` a training batch takes its styles from a second z from a
+  random crossover layer on, so that neighbouring layers cannot rely on being given
+  the same w.
 
 Views (:class:`Views`, panel ``"style"``): the fixed-noise sample grid, the style-mixing
 grid and interpolations in z and in w at the current ψ, plus a pixel-space perceptual
@@ -77,6 +82,7 @@ DATA_KINDS = FAMILY.data_kinds
 
 MAPPING_LR_MUL = 0.1  # learning-rate multiplier of the mapping network (paper: 0.01)
 W_AVG_BETA = 0.995  # decay of the running mean of w behind the truncation trick
+R1_INTERVAL = 4  # lazy R1: every 4th iteration, times 4 (StyleGAN2 uses 16)
 _ACT_GAIN = math.sqrt(2.0)  # StyleGAN's gain after LeakyReLU: keeps the signal's scale
 _DEMOD_EPS = 1e-8
 
@@ -113,7 +119,7 @@ class ModulatedConv(nn.Module):
     """A convolution whose input channels are scaled per sample by a style (StyleGAN2).
 
     ``forward(x, w)``: ``x`` (N, in, H, W), ``w`` (N, w_dim) -> (N, out, H', W'), with
-    H' = 2H when ``up`` (bilinear upsampling first), no bias (the caller adds it).
+    H' = 2H when ``up`` (nearest-neighbour upsampling first), no bias (the caller adds it).
 
     ``s = affine(w)`` (N, in), bias initialised to 1 so that styles start near 1. The
     weight is stored ~ N(0, 1) and scaled by ``1 / sqrt(in k k)`` (equalised learning
@@ -147,8 +153,8 @@ class ModulatedConv(nn.Module):
     def forward(self, x: torch.Tensor, w: torch.Tensor) -> torch.Tensor:
         s = self.styles(w)
         weight = self.weight * self.weight_gain
-        if self.up:
-            x = F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False)
+        if self.up:  # nearest, as StyleGAN 1 (cheaper than bilinear on a CPU)
+            x = F.interpolate(x, scale_factor=2.0, mode="nearest")
         x = F.conv2d(x * s[:, :, None, None].to(x.dtype), weight, padding=self.padding)
         if self.demodulate:
             # sum_{i,k} (s_i w_oik)^2 = sum_i s_i^2 (sum_k w_oik^2): one (N, in) @ (in, out)
@@ -394,7 +400,9 @@ class Objective:
         fake = t.g_train(z, None, mix_z=z2, crossover=crossover, noise_gen=gen)
         return fake, z
 
-    def _update_d(self, fake: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    def _update_d(self, fake: torch.Tensor, lazy: bool) -> tuple[torch.Tensor, ...]:
+        """One D update; R1 (``lazy``: the iteration's first D update) every
+        :data:`R1_INTERVAL` iterations, times the interval."""
         t = self.t
         lcfg = t.config.loss
         real, _ = t.real_batch(t.config.loop.batch_size)
@@ -402,7 +410,11 @@ class Objective:
         d = t.d_train
         out_real = d(t._instance_noise(real), None)
         out_fake = d(t._instance_noise(fake), None)
-        loss = t.loss.d_loss(out_real, out_fake, lcfg) + t.d_penalties(d, real, fake, None)
+        loss = t.loss.d_loss(out_real, out_fake, lcfg)
+        if t.loss.gradient_penalty:  # WGAN-GP's penalty belongs to every update
+            loss = loss + t.d_penalties(d, real, fake, None)
+        elif lazy and t.step_count % R1_INTERVAL == 0:
+            loss = loss + R1_INTERVAL * t.d_penalties(d, real, fake, None)
         t.opt_d.zero_grad(set_to_none=True)
         loss.backward()
         total, layers = t.norms_d.compute()
@@ -443,7 +455,7 @@ class Objective:
             else:
                 with torch.no_grad():
                     fake, z = self._fake(n)
-            d_loss, d_real, d_fake, d_norm, d_layers = self._update_d(fake)
+            d_loss, d_real, d_fake, d_norm, d_layers = self._update_d(fake, lazy=i == 0)
             values.update(d_loss=d_loss, d_real=d_real, d_fake=d_fake, grad_norm_d=d_norm)
             norms["d"] = d_layers
         for i in range(k_g):

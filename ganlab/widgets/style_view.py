@@ -166,7 +166,7 @@ class StylePanel(QWidget):
         return int(data) if data is not None else 0
 
     def _show_psi(self) -> None:
-        self.psi_label.setText(self.tr("ψ = {0}").replace("{0}", f"{self.psi:.2f}"))
+        self.psi_label.setText(self.tr("ψ = {psi}").format(psi=f"{self.psi:.2f}"))
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"psi": self.psi}
@@ -190,9 +190,8 @@ class StylePanel(QWidget):
                 self._layer_sides = sides
                 self.crossover_box.clear()
                 for i in range(1, len(sides)):
-                    text = self.tr("layer {0} ({1} × {1} px)")
-                    text = text.replace("{0}", str(i)).replace("{1}", str(sides[i]))
-                    self.crossover_box.addItem(text, i)
+                    text = self.tr("layer {layer} ({side} × {side} px)")
+                    self.crossover_box.addItem(text.format(layer=i, side=sides[i]), i)
             index = self.crossover_box.findData(crossover)
             if index >= 0:
                 self.crossover_box.setCurrentIndex(index)
@@ -219,19 +218,19 @@ class StylePanel(QWidget):
         coarse = sides[crossover - 1] if 0 < crossover <= len(sides) else 0
         fine = sides[crossover] if 0 <= crossover < len(sides) else 0
         text = self.tr(
-            "Each image takes layers 0–{0} (up to {1} × {1} px: coarse styles) from the image "
-            "at the left of its row, and layers {2}–{3} (from {4} × {4} px: fine styles) from "
-            "the image at the top of its column."
+            "Each image takes layers 0–{last_coarse} (up to {coarse} × {coarse} px: coarse "
+            "styles) from the image at the left of its row, and layers {first_fine}–{last} "
+            "(from {fine} × {fine} px: fine styles) from the image at the top of its column."
         )
-        for key, value in (
-            ("{0}", crossover - 1),
-            ("{1}", coarse),
-            ("{2}", crossover),
-            ("{3}", len(sides) - 1),
-            ("{4}", fine),
-        ):
-            text = text.replace(key, str(value))
-        self.mixing_label.setText(text)
+        self.mixing_label.setText(
+            text.format(
+                last_coarse=crossover - 1,
+                coarse=coarse,
+                first_fine=crossover,
+                last=len(sides) - 1,
+                fine=fine,
+            )
+        )
 
     def _show_interpolation(self, arrays: dict[str, Any]) -> None:
         z_row, w_row = np.asarray(arrays["interp_z"]), np.asarray(arrays["interp_w"])
@@ -242,9 +241,10 @@ class StylePanel(QWidget):
 
     def _show_values(self, values: dict[str, float]) -> None:
         if "ppl_z" in values and "ppl_w" in values:
-            text = self.tr("Path length (pixels, lower is smoother): z {0} · w {1}")
-            text = text.replace("{0}", f"{values['ppl_z']:.3g}")
-            self.path_label.setText(text.replace("{1}", f"{values['ppl_w']:.3g}"))
+            text = self.tr("Path length (pixels, lower is smoother): z {z} · w {w}")
+            self.path_label.setText(
+                text.format(z=f"{values['ppl_z']:.3g}", w=f"{values['ppl_w']:.3g}")
+            )
 
     def _show_arrays(self, arrays: dict[str, Any]) -> None:
         if "samples" in arrays:

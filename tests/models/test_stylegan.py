@@ -268,3 +268,20 @@ def test_metrics_are_the_two_path_lengths():
     assert set(m) == {"ppl_z", "ppl_w"}
     assert all(math.isfinite(v) and v >= 0 for v in m.values())
     assert m == t.quality_metrics()  # fixed paths: the same network gives the same numbers
+
+
+def test_r1_is_lazy_every_fourth_iteration(monkeypatch):
+    from ganlab.models.stylegan import R1_INTERVAL
+
+    t = Trainer(_stylegan_config())
+    calls: list[int] = []
+    real = t.d_penalties
+
+    def counted(d, x, fake, y):
+        calls.append(t.step_count)
+        return real(d, x, fake, y)
+
+    monkeypatch.setattr(t, "d_penalties", counted)
+    for _ in range(2 * R1_INTERVAL):
+        t.step()
+    assert calls == [0, R1_INTERVAL]

@@ -146,6 +146,7 @@ class StylePanel(QWidget):
         layout.setRowStretch(2, 2)
 
         self._layer_sides: tuple[int, ...] = ()
+        self._mixing_shape: tuple[int, ...] = ()
         self._sync_controls = True  # the next snapshot sets ψ and the crossover
         self.psi_slider.valueChanged.connect(self._on_psi_changed)
         self.crossover_box.currentIndexChanged.connect(self._on_crossover_changed)
@@ -210,7 +211,7 @@ class StylePanel(QWidget):
         images, cells = mixing_canvas(arrays["mix_rows"], arrays["mix_cols"], arrays["mixing"])
         tiled = header_gap(tile_images(np.asarray(images), cells), images.shape[1:3])
         self.mixing_item.setImage(tiled, autoLevels=False, levels=(0, 255))
-        if tiled.shape != getattr(self, "_mixing_shape", ()):
+        if tiled.shape != self._mixing_shape:
             self._mixing_shape = tiled.shape
             self.mixing_widget.getPlotItem().setRange(
                 xRange=(0, tiled.shape[1]), yRange=(0, tiled.shape[0]), padding=0.02
@@ -286,7 +287,7 @@ class StylePanel(QWidget):
         self.samples.clear()
         self.mixing_item.clear()
         self.mixing_label.setText("")
-        self._mixing_shape: tuple[int, ...] = ()
+        self._mixing_shape = ()
         self.interp.clear()
         self.path_label.setText(
             self.tr("Path length (pixels, lower is smoother): measured while training runs")

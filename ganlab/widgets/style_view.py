@@ -25,7 +25,6 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QSlider,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ganlab.widgets import style
+from ganlab.widgets.flow_layout import FlowLayout
 from ganlab.widgets.image_view import SEPARATOR_FILL, _ImageGrid, image_plot, tile_images
 
 PSI_STEPS = 100  # slider positions per unit of ψ
@@ -77,31 +77,34 @@ class StylePanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QGridLayout(self)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self.samples_widget, samples_item = image_plot(self.tr("Generated (fixed z)"))
         self.samples = _ImageGrid(self.samples_widget, samples_item)
         self.mixing_widget, self.mixing_item = image_plot(self.tr("Style mixing"))
         self.interp_widget, interp_item = image_plot(self.tr("Interpolation: z vs w"))
         self.interp = _ImageGrid(self.interp_widget, interp_item)
-        layout.addWidget(self.samples_widget, 0, 0)
-        mixing_column = QWidget()
-        mixing_layout = QVBoxLayout(mixing_column)
-        mixing_layout.setContentsMargins(0, 0, 0, 0)
-        mixing_layout.addWidget(self.mixing_widget, 1)
+        top = QHBoxLayout()
+        top.addWidget(self.samples_widget, 1)
+        top.addWidget(self.mixing_widget, 1)
+        layout.addLayout(top, 5)
         self.mixing_label = QLabel()
         self.mixing_label.setWordWrap(True)
         self.mixing_label.setFont(style.font(0.95))
-        mixing_layout.addWidget(self.mixing_label)
-        layout.addWidget(mixing_column, 0, 1)
+        layout.addWidget(self.mixing_label)
 
+        # ψ and the crossover: side by side, or one under the other on a narrow panel
         controls = QWidget()
-        row = QHBoxLayout(controls)
-        row.setContentsMargins(4, 0, 4, 0)
+        flow = FlowLayout(controls)
+        psi_group = QWidget()
+        psi_column = QVBoxLayout(psi_group)
+        psi_column.setContentsMargins(0, 0, 8, 0)
+        psi_column.setSpacing(0)
         self.psi_label = QLabel()
         self.psi_slider = QSlider(Qt.Orientation.Horizontal)
         self.psi_slider.setRange(0, PSI_STEPS)
         self.psi_slider.setValue(PSI_STEPS)
+        self.psi_slider.setMinimumWidth(120)
         self.psi_slider.setToolTip(
             self.tr(
                 "Truncation ψ: every w is pulled towards the average w by 1 − ψ. ψ = 1 shows "
@@ -109,8 +112,15 @@ class StylePanel(QWidget):
                 "variety; ψ = 0 gives the average image for every z."
             )
         )
+        psi_column.addWidget(self.psi_label)
+        psi_column.addWidget(self.psi_slider)
+        crossover_group = QWidget()
+        crossover_column = QVBoxLayout(crossover_group)
+        crossover_column.setContentsMargins(0, 0, 0, 0)
+        crossover_column.setSpacing(0)
         self.crossover_label = QLabel(self.tr("Crossover layer"))
         self.crossover_box = QComboBox()
+        self.crossover_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.crossover_box.setToolTip(
             self.tr(
                 "Style mixing: layers before this one take their style from the row's image "
@@ -118,18 +128,13 @@ class StylePanel(QWidget):
                 "(fine: colour and detail)."
             )
         )
-        row.addWidget(QLabel(self.tr("Truncation")))
-        row.addWidget(self.psi_slider, 1)
-        row.addWidget(self.psi_label)
-        row.addSpacing(16)
-        row.addWidget(self.crossover_label)
-        row.addWidget(self.crossover_box)
-        layout.addWidget(controls, 1, 0, 1, 2)
+        crossover_column.addWidget(self.crossover_label)
+        crossover_column.addWidget(self.crossover_box)
+        flow.addWidget(psi_group)
+        flow.addWidget(crossover_group)
+        layout.addWidget(controls)
 
-        bottom = QWidget()
-        column = QVBoxLayout(bottom)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.interp_widget, 1)
+        layout.addWidget(self.interp_widget, 3)
         self.path_label = QLabel()
         self.path_label.setWordWrap(True)
         self.path_label.setFont(style.font(0.95))
@@ -140,10 +145,7 @@ class StylePanel(QWidget):
                 "value belongs to the smoother, more disentangled space."
             )
         )
-        column.addWidget(self.path_label)
-        layout.addWidget(bottom, 2, 0, 1, 2)
-        layout.setRowStretch(0, 5)
-        layout.setRowStretch(2, 2)
+        layout.addWidget(self.path_label)
 
         self._layer_sides: tuple[int, ...] = ()
         self._mixing_shape: tuple[int, ...] = ()
@@ -167,7 +169,7 @@ class StylePanel(QWidget):
         return int(data) if data is not None else 0
 
     def _show_psi(self) -> None:
-        self.psi_label.setText(self.tr("ψ = {psi}").format(psi=f"{self.psi:.2f}"))
+        self.psi_label.setText(self.tr("Truncation ψ = {psi}").format(psi=f"{self.psi:.2f}"))
 
     def _params(self) -> dict[str, Any]:
         params: dict[str, Any] = {"psi": self.psi}
@@ -191,7 +193,7 @@ class StylePanel(QWidget):
                 self._layer_sides = sides
                 self.crossover_box.clear()
                 for i in range(1, len(sides)):
-                    text = self.tr("layer {layer} ({side} × {side} px)")
+                    text = self.tr("{layer} ({side} px)")
                     self.crossover_box.addItem(text.format(layer=i, side=sides[i]), i)
             index = self.crossover_box.findData(crossover)
             if index >= 0:
@@ -219,9 +221,9 @@ class StylePanel(QWidget):
         coarse = sides[crossover - 1] if 0 < crossover <= len(sides) else 0
         fine = sides[crossover] if 0 <= crossover < len(sides) else 0
         text = self.tr(
-            "Each image takes layers 0–{last_coarse} (up to {coarse} × {coarse} px: coarse "
-            "styles) from the image at the left of its row, and layers {first_fine}–{last} "
-            "(from {fine} × {fine} px: fine styles) from the image at the top of its column."
+            "Mixing: each image has the coarse styles (layers 0–{last_coarse}, up to {coarse} "
+            "px) of its row's left image and the fine styles (layers {first_fine}–{last}, from "
+            "{fine} px) of its column's top image."
         )
         self.mixing_label.setText(
             text.format(

@@ -62,10 +62,11 @@ def test_a_snapshot_draws_every_view_and_fills_the_crossover_choices(panel):
     assert mixing.shape[:2] == (5 * 34 - 2 + gap, 6 * 34 - 2 + gap)
     assert (mixing[32 : 34 + gap] == 255).all()  # blank band under the header row
     assert "layers 0–2" in panel.mixing_label.text()
+    assert "layers 3–7" in panel.mixing_label.text()
     assert panel.interp.cells.shape == (2, 9)
     assert panel.crossover_box.count() == len(SIDES) - 1
     assert panel.crossover == 3
-    assert "16 × 16" in panel.crossover_box.currentText()
+    assert panel.crossover_box.currentText() == "3 (16 px)"
     assert "z 2" in panel.path_label.text()
 
 

@@ -543,7 +543,8 @@ class Views:
         fine = [i for i, s in enumerate(g.layer_sides) if s >= 16]
         self.crossover = fine[0] if fine and fine[0] > 0 else max(1, g.num_ws // 2)
         self.last_metrics: dict[str, float] = {}
-        self._snapshots = 0  # snapshots made by this build
+        self._snapshots = 0  # snapshots made since the segment began
+        self._segment = getattr(trainer, "segment", 0)
 
     @property
     def gen(self) -> StyleGenerator:
@@ -610,7 +611,7 @@ class Views:
         return {"interp_z": out[:INTERP_STEPS], "interp_w": out[INTERP_STEPS:]}
 
     def snapshot(self) -> tuple[dict[str, Any], dict[str, float]]:
-        """The first snapshot of a build has every array below; later ones one part each
+        """The first snapshot of a segment has every array below; later ones one part each
         in turn (samples; the mixing arrays; the interpolations), so that drawing costs
         a third as much while training runs (a panel keeps the parts it has).
 
@@ -621,11 +622,15 @@ class Views:
         ``crossover`` and ``psi`` (0-d). Values: psi, crossover, num_ws and the latest
         path lengths (``ppl_z``, ``ppl_w``) once measured."""
         parts = (self._samples, self._mixing, self._interpolation)
-        if self._snapshots == 0:
+        segment = getattr(self.t, "segment", 0)
+        if self._snapshots == 0 or segment != self._segment:
+            # a new segment (a loaded checkpoint): the panel starts empty, send everything
             arrays = {k: v for part in parts for k, v in part().items()}
+            self._snapshots = 0
         else:  # one part per snapshot: a third of the cost, each view at a third of the rate
             arrays = parts[(self._snapshots - 1) % len(parts)]()
         self._snapshots += 1
+        self._segment = segment
         values = {
             "psi": float(self.psi),
             "crossover": float(self.crossover),

@@ -285,3 +285,14 @@ def test_r1_is_lazy_every_fourth_iteration(monkeypatch):
     for _ in range(2 * R1_INTERVAL):
         t.step()
     assert calls == [0, R1_INTERVAL]
+
+
+def test_snapshots_send_one_part_each_after_a_full_one_per_segment():
+    t = Trainer(_stylegan_config())
+    full = set(t.panel_snapshot()[0])
+    parts = [set(t.panel_snapshot()[0]) for _ in range(3)]
+    assert {"samples"} in parts
+    assert {"interp_z", "interp_w"} in parts
+    assert set().union(*parts) == full
+    t.segment += 1  # as a loaded checkpoint does: the panel was cleared
+    assert set(t.panel_snapshot()[0]) == full

@@ -83,6 +83,12 @@ def _unpaired() -> QWidget:
     return CyclePanel()
 
 
+def _style() -> QWidget:
+    from ganlab.widgets.style_view import StylePanel
+
+    return StylePanel()
+
+
 # Panel key -> factory of its panel (a QWidget that is a DataPanel). Order: the stack's.
 PANELS: dict[str, Callable[[], QWidget]] = {
     "toy2d": _toy2d,
@@ -90,6 +96,7 @@ PANELS: dict[str, Callable[[], QWidget]] = {
     "image": _image,
     "paired": _paired,
     "unpaired": _unpaired,
+    "style": _style,
 }
 
 

@@ -65,7 +65,7 @@ RUN_MODES: tuple[str, ...] = ("play", "pause")
 LR_NAMES: tuple[str, ...] = ("lr_d", "lr_g")
 # Keys of a MetricsReport: the toy metrics (Trainer.toy_metrics: divergences, their noise
 # floor, D's bound on the JSD, mode coverage, the 1-D Wasserstein distance) and the
-# families' held-out measures (FamilyViews.metrics).
+# families' own measures (FamilyViews.metrics).
 METRIC_NAMES: tuple[str, ...] = (
     "jsd",
     "kl_real_fake",
@@ -99,6 +99,10 @@ METRIC_NAMES: tuple[str, ...] = (
     "target_share_ab",
     "target_share_ba",
     "real_share",
+    # StyleGAN-lite (ganlab.models.stylegan.Views.path_lengths): pixel path lengths along
+    # paths in z and in w
+    "ppl_z",
+    "ppl_w",
 )
 # Scalar columns are averaged over this many of the latest steps reported.
 SCALAR_WINDOW = 50

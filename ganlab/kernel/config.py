@@ -222,6 +222,34 @@ class ModelConfig:
         help=N_("Conditional GANs: how many numbers stand for the class label that G and D see."),
         unused="hide",
     )
+    # stylegan: fully connected layers of the mapping network z -> w
+    mapping_layers: int = _opt(
+        4,
+        lo=0,
+        hi=8,
+        rebuilds=True,
+        label=N_("Mapping layers"),
+        help=N_(
+            "StyleGAN: layers of the mapping network that turns z into the style vector w "
+            "(0: w is z itself)."
+        ),
+        unused="hide",
+    )
+    # stylegan: probability that a training batch mixes the styles of two z (Karras 2019)
+    style_mixing: float = _opt(
+        0.9,
+        lo=0.0,
+        hi=1.0,
+        rebuilds=True,
+        label=N_("Style mixing"),
+        help=N_(
+            "StyleGAN: share of training batches whose later layers take their styles from "
+            "a second z, so that each layer's style must work on its own."
+        ),
+        step=0.05,
+        decimals=2,
+        unused="hide",
+    )
     # spectral normalisation on D's weight layers
     spectral_norm_d: bool = _opt(
         False,

@@ -150,3 +150,24 @@ CYCLEGAN = MODEL_FAMILIES.register(
         ),
     ),
 )
+
+STYLEGAN_KINDS: frozenset[DataKind] = frozenset({"image"})
+STYLEGAN = MODEL_FAMILIES.register(
+    "stylegan",
+    ModelFamily(
+        name="stylegan",
+        title=N_("StyleGAN-lite"),
+        data_kinds=STYLEGAN_KINDS,
+        build=lazy("ganlab.models.stylegan:build"),
+        settings=dict.fromkeys(STYLEGAN_KINDS, CONV_SETTINGS | {"mapping_layers", "style_mixing"}),
+        objective=lazy("ganlab.models.stylegan:Objective"),
+        views=lazy("ganlab.models.stylegan:Views"),
+        latent=True,
+        panel="style",
+        description=N_(
+            "A small StyleGAN: a mapping network from z to w, a learned constant input, "
+            "styles per layer through modulated convolutions, noise per layer, style "
+            "mixing and the truncation trick ψ (28, 32 or 64 px images)."
+        ),
+    ),
+)

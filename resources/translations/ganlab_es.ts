@@ -1335,9 +1335,9 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="422"/>
-        <location filename="../../ganlab/app/main_window.py" line="896"/>
-        <location filename="../../ganlab/app/main_window.py" line="916"/>
+        <location filename="../../ganlab/app/main_window.py" line="905"/>
         <location filename="../../ganlab/app/main_window.py" line="925"/>
+        <location filename="../../ganlab/app/main_window.py" line="934"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
@@ -1403,7 +1403,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="457"/>
-        <location filename="../../ganlab/app/main_window.py" line="1066"/>
+        <location filename="../../ganlab/app/main_window.py" line="1075"/>
         <source>Stop the run</source>
         <translation>Detener la ejecución</translation>
     </message>
@@ -1549,7 +1549,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="565"/>
-        <location filename="../../ganlab/app/main_window.py" line="1055"/>
+        <location filename="../../ganlab/app/main_window.py" line="1064"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
@@ -1595,7 +1595,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="616"/>
-        <location filename="../../ganlab/app/main_window.py" line="1530"/>
+        <location filename="../../ganlab/app/main_window.py" line="1539"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
@@ -1640,27 +1640,32 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="862"/>
+        <location filename="../../ganlab/app/main_window.py" line="863"/>
+        <source>Slow motion narrates the game of G(z) against D(x). {family} has no z: its G translates an input image, and its own losses are in the Curves. Use Step D and Step G to advance it one update at a time.</source>
+        <translation>La cámara lenta narra el juego de G(z) contra D(x). {family} no tiene z: su G traduce una imagen de entrada, y sus propias pérdidas están en las curvas. Usa Paso D y Paso G para avanzarlo una actualización cada vez.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="871"/>
         <source>segment {n}</source>
         <translation>tramo {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="884"/>
+        <location filename="../../ganlab/app/main_window.py" line="893"/>
         <source>{family} has no latent vector z: its generator translates images, so the latent explorer is hidden.</source>
         <translation>{family} no tiene vector latente z: su generador traduce imágenes, así que el explorador latente se oculta.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="948"/>
+        <location filename="../../ganlab/app/main_window.py" line="957"/>
         <source>Restart from the last checkpoint (step {step})</source>
         <translation>Reiniciar desde el último punto de control (paso {step})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1050"/>
+        <location filename="../../ganlab/app/main_window.py" line="1059"/>
         <source>{path} goes on training without a window. Watch it again with &apos;ganlab --attach {path}&apos; or File › Attach to run; stop it from there (Training › Stop the run).</source>
         <translation>{path} sigue entrenando sin ventana. Vuelve a verla con &apos;ganlab --attach {path}&apos; o Archivo › Conectarse a una ejecución, y detenla desde allí (Entrenamiento › Detener la ejecución).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1068"/>
+        <location filename="../../ganlab/app/main_window.py" line="1077"/>
         <source>Stop {path} for good? It writes its last checkpoint and ends; continue it later with &apos;ganlab train --resume {path} --steps N&apos;.</source>
         <translation>¿Detener {path} del todo? Escribe su último punto de control y termina; puedes continuarla después con &apos;ganlab train --resume {path} --steps N&apos;.</translation>
     </message>
@@ -1685,284 +1690,284 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="896"/>
+        <location filename="../../ganlab/app/main_window.py" line="905"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="900"/>
+        <location filename="../../ganlab/app/main_window.py" line="909"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="920"/>
+        <location filename="../../ganlab/app/main_window.py" line="929"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="941"/>
+        <location filename="../../ganlab/app/main_window.py" line="950"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="954"/>
+        <location filename="../../ganlab/app/main_window.py" line="963"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="955"/>
+        <location filename="../../ganlab/app/main_window.py" line="964"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="958"/>
+        <location filename="../../ganlab/app/main_window.py" line="967"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1017"/>
+        <location filename="../../ganlab/app/main_window.py" line="1026"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1025"/>
-        <location filename="../../ganlab/app/main_window.py" line="1037"/>
+        <location filename="../../ganlab/app/main_window.py" line="1034"/>
+        <location filename="../../ganlab/app/main_window.py" line="1046"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1106"/>
+        <location filename="../../ganlab/app/main_window.py" line="1115"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1117"/>
+        <location filename="../../ganlab/app/main_window.py" line="1126"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1121"/>
+        <location filename="../../ganlab/app/main_window.py" line="1130"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1148"/>
+        <location filename="../../ganlab/app/main_window.py" line="1157"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1156"/>
+        <location filename="../../ganlab/app/main_window.py" line="1165"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1166"/>
+        <location filename="../../ganlab/app/main_window.py" line="1175"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1176"/>
+        <location filename="../../ganlab/app/main_window.py" line="1185"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1190"/>
+        <location filename="../../ganlab/app/main_window.py" line="1199"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1206"/>
+        <location filename="../../ganlab/app/main_window.py" line="1215"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1233"/>
+        <location filename="../../ganlab/app/main_window.py" line="1242"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1241"/>
+        <location filename="../../ganlab/app/main_window.py" line="1250"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1279"/>
+        <location filename="../../ganlab/app/main_window.py" line="1288"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1279"/>
-        <location filename="../../ganlab/app/main_window.py" line="1315"/>
+        <location filename="../../ganlab/app/main_window.py" line="1288"/>
+        <location filename="../../ganlab/app/main_window.py" line="1324"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1291"/>
+        <location filename="../../ganlab/app/main_window.py" line="1300"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1305"/>
+        <location filename="../../ganlab/app/main_window.py" line="1314"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1313"/>
+        <location filename="../../ganlab/app/main_window.py" line="1322"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1325"/>
+        <location filename="../../ganlab/app/main_window.py" line="1334"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1330"/>
+        <location filename="../../ganlab/app/main_window.py" line="1339"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1335"/>
+        <location filename="../../ganlab/app/main_window.py" line="1344"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1335"/>
-        <location filename="../../ganlab/app/main_window.py" line="1343"/>
+        <location filename="../../ganlab/app/main_window.py" line="1344"/>
+        <location filename="../../ganlab/app/main_window.py" line="1352"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1343"/>
+        <location filename="../../ganlab/app/main_window.py" line="1352"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1365"/>
+        <location filename="../../ganlab/app/main_window.py" line="1374"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1384"/>
+        <location filename="../../ganlab/app/main_window.py" line="1393"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1394"/>
+        <location filename="../../ganlab/app/main_window.py" line="1403"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1396"/>
+        <location filename="../../ganlab/app/main_window.py" line="1405"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1411"/>
+        <location filename="../../ganlab/app/main_window.py" line="1420"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1411"/>
+        <location filename="../../ganlab/app/main_window.py" line="1420"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1419"/>
-        <location filename="../../ganlab/app/main_window.py" line="1490"/>
+        <location filename="../../ganlab/app/main_window.py" line="1428"/>
+        <location filename="../../ganlab/app/main_window.py" line="1499"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1419"/>
-        <location filename="../../ganlab/app/main_window.py" line="1468"/>
+        <location filename="../../ganlab/app/main_window.py" line="1428"/>
+        <location filename="../../ganlab/app/main_window.py" line="1477"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1428"/>
+        <location filename="../../ganlab/app/main_window.py" line="1437"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1470"/>
+        <location filename="../../ganlab/app/main_window.py" line="1479"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1477"/>
+        <location filename="../../ganlab/app/main_window.py" line="1486"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1477"/>
+        <location filename="../../ganlab/app/main_window.py" line="1486"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1487"/>
+        <location filename="../../ganlab/app/main_window.py" line="1496"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1532"/>
+        <location filename="../../ganlab/app/main_window.py" line="1541"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1640"/>
+        <location filename="../../ganlab/app/main_window.py" line="1653"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1641"/>
+        <location filename="../../ganlab/app/main_window.py" line="1654"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1642"/>
+        <location filename="../../ganlab/app/main_window.py" line="1655"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1643"/>
+        <location filename="../../ganlab/app/main_window.py" line="1656"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1644"/>
+        <location filename="../../ganlab/app/main_window.py" line="1657"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1646"/>
+        <location filename="../../ganlab/app/main_window.py" line="1659"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1648"/>
+        <location filename="../../ganlab/app/main_window.py" line="1661"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1650"/>
+        <location filename="../../ganlab/app/main_window.py" line="1663"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1653"/>
+        <location filename="../../ganlab/app/main_window.py" line="1666"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1656"/>
+        <location filename="../../ganlab/app/main_window.py" line="1669"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1688"/>
+        <location filename="../../ganlab/app/main_window.py" line="1701"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2200,57 +2205,57 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>Pix2PixPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="168"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="172"/>
         <source>input</source>
         <translation>entrada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="168"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="172"/>
         <source>target</source>
         <translation>objetivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="188"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="194"/>
         <source>Draw an input with the mouse; G&apos;s output for it appears beside it and follows training, also while paused.</source>
         <translation>Dibuja una entrada con el ratón; la salida de G para ella aparece al lado y sigue al entrenamiento, también en pausa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="192"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="198"/>
         <source>G(drawing)</source>
         <translation>G(dibujo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="205"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="211"/>
         <source>Brush width, in image pixels.</source>
         <translation>Grosor del pincel, en píxeles de la imagen.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="208"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="214"/>
         <source>Clear</source>
         <translation>Borrar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="209"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="215"/>
         <source>Wipe the drawing.</source>
         <translation>Borra el dibujo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="213"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="219"/>
         <source>Draw in the black box to see what G makes of it.</source>
         <translation>Dibuja en el recuadro negro para ver qué hace G con ello.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="303"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="313"/>
         <source>{input} → G({input}) → {target}</source>
         <translation>{input} → G({input}) → {target}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="309"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="319"/>
         <source>Draw: {input}</source>
         <translation>Dibuja: {input}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="353"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="363"/>
         <source>Brush {width} px</source>
         <translation>Pincel {width} px</translation>
     </message>
@@ -2316,142 +2321,142 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>Actualizar los pesos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="55"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="57"/>
         <source>Discriminator</source>
         <translation>Discriminador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="56"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="58"/>
         <source>Generator</source>
         <translation>Generador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="58"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="60"/>
         <source>Lit while D, the discriminator, is trained.</source>
         <translation>Se ilumina mientras se entrena D, el discriminador.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="59"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="61"/>
         <source>Lit while G, the generator, is trained.</source>
         <translation>Se ilumina mientras se entrena G, el generador.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="87"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="89"/>
         <source>Play one iteration slowly</source>
         <translation>Reproducir una iteración despacio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="91"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="93"/>
         <source>Train for one iteration (D&apos;s update, then G&apos;s) slowly, lighting up each sub-step with an explanation.</source>
         <translation>Entrena una iteración (la actualización de D y luego la de G) despacio, iluminando cada subpaso con una explicación.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="104"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="106"/>
         <source>How long each sub-step stays lit, from 0.2 to 3 seconds. Applies at once.</source>
         <translation>Cuánto tiempo queda iluminado cada subpaso, de 0.2 a 3 segundos. Se aplica de inmediato.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="111"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="113"/>
         <source>Pace</source>
         <translation>Ritmo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="190"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="210"/>
         <source>{0:.1f} s / step</source>
         <translation>{0:.1f} s / paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="231"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="251"/>
         <source>Press “Play one iteration slowly” to watch one training iteration step by step: first D learns, then G.</source>
         <translation>Haz clic en “Reproducir una iteración despacio” para ver una iteración de entrenamiento paso a paso: primero aprende D y luego G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="235"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="255"/>
         <source>Draw a batch of random noise vectors z: G will turn them into fakes for D.</source>
         <translation>Se toma un lote de vectores de ruido aleatorios z: G los convertirá en muestras falsas para D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="237"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="257"/>
         <source>G turns each z into a fake sample G(z); G is frozen during D&apos;s update, so only D learns from these.</source>
         <translation>G convierte cada z en una muestra falsa G(z); G está congelado durante la actualización de D, así que solo D aprende de ellas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="241"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="261"/>
         <source>D scores every real sample x and every fake G(z): D(·) is its belief, from 0 to 1, that the sample is real.</source>
         <translation>D puntúa cada muestra real x y cada muestra falsa G(z): D(·) es su creencia, de 0 a 1, de que la muestra es real.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="245"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="265"/>
         <source>D is scored on telling them apart: −log D(x) − log(1 − D(G(z))) is small when reals score near 1 and fakes near 0.</source>
         <translation>A D se le puntúa por distinguirlas: −log D(x) − log(1 − D(G(z))) es pequeño cuando las reales puntúan cerca de 1 y las falsas cerca de 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="249"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="269"/>
         <source>Backpropagation works out, for each of D&apos;s weights, which way to move it to lower D&apos;s loss.</source>
         <translation>La retropropagación calcula, para cada peso de D, en qué dirección moverlo para reducir la pérdida de D.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="253"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="273"/>
         <source>The optimizer moves D&apos;s weights a small step downhill, scaled by D&apos;s learning rate; G does not change.</source>
         <translation>El optimizador mueve los pesos de D un pequeño paso cuesta abajo, escalado por la tasa de aprendizaje de D; G no cambia.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="258"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="278"/>
         <source>Draw a fresh batch of noise vectors z: each is a random point G will map.</source>
         <translation>Se toma un lote nuevo de vectores de ruido z: cada uno es un punto aleatorio que G transformará.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="260"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="280"/>
         <source>G turns each z into a sample G(z), keeping track of how every output depends on its weights.</source>
         <translation>G convierte cada z en una muestra G(z) y registra cómo depende cada salida de sus pesos.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="264"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
         <source>D scores G&apos;s fresh samples, D(G(z)). D only judges here: its weights stay fixed while G learns.</source>
         <translation>D puntúa las muestras nuevas de G, D(G(z)). Aquí D solo juzga: sus pesos quedan fijos mientras G aprende.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="268"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="288"/>
         <source>G is scored by how real D finds its samples: the non-saturating loss −log D(G(z)).</source>
         <translation>A G se le puntúa según lo reales que D considera sus muestras: la pérdida no saturante −log D(G(z)).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="271"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="291"/>
         <source>The gradient flows back through D into G: it tells each of G&apos;s weights how to move so that D(G(z)) rises.</source>
         <translation>El gradiente fluye hacia atrás a través de D hasta G: indica a cada peso de G cómo moverse para que D(G(z)) aumente.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="275"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="295"/>
         <source>The optimizer moves G&apos;s weights a small step, scaled by G&apos;s learning rate; D does not change.</source>
         <translation>El optimizador mueve los pesos de G un pequeño paso, escalado por la tasa de aprendizaje de G; D no cambia.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="280"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="300"/>
         <source>Draw random noise vectors z, the raw material of G&apos;s samples.</source>
         <translation>Se toman vectores de ruido aleatorios z, la materia prima de las muestras de G.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="281"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="301"/>
         <source>G turns each noise vector z into a sample G(z).</source>
         <translation>G convierte cada vector de ruido z en una muestra G(z).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="282"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="302"/>
         <source>D gives real and generated samples a score: how real each one looks.</source>
         <translation>D da una puntuación a las muestras reales y generadas: lo real que parece cada una.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="283"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="303"/>
         <source>The loss turns D&apos;s scores into one number saying how well a network did.</source>
         <translation>La pérdida convierte las puntuaciones de D en un único número que indica lo bien que lo hizo una red.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="284"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="304"/>
         <source>Backpropagation finds which way each weight should move to lower the loss.</source>
         <translation>La retropropagación encuentra en qué dirección debe moverse cada peso para reducir la pérdida.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/slow_motion.py" line="285"/>
+        <location filename="../../ganlab/widgets/slow_motion.py" line="305"/>
         <source>The optimizer moves the weights a small step in that direction.</source>
         <translation>El optimizador mueve los pesos un pequeño paso en esa dirección.</translation>
     </message>
@@ -2527,6 +2532,79 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <location filename="../../ganlab/widgets/start_page.py" line="154"/>
         <source>Nothing opened yet.</source>
         <translation>Todavía no se ha abierto nada.</translation>
+    </message>
+</context>
+<context>
+    <name>StylePanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="82"/>
+        <source>Generated (fixed z)</source>
+        <translation>Generadas (z fijos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="84"/>
+        <source>Style mixing</source>
+        <translation>Mezcla de estilos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="85"/>
+        <source>Interpolation: z vs w</source>
+        <translation>Interpolación: z frente a w</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="110"/>
+        <source>Truncation ψ: every w is pulled towards the average w by 1 − ψ. ψ = 1 shows what G really samples; lower values give more typical images with less variety; ψ = 0 gives the average image for every z.</source>
+        <translation>Truncamiento ψ: cada w se acerca al w medio en 1 − ψ. ψ = 1 muestra lo que G muestrea de verdad; los valores más bajos dan imágenes más típicas con menos variedad; ψ = 0 da la imagen media para todos los z.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="121"/>
+        <source>Crossover layer</source>
+        <translation>Capa de cruce</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="126"/>
+        <source>Style mixing: layers before this one take their style from the row&apos;s image (coarse: shape and position), layers from it on from the column&apos;s image (fine: colour and detail).</source>
+        <translation>Mezcla de estilos: las capas anteriores a esta toman su estilo de la imagen de la fila (gruesas: forma y posición); las capas desde esta, de la imagen de la columna (finas: color y detalle).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="143"/>
+        <source>Perceptual path length, pixel version (Karras et al. 2019): how much the image changes per small step along random paths in z and in w. The smaller value belongs to the smoother, more disentangled space.</source>
+        <translation>Longitud de camino perceptual, versión en píxeles (Karras et al. 2019): cuánto cambia la imagen por cada paso pequeño a lo largo de caminos aleatorios en z y en w. El valor más pequeño corresponde al espacio más suave y más desenredado.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="172"/>
+        <source>Truncation ψ = {psi}</source>
+        <translation>Truncamiento ψ = {psi}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="196"/>
+        <source>{layer} ({side} px)</source>
+        <translation>{layer} ({side} px)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="224"/>
+        <source>Mixing: each image has the coarse styles (layers 0–{last_coarse}, up to {coarse} px) of its row&apos;s left image and the fine styles (layers {first_fine}–{last}, from {fine} px) of its column&apos;s top image.</source>
+        <translation>Mezcla: cada imagen tiene los estilos gruesos (capas 0–{last_coarse}, hasta {coarse} px) de la imagen a la izquierda de su fila y los estilos finos (capas {first_fine}–{last}, desde {fine} px) de la imagen arriba de su columna.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="242"/>
+        <source>in z</source>
+        <translation>en z</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="242"/>
+        <source>in w</source>
+        <translation>en w</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="247"/>
+        <source>Path length (pixels, lower is smoother): z {z} · w {w}</source>
+        <translation>Longitud de camino (píxeles; menor es más suave): z {z} · w {w}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/style_view.py" line="295"/>
+        <source>Path length (pixels, lower is smoother): measured while training runs</source>
+        <translation>Longitud de camino (píxeles; menor es más suave): se mide mientras se entrena</translation>
     </message>
 </context>
 <context>

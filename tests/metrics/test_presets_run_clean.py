@@ -50,6 +50,7 @@ HEALTHY = {
     "shapes_acgan": (250, 0),
     "shapes_pix2pix": (200, 0),
     "shapes_cyclegan": (200, 0),
+    "shapes_stylegan": (250, 0),
 }
 BATCH = 25  # steps per ScalarBatch
 METRICS_EVERY = 100  # steps between mode counts / diversity measurements

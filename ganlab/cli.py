@@ -818,8 +818,9 @@ def cmd_sources() -> int:
 
     # Names and kinds are identifiers (what a file or an option takes); titles are words.
     print(_("Data sources:"))
+    kind_width = max(len(entry.kind) for _name, entry in DATA_SOURCES.items())
     for name, entry in DATA_SOURCES.items():
-        print(f"  {name:<18} {entry.kind:<6} {_(entry.title)}")
+        print(f"  {name:<18} {entry.kind:<{kind_width}} {_(entry.title)}")
     print(_("Model families:"))
     for name, fam in MODEL_FAMILIES.items():
         kinds = ", ".join(sorted(fam.data_kinds))

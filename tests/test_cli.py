@@ -335,3 +335,15 @@ def test_an_interrupted_run_without_a_checkpoint_is_not_sent_to_resume(tmp_path,
     (run.path / "checkpoints" / "step_00000010.pt").write_bytes(b"x")
     _interrupted(SimpleNamespace(step_count=10), run, 100)
     assert f"ganlab train --resume {run.path} --steps 100" in capsys.readouterr().err
+
+
+def test_ganlab_sources_lines_up_the_titles_of_every_data_kind(capsys):
+    from ganlab.kernel.registry import DATA_SOURCES
+
+    assert main(["sources"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    starts = set()
+    for name, entry in DATA_SOURCES.items():
+        (line,) = [ln for ln in lines if ln.split()[:1] == [name]]
+        starts.add(line.index(entry.title))
+    assert len(starts) == 1, starts

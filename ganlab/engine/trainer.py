@@ -461,6 +461,21 @@ class Trainer(TrainerViews):
             total = total + 0.5 * lcfg.r1_gamma * r1_penalty(d, real, y)
         return total
 
+    def update(self, network: str, loss: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """One optimizer step of ``network`` ("d" or "g") on ``loss`` (a 0-d tensor with
+        its graph): zero the gradients, backpropagate, measure the gradient norms, step
+        the optimizer, and for D clip its weights where the loss asks (WGAN). Returns
+        (total gradient norm, per-layer norms), on the device. A family's objective
+        makes its updates with it too."""
+        optimizer = self._optimizer(network)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        total, layers = (self.norms_d if network == "d" else self.norms_g).compute()
+        optimizer.step()
+        if network == "d":
+            self.clip_d_weights()
+        return total, layers
+
     def clip_d_weights(self) -> None:
         """WGAN (Arjovsky et al. 2017): after D's update, clamp every weight of D to
         ``[-clip_value, clip_value]`` when the loss clips weights; nothing otherwise."""
@@ -493,11 +508,7 @@ class Trainer(TrainerViews):
             loss = loss + lcfg.aux_weight * (
                 F.cross_entropy(cls_real, real_y) + F.cross_entropy(cls_fake, fake_y)
             )
-        self.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = self.norms_d.compute()
-        self.opt_d.step()
-        self.clip_d_weights()
+        total, layers = self.update("d", loss)
         with torch.no_grad():
             d_real = self.loss.display(out_real).mean()
             d_fake = self.loss.display(out_fake).mean()
@@ -523,10 +534,7 @@ class Trainer(TrainerViews):
         loss = self.loss.g_loss(out_fake, lcfg)
         if cls_fake is not None and fake_y is not None:
             loss = loss + lcfg.aux_weight * F.cross_entropy(cls_fake, fake_y)
-        self.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = self.norms_g.compute()
-        self.opt_g.step()
+        total, layers = self.update("g", loss)
         return loss.detach(), total, layers
 
     def step(self, which: str = "both") -> StepStats:

@@ -22,6 +22,7 @@ from torch import nn
 from ganlab.engine.latent import sample_latent
 from ganlab.kernel import config as cfg
 from ganlab.kernel.contracts import DataSource, DataSpec, Loss, ModelFamily
+from ganlab.models.base import display_forward
 
 _IMAGE_FIXED_SAMPLES = 64  # sample grid: 8 x 8, or rows per class
 _MANIFOLD_SIDE = 21  # toy manifold: G over a 21 x 21 grid of (z0, z1)
@@ -31,25 +32,6 @@ _FLOOR_SEED = 20_240_611  # toy metrics: the real samples behind the noise floor
 _PROBE_Z = 8  # conditional families: noise vectors of the conditioning probe (x labels)
 _PAIRS_SHOWN = 8  # image-to-image: the fixed (held-out) pairs the views show
 _PROBE_REAL = 256  # real samples behind the probe's within / between-class spreads
-
-
-@contextmanager
-def _display_forward(module: nn.Module) -> Iterator[None]:
-    """Run ``module`` for display without changing its training state.
-
-    G is evaluated in training mode (its BatchNorm normalises with batch statistics, as
-    when it trains), but every buffer (BN running statistics, spectral norm's power
-    iteration vectors) is restored afterwards, so showing samples never changes what
-    training computes next.
-    """
-    saved = [b.detach().clone() for b in module.buffers()]
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        with torch.no_grad():
-            for b, s in zip(module.buffers(), saved, strict=True):
-                b.copy_(s)
 
 
 @contextmanager
@@ -173,7 +155,7 @@ class TrainerViews:
 
     def generate(self, z: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:
         """G(z) for display, leaving G's buffers (BN statistics) untouched."""
-        with _display_forward(self.G):
+        with display_forward(self.G):
             return self.G(z.to(self.device), None if y is None else y.to(self.device))
 
     def discriminate(self, x: torch.Tensor, y: torch.Tensor | None = None) -> torch.Tensor:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 import torch
@@ -173,6 +174,33 @@ def require_labels(spec: DataSpec, family_name: str) -> int:
     return spec.num_classes
 
 
+# --------------------------------------------------------------------------- display
+
+
+@contextmanager
+def display_forward(*modules: nn.Module, eval_mode: bool = False) -> Iterator[None]:
+    """Run ``modules`` for people to look at, never changing what training computes next:
+    no gradients, and every buffer (BatchNorm's running statistics, spectral norm's
+    power-iteration vectors, StyleGAN's w_avg, CycleGAN's image pools) as it was
+    afterwards. ``eval_mode``: in eval mode meanwhile (no dropout; BatchNorm with its
+    running statistics); by default the modules stay in their mode, so a G with BatchNorm
+    normalises with batch statistics, as when it trains."""
+    saved = [[b.detach().clone() for b in m.buffers()] for m in modules]
+    was_training = [m.training for m in modules]
+    if eval_mode:
+        for m in modules:
+            m.eval()
+    try:
+        with torch.no_grad():
+            yield
+    finally:
+        with torch.no_grad():
+            for m, kept, was in zip(modules, saved, was_training, strict=True):
+                m.train(was)
+                for b, s in zip(m.buffers(), kept, strict=True):
+                    b.copy_(s)
+
+
 # --------------------------------------------------------------------------- protocols
 
 
@@ -198,13 +226,15 @@ class Objective(Protocol):
     """How a family that is not the plain G(z) / D(x) game trains (``ModelFamily.objective``
     builds one from the trainer: ``objective(trainer)``). pix2pix and CycleGAN have one.
 
-    The objective reads the trainer's nets and optimizers (``G``, ``D``, the modules the
-    updates call, ``g_train`` / ``d_train``, which are DistributedDataParallel wrappers
-    under torchrun, ``opt_g``, ``opt_d``, ``norms_g``, ``norms_d``, ``loss``, ``config``),
-    draws real batches with ``trainer.real_batch(n)`` and all other training randomness
-    from ``trainer.noise_gen``, so that a checkpoint resumes exactly. It writes no file
-    and keeps no state of its own: what must survive a resume lives in the nets'
-    buffers (CycleGAN's image pools are buffers of its D), which checkpoints hold.
+    The objective reads the trainer's nets (``G``, ``D``, and the modules the updates call,
+    ``g_train`` / ``d_train``, which are DistributedDataParallel wrappers under torchrun),
+    ``loss`` and ``config``; it adds D's penalties with ``trainer.d_penalties`` and makes
+    each optimizer step with ``trainer.update(network, loss)`` (gradient norms, WGAN's
+    clipping). It draws real batches with ``trainer.real_batch(n)`` and all other
+    training randomness from ``trainer.noise_gen``, so that a checkpoint resumes exactly.
+    It writes no file and keeps no state of its own: what must survive a resume lives in
+    the nets' buffers (CycleGAN's image pools are buffers of its D), which checkpoints
+    hold.
     """
 
     def train(

@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -55,7 +53,7 @@ from ganlab.kernel.contracts import DataSpec
 from ganlab.kernel.errors import ConfigError
 from ganlab.kernel.i18n import _
 from ganlab.kernel.registry import lazy
-from ganlab.models.base import LEAKY_SLOPE, finish_pair, require_kind
+from ganlab.models.base import LEAKY_SLOPE, display_forward, finish_pair, require_kind
 from ganlab.models.catalogue import CYCLEGAN as FAMILY
 
 NAME = FAMILY.name
@@ -299,11 +297,7 @@ class Objective:
         real_a, out_fake_a = d(self._noisy(a), "A"), d(self._noisy(shown_a), "A")
         loss = t.loss.d_loss(real_b, out_fake_b, lcfg) + t.loss.d_loss(real_a, out_fake_a, lcfg)
         loss = loss + t.d_penalties(d, b, shown_b, "B") + t.d_penalties(d, a, shown_a, "A")
-        t.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_d.compute()
-        t.opt_d.step()
-        t.clip_d_weights()
+        total, layers = t.update("d", loss)
         with torch.no_grad():
             show = t.loss.display
             d_real = 0.5 * (show(real_a).mean() + show(real_b).mean())
@@ -335,10 +329,7 @@ class Objective:
         identity = (same_b - b).abs().mean() + (same_a - a).abs().mean()
         w_cycle, w_identity = self._weights()
         loss = adv + w_cycle * cycle + w_identity * identity
-        t.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_g.compute()
-        t.opt_g.step()
+        total, layers = t.update("g", loss)
         return loss.detach(), adv.detach(), cycle.detach(), identity.detach(), total, layers
 
     def _batch(self) -> tuple[torch.Tensor, torch.Tensor]:
@@ -389,22 +380,6 @@ METRICS_MIN_S = 3.0
 METRICS_SHARE = 0.05
 
 
-@contextmanager
-def _eval_mode(*modules: nn.Module) -> Iterator[None]:
-    """Evaluate without gradients and without moving any buffer: InstanceNorm keeps no
-    running statistics, and spectral norm's power iteration runs only in training mode,
-    so eval mode is what training computes, minus the buffer updates."""
-    was = [m.training for m in modules]
-    for m in modules:
-        m.eval()
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        for m, w in zip(modules, was, strict=True):
-            m.train(w)
-
-
 def _uint8(x: torch.Tensor) -> np.ndarray:
     """(N, C, H, W) in [-1, 1] -> (N, H, W, C) uint8 on the host."""
     return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()
@@ -438,7 +413,7 @@ class Views:
     def _rows(self, a: torch.Tensor, b: torch.Tensor) -> dict[str, torch.Tensor]:
         t = self.t
         g = t.G
-        with _eval_mode(g):
+        with display_forward(g, eval_mode=True):
             a, b = a.to(t.device), b.to(t.device)
             ab = g(a, "AB")
             ba = g(b, "BA")

@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -47,7 +45,13 @@ from ganlab.kernel.config import ModelConfig
 from ganlab.kernel.contracts import DataSpec
 from ganlab.kernel.errors import ConfigError
 from ganlab.kernel.i18n import _
-from ganlab.models.base import LEAKY_SLOPE, finish_pair, init_dcgan_, require_kind
+from ganlab.models.base import (
+    LEAKY_SLOPE,
+    display_forward,
+    finish_pair,
+    init_dcgan_,
+    require_kind,
+)
 from ganlab.models.catalogue import PIX2PIX as FAMILY
 
 NAME = FAMILY.name  # the declaration in ganlab.models.catalogue
@@ -262,11 +266,7 @@ class Objective:
         out_real = d(self._noisy(b), a)
         out_fake = d(self._noisy(fake), a)
         loss = t.loss.d_loss(out_real, out_fake, t.config.loss) + t.d_penalties(d, b, fake, a)
-        t.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_d.compute()
-        t.opt_d.step()
-        t.clip_d_weights()
+        total, layers = t.update("d", loss)
         with torch.no_grad():
             d_real = t.loss.display(out_real).mean()
             d_fake = t.loss.display(out_fake).mean()
@@ -284,10 +284,7 @@ class Objective:
             t.D.requires_grad_(True)
         l1 = (fake - b).abs().mean()
         loss = lcfg.adv_weight * adv + lcfg.l1_weight * l1
-        t.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_g.compute()
-        t.opt_g.step()
+        total, layers = t.update("g", loss)
         return loss.detach(), adv.detach(), l1.detach(), total, layers
 
     def train(
@@ -325,23 +322,6 @@ class Objective:
 # --------------------------------------------------------------------------- views
 
 
-@contextmanager
-def _shown(module: nn.Module) -> Iterator[None]:
-    """Run ``module`` for display: eval mode (no dropout), no gradients, and every buffer
-    (spectral norm's power-iteration vectors) as it was afterwards."""
-    was_training = module.training
-    saved = [b.detach().clone() for b in module.buffers()]
-    module.eval()
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        module.train(was_training)
-        with torch.no_grad():
-            for b, s in zip(module.buffers(), saved, strict=True):
-                b.copy_(s)
-
-
 def _to_uint8(x: torch.Tensor) -> np.ndarray:
     """(N, C, H, W) in [-1, 1] -> (N, H, W, C) uint8 on the host."""
     x = ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8)
@@ -375,7 +355,8 @@ class Views:
       with ``l1_identity`` / ``psnr_identity`` (output = the input) and ``l1_mean`` /
       ``psnr_mean`` (output = the mean training target) beside them.
 
-    Only G's display forward runs (:func:`_shown`); nothing random is drawn.
+    Only G's display forward runs (:func:`~ganlab.models.base.display_forward`); nothing
+    random is drawn.
     """
 
     def __init__(self, trainer: Any):
@@ -394,7 +375,7 @@ class Views:
         return self._held
 
     def _translate(self, a: torch.Tensor) -> torch.Tensor:
-        with _shown(self.t.G):
+        with display_forward(self.t.G, eval_mode=True):
             return torch.cat([self.t.G(a[i : i + 64]) for i in range(0, len(a), 64)])
 
     def snapshot(self) -> tuple[dict[str, Any], dict[str, float]]:

@@ -62,8 +62,6 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -73,7 +71,7 @@ from torch import nn
 
 from ganlab.kernel.config import ModelConfig
 from ganlab.kernel.contracts import DataSpec
-from ganlab.models.base import LEAKY_SLOPE, finish_pair
+from ganlab.models.base import LEAKY_SLOPE, display_forward, finish_pair
 from ganlab.models.catalogue import STYLEGAN as FAMILY
 from ganlab.models.dcgan import SIZES, DCGANDiscriminator, check_image_shape
 
@@ -415,11 +413,7 @@ class Objective:
             loss = loss + t.d_penalties(d, real, fake, None)
         elif lazy and t.step_count % R1_INTERVAL == 0:
             loss = loss + R1_INTERVAL * t.d_penalties(d, real, fake, None)
-        t.opt_d.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_d.compute()
-        t.opt_d.step()
-        t.clip_d_weights()
+        total, layers = t.update("d", loss)
         with torch.no_grad():
             d_real = t.loss.display(out_real).mean()
             d_fake = t.loss.display(out_fake).mean()
@@ -433,10 +427,7 @@ class Objective:
         finally:
             t.D.requires_grad_(True)
         loss = t.loss.g_loss(out_fake, t.config.loss)
-        t.opt_g.zero_grad(set_to_none=True)
-        loss.backward()
-        total, layers = t.norms_g.compute()
-        t.opt_g.step()
+        total, layers = t.update("g", loss)
         t.G.update_w_avg(z)
         return loss.detach(), total, layers
 
@@ -475,20 +466,6 @@ PPL_PAIRS = 24  # path-length pairs (about 0.1 s on one CPU core at 32 px)
 PPL_EPS = 1e-3  # path-length step (Karras et al. 2019 use 1e-4 with LPIPS; pixels here)
 _VIEW_SEED = 2019  # fixed latents of the views: loop.seed + this
 _PPL_SEED = 2020
-
-
-@contextmanager
-def _display(module: nn.Module) -> Iterator[None]:
-    """No gradients, and every buffer of ``module`` (w_avg, spectral norm's vectors)
-    as it was afterwards: a view never changes what training computes next."""
-    saved = [b.detach().clone() for b in module.buffers()]
-    try:
-        with torch.no_grad():
-            yield
-    finally:
-        with torch.no_grad():
-            for b, s in zip(module.buffers(), saved, strict=True):
-                b.copy_(s)
 
 
 def _latent(n: int, dim: int, dist: str, gen: torch.Generator) -> torch.Tensor:
@@ -572,13 +549,13 @@ class Views:
             self.crossover = int(c)
 
     def _samples(self) -> dict[str, Any]:
-        with _display(self.gen):
+        with display_forward(self.gen):
             x = self.gen(self._dev(self.t.fixed_z), psi=self.psi)
         return {"samples": to_uint8(x)}
 
     def _mixing(self) -> dict[str, Any]:
         g = self.gen
-        with _display(g):
+        with display_forward(g):
             rows = g.styles(self._dev(self.row_z), psi=self.psi)  # (R, L, D)
             cols = g.styles(self._dev(self.col_z), psi=self.psi)  # (C, L, D)
             r, c = len(rows), len(cols)
@@ -599,7 +576,7 @@ class Views:
         g = self.gen
         t = torch.linspace(0.0, 1.0, INTERP_STEPS)
         a, b = self.ends_z[:1].expand(INTERP_STEPS, -1), self.ends_z[1:].expand(INTERP_STEPS, -1)
-        with _display(g):
+        with display_forward(g):
             z_path = self._dev(slerp(a, b, t))
             wz = g.styles(z_path, psi=self.psi)
             w_ends = g.mapping(self._dev(self.ends_z))
@@ -677,7 +654,7 @@ class Views:
         a, b = self.ppl_z[:n], self.ppl_z[n:]
         t0 = self.ppl_t
         t1 = t0 + PPL_EPS
-        with _display(g):
+        with display_forward(g):
             z_both = self._dev(torch.cat([slerp(a, b, t0), slerp(a, b, t1)]))
             wa, wb = g.mapping(self._dev(a)), g.mapping(self._dev(b))
             t_both = self._dev(torch.cat([t0, t1]))[:, None]

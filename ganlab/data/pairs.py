@@ -49,7 +49,7 @@ from ganlab.data.folder import (
     _named,
     read_image,
 )
-from ganlab.data.shapes import _BORDER, _SCALE_RANGE, SHAPE_CLASSES, _hsv_to_rgb, _sdf
+from ganlab.data.shapes import random_shapes, shape_distances
 from ganlab.kernel.config import DataConfig
 from ganlab.kernel.contracts import DataSource, DataSpec
 from ganlab.kernel.errors import DataError
@@ -144,33 +144,14 @@ def _outline_and_fill(
     (coloured when ``channels`` is 3, gray brightness otherwise) and int64 labels.
     Every parameter is drawn for every image in a fixed order, as ganlab.data.shapes does.
     """
-    rng = np.random.default_rng(SEED)
-    labels = rng.permutation(np.arange(size) % len(SHAPE_CLASSES))
-    scale = rng.uniform(*_SCALE_RANGE, size)
-    centre = rng.uniform(-1.0, 1.0, (size, 2)) * (_BORDER - scale)[:, None]
-    gray = rng.uniform(0.6, 1.0, size)
-    colour = _hsv_to_rgb(
-        rng.uniform(0, 1, size), rng.uniform(0.55, 1, size), rng.uniform(0.8, 1, size)
-    )
-    tint = gray[:, None] if channels == 1 else colour
-    pixel = 2.0 / image_size
-    axis = ((np.arange(image_size) + 0.5) * pixel - 1.0).astype(np.float32)
-    gx, gy = axis[None, None, :], -axis[None, :, None]
+    labels, scale, centre, tint = random_shapes(np.random.default_rng(SEED), size, channels)
     outline = np.empty((size, 1, image_size, image_size), dtype=np.float32)
     filled = np.empty((size, channels, image_size, image_size), dtype=np.float32)
-    for k, kind in enumerate(SHAPE_CLASSES):
-        members = np.flatnonzero(labels == k)
-        for start in range(0, len(members), _BATCH):
-            idx = members[start : start + _BATCH]
-            cx = centre[idx, 0, None, None].astype(np.float32)
-            cy = centre[idx, 1, None, None].astype(np.float32)
-            s = scale[idx, None, None].astype(np.float32)
-            dist = _sdf(kind, gx - cx, gy - cy, s) / pixel  # in pixels, negative inside
-            cover = np.clip(0.5 - dist, 0.0, 1.0)
-            # A band of OUTLINE_PX pixels centred on the edge, antialiased like the fill.
-            line = np.clip(0.5 * OUTLINE_PX + 0.5 - np.abs(dist), 0.0, 1.0)
-            outline[idx, 0] = line
-            filled[idx] = cover[:, None] * tint[idx, :, None, None].astype(np.float32)
+    for idx, dist in shape_distances(labels, scale, centre, image_size):
+        cover = np.clip(0.5 - dist, 0.0, 1.0)
+        # A band of OUTLINE_PX pixels centred on the edge, antialiased like the fill.
+        outline[idx, 0] = np.clip(0.5 * OUTLINE_PX + 0.5 - np.abs(dist), 0.0, 1.0)
+        filled[idx] = cover[:, None] * tint[idx, :, None, None].astype(np.float32)
     return outline, filled, labels
 
 

@@ -14,6 +14,7 @@ Built in the trainer thread; the generated tensor is cached for the last two set
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import numpy as np
 import torch
@@ -66,6 +67,50 @@ def _hsv_to_rgb(h: np.ndarray, s: np.ndarray, v: np.ndarray) -> np.ndarray:
     return v[:, None] - v[:, None] * s[:, None] * np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
 
 
+def random_shapes(
+    rng: np.random.Generator, size: int, channels: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The shapes set's parameters, drawn from ``rng`` in its fixed order (class, size,
+    centre, brightness, colour), every one for every image whatever the format.
+
+    Returns int labels (size,) balanced over :data:`SHAPE_CLASSES`, half-extents
+    (size,) and centres (size, 2) in image coordinates [-1, 1], and the tint (size, C)
+    in [0, 1] (a gray brightness when ``channels`` is 1, else an RGB colour).
+    """
+    labels = rng.permutation(np.arange(size) % len(SHAPE_CLASSES))
+    scale = rng.uniform(*_SCALE_RANGE, size)
+    centre = rng.uniform(-1.0, 1.0, (size, 2)) * (_BORDER - scale)[:, None]
+    gray = rng.uniform(0.6, 1.0, size)
+    colour = _hsv_to_rgb(
+        rng.uniform(0, 1, size), rng.uniform(0.55, 1, size), rng.uniform(0.8, 1, size)
+    )
+    return labels, scale, centre, (gray[:, None] if channels == 1 else colour)
+
+
+def shape_distances(
+    labels: np.ndarray, scale: np.ndarray, centre: np.ndarray, image_size: int
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Signed distances to each image's shape on its pixel grid, a batch at a time.
+
+    Yields (indices into the set (m,), distance (m, H, W) float32 in pixels, negative
+    inside); each batch holds images of one class, at most ``_BATCH`` of them, so the
+    work arrays stay bounded. A coverage of ``clip(0.5 - distance, 0, 1)`` draws the
+    filled shape with a one-pixel antialiased edge.
+    """
+    pixel = 2.0 / image_size  # one pixel in the [-1, 1] image coordinates
+    axis = ((np.arange(image_size) + 0.5) * pixel - 1.0).astype(np.float32)
+    gx = axis[None, None, :]
+    gy = -axis[None, :, None]  # image rows run downward, y runs up
+    for k, kind in enumerate(SHAPE_CLASSES):
+        members = np.flatnonzero(labels == k)
+        for start in range(0, len(members), _BATCH):
+            idx = members[start : start + _BATCH]
+            cx = centre[idx, 0, None, None].astype(np.float32)
+            cy = centre[idx, 1, None, None].astype(np.float32)
+            s = scale[idx, None, None].astype(np.float32)
+            yield idx, _sdf(kind, gx - cx, gy - cy, s) / pixel
+
+
 def generate_shapes(
     size: int = DEFAULT_SIZE, image_size: int = 28, channels: int = 1
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -86,33 +131,12 @@ def generate_shapes(
         uint8 tensor (size, channels, image_size, image_size) and int64 labels (size,)
         indexing :data:`SHAPE_CLASSES`.
     """
-    rng = np.random.default_rng(SEED)
-    # Every parameter is drawn for every image, in a fixed order, whatever the format.
-    labels = rng.permutation(np.arange(size) % len(SHAPE_CLASSES))
-    scale = rng.uniform(*_SCALE_RANGE, size)
-    centre = rng.uniform(-1.0, 1.0, (size, 2)) * (_BORDER - scale)[:, None]
-    gray = rng.uniform(0.6, 1.0, size)
-    colour = _hsv_to_rgb(
-        rng.uniform(0, 1, size), rng.uniform(0.55, 1, size), rng.uniform(0.8, 1, size)
-    )
-    tint = gray[:, None] if channels == 1 else colour
-
-    pixel = 2.0 / image_size  # one pixel in the [-1, 1] image coordinates
-    axis = ((np.arange(image_size) + 0.5) * pixel - 1.0).astype(np.float32)
-    gx = axis[None, None, :]
-    gy = -axis[None, :, None]  # image rows run downward, y runs up
+    labels, scale, centre, tint = random_shapes(np.random.default_rng(SEED), size, channels)
     out = np.empty((size, channels, image_size, image_size), dtype=np.uint8)
-    for k, kind in enumerate(SHAPE_CLASSES):
-        members = np.flatnonzero(labels == k)
-        for start in range(0, len(members), _BATCH):
-            idx = members[start : start + _BATCH]
-            cx = centre[idx, 0, None, None].astype(np.float32)
-            cy = centre[idx, 1, None, None].astype(np.float32)
-            s = scale[idx, None, None].astype(np.float32)
-            # Coverage of each pixel from the signed distance: a one-pixel-wide ramp.
-            cover = np.clip(0.5 - _sdf(kind, gx - cx, gy - cy, s) / pixel, 0.0, 1.0)
-            values = cover[:, None] * tint[idx, :, None, None].astype(np.float32)
-            out[idx] = np.rint(values * 255.0).astype(np.uint8)
+    for idx, dist in shape_distances(labels, scale, centre, image_size):
+        cover = np.clip(0.5 - dist, 0.0, 1.0)  # a one-pixel-wide ramp at the edge
+        values = cover[:, None] * tint[idx, :, None, None].astype(np.float32)
+        out[idx] = np.rint(values * 255.0).astype(np.uint8)
     return torch.from_numpy(out), torch.from_numpy(labels.astype(np.int64))
 
 

@@ -42,7 +42,7 @@ from ganlab.data.folder import (
     _load_all,
     _named,
 )
-from ganlab.data.shapes import _SCALE_RANGE, SHAPE_CLASSES, _hsv_to_rgb, _sdf
+from ganlab.data.shapes import _SCALE_RANGE, SHAPE_CLASSES, _hsv_to_rgb, shape_distances
 from ganlab.kernel.config import DataConfig
 from ganlab.kernel.contracts import DataSource, DataSpec
 from ganlab.kernel.errors import DataError
@@ -83,21 +83,12 @@ def _draw_domain(
     val = rng.uniform(0.85, 1.0, n) if domain == 0 else rng.uniform(0.45, 0.75, n)
     colour = _hsv_to_rgb(hue, sat, val).astype(np.float32)  # (n, 3)
 
-    pixel = 2.0 / image_size
-    axis = ((np.arange(image_size) + 0.5) * pixel - 1.0).astype(np.float32)
-    gx, gy = axis[None, None, :], -axis[None, :, None]
     rgb = np.empty((n, 3, image_size, image_size), dtype=np.float32)
-    for k, kind in enumerate(SHAPE_CLASSES):
-        idx = np.flatnonzero(kinds == k)
-        if not len(idx):
-            continue
-        cx = centre[idx, 0, None, None].astype(np.float32)
-        cy = centre[idx, 1, None, None].astype(np.float32)
-        s = scale[idx, None, None].astype(np.float32)
-        d = _sdf(kind, gx - cx, gy - cy, s)
+    stroke = _OUTLINE_WIDTH * image_size / 2.0  # the stroke's half-width in pixels
+    for idx, dist in shape_distances(kinds, scale, centre, image_size):
         if domain == 1:  # a stroke along the edge: |distance| below the half-width
-            d = np.abs(d) - _OUTLINE_WIDTH
-        cover = np.clip(0.5 - d / pixel, 0.0, 1.0)[:, None]  # (m, 1, H, W)
+            dist = np.abs(dist) - stroke
+        cover = np.clip(0.5 - dist, 0.0, 1.0)[:, None]  # (m, 1, H, W)
         paint = colour[idx, :, None, None]
         if domain == 0:
             rgb[idx] = cover * paint

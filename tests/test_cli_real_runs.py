@@ -19,7 +19,7 @@ from ganlab.cli import main
 from ganlab.engine.trainer import Trainer
 from ganlab.kernel import config as cfg
 from ganlab.kernel.checkpoint import load_checkpoint, save_checkpoint
-from ganlab.kernel.registry import DATA_SOURCES
+from ganlab.kernel.registry import DATA_SOURCES, MODEL_FAMILIES
 from ganlab.kernel.rundir import RunDir
 from tests.data.test_vision import write_fake_mnist
 from tests.test_cli import write_tiny_experiment
@@ -327,7 +327,11 @@ def test_a_cleared_diagnosis_is_printed_once(tmp_path, capsys, monkeypatch):
 def _experiment_for_source(name: str, tmp_path: pathlib.Path) -> dict:
     entry = DATA_SOURCES.get(name)
     data: dict = {"source": name}
-    family = "dcgan" if entry.kind == "image" else "mlp"
+    family = next(  # as 'ganlab data sample --source' picks: mlp, dcgan, pix2pix, ...
+        n for n, f in MODEL_FAMILIES.items() if entry.kind in f.data_kinds and not f.conditional
+    )
+    if entry.kind == "image":
+        family = "dcgan"
     if name == "csv_points":
         (tmp_path / "p.csv").write_text("x;y\n0,5;1,5\n-1,0;2,0\n3,0;0,25\n")
         data["path"] = str(tmp_path / "p.csv")
@@ -346,7 +350,23 @@ def _experiment_for_source(name: str, tmp_path: pathlib.Path) -> dict:
         data.update(root=str(tmp_path), download=False)
     elif name == "cifar10":
         data.update(root=str(tmp_path), download=False)
-    if entry.kind == "image":
+    elif name == "pix2pix_folder":  # A/ and B/ with the same names
+        for side, colour in (("A", (255, 255, 255)), ("B", (200, 40, 40))):
+            (tmp_path / "pairs" / side).mkdir(parents=True)
+            for i in range(6):
+                Image.new("RGB", (12, 12), tuple(c // (i + 1) for c in colour)).save(
+                    tmp_path / "pairs" / side / f"{i}.png"
+                )
+        data["path"] = str(tmp_path / "pairs")
+    elif name == "unpaired_folder":  # CycleGAN's trainA/ and trainB/
+        for side in ("trainA", "trainB"):
+            (tmp_path / "domains" / side).mkdir(parents=True)
+            for i in range(6):
+                Image.new("RGB", (12, 12), (30 * i, 90 if side == "trainA" else 200, 10)).save(
+                    tmp_path / "domains" / side / f"{side}{i}.png"
+                )
+        data["path"] = str(tmp_path / "domains")
+    if entry.kind in ("image", "paired", "unpaired"):
         data.update(image_size=28, channels=1)
     return {
         "name": f"sample {name}",
@@ -405,9 +425,8 @@ def test_data_sample_writes_what_the_trainer_draws_for_every_source(tmp_path, mo
     batches = [trainer._real_batch(8) for _ in range(2)]
     expected = torch.cat([b[0] for b in batches])[:12].numpy()
     np.testing.assert_array_equal(x, expected)
-    if trainer.spec.is_image:
-        assert x.ndim == 4
-        assert x.shape[1] == 1
+    if trainer.spec.is_image or trainer.spec.is_translation:
+        assert x.shape[1:] == trainer.spec.shape  # pairs: (2, C, H, W), A then B
         assert x.min() >= -1.0
         assert x.max() <= 1.0
     else:

@@ -33,6 +33,7 @@ from typing import ClassVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, Signal
 
+import ganlab
 from ganlab.engine.channel import ChannelError, TrainerClient
 from ganlab.kernel import commands as cmd
 from ganlab.kernel import config as cfg
@@ -404,15 +405,25 @@ class AttachLink(_ChannelLink):
 
 def trainer_command(args: list[str]) -> list[str]:
     """The command line that runs ``ganlab ARGS`` with this installation's Python (or the
-    frozen lab's own executable)."""
+    frozen lab's own executable). ``-P``: the current folder is not put first on the
+    module path, so a ``ganlab/`` folder there (a source checkout the lab was started in)
+    cannot stand in for the package the window runs (:func:`_child_environment` points
+    the trainer at that one)."""
     if getattr(sys, "frozen", False):
         return [sys.executable, *args]
-    return [sys.executable, "-m", "ganlab", *args]
+    return [sys.executable, "-P", "-m", "ganlab", *args]
 
 
 def _child_environment() -> dict[str, str]:
+    """The trainer's environment: the window's, without its Qt platform, and with the
+    folder that holds the window's own ``ganlab`` package first on PYTHONPATH, so both
+    processes run the same code whatever folder the lab was started in."""
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)  # the trainer opens no window
+    if not getattr(sys, "frozen", False):
+        package_parent = str(Path(ganlab.__file__).resolve().parent.parent)
+        rest = env.get("PYTHONPATH", "")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, rest) if p)
     return env
 
 

@@ -61,6 +61,26 @@ def test_the_window_trains_in_a_process_of_its_own(qtbot, own):
     assert own.controller.session.step > 0
 
 
+def test_the_trainer_runs_the_window_s_ganlab_whatever_folder_the_lab_started_in(
+    qtbot, settings, tmp_path, monkeypatch
+):
+    """Started in a folder holding another ``ganlab/`` (a source checkout without its
+    resources, say), the trainer still imports the package the window runs."""
+    decoy = tmp_path / "here" / "ganlab"
+    decoy.mkdir(parents=True)
+    (decoy / "__init__.py").write_text("raise ImportError('the ganlab of the current folder')\n")
+    (decoy / "__main__.py").write_text("raise SystemExit(7)\n")
+    monkeypatch.chdir(decoy.parent)
+    win = MainWindow(tiny_config(), settings=settings, link="process")
+    qtbot.addWidget(win)
+    lost: list[str] = []
+    win.controller.trainer_lost.connect(lost.append)
+    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
+        win.show()
+    assert not lost
+    win.close()
+
+
 @posix_only
 def test_the_terminal_s_ctrl_c_reaches_the_window_not_its_trainer(own):
     """The trainer has its own session: a terminal's SIGINT goes to the window's process

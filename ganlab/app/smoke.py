@@ -170,6 +170,8 @@ def _run(steps: int, timeout_s: float, language: str | None, out: Any, t0: float
         )
     )
     window.controller.error_reported.connect(on_error)
+    # The trainer process ended unasked (it failed to start, or died): say how, at once.
+    window.controller.trainer_lost.connect(lambda why: finish(False, f"trainer lost: {why}"))
     window.show()
     window.controller.play()
     poll.start()

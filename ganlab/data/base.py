@@ -29,7 +29,7 @@ import torch.nn.functional as F
 
 from ganlab.kernel.config import DataConfig
 from ganlab.kernel.contracts import DataKind, DataSource, DataSpec
-from ganlab.kernel.i18n import N_, _
+from ganlab.kernel.i18n import N_, _, ngettext
 
 # Work arrays of mixture_density hold about this many float64 values (512 KiB): small
 # enough to stay in the CPU cache, which makes it several times faster than large chunks.
@@ -369,3 +369,19 @@ class ImageTensorSource(DataSource):
 
     def summary(self) -> str:
         return self.text
+
+
+# Image-to-image folders: below this many held-out images the held-out measures say little.
+FEW_HELD_OUT = 8
+
+
+def few_held_out_note(count: int) -> str:
+    """The summary line of an image-to-image folder with fewer than :data:`FEW_HELD_OUT`
+    held-out images: what the held-out measures rest on, and how to have more."""
+    return ngettext(
+        "note: only {count} held-out image: the held-out measures (L1, PSNR, cycle error) "
+        "rest on it alone; put more in val/ (pairs) or testA/ and testB/ (two domains)",
+        "note: only {count} held-out images: the held-out measures (L1, PSNR, cycle error) "
+        "rest on them alone; put more in val/ (pairs) or testA/ and testB/ (two domains)",
+        count,
+    ).format(count=count)

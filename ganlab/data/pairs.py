@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganlab.data.base import conversion_summary
+from ganlab.data.base import FEW_HELD_OUT, conversion_summary, few_held_out_note
 from ganlab.data.folder import (
     IMAGE_EXTENSIONS,
     SKIPPED_LIST_NAME,
@@ -261,6 +261,16 @@ def _find_pairs(folder: Path) -> dict[str, _Found]:
     splits = [(s, p) for s, p in tops if p is not None] or [("train", folder)]
     for split, top in splits:
         a_dir, b_dir = _child(top, "A"), _child(top, "B")
+        if (a_dir is None) != (b_dir is None):  # half of the two-folder layout
+            have, missing = ("A", "B") if a_dir is not None else ("B", "A")
+            raise DataError(
+                _(
+                    "{folder} has a {have}/ folder but no {missing}/: put the other image "
+                    "of each pair in {missing}/ under the same file name as in {have}/, "
+                    "or use files that hold A and B side by side (A|B) instead of the "
+                    "two folders"
+                ).format(folder=top, have=have, missing=missing)
+            )
         if a_dir is not None and b_dir is not None:
             keyed_a = {p.relative_to(a_dir).with_suffix(""): p for p in _images_under(a_dir, top)}
             keyed_b = {p.relative_to(b_dir).with_suffix(""): p for p in _images_under(b_dir, top)}
@@ -375,10 +385,14 @@ class PairFolderSource(PairSource):
             if self.held_from
             else _("held out: a fixed {share:.0%} of the pairs").format(share=HELD_SHARE)
         )
-        head = _("pair folder {folder}: {count} training pairs, {held} held out ({where})").format(
-            folder=self.folder, count=n, held=m, where=where
-        )
+        head = ngettext(
+            "pair folder {folder}: {count} training pair, {held} held out ({where})",
+            "pair folder {folder}: {count} training pairs, {held} held out ({where})",
+            n,
+        ).format(folder=self.folder, count=n, held=m, where=where)
         lines = [head]
+        if m < FEW_HELD_OUT:
+            lines.append(few_held_out_note(m))
         converted = conversion_summary(
             sum(read.modes.values()), self.spec.image_shape[0], read.modes, read.transparent
         )

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ganlab.data.base import FEW_HELD_OUT, few_held_out_note
 from ganlab.data.folder import (
     IMAGE_EXTENSIONS,
     SkipList,
@@ -260,12 +261,17 @@ class UnpairedFolderSource(SkipList, UnpairedSource):
             b=counts["trainB"],
             ha=counts["testA"],
             hb=counts["testB"],
-            where=_("the last of each training folder") if held_from_train else "testA/, testB/",
+            where=_("the last tenth of each training folder")
+            if held_from_train
+            else "testA/, testB/",
         )
         if skipped:
             reasons = ", ".join(f"{c} {_(r)}" for r, c in self.skipped_counts.most_common())
             head += _("; skipped {count} ({reasons})").format(count=len(skipped), reasons=reasons)
         lines = [head]
+        few = min(counts["testA"], counts["testB"])
+        if few < FEW_HELD_OUT:
+            lines.append(few_held_out_note(few))
         if skipped:
             lines.append(self.skipped_line())
         super().__init__(
@@ -360,10 +366,11 @@ def build_unpaired_folder(config: DataConfig) -> UnpairedFolderSource:
             _("image folder {folder} cannot be listed: {error}").format(folder=folder, error=exc)
         ) from None
     if not use_test:
-        # No test folders: keep the last tenth of each training folder apart.
+        # No test folders: keep the last tenth of each training folder apart (at least
+        # one image where the folder has two or more).
         for train, test in zip(TRAIN_DIRS, TEST_DIRS, strict=True):
             whole = images[train]
-            k = min(HELD_OUT, len(whole) // 10)
+            k = min(HELD_OUT, max(1, len(whole) // 10)) if len(whole) >= 2 else 0
             images[train], images[test] = whole[: len(whole) - k], whole[len(whole) - k :]
     return UnpairedFolderSource(folder, images, config.channels, skipped, ignored, not use_test)
 

@@ -205,6 +205,26 @@ def test_a_and_b_folders_without_matching_names_are_refused_listing_them(tmp_pat
     assert "B/y.png (no file of that name in A/)" in message
 
 
+@pytest.mark.parametrize(("have", "missing"), [("A", "B"), ("B", "A")])
+def test_half_of_the_two_folder_layout_is_refused_naming_the_missing_folder(
+    tmp_path, have, missing
+):
+    _save(tmp_path / have / "x.png", RED)  # 32 x 32: would pass as a side-by-side file
+    with pytest.raises(DataError) as info:
+        _folder(tmp_path)
+    message = str(info.value)
+    assert f"has a {have}/ folder but no {missing}/" in message
+    assert "same file name" in message
+
+
+def test_a_folder_with_few_pairs_says_what_the_held_out_measures_rest_on(tmp_path):
+    for i in range(3):
+        _save_ab(tmp_path / f"{i}.png", RED, BLUE)
+    summary = _folder(tmp_path).summary()
+    assert "2 training pairs, 1 held out" in summary
+    assert "only 1 held-out image" in summary
+
+
 def test_a_missing_folder_is_refused(tmp_path):
     with pytest.raises(DataError, match="not a folder"):
         _folder(tmp_path / "nowhere")

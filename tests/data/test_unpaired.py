@@ -128,6 +128,16 @@ def test_folder_without_test_folders_keeps_some_training_images_apart(tmp_path):
     assert src.held_out(8).shape[0] == 2
 
 
+def test_a_small_folder_still_keeps_one_image_of_each_domain_apart_and_says_so(tmp_path):
+    src = _folder(_layout(tmp_path / "set", n=4, test=False))
+    assert (len(src.train_a), len(src.held_a)) == (3, 1)
+    assert (len(src.train_b), len(src.held_b)) == (3, 1)
+    summary = src.summary()
+    assert "held out: 1 of A, 1 of B (the last tenth of each training folder)" in summary
+    assert "only 1 held-out image" in summary
+    assert "testA/ and testB/" in summary
+
+
 def test_bad_files_are_skipped_and_named(tmp_path):
     root = _layout(tmp_path / "set")
     (root / "trainB" / "broken.png").write_bytes(b"not an image")

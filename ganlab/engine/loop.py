@@ -915,6 +915,9 @@ def _reports(
     s = _Session(config, inbox, **options)
     yield from s.build(config, "start")
     yield rep.StateChanged(s.segment, "playing" if s.playing else "paused", s.step)
+    # The views of the state it starts in (a resumed run's), before it waits for a
+    # command: paused, nothing else would publish them.
+    yield from s.publish()
     while True:
         wait = s.throttle_wait() if s.playing else 0.0
         block = not s.playing or wait > 0  # a throttled run waits for its next step

@@ -378,7 +378,7 @@ class LossConfig:
         0.5,
         lo=0.0,
         hi=10.0,
-        label=N_("Identity weight"),
+        label=N_("Identity weight (× cycle)"),
         help=N_(
             "CycleGAN: how much an image already in the target domain must pass unchanged "
             "(times the cycle weight)."
@@ -642,12 +642,17 @@ def settings_schema() -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: order.get(row["section"], len(order)))
 
 
+# The settings of the latent z: a family without one (pix2pix, CycleGAN) does not use them.
+LATENT_SETTINGS: tuple[str, ...] = ("loop.latent_dim", "loop.latent_dist")
+
+
 def family_settings() -> dict[str, dict[str, list[str]]]:
     """What each registered model family uses, per data kind, as dotted keys (plain data).
 
     ``ModelFamily.settings`` as ``"model.*"`` keys, plus its ``loss_options`` as
     ``"loss.*"`` keys (``loss.aux_weight`` for a family with an auxiliary classifier,
-    ``loss.l1_weight`` for pix2pix, ...). A family that declares nothing is left out (it
+    ``loss.l1_weight`` for pix2pix, ...), and the latent z's settings for a family with a
+    z (:data:`LATENT_SETTINGS`). A family that declares nothing is left out (it
     uses everything). The window hides or greys what the chosen family does not use.
     """
     from ganlab.kernel.registry import MODEL_FAMILIES
@@ -656,6 +661,7 @@ def family_settings() -> dict[str, dict[str, list[str]]]:
         name: {
             kind: sorted(f"model.{key}" for key in keys)
             + sorted(f"loss.{key}" for key in family.loss_options)
+            + (list(LATENT_SETTINGS) if family.latent else [])
             for kind, keys in family.settings.items()
         }
         for name, family in MODEL_FAMILIES.items()

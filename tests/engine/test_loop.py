@@ -751,3 +751,15 @@ def test_without_a_timer_no_good_state_is_written():
         gen, inbox, lambda r: isinstance(r, rep.ScalarBatch) and r.steps[-1] > 300
     )
     assert not [r for r in reports if isinstance(r, rep.CheckpointState) and r.reason == "good"]
+
+
+def test_a_paused_start_shows_its_views_before_waiting_for_a_command():
+    """A run that starts paused (a resumed one, a translator whose window asks for no
+    samples) publishes the views of its state without being sent anything first."""
+    inbox = RecordingInbox(script=[cmd.Stop()])
+    waits_before_snapshot = None
+    for report in run(tiny_config(), inbox, clock=TickClock(), start_paused=True):
+        if isinstance(report, rep.ToySnapshot) and waits_before_snapshot is None:
+            waits_before_snapshot = inbox.blocking_gets
+        assert not isinstance(report, rep.ScalarBatch)  # no training happened
+    assert waits_before_snapshot == 0  # shown before it waited for the Stop

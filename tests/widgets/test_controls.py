@@ -644,3 +644,18 @@ def test_choosing_in_a_picker_gives_the_keyboard_back(panel, qtbot):
     qtbot.waitUntil(combo.hasFocus)
     combo.activated.emit(1)
     assert not combo.hasFocus()
+
+
+@pytest.mark.parametrize(
+    ("family", "source", "applies"),
+    [
+        ("pix2pix", "shapes_edges", False),
+        ("cyclegan", "shapes_unpaired", False),
+        ("stylegan", "shapes", True),
+        ("mlp", "ring8", True),
+    ],
+)
+def test_the_latent_settings_follow_whether_the_family_has_a_z(panel, family, source, applies):
+    panel.set_values({"data.source": source, "model.family": family})
+    for key in cfg.LATENT_SETTINGS:
+        assert editor(panel, key).isEnabled() is applies, key

@@ -2769,57 +2769,57 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>TrainerLink</name>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="211"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="212"/>
         <source>The link to the trainer failed: {error}</source>
         <translation>Falló la conexión con el entrenador: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="219"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="220"/>
         <source>Another window attached to this run and took it over: this window no longer shows it. Its curves stay here; attach again with File › Attach to run.</source>
         <translation>Otra ventana se conectó a esta ejecución y la tomó: esta ventana ya no la muestra. Sus curvas siguen aquí; vuelve a conectarte con Archivo › Conectarse a una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="233"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="234"/>
         <source>The trainer ended.</source>
         <translation>El entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="395"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="396"/>
         <source>The run has ended (it finished, or its trainer was stopped). Its curves stay here; its run directory is {path}.</source>
         <translation>La ejecución ha terminado (llegó al final, o se detuvo su entrenador). Sus curvas siguen aquí; su carpeta de ejecución es {path}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="422"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="433"/>
         <source>The trainer process stopped answering.</source>
         <translation>El proceso del entrenador dejó de responder.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="430"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="441"/>
         <source>The trainer process was killed ({signal}): the system may have run out of memory, or someone ended it.</source>
         <translation>El proceso del entrenador fue terminado a la fuerza ({signal}): puede que el sistema se quedara sin memoria, o que alguien lo cerrara.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="436"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="447"/>
         <source>The trainer process crashed ({signal}), inside torch or a device driver.</source>
         <translation>El proceso del entrenador falló ({signal}), dentro de torch o de un controlador del dispositivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="441"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="452"/>
         <source>The trainer process was ended by signal {signal}.</source>
         <translation>El proceso del entrenador terminó por la señal {signal}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="445"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="456"/>
         <source>The trainer process ended.</source>
         <translation>El proceso del entrenador terminó.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="447"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="458"/>
         <source>The trainer process failed (exit status {code}).</source>
         <translation>El proceso del entrenador falló (código de salida {code}).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/trainer_link.py" line="452"/>
+        <location filename="../../ganlab/app/trainer_link.py" line="463"/>
         <source>Its last words:</source>
         <translation>Sus últimas líneas:</translation>
     </message>

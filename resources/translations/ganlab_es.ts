@@ -1012,167 +1012,262 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>W1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="109"/>
+        <location filename="../../ganlab/app/lessons.py" line="110"/>
+        <source>G&apos;s adversarial loss</source>
+        <translation>pérdida adversaria de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="111"/>
+        <source>L1 loss</source>
+        <translation>pérdida L1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="112"/>
+        <source>cycle loss</source>
+        <translation>pérdida de ciclo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="113"/>
+        <source>identity loss</source>
+        <translation>pérdida de identidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="114"/>
+        <source>held-out L1</source>
+        <translation>L1 en las reservadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="115"/>
+        <source>held-out PSNR</source>
+        <translation>PSNR en las reservadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="116"/>
+        <source>L1 of the input itself</source>
+        <translation>L1 de la propia entrada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="117"/>
+        <source>PSNR of the input itself</source>
+        <translation>PSNR de la propia entrada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="118"/>
+        <source>L1 of the mean image</source>
+        <translation>L1 de la imagen media</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="119"/>
+        <source>PSNR of the mean image</source>
+        <translation>PSNR de la imagen media</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="120"/>
+        <source>cycle error</source>
+        <translation>error de ciclo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="121"/>
+        <source>cycle error A→B→A</source>
+        <translation>error de ciclo A→B→A</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="122"/>
+        <source>cycle error B→A→B</source>
+        <translation>error de ciclo B→A→B</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="123"/>
+        <source>share judged in the target domain</source>
+        <translation>proporción juzgada en el dominio de destino</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="124"/>
+        <source>share of G(A) judged B</source>
+        <translation>proporción de G(A) juzgada B</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="125"/>
+        <source>share of F(B) judged A</source>
+        <translation>proporción de F(B) juzgada A</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="126"/>
+        <source>share of real images judged right</source>
+        <translation>proporción de imágenes reales bien juzgadas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="127"/>
+        <source>path length in z</source>
+        <translation>longitud de camino en z</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="128"/>
+        <source>path length in w</source>
+        <translation>longitud de camino en w</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/lessons.py" line="129"/>
         <source>and</source>
         <translation>y</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="110"/>
+        <location filename="../../ganlab/app/lessons.py" line="130"/>
         <source>or</source>
         <translation>o</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="111"/>
+        <location filename="../../ganlab/app/lessons.py" line="131"/>
         <source>not</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="126"/>
+        <location filename="../../ganlab/app/lessons.py" line="146"/>
         <source>diagnosis: {title}</source>
         <translation>diagnóstico: {title}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="211"/>
+        <location filename="../../ganlab/app/lessons.py" line="231"/>
         <source>Lesson refused</source>
         <translation>Lección rechazada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="240"/>
+        <location filename="../../ganlab/app/lessons.py" line="260"/>
         <source>Lesson {title} opened ({n} steps)</source>
         <translation>Lección {title} abierta ({n} pasos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="291"/>
+        <location filename="../../ganlab/app/lessons.py" line="311"/>
         <source>Lesson complete ✓</source>
         <translation>Lección completada ✓</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="359"/>
+        <location filename="../../ganlab/app/lessons.py" line="379"/>
         <source>Done ✓ — {condition}</source>
         <translation>Hecho ✓ — {condition}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="365"/>
+        <location filename="../../ganlab/app/lessons.py" line="385"/>
         <source>Not reached within {budget} steps ({now}). Reset and try again, or go on.</source>
         <translation>No se alcanzó en {budget} pasos ({now}). Reinicia y vuelve a intentarlo, o continúa.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="371"/>
+        <location filename="../../ganlab/app/lessons.py" line="391"/>
         <source>Waiting for: {condition} — now {now}</source>
         <translation>Esperando: {condition} — ahora {now}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="584"/>
+        <location filename="../../ganlab/app/lessons.py" line="604"/>
         <source>Open &amp;lesson…</source>
         <translation>Abrir &amp;lección…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="585"/>
+        <location filename="../../ganlab/app/lessons.py" line="605"/>
         <source>Open a lesson file (TOML)</source>
         <translation>Abrir un archivo de lección (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="586"/>
+        <location filename="../../ganlab/app/lessons.py" line="606"/>
         <source>Start page…</source>
         <translation>Página de inicio…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="588"/>
+        <location filename="../../ganlab/app/lessons.py" line="608"/>
         <source>The lessons, presets and recent files, to start from one</source>
         <translation>Las lecciones, los experimentos predefinidos y los archivos recientes, para empezar por uno</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="590"/>
+        <location filename="../../ganlab/app/lessons.py" line="610"/>
         <source>Next step</source>
         <translation>Paso siguiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="592"/>
+        <location filename="../../ganlab/app/lessons.py" line="612"/>
         <source>The lesson&apos;s next step (Page Down)</source>
         <translation>El paso siguiente de la lección (Av Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="593"/>
+        <location filename="../../ganlab/app/lessons.py" line="613"/>
         <source>Previous step</source>
         <translation>Paso anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="595"/>
+        <location filename="../../ganlab/app/lessons.py" line="615"/>
         <source>The lesson&apos;s previous step (Page Up)</source>
         <translation>El paso anterior de la lección (Re Pág)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="596"/>
+        <location filename="../../ganlab/app/lessons.py" line="616"/>
         <source>Close lesson</source>
         <translation>Cerrar la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="598"/>
+        <location filename="../../ganlab/app/lessons.py" line="618"/>
         <source>Leave the lesson; the panels come back as before it</source>
         <translation>Salir de la lección; los paneles vuelven a estar como antes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="600"/>
+        <location filename="../../ganlab/app/lessons.py" line="620"/>
         <source>Lock the lab</source>
         <translation>Bloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="603"/>
+        <location filename="../../ganlab/app/lessons.py" line="623"/>
         <source>Only the controls the lesson step allows can be changed</source>
         <translation>Solo se pueden cambiar los controles que permite el paso de la lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="605"/>
+        <location filename="../../ganlab/app/lessons.py" line="625"/>
         <source>Unlock…</source>
         <translation>Desbloquear…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="606"/>
+        <location filename="../../ganlab/app/lessons.py" line="626"/>
         <source>Leave the teacher&apos;s lock (asks first)</source>
         <translation>Quitar el bloqueo del profesor (pregunta antes)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="636"/>
+        <location filename="../../ganlab/app/lessons.py" line="656"/>
         <source>Open lesson</source>
         <translation>Abrir lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="636"/>
+        <location filename="../../ganlab/app/lessons.py" line="656"/>
         <source>Lessons (*.toml)</source>
         <translation>Lecciones (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="649"/>
+        <location filename="../../ganlab/app/lessons.py" line="669"/>
         <source>Unlock the lab</source>
         <translation>Desbloquear el laboratorio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="651"/>
+        <location filename="../../ganlab/app/lessons.py" line="671"/>
         <source>Unlock the lab? Every setting and action can then be changed, for the rest of this lesson.</source>
         <translation>¿Desbloquear el laboratorio? Entonces se podrá cambiar cualquier ajuste y acción durante el resto de esta lección.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="681"/>
+        <location filename="../../ganlab/app/lessons.py" line="701"/>
         <source>a run made in the window, {family}, step {step}</source>
         <translation>una ejecución hecha en la ventana, {family}, paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="713"/>
+        <location filename="../../ganlab/app/lessons.py" line="733"/>
         <source>checkpoint</source>
         <translation>punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="714"/>
+        <location filename="../../ganlab/app/lessons.py" line="734"/>
         <source>lesson</source>
         <translation>lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="714"/>
+        <location filename="../../ganlab/app/lessons.py" line="734"/>
         <source>experiment</source>
         <translation>experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/lessons.py" line="739"/>
+        <location filename="../../ganlab/app/lessons.py" line="759"/>
         <source>{path}: this run has no checkpoint to continue from.</source>
         <translation>{path}: esta ejecución no tiene ningún punto de control desde el que continuar.</translation>
     </message>

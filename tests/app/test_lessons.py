@@ -373,3 +373,14 @@ def test_ctrl_number_brings_a_tabbed_panel_to_the_front_even_under_the_lock(
     # A panel the locked step hid stays hidden.
     assert not window.go_to_panel(window.log_dock)
     assert window.log_dock.isHidden()
+
+
+def test_every_name_a_condition_can_use_reads_as_words_in_the_window():
+    """A lesson's "Waiting for" line shows each name it may use (scalars, learning
+    rates, every family's metrics) in words the catalogue translates, not as a key."""
+    from ganlab.app.lessons import _CONDITION_WORDS
+    from ganlab.engine.lesson import LR_NAMES, METRIC_NAMES
+    from ganlab.kernel import reports as rep
+
+    names = {"step", "paused", *rep.SCALAR_COLUMNS, *LR_NAMES, *METRIC_NAMES}
+    assert names <= set(_CONDITION_WORDS), sorted(names - set(_CONDITION_WORDS))

@@ -13,6 +13,7 @@ drew so the trainer may publish the next one.
 from __future__ import annotations
 
 import gc
+import os
 import time
 from functools import partial
 from pathlib import Path
@@ -795,8 +796,10 @@ class MainWindow(QMainWindow):
         return [str(v) for v in (value or [])]
 
     def remember_file(self, path: str) -> None:
-        """Put ``path`` first in File > Recent files."""
-        files = [path] + [p for p in self._recent_files() if p != path]
+        """Put ``path`` first in File > Recent files, as an absolute path (a file opened
+        once as ``resources/x.toml`` and once by its full path is one entry)."""
+        path = os.path.abspath(path)
+        files = [path] + [p for p in self._recent_files() if os.path.abspath(p) != path]
         self.settings.setValue("recent/files", files[:MAX_RECENT])
         self._rebuild_recent_menu()
 

@@ -160,3 +160,15 @@ def test_ganlab_lesson_with_a_broken_file_exits_2_naming_file_step_and_key(tmp_p
     assert str(path) in err
     assert "step 1" in err
     assert "run" in err
+
+
+def test_a_file_opened_by_two_spellings_of_its_path_is_one_recent_entry(
+    window, tmp_path, monkeypatch
+):
+    path = lesson_file(tmp_path, TWO_STEPS)
+    monkeypatch.chdir(tmp_path)
+    window.remember_file(path.name)  # relative, as typed in a terminal
+    window.remember_file(str(path))
+    page = window.lessons.show_start_page()
+    assert [entry[0] for entry in page.entries("recent")].count(str(path)) == 1
+    assert all(entry[0] != path.name for entry in page.entries("recent"))

@@ -45,6 +45,7 @@ from ganlab.data.base import FEW_HELD_OUT, conversion_summary, few_held_out_note
 from ganlab.data.folder import (
     IMAGE_EXTENSIONS,
     SKIPPED_LIST_NAME,
+    SkipList,
     SkippedImageError,
     _named,
     read_image,
@@ -331,7 +332,7 @@ def _read_split(found: _Found, channels: int, size: int, cap: int, out: _Read) -
     return count
 
 
-class PairFolderSource(PairSource):
+class PairFolderSource(SkipList, PairSource):
     """Pairs read from the folder ``data.path`` (module docstring: layouts, held-out).
 
     Attributes
@@ -361,22 +362,6 @@ class PairFolderSource(PairSource):
         self.held_from = held_from
         super().__init__(pairs, held, FOLDER_DOMAINS, "")
         self.text = self._describe(read)
-
-    def _relative(self, path: Path) -> str:
-        try:
-            return path.relative_to(self.folder).as_posix()
-        except ValueError:
-            return str(path)
-
-    @property
-    def skipped_files(self) -> list[tuple[str, str]]:
-        """Every skipped file as ``(path relative to the folder, reason)``, sorted."""
-        return sorted((self._relative(p), reason) for p, reason in self.skipped)
-
-    def skipped_list_text(self) -> str:
-        """:attr:`skipped_files` as tab-separated text (header, then one file a line)."""
-        lines = ["path\treason"] + [f"{path}\t{reason}" for path, reason in self.skipped_files]
-        return "\n".join(lines) + "\n"
 
     def _describe(self, read: _Read) -> str:
         n, m = len(self.pairs), len(self.held)

@@ -278,7 +278,12 @@ def test_a_trainer_error_shows_the_banner(qtbot, window, tmp_path):
     assert "missing.pt" in window.banner.text()
 
 
-def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_path, monkeypatch):
+# DCGAN, and a family with views of its own on the same data (its FID/KID in the same
+# feature space, so the two compare)
+@pytest.mark.parametrize("preset", ["shapes_dcgan", "shapes_stylegan"])
+def test_evaluate_now_computes_offline_image_metrics_while_training(
+    qtbot, tmp_path, monkeypatch, preset
+):
     from ganlab.app import main_window
     from ganlab.metrics import classifier, inception
 
@@ -295,7 +300,7 @@ def test_evaluate_now_computes_offline_image_metrics_while_training(qtbot, tmp_p
         ),
     )
     monkeypatch.setattr(main_window, "EVALUATION_IMAGES", 64)
-    win = open_window(qtbot, tmp_path, small(load_preset("shapes_dcgan")))
+    win = open_window(qtbot, tmp_path, small(load_preset(preset)))
     assert win.evaluate_action.isEnabled()
     win.play_action.trigger()
     win.evaluate_action.trigger()

@@ -154,7 +154,10 @@ def test_escape_in_a_field_puts_the_value_back_and_leaves_it(qtbot, window):
 def test_the_latent_path_follows_g_while_it_trains(qtbot, window):
     answers = []
     window.controller.samples_ready.connect(lambda r: answers.append(r.samples.copy()))
-    qtbot.waitUntil(lambda: len(answers) >= 1, timeout=WAIT_MS)
+    # The path of the untrained G (asked here: the window's own first request may have
+    # been answered before this test listened, now that a paused start shows its views).
+    with qtbot.waitSignal(window.controller.samples_ready, timeout=WAIT_MS):
+        window.explorer.refresh_samples()
     first = answers[-1]
     window.play_action.trigger()
     wait_steps(qtbot, window, 300)

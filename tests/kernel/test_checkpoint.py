@@ -31,6 +31,7 @@ class SideEffect:
         ("shapes", "acgan"),
         ("shapes_edges", "pix2pix"),  # its own objective; dropout masks from noise_gen
         ("shapes_unpaired", "cyclegan"),  # its own objective; the image pools in D's state
+        ("shapes", "stylegan"),  # its own objective; mixing and noise from noise_gen, w_avg
     ],
 )
 def test_resume_continues_exactly(tmp_path, source, family):

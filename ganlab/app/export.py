@@ -907,10 +907,16 @@ class ExportJob(QObject):
             self._timer.stop()
             self._work = None
             self.finished.emit(str(self.export.out))
-        except (GanlabError, OSError) as exc:
+        except Exception as exc:
+            # Any failure ends the job and is said to the user (GanlabError and OSError
+            # explain themselves; an encoder's own error is named by its type). The
+            # generator is finished, so its unfinished file is gone.
             self._timer.stop()
             self._work = None
-            self.failed.emit(str(exc))
+            text = str(exc)
+            if not isinstance(exc, GanlabError | OSError):
+                text = f"{type(exc).__name__}: {text}"
+            self.failed.emit(text)
 
 
 class ExportFlow(QObject):

@@ -234,6 +234,21 @@ def test_the_window_job_reports_progress_and_finishes(qtbot, ring, tmp_path):
         assert gif.n_frames == STEPS + 1
 
 
+def test_frames_thinned_away_meanwhile_end_the_job_with_a_reason(qtbot, ring, tmp_path):
+    import shutil
+
+    run_dir = tmp_path / "run"
+    shutil.copytree(ring, run_dir)
+    export = Export(run_dir, "gif", tmp_path / "gone.gif", ExportOptions(size=(320, 240)))
+    for frame in export.chosen:  # a live run's writer thinned them after the listing
+        frame.path.unlink()
+    job = ExportJob(export)
+    with qtbot.waitSignal(job.failed, timeout=20_000) as blocker:
+        job.start()
+    assert "could not be read" in blocker.args[0]
+    assert not (tmp_path / "gone.gif").exists()
+
+
 def test_cancelling_the_window_job_leaves_no_file(qtbot, ring, tmp_path):
     out = tmp_path / "job.gif"
     job = ExportJob(Export(ring, "gif", out, ExportOptions(size=(320, 240))))

@@ -11,6 +11,8 @@
     ganlab eval toy --samples FILE.npy --source NAME
     ganlab eval features --real A.npy --fake B.npy
     ganlab eval images --real (DIR|SOURCE) --fake (DIR|RUN) --metrics is,fid,kid [--weights F]
+    ganlab export RUN_DIR --format gif|mp4|png|svg|csv|tensorboard [--view data|curves]
+                  [--out PATH] [--fps N] [--size WxH] [--from STEP] [--to STEP]
     ganlab --version | --help         (--help lists the lab's options and the commands)
 
 Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
@@ -159,6 +161,7 @@ COMMANDS: dict[str, str] = {
     "data": N_("data utilities (the real data the trainer would draw, as .npy/.npz)"),
     "eval": N_("evaluate samples: toy metrics, FID/KID, image metrics"),
     "lessons": N_("list the shipped lessons, or check that they work (--check)"),
+    "export": N_("export a run's evolution: GIF, MP4, PNG, SVG, CSV or TensorBoard"),
 }
 # "trainer" is the process a window starts for its own run: not for people, so unlisted.
 SUBCOMMANDS = (*COMMANDS, "trainer")
@@ -445,7 +448,78 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=_("NAME"),
         help=_("labelled image source the offline classifier learns (default shapes)"),
     )
+    _add_export_parser(sub)
     return parser
+
+
+# What 'ganlab export --format' takes beyond ganlab.app.export.FORMATS (kept here so that
+# building the parser imports no Qt).
+EXPORT_FORMATS = ("gif", "mp4", "png", "svg", "csv", "tensorboard")
+EXPORT_VIEWS = ("data", "curves")
+
+
+def _add_export_parser(sub) -> None:
+    export = sub.add_parser(
+        "export",
+        help=_(COMMANDS["export"]),
+        description=_(
+            "Export a run's evolution from its run directory: the views it recorded as an "
+            "animated GIF or an MP4 video (one frame per kept snapshot, the step drawn on "
+            "each), one step as a PNG or SVG picture (the last in the range), the curves "
+            "of metrics.jsonl as CSV (one row per step), or the whole run as TensorBoard "
+            "event files. Frames are drawn by the window's own panels, without a display."
+        ),
+    )
+    export.add_argument("run_dir", metavar=_("RUN_DIR"), help=_("a run directory"))
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=EXPORT_FORMATS,
+        help=_("what to write: gif, mp4, png, svg, csv or tensorboard"),
+    )
+    export.add_argument(
+        "--view",
+        default="data",
+        choices=EXPORT_VIEWS,
+        help=_(
+            "data: the run's data view (samples and D's field, image grids, the family's "
+            "own panel); curves: the training curves (default data)"
+        ),
+    )
+    export.add_argument(
+        "--out",
+        metavar=_("PATH"),
+        help=_(
+            "file to write (a folder for tensorboard; default: RUN_DIR/exports/VIEW.FORMAT, "
+            "TensorBoard's in RUN_DIR)"
+        ),
+    )
+    export.add_argument(
+        "--fps",
+        type=float,
+        default=None,
+        metavar=_("N"),
+        help=_("frames a second of a GIF or MP4 (default 10)"),
+    )
+    export.add_argument(
+        "--size",
+        metavar=_("WxH"),
+        help=_("frame size in pixels, caption included (default 800x600)"),
+    )
+    export.add_argument(
+        "--from",
+        dest="first",
+        type=int,
+        metavar=_("STEP"),
+        help=_("first step to export (default: the first recorded)"),
+    )
+    export.add_argument(
+        "--to",
+        dest="last",
+        type=int,
+        metavar=_("STEP"),
+        help=_("last step to export; a PNG or SVG shows the last frame up to it"),
+    )
 
 
 def _add_kid_options(parser: argparse.ArgumentParser) -> None:
@@ -637,6 +711,8 @@ def _main(argv: list[str] | None) -> int:
             return cmd_eval(args)
         if args.command == "lessons":
             return cmd_lessons(args)
+        if args.command == "export":
+            return cmd_export(args)
         return cmd_lab(args)
     except GanlabError as exc:
         _fail(str(exc))
@@ -725,6 +801,88 @@ def cmd_lab(args: argparse.Namespace) -> int:
         start_page=not (args.experiment or args.run or args.lesson or args.attach),
         attach_to=args.attach,
     )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``ganlab export RUN_DIR --format F``: a run's evolution as files (see
+    ganlab.app.export); TensorBoard event files through ganlab.engine.tensorboard."""
+    from ganlab.kernel.errors import GanlabError
+
+    if args.format == "tensorboard":
+        return _export_tensorboard(args)
+    # Frames are drawn offscreen: no display is needed, and none is opened (a desktop
+    # export would gain nothing from one). Set before Qt is imported.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ganlab.app.export import DEFAULT_FPS, DEFAULT_SIZE, Export, ExportOptions, parse_size
+    from ganlab.app.main import application
+    from ganlab.widgets import style
+
+    if args.fps is not None and args.format not in ("gif", "mp4"):
+        raise GanlabError(_("--fps applies to gif and mp4 only; drop it"))
+    if args.size is not None and args.format == "csv":
+        raise GanlabError(_("--size does not apply to csv; drop it"))
+    options = ExportOptions(
+        view=args.view,
+        fps=args.fps if args.fps is not None else DEFAULT_FPS,
+        size=parse_size(args.size) if args.size is not None else DEFAULT_SIZE,
+        first=args.first,
+        last=args.last,
+    )
+    application(language=args.lang)  # the panels' own words in the chosen language
+    style.configure_pyqtgraph()
+    export = Export(args.run_dir, args.format, args.out, options)
+    with _export_progress(export.total) as progress:
+        for done, total in export.frames():
+            progress(done, total)
+    print(_("ganlab: wrote {what}").format(what=export.describe()))
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _export_progress(total: int) -> Iterator:
+    """A tqdm bar of frames on a terminal (nothing otherwise); yields ``progress(done,
+    total)``."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit=_("frame"), file=sys.stderr, disable=None, leave=False)
+
+    def progress(done: int, new_total: int) -> None:
+        if bar.total != new_total:
+            bar.total = new_total
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        bar.close()
+
+
+def _export_tensorboard(args: argparse.Namespace) -> int:
+    from ganlab.app.export import check_run
+    from ganlab.engine.tensorboard import export_run
+    from ganlab.kernel.errors import GanlabError
+
+    unused = [
+        name
+        for name, value in (
+            ("--fps", args.fps),
+            ("--size", args.size),
+            ("--from", args.first),
+            ("--to", args.last),
+        )
+        if value is not None
+    ]
+    if unused or args.view != "data":
+        raise GanlabError(
+            _(
+                "{options}: not used by --format tensorboard (it converts the whole run); drop them"
+            ).format(options=", ".join(unused + (["--view"] if args.view != "data" else [])))
+        )
+    run_dir = check_run(args.run_dir)
+    with _export_progress(1) as progress:
+        written = export_run(run_dir, args.out, progress=progress)
+    print(_("ganlab: wrote {path}").format(path=written))
+    return EXIT_OK
 
 
 def cmd_trainer(args: argparse.Namespace) -> int:

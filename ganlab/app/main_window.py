@@ -552,7 +552,19 @@ class MainWindow(QMainWindow):
             self.tr("Export curves as CSV…"),
             self.tr("Save the training curves (one row per step) as CSV"),
         )
-        for action in (self.export_grid_action, self.export_plots_action, self.export_csv_action):
+        self.export_evolution_action = a(
+            self.tr("Export evolution…"),
+            self.tr(
+                "Save how this run's views evolved as an animated GIF or MP4, one step as "
+                "PNG or SVG, or its curves as CSV"
+            ),
+        )
+        for action in (
+            self.export_grid_action,
+            self.export_plots_action,
+            self.export_csv_action,
+            self.export_evolution_action,
+        ):
             file_menu.addAction(action)
         file_menu.addSeparator()
         self.attach_action = a(
@@ -724,6 +736,7 @@ class MainWindow(QMainWindow):
         self.export_grid_action.triggered.connect(self._on_export_view_action_triggered)
         self.export_plots_action.triggered.connect(self._on_export_plots_action_triggered)
         self.export_csv_action.triggered.connect(self._on_export_csv_action_triggered)
+        self.export_evolution_action.triggered.connect(self._on_export_evolution_action_triggered)
         self.quit_action.triggered.connect(self.close)
         self.presentation_action.toggled.connect(self._on_presentation_action_toggled)
         self.about_action.triggered.connect(self._on_about_action_triggered)
@@ -1501,6 +1514,20 @@ class MainWindow(QMainWindow):
             return False
         self.log.append(self.tr("Exported {path}").format(path=path), "info")
         return True
+
+    @Slot()
+    def _on_export_evolution_action_triggered(self) -> None:
+        """The run this window shows, exported from its recorded history (app.export)."""
+        from ganlab.app.export import ExportFlow
+
+        run_dir = self.controller.attach_to or self.controller.last_run_dir
+        if run_dir is None:
+            self.log.append(
+                self.tr("No run to export yet: train a step first, or open a run."), "warning"
+            )
+            return
+        self.export_flow = ExportFlow(Path(run_dir), self.log.append, self)
+        self.export_flow.open()
 
     @Slot(bool)
     def _on_presentation_action_toggled(self, on: bool) -> None:

@@ -24,7 +24,9 @@ class DataPanel(Protocol):
     A panel that asks the trainer for something (G's output for a drawn sketch, a
     style-mixing grid at another ψ) has a ``panel_requested(str what, object params)``
     Qt signal; the window sends it as ``commands.RequestPanel`` and hands the answer to
-    :meth:`show_answer`.
+    :meth:`show_answer`. A panel with parts that only answer the user (a sketch pad) may
+    name them in an ``export_hidden() -> list[QWidget]`` method: exported pictures of the
+    run (``ganlab.app.export``) leave them out, as they leave out every button and slider.
     """
 
     def clear(self) -> None:

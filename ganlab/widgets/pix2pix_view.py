@@ -240,6 +240,11 @@ class Pix2PixPanel(QWidget):
         self._hint.setVisible(self.height() >= HINT_MIN_HEIGHT)
         super().resizeEvent(event)
 
+    def export_hidden(self) -> list[QWidget]:
+        """What a picture of the panel leaves out (``ganlab.app.export``): the drawing
+        column, which answers the user's sketch rather than showing the run."""
+        return [self._side]
+
     def is_stacked(self) -> bool:
         """Whether the drawing sits under the rows (a panel taller than wide)."""
         return self._outer.direction() == QBoxLayout.Direction.TopToBottom

@@ -19,7 +19,6 @@ Torch-free and Qt-free (numpy only); read in the window's GUI thread by the Runs
 from __future__ import annotations
 
 import json
-import math
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence

@@ -38,12 +38,14 @@ class RunsCompare(QObject):
         The panel to feed.
     folders
         The folders the picker offers (default: :func:`default_folders`).
+    parent
+        The owner (default: ``panel``, so the reader lives as long as its panel).
     """
 
     def __init__(
         self, panel: RunsPanel, folders: list[str] | None = None, parent: QObject | None = None
     ):
-        super().__init__(parent)
+        super().__init__(parent if parent is not None else panel)
         self.panel = panel
         self._readers: dict[str, RunCurves] = {}
         self._experiments: dict[str, object] = {}

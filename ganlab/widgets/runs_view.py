@@ -1,7 +1,7 @@
 """The Runs panel: the runs in a folder, and the curves of the ticked ones overlaid.
 
 Passive: the app (``ganlab.app.runs_compare``) reads the run directories and hands the
-panel plain data (:class:`ganlab.kernel.runs.RunInfo` rows, curves as step/value arrays,
+panel plain data (rows like :class:`ganlab.kernel.runs.RunInfo`, curves as step/value arrays,
 the settings that differ as legend texts); the panel says what the user wants with
 signals (another folder, a refresh, other runs ticked). GUI thread; no torch.
 
@@ -14,6 +14,8 @@ plot naming each run and the settings in which it differs from the others.
 from __future__ import annotations
 
 import html
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import pyqtgraph as pg
@@ -34,9 +36,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ganlab.kernel.runs import LAYER_SEPARATOR, METRIC_PREFIX, RunInfo
 from ganlab.widgets import style
 from ganlab.widgets.curves import ema_extend
+
+# How ganlab.kernel.runs.RunCurves names a quality metric's curve ("metric:jsd") and a
+# layer's gradient norm ("grad_norm_d/fc1"); not imported from there, since the kernel's
+# run reader reaches the registries, and through them torch, which panels never import
+# (tests/app/test_runs_compare.py checks that the two agree).
+METRIC_PREFIX = "metric:"
+LAYER_SEPARATOR = "/"
 
 # Okabe & Ito's colour-blind-safe palette (their yellow is too pale on white); past
 # seven runs the colours repeat with dashed, then dotted lines.
@@ -86,6 +94,18 @@ HEADLINE_METRICS = {
 }
 TABLE_ROWS = 4  # rows the table shows at least before it scrolls
 _HEADLINES_SHOWN = 2
+
+
+class RunRow(Protocol):
+    """What the table shows of a run (``ganlab.kernel.runs.RunInfo`` has it)."""
+
+    path: Path
+    name: str
+    family: str
+    loss: str
+    steps: int
+    modified: float
+    metrics: dict[str, float]
 
 
 def _tr(text: str) -> str:
@@ -256,7 +276,7 @@ class RunsPanel(QWidget):
         data = self.folder_box.currentData()
         return list(data) if isinstance(data, list) else []
 
-    def set_runs(self, runs: list[RunInfo]) -> None:
+    def set_runs(self, runs: list[RunRow]) -> None:
         """List ``runs`` (newest first); runs listed before keep their tick."""
         ticked = set(self.ticked())
         self.table.blockSignals(True)

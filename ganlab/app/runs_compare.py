@@ -10,12 +10,14 @@ incrementally and kept bounded (see the kernel module), so ~50 runs take millise
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
+from ganlab.kernel.config import ExperimentConfig
 from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.rundir import window_runs_folder
-from ganlab.kernel.runs import RunCurves, differing_settings, list_runs, run_experiment
+from ganlab.kernel.runs import RunCurves, differing_settings, experiment_of, list_runs
 from ganlab.widgets.runs_view import RunsPanel
 
 
@@ -48,8 +50,9 @@ class RunsCompare(QObject):
         super().__init__(parent if parent is not None else panel)
         self.panel = panel
         self._readers: dict[str, RunCurves] = {}
-        self._experiments: dict[str, object] = {}
+        self._experiments: dict[str, ExperimentConfig | dict[str, Any]] = {}
         self._problems: dict[str, str] = {}
+        self._labels: dict[str, str] = {}  # the legend texts the panel shows
         panel.set_folders(folders if folders is not None else default_folders())
         panel.folders_changed.connect(self._on_panel_folders_changed)
         panel.refresh_requested.connect(self._on_panel_refresh_requested)
@@ -78,16 +81,17 @@ class RunsCompare(QObject):
                 del self._readers[run]
                 self._experiments.pop(run, None)
                 self._problems.pop(run, None)
+        fresh_curves: dict[str, dict[str, tuple[Any, Any]]] = {}
         for run in ticked:
             reader = self._readers.get(run)
             fresh = reader is None
             if reader is None:
                 reader = self._readers[run] = RunCurves(run)
-                self._experiments[run] = run_experiment(run)
             try:
                 changed = reader.update()
-            except GanlabError as exc:
+            except GanlabError as exc:  # no metrics.jsonl yet: listed, no curves
                 self._problems[run] = str(exc)
+                self._experiments.setdefault(run, experiment_of(run, None))
                 continue
             summary = reader.skipped_summary()
             if summary:
@@ -95,7 +99,11 @@ class RunsCompare(QObject):
             else:
                 self._problems.pop(run, None)
             if changed or fresh:
-                self.panel.set_curves(run, {n: reader.curve(n) for n in reader.names()})
-        differs = differing_settings([self._experiments[r] for r in ticked])
-        self.panel.set_labels({r: ", ".join(d) for r, d in zip(ticked, differs, strict=True)})
+                fresh_curves[run] = {n: reader.curve(n) for n in reader.names()}
+                self._experiments[run] = experiment_of(run, reader.segment_config)
+        differs = differing_settings([self._experiments.get(r, {}) for r in ticked])
+        labels = {r: ", ".join(d) for r, d in zip(ticked, differs, strict=True)}
+        if fresh_curves or labels != self._labels:
+            self.panel.show_runs(fresh_curves, labels)
+        self._labels = labels
         self.panel.set_problem("\n".join(self._problems[r] for r in ticked if r in self._problems))

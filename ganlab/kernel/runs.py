@@ -33,10 +33,11 @@ from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.i18n import _, ngettext
 from ganlab.kernel.rundir import (
     HISTORY_COLUMNS,
-    RunSummary,
     _BadLineError,
+    _last_step,
+    _last_write,
     _parse,
-    recent_runs,
+    _runs_in,
 )
 
 CURVE_POINTS = 4000  # the most points a curve keeps, however long the run
@@ -125,36 +126,39 @@ def _last_metrics(metrics: Path) -> dict[str, float]:
     return {}
 
 
-def run_info(summary: RunSummary) -> RunInfo:
-    """A :class:`RunInfo` from a run's summary (reads experiment.toml and the file's end)."""
-    loss = _experiment_table(summary.path).get("loss")
+def run_info(path: str | Path) -> RunInfo:
+    """A :class:`RunInfo` of one run directory (reads experiment.toml and the end of
+    metrics.jsonl; whatever of them can be read)."""
+    run = Path(path)
+    table = _experiment_table(run)
+    model, loss = table.get("model"), table.get("loss")
     return RunInfo(
-        path=summary.path,
-        name=summary.name,
-        family=summary.family,
+        path=run,
+        name=str(table.get("name") or run.name),
+        family=str(model.get("family", "")) if isinstance(model, dict) else "",
         loss=str(loss.get("name", "")) if isinstance(loss, dict) else "",
-        steps=summary.steps,
-        modified=summary.modified,
-        metrics=_last_metrics(summary.path / "metrics.jsonl"),
+        steps=_last_step(run / "metrics.jsonl"),
+        modified=_last_write(run),
+        metrics=_last_metrics(run / "metrics.jsonl"),
     )
 
 
 def list_runs(folders: Iterable[str | Path]) -> list[RunInfo]:
     """The run directories directly inside each of ``folders``, newest first.
 
-    A folder that does not exist has no runs; a run inside two of the folders (the same
-    folder named twice) is listed once. See :func:`ganlab.kernel.rundir.recent_runs`.
+    What counts as a run is :func:`ganlab.kernel.rundir.recent_runs`'s rule (a real
+    folder holding experiment.toml); a folder that does not exist has none, and a run
+    inside a folder named twice is listed once.
     """
     seen: set[Path] = set()
-    found: list[RunSummary] = []
+    found: list[Path] = []
     for folder in folders:
-        for summary in recent_runs(folder):
-            key = summary.path.resolve()
+        for run in _runs_in(Path(folder)):
+            key = run.resolve()
             if key not in seen:
                 seen.add(key)
-                found.append(summary)
-    found.sort(key=lambda s: s.modified, reverse=True)
-    return [run_info(s) for s in found]
+                found.append(run)
+    return sorted((run_info(p) for p in found), key=lambda r: r.modified, reverse=True)
 
 
 # ---------------------------------------------------------------------- settings
@@ -236,7 +240,16 @@ def run_experiment(path: str | Path) -> cfg.ExperimentConfig | dict[str, Any]:
     older or newer ganlab's) gives its plain TOML table instead; an unreadable one ``{}``.
     """
     run = Path(path)
-    text = _last_segment_config(run / "metrics.jsonl")
+    return experiment_of(run, _last_segment_config(run / "metrics.jsonl"))
+
+
+def experiment_of(
+    path: str | Path, segment_config: str | None
+) -> cfg.ExperimentConfig | dict[str, Any]:
+    """Like :func:`run_experiment`, given the current segment's config already read
+    (``RunCurves.segment_config``; None: the run's experiment.toml holds it)."""
+    run = Path(path)
+    text = segment_config
     if text is None:
         try:
             text = (run / "experiment.toml").read_text(encoding="utf-8")
@@ -436,6 +449,8 @@ class RunCurves:
         self.last_step = 0  # the last row's step
         self._curves: dict[str, Decimator] = {}
         self.metrics: dict[str, float] = {}  # the last metrics event's values
+        # The experiment (TOML) of the last reset or rebuild; None: experiment.toml's.
+        self.segment_config: str | None = None
         self.skipped: list[tuple[int, str]] = []
         self.skipped_count = 0
         self._problem: str | None = None
@@ -526,23 +541,24 @@ class RunCurves:
         self.metrics = {}
 
     def _feed(self, lines: list[str]) -> None:
-        # Rows and metrics are gathered per curve and handed to the decimators a block at
-        # a time: one numpy call per curve and block, not per line.
-        pending: dict[str, tuple[list[int], list[float]]] = {}
+        # Rows and metrics events are gathered and handed to the decimators a block at a
+        # time: one numpy call per curve and block, not per line.
+        rows: list[tuple[int, dict[str, Any]]] = []  # (step, curve -> value)
+        events: list[tuple[int, dict[str, Any]]] = []
 
         def flush() -> None:
-            for name, (xs, ys) in pending.items():
-                self._decimator(name).extend(
-                    np.asarray(xs, dtype=np.int64), np.asarray(ys, dtype=np.float64)
-                )
-            pending.clear()
-
-        def add(name: str, step: int, value: float) -> None:
-            found = pending.get(name)
-            if found is None:
-                found = pending[name] = ([], [])
-            found[0].append(step)
-            found[1].append(value)
+            for found, prefix in ((rows, ""), (events, METRIC_PREFIX)):
+                if not found:
+                    continue
+                names: dict[str, None] = {}
+                for _step, values in found:
+                    names.update(dict.fromkeys(values))
+                steps = np.fromiter((step for step, _v in found), np.int64, len(found))
+                for name in names:
+                    # None (JSON null: not computed) becomes NaN, which the decimator skips.
+                    column = np.array([v.get(name) for _s, v in found], dtype=np.float64)
+                    self._decimator(prefix + name).extend(steps, column)
+                found.clear()
 
         for text in lines:
             self._line_no += 1
@@ -566,58 +582,55 @@ class RunCurves:
                 self._skip(self._line_no, _("'segment' is not a whole number"))
                 continue
             if event in ("reset", "rebuild") or segment > self.segment:
-                pending.clear()  # an older segment's rows: not shown
+                rows.clear()  # an older segment's: not shown
+                events.clear()
                 self._new_segment(segment)
                 if event in ("reset", "rebuild"):
+                    config = entry.get("config")
+                    self.segment_config = config if isinstance(config, str) else None
                     continue
             elif segment < self.segment:
                 continue  # an older segment's line after a newer one's: not shown
             if event is None:
-                row = self._row(entry)
+                row = _row_values(entry)
                 if row is None:
                     self._skip(self._line_no, _("a step row with a value that is not a number"))
                     continue
-                if step <= self.last_step and (pending or self._curves):
+                if step <= self.last_step and (rows or events or self._curves):
                     # A resumed run writes the steps after its checkpoint again.
                     flush()
                     for curve in self._curves.values():
                         curve.cut(step)
                 self.last_step = step
-                for name, value in row.items():
-                    add(name, step, value)
+                rows.append((step, row))
             elif event == "metrics":
                 values = {
                     k: float(v)
                     for k, v in entry.items()
-                    if k not in ("event", "step", "segment") and type(v) in (int, float)
+                    if k not in _EVENT_KEYS and type(v) in (int, float)
                 }
-                for key, value in values.items():
-                    add(METRIC_PREFIX + key, step, value)
+                events.append((step, values))
                 self.metrics = values
         flush()
 
-    @staticmethod
-    def _row(entry: dict[str, Any]) -> dict[str, float] | None:
-        """A step row's curve values (NaN for null), or None if one is not a number."""
-        row: dict[str, float] = {}
-        for name in HISTORY_COLUMNS:
-            value = entry.get(name)
-            if value is None:
-                continue
-            if type(value) not in (int, float):
-                return None
-            row[name] = float(value)
-        for net in ("d", "g"):
-            layers = entry.get(f"grad_norm_{net}_layers")
-            if not isinstance(layers, dict):
-                continue
-            for layer, value in layers.items():
-                if value is None:
-                    continue
-                if type(value) not in (int, float):
-                    return None
-                row[f"grad_norm_{net}{LAYER_SEPARATOR}{layer}"] = float(value)
-        return row
+
+_EVENT_KEYS = frozenset({"event", "step", "segment"})
+_COLUMNS = frozenset(HISTORY_COLUMNS)
+_NUMBERS = frozenset({int, float, type(None)})
+_LAYER_KEYS = {"grad_norm_d_layers": "grad_norm_d", "grad_norm_g_layers": "grad_norm_g"}
+
+
+def _row_values(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """A step row's curve values (None where not computed), or None if a value is not a
+    number."""
+    row = {k: v for k, v in entry.items() if k in _COLUMNS}
+    for key, total in _LAYER_KEYS.items():
+        layers = entry.get(key)
+        if isinstance(layers, dict):
+            row.update({f"{total}{LAYER_SEPARATOR}{k}": v for k, v in layers.items()})
+    if not _NUMBERS.issuperset(map(type, row.values())):
+        return None
+    return row
 
 
 def curve_names(runs: Iterable[RunCurves]) -> list[str]:

@@ -191,7 +191,8 @@ class RunsPanel(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fitted once per listing: ResizeToContents would measure every column per cell.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         self.table.itemChanged.connect(self._on_table_item_changed)
         rows = self.table.verticalHeader().defaultSectionSize()
@@ -311,6 +312,7 @@ class RunsPanel(QWidget):
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 self.table.setItem(r, c, item)
         self.table.blockSignals(False)
+        self.table.resizeColumnsToContents()
         self._update_empty_text(has_runs=bool(runs))
         now = self.ticked()
         if set(now) != ticked:
@@ -319,14 +321,26 @@ class RunsPanel(QWidget):
 
     def set_curves(self, run: str, curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """The curves of a ticked run (curve name -> steps, values), as read so far."""
-        self._curves[run] = curves
-        self._update_curve_box()
-        self._redraw()
+        self.show_runs({run: curves}, None)
 
     def set_labels(self, labels: dict[str, str]) -> None:
         """Per ticked run, the settings in which it differs from the others ("" if none)."""
-        self._labels = dict(labels)
-        self._redraw()
+        self.show_runs({}, labels)
+
+    def show_runs(
+        self,
+        curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]],
+        labels: dict[str, str] | None,
+    ) -> None:
+        """New curves for some ticked runs and (unless None) every ticked run's legend
+        text, drawn at once (one redraw however many runs changed)."""
+        self._curves.update(curves)
+        if labels is not None:
+            self._labels = dict(labels)
+        if curves:
+            self._update_curve_box()
+        if curves or labels is not None:
+            self._redraw()
 
     def set_problem(self, text: str) -> None:
         """A line under the table (a run that cannot be read); "" hides it."""

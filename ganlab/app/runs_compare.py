@@ -9,13 +9,16 @@ incrementally and kept bounded (see the kernel module), so ~50 runs take millise
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Slot
 
+from ganlab.kernel import i18n
 from ganlab.kernel.config import ExperimentConfig
 from ganlab.kernel.errors import GanlabError
+from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES, Registry
 from ganlab.kernel.rundir import window_runs_folder
 from ganlab.kernel.runs import RunCurves, differing_settings, experiment_of, list_runs
 from ganlab.widgets.runs_view import RunsPanel
@@ -29,6 +32,14 @@ def default_folders() -> list[str]:
     if here.is_dir():
         folders.append(str(here.resolve()))
     return folders
+
+
+def _title(registry: Registry[Any], name: str) -> str:
+    """A registered entry's title in the user's language; an unknown name as it is."""
+    try:
+        return i18n._(registry.get(name).title)
+    except GanlabError:
+        return name
 
 
 class RunsCompare(QObject):
@@ -60,7 +71,14 @@ class RunsCompare(QObject):
 
     def refresh(self) -> None:
         """List the folders' runs again and read what the ticked runs wrote since."""
-        self.panel.set_runs(list_runs(self.panel.folders()))  # may change the ticks
+        # The family and loss by their registry titles, in the user's language.
+        rows = [
+            dataclasses.replace(
+                r, family=_title(MODEL_FAMILIES, r.family), loss=_title(LOSSES, r.loss)
+            )
+            for r in list_runs(self.panel.folders())
+        ]
+        self.panel.set_runs(rows)  # may change the ticks
         self._read(self.panel.ticked())
 
     @Slot(list)

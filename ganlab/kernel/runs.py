@@ -479,7 +479,9 @@ class RunCurves:
             size = self.path.stat().st_size
         except OSError as exc:
             raise GanlabError(
-                _("{path}: cannot read the run's curves: {error}").format(path=self.path, error=exc)
+                _("{path}: cannot read the run's history: {error}").format(
+                    path=self.path, error=exc
+                )
             ) from None
         if size < self._offset:  # replaced or cut short: read it again from the start
             self._restart()
@@ -504,7 +506,9 @@ class RunCurves:
                         changed = True
         except OSError as exc:
             raise GanlabError(
-                _("{path}: cannot read the run's curves: {error}").format(path=self.path, error=exc)
+                _("{path}: cannot read the run's history: {error}").format(
+                    path=self.path, error=exc
+                )
             ) from None
         return changed
 
@@ -573,13 +577,19 @@ class RunCurves:
                 self._skip(self._line_no, note)
             event = entry.get("event")
             step = entry.get("step")
-            if type(step) is not int or step < 0:
-                if event is None or event == "metrics":
-                    self._skip(self._line_no, _("'step' is not a whole number >= 0"))
-                continue
             segment = entry.get("segment", max(self.segment, 0))
-            if type(segment) is not int:
-                self._skip(self._line_no, _("'segment' is not a whole number"))
+            key = next(
+                (
+                    k
+                    for k, v in (("step", step), ("segment", segment))
+                    if type(v) is not int or v < 0
+                ),
+                "",
+            )
+            if key:
+                if event is None or event == "metrics":
+                    why = _("'{key}' is not a whole number >= 0 ({value})")
+                    self._skip(self._line_no, why.format(key=key, value=repr(entry.get(key))))
                 continue
             if event in ("reset", "rebuild") or segment > self.segment:
                 rows.clear()  # an older segment's: not shown
@@ -592,9 +602,10 @@ class RunCurves:
             elif segment < self.segment:
                 continue  # an older segment's line after a newer one's: not shown
             if event is None:
-                row = _row_values(entry)
-                if row is None:
-                    self._skip(self._line_no, _("a step row with a value that is not a number"))
+                row, bad = _row_values(entry)
+                if bad:
+                    why = _("'{key}' is not a number ({value})")
+                    self._skip(self._line_no, why.format(key=bad, value=repr(row[bad])))
                     continue
                 if step <= self.last_step and (rows or events or self._curves):
                     # A resumed run writes the steps after its checkpoint again.
@@ -620,17 +631,17 @@ _NUMBERS = frozenset({int, float, type(None)})
 _LAYER_KEYS = {"grad_norm_d_layers": "grad_norm_d", "grad_norm_g_layers": "grad_norm_g"}
 
 
-def _row_values(entry: dict[str, Any]) -> dict[str, Any] | None:
-    """A step row's curve values (None where not computed), or None if a value is not a
-    number."""
+def _row_values(entry: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """A step row's curve values (None where not computed), and the name of a value that
+    is not a number ("" if none)."""
     row = {k: v for k, v in entry.items() if k in _COLUMNS}
     for key, total in _LAYER_KEYS.items():
         layers = entry.get(key)
         if isinstance(layers, dict):
             row.update({f"{total}{LAYER_SEPARATOR}{k}": v for k, v in layers.items()})
     if not _NUMBERS.issuperset(map(type, row.values())):
-        return None
-    return row
+        return row, next(k for k, v in row.items() if type(v) not in _NUMBERS)
+    return row, ""
 
 
 def curve_names(runs: Iterable[RunCurves]) -> list[str]:

@@ -237,6 +237,10 @@ class RunsPanel(QWidget):
         self.plot = self.plot_widget.getPlotItem()
         style.style_plot(self.plot)
         self.plot.setLabel("bottom", self.tr("step"))
+        # Values as they are: an SI factor ("x0.001") would hide in the axis title, and
+        # the picker above the plot already names the quantity.
+        for side in ("left", "bottom"):
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.setMinimumHeight(140)
         bottom_layout.addWidget(self.plot_widget, 1)
         self.legend_label = QLabel()
@@ -513,8 +517,6 @@ class RunsPanel(QWidget):
                 f'<span style="color:{color}; font-weight:bold">{pattern}</span>&nbsp;'
                 f"{html.escape(text)}"
             )
-        if name is not None:
-            self.plot.setLabel("left", curve_title(name))
         if lines:
             self.legend_label.setText("<br>".join(lines))
         elif self._colors:

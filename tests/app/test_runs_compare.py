@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from ganlab.app.runs_compare import RunsCompare
 from ganlab.cli import main
+from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES
 from ganlab.kernel.rundir import read_history, window_runs_folder
 from ganlab.widgets.runs_view import RUN_COLORS, RunsPanel
 from tests.test_cli import write_tiny_experiment
@@ -52,10 +53,12 @@ def test_the_panel_lists_both_runs_with_family_loss_and_steps(panel, two_runs):
         table.item(r, 0).text(): [table.item(r, c).text() for c in (1, 2, 3)]
         for r in range(table.rowCount())
     }
-    assert listed == {
-        "slow": ["mlp", "non_saturating", str(STEPS)],
-        "fast": ["mlp", "hinge", str(STEPS)],
-    }
+    mlp, ns, hinge = (
+        MODEL_FAMILIES.get("mlp").title,
+        LOSSES.get("non_saturating").title,
+        LOSSES.get("hinge").title,
+    )
+    assert listed == {"slow": [mlp, ns, str(STEPS)], "fast": [mlp, hinge, str(STEPS)]}
     assert panel.ticked() == []
 
 

@@ -158,6 +158,7 @@ def test_a_corrupt_line_is_skipped_and_named_and_the_rest_read(tmp_path):
     assert "line 3" in summary
     assert "line 5" in summary
     assert [n for n, _why in curves.skipped] == [3, 5]
+    assert "'d_loss' is not a number ('high')" in curves.skipped[1][1]
 
 
 def test_a_line_being_written_is_read_once_it_is_whole(tmp_path):

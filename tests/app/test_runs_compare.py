@@ -35,15 +35,28 @@ def two_runs(tmp_path_factory):
 
 
 @pytest.fixture
-def panel(qtbot, two_runs):
+def compare(qtbot, two_runs):
+    """A Runs panel on the two runs' folder, its runs listed."""
     folder, _runs = two_runs
     panel = RunsPanel()
     qtbot.addWidget(panel)
     compare = RunsCompare(panel, [str(folder)])
-    compare.refresh()
+    with qtbot.waitSignal(compare.runs_shown):
+        compare.refresh()
     panel.resize(900, 700)
     panel.show()
-    return panel
+    return compare
+
+
+@pytest.fixture
+def panel(compare):
+    return compare.panel
+
+
+def tick(qtbot, compare, runs):
+    """Tick exactly ``runs`` and wait until their curves are shown."""
+    with qtbot.waitSignal(compare.runs_shown):
+        compare.panel.set_ticked([str(r) for r in runs])
 
 
 def test_the_panel_lists_both_runs_with_family_loss_and_steps(panel, two_runs):
@@ -63,11 +76,11 @@ def test_the_panel_lists_both_runs_with_family_loss_and_steps(panel, two_runs):
 
 
 def test_ticking_both_overlays_their_curves_with_a_legend_naming_what_differs(
-    qtbot, panel, two_runs
+    qtbot, compare, panel, two_runs
 ):
     _folder, (slow, fast) = two_runs
     panel.smooth_check.setChecked(False)  # the plot then holds the runs' own values
-    with qtbot.waitSignal(panel.selection_changed):
+    with qtbot.waitSignal(compare.runs_shown):  # once, when both readings are shown
         rows = {panel.table.item(r, 0).text(): r for r in range(panel.table.rowCount())}
         for name in ("slow", "fast"):  # ticked by hand, one by one
             panel.table.item(rows[name], 0).setCheckState(Qt.CheckState.Checked)
@@ -91,9 +104,9 @@ def test_ticking_both_overlays_their_curves_with_a_legend_naming_what_differs(
     assert "loss.name = hinge" in legend
 
 
-def test_a_quality_metric_is_offered_and_plotted_at_its_steps(panel, two_runs):
+def test_a_quality_metric_is_offered_and_plotted_at_its_steps(qtbot, compare, panel, two_runs):
     _folder, (slow, fast) = two_runs
-    panel.set_ticked([str(slow), str(fast)])
+    tick(qtbot, compare, [slow, fast])
     assert panel.set_curve("metric:jsd")
     for run in (slow, fast):
         history = read_history(run)
@@ -102,15 +115,15 @@ def test_a_quality_metric_is_offered_and_plotted_at_its_steps(panel, two_runs):
         np.testing.assert_array_equal(y, history.metrics["jsd"])
 
 
-def test_unticking_a_run_takes_its_curve_and_the_differences_away(panel, two_runs):
+def test_unticking_a_run_takes_its_curve_and_the_differences_away(qtbot, compare, panel, two_runs):
     _folder, (slow, fast) = two_runs
-    panel.set_ticked([str(slow), str(fast)])
-    panel.set_ticked([str(fast)])
+    tick(qtbot, compare, [slow, fast])
+    tick(qtbot, compare, [fast])
     assert set(panel.plotted()) == {str(fast)}
     assert panel.legend_entries() == {str(fast): "fast"}
 
 
-def test_the_runs_dock_is_hidden_until_view_runs_and_lists_the_window_runs(window, two_runs):
+def test_the_runs_dock_is_hidden_until_view_runs_and_lists_the_window_runs(qtbot, window, two_runs):
     import shutil
 
     _folder, (slow, _fast) = two_runs
@@ -121,7 +134,8 @@ def test_the_runs_dock_is_hidden_until_view_runs_and_lists_the_window_runs(windo
     )
     assert view_menu is not None
     shutil.copytree(slow, window_runs_folder() / "copied")
-    action.trigger()
+    with qtbot.waitSignal(window.runs_compare.runs_shown):
+        action.trigger()
     assert window.runs_dock.isVisible()
     table = window.runs_panel.table
     assert "copied" in [table.item(r, 0).text() for r in range(table.rowCount())]

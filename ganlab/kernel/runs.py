@@ -576,7 +576,7 @@ class RunCurves:
             if note is not None:
                 self._skip(self._line_no, note)
             event = entry.get("event")
-            step = entry.get("step")
+            step: Any = entry.get("step")  # checked just below
             segment = entry.get("segment", max(self.segment, 0))
             key = next(
                 (
@@ -642,11 +642,3 @@ def _row_values(entry: dict[str, Any]) -> tuple[dict[str, Any], str]:
     if not _NUMBERS.issuperset(map(type, row.values())):
         return row, next(k for k, v in row.items() if type(v) not in _NUMBERS)
     return row, ""
-
-
-def curve_names(runs: Iterable[RunCurves]) -> list[str]:
-    """Every curve any of ``runs`` has, in the order they first appear."""
-    names: dict[str, None] = {}
-    for run in runs:
-        names.update(dict.fromkeys(run.names()))
-    return list(names)

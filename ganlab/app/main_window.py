@@ -65,6 +65,7 @@ from ganlab.app.evaluation import Evaluation
 from ganlab.app.lessons import LessonRunner, is_lesson_file
 from ganlab.app.panels import DataPanel, build_panels
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
+from ganlab.app.runs_compare import RunsCompare
 from ganlab.engine.channel import read_endpoint
 from ganlab.kernel import config as cfg
 from ganlab.kernel import i18n
@@ -93,6 +94,7 @@ from ganlab.widgets.latent_explorer import LatentExplorerPanel
 from ganlab.widgets.lesson_panel import ExperimentAbout, LessonPanel
 from ganlab.widgets.log_panel import LogPanel
 from ganlab.widgets.metrics_view import MetricsPanel
+from ganlab.widgets.runs_view import RunsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
 from ganlab.widgets.toy_view import ToyViewPanel
 
@@ -101,6 +103,7 @@ GC_EVERY_MS = 1000  # the GUI thread's garbage collection check (see MainWindow.
 CURVES_EVERY_S = 0.25  # curves move slowly: redrawing them 4 times a second is plenty
 STATUS_EVERY_S = 0.5
 MAX_RECENT = 8
+RUNS_DOCK_SHARE = 0.38  # View › Runs widens its dock to this share of the window
 EXPORT_WIDTH_PX = 1600  # "Export plots as PNG": wide enough for a slide or a paper
 # A latent-path request unanswered this long (refused, or from a dropped segment) no
 # longer holds back the next one.
@@ -192,6 +195,7 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_docks()
         self._build_lesson_dock()
+        self._build_runs_dock()
         self._build_actions()
         self._build_menus()
         self._build_status_bar()
@@ -372,6 +376,33 @@ class MainWindow(QMainWindow):
         if isinstance(column, QVBoxLayout):
             column.insertWidget(0, self.experiment_about)
         self.lessons.describe_experiment(self.controller.session.config)
+
+    def _build_runs_dock(self) -> None:
+        """The Runs dock (hidden until View › Runs): the runs of the window's runs folder
+        and ./runs, the ticked ones' curves overlaid. A tab of the curves' group, widened
+        to RUNS_DOCK_SHARE of the window when opened from the menu."""
+        self.runs_panel = RunsPanel()
+        self.runs_compare = RunsCompare(self.runs_panel, parent=self)
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.runs_dock = self._dock(self.runs_panel, self.tr("Runs"), "dock-runs", right)
+        self.tabifyDockWidget(self.curves_dock, self.runs_dock)
+        self.runs_dock.hide()
+        self.runs_dock.visibilityChanged.connect(self._on_runs_dock_visibility_changed)
+        self.runs_dock.toggleViewAction().triggered.connect(self._on_runs_action_triggered)
+
+    @Slot(bool)
+    def _on_runs_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:  # in front again: runs still training have grown
+            self.runs_compare.refresh()
+
+    @Slot(bool)
+    def _on_runs_action_triggered(self, checked: bool) -> None:
+        if checked and not self.runs_dock.isFloating():
+            self.runs_dock.raise_()
+            width = max(
+                self.runs_dock.minimumSizeHint().width(), round(RUNS_DOCK_SHARE * self.width())
+            )
+            self.resizeDocks([self.runs_dock], [width], Qt.Orientation.Horizontal)
 
     def _build_lesson_menus(self, bar: QMenuBar, file_menu: QMenu) -> None:
         """File › Open lesson… and Start page…, and the Lesson menu (steps and the lock)."""
@@ -615,6 +646,7 @@ class MainWindow(QMainWindow):
             self.log_dock,
         ):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.runs_dock.toggleViewAction())
         self._build_go_to_panel_menu(view_menu)
         view_menu.addSeparator()
         self.presentation_action = a(

@@ -12,6 +12,9 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
     checkpoints/         CheckpointState -> step_NNNNNNNN.pt (atomic: temporary file, then
                          rename; read back with weights_only=True)
     <RunFile.name>       RunFile -> a text file (the list of skipped images)
+    history/             SegmentStarted and the view snapshots (ToySnapshot, ImageSnapshot,
+                         PanelSnapshot) -> the run's bounded, log-spaced history of views
+                         (``ganlab.kernel.history``), at most one frame a second
 
 A write that fails (a full disk, a folder made read-only) never raises and never stops
 the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
@@ -32,6 +35,7 @@ from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import save_checkpoint
 from ganlab.kernel.files import atomic_file
+from ganlab.kernel.history import HistoryWriter
 from ganlab.kernel.i18n import N_, _
 from ganlab.kernel.rundir import (
     WINDOW_KEEP_CHECKPOINTS,
@@ -81,6 +85,7 @@ class Recorder:
         self.config_toml: str | None = None
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
         self._failing: set[Path] = set()  # files whose last write failed (said once)
+        self._history: HistoryWriter | None = None  # made with the first SegmentStarted
         self._handlers: dict[type, Callable[[Any], list[rep.Report]]] = {
             rep.SegmentStarted: self._segment_started,
             rep.ConfigInEffect: self._config_in_effect,
@@ -91,6 +96,9 @@ class Recorder:
             rep.DiagnosisCleared: self._diagnosis_cleared,
             rep.CheckpointState: self._checkpoint,
             rep.RunFile: self._run_file,
+            rep.ToySnapshot: self._snapshot,
+            rep.ImageSnapshot: self._snapshot,
+            rep.PanelSnapshot: self._snapshot,
         }
 
     @property
@@ -113,7 +121,10 @@ class Recorder:
         return handler(report) if handler is not None else []
 
     def close(self) -> None:
-        """Close metrics.jsonl (a later report opens it again)."""
+        """Keep the last view snapshot in the history and close metrics.jsonl (a later
+        report opens it again)."""
+        if self._history is not None:
+            self._history.close()
         if self.run_dir is not None:
             self.run_dir.close()
 
@@ -184,7 +195,37 @@ class Recorder:
                 "config": r.config_toml,
             }
             out += self._append(r, [event])
+        if self.run_dir is not None:
+            if self._history is None:
+                self._history = HistoryWriter(self.run_dir.path)
+            out += self._history_write(r, lambda h: h.segment(r))
         return out
+
+    def _snapshot(
+        self, r: rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot
+    ) -> list[rep.Report]:
+        if self._history is None:
+            return []
+        return self._history_write(r, lambda h: h.add(r))
+
+    def _history_write(
+        self, r: rep.Report, write: Callable[[HistoryWriter], object]
+    ) -> list[rep.Report]:
+        """One write to the run's history; a failure is said once until one works again."""
+        assert self._history is not None
+        folder = self._history.folder
+        try:
+            write(self._history)
+        except OSError as exc:
+            return self._failed(
+                r,
+                folder,
+                _("{path}: could not keep the views' history: {error}. {fix}").format(
+                    path=folder, error=exc, fix=_(_FIX)
+                ),
+            )
+        self._failing.discard(folder)
+        return []
 
     def _config_in_effect(self, r: rep.ConfigInEffect) -> list[rep.Report]:
         self.config_toml = r.config_toml  # each change itself is a "setting" event

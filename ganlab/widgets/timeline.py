@@ -230,16 +230,23 @@ class TimelinePanel(QWidget):
             if index is None:  # thinned away: where it would stand, the frame still shown
                 index = min(bisect.bisect_left(self._keys, self._selected.key), max(n - 1, 0))
             self._move_slider(index)
+        # Short, so that the slider keeps the row's width at 1280 pixels: the steps the
+        # kept frames span; how many there are is in the tooltip.
         if n:
+            first, last = frames[0].step, frames[-1].step
             self._range_label.setText(
-                self.tr("{n} frames, steps {first}–{last}").format(
-                    n=n, first=frames[0].step, last=frames[-1].step
-                )
-                if n > 1
-                else self.tr("1 frame, step {step}").format(step=frames[0].step)
+                self.tr("steps {first}–{last}").format(first=first, last=last)
+                if last != first
+                else self.tr("step {step}").format(step=first)
+            )
+            self._range_label.setToolTip(
+                self.tr("{n} frames kept of this run, denser near now").format(n=n)
             )
         else:
             self._range_label.setText(self.tr("no frames kept yet"))
+            self._range_label.setToolTip(
+                self.tr("The run keeps a frame of its views about once a second while it trains.")
+            )
         self._update_indicator()
 
     def _index_of(self, key: Hashable) -> int | None:

@@ -168,7 +168,10 @@ class TimelinePanel(QWidget):
         index = self._index_of(key)
         if index is None:
             return False
-        self._slider.setValue(index)
+        if self._slider.value() == index:  # the handle stands there already (thinning)
+            self._on_slider_value_changed(index)
+        else:
+            self._slider.setValue(index)
         return True
 
     def is_live(self) -> bool:
@@ -196,6 +199,7 @@ class TimelinePanel(QWidget):
         self.live_action.setStatusTip(tip)
         self._live_button.setText(self.tr("Back to live"))
         self._live_button.setToolTip(tip)
+        self._slider.setAccessibleName(self.tr("Timeline"))
         self._slider.setToolTip(
             self.tr(
                 "Drag back to see every view as it was at an earlier step; training goes "

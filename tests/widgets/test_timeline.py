@@ -170,3 +170,14 @@ def test_show_live_returns_without_announcing(qtbot, panel):
         panel.show_live()
     assert panel.is_live()
     assert panel.slider().value() == 2
+
+
+def test_choosing_the_frame_the_handle_already_stands_on_shows_it(qtbot, panel):
+    panel.set_frames(frames([0, 10, 20, 30]))
+    panel.select((0, 1))
+    panel.set_frames([f for f in frames([0, 10, 20, 30]) if f.key != (0, 1)])
+    assert panel.slider().value() == 1  # the step-20 frame's place
+    with qtbot.waitSignal(panel.frame_requested) as chosen:
+        assert panel.select((0, 2))
+    assert chosen.args == [(0, 2)]
+    assert panel.indicator_text() == "Step 20"

@@ -197,6 +197,8 @@ def run_app(
         window = MainWindow(config, resume_from=resume_from)
     else:
         window = MainWindow(config, resume_from=resume_from, history=history)
+    if history_from is not None:
+        window.timeline.add_past_run(history_from)  # its kept views, on the timeline
     if experiment_path:
         window.remember_file(experiment_path)
     label = experiment_path or history_from or config.name

@@ -66,6 +66,7 @@ from ganlab.app.lessons import LessonRunner, is_lesson_file
 from ganlab.app.panels import DataPanel, build_panels
 from ganlab.app.point_columns import choose_point_columns, with_point_columns
 from ganlab.app.runs_compare import RunsCompare
+from ganlab.app.timeline import Timeline
 from ganlab.engine.channel import read_endpoint
 from ganlab.kernel import config as cfg
 from ganlab.kernel import i18n
@@ -96,6 +97,7 @@ from ganlab.widgets.log_panel import LogPanel
 from ganlab.widgets.metrics_view import MetricsPanel
 from ganlab.widgets.runs_view import RunsPanel
 from ganlab.widgets.slow_motion import SlowMotionPanel
+from ganlab.widgets.timeline import TimelinePanel
 from ganlab.widgets.toy_view import ToyViewPanel
 
 REFRESH_MS = 30  # the redraw timer: ~33 frames per second at most
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         self._explorer_hidden_for_family = False  # hidden by _show_explorer_for, not by hand
         self._build_views()
         self._build_docks()
+        self._build_timeline()
         self._build_lesson_dock()
         self._build_runs_dock()
         self._build_actions()
@@ -249,6 +252,9 @@ class MainWindow(QMainWindow):
         column.setSpacing(2)
         column.addWidget(self.banner)
         column.addWidget(self.views, 1)
+        # Under the view, one compact row: scrub every view back through the run's history.
+        self.timeline_panel = TimelinePanel()
+        column.addWidget(self.timeline_panel)
         self.setCentralWidget(central)
 
     def _dock(self, widget: QWidget, title: str, name: str, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -257,6 +263,21 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _build_timeline(self) -> None:
+        """The timeline's replay (``self.timeline``) over the panels, curves and metrics;
+        its "Back to live" action (End) works wherever the focus is. A run opened with
+        ``ganlab --run`` lists its kept views first: ``self.timeline.add_past_run``."""
+        self.timeline = Timeline(
+            self.timeline_panel,
+            self.controller,
+            self.panels,
+            self.views,
+            (self.curves, self.metrics),
+            self,
+        )
+        self.timeline.frame_shown.connect(self._on_timeline_frame_shown)
+        self.addAction(self.timeline_panel.live_action)
 
     def _build_docks(self) -> None:
         self.controls = ControlsPanel(cfg.settings_schema())
@@ -648,6 +669,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.runs_dock.toggleViewAction())
         self._build_go_to_panel_menu(view_menu)
+        view_menu.addAction(self.timeline_panel.live_action)
         view_menu.addSeparator()
         self.presentation_action = a(
             self.tr("Presentation mode"),
@@ -915,6 +937,7 @@ class MainWindow(QMainWindow):
         )
         self._sync_controls(config)
         self._set_title(config)
+        self.timeline.segment_started(info)
         self.device_label.setText(info.device)
         self.segment_label.setText(self.tr("segment {n}").format(n=info.segment))
         if self.statusBar().currentMessage() == self._loading_text:
@@ -1135,6 +1158,7 @@ class MainWindow(QMainWindow):
         self.curves.set_output_kind(report.output_kind, from_step=report.step)
         for panel in self.panels.values():
             panel.set_output_kind(report.output_kind)
+        self.timeline.set_output_kind(report.output_kind)
 
     @Slot(object)
     def _on_controller_error_reported(self, error: rep.TrainingError) -> None:
@@ -1156,7 +1180,16 @@ class MainWindow(QMainWindow):
         info = self.controller.session.info
         if info is not None and info.data_kind == "toy2d":
             self._explorer_path = answer.samples
-            self.toy_view.set_latent_path(answer.samples, self.explorer.position())
+            if self.timeline.is_live():  # not over a kept frame: G is today's
+                self.toy_view.set_latent_path(answer.samples, self.explorer.position())
+
+    @Slot(object)
+    def _on_timeline_frame_shown(self, key: object) -> None:
+        """Back to live: the latent path the live view had comes back with it."""
+        info = self.controller.session.info
+        path = self._explorer_path
+        if key is None and path is not None and info is not None and info.data_kind == "toy2d":
+            self.toy_view.set_latent_path(path, self.explorer.position())
 
     @Slot(str)
     def _on_controller_checkpoint_saved(self, path: str) -> None:
@@ -1307,7 +1340,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_explorer_position_changed(self, index: int) -> None:
-        if self._explorer_path is not None:
+        if self._explorer_path is not None and self.timeline.is_live():
             self.toy_view.set_latent_path(self._explorer_path, index)
 
     @Slot()
@@ -1672,13 +1705,16 @@ class MainWindow(QMainWindow):
         if "snapshot" in s.dirty and s.snapshot is not None:
             snap, s.snapshot = s.snapshot, None
             if snap.segment == s.segment:
-                self._draw_snapshot(snap)
+                # Scrubbed back on the timeline, the newest is held (drawn on "live").
+                if self.timeline.take_live(snap):
+                    self._draw_snapshot(snap)
                 # G has changed: the latent path shows the G of now, not of its request.
                 asked = self._explorer_asked_at
                 if asked is None or now - asked > EXPLORER_ANSWER_S:
                     self.explorer.refresh_samples()
             self.controller.snapshot_taken()
         s.dirty.clear()
+        self.timeline.tick(now)
         if now - self._last_status >= STATUS_EVERY_S:
             self._update_status(now)
 

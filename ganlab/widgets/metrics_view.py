@@ -30,6 +30,7 @@ class MetricsPanel(QWidget):
         super().__init__(parent)
         self._widgets: dict[str, pg.PlotWidget] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
+        self._cursor_lines: dict[str, pg.InfiniteLine] = {}  # the timeline's (set_cursor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self._hint = QLabel(self.tr("Metrics appear once training runs (toy data sets)."))
@@ -187,6 +188,29 @@ class MetricsPanel(QWidget):
 
     def plot_widgets(self) -> dict[str, pg.PlotWidget]:
         return dict(self._widgets)
+
+    def set_cursor(self, step: int | None) -> None:
+        """A vertical line at ``step`` on every plot (the step the timeline shows), as
+        the Curves panel draws it; None hides it."""
+        if step is None:
+            for line in self._cursor_lines.values():
+                line.hide()
+            return
+        if not self._cursor_lines:
+            pen = pg.mkPen(style.CURSOR, width=2)
+            for name, widget in self._widgets.items():
+                line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
+                line.setZValue(20)
+                widget.getPlotItem().addItem(line, ignoreBounds=True)
+                self._cursor_lines[name] = line
+        for line in self._cursor_lines.values():
+            line.setValue(step)
+            line.show()
+
+    def cursor(self) -> float | None:
+        """The step the cursor marks, or None when it is hidden."""
+        line = next(iter(self._cursor_lines.values()), None)
+        return float(line.value()) if line is not None and line.isVisible() else None
 
     def set_metrics(self, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.

@@ -22,6 +22,7 @@ D_COLOR = "#e66101"  # the discriminator (curves, highlights)
 G_COLOR = "#5e3c99"  # the generator
 NEUTRAL = "#555555"  # reference lines (D = 1/2, optimum)
 MOTION = "#202020"  # gradient arrows
+CURSOR = "#2166ac"  # the timeline's step cursor on the plots (solid; markers are grey dots)
 
 BASE_POINT_SIZE = 11  # axis labels and ticks at presentation factor 1
 PRESENTATION_FACTOR = 1.6  # presentation mode: text, lines and markers this much larger

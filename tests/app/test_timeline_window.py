@@ -1,0 +1,141 @@
+"""The window's timeline on real runs: scrubbing back while training goes on, back to
+live, and a finished run opened afterwards.
+
+The window's own run keeps its history in its trainer's process (the recorder), so the
+live test starts a real trainer process; the finished run is made by ``ganlab train``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QSettings
+
+from ganlab.app.main_window import MainWindow
+from ganlab.cli import main
+from ganlab.kernel import config as cfg
+from ganlab.kernel import reports as rep
+from ganlab.kernel.history import History, HistoryWriter
+from ganlab.kernel.rundir import RunDir
+from tests.conftest import tiny_config
+
+START_MS = 60_000  # a trainer process imports torch: seconds on a loaded machine
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def shown_fake(window: MainWindow) -> np.ndarray:
+    x, y = window.toy_view.fake_item.getData()
+    return np.column_stack([x, y])
+
+
+def _is_snapshot(report: object) -> bool:
+    return isinstance(report, rep.ToySnapshot)
+
+
+def test_scrubbing_back_shows_a_kept_frame_while_training_goes_on(qtbot, window, tmp_path):
+    """A real run in a thread; its history is written as the recorder writes it (in a
+    trainer process, which the test of the process-run timeline below covers)."""
+    writer = HistoryWriter(tmp_path, every_s=0.0)  # every snapshot a frame: a short test
+
+    def record(report: object) -> None:
+        if isinstance(report, rep.SegmentStarted):
+            writer.segment(report)
+        elif isinstance(report, rep.ToySnapshot):
+            writer.add(report)
+
+    record(window.controller.session.info)
+    window.controller.report_received.connect(record)
+    window.controller.last_run_dir = tmp_path  # where the window's trainer records
+    check_scrubbing(qtbot, window, lambda: len(writer.frames) >= 4)
+
+
+@pytest.mark.slow
+def test_a_window_s_own_process_run_can_be_scrubbed(qtbot, settings):
+    win = MainWindow(tiny_config(), settings=settings, link="process")
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
+        win.show()
+    # One frame a second is kept by the trainer's recorder.
+    check_scrubbing(qtbot, win, lambda: len(History(win.controller.last_run_dir).frames()) >= 3)
+    win.close()
+
+
+def check_scrubbing(qtbot, win: MainWindow, enough_frames) -> None:
+    """Play until ``enough_frames()``; scrub back to the second frame, let training go
+    on, go back to live: what the views show at each moment."""
+    timeline, panel = win.timeline, win.timeline_panel
+    win.controller.play()
+    qtbot.waitUntil(enough_frames, timeout=START_MS)
+    timeline.rescan()
+    chosen = panel.frames()[1]
+    with qtbot.waitSignal(timeline.frame_shown, timeout=START_MS) as shown:
+        assert panel.select(chosen.key)
+    assert shown.args == [chosen.key]
+    frame = timeline.shown_frame()
+    assert frame is not None
+    assert frame.step == chosen.step
+    kept = History(win.controller.last_run_dir).load(frame)
+    assert isinstance(kept, rep.ToySnapshot)
+    np.testing.assert_allclose(shown_fake(win), kept.fake, rtol=1e-6)
+    assert win.curves.cursor() == chosen.step
+    assert win.metrics.cursor() == chosen.step
+    assert panel.indicator_text() == f"Step {chosen.step}"
+
+    # Training goes on: new snapshots arrive (each one taken by the window, or the
+    # trainer would not send the next), are held, and the kept frame stays.
+    for _ in range(2):
+        with qtbot.waitSignal(
+            win.controller.report_received, timeout=START_MS, check_params_cb=_is_snapshot
+        ):
+            pass
+    newest = timeline.newest_live()
+    assert newest is not None
+    assert newest.step > chosen.step
+    np.testing.assert_allclose(shown_fake(win), kept.fake, rtol=1e-6)
+    assert not np.allclose(newest.fake, kept.fake)
+    assert not panel.is_live()
+
+    with qtbot.waitSignal(timeline.frame_shown, timeout=START_MS) as back:
+        panel.live_action.trigger()
+    assert back.args == [None]
+    np.testing.assert_allclose(shown_fake(win), timeline.newest_live().fake, rtol=1e-6)
+    assert win.curves.cursor() is None
+    assert panel.indicator_text() == "Live"
+    assert win.views.currentWidget() is win.toy_view
+    win.controller.pause()
+
+
+def test_a_finished_run_opens_with_a_usable_timeline(qtbot, settings, tmp_path):
+    experiment = tmp_path / "exp.toml"
+    cfg.save(tiny_config(), experiment)
+    out = tmp_path / "run"
+    assert main(["train", str(experiment), "--steps", "30", "--out", str(out), "--quiet"]) == 0
+    # As 'ganlab --run DIR' opens it: continuing from its newest checkpoint.
+    checkpoint = RunDir.open_existing(out).latest_checkpoint()
+    win = MainWindow(
+        RunDir.open_existing(out).experiment(), settings=settings, resume_from=str(checkpoint)
+    )
+    qtbot.addWidget(win)
+    win.timeline.add_past_run(out)
+    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
+        win.show()
+    panel = win.timeline_panel
+    frames = panel.frames()
+    assert frames[0].step == 0
+    assert frames[-1].step == 30
+    assert {f.run for f in frames} == {out.name}
+    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
+        panel.select(frames[0].key)
+    first = History(out).load(History(out).frames()[0])
+    np.testing.assert_allclose(shown_fake(win), first.fake, rtol=1e-6)
+    assert panel.indicator_text() == f"Step 0 · {out.name}"
+    assert win.curves.cursor() == 0
+    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
+        panel.live_action.trigger()
+    assert back.args == [None]
+    assert panel.is_live()
+    win.close()

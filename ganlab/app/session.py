@@ -17,7 +17,10 @@ from ganlab.kernel import reports as rep
 from ganlab.kernel.ringbuffer import RingBuffer
 from ganlab.kernel.rundir import HISTORY_COLUMNS, RunHistory
 
-HISTORY = 200_000  # steps of curve history kept per segment
+# Steps of curve history the window keeps per segment (metrics.jsonl, the Runs panel and
+# the exports keep the whole run). Bounds the window's memory: at 100,000 steps the
+# curves' own caches settle at about 40 MB (benchmarks/soak.py measures the hour).
+HISTORY = 100_000
 
 
 @dataclass

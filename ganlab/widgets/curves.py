@@ -127,10 +127,12 @@ class _Rows:
         m = len(rows)
         if self._end + m > len(self._buf):
             live = len(self)
-            if live + m <= len(self._buf) // 2:  # half free: move to the front, keep the buffer
+            if live + m <= 3 * len(self._buf) // 4:  # a quarter free: compact, keep the buffer
                 self._buf[:live] = self._buf[self._start : self._end]
             else:
-                grown = np.empty(max(2 * (live + m), 1024))  # doubling: amortised O(1)
+                # Growing by a quarter (not doubling) is still amortised O(1), and a full
+                # window costs at most 1.25x its points rather than 2x.
+                grown = np.empty(max(live + m + max(live // 4, 1024), 1024))
                 grown[:live] = self._buf[self._start : self._end]
                 self._buf = grown
             self._start, self._end = 0, live

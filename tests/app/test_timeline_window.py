@@ -37,8 +37,8 @@ def _is_snapshot(report: object) -> bool:
 
 
 def test_scrubbing_back_shows_a_kept_frame_while_training_goes_on(qtbot, window, tmp_path):
-    """A real run in a thread; its history is written as the recorder writes it (in a
-    trainer process, which the test of the process-run timeline below covers)."""
+    """A real run in a thread; its history written as the recorder writes it (in the
+    trainer's process: the next test)."""
     writer = HistoryWriter(tmp_path, every_s=0.0)  # every snapshot a frame: a short test
 
     def record(report: object) -> None:
@@ -54,13 +54,25 @@ def test_scrubbing_back_shows_a_kept_frame_while_training_goes_on(qtbot, window,
 
 
 @pytest.mark.slow
-def test_a_window_s_own_process_run_can_be_scrubbed(qtbot, settings):
+def test_a_window_s_own_process_run_lists_and_replays_its_frames(qtbot, settings):
+    """The trainer process's recorder keeps the frames (one a second) where the window
+    looks for them; the full scrubbing behaviour is the test above."""
     win = MainWindow(tiny_config(), settings=settings, link="process")
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
         win.show()
-    # One frame a second is kept by the trainer's recorder.
-    check_scrubbing(qtbot, win, lambda: len(History(win.controller.last_run_dir).frames()) >= 3)
+    run_dir = win.controller.last_run_dir
+    win.controller.play()
+    qtbot.waitUntil(lambda: len(History(run_dir).frames()) >= 2, timeout=START_MS)
+    win.timeline.rescan()
+    first = win.timeline_panel.frames()[0]
+    assert first.run == ""  # the window's own run
+    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
+        win.timeline_panel.select(first.key)
+    kept = History(run_dir).load(History(run_dir).frames()[0])
+    np.testing.assert_allclose(shown_fake(win), kept.fake, rtol=1e-6)
+    assert win.curves.cursor() == first.step
+    win.controller.pause()
     win.close()
 
 

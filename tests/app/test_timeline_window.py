@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from ganlab.app.main_window import MainWindow
 from ganlab.cli import main
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.history import History, HistoryWriter
-from ganlab.kernel.rundir import RunDir
 from tests.conftest import tiny_config
 
 START_MS = 60_000  # a trainer process imports torch: seconds on a loaded machine
@@ -121,33 +121,42 @@ def check_scrubbing(qtbot, win: MainWindow, enough_frames) -> None:
     win.controller.pause()
 
 
-def test_a_finished_run_opens_with_a_usable_timeline(qtbot, settings, tmp_path):
+def test_a_finished_run_opens_with_a_usable_timeline(qtbot, tmp_path, monkeypatch):
+    """'ganlab --run DIR' on a run 'ganlab train' finished: its kept frames are on the
+    timeline (named by the run's folder) and replay into the view."""
     experiment = tmp_path / "exp.toml"
     cfg.save(tiny_config(), experiment)
     out = tmp_path / "run"
     assert main(["train", str(experiment), "--steps", "30", "--out", str(out), "--quiet"]) == 0
-    # As 'ganlab --run DIR' opens it: continuing from its newest checkpoint.
-    checkpoint = RunDir.open_existing(out).latest_checkpoint()
-    win = MainWindow(
-        RunDir.open_existing(out).experiment(), settings=settings, resume_from=str(checkpoint)
-    )
-    qtbot.addWidget(win)
-    win.timeline.add_past_run(out)
-    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
-        win.show()
-    panel = win.timeline_panel
-    frames = panel.frames()
-    assert frames[0].step == 0
-    assert frames[-1].step == 30
-    assert {f.run for f in frames} == {out.name}
-    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
-        panel.select(frames[0].key)
-    first = History(out).load(History(out).frames()[0])
-    np.testing.assert_allclose(shown_fake(win), first.fake, rtol=1e-6)
-    assert panel.indicator_text() == f"Step 0 · {out.name}"
-    assert win.curves.cursor() == 0
-    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
-        panel.live_action.trigger()
-    assert back.args == [None]
-    assert panel.is_live()
-    win.close()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    seen: dict[str, object] = {}
+
+    def event_loop(*_args) -> int:
+        """Instead of the lab's event loop: scrub the window 'ganlab --run' opened."""
+        win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        qtbot.waitUntil(lambda: win.controller.session.info is not None, timeout=START_MS)
+        panel = win.timeline_panel
+        seen["frames"] = [(f.step, f.run) for f in panel.frames()]
+        with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
+            panel.select(panel.frames()[0].key)
+        seen["fake"] = shown_fake(win)
+        seen["indicator"] = panel.indicator_text()
+        seen["cursor"] = win.curves.cursor()
+        with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
+            panel.live_action.trigger()
+        seen["back"] = back.args
+        win.close()
+        win.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert main(["--run", str(out)]) == 0
+    frames = seen["frames"]
+    assert frames[0] == (0, out.name)
+    assert frames[-1] == (30, out.name)
+    history = History(out)
+    np.testing.assert_allclose(seen["fake"], history.load(history.frames()[0]).fake, rtol=1e-6)
+    assert seen["indicator"] == f"Step 0 · {out.name}"
+    assert seen["cursor"] == 0
+    assert seen["back"] == [None]

@@ -134,7 +134,8 @@ def test_a_finished_run_opens_with_a_usable_timeline(qtbot, tmp_path, monkeypatc
 
     def event_loop(*_args) -> int:
         """Instead of the lab's event loop: scrub the window 'ganlab --run' opened."""
-        win = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        windows = QApplication.topLevelWidgets()
+        win = next(w for w in windows if isinstance(w, MainWindow) and w.isVisible())
         qtbot.waitUntil(lambda: win.controller.session.info is not None, timeout=START_MS)
         panel = win.timeline_panel
         seen["frames"] = [(f.step, f.run) for f in panel.frames()]

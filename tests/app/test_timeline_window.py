@@ -10,13 +10,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from ganlab.app.main_window import MainWindow
 from ganlab.cli import main
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.history import History, HistoryWriter
-from ganlab.kernel.rundir import RunDir
 from tests.conftest import tiny_config
 
 START_MS = 60_000  # a trainer process imports torch: seconds on a loaded machine
@@ -37,8 +37,8 @@ def _is_snapshot(report: object) -> bool:
 
 
 def test_scrubbing_back_shows_a_kept_frame_while_training_goes_on(qtbot, window, tmp_path):
-    """A real run in a thread; its history is written as the recorder writes it (in a
-    trainer process, which the test of the process-run timeline below covers)."""
+    """A real run in a thread; its history written as the recorder writes it (in the
+    trainer's process: the next test)."""
     writer = HistoryWriter(tmp_path, every_s=0.0)  # every snapshot a frame: a short test
 
     def record(report: object) -> None:
@@ -54,13 +54,25 @@ def test_scrubbing_back_shows_a_kept_frame_while_training_goes_on(qtbot, window,
 
 
 @pytest.mark.slow
-def test_a_window_s_own_process_run_can_be_scrubbed(qtbot, settings):
+def test_a_window_s_own_process_run_lists_and_replays_its_frames(qtbot, settings):
+    """The trainer process's recorder keeps the frames (one a second) where the window
+    looks for them; the full scrubbing behaviour is the test above."""
     win = MainWindow(tiny_config(), settings=settings, link="process")
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
         win.show()
-    # One frame a second is kept by the trainer's recorder.
-    check_scrubbing(qtbot, win, lambda: len(History(win.controller.last_run_dir).frames()) >= 3)
+    run_dir = win.controller.last_run_dir
+    win.controller.play()
+    qtbot.waitUntil(lambda: len(History(run_dir).frames()) >= 2, timeout=START_MS)
+    win.timeline.rescan()
+    first = win.timeline_panel.frames()[0]
+    assert first.run == ""  # the window's own run
+    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
+        win.timeline_panel.select(first.key)
+    kept = History(run_dir).load(History(run_dir).frames()[0])
+    np.testing.assert_allclose(shown_fake(win), kept.fake, rtol=1e-6)
+    assert win.curves.cursor() == first.step
+    win.controller.pause()
     win.close()
 
 
@@ -109,33 +121,43 @@ def check_scrubbing(qtbot, win: MainWindow, enough_frames) -> None:
     win.controller.pause()
 
 
-def test_a_finished_run_opens_with_a_usable_timeline(qtbot, settings, tmp_path):
+def test_a_finished_run_opens_with_a_usable_timeline(qtbot, tmp_path, monkeypatch):
+    """'ganlab --run DIR' on a run 'ganlab train' finished: its kept frames are on the
+    timeline (named by the run's folder) and replay into the view."""
     experiment = tmp_path / "exp.toml"
     cfg.save(tiny_config(), experiment)
     out = tmp_path / "run"
     assert main(["train", str(experiment), "--steps", "30", "--out", str(out), "--quiet"]) == 0
-    # As 'ganlab --run DIR' opens it: continuing from its newest checkpoint.
-    checkpoint = RunDir.open_existing(out).latest_checkpoint()
-    win = MainWindow(
-        RunDir.open_existing(out).experiment(), settings=settings, resume_from=str(checkpoint)
-    )
-    qtbot.addWidget(win)
-    win.timeline.add_past_run(out)
-    with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
-        win.show()
-    panel = win.timeline_panel
-    frames = panel.frames()
-    assert frames[0].step == 0
-    assert frames[-1].step == 30
-    assert {f.run for f in frames} == {out.name}
-    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
-        panel.select(frames[0].key)
-    first = History(out).load(History(out).frames()[0])
-    np.testing.assert_allclose(shown_fake(win), first.fake, rtol=1e-6)
-    assert panel.indicator_text() == f"Step 0 · {out.name}"
-    assert win.curves.cursor() == 0
-    with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
-        panel.live_action.trigger()
-    assert back.args == [None]
-    assert panel.is_live()
-    win.close()
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path))
+    QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path))
+    seen: dict[str, object] = {}
+
+    def event_loop(*_args) -> int:
+        """Instead of the lab's event loop: scrub the window 'ganlab --run' opened."""
+        windows = QApplication.topLevelWidgets()
+        win = next(w for w in windows if isinstance(w, MainWindow) and w.isVisible())
+        qtbot.waitUntil(lambda: win.controller.session.info is not None, timeout=START_MS)
+        panel = win.timeline_panel
+        seen["frames"] = [(f.step, f.run) for f in panel.frames()]
+        with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
+            panel.select(panel.frames()[0].key)
+        seen["fake"] = shown_fake(win)
+        seen["indicator"] = panel.indicator_text()
+        seen["cursor"] = win.curves.cursor()
+        with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
+            panel.live_action.trigger()
+        seen["back"] = back.args
+        win.close()
+        win.deleteLater()
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert main(["--run", str(out)]) == 0
+    frames = seen["frames"]
+    assert frames[0] == (0, out.name)
+    assert frames[-1] == (30, out.name)
+    history = History(out)
+    np.testing.assert_allclose(seen["fake"], history.load(history.frames()[0]).fake, rtol=1e-6)
+    assert seen["indicator"] == f"Step 0 · {out.name}"
+    assert seen["cursor"] == 0
+    assert seen["back"] == [None]

@@ -203,177 +203,182 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="427"/>
+        <location filename="../../ganlab/widgets/curves.py" line="431"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="435"/>
+        <location filename="../../ganlab/widgets/curves.py" line="439"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="441"/>
+        <location filename="../../ganlab/widgets/curves.py" line="445"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="442"/>
+        <location filename="../../ganlab/widgets/curves.py" line="446"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="445"/>
+        <location filename="../../ganlab/widgets/curves.py" line="449"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="487"/>
+        <location filename="../../ganlab/widgets/curves.py" line="491"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="488"/>
+        <location filename="../../ganlab/widgets/curves.py" line="492"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="489"/>
+        <location filename="../../ganlab/widgets/curves.py" line="493"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="490"/>
+        <location filename="../../ganlab/widgets/curves.py" line="494"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="492"/>
+        <location filename="../../ganlab/widgets/curves.py" line="496"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="493"/>
+        <location filename="../../ganlab/widgets/curves.py" line="497"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="494"/>
+        <location filename="../../ganlab/widgets/curves.py" line="498"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="495"/>
+        <location filename="../../ganlab/widgets/curves.py" line="499"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="496"/>
+        <location filename="../../ganlab/widgets/curves.py" line="500"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="497"/>
+        <location filename="../../ganlab/widgets/curves.py" line="501"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="565"/>
+        <location filename="../../ganlab/widgets/curves.py" line="569"/>
         <source>G adversarial</source>
         <translation>G adversaria</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="566"/>
+        <location filename="../../ganlab/widgets/curves.py" line="570"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="567"/>
+        <location filename="../../ganlab/widgets/curves.py" line="571"/>
         <source>cycle</source>
         <translation>ciclo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="568"/>
+        <location filename="../../ganlab/widgets/curves.py" line="572"/>
         <source>identity</source>
         <translation>identidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="648"/>
+        <location filename="../../ganlab/widgets/curves.py" line="638"/>
+        <source>The views show step {step}</source>
+        <translation>Las vistas muestran el paso {step}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/curves.py" line="677"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="649"/>
+        <location filename="../../ganlab/widgets/curves.py" line="678"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="650"/>
+        <location filename="../../ganlab/widgets/curves.py" line="679"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="655"/>
+        <location filename="../../ganlab/widgets/curves.py" line="684"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="658"/>
+        <location filename="../../ganlab/widgets/curves.py" line="687"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="659"/>
+        <location filename="../../ganlab/widgets/curves.py" line="688"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="660"/>
+        <location filename="../../ganlab/widgets/curves.py" line="689"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1017"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1046"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1025"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1054"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1031"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1060"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1036"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1065"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1038"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1067"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1039"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1068"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1041"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1070"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1042"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1071"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1043"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1072"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -520,6 +525,108 @@
         <location filename="../../ganlab/app/evaluation.py" line="118"/>
         <source>Computing FID and KID in the classifier&apos;s feature space on {n} images…</source>
         <translation>Calculando FID y KID en el espacio de características del clasificador con {n} imágenes…</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="92"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="190"/>
+        <source>Export evolution</source>
+        <translation>Exportar evolución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="108"/>
+        <source> frames/s</source>
+        <translation> fps</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="123"/>
+        <source>Browse…</source>
+        <translation>Examinar…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="129"/>
+        <source>pixels</source>
+        <translation>píxeles</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="132"/>
+        <source>to</source>
+        <translation>a</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="139"/>
+        <source>Format</source>
+        <translation>Formato</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="140"/>
+        <source>View</source>
+        <translation>Vista</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="141"/>
+        <source>Frame rate</source>
+        <translation>Fotogramas por segundo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="142"/>
+        <source>Size</source>
+        <translation>Tamaño</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="143"/>
+        <source>Steps</source>
+        <translation>Pasos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="144"/>
+        <source>File</source>
+        <translation>Archivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="148"/>
+        <source>Export</source>
+        <translation>Exportar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="192"/>
+        <source>{suffix} files (*{suffix})</source>
+        <translation>Archivos {suffix} (*{suffix})</translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="996"/>
+        <source>Exporting {path}…</source>
+        <translation>Exportando {path}…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="997"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="1002"/>
+        <source>Export evolution</source>
+        <translation>Exportar evolución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="1021"/>
+        <source>Export cancelled; nothing was written.</source>
+        <translation>Exportación cancelada; no se escribió nada.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="1026"/>
+        <source>Exported {path}</source>
+        <translation>Se exportó {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/export.py" line="1030"/>
+        <source>Export failed: {message}</source>
+        <translation>La exportación falló: {message}</translation>
     </message>
 </context>
 <context>
@@ -1318,751 +1425,771 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="114"/>
+        <location filename="../../ganlab/app/main_window.py" line="120"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="115"/>
+        <location filename="../../ganlab/app/main_window.py" line="121"/>
         <source>IS std</source>
         <translation>IS desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="116"/>
+        <location filename="../../ganlab/app/main_window.py" line="122"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="117"/>
+        <location filename="../../ganlab/app/main_window.py" line="123"/>
         <source>KID</source>
         <translation>KID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="118"/>
+        <location filename="../../ganlab/app/main_window.py" line="124"/>
         <source>KID std</source>
         <translation>KID desv.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="119"/>
+        <location filename="../../ganlab/app/main_window.py" line="125"/>
         <source>FID (classifier features)</source>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="120"/>
+        <location filename="../../ganlab/app/main_window.py" line="126"/>
         <source>KID (classifier features)</source>
         <translation>KID (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="121"/>
+        <location filename="../../ganlab/app/main_window.py" line="127"/>
         <source>KID std (classifier features)</source>
         <translation>KID desv. (rasgos del clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="122"/>
+        <location filename="../../ganlab/app/main_window.py" line="128"/>
         <source>classifier score</source>
         <translation>puntuación del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="123"/>
+        <location filename="../../ganlab/app/main_window.py" line="129"/>
         <source>classifier accuracy</source>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="240"/>
+        <location filename="../../ganlab/app/main_window.py" line="248"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="278"/>
+        <location filename="../../ganlab/app/main_window.py" line="304"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="279"/>
-        <location filename="../../ganlab/app/main_window.py" line="445"/>
+        <location filename="../../ganlab/app/main_window.py" line="305"/>
+        <location filename="../../ganlab/app/main_window.py" line="498"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="280"/>
+        <location filename="../../ganlab/app/main_window.py" line="306"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="282"/>
+        <location filename="../../ganlab/app/main_window.py" line="308"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="284"/>
+        <location filename="../../ganlab/app/main_window.py" line="310"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="286"/>
+        <location filename="../../ganlab/app/main_window.py" line="312"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="365"/>
+        <location filename="../../ganlab/app/main_window.py" line="391"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="381"/>
+        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <source>Runs</source>
+        <translation>Ejecuciones</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="434"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="396"/>
+        <location filename="../../ganlab/app/main_window.py" line="449"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="396"/>
+        <location filename="../../ganlab/app/main_window.py" line="449"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="399"/>
+        <location filename="../../ganlab/app/main_window.py" line="452"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="422"/>
-        <location filename="../../ganlab/app/main_window.py" line="905"/>
-        <location filename="../../ganlab/app/main_window.py" line="925"/>
-        <location filename="../../ganlab/app/main_window.py" line="934"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="976"/>
+        <location filename="../../ganlab/app/main_window.py" line="996"/>
+        <location filename="../../ganlab/app/main_window.py" line="1005"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="422"/>
+        <location filename="../../ganlab/app/main_window.py" line="475"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="425"/>
+        <location filename="../../ganlab/app/main_window.py" line="478"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="426"/>
+        <location filename="../../ganlab/app/main_window.py" line="479"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="430"/>
+        <location filename="../../ganlab/app/main_window.py" line="483"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="431"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="435"/>
+        <location filename="../../ganlab/app/main_window.py" line="488"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="436"/>
+        <location filename="../../ganlab/app/main_window.py" line="489"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="440"/>
+        <location filename="../../ganlab/app/main_window.py" line="493"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="441"/>
+        <location filename="../../ganlab/app/main_window.py" line="494"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="446"/>
+        <location filename="../../ganlab/app/main_window.py" line="499"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="449"/>
+        <location filename="../../ganlab/app/main_window.py" line="502"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="451"/>
+        <location filename="../../ganlab/app/main_window.py" line="504"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="457"/>
-        <location filename="../../ganlab/app/main_window.py" line="1075"/>
+        <location filename="../../ganlab/app/main_window.py" line="510"/>
+        <location filename="../../ganlab/app/main_window.py" line="1146"/>
         <source>Stop the run</source>
         <translation>Detener la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="459"/>
+        <location filename="../../ganlab/app/main_window.py" line="512"/>
         <source>Stop the attached run for good: it writes its last checkpoint and ends (continue it later with &apos;ganlab train --resume&apos;)</source>
         <translation>Detener del todo la ejecución conectada: escribe su último punto de control y termina (puedes continuarla después con &apos;ganlab train --resume&apos;)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="464"/>
+        <location filename="../../ganlab/app/main_window.py" line="517"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="481"/>
+        <location filename="../../ganlab/app/main_window.py" line="534"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="487"/>
+        <location filename="../../ganlab/app/main_window.py" line="540"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="489"/>
+        <location filename="../../ganlab/app/main_window.py" line="542"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="491"/>
+        <location filename="../../ganlab/app/main_window.py" line="544"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="495"/>
+        <location filename="../../ganlab/app/main_window.py" line="548"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="513"/>
+        <location filename="../../ganlab/app/main_window.py" line="566"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="515"/>
+        <location filename="../../ganlab/app/main_window.py" line="568"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="516"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="520"/>
+        <location filename="../../ganlab/app/main_window.py" line="573"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="521"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="524"/>
+        <location filename="../../ganlab/app/main_window.py" line="577"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="525"/>
+        <location filename="../../ganlab/app/main_window.py" line="578"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="530"/>
+        <location filename="../../ganlab/app/main_window.py" line="583"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="530"/>
+        <location filename="../../ganlab/app/main_window.py" line="583"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="533"/>
+        <location filename="../../ganlab/app/main_window.py" line="586"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="533"/>
+        <location filename="../../ganlab/app/main_window.py" line="586"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="536"/>
+        <location filename="../../ganlab/app/main_window.py" line="589"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="537"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="543"/>
+        <location filename="../../ganlab/app/main_window.py" line="596"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <location filename="../../ganlab/app/main_window.py" line="597"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="547"/>
+        <location filename="../../ganlab/app/main_window.py" line="600"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <location filename="../../ganlab/app/main_window.py" line="601"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="551"/>
+        <location filename="../../ganlab/app/main_window.py" line="604"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="552"/>
+        <location filename="../../ganlab/app/main_window.py" line="605"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="558"/>
+        <location filename="../../ganlab/app/main_window.py" line="608"/>
+        <source>Export evolution…</source>
+        <translation>Exportar evolución…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="610"/>
+        <source>Save how this run&apos;s views evolved as an animated GIF or MP4, one step as PNG or SVG, or its curves as CSV</source>
+        <translation>Guarda cómo evolucionaron las vistas de esta ejecución como GIF animado o MP4, un paso como PNG o SVG, o sus curvas como CSV</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="623"/>
         <source>&amp;Attach to run…</source>
         <translation>&amp;Conectarse a una ejecución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="560"/>
+        <location filename="../../ganlab/app/main_window.py" line="625"/>
         <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
         <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="565"/>
-        <location filename="../../ganlab/app/main_window.py" line="1064"/>
+        <location filename="../../ganlab/app/main_window.py" line="630"/>
+        <location filename="../../ganlab/app/main_window.py" line="1135"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="567"/>
+        <location filename="../../ganlab/app/main_window.py" line="632"/>
         <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
         <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelve a conectarte con Archivo › Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="640"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="575"/>
+        <location filename="../../ganlab/app/main_window.py" line="640"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="583"/>
+        <location filename="../../ganlab/app/main_window.py" line="648"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="595"/>
+        <location filename="../../ganlab/app/main_window.py" line="660"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="608"/>
+        <location filename="../../ganlab/app/main_window.py" line="675"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="609"/>
+        <location filename="../../ganlab/app/main_window.py" line="676"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="615"/>
+        <location filename="../../ganlab/app/main_window.py" line="682"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="616"/>
-        <location filename="../../ganlab/app/main_window.py" line="1539"/>
+        <location filename="../../ganlab/app/main_window.py" line="683"/>
+        <location filename="../../ganlab/app/main_window.py" line="1634"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="616"/>
+        <location filename="../../ganlab/app/main_window.py" line="683"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="624"/>
+        <location filename="../../ganlab/app/main_window.py" line="691"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="669"/>
+        <location filename="../../ganlab/app/main_window.py" line="736"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="670"/>
+        <location filename="../../ganlab/app/main_window.py" line="737"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="671"/>
+        <location filename="../../ganlab/app/main_window.py" line="738"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="672"/>
+        <location filename="../../ganlab/app/main_window.py" line="739"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="676"/>
+        <location filename="../../ganlab/app/main_window.py" line="743"/>
         <source>Memory used by the window, and by its trainer when it has its own process</source>
         <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="682"/>
+        <location filename="../../ganlab/app/main_window.py" line="749"/>
         <source>Segment of the run: a new one starts with new networks, at every reset, architecture change or loaded checkpoint; the curves show the current one</source>
         <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="863"/>
+        <location filename="../../ganlab/app/main_window.py" line="933"/>
         <source>Slow motion narrates the game of G(z) against D(x). {family} has no z: its G translates an input image, and its own losses are in the Curves. Use Step D and Step G to advance it one update at a time.</source>
         <translation>La cámara lenta narra el juego de G(z) contra D(x). {family} no tiene z: su G traduce una imagen de entrada, y sus propias pérdidas están en las curvas. Usa Paso D y Paso G para avanzarlo una actualización cada vez.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="871"/>
+        <location filename="../../ganlab/app/main_window.py" line="942"/>
         <source>segment {n}</source>
         <translation>tramo {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="893"/>
+        <location filename="../../ganlab/app/main_window.py" line="964"/>
         <source>{family} has no latent vector z: its generator translates images, so the latent explorer is hidden.</source>
         <translation>{family} no tiene vector latente z: su generador traduce imágenes, así que el explorador latente se oculta.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="957"/>
+        <location filename="../../ganlab/app/main_window.py" line="1028"/>
         <source>Restart from the last checkpoint (step {step})</source>
         <translation>Reiniciar desde el último punto de control (paso {step})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1059"/>
+        <location filename="../../ganlab/app/main_window.py" line="1130"/>
         <source>{path} goes on training without a window. Watch it again with &apos;ganlab --attach {path}&apos; or File › Attach to run; stop it from there (Training › Stop the run).</source>
         <translation>{path} sigue entrenando sin ventana. Vuelve a verla con &apos;ganlab --attach {path}&apos; o Archivo › Conectarse a una ejecución, y detenla desde allí (Entrenamiento › Detener la ejecución).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1077"/>
+        <location filename="../../ganlab/app/main_window.py" line="1148"/>
         <source>Stop {path} for good? It writes its last checkpoint and ends; continue it later with &apos;ganlab train --resume {path} --steps N&apos;.</source>
         <translation>¿Detener {path} del todo? Escribe su último punto de control y termina; puedes continuarla después con &apos;ganlab train --resume {path} --steps N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="818"/>
+        <location filename="../../ganlab/app/main_window.py" line="888"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="820"/>
+        <location filename="../../ganlab/app/main_window.py" line="890"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="826"/>
+        <location filename="../../ganlab/app/main_window.py" line="896"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="828"/>
+        <location filename="../../ganlab/app/main_window.py" line="898"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="905"/>
+        <location filename="../../ganlab/app/main_window.py" line="976"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="909"/>
+        <location filename="../../ganlab/app/main_window.py" line="980"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="929"/>
+        <location filename="../../ganlab/app/main_window.py" line="1000"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="950"/>
+        <location filename="../../ganlab/app/main_window.py" line="1021"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="963"/>
+        <location filename="../../ganlab/app/main_window.py" line="1034"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="964"/>
+        <location filename="../../ganlab/app/main_window.py" line="1035"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="967"/>
+        <location filename="../../ganlab/app/main_window.py" line="1038"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1026"/>
+        <location filename="../../ganlab/app/main_window.py" line="1097"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1034"/>
-        <location filename="../../ganlab/app/main_window.py" line="1046"/>
+        <location filename="../../ganlab/app/main_window.py" line="1105"/>
+        <location filename="../../ganlab/app/main_window.py" line="1117"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1115"/>
+        <location filename="../../ganlab/app/main_window.py" line="1196"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1126"/>
+        <location filename="../../ganlab/app/main_window.py" line="1207"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1130"/>
+        <location filename="../../ganlab/app/main_window.py" line="1211"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1157"/>
+        <location filename="../../ganlab/app/main_window.py" line="1238"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1165"/>
+        <location filename="../../ganlab/app/main_window.py" line="1246"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1175"/>
+        <location filename="../../ganlab/app/main_window.py" line="1256"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1185"/>
+        <location filename="../../ganlab/app/main_window.py" line="1266"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1199"/>
+        <location filename="../../ganlab/app/main_window.py" line="1280"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1215"/>
+        <location filename="../../ganlab/app/main_window.py" line="1296"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1242"/>
+        <location filename="../../ganlab/app/main_window.py" line="1323"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1250"/>
+        <location filename="../../ganlab/app/main_window.py" line="1331"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1288"/>
+        <location filename="../../ganlab/app/main_window.py" line="1369"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1288"/>
-        <location filename="../../ganlab/app/main_window.py" line="1324"/>
+        <location filename="../../ganlab/app/main_window.py" line="1369"/>
+        <location filename="../../ganlab/app/main_window.py" line="1405"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1300"/>
+        <location filename="../../ganlab/app/main_window.py" line="1381"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1314"/>
+        <location filename="../../ganlab/app/main_window.py" line="1395"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1322"/>
+        <location filename="../../ganlab/app/main_window.py" line="1403"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1334"/>
+        <location filename="../../ganlab/app/main_window.py" line="1415"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1339"/>
+        <location filename="../../ganlab/app/main_window.py" line="1420"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1344"/>
+        <location filename="../../ganlab/app/main_window.py" line="1425"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1344"/>
-        <location filename="../../ganlab/app/main_window.py" line="1352"/>
+        <location filename="../../ganlab/app/main_window.py" line="1425"/>
+        <location filename="../../ganlab/app/main_window.py" line="1433"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1352"/>
+        <location filename="../../ganlab/app/main_window.py" line="1433"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1374"/>
+        <location filename="../../ganlab/app/main_window.py" line="1455"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1393"/>
+        <location filename="../../ganlab/app/main_window.py" line="1474"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1403"/>
+        <location filename="../../ganlab/app/main_window.py" line="1484"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1405"/>
+        <location filename="../../ganlab/app/main_window.py" line="1486"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1420"/>
+        <location filename="../../ganlab/app/main_window.py" line="1501"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1420"/>
+        <location filename="../../ganlab/app/main_window.py" line="1501"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1428"/>
-        <location filename="../../ganlab/app/main_window.py" line="1499"/>
+        <location filename="../../ganlab/app/main_window.py" line="1509"/>
+        <location filename="../../ganlab/app/main_window.py" line="1580"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1428"/>
-        <location filename="../../ganlab/app/main_window.py" line="1477"/>
+        <location filename="../../ganlab/app/main_window.py" line="1509"/>
+        <location filename="../../ganlab/app/main_window.py" line="1558"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1437"/>
+        <location filename="../../ganlab/app/main_window.py" line="1518"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1479"/>
+        <location filename="../../ganlab/app/main_window.py" line="1560"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1486"/>
+        <location filename="../../ganlab/app/main_window.py" line="1567"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1486"/>
+        <location filename="../../ganlab/app/main_window.py" line="1567"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1496"/>
+        <location filename="../../ganlab/app/main_window.py" line="1577"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1541"/>
+        <location filename="../../ganlab/app/main_window.py" line="1591"/>
+        <source>No run to export yet: train a step first, or open a run.</source>
+        <translation>Todavía no hay ninguna ejecución que exportar: entrena primero un paso o abre una ejecución.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1636"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1653"/>
+        <location filename="../../ganlab/app/main_window.py" line="1751"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1654"/>
+        <location filename="../../ganlab/app/main_window.py" line="1752"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1655"/>
+        <location filename="../../ganlab/app/main_window.py" line="1753"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1656"/>
+        <location filename="../../ganlab/app/main_window.py" line="1754"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1657"/>
+        <location filename="../../ganlab/app/main_window.py" line="1755"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1659"/>
+        <location filename="../../ganlab/app/main_window.py" line="1757"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1661"/>
+        <location filename="../../ganlab/app/main_window.py" line="1759"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1663"/>
+        <location filename="../../ganlab/app/main_window.py" line="1761"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1666"/>
+        <location filename="../../ganlab/app/main_window.py" line="1764"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1669"/>
+        <location filename="../../ganlab/app/main_window.py" line="1767"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1701"/>
+        <location filename="../../ganlab/app/main_window.py" line="1799"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2070,229 +2197,229 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>MetricsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="35"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
         <source>Metrics appear once training runs (toy data sets).</source>
         <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="40"/>
         <source>Divergence from the data</source>
         <translation>Divergencia respecto a los datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="39"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="40"/>
         <source>nats</source>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="49"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
         <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
         <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="55"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="84"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="63"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="64"/>
         <source>L1 to the target (held-out pairs)</source>
         <translation>L1 al objetivo (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="64"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="65"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="70"/>
         <source>PSNR (held-out pairs)</source>
         <translation>PSNR (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="69"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="70"/>
         <source>dB</source>
         <translation>dB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="75"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="76"/>
         <source>Cycle error on held-out images</source>
         <translation>Error de ciclo en imágenes reservadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="76"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
         <source>mean |error|</source>
         <translation>media de |error|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="82"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
         <source>Translations judged in the target domain</source>
         <translation>Traducciones juzgadas en el dominio de destino</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="88"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="87"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="131"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="88"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="132"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="94"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="95"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="100"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="101"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="102"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="103"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="105"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="106"/>
         <source>JSD floor (data vs data)</source>
         <translation>Suelo de la JSD (datos frente a datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="114"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="115"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="121"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="122"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="123"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="124"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="126"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="127"/>
         <source>G(input)</source>
         <translation>G(entrada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="128"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="129"/>
         <source>input as output</source>
         <translation>entrada como salida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="130"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="131"/>
         <source>mean target</source>
         <translation>objetivo medio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="132"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="133"/>
         <source>|F(G(A)) − A|</source>
         <translation>|F(G(A)) − A|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="133"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="134"/>
         <source>|G(F(B)) − B|</source>
         <translation>|G(F(B)) − B|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="134"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="135"/>
         <source>G(A) judged B</source>
         <translation>G(A) juzgada como B</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="135"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="136"/>
         <source>F(B) judged A</source>
         <translation>F(B) juzgada como A</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="137"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="138"/>
         <source>real images (ceiling)</source>
         <translation>imágenes reales (techo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="141"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="142"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="243"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="267"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="244"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="268"/>
         <source>KL(data‖G)</source>
         <translation>KL(datos‖G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="245"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="269"/>
         <source>KL(G‖data)</source>
         <translation>KL(G‖datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="246"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="270"/>
         <source>TV</source>
         <translation>TV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="256"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="280"/>
         <source>{name} {value} (floor {floor})</source>
         <translation>{name} {value} (suelo {floor})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="279"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="303"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="286"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="310"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="301"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="325"/>
         <source>N = {fake} generated images, each used once</source>
         <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="303"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="327"/>
         <source>N = {real} real and {fake} generated images, each used once</source>
         <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="308"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="332"/>
         <source>; KID subset size {size}, subsets: {count}</source>
         <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
     </message>
@@ -2340,17 +2467,17 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>Dibuja en el recuadro negro para ver qué hace G con ello.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="313"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="318"/>
         <source>{input} → G({input}) → {target}</source>
         <translation>{input} → G({input}) → {target}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="319"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="324"/>
         <source>Draw: {input}</source>
         <translation>Dibuja: {input}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/pix2pix_view.py" line="363"/>
+        <location filename="../../ganlab/widgets/pix2pix_view.py" line="368"/>
         <source>Brush {width} px</source>
         <translation>Pincel {width} px</translation>
     </message>
@@ -2381,6 +2508,246 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <location filename="../../ganlab/app/point_columns.py" line="55"/>
         <source>y (second column):</source>
         <translation>y (segunda columna):</translation>
+    </message>
+</context>
+<context>
+    <name>RunsPanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="61"/>
+        <source>D loss</source>
+        <translation>Pérdida de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="62"/>
+        <source>G loss</source>
+        <translation>Pérdida de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="63"/>
+        <source>D output on real data</source>
+        <translation>Salida de D con datos reales</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="64"/>
+        <source>D output on generated data</source>
+        <translation>Salida de D con datos generados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="65"/>
+        <source>D gradient norm</source>
+        <translation>Norma del gradiente de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="66"/>
+        <source>G gradient norm</source>
+        <translation>Norma del gradiente de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="67"/>
+        <source>G adversarial term</source>
+        <translation>Término adversarial de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="68"/>
+        <source>L1 term</source>
+        <translation>Término L1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="69"/>
+        <source>cycle term</source>
+        <translation>término de ciclo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="70"/>
+        <source>identity term</source>
+        <translation>término de identidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="71"/>
+        <source>D learning rate</source>
+        <translation>Tasa de aprendizaje de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="72"/>
+        <source>G learning rate</source>
+        <translation>Tasa de aprendizaje de G</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="76"/>
+        <source>Jensen-Shannon divergence</source>
+        <translation>divergencia de Jensen-Shannon</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="77"/>
+        <source>modes captured</source>
+        <translation>modos capturados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="78"/>
+        <source>high-quality samples</source>
+        <translation>muestras de alta calidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="79"/>
+        <source>reverse KL</source>
+        <translation>KL inversa</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="80"/>
+        <source>Wasserstein-1 distance</source>
+        <translation>distancia de Wasserstein-1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="81"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="90"/>
+        <source>FID</source>
+        <translation>FID</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="82"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="92"/>
+        <source>IS</source>
+        <translation>IS</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="83"/>
+        <source>FID (classifier features)</source>
+        <translation>FID (rasgos del clasificador)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="87"/>
+        <source>JSD</source>
+        <translation>JSD</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="88"/>
+        <source>modes</source>
+        <translation>modos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="89"/>
+        <source>W1</source>
+        <translation>W1</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="91"/>
+        <source>FID (classifier)</source>
+        <translation>FID (clasificador)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="93"/>
+        <source>high quality</source>
+        <translation>alta calidad</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="163"/>
+        <source>The folder whose runs are listed</source>
+        <translation>La carpeta cuyas ejecuciones se listan</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="165"/>
+        <source>Folder…</source>
+        <translation>Carpeta…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="166"/>
+        <source>List the runs of another folder</source>
+        <translation>Lista las ejecuciones de otra carpeta</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="168"/>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="170"/>
+        <source>Read the folder and the ticked runs again: runs still training grow</source>
+        <translation>Vuelve a leer la carpeta y las ejecuciones marcadas: las que siguen entrenando crecen</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="181"/>
+        <source>Run</source>
+        <translation>Ejecución</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="182"/>
+        <source>Family</source>
+        <translation>Familia</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="183"/>
+        <source>Loss</source>
+        <translation>Pérdida</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="184"/>
+        <source>Steps</source>
+        <translation>Pasos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="185"/>
+        <source>Last metrics</source>
+        <translation>Últimas métricas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="186"/>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="221"/>
+        <source>What the plot shows for each ticked run</source>
+        <translation>Lo que muestra la gráfica para cada ejecución marcada</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="223"/>
+        <source>Smooth</source>
+        <translation>Suavizar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="225"/>
+        <source>A moving average of the losses, norms and rates (not of the metrics)</source>
+        <translation>Una media móvil de las pérdidas, normas y tasas (no de las métricas)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="229"/>
+        <source>Log scale</source>
+        <translation>Escala logarítmica</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="230"/>
+        <source>A logarithmic vertical axis</source>
+        <translation>Un eje vertical logarítmico</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="239"/>
+        <source>step</source>
+        <translation>paso</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="269"/>
+        <source>All of these folders</source>
+        <translation>Todas estas carpetas</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="413"/>
+        <source>No runs in this folder yet. Runs appear here when the window trains, or after &apos;ganlab train --out FOLDER/NAME&apos;; pick another folder with Folder…</source>
+        <translation>Aún no hay ejecuciones en esta carpeta. Aparecen aquí cuando la ventana entrena, o tras &apos;ganlab train --out CARPETA/NOMBRE&apos;; elige otra carpeta con Carpeta…</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="444"/>
+        <source>Folder of runs</source>
+        <translation>Carpeta de ejecuciones</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="523"/>
+        <source>The ticked runs have no data for this yet.</source>
+        <translation>Las ejecuciones marcadas aún no tienen datos de esto.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="525"/>
+        <source>Tick runs to overlay their curves.</source>
+        <translation>Marca ejecuciones para superponer sus curvas.</translation>
     </message>
 </context>
 <context>
@@ -2700,6 +3067,85 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <location filename="../../ganlab/widgets/style_view.py" line="295"/>
         <source>Path length (pixels, lower is smoother): measured while training runs</source>
         <translation>Longitud de camino (píxeles; menor es más suave): se mide mientras se entrena</translation>
+    </message>
+</context>
+<context>
+    <name>TimelinePanel</name>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="196"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="200"/>
+        <source>Back to live</source>
+        <translation>Ver en vivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="197"/>
+        <source>Show the newest views again and follow training (End)</source>
+        <translation>Vuelve a mostrar las vistas más recientes y sigue el entrenamiento (Fin)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="202"/>
+        <source>Timeline</source>
+        <translation>Línea de tiempo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="205"/>
+        <source>Drag back to see every view as it was at an earlier step; training goes on meanwhile. Left and Right move one kept frame; End returns to live.</source>
+        <translation>Arrastra hacia atrás para ver cada vista como estaba en un paso anterior; mientras tanto, el entrenamiento sigue. Izquierda y Derecha mueven un fotograma guardado; Fin vuelve a en vivo.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="242"/>
+        <source>steps {first}–{last}</source>
+        <translation>pasos {first}–{last}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="244"/>
+        <source>step {step}</source>
+        <translation>paso {step}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="247"/>
+        <source>{n} frames kept of this run, denser near now</source>
+        <translation>{n} fotogramas guardados de esta ejecución, más densos cerca del presente</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="250"/>
+        <source>no frames kept yet</source>
+        <translation>aún no hay fotogramas guardados</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="252"/>
+        <source>The run keeps a frame of its views about once a second while it trains.</source>
+        <translation>La ejecución guarda un fotograma de sus vistas aproximadamente una vez por segundo mientras entrena.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="270"/>
+        <source>Live</source>
+        <translation>En vivo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="271"/>
+        <source>The views follow training as it happens.</source>
+        <translation>Las vistas siguen el entrenamiento mientras ocurre.</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="274"/>
+        <source>Step {step} · {run}</source>
+        <translation>Paso {step} · {run}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="276"/>
+        <source>Step {step} · segment {segment}</source>
+        <translation>Paso {step} · tramo {segment}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="280"/>
+        <source>Step {step}</source>
+        <translation>Paso {step}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="283"/>
+        <source>The views show step {step}, not the newest: training goes on behind. Back to live (End) shows the newest again.</source>
+        <translation>Las vistas muestran el paso {step}, no el más reciente: el entrenamiento sigue detrás. Ver en vivo (Fin) vuelve a mostrar lo más reciente.</translation>
     </message>
 </context>
 <context>

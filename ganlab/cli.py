@@ -829,6 +829,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         last=args.last,
     )
     application(language=args.lang)  # the panels' own words in the chosen language
+    _quiet_offscreen_platform()
     style.configure_pyqtgraph()
     export = Export(args.run_dir, args.format, args.out, options)
     with _export_progress(export.total) as progress:
@@ -836,6 +837,18 @@ def cmd_export(args: argparse.Namespace) -> int:
             progress(done, total)
     print(_("ganlab: wrote {what}").format(what=export.describe()))
     return EXIT_OK
+
+
+def _quiet_offscreen_platform() -> None:
+    """Drop the offscreen platform's one notice that says nothing to a user ("This plugin
+    does not support propagateSizeHints()"); Qt's other messages still reach stderr."""
+    from PySide6.QtCore import qInstallMessageHandler
+
+    def handler(_mode, _context, message: str) -> None:
+        if "propagateSizeHints" not in message:
+            print(message, file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 @contextlib.contextmanager

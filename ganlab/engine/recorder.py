@@ -12,12 +12,17 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
     checkpoints/         CheckpointState -> step_NNNNNNNN.pt (atomic: temporary file, then
                          rename; read back with weights_only=True)
     <RunFile.name>       RunFile -> a text file (the list of skipped images)
+    events.out.tfevents.*  when TensorBoard is installed: the rows and metrics as
+                         scalars, snapshots as images and histograms
+                         (``ganlab.engine.tensorboard``, written by its own thread)
 
 A write that fails (a full disk, a folder made read-only) never raises and never stops
 the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
 (for metrics.jsonl or experiment.toml once, until a write to it succeeds again; for
 each checkpoint every time) and goes on; what the driver
-does with it is its own choice (the window shows it, ``ganlab train`` stops).
+does with it is its own choice (the window shows it, ``ganlab train`` stops). TensorBoard's
+files are an extra: a failure there is said once as a warning (``LogMessage``) and ends
+only the TensorBoard writing.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any
 
+from ganlab.engine import tensorboard as tb
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import save_checkpoint
@@ -70,9 +76,14 @@ class Recorder:
         Keep at most this many of the run's own checkpoints (``checkpoints/step_*.pt``),
         the highest steps, always with the one just written; 0 keeps them all. Files saved
         to a chosen path are never removed.
+    tensorboard
+        Also write TensorBoard event files into the run directory when TensorBoard is
+        installed (:func:`ganlab.engine.tensorboard.available`); False never does.
     """
 
-    def __init__(self, run_dir: RunDir | None, *, keep_checkpoints: int = 0):
+    def __init__(
+        self, run_dir: RunDir | None, *, keep_checkpoints: int = 0, tensorboard: bool = True
+    ):
         if keep_checkpoints < 0:
             raise ValueError(f"keep_checkpoints must be >= 0, not {keep_checkpoints}")
         self.run_dir = run_dir
@@ -81,6 +92,9 @@ class Recorder:
         self.config_toml: str | None = None
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
         self._failing: set[Path] = set()  # files whose last write failed (said once)
+        self._tensorboard: tb.TensorBoardWriter | None = None
+        if tensorboard and run_dir is not None and tb.available():
+            self._tensorboard = tb.TensorBoardWriter(run_dir.path)
         self._handlers: dict[type, Callable[[Any], list[rep.Report]]] = {
             rep.SegmentStarted: self._segment_started,
             rep.ConfigInEffect: self._config_in_effect,
@@ -110,12 +124,33 @@ class Recorder:
             for most reports. Never raises for a failed write.
         """
         handler = self._handlers.get(type(report))
-        return handler(report) if handler is not None else []
+        out = handler(report) if handler is not None else []
+        if self._tensorboard is not None:
+            out += self._to_tensorboard(report)
+        return out
 
     def close(self) -> None:
-        """Close metrics.jsonl (a later report opens it again)."""
+        """Close metrics.jsonl and TensorBoard's file, waiting for its last writes (a
+        later report opens them again)."""
         if self.run_dir is not None:
             self.run_dir.close()
+        if self._tensorboard is not None:
+            self._tensorboard.close()
+
+    def _to_tensorboard(self, report: rep.Report) -> list[rep.Report]:
+        """Pass a segment or a snapshot on (the rows go from :meth:`_append`); a problem
+        the writer met is said once, and it writes no more."""
+        writer = self._tensorboard
+        assert writer is not None
+        if isinstance(report, rep.SegmentStarted):
+            writer.segment(report)
+        elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot):
+            writer.snapshot(report)
+        if writer.problem is None:
+            return []
+        self._tensorboard = None
+        writer.close()
+        return [rep.LogMessage(report.segment, writer.problem, "warning")]
 
     # ------------------------------------------------------------------ writing
 
@@ -145,6 +180,8 @@ class Recorder:
                 ),
             )
         self._failing.discard(metrics)
+        if self._tensorboard is not None:
+            self._tensorboard.entries(rows)
         return []
 
     def _ensure_experiment(self, report: rep.Report, config_toml: str) -> list[rep.Report]:

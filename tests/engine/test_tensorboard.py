@@ -1,0 +1,220 @@
+"""TensorBoard event files: a real run writes them through the recorder, an existing run
+converts to them, and TensorBoard's own reader (EventAccumulator) reads them back.
+
+Real runs of tiny toy and image experiments into tmp_path; TensorBoard "absent" is an
+import of it made to fail (sys.modules entry None), as Python does for a missing package.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ganlab.engine import tensorboard as tb
+from ganlab.engine.loop import run
+from ganlab.engine.recorder import Recorder, drive
+from ganlab.kernel import reports as rep
+from ganlab.kernel.rundir import RunDir
+from tests.conftest import tiny_config
+
+pytest.importorskip("tensorboard")
+from tensorboard.backend.event_processing.event_accumulator import (
+    EventAccumulator,
+)
+
+ALL = {"scalars": 0, "images": 0, "histograms": 0, "tensors": 0}
+
+
+class TickClock:
+    """Advances ``dt`` seconds every time it is read: snapshots without sleeping."""
+
+    def __init__(self, dt: float = 0.01):
+        self.t = 0.0
+        self.dt = dt
+
+    def __call__(self) -> float:
+        self.t += self.dt
+        return self.t
+
+
+def played(path: Path, config, **recorder_options) -> list[rep.Report]:
+    """A headless run of ``config`` with its view snapshots on, recorded into ``path``."""
+    recorder = Recorder(RunDir(path), **recorder_options)
+    loop = run(config, queue.Queue(), clock=TickClock(), recording=True, snapshots=True)
+    try:
+        return list(drive(loop, recorder))
+    finally:
+        recorder.close()
+
+
+def expected_scalars(path: Path) -> dict[str, dict[int, float]]:
+    """tag -> {step: value}, read from metrics.jsonl here without ganlab's help: the
+    numbers of every row and metrics event but step, time and segment; nested numbers as
+    key/name. A later entry at the same step and tag wins, as in TensorBoard."""
+    out: dict[str, dict[int, float]] = {}
+    for line in (path / "metrics.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        if entry.get("event") not in (None, "metrics"):
+            continue
+        for key, value in entry.items():
+            if key in ("event", "step", "time", "segment"):
+                continue
+            inner = value if isinstance(value, dict) else {None: value}
+            for name, number in inner.items():
+                if isinstance(number, int | float) and not isinstance(number, bool):
+                    tag = key if name is None else f"{key}/{name}"
+                    out.setdefault(tag, {})[entry["step"]] = float(number)
+    return out
+
+
+def read_back(folder: Path) -> EventAccumulator:
+    events = EventAccumulator(str(folder), size_guidance=ALL)
+    events.Reload()
+    return events
+
+
+def read_scalars(events: EventAccumulator) -> dict[str, dict[int, float]]:
+    return {tag: {e.step: e.value for e in events.Scalars(tag)} for tag in events.Tags()["scalars"]}
+
+
+def assert_same_scalars(found: dict, wanted: dict) -> None:
+    assert set(found) == set(wanted)
+    for tag, values in wanted.items():
+        assert set(found[tag]) == set(values), tag
+        steps = sorted(values)
+        np.testing.assert_allclose(
+            [found[tag][s] for s in steps],
+            np.array([values[s] for s in steps], np.float32),  # TensorBoard keeps float32
+            rtol=1e-6,
+            err_msg=tag,
+        )
+
+
+@pytest.fixture(scope="module")
+def toy_run(tmp_path_factory) -> tuple[Path, list[rep.Report]]:
+    path = tmp_path_factory.mktemp("toy") / "ring"
+    reports = played(path, tiny_config(steps=60))
+    return path, reports
+
+
+def test_a_toy_run_writes_every_row_as_scalars_named_as_in_metrics_jsonl(toy_run):
+    path, reports = toy_run
+    wanted = expected_scalars(path)
+    assert {"d_loss", "g_loss", "grad_norm_d", "lr_d", "lr_g"} <= set(wanted)
+    assert any(isinstance(r, rep.MetricsReport) for r in reports)
+    assert "jsd" in wanted  # a metrics event's values are scalars too
+    assert len(wanted["d_loss"]) == 60
+    assert list(path.glob("events.out.tfevents.*"))  # in the run folder: one run per folder
+    assert_same_scalars(read_scalars(read_back(path)), wanted)
+    assert not [r for r in reports if isinstance(r, rep.LogMessage | rep.TrainingError)]
+
+
+def test_a_toy_run_gets_d_output_histograms_and_a_picture(toy_run):
+    path, _reports = toy_run
+    events = read_back(path)
+    assert {"d_output/real", "d_output/fake"} <= set(events.Tags()["histograms"])
+    fake = events.Histograms("d_output/fake")[0].histogram_value
+    assert fake.num == 64  # tiny_config's fixed_samples: one output per generated sample
+    assert 0.0 <= fake.min <= fake.max <= 1.0  # a probability (non-saturating loss)
+    picture = events.Images("samples")[0]
+    assert (picture.width, picture.height) == (tb.TOY_IMAGE_SIZE, tb.TOY_IMAGE_SIZE)
+
+
+def test_an_image_run_writes_its_sample_grid_and_d_output_histograms(tmp_path):
+    config = tiny_config(source="shapes", family="dcgan", steps=4)
+    reports = played(tmp_path / "shapes", config)
+    events = read_back(tmp_path / "shapes")
+    assert_same_scalars(read_scalars(events), expected_scalars(tmp_path / "shapes"))
+    shown = next(r for r in reports if isinstance(r, rep.ImageSnapshot))
+    assert shown.fake.shape == (64, 28, 28, 1)
+    grid = events.Images("samples")[0]
+    # 64 samples of 28 x 28 in an 8 x 8 grid with 2 pixels between and around them.
+    assert (grid.width, grid.height) == (8 * 30 + 2, 8 * 30 + 2)
+    assert grid.encoded_image_string.startswith(b"\x89PNG")
+    real = events.Histograms("d_output/real")[0].histogram_value
+    assert real.num > 0
+    assert sum(real.bucket) == real.num
+
+
+def test_a_run_without_tensorboard_writes_no_events_and_export_gives_the_same_scalars(
+    tmp_path, monkeypatch
+):
+    with monkeypatch.context() as absent:
+        absent.setitem(sys.modules, "tensorboard", None)  # `import tensorboard` fails
+        assert not tb.available()
+        reports = played(tmp_path / "run", tiny_config(steps=30))
+        with pytest.raises(tb.TensorBoardMissingError, match=r"ganlab\[tensorboard\]"):
+            tb.export_run(tmp_path / "run")
+    assert not list((tmp_path / "run").glob("events.out.tfevents.*"))
+    assert not [r for r in reports if isinstance(r, rep.LogMessage | rep.TrainingError)]
+
+    calls: list[tuple[int, int]] = []
+    written = tb.export_run(
+        tmp_path / "run", progress=lambda done, total: calls.append((done, total))
+    )
+    assert written.parent == tmp_path / "run"
+    assert calls[-1][0] == calls[-1][1] > 0
+    assert_same_scalars(
+        read_scalars(read_back(tmp_path / "run")), expected_scalars(tmp_path / "run")
+    )
+
+
+def test_exporting_again_replaces_the_run_s_event_files(toy_run, tmp_path):
+    path, _reports = toy_run
+    out = tmp_path / "tb" / "ring"
+    first = tb.export_run(path, out)
+    second = tb.export_run(path, out)
+    assert list(out.glob("events.out.tfevents.*")) == [second]
+    assert first != second or first.exists()
+    assert_same_scalars(read_scalars(read_back(out)), expected_scalars(path))
+
+
+def test_a_run_that_rewinds_shows_only_the_rows_it_kept(tmp_path):
+    """A resumed run that wrote steps again from an older checkpoint: the newer rows
+    replace the older ones from that step on, in the export as in ganlab's own reader."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    rows = [{"step": s, "time": s, "segment": 0, "d_loss": 1.0} for s in range(1, 11)]
+    rows += [{"step": s, "time": s, "segment": 0, "d_loss": 2.0} for s in range(6, 9)]
+    (run_dir / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    tb.export_run(run_dir)
+    found = read_scalars(read_back(run_dir))["d_loss"]
+    assert found == {**dict.fromkeys(range(1, 6), 1.0), **dict.fromkeys(range(6, 9), 2.0)}
+
+
+def test_a_failing_event_write_is_said_once_and_training_goes_on(tmp_path, monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(tb.EventFile, "write_scalars", refuse)
+    reports = played(tmp_path / "run", tiny_config(steps=30))
+    said = [r for r in reports if isinstance(r, rep.LogMessage)]
+    assert len(said) <= 1  # the worker may fail after the last report: then nothing is said
+    assert all("No space left on device" in r.message and r.level == "warning" for r in said)
+    assert not [r for r in reports if isinstance(r, rep.TrainingError)]
+    assert [r for r in reports if isinstance(r, rep.StateChanged)][-1].state == "finished"
+    assert len(expected_scalars(tmp_path / "run")["d_loss"]) == 30  # metrics.jsonl whole
+
+
+def test_snapshots_are_written_at_most_once_per_interval():
+    now = [0.0]
+    writer = tb.TensorBoardWriter("unused", images_every_s=10.0, clock=lambda: now[0])
+    writer._put = lambda kind, item: None  # what is queued is not this test's concern
+    taken = []
+    for t in (0.0, 5.0, 9.9, 10.0, 12.0, 20.5):
+        now[0] = t
+        taken.append(writer.snapshot(object()))
+    assert taken == [True, False, False, True, False, True]
+
+
+def test_d_field_interpolation_is_exact_on_a_linear_field():
+    xs, ys = np.linspace(-2, 2, 9), np.linspace(-1, 1, 5)
+    field = 0.5 + 0.1 * xs[None, :] - 0.2 * ys[:, None]  # [y, x]
+    points = np.array([[0.3, -0.7], [-1.9, 0.55], [2.0, 1.0]])
+    want = 0.5 + 0.1 * points[:, 0] - 0.2 * points[:, 1]
+    np.testing.assert_allclose(tb.field_at(field, (xs, ys), points), want)

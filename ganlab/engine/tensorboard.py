@@ -96,6 +96,16 @@ def available() -> bool:
         return False
 
 
+def note(run_path: str | Path) -> str:
+    """One line for ``ganlab train``: how to watch the run in TensorBoard, or how to get
+    TensorBoard when it is not installed."""
+    if available():
+        return _("ganlab: TensorBoard: tensorboard --logdir {folder}").format(
+            folder=Path(run_path).parent
+        )
+    return _("ganlab: no TensorBoard event files; to get them: {hint}").format(hint=INSTALL_HINT)
+
+
 def _protos() -> Any:
     """TensorBoard's protocol buffers and CRC (a module-like namespace); ImportError if absent.
 
@@ -457,7 +467,8 @@ class TensorBoardWriter:
         At most one set of images and histograms per this many seconds of ``clock``;
         the first snapshot is always written.
     flush_every_s
-        The worker writes queued events at least this often.
+        The worker writes queued events at least this often; default
+        :data:`FLUSH_EVERY_S`.
     clock
         Seconds (monotonic), for the throttle.
     """
@@ -467,12 +478,12 @@ class TensorBoardWriter:
         folder: str | Path,
         *,
         images_every_s: float = IMAGES_EVERY_S,
-        flush_every_s: float = FLUSH_EVERY_S,
+        flush_every_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ):
         self.folder = Path(folder)
         self.images_every_s = images_every_s
-        self.flush_every_s = flush_every_s
+        self.flush_every_s = FLUSH_EVERY_S if flush_every_s is None else flush_every_s
         self.clock = clock
         self.problem: str | None = None  # why writing stopped, for a person
         self.path: Path | None = None  # the event file, once the worker made it

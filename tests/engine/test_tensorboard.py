@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import queue
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -191,11 +192,30 @@ def test_a_failing_event_write_is_said_once_and_training_goes_on(tmp_path, monke
     def refuse(*_args, **_kwargs):
         raise OSError("No space left on device")
 
+    stopped = threading.Event()  # the writer gave up: its file is closed
+    close = tb.EventFile.close
+
+    def closed(self):
+        close(self)
+        stopped.set()
+
+    monkeypatch.setattr(tb, "FLUSH_EVERY_S", 0.01)  # the worker takes the rows at once
     monkeypatch.setattr(tb.EventFile, "write_scalars", refuse)
-    reports = played(tmp_path / "run", tiny_config(steps=30))
+    monkeypatch.setattr(tb.EventFile, "close", closed)
+    recorder = Recorder(RunDir(tmp_path / "run"))
+    loop = run(tiny_config(steps=30), queue.Queue(), clock=TickClock(), recording=True)
+    reports = []
+    try:
+        for report in drive(loop, recorder):
+            reports.append(report)
+            if isinstance(report, rep.ScalarBatch) and not stopped.is_set():
+                assert stopped.wait(30)  # the first rows reached the writer, which failed
+    finally:
+        recorder.close()
     said = [r for r in reports if isinstance(r, rep.LogMessage)]
-    assert len(said) <= 1  # the worker may fail after the last report: then nothing is said
-    assert all("No space left on device" in r.message and r.level == "warning" for r in said)
+    assert len(said) == 1
+    assert "No space left on device" in said[0].message
+    assert said[0].level == "warning"
     assert not [r for r in reports if isinstance(r, rep.TrainingError)]
     assert [r for r in reports if isinstance(r, rep.StateChanged)][-1].state == "finished"
     assert len(expected_scalars(tmp_path / "run")["d_loss"]) == 30  # metrics.jsonl whole
@@ -218,3 +238,22 @@ def test_d_field_interpolation_is_exact_on_a_linear_field():
     points = np.array([[0.3, -0.7], [-1.9, 0.55], [2.0, 1.0]])
     want = 0.5 + 0.1 * points[:, 0] - 0.2 * points[:, 1]
     np.testing.assert_allclose(tb.field_at(field, (xs, ys), points), want)
+
+
+def test_ganlab_train_says_once_how_to_get_tensorboard_when_it_is_absent(
+    tmp_path, monkeypatch, capsys
+):
+    from ganlab.cli import main
+
+    monkeypatch.setitem(sys.modules, "tensorboard", None)
+    experiment = tmp_path / "exp.toml"
+    experiment.write_text(
+        '[data]\nsource = "ring8_teaching"\n[model]\ng_hidden = 8\nd_hidden = 8\n'
+        '[loop]\nbatch_size = 16\ndevice = "cpu"\nthreads = 1\n',
+        encoding="utf-8",
+    )
+    argv = ["train", str(experiment), "--steps", "5", "--out", str(tmp_path / "run")]
+    assert main([*argv, "--no-window"]) == 0
+    said = capsys.readouterr()
+    assert (said.out + said.err).count('pip install "ganlab[tensorboard]"') == 1
+    assert not list((tmp_path / "run").glob("events.out.tfevents.*"))

@@ -1547,6 +1547,7 @@ def _train_loop(
     from ganlab.engine.recorder import Recorder, drive
     from ganlab.engine.tensorboard import note as tensorboard_note
     from ganlab.kernel import commands as cmd
+    from ganlab.kernel.history import HISTORY_EVERY_S
 
     total = trainer.config.loop.steps
     start_step = trainer.step_count
@@ -1608,7 +1609,8 @@ def _train_loop(
                     inbox,
                     recording=True,
                     trainer=trainer,
-                    snapshots=False,
+                    # The views are drawn for the run's history only: one a second.
+                    snapshot_hz=1.0 / HISTORY_EVERY_S,
                     scalar_hz=HEADLESS_SCALAR_HZ,
                 ),
                 recorder,

@@ -70,6 +70,27 @@ def test_train_writes_a_run_directory(tmp_path, capsys):
     assert "done: step 30" in capsys.readouterr().out
 
 
+def test_train_keeps_a_history_of_its_views(tmp_path):
+    from ganlab.kernel import reports as rep
+    from ganlab.kernel.history import History
+
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    assert main(["train", str(exp), "--steps", "30", "--out", str(out), "--quiet"]) == 0
+    history = History(out)
+    frames = history.frames()
+    # The first view (before training) and the last (its end), whatever the pace.
+    assert frames[0].step == 0
+    assert frames[-1].step == 30
+    last = history.load(frames[-1])
+    assert isinstance(last, rep.ToySnapshot)
+    assert last.fake.shape == (32, 2)
+    info = history.segment(frames[-1].segment)
+    assert info is not None
+    assert info.data_kind == "toy2d"
+    assert len(info.real) > 0
+
+
 def test_train_keeps_only_the_newest_checkpoints_when_asked(tmp_path):
     exp = write_tiny_experiment(tmp_path / "exp.toml")
     out = tmp_path / "run"

@@ -154,6 +154,7 @@ class _Session:
         at_limit: str = "finish",
         first_segment: int = 0,
         good_state_every_s: float | None = None,
+        snapshot_hz: float | None = None,
     ):
         if at_limit not in ("finish", "pause"):
             raise ValueError(f"at_limit must be 'finish' or 'pause', not {at_limit!r}")
@@ -188,9 +189,10 @@ class _Session:
         self.stopped = False
         self.snapshots = snapshots
         self.scalar_hz = scalar_hz  # overrides config.loop.scalar_hz when given
-        # (snapshots, snapshot_ack, scalar_hz) of the run without a window, saved when a
-        # window first attaches (SetViews) and restored when it leaves.
-        self.headless_views: tuple[bool, bool, float | None] | None = None
+        self.snapshot_hz = snapshot_hz  # overrides config.loop.snapshot_hz when given
+        # (snapshots, snapshot_ack, scalar_hz, snapshot_hz) of the run without a window,
+        # saved when a window first attaches (SetViews) and restored when it leaves.
+        self.headless_views: tuple[bool, bool, float | None, float | None] | None = None
         self.diagnostics = Diagnostics()
         self.at_limit = at_limit
         self.first_segment = first_segment
@@ -437,12 +439,19 @@ class _Session:
     def set_views(self, enabled: bool) -> Iterator[rep.Report]:
         """A window attached (publish at its pace, announce the segment) or left."""
         if self.headless_views is None:
-            self.headless_views = (self.snapshots, self.snapshot_ack, self.scalar_hz)
+            self.headless_views = (
+                self.snapshots,
+                self.snapshot_ack,
+                self.scalar_hz,
+                self.snapshot_hz,
+            )
         if not enabled:
-            self.snapshots, self.snapshot_ack, self.scalar_hz = self.headless_views
+            (self.snapshots, self.snapshot_ack, self.scalar_hz, self.snapshot_hz) = (
+                self.headless_views
+            )
             self.awaiting_ack = False
             return
-        self.snapshots, self.snapshot_ack, self.scalar_hz = True, True, None
+        self.snapshots, self.snapshot_ack, self.scalar_hz, self.snapshot_hz = True, True, None, None
         self.awaiting_ack = False
         if self.trainer is None:
             return
@@ -572,7 +581,8 @@ class _Session:
         if len(self.pending) and now - self.last_scalar >= 1.0 / hz:
             self.last_scalar = now
             yield from self._scalars()
-        if self.playing and now - self.last_snapshot >= 1.0 / self.config.loop.snapshot_hz:
+        snapshot_hz = self.snapshot_hz or self.config.loop.snapshot_hz
+        if self.playing and now - self.last_snapshot >= 1.0 / snapshot_hz:
             self.snapshot_due = True
         if self.snapshot_due:
             yield from self._snapshot()
@@ -828,6 +838,7 @@ def run(
     at_limit: str = "finish",
     first_segment: int = 0,
     good_state_every_s: float | None = None,
+    snapshot_hz: float | None = None,
 ) -> Iterator[rep.Report]:
     """Train ``config`` and yield reports until Stop or ``config.loop.steps``.
 
@@ -857,7 +868,9 @@ def run(
         An already built (and maybe resumed) trainer to drive instead of building one
         from ``config``; the CLI builds first so bad input fails before any file is made.
     snapshots
-        Publish view snapshots. A headless run that shows nothing turns them off.
+        Publish view snapshots. A run that shows nothing and records nothing turns them
+        off; a headless run that records keeps them for the run's history of views
+        (``ganlab.kernel.history``), at ``snapshot_hz``.
     scalar_hz
         Scalar batches per second, instead of ``config.loop.scalar_hz``: a headless run
         redraws nothing and publishes less often (every row still reaches metrics.jsonl).
@@ -868,6 +881,9 @@ def run(
     first_segment
         Number the first segment at least this: a trainer restarted by a window that
         already saw segments continues after them.
+    snapshot_hz
+        Snapshots per second at most, instead of ``config.loop.snapshot_hz``: a headless
+        run takes only what its history keeps (``HISTORY_EVERY_S``).
     good_state_every_s
         With ``recording``: also record the last good state (the one a NaN rolls back
         to) as a checkpoint this often, in seconds of the loop's clock. A window's own
@@ -892,6 +908,7 @@ def run(
         at_limit=at_limit,
         first_segment=first_segment,
         good_state_every_s=good_state_every_s,
+        snapshot_hz=snapshot_hz,
     )
     return reports if recording else _unrecorded(reports)
 

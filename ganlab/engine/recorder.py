@@ -12,6 +12,9 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
     checkpoints/         CheckpointState -> step_NNNNNNNN.pt (atomic: temporary file, then
                          rename; read back with weights_only=True)
     <RunFile.name>       RunFile -> a text file (the list of skipped images)
+    history/             SegmentStarted and the view snapshots (ToySnapshot, ImageSnapshot,
+                         PanelSnapshot) -> the run's bounded, log-spaced history of views
+                         (``ganlab.kernel.history``), at most one frame a second
     events.out.tfevents.*  when TensorBoard is installed: the rows and metrics as
                          scalars, snapshots as images and histograms
                          (``ganlab.engine.tensorboard``, written by its own thread)
@@ -38,6 +41,7 @@ from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import save_checkpoint
 from ganlab.kernel.files import atomic_file
+from ganlab.kernel.history import HistoryWriter
 from ganlab.kernel.i18n import N_, _
 from ganlab.kernel.rundir import (
     WINDOW_KEEP_CHECKPOINTS,
@@ -92,6 +96,7 @@ class Recorder:
         self.config_toml: str | None = None
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
         self._failing: set[Path] = set()  # files whose last write failed (said once)
+        self._history: HistoryWriter | None = None  # made with the first SegmentStarted
         self._tensorboard: tb.TensorBoardWriter | None = None
         if tensorboard and run_dir is not None and tb.available():
             self._tensorboard = tb.TensorBoardWriter(run_dir.path)
@@ -105,6 +110,9 @@ class Recorder:
             rep.DiagnosisCleared: self._diagnosis_cleared,
             rep.CheckpointState: self._checkpoint,
             rep.RunFile: self._run_file,
+            rep.ToySnapshot: self._snapshot,
+            rep.ImageSnapshot: self._snapshot,
+            rep.PanelSnapshot: self._snapshot,
         }
 
     @property
@@ -130,8 +138,10 @@ class Recorder:
         return out
 
     def close(self) -> None:
-        """Close metrics.jsonl and TensorBoard's file, waiting for its last writes (a
-        later report opens them again)."""
+        """Keep the last view snapshot in the history, close metrics.jsonl and
+        TensorBoard's file, waiting for its last writes (a later report opens them again)."""
+        if self._history is not None:
+            self._history.close()
         if self.run_dir is not None:
             self.run_dir.close()
         if self._tensorboard is not None:
@@ -221,7 +231,37 @@ class Recorder:
                 "config": r.config_toml,
             }
             out += self._append(r, [event])
+        if self.run_dir is not None:
+            if self._history is None:
+                self._history = HistoryWriter(self.run_dir.path)
+            out += self._history_write(r, lambda h: h.segment(r))
         return out
+
+    def _snapshot(
+        self, r: rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot
+    ) -> list[rep.Report]:
+        if self._history is None:
+            return []
+        return self._history_write(r, lambda h: h.add(r))
+
+    def _history_write(
+        self, r: rep.Report, write: Callable[[HistoryWriter], object]
+    ) -> list[rep.Report]:
+        """One write to the run's history; a failure is said once until one works again."""
+        assert self._history is not None
+        folder = self._history.folder
+        try:
+            write(self._history)
+        except OSError as exc:
+            return self._failed(
+                r,
+                folder,
+                _("{path}: could not keep the views' history: {error}. {fix}").format(
+                    path=folder, error=exc, fix=_(_FIX)
+                ),
+            )
+        self._failing.discard(folder)
+        return []
 
     def _config_in_effect(self, r: rep.ConfigInEffect) -> list[rep.Report]:
         self.config_toml = r.config_toml  # each change itself is a "setting" event

@@ -77,6 +77,7 @@ _META_KEYS = frozenset({"event", "step", "time", "segment"})
 # SegmentStarted reasons that (re)start the curves at their step.
 _RESTARTS = frozenset({"start", "reset", "rebuild", "checkpoint"})
 
+_FIX_WRITE = N_("Free some disk space, or make the folder writable.")  # as the recorder's
 _MISSING = N_(
     "TensorBoard is not installed; install it with: {hint} (the optional extra 'tensorboard')"
 )
@@ -106,14 +107,57 @@ def note(run_path: str | Path) -> str:
     return _("ganlab: no TensorBoard event files; to get them: {hint}").format(hint=INSTALL_HINT)
 
 
+def _crc32c_tables() -> tuple[tuple[int, ...], ...]:
+    """Slicing-by-8 tables of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78)."""
+    first = []
+    for n in range(256):
+        crc = n
+        for _bit in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+        first.append(crc)
+    tables = [first]
+    for _k in range(7):
+        tables.append([(c >> 8) ^ first[c & 0xFF] for c in tables[-1]])
+    return tuple(tuple(t) for t in tables)
+
+
+_CRC_TABLES = _crc32c_tables()
+
+
+def masked_crc32c(data: bytes) -> int:
+    """The masked CRC-32C of TFRecord framing (as TensorBoard's own ``masked_crc32c``).
+
+    Eight bytes a step (slicing-by-8): about 4x faster than TensorBoard's pure-Python
+    byte loop, which is what each event costs most without TensorFlow's C version.
+    """
+    t0, t1, t2, t3, t4, t5, t6, t7 = _CRC_TABLES
+    crc = 0xFFFFFFFF
+    whole = len(data) & ~7
+    for lo, hi in struct.iter_unpack("<II", data[:whole]):
+        lo ^= crc
+        crc = (
+            t7[lo & 0xFF]
+            ^ t6[(lo >> 8) & 0xFF]
+            ^ t5[(lo >> 16) & 0xFF]
+            ^ t4[lo >> 24]
+            ^ t3[hi & 0xFF]
+            ^ t2[(hi >> 8) & 0xFF]
+            ^ t1[(hi >> 16) & 0xFF]
+            ^ t0[hi >> 24]
+        )
+    for byte in data[whole:]:
+        crc = t0[(crc ^ byte) & 0xFF] ^ (crc >> 8)
+    crc ^= 0xFFFFFFFF
+    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+
 def _protos() -> Any:
-    """TensorBoard's protocol buffers and CRC (a module-like namespace); ImportError if absent.
+    """TensorBoard's protocol buffers (a module-like namespace); ImportError if absent.
 
     Only TensorBoard's own compat modules, never ``tensorboard.compat.tf``, which would
     import TensorFlow where it is installed.
     """
     from tensorboard.compat.proto import event_pb2, summary_pb2
-    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
 
     class Protos:
         Event = event_pb2.Event
@@ -577,9 +621,6 @@ class TensorBoardWriter:
                     ).format(path=events.path, error=exc, fix=_(_FIX_WRITE))
 
 
-_FIX_WRITE = N_("Free some disk space, or make the folder writable.")
-
-
 class _Converter:
     """Turns queued items into events (live and export share it)."""
 
@@ -692,9 +733,11 @@ def export_run(
         events = EventFile(target, protos)
         try:
             converter = _Converter()
+            walls: dict[Any, float] = {}  # step -> wall time of its row, for the frames
             for entry in entries:
                 when = entry.get("time")
                 wall = base + float(when) if isinstance(when, int | float) else base
+                walls[entry.get("step")] = wall
                 converter.entry(events, entry, wall)
                 done += 1
                 if progress is not None and done % 1000 == 0:
@@ -703,7 +746,8 @@ def export_run(
                 info = history.segment(frame.segment)
                 snap = history.load(frame)
                 if snap is not None:
-                    events.write_pictures(int(frame.step), base, pictures(info, snap))
+                    wall = walls.get(frame.step, base)
+                    events.write_pictures(int(frame.step), wall, pictures(info, snap))
                 done += 1
                 if progress is not None:
                     progress(done, total)

@@ -20,6 +20,7 @@ from ganlab.engine import tensorboard as tb
 from ganlab.engine.loop import run
 from ganlab.engine.recorder import Recorder, drive
 from ganlab.kernel import reports as rep
+from ganlab.kernel.history import History
 from ganlab.kernel.rundir import RunDir
 from tests.conftest import tiny_config
 
@@ -141,6 +142,13 @@ def test_an_image_run_writes_its_sample_grid_and_d_output_histograms(tmp_path):
     assert real.num > 0
     assert sum(real.bucket) == real.num
 
+    # Converted afterwards: one grid and one pair of histograms per history frame.
+    frames = History(tmp_path / "shapes").frames()
+    assert frames
+    exported = read_back(tb.export_run(tmp_path / "shapes", tmp_path / "tb").parent)
+    assert [e.step for e in exported.Images("samples")] == [f.step for f in frames]
+    assert [e.step for e in exported.Histograms("d_output/fake")] == [f.step for f in frames]
+
 
 def test_a_run_without_tensorboard_writes_no_events_and_export_gives_the_same_scalars(
     tmp_path, monkeypatch
@@ -160,9 +168,12 @@ def test_a_run_without_tensorboard_writes_no_events_and_export_gives_the_same_sc
     )
     assert written.parent == tmp_path / "run"
     assert calls[-1][0] == calls[-1][1] > 0
-    assert_same_scalars(
-        read_scalars(read_back(tmp_path / "run")), expected_scalars(tmp_path / "run")
-    )
+    events = read_back(tmp_path / "run")
+    assert_same_scalars(read_scalars(events), expected_scalars(tmp_path / "run"))
+    frames = History(tmp_path / "run").frames()
+    assert frames  # the history was written without TensorBoard; the export replays it
+    assert len(events.Images("samples")) == len(frames)
+    assert {"d_output/real", "d_output/fake"} <= set(events.Tags()["histograms"])
 
 
 def test_exporting_again_replaces_the_run_s_event_files(toy_run, tmp_path):
@@ -257,3 +268,12 @@ def test_ganlab_train_says_once_how_to_get_tensorboard_when_it_is_absent(
     said = capsys.readouterr()
     assert (said.out + said.err).count('pip install "ganlab[tensorboard]"') == 1
     assert not list((tmp_path / "run").glob("events.out.tfevents.*"))
+
+
+def test_the_record_checksum_is_tensorboard_s_own():
+    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
+
+    rng = np.random.default_rng(0)
+    for size in [*range(20), 395, 4099]:  # every tail length after whole 8-byte steps
+        data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
+        assert tb.masked_crc32c(data) == masked_crc32c(data), size

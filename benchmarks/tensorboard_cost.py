@@ -1,0 +1,115 @@
+"""What writing TensorBoard event files costs a headless run.
+
+Runs, in one process, two headless loops as ``ganlab train`` drives them (recording a
+run directory through the recorder, views drawn once a second for the run's history):
+one whose recorder also writes TensorBoard event files (``ganlab.engine.tensorboard``:
+what a run does where TensorBoard is installed) and one whose recorder does not. Both
+train copies of the same networks on the same data; they alternate in rounds of the same
+wall time, so machine noise hits both alike. Prints steps/s of each, their ratio, and the
+event files' size.
+
+The writer's own thread writes what it was given at most FLUSH_EVERY_S (2 s) later, so
+a little of one round's writing falls into the next round (the other variant's): with
+rounds of 10 s or more that is noise.
+
+Goal: ratio (with TensorBoard / without) >= 0.97 on the CPU.
+
+    python benchmarks/tensorboard_cost.py [--preset ring8] [--seconds 20] [--rounds 6]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import queue
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ganlab.cli import HEADLESS_SCALAR_HZ
+from ganlab.engine.loop import run
+from ganlab.engine.recorder import Recorder, drive
+from ganlab.engine.tensorboard import EVENTS_PREFIX, available
+from ganlab.engine.trainer import Trainer
+from ganlab.kernel import commands as cmd
+from ganlab.kernel import reports as rep
+from ganlab.kernel.history import HISTORY_EVERY_S
+from ganlab.kernel.presets import load_preset
+from ganlab.kernel.rundir import RunDir
+
+
+class Variant:
+    """One headless loop, consumed in rounds."""
+
+    def __init__(self, name: str, config, folder: Path, *, tensorboard: bool):
+        self.name = name
+        self.folder = folder
+        self.inbox: queue.Queue[cmd.Command] = queue.Queue()
+        self.recorder = Recorder(RunDir.create(folder, config), tensorboard=tensorboard)
+        self.reports = drive(
+            run(
+                config,
+                self.inbox,
+                recording=True,
+                trainer=Trainer(config),
+                snapshot_hz=1.0 / HISTORY_EVERY_S,
+                scalar_hz=HEADLESS_SCALAR_HZ,
+            ),
+            self.recorder,
+        )
+        self.steps = 0
+        self.seconds = 0.0
+
+    def round(self, seconds: float) -> None:
+        start = time.perf_counter()
+        for report in self.reports:
+            if isinstance(report, rep.ScalarBatch):
+                self.steps += len(report)
+            if time.perf_counter() - start >= seconds:
+                break
+        self.seconds += time.perf_counter() - start
+
+    def close(self) -> None:
+        self.reports.close()
+        self.recorder.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="ring8")
+    parser.add_argument("--seconds", type=float, default=20.0, help="per round and variant")
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args(argv)
+    if not available():
+        print('TensorBoard is not installed: pip install "ganlab[tensorboard]"', file=sys.stderr)
+        return 2
+    config = load_preset(args.preset)
+    config = dataclasses.replace(config, loop=dataclasses.replace(config.loop, steps=0))
+    with tempfile.TemporaryDirectory() as tmp:
+        with_tb = Variant("with TensorBoard", config, Path(tmp) / "a", tensorboard=True)
+        without = Variant("without", config, Path(tmp) / "b", tensorboard=False)
+        for _ in range(args.rounds):
+            for variant in (with_tb, without):
+                variant.round(args.seconds)
+        rates = {}
+        for variant in (with_tb, without):
+            variant.close()
+            rates[variant.name] = variant.steps / variant.seconds
+            print(
+                f"{variant.name:>16}: {variant.steps} steps in {variant.seconds:.1f} s = "
+                f"{rates[variant.name]:.1f} steps/s"
+            )
+        files = list(with_tb.folder.glob(f"{EVENTS_PREFIX}*"))
+        size = sum(f.stat().st_size for f in files)
+        print(
+            f"event files: {len(files)}, {size / 1024**2:.2f} MB "
+            f"({size / max(with_tb.steps, 1):.0f} bytes a step, images included)"
+        )
+        ratio = rates["with TensorBoard"] / rates["without"]
+        print(f"ratio (with TensorBoard / without): {ratio:.3f}  goal >= 0.97")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

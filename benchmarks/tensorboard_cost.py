@@ -93,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
             for variant in (with_tb, without):
                 variant.round(args.seconds)
         rates = {}
+        writer = with_tb.recorder._tensorboard  # what its worker thread spent, in CPU
+        assert writer is not None
         for variant in (with_tb, without):
             variant.close()
             rates[variant.name] = variant.steps / variant.seconds
@@ -105,6 +107,11 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"event files: {len(files)}, {size / 1024**2:.2f} MB "
             f"({size / max(with_tb.steps, 1):.0f} bytes a step, images included)"
+        )
+        print(
+            f"writer thread: {writer.cpu_s:.2f} CPU s = "
+            f"{writer.cpu_s / max(with_tb.steps, 1) * 1e6:.0f} us a step, "
+            f"{writer.cpu_s / with_tb.seconds * 100:.1f} % of one core"
         )
         ratio = rates["with TensorBoard"] / rates["without"]
         print(f"ratio (with TensorBoard / without): {ratio:.3f}  goal >= 0.97")

@@ -39,6 +39,7 @@ import collections
 import contextlib
 import importlib.util
 import io
+import itertools
 import json
 import math
 import os
@@ -151,6 +152,68 @@ def masked_crc32c(data: bytes) -> int:
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
+_CRC_ARRAYS = tuple(np.array(t, np.uint32) for t in _CRC_TABLES)
+_BATCH_CRC = 16  # records from which the vectorised CRC is the faster one
+
+
+def masked_crc32c_many(records: list[bytes]) -> list[int]:
+    """:func:`masked_crc32c` of each record, all at once (numpy, 8 bytes a step).
+
+    The records are right-aligned in one array with zeros in front: a CRC started at 0
+    stays 0 over leading zeros, and starting at 0xFFFFFFFF equals starting at 0 with the
+    first 4 bytes inverted, so every record runs the same steps. Few or tiny records go
+    one by one.
+    """
+    if len(records) < _BATCH_CRC or min(map(len, records)) < 4:
+        return [masked_crc32c(r) for r in records]
+    lengths = np.array([len(r) for r in records])
+    width = -(-int(lengths.max()) // 8) * 8
+    buf = np.zeros((len(records), width), np.uint8)
+    starts = width - lengths
+    for i, record in enumerate(records):
+        buf[i, starts[i] :] = np.frombuffer(record, np.uint8)
+    rows = np.arange(len(records))[:, None]
+    buf[rows, starts[:, None] + np.arange(4)] ^= 0xFF
+    words = buf.view("<u4")
+    t0, t1, t2, t3, t4, t5, t6, t7 = _CRC_ARRAYS
+    crc = np.zeros(len(records), np.uint32)
+    for j in range(0, words.shape[1], 2):
+        lo = words[:, j] ^ crc
+        hi = words[:, j + 1]
+        crc = (
+            t7[lo & 0xFF]
+            ^ t6[(lo >> 8) & 0xFF]
+            ^ t5[(lo >> 16) & 0xFF]
+            ^ t4[lo >> 24]
+            ^ t3[hi & 0xFF]
+            ^ t2[(hi >> 8) & 0xFF]
+            ^ t1[(hi >> 16) & 0xFF]
+            ^ t0[hi >> 24]
+        )
+    out = crc.astype(np.uint64) ^ 0xFFFFFFFF
+    masked = (((out >> 15) | (out << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+    return [int(v) for v in masked]
+
+
+def _float32(value: float) -> bytes:
+    """Little-endian float32; beyond its range, an infinity of the same sign (as
+    protobuf stores it)."""
+    try:
+        return struct.pack("<f", value)
+    except OverflowError:
+        return struct.pack("<f", math.copysign(math.inf, value))
+
+
+def _varint(value: int) -> bytes:
+    """A protocol buffer varint (value >= 0)."""
+    out = bytearray()
+    while value > 0x7F:
+        out.append((value & 0x7F) | 0x80)
+        value >>= 7
+    out.append(value)
+    return bytes(out)
+
+
 def _protos() -> Any:
     """TensorBoard's protocol buffers (a module-like namespace); ImportError if absent.
 
@@ -164,7 +227,6 @@ def _protos() -> Any:
         SessionLog = event_pb2.SessionLog
         Summary = summary_pb2.Summary
         HistogramProto = summary_pb2.HistogramProto
-        crc = staticmethod(masked_crc32c)
 
     return Protos
 
@@ -408,19 +470,15 @@ class EventFile:
         self.p = protos
         folder.mkdir(parents=True, exist_ok=True)
         if name is None:
-            host = socket.gethostname().replace(".", "_") or "host"
-            name = f"{EVENTS_PREFIX}{int(time.time()):010d}.{host}.{os.getpid()}{EVENTS_SUFFIX}"
+            name = _new_name(folder)
         self.path = folder / name
-        self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open, closed in close()
-        self._buffer = bytearray()
+        self._fh = open(self.path, "xb")  # noqa: SIM115 - kept open, closed in close()
+        self._records: list[bytes] = []  # serialised events not written yet
+        self._tags: dict[str, bytes] = {}  # tag -> its scalar value's encoding, but the number
         self._event(self.p.Event(wall_time=time.time(), file_version="brain.Event:2"))
 
     def _event(self, event: Any) -> None:
-        data = event.SerializeToString()
-        header = struct.pack("<Q", len(data))
-        crc = self.p.crc
-        self._buffer += header + struct.pack("<I", crc(header)) + data
-        self._buffer += struct.pack("<I", crc(data))
+        self._records.append(event.SerializeToString())
 
     def write_restart(self, step: int, wall_time: float) -> None:
         """TensorBoard's session start at ``step``: it drops what it read at ``step`` and
@@ -432,10 +490,27 @@ class EventFile:
         """One event holding all of a step's scalars."""
         if not values:
             return
-        summary = self.p.Summary(
-            value=[self.p.Summary.Value(tag=k, simple_value=v) for k, v in values.items()]
+        # Encoded here rather than through protobuf objects (5x faster for a row): an
+        # Event {wall_time = 1 (double), step = 2 (varint), summary = 5 {value = 1
+        # {tag = 1 (string), simple_value = 2 (float)} ...}}.
+        parts = []
+        for tag, value in values.items():
+            head = self._tags.get(tag)
+            if head is None:
+                name = tag.encode("utf-8")
+                inner = b"\x0a" + _varint(len(name)) + name + b"\x15"
+                head = self._tags[tag] = b"\x0a" + _varint(len(inner) + 4) + inner
+            parts.append(head + _float32(value))
+        summary = b"".join(parts)
+        self._records.append(
+            b"\x09"
+            + struct.pack("<d", wall_time)
+            + b"\x10"
+            + _varint(step)
+            + b"\x2a"
+            + _varint(len(summary))
+            + summary
         )
-        self._event(self.p.Event(wall_time=wall_time, step=step, summary=summary))
 
     def write_pictures(self, step: int, wall_time: float, shown: Pictures) -> None:
         """The images (PNG) and histograms of one snapshot, in one event."""
@@ -463,9 +538,19 @@ class EventFile:
             self._event(self.p.Event(wall_time=wall_time, step=step, summary=summary))
 
     def flush(self) -> None:
-        if self._buffer:
-            self._fh.write(self._buffer)
-            self._buffer.clear()
+        """Frame the events (TFRecord: length, its CRC, data, its CRC) and write them."""
+        if self._records:
+            headers = [struct.pack("<Q", len(data)) for data in self._records]
+            header_crcs = masked_crc32c_many(headers)
+            data_crcs = masked_crc32c_many(self._records)
+            out = bytearray()
+            for header, header_crc, data, data_crc in zip(
+                headers, header_crcs, self._records, data_crcs, strict=True
+            ):
+                out += header + struct.pack("<I", header_crc) + data
+                out += struct.pack("<I", data_crc)
+            self._fh.write(out)
+            self._records.clear()
         self._fh.flush()
 
     def close(self) -> None:
@@ -473,6 +558,22 @@ class EventFile:
             self.flush()
         finally:
             self._fh.close()
+
+
+_files_made = itertools.count()  # this process's event files: names never repeat
+
+
+def _new_name(folder: Path) -> str:
+    """TensorBoard's ``events.out.tfevents.<time>.<host>.<pid>.<n>`` with our suffix,
+    for a file not in ``folder`` yet (two in one second get different numbers)."""
+    host = socket.gethostname().replace(".", "_") or "host"
+    while True:
+        name = (
+            f"{EVENTS_PREFIX}{int(time.time()):010d}.{host}.{os.getpid()}."
+            f"{next(_files_made)}{EVENTS_SUFFIX}"
+        )
+        if not (folder / name).exists():
+            return name
 
 
 def _histogram(protos: Any, values: np.ndarray) -> Any:
@@ -531,6 +632,7 @@ class TensorBoardWriter:
         self.clock = clock
         self.problem: str | None = None  # why writing stopped, for a person
         self.path: Path | None = None  # the event file, once the worker made it
+        self.cpu_s = 0.0  # CPU seconds the worker spent converting and writing
         self._last_pictures: float | None = None
         self._queue: collections.deque[tuple[str, Any, float]] = collections.deque()
         self._wake = threading.Event()
@@ -595,10 +697,12 @@ class TensorBoardWriter:
             self.path = events.path
             while True:
                 stopping = self._stop
+                started = time.thread_time()
                 while self._queue:
                     kind, item, wall = self._queue.popleft()
                     converter.feed(events, kind, item, wall)
                 events.flush()
+                self.cpu_s += time.thread_time() - started
                 if stopping:
                     break
                 self._wake.wait(self.flush_every_s)
@@ -686,8 +790,9 @@ def export_run(
     Scalars come from metrics.jsonl (every row and metrics event, as the live writer
     writes them), images and histograms from every frame of the run's history
     (``ganlab.kernel.history``; none if the run has no history folder). The event files
-    that were in ``out_dir`` before are removed once the new one is written, so the run
-    shows once in TensorBoard.
+    ganlab wrote in ``out_dir`` before (live, or an earlier export) are removed once the
+    new one is written, so the run shows once in TensorBoard; other programs' files stay.
+    Meant for a run that is not training now (its live file would be removed).
 
     Parameters
     ----------
@@ -727,7 +832,9 @@ def export_run(
         # Rows carry seconds since their loop started: wall times from the run's start.
         started = run / "experiment.toml"
         base = (started if started.exists() else metrics).stat().st_mtime
-        before = set(target.glob(f"{EVENTS_PREFIX}*")) if target.is_dir() else set()
+        # ganlab's earlier event files there (live or exported) are replaced; files of
+        # other programs stay.
+        before = set(target.glob(f"{EVENTS_PREFIX}*{EVENTS_SUFFIX}")) if target.is_dir() else set()
         total = len(entries) + len(frames)
         done = 0
         events = EventFile(target, protos)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import sys
 import threading
 from pathlib import Path
@@ -176,14 +177,18 @@ def test_a_run_without_tensorboard_writes_no_events_and_export_gives_the_same_sc
     assert {"d_output/real", "d_output/fake"} <= set(events.Tags()["histograms"])
 
 
-def test_exporting_again_replaces_the_run_s_event_files(toy_run, tmp_path):
+def test_exporting_again_replaces_ganlab_s_event_files_and_leaves_others(toy_run, tmp_path):
     path, _reports = toy_run
-    out = tmp_path / "tb" / "ring"
-    first = tb.export_run(path, out)
-    second = tb.export_run(path, out)
-    assert list(out.glob("events.out.tfevents.*")) == [second]
-    assert first != second or first.exists()
-    assert_same_scalars(read_scalars(read_back(out)), expected_scalars(path))
+    copy = tmp_path / "ring"
+    shutil.copytree(path, copy)
+    other = copy / "events.out.tfevents.1.elsewhere.7"  # another program's file stays
+    other.write_bytes(b"")
+    first = tb.export_run(copy)
+    second = tb.export_run(copy)
+    assert sorted(copy.glob("events.out.tfevents.*")) == sorted([other, second])
+    assert not first.exists()
+    other.unlink()  # (an empty file is no event file TensorBoard could read)
+    assert_same_scalars(read_scalars(read_back(copy)), expected_scalars(path))
 
 
 def test_a_run_that_rewinds_shows_only_the_rows_it_kept(tmp_path):
@@ -270,10 +275,26 @@ def test_ganlab_train_says_once_how_to_get_tensorboard_when_it_is_absent(
     assert not list((tmp_path / "run").glob("events.out.tfevents.*"))
 
 
-def test_the_record_checksum_is_tensorboard_s_own():
+def test_the_record_checksums_are_tensorboard_s_own():
     from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
 
     rng = np.random.default_rng(0)
-    for size in [*range(20), 395, 4099]:  # every tail length after whole 8-byte steps
-        data = rng.integers(0, 256, size, dtype=np.uint8).tobytes()
-        assert tb.masked_crc32c(data) == masked_crc32c(data), size
+    sizes = [*range(4, 40), 395, 4099]  # every tail length after whole 8-byte steps
+    records = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in sizes]
+    want = [masked_crc32c(r) for r in records]
+    assert [tb.masked_crc32c(r) for r in records] == want  # one by one
+    assert tb.masked_crc32c_many(records) == want  # all at once (vectorised)
+    assert tb.masked_crc32c(b"") == masked_crc32c(b"")
+
+
+def test_a_row_s_event_is_what_protobuf_reads(tmp_path):
+    from tensorboard.compat.proto.event_pb2 import Event
+
+    events = tb.EventFile(tmp_path, tb._protos())
+    values = {"d_loss": 0.25, "grad_norm_d_layers/net.0": 3.5, "jsd": -1e300, "é": 1.0}
+    events.write_scalars(123456789, 1.5e9, values)
+    event = Event.FromString(events._records[-1])
+    events.close()
+    assert (event.step, event.wall_time) == (123456789, 1.5e9)
+    found = {v.tag: v.simple_value for v in event.summary.value}
+    assert found == {**values, "jsd": -np.inf}  # beyond float32: an infinity, as protobuf

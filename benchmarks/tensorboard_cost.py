@@ -9,16 +9,18 @@ wall time (after one warm-up round each, which also imports TensorBoard), in tur
 alternate which goes first, so machine noise hits both alike. Prints steps/s of each,
 their ratio, the writer thread's CPU time and the event files' size.
 
-The writer's own thread writes what it was given at most FLUSH_EVERY_S (2 s) later, so
-a little of one round's writing falls into the next round (the other variant's): with
-rounds of 10 s or more that is noise.
+The writer writes what it was given at most FLUSH_EVERY_S (2 s) later, so a little of
+one round's writing may fall into the next round (with --threaded, the other
+variant's): with rounds of a few seconds or more that is noise.
 
 Goal: ratio (with TensorBoard / without) >= 0.97 on the CPU.
 
     python benchmarks/tensorboard_cost.py [--preset ring8] [--seconds 20] [--rounds 6]
 
 ``--control`` runs the same with TensorBoard off in both (an A/A run): its ratio is the
-noise of the machine, to read the real one against.
+noise of the machine, to read the real one against. ``--threaded`` has the writer write
+from a thread of its own (``TensorBoardWriter(threaded=True)``) instead of the
+recorder's.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import time
 from pathlib import Path
 
 from ganlab.cli import HEADLESS_SCALAR_HZ
+from ganlab.engine import tensorboard
 from ganlab.engine.loop import run
 from ganlab.engine.recorder import Recorder, drive
 from ganlab.engine.tensorboard import EVENTS_PREFIX, available
@@ -85,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="per round and variant")
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--control", action="store_true", help="TensorBoard off in both")
+    parser.add_argument(
+        "--threaded", action="store_true", help="the writer writes from a thread of its own"
+    )
     args = parser.parse_args(argv)
+    tensorboard.THREADED = args.threaded
     if not available():
         print('TensorBoard is not installed: pip install "ganlab[tensorboard]"', file=sys.stderr)
         return 2

@@ -17,7 +17,7 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
                          (``ganlab.kernel.history``), at most one frame a second
     events.out.tfevents.*  when TensorBoard is installed: the rows and metrics as
                          scalars, snapshots as images and histograms
-                         (``ganlab.engine.tensorboard``, written by its own thread)
+                         (``ganlab.engine.tensorboard``, in batches every few seconds)
 
 A write that fails (a full disk, a folder made read-only) never raises and never stops
 the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
@@ -156,6 +156,8 @@ class Recorder:
             writer.segment(report)
         elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot):
             writer.snapshot(report)
+        elif isinstance(report, rep.StateChanged):
+            writer.flush()  # paused or finished: the last rows are not kept waiting
         if writer.problem is None:
             return []
         self._tensorboard = None

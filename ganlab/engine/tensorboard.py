@@ -3,10 +3,10 @@
 Owns the mapping from a run to TensorBoard's event format, used two ways:
 
 - :class:`TensorBoardWriter`, which the recorder (``ganlab.engine.recorder``, in the
-  trainer's process) feeds as the run goes. The recorder's thread only queues what it is
-  given (already built rows, frozen snapshot reports); a worker thread of the writer's own
-  imports TensorBoard, builds the events and writes them, so the loop never waits on an
-  import, a PNG encoding or the disk.
+  trainer's process) feeds as the run goes: it queues what it is given (already built
+  rows, frozen snapshot reports) and writes it in batches every few seconds, in the
+  recorder's thread (or, asked, a thread of its own); images and histograms at most
+  every :data:`IMAGES_EVERY_S`.
 - :func:`export_run`, which converts a run directory that exists already (recorded with
   TensorBoard absent, or from before this module), in the calling thread.
 
@@ -67,8 +67,10 @@ EVENTS_SUFFIX = ".ganlab"
 # Live runs: at most one sample grid and one pair of histograms per this many seconds
 # (TensorBoard keeps 10 images per tag unless told --samples_per_plugin images=N).
 IMAGES_EVERY_S = 10.0
-# Live runs: the worker writes what is queued at least this often (seconds).
+# Live runs: what is queued is written at least this often (seconds).
 FLUSH_EVERY_S = 2.0
+# Live runs: write from a thread of the writer's own (see TensorBoardWriter).
+THREADED = False
 # Histogram buckets over [min, max] of the values.
 HISTOGRAM_BINS = 30
 # Toy runs' picture: pixels per side.
@@ -152,7 +154,8 @@ def masked_crc32c(data: bytes) -> int:
     return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
 
 
-_CRC_ARRAYS = tuple(np.array(t, np.uint32) for t in _CRC_TABLES)
+# Row k: the table for byte k of each 8 (slicing-by-8 takes byte 0 through the last table).
+_CRC_BY_POSITION = np.array(_CRC_TABLES[::-1], np.uint32)
 _BATCH_CRC = 16  # records from which the vectorised CRC is the faster one
 
 
@@ -175,24 +178,22 @@ def masked_crc32c_many(records: list[bytes]) -> list[int]:
     rows = np.arange(len(records))[:, None]
     buf[rows, starts[:, None] + np.arange(4)] ^= 0xFF
     words = buf.view("<u4")
-    t0, t1, t2, t3, t4, t5, t6, t7 = _CRC_ARRAYS
     crc = np.zeros(len(records), np.uint32)
-    for j in range(0, words.shape[1], 2):
-        lo = words[:, j] ^ crc
-        hi = words[:, j + 1]
-        crc = (
-            t7[lo & 0xFF]
-            ^ t6[(lo >> 8) & 0xFF]
-            ^ t5[(lo >> 16) & 0xFF]
-            ^ t4[lo >> 24]
-            ^ t3[hi & 0xFF]
-            ^ t2[(hi >> 8) & 0xFF]
-            ^ t1[(hi >> 16) & 0xFF]
-            ^ t0[hi >> 24]
-        )
+    positions = np.arange(8)
+    for j in range(0, width, 8):  # 8 bytes of every record: one lookup, one reduction
+        low = (words[:, j // 4] ^ crc).astype("<u4", copy=False).view(np.uint8)
+        index = np.concatenate((low.reshape(-1, 4), buf[:, j + 4 : j + 8]), axis=1)
+        crc = np.bitwise_xor.reduce(_CRC_BY_POSITION[positions, index], axis=1)
     out = crc.astype(np.uint64) ^ 0xFFFFFFFF
     masked = (((out >> 15) | (out << 17)) + 0xA282EAD8) & 0xFFFFFFFF
     return [int(v) for v in masked]
+
+
+def _scalar_head(tag: str) -> bytes:
+    """A summary value {tag, simple_value} as protobuf bytes, but its last 4 (the float)."""
+    name = tag.encode("utf-8")
+    inner = b"\x0a" + _varint(len(name)) + name + b"\x15"
+    return b"\x0a" + _varint(len(inner) + 4) + inner
 
 
 def _float32(value: float) -> bytes:
@@ -255,24 +256,25 @@ def scalars(entry: dict[str, Any]) -> dict[str, float]:
     if entry.get("event") not in (None, "metrics"):
         return {}
     out: dict[str, float] = {}
-    for key, value in entry.items():
-        if key in _META_KEYS:
-            continue
-        if isinstance(value, dict):
+    for key, value in entry.items():  # once per row: kept to plain type tests
+        kind = type(value)
+        if kind is float or kind is int:
+            if key not in _META_KEYS and _finite(value):
+                out[key] = float(value)
+        elif kind is dict:
             for name, inner in value.items():
                 if _is_number(inner):
                     out[f"{key}/{name}"] = float(inner)
-        elif _is_number(value):
+        elif _is_number(value) and key not in _META_KEYS:  # a subclass (numpy float64)
             out[key] = float(value)
     return out
 
 
+_finite = math.isfinite
+
+
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and _finite(value)
 
 
 def grid(images: np.ndarray, columns: int | None = None, pad: int = 2) -> np.ndarray:
@@ -474,7 +476,8 @@ class EventFile:
         self.path = folder / name
         self._fh = open(self.path, "xb")  # noqa: SIM115 - kept open, closed in close()
         self._records: list[bytes] = []  # serialised events not written yet
-        self._tags: dict[str, bytes] = {}  # tag -> its scalar value's encoding, but the number
+        # A row's tags -> (struct packing its summary, each tag's encoding but the number)
+        self._layouts: dict[tuple[str, ...], tuple[struct.Struct, list[bytes]]] = {}
         self._event(self.p.Event(wall_time=time.time(), file_version="brain.Event:2"))
 
     def _event(self, event: Any) -> None:
@@ -492,16 +495,24 @@ class EventFile:
             return
         # Encoded here rather than through protobuf objects (5x faster for a row): an
         # Event {wall_time = 1 (double), step = 2 (varint), summary = 5 {value = 1
-        # {tag = 1 (string), simple_value = 2 (float)} ...}}.
-        parts = []
-        for tag, value in values.items():
-            head = self._tags.get(tag)
-            if head is None:
-                name = tag.encode("utf-8")
-                inner = b"\x0a" + _varint(len(name)) + name + b"\x15"
-                head = self._tags[tag] = b"\x0a" + _varint(len(inner) + 4) + inner
-            parts.append(head + _float32(value))
-        summary = b"".join(parts)
+        # {tag = 1 (string), simple_value = 2 (float)} ...}}. Rows of a run repeat their
+        # tags: each set of tags gets one struct that packs a whole summary.
+        tags = tuple(values)
+        layout = self._layouts.get(tags)
+        if layout is None:
+            if len(self._layouts) > 64:
+                self._layouts.clear()
+            heads = [_scalar_head(tag) for tag in tags]
+            packer = struct.Struct("<" + "".join(f"{len(h)}sf" for h in heads))
+            layout = self._layouts[tags] = (packer, heads)
+        packer, heads = layout
+        fields: list[Any] = [None] * (2 * len(heads))
+        fields[0::2] = heads
+        fields[1::2] = values.values()
+        try:
+            summary = packer.pack(*fields)
+        except OverflowError:  # beyond float32: infinities, as protobuf stores them
+            summary = b"".join(h + _float32(v) for h, v in zip(heads, values.values(), strict=True))
         self._records.append(
             b"\x09"
             + struct.pack("<d", wall_time)
@@ -599,10 +610,17 @@ def _histogram(protos: Any, values: np.ndarray) -> Any:
 class TensorBoardWriter:
     """Writes a run's event files as it trains (see the module docstring).
 
-    Every method is for the recorder's thread and returns at once; a worker thread,
-    started on first use, imports TensorBoard, writes and flushes at least every
-    ``flush_every_s``. A failure (no TensorBoard, a write that fails) stops the writing
-    and is kept in :attr:`problem` for the recorder to say once.
+    Every method is for the recorder's thread. What it is given is queued and written
+    in batches, at least every ``flush_every_s`` (the first at once, which imports
+    TensorBoard and makes the file as the run starts), by the recorder's thread itself
+    or, ``threaded``, by a worker thread of the writer's own. A failure (no TensorBoard,
+    a write that fails) stops the writing and is kept in :attr:`problem` for the
+    recorder to say once.
+
+    Writing in the recorder's thread is the default: a batch of rows costs it well
+    under a millisecond (``benchmarks/tensorboard_cost.py``), while a worker competes
+    with the loop for Python's interpreter lock, which on a busy CPU cost the loop more
+    than the writing itself.
 
     Parameters
     ----------
@@ -612,10 +630,11 @@ class TensorBoardWriter:
         At most one set of images and histograms per this many seconds of ``clock``;
         the first snapshot is always written.
     flush_every_s
-        The worker writes queued events at least this often; default
-        :data:`FLUSH_EVERY_S`.
+        Write the queue at least this often; default :data:`FLUSH_EVERY_S`.
     clock
-        Seconds (monotonic), for the throttle.
+        Seconds (monotonic), for the throttle and the batches.
+    threaded
+        Write from a worker thread; default :data:`THREADED`.
     """
 
     def __init__(
@@ -625,16 +644,21 @@ class TensorBoardWriter:
         images_every_s: float = IMAGES_EVERY_S,
         flush_every_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        threaded: bool | None = None,
     ):
         self.folder = Path(folder)
         self.images_every_s = images_every_s
         self.flush_every_s = FLUSH_EVERY_S if flush_every_s is None else flush_every_s
         self.clock = clock
+        self.threaded = THREADED if threaded is None else threaded
         self.problem: str | None = None  # why writing stopped, for a person
-        self.path: Path | None = None  # the event file, once the worker made it
-        self.cpu_s = 0.0  # CPU seconds the worker spent converting and writing
+        self.path: Path | None = None  # the event file, once made
+        self.cpu_s = 0.0  # CPU seconds spent converting and writing
         self._last_pictures: float | None = None
+        self._last_flush: float | None = None
         self._queue: collections.deque[tuple[str, Any, float]] = collections.deque()
+        self._events: EventFile | None = None
+        self._converter = _Converter()
         self._wake = threading.Event()
         self._stop = False
         self._worker: threading.Thread | None = None
@@ -664,58 +688,66 @@ class TensorBoardWriter:
         self._put("snapshot", snap)
         return True
 
+    def flush(self) -> None:
+        """Write what is queued now (the loop paused or finished: nothing may come for a
+        while). The worker, if any, writes on its own."""
+        if self._worker is None and self._queue:
+            self._last_flush = self.clock()
+            self._write()
+
     def close(self) -> None:
-        """Write everything queued, close the file and end the worker (waits for it).
+        """Write everything queued and close the file (waiting for the worker, if any).
         A later call starts a new event file."""
-        worker = self._worker
-        if worker is None:
-            return
-        self._stop = True
-        self._wake.set()
-        worker.join()
-        self._worker = None
+        if self._worker is not None:
+            self._stop = True
+            self._wake.set()
+            self._worker.join()
+            self._worker = None
+        else:
+            self._write(closing=True)
 
     def _put(self, kind: str, item: Any) -> None:
         if self.problem is not None:
             return
         self._queue.append((kind, item, time.time()))
-        if self._worker is None:
-            self._stop = False
-            self._wake.clear()
-            self._worker = threading.Thread(
-                target=self._run, name="ganlab-tensorboard", daemon=True
-            )
-            self._worker.start()
+        if self.threaded:
+            if self._worker is None:
+                self._stop = False
+                self._wake.clear()
+                self._worker = threading.Thread(
+                    target=self._work, name="ganlab-tensorboard", daemon=True
+                )
+                self._worker.start()
+            return
+        now = self.clock()
+        if self._last_flush is None or now - self._last_flush >= self.flush_every_s:
+            self._last_flush = now
+            self._write()
 
-    # -- the worker thread
+    # -- writing (the recorder's thread, or the worker)
 
-    def _run(self) -> None:
-        events: EventFile | None = None
-        converter = _Converter()
+    def _write(self, *, closing: bool = False) -> None:
+        """Write what is queued; on ``closing`` also close the file. Never raises: a
+        failure is kept in :attr:`problem` and ends the writing."""
+        started = time.thread_time()
         try:
-            events = EventFile(self.folder, _require())
-            self.path = events.path
-            while True:
-                stopping = self._stop
-                started = time.thread_time()
+            if self.problem is None and (self._queue or closing):
+                if self._events is None:
+                    self._events = EventFile(self.folder, _require())
+                    self.path = self._events.path
                 while self._queue:
                     kind, item, wall = self._queue.popleft()
-                    converter.feed(events, kind, item, wall)
-                events.flush()
-                self.cpu_s += time.thread_time() - started
-                if stopping:
-                    break
-                self._wake.wait(self.flush_every_s)
-                self._wake.clear()
+                    self._converter.feed(self._events, kind, item, wall)
+                self._events.flush()
         except TensorBoardMissingError as exc:
             self.problem = str(exc)
         except Exception as exc:  # a full disk, a read-only folder, a bad report
-            where = events.path if events is not None else self.folder
             self.problem = _(
                 "{path}: could not write the TensorBoard events: {error}. {fix}"
-            ).format(path=where, error=exc, fix=_(_FIX_WRITE))
-        finally:
+            ).format(path=self.path or self.folder, error=exc, fix=_(_FIX_WRITE))
+        if self.problem is not None or closing:
             self._queue.clear()
+            events, self._events = self._events, None
             if events is not None:
                 try:
                     events.close()
@@ -723,6 +755,17 @@ class TensorBoardWriter:
                     self.problem = self.problem or _(
                         "{path}: could not write the TensorBoard events: {error}. {fix}"
                     ).format(path=events.path, error=exc, fix=_(_FIX_WRITE))
+        self.cpu_s += time.thread_time() - started
+
+    def _work(self) -> None:
+        """The worker (``threaded``): write at least every ``flush_every_s`` until closed."""
+        while self.problem is None:
+            stopping = self._stop
+            self._write(closing=stopping)
+            if stopping:
+                return
+            self._wake.wait(self.flush_every_s)
+            self._wake.clear()
 
 
 class _Converter:

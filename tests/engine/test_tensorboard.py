@@ -204,7 +204,8 @@ def test_a_run_that_rewinds_shows_only_the_rows_it_kept(tmp_path):
     assert found == {**dict.fromkeys(range(1, 6), 1.0), **dict.fromkeys(range(6, 9), 2.0)}
 
 
-def test_a_failing_event_write_is_said_once_and_training_goes_on(tmp_path, monkeypatch):
+@pytest.mark.parametrize("threaded", [False, True], ids=["in the recorder", "in a thread"])
+def test_a_failing_event_write_is_said_once_and_training_goes_on(tmp_path, monkeypatch, threaded):
     def refuse(*_args, **_kwargs):
         raise OSError("No space left on device")
 
@@ -215,7 +216,9 @@ def test_a_failing_event_write_is_said_once_and_training_goes_on(tmp_path, monke
         close(self)
         stopped.set()
 
-    monkeypatch.setattr(tb, "FLUSH_EVERY_S", 0.01)  # the worker takes the rows at once
+    monkeypatch.setattr(tb, "THREADED", threaded)
+    # Rows are written as soon as they come (a worker looks 100 times a second).
+    monkeypatch.setattr(tb, "FLUSH_EVERY_S", 0.01 if threaded else 0.0)
     monkeypatch.setattr(tb.EventFile, "write_scalars", refuse)
     monkeypatch.setattr(tb.EventFile, "close", closed)
     recorder = Recorder(RunDir(tmp_path / "run"))

@@ -1716,6 +1716,7 @@ def _train_loop(
     from ganlab.engine.host import serve as serve_reports
     from ganlab.engine.loop import run as run_loop
     from ganlab.engine.recorder import Recorder, drive
+    from ganlab.engine.tensorboard import note as tensorboard_note
     from ganlab.kernel import commands as cmd
     from ganlab.kernel.history import HISTORY_EVERY_S
 
@@ -1738,6 +1739,7 @@ def _train_loop(
             file=out,
         )
         print(_("ganlab: data: {summary}").format(summary=trainer.source.summary()), file=out)
+        print(tensorboard_note(run.path), file=out)
     progress = _Progress(start_step, total, out, enabled=not quiet)
     inbox: queue.Queue[cmd.Command] = queue.Queue()
 

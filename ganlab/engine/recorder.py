@@ -15,12 +15,17 @@ files itself, and whoever drives it passes every report through :meth:`Recorder.
     history/             SegmentStarted and the view snapshots (ToySnapshot, ImageSnapshot,
                          PanelSnapshot) -> the run's bounded, log-spaced history of views
                          (``ganlab.kernel.history``), at most one frame a second
+    events.out.tfevents.*  when TensorBoard is installed: the rows and metrics as
+                         scalars, snapshots as images and histograms
+                         (``ganlab.engine.tensorboard``, in batches every few seconds)
 
 A write that fails (a full disk, a folder made read-only) never raises and never stops
 the loop: the recorder answers with a ``TrainingError`` that names the file and the fix
 (for metrics.jsonl or experiment.toml once, until a write to it succeeds again; for
 each checkpoint every time) and goes on; what the driver
-does with it is its own choice (the window shows it, ``ganlab train`` stops).
+does with it is its own choice (the window shows it, ``ganlab train`` stops). TensorBoard's
+files are an extra: a failure there is said once as a warning (``LogMessage``) and ends
+only the TensorBoard writing.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any
 
+from ganlab.engine import tensorboard as tb
 from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import save_checkpoint
@@ -74,9 +80,14 @@ class Recorder:
         Keep at most this many of the run's own checkpoints (``checkpoints/step_*.pt``),
         the highest steps, always with the one just written; 0 keeps them all. Files saved
         to a chosen path are never removed.
+    tensorboard
+        Also write TensorBoard event files into the run directory when TensorBoard is
+        installed (:func:`ganlab.engine.tensorboard.available`); False never does.
     """
 
-    def __init__(self, run_dir: RunDir | None, *, keep_checkpoints: int = 0):
+    def __init__(
+        self, run_dir: RunDir | None, *, keep_checkpoints: int = 0, tensorboard: bool = True
+    ):
         if keep_checkpoints < 0:
             raise ValueError(f"keep_checkpoints must be >= 0, not {keep_checkpoints}")
         self.run_dir = run_dir
@@ -86,6 +97,9 @@ class Recorder:
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
         self._failing: set[Path] = set()  # files whose last write failed (said once)
         self._history: HistoryWriter | None = None  # made with the first SegmentStarted
+        self._tensorboard: tb.TensorBoardWriter | None = None
+        if tensorboard and run_dir is not None and tb.available():
+            self._tensorboard = tb.TensorBoardWriter(run_dir.path)
         self._handlers: dict[type, Callable[[Any], list[rep.Report]]] = {
             rep.SegmentStarted: self._segment_started,
             rep.ConfigInEffect: self._config_in_effect,
@@ -118,15 +132,37 @@ class Recorder:
             for most reports. Never raises for a failed write.
         """
         handler = self._handlers.get(type(report))
-        return handler(report) if handler is not None else []
+        out = handler(report) if handler is not None else []
+        if self._tensorboard is not None:
+            out += self._to_tensorboard(report)
+        return out
 
     def close(self) -> None:
-        """Keep the last view snapshot in the history and close metrics.jsonl (a later
-        report opens it again)."""
+        """Keep the last view snapshot in the history, close metrics.jsonl and
+        TensorBoard's file, waiting for its last writes (a later report opens them again)."""
         if self._history is not None:
             self._history.close()
         if self.run_dir is not None:
             self.run_dir.close()
+        if self._tensorboard is not None:
+            self._tensorboard.close()
+
+    def _to_tensorboard(self, report: rep.Report) -> list[rep.Report]:
+        """Pass a segment or a snapshot on (the rows go from :meth:`_append`); a problem
+        the writer met is said once, and it writes no more."""
+        writer = self._tensorboard
+        assert writer is not None
+        if isinstance(report, rep.SegmentStarted):
+            writer.segment(report)
+        elif isinstance(report, rep.ToySnapshot | rep.ImageSnapshot | rep.PanelSnapshot):
+            writer.snapshot(report)
+        elif isinstance(report, rep.StateChanged):
+            writer.flush()  # paused or finished: the last rows are not kept waiting
+        if writer.problem is None:
+            return []
+        self._tensorboard = None
+        writer.close()
+        return [rep.LogMessage(report.segment, writer.problem, "warning")]
 
     # ------------------------------------------------------------------ writing
 
@@ -156,6 +192,8 @@ class Recorder:
                 ),
             )
         self._failing.discard(metrics)
+        if self._tensorboard is not None:
+            self._tensorboard.entries(rows)
         return []
 
     def _ensure_experiment(self, report: rep.Report, config_toml: str) -> list[rep.Report]:

@@ -39,12 +39,8 @@ import collections
 import contextlib
 import importlib.util
 import io
-import itertools
 import json
 import math
-import os
-import socket
-import struct
 import sys
 import threading
 import time
@@ -67,6 +63,8 @@ EVENTS_SUFFIX = ".ganlab"
 # Live runs: at most one sample grid and one pair of histograms per this many seconds
 # (TensorBoard keeps 10 images per tag unless told --samples_per_plugin images=N).
 IMAGES_EVERY_S = 10.0
+# Live runs: scalar rows at least this far apart (seconds of the run): ten a second.
+ROWS_EVERY_S = 0.1
 # Live runs: what is queued is written at least this often (seconds).
 FLUSH_EVERY_S = 2.0
 # Live runs: write from a thread of the writer's own (see TensorBoardWriter).
@@ -108,111 +106,6 @@ def note(run_path: str | Path) -> str:
             folder=Path(run_path).parent
         )
     return _("ganlab: no TensorBoard event files; to get them: {hint}").format(hint=INSTALL_HINT)
-
-
-def _crc32c_tables() -> tuple[tuple[int, ...], ...]:
-    """Slicing-by-8 tables of CRC-32C (Castagnoli, reflected polynomial 0x82F63B78)."""
-    first = []
-    for n in range(256):
-        crc = n
-        for _bit in range(8):
-            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
-        first.append(crc)
-    tables = [first]
-    for _k in range(7):
-        tables.append([(c >> 8) ^ first[c & 0xFF] for c in tables[-1]])
-    return tuple(tuple(t) for t in tables)
-
-
-_CRC_TABLES = _crc32c_tables()
-
-
-def masked_crc32c(data: bytes) -> int:
-    """The masked CRC-32C of TFRecord framing (as TensorBoard's own ``masked_crc32c``).
-
-    Eight bytes a step (slicing-by-8): about 4x faster than TensorBoard's pure-Python
-    byte loop, which is what each event costs most without TensorFlow's C version.
-    """
-    t0, t1, t2, t3, t4, t5, t6, t7 = _CRC_TABLES
-    crc = 0xFFFFFFFF
-    whole = len(data) & ~7
-    for lo, hi in struct.iter_unpack("<II", data[:whole]):
-        lo ^= crc
-        crc = (
-            t7[lo & 0xFF]
-            ^ t6[(lo >> 8) & 0xFF]
-            ^ t5[(lo >> 16) & 0xFF]
-            ^ t4[lo >> 24]
-            ^ t3[hi & 0xFF]
-            ^ t2[(hi >> 8) & 0xFF]
-            ^ t1[(hi >> 16) & 0xFF]
-            ^ t0[hi >> 24]
-        )
-    for byte in data[whole:]:
-        crc = t0[(crc ^ byte) & 0xFF] ^ (crc >> 8)
-    crc ^= 0xFFFFFFFF
-    return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-
-
-# Row k: the table for byte k of each 8 (slicing-by-8 takes byte 0 through the last table).
-_CRC_BY_POSITION = np.array(_CRC_TABLES[::-1], np.uint32)
-_BATCH_CRC = 16  # records from which the vectorised CRC is the faster one
-
-
-def masked_crc32c_many(records: list[bytes]) -> list[int]:
-    """:func:`masked_crc32c` of each record, all at once (numpy, 8 bytes a step).
-
-    The records are right-aligned in one array with zeros in front: a CRC started at 0
-    stays 0 over leading zeros, and starting at 0xFFFFFFFF equals starting at 0 with the
-    first 4 bytes inverted, so every record runs the same steps. Few or tiny records go
-    one by one.
-    """
-    if len(records) < _BATCH_CRC or min(map(len, records)) < 4:
-        return [masked_crc32c(r) for r in records]
-    lengths = np.array([len(r) for r in records])
-    width = -(-int(lengths.max()) // 8) * 8
-    buf = np.zeros((len(records), width), np.uint8)
-    starts = width - lengths
-    for i, record in enumerate(records):
-        buf[i, starts[i] :] = np.frombuffer(record, np.uint8)
-    rows = np.arange(len(records))[:, None]
-    buf[rows, starts[:, None] + np.arange(4)] ^= 0xFF
-    words = buf.view("<u4")
-    crc = np.zeros(len(records), np.uint32)
-    positions = np.arange(8)
-    for j in range(0, width, 8):  # 8 bytes of every record: one lookup, one reduction
-        low = (words[:, j // 4] ^ crc).astype("<u4", copy=False).view(np.uint8)
-        index = np.concatenate((low.reshape(-1, 4), buf[:, j + 4 : j + 8]), axis=1)
-        crc = np.bitwise_xor.reduce(_CRC_BY_POSITION[positions, index], axis=1)
-    out = crc.astype(np.uint64) ^ 0xFFFFFFFF
-    masked = (((out >> 15) | (out << 17)) + 0xA282EAD8) & 0xFFFFFFFF
-    return [int(v) for v in masked]
-
-
-def _scalar_head(tag: str) -> bytes:
-    """A summary value {tag, simple_value} as protobuf bytes, but its last 4 (the float)."""
-    name = tag.encode("utf-8")
-    inner = b"\x0a" + _varint(len(name)) + name + b"\x15"
-    return b"\x0a" + _varint(len(inner) + 4) + inner
-
-
-def _float32(value: float) -> bytes:
-    """Little-endian float32; beyond its range, an infinity of the same sign (as
-    protobuf stores it)."""
-    try:
-        return struct.pack("<f", value)
-    except OverflowError:
-        return struct.pack("<f", math.copysign(math.inf, value))
-
-
-def _varint(value: int) -> bytes:
-    """A protocol buffer varint (value >= 0)."""
-    out = bytearray()
-    while value > 0x7F:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
 
 
 def _protos() -> Any:
@@ -452,76 +345,50 @@ def _d_outputs(real: Any, fake: Any) -> dict[str, np.ndarray]:
 
 
 class EventFile:
-    """One TensorBoard event file (TFRecord-framed ``Event`` protocol buffers), buffered.
+    """One TensorBoard event file, written by TensorBoard's own ``EventFileWriter``
+    (its record framing and checksums; it writes from a thread of its own).
 
-    Used by one thread at a time. ``write_*`` only add to a buffer; :meth:`flush` writes
-    it. Raises OSError for a failed write (the buffer is kept for the next flush).
+    Used by one thread at a time. ``write_*`` hand events to the writer; :meth:`flush`
+    waits until they are on disk. Raises OSError for a failed write.
 
     Parameters
     ----------
     folder
-        Where the file goes (made if missing).
+        Where the file goes (made if missing). Its name is TensorBoard's
+        ``events.out.tfevents.<time>.<host>.<pid>.<n>`` with our suffix.
     protos
         :func:`_protos`.
-    name
-        The file name; default TensorBoard's ``events.out.tfevents.<time>.<host>.<pid>``
-        with our suffix.
     """
 
-    def __init__(self, folder: Path, protos: Any, *, name: str | None = None):
+    def __init__(self, folder: Path, protos: Any):
+        from tensorboard.summary.writer.event_file_writer import EventFileWriter
+
         self.p = protos
         folder.mkdir(parents=True, exist_ok=True)
-        if name is None:
-            name = _new_name(folder)
-        self.path = folder / name
-        self._fh = open(self.path, "xb")  # noqa: SIM115 - kept open, closed in close()
-        self._records: list[bytes] = []  # serialised events not written yet
-        # A row's tags -> (struct packing its summary, each tag's encoding but the number)
-        self._layouts: dict[tuple[str, ...], tuple[struct.Struct, list[bytes]]] = {}
-        self._event(self.p.Event(wall_time=time.time(), file_version="brain.Event:2"))
-
-    def _event(self, event: Any) -> None:
-        self._records.append(event.SerializeToString())
+        before = set(folder.glob(f"{EVENTS_PREFIX}*{EVENTS_SUFFIX}"))
+        self._writer = EventFileWriter(
+            str(folder),
+            max_queue_size=1000,
+            flush_secs=FLUSH_EVERY_S,
+            filename_suffix=EVENTS_SUFFIX,
+        )
+        made = set(folder.glob(f"{EVENTS_PREFIX}*{EVENTS_SUFFIX}")) - before
+        self.path = made.pop() if len(made) == 1 else Path(self._writer._file_name)
 
     def write_restart(self, step: int, wall_time: float) -> None:
         """TensorBoard's session start at ``step``: it drops what it read at ``step`` and
         after (a segment that starts after step N restarts at N + 1)."""
         log = self.p.SessionLog(status=self.p.SessionLog.START)
-        self._event(self.p.Event(wall_time=wall_time, step=step, session_log=log))
+        self._writer.add_event(self.p.Event(wall_time=wall_time, step=step, session_log=log))
 
     def write_scalars(self, step: int, wall_time: float, values: dict[str, float]) -> None:
         """One event holding all of a step's scalars."""
         if not values:
             return
-        # Encoded here rather than through protobuf objects (5x faster for a row): an
-        # Event {wall_time = 1 (double), step = 2 (varint), summary = 5 {value = 1
-        # {tag = 1 (string), simple_value = 2 (float)} ...}}. Rows of a run repeat their
-        # tags: each set of tags gets one struct that packs a whole summary.
-        tags = tuple(values)
-        layout = self._layouts.get(tags)
-        if layout is None:
-            if len(self._layouts) > 64:
-                self._layouts.clear()
-            heads = [_scalar_head(tag) for tag in tags]
-            packer = struct.Struct("<" + "".join(f"{len(h)}sf" for h in heads))
-            layout = self._layouts[tags] = (packer, heads)
-        packer, heads = layout
-        fields: list[Any] = [None] * (2 * len(heads))
-        fields[0::2] = heads
-        fields[1::2] = values.values()
-        try:
-            summary = packer.pack(*fields)
-        except OverflowError:  # beyond float32: infinities, as protobuf stores them
-            summary = b"".join(h + _float32(v) for h, v in zip(heads, values.values(), strict=True))
-        self._records.append(
-            b"\x09"
-            + struct.pack("<d", wall_time)
-            + b"\x10"
-            + _varint(step)
-            + b"\x2a"
-            + _varint(len(summary))
-            + summary
+        summary = self.p.Summary(
+            value=[self.p.Summary.Value(tag=tag, simple_value=v) for tag, v in values.items()]
         )
+        self._writer.add_event(self.p.Event(wall_time=wall_time, step=step, summary=summary))
 
     def write_pictures(self, step: int, wall_time: float, shown: Pictures) -> None:
         """The images (PNG) and histograms of one snapshot, in one event."""
@@ -546,45 +413,14 @@ class EventFile:
                 values.append(self.p.Summary.Value(tag=tag, histo=histo))
         if values:
             summary = self.p.Summary(value=values)
-            self._event(self.p.Event(wall_time=wall_time, step=step, summary=summary))
+            self._writer.add_event(self.p.Event(wall_time=wall_time, step=step, summary=summary))
 
     def flush(self) -> None:
-        """Frame the events (TFRecord: length, its CRC, data, its CRC) and write them."""
-        if self._records:
-            headers = [struct.pack("<Q", len(data)) for data in self._records]
-            header_crcs = masked_crc32c_many(headers)
-            data_crcs = masked_crc32c_many(self._records)
-            out = bytearray()
-            for header, header_crc, data, data_crc in zip(
-                headers, header_crcs, self._records, data_crcs, strict=True
-            ):
-                out += header + struct.pack("<I", header_crc) + data
-                out += struct.pack("<I", data_crc)
-            self._fh.write(out)
-            self._records.clear()
-        self._fh.flush()
+        """Wait until every event handed over is written."""
+        self._writer.flush()
 
     def close(self) -> None:
-        try:
-            self.flush()
-        finally:
-            self._fh.close()
-
-
-_files_made = itertools.count()  # this process's event files: names never repeat
-
-
-def _new_name(folder: Path) -> str:
-    """TensorBoard's ``events.out.tfevents.<time>.<host>.<pid>.<n>`` with our suffix,
-    for a file not in ``folder`` yet (two in one second get different numbers)."""
-    host = socket.gethostname().replace(".", "_") or "host"
-    while True:
-        name = (
-            f"{EVENTS_PREFIX}{int(time.time()):010d}.{host}.{os.getpid()}."
-            f"{next(_files_made)}{EVENTS_SUFFIX}"
-        )
-        if not (folder / name).exists():
-            return name
+        self._writer.close()
 
 
 def _histogram(protos: Any, values: np.ndarray) -> Any:
@@ -635,6 +471,9 @@ class TensorBoardWriter:
         Seconds (monotonic), for the throttle and the batches.
     threaded
         Write from a worker thread; default :data:`THREADED`.
+    rows_every_s
+        Scalar rows at least this many seconds of the run apart (:data:`ROWS_EVERY_S`);
+        0 writes every row. Metrics events and a rewound run's rows are always written.
     """
 
     def __init__(
@@ -645,6 +484,7 @@ class TensorBoardWriter:
         flush_every_s: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         threaded: bool | None = None,
+        rows_every_s: float | None = None,
     ):
         self.folder = Path(folder)
         self.images_every_s = images_every_s
@@ -658,7 +498,7 @@ class TensorBoardWriter:
         self._last_flush: float | None = None
         self._queue: collections.deque[tuple[str, Any, float]] = collections.deque()
         self._events: EventFile | None = None
-        self._converter = _Converter()
+        self._converter = _Converter(ROWS_EVERY_S if rows_every_s is None else rows_every_s)
         self._wake = threading.Event()
         self._stop = False
         self._worker: threading.Thread | None = None
@@ -771,9 +611,14 @@ class TensorBoardWriter:
 class _Converter:
     """Turns queued items into events (live and export share it)."""
 
-    def __init__(self) -> None:
+    def __init__(self, rows_every_s: float = 0.0) -> None:
         self.segments: dict[int, rep.SegmentStarted] = {}
         self.last_step: int | None = None
+        # Rows closer than this (seconds of the run, their "time") are left out: a live
+        # run writes a few rows a second, not every step (TensorBoard keeps 1,000 points
+        # a curve anyway); metrics.jsonl and an export keep every row.
+        self.rows_every_s = rows_every_s
+        self.last_row_time: float | None = None
 
     def feed(self, events: EventFile, kind: str, item: Any, wall: float) -> None:
         if kind == "segment":
@@ -800,10 +645,18 @@ class _Converter:
         if not values:
             return
         if entry.get("event") is None:
-            if self.last_step is not None and step <= self.last_step:
+            rewound = self.last_step is not None and step <= self.last_step
+            if rewound:
                 # Rows again from an earlier step: a run resumed from an older checkpoint.
                 events.write_restart(step, wall)
             self.last_step = step
+            when = entry.get("time")
+            if self.rows_every_s and isinstance(when, int | float) and not rewound:
+                if self.last_row_time is not None and when - self.last_row_time < self.rows_every_s:
+                    return
+                self.last_row_time = float(when)
+            elif isinstance(when, int | float):
+                self.last_row_time = float(when)
         events.write_scalars(step, wall, values)
 
 

@@ -26,6 +26,8 @@ from ganlab.kernel.rundir import RunDir
 from tests.conftest import tiny_config
 
 pytest.importorskip("tensorboard")
+import itertools
+
 from tensorboard.backend.event_processing.event_accumulator import (
     EventAccumulator,
 )
@@ -46,7 +48,8 @@ class TickClock:
 
 
 def played(path: Path, config, **recorder_options) -> list[rep.Report]:
-    """A headless run of ``config`` with its view snapshots on, recorded into ``path``."""
+    """A headless run of ``config`` with its view snapshots on, recorded into ``path``
+    (TensorBoard rows as ``tb.ROWS_EVERY_S`` says: tests set it)."""
     recorder = Recorder(RunDir(path), **recorder_options)
     loop = run(config, queue.Queue(), clock=TickClock(), recording=True, snapshots=True)
     try:
@@ -98,10 +101,23 @@ def assert_same_scalars(found: dict, wanted: dict) -> None:
         )
 
 
+@pytest.fixture(autouse=True)
+def every_row(request):
+    """Live runs write every row here (their few-a-second pace has a test of its own)."""
+    if "live_run_writes_a_few_rows" in request.node.name:
+        yield
+        return
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tb, "ROWS_EVERY_S", 0.0)
+        yield
+
+
 @pytest.fixture(scope="module")
 def toy_run(tmp_path_factory) -> tuple[Path, list[rep.Report]]:
     path = tmp_path_factory.mktemp("toy") / "ring"
-    reports = played(path, tiny_config(steps=60))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(tb, "ROWS_EVERY_S", 0.0)
+        reports = played(path, tiny_config(steps=60))
     return path, reports
 
 
@@ -278,26 +294,33 @@ def test_ganlab_train_says_once_how_to_get_tensorboard_when_it_is_absent(
     assert not list((tmp_path / "run").glob("events.out.tfevents.*"))
 
 
-def test_the_record_checksums_are_tensorboard_s_own():
-    from tensorboard.compat.tensorflow_stub.pywrap_tensorflow import masked_crc32c
-
-    rng = np.random.default_rng(0)
-    sizes = [*range(4, 40), 395, 4099]  # every tail length after whole 8-byte steps
-    records = [rng.integers(0, 256, n, dtype=np.uint8).tobytes() for n in sizes]
-    want = [masked_crc32c(r) for r in records]
-    assert [tb.masked_crc32c(r) for r in records] == want  # one by one
-    assert tb.masked_crc32c_many(records) == want  # all at once (vectorised)
-    assert tb.masked_crc32c(b"") == masked_crc32c(b"")
-
-
 def test_a_row_s_event_is_what_protobuf_reads(tmp_path):
-    from tensorboard.compat.proto.event_pb2 import Event
-
     events = tb.EventFile(tmp_path, tb._protos())
     values = {"d_loss": 0.25, "grad_norm_d_layers/net.0": 3.5, "jsd": -1e300, "é": 1.0}
     events.write_scalars(123456789, 1.5e9, values)
-    event = Event.FromString(events._records[-1])
     events.close()
-    assert (event.step, event.wall_time) == (123456789, 1.5e9)
-    found = {v.tag: v.simple_value for v in event.summary.value}
-    assert found == {**values, "jsd": -np.inf}  # beyond float32: an infinity, as protobuf
+    found = read_back(tmp_path)
+    assert {tag: found.Scalars(tag)[0].value for tag in found.Tags()["scalars"]} == {
+        **values,
+        "jsd": -np.inf,  # beyond float32: an infinity, as protobuf stores it
+    }
+    assert found.Scalars("d_loss")[0].step == 123456789
+    assert found.Scalars("d_loss")[0].wall_time == 1.5e9
+
+
+def test_a_live_run_writes_a_few_rows_a_second_and_every_metrics_event(tmp_path, monkeypatch):
+    monkeypatch.setattr(tb, "ROWS_EVERY_S", 0.05)
+    played(tmp_path / "run", tiny_config(steps=60))
+    wanted = expected_scalars(tmp_path / "run")
+    found = read_scalars(read_back(tmp_path / "run"))
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").open()]
+    times = {r["step"]: r["time"] for r in rows if "event" not in r}
+    kept = sorted(found["d_loss"])
+    assert 1 < len(kept) < len(times)  # fewer rows than metrics.jsonl, but rows
+    assert kept[0] == min(times)
+    assert all(times[b] - times[a] >= 0.05 for a, b in itertools.pairwise(kept))
+    for tag in ("d_loss", "g_loss", "lr_d"):
+        np.testing.assert_allclose(
+            [found[tag][s] for s in kept], np.float32([wanted[tag][s] for s in kept]), rtol=1e-6
+        )
+    assert found["jsd"] == pytest.approx(wanted["jsd"], rel=1e-6)  # every metrics event

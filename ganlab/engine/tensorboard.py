@@ -12,7 +12,8 @@ Owns the mapping from a run to TensorBoard's event format, used two ways:
 
 What a run becomes (the same both ways)::
 
-    scalars      every row of metrics.jsonl at its step, under the row's own key names
+    scalars      the rows of metrics.jsonl at their steps, under the rows' own key names
+                 (a live run: ten rows a second, ROWS_EVERY_S; an export: every row)
                  (d_loss, g_loss, grad_norm_d, ..., lr_d, lr_g); per-layer norms as
                  grad_norm_d_layers/<layer>; each "metrics" event's values (jsd, fid, ...)
     images       "samples": the fixed-noise sample grid (one image per snapshot);

@@ -18,9 +18,10 @@ from ganlab.kernel.ringbuffer import RingBuffer
 from ganlab.kernel.rundir import HISTORY_COLUMNS, RunHistory
 
 # Steps of curve history the window keeps per segment (metrics.jsonl, the Runs panel and
-# the exports keep the whole run). Bounds the window's memory: at 100,000 steps the
-# curves' own caches settle at about 40 MB (benchmarks/soak.py measures the hour).
-HISTORY = 100_000
+# the exports keep the whole run). Bounds the window's memory: the curves' own caches
+# fill up to it (at 100,000 steps they added 47 MB in an hour's soak, at 200,000 about
+# 100 MB; benchmarks/soak.py measures it).
+HISTORY = 50_000
 
 
 @dataclass

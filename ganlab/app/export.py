@@ -558,6 +558,27 @@ def _write_png(fh: Any, drawer: FrameDrawer, segment: int, step: int) -> None:
     fh.write(bytes(data.data()))
 
 
+@contextlib.contextmanager
+def _symbols_as_vectors(widget: QWidget) -> Iterator[None]:
+    """While drawing an SVG: scatter markers as shapes. pyqtgraph draws them from a
+    cached atlas image, which an SVG would embed once per marker, whole (every shape)."""
+    import pyqtgraph as pg
+
+    items = [
+        item
+        for view in widget.findChildren(pg.GraphicsView)
+        for item in view.scene().items()
+        if isinstance(item, pg.ScatterPlotItem)
+    ]
+    for item in items:
+        item.setExportMode(True, {"antialias": True})  # the way pyqtgraph's exporters draw
+    try:
+        yield
+    finally:
+        for item in items:
+            item.setExportMode(False)
+
+
 def _write_svg(fh: Any, drawer: FrameDrawer, segment: int, step: int) -> None:
     from PySide6.QtSvg import QSvgGenerator
 
@@ -575,7 +596,8 @@ def _write_svg(fh: Any, drawer: FrameDrawer, segment: int, step: int) -> None:
         raise GanlabError(_("could not start the SVG drawing"))
     try:
         painter.fillRect(QRect(0, 0, drawer.width, drawer.height), QColor("white"))
-        drawer.paint(painter, segment, step)
+        with _symbols_as_vectors(drawer._panel):
+            drawer.paint(painter, segment, step)
     finally:
         painter.end()
     buffer.close()

@@ -1585,7 +1585,11 @@ class MainWindow(QMainWindow):
         """The run this window shows, exported from its recorded history (app.export)."""
         from ganlab.app.export import ExportFlow
 
-        run_dir = self.controller.attach_to or self.controller.last_run_dir
+        run_dir = (
+            self.controller.attach_to
+            or self.timeline.run_to_export()
+            or self.controller.last_run_dir
+        )
         if run_dir is None:
             self.log.append(
                 self.tr("No run to export yet: train a step first, or open a run."), "warning"

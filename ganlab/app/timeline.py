@@ -165,6 +165,20 @@ class Timeline(QObject):
         if listed != self.panel.frames():
             self.panel.set_frames(listed)
 
+    def run_to_export(self) -> Path | None:
+        """The run directory whose history the views show: the run of the kept frame on
+        screen; live, the window's own run once it has kept frames of its own, else the
+        newest run it was opened on (``ganlab --run``: its past is where the frames are)."""
+        if self._shown_key is not None:
+            index, _seq = self._shown_key  # type: ignore[misc]
+            return self._sources[index].run_dir
+        self.rescan()
+        live = self._controller.last_run_dir
+        if any(s.run_dir == live and len(s.frames) > 1 for s in self._sources):
+            return live
+        past = [s.run_dir for s in self._sources if s.run_dir != live and s.frames]
+        return past[-1] if past else live
+
     def newest_live(self) -> SnapshotReport | None:
         """The newest live snapshot of the current segment (drawn, or held while a kept
         frame is shown), or None before the first."""

@@ -496,6 +496,7 @@ class TensorBoardWriter:
         self.path: Path | None = None  # the event file, once made
         self.cpu_s = 0.0  # CPU seconds spent converting and writing
         self._last_pictures: float | None = None
+        self._held: rep.Report | None = None  # a snapshot the throttle left out, newest
         self._last_flush: float | None = None
         self._queue: collections.deque[tuple[str, Any, float]] = collections.deque()
         self._events: EventFile | None = None
@@ -509,6 +510,9 @@ class TensorBoardWriter:
     def segment(self, info: rep.SegmentStarted) -> None:
         """A new segment: its real samples are kept for toy histograms; a start, reset,
         rebuild or checkpoint load restarts the curves at its step."""
+        if self._held is not None:  # the last segment's last state first
+            held, self._held = self._held, None
+            self._put("snapshot", held)
         self._put("segment", info)
         if info.reason in _RESTARTS:
             self._last_pictures = None  # the new segment's first snapshot is shown
@@ -524,8 +528,10 @@ class TensorBoardWriter:
         """
         now = self.clock()
         if self._last_pictures is not None and now - self._last_pictures < self.images_every_s:
+            self._held = snap  # the newest not shown: written at close (a run's last state)
             return False
         self._last_pictures = now
+        self._held = None
         self._put("snapshot", snap)
         return True
 
@@ -539,6 +545,9 @@ class TensorBoardWriter:
     def close(self) -> None:
         """Write everything queued and close the file (waiting for the worker, if any).
         A later call starts a new event file."""
+        if self._held is not None:
+            held, self._held = self._held, None
+            self._put("snapshot", held)
         if self._worker is not None:
             self._stop = True
             self._wake.set()
@@ -722,6 +731,13 @@ def export_run(
         raise GanlabError(
             _("{path}: no such file (is {folder} a ganlab run?)").format(path=metrics, folder=run)
         )
+    if _training(run):
+        raise GanlabError(
+            _(
+                "{path} is still training, and its own TensorBoard files follow it; "
+                "convert it once it has finished or been stopped."
+            ).format(path=run)
+        )
     target = Path(out_dir) if out_dir is not None else run
     try:
         entries = list(_entries(metrics))
@@ -769,6 +785,17 @@ def export_run(
     if progress is not None:
         progress(total, total)
     return events.path
+
+
+def _training(run: Path) -> bool:
+    """Whether a trainer serves ``run`` now (its trainer.json names a live process)."""
+    from ganlab.engine.channel import ChannelError, read_endpoint
+
+    try:
+        read_endpoint(run)
+    except ChannelError:
+        return False
+    return True
 
 
 def _history_frames(run: Path) -> tuple[list[Any], Any]:

@@ -107,6 +107,7 @@ class TimelinePanel(QWidget):
         self._indicator.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._slider = _FrameSlider(Qt.Orientation.Horizontal)
         self._slider.setObjectName("timeline-slider")
+        self._slider.setMinimumWidth(120)  # never squeezed to a dot by a long indicator
         self._slider.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self._slider.setSingleStep(1)
         self._slider.setPageStep(10)
@@ -270,8 +271,8 @@ class TimelinePanel(QWidget):
             text, color = self.tr("Live"), LIVE_COLOR
             tip = self.tr("The views follow training as it happens.")
         else:
-            if frame.run:
-                text = self.tr("Step {step} · {run}").format(step=frame.step, run=frame.run)
+            if frame.run:  # the folder's name is long: in the tooltip, not in the row
+                text = self.tr("Step {step} · earlier run").format(step=frame.step)
             elif frame.segment != self._live_segment:
                 text = self.tr("Step {step} · segment {segment}").format(
                     step=frame.step, segment=frame.segment
@@ -283,6 +284,10 @@ class TimelinePanel(QWidget):
                 "The views show step {step}, not the newest: training goes on behind. "
                 "Back to live (End) shows the newest again."
             ).format(step=frame.step)
+            if frame.run:
+                tip += " " + self.tr("(A frame of {run}, the run this one continues.)").format(
+                    run=frame.run
+                )
         self._indicator.setText(text)
         self._indicator.setToolTip(tip)
         pad = round(2 * style.presentation_factor())

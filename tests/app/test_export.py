@@ -149,6 +149,10 @@ def test_an_svg_still_is_well_formed_svg_of_the_asked_size(qapp, ring, tmp_path)
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert root.get("viewBox") == "0 0 400 300"
     assert len(list(root.iter())) > 50  # the panel's items, drawn as vectors and images
+    # Markers are shapes: only the pictures are images (D's heatmap, its colour bar), not
+    # one embedded atlas per sample point.
+    images = [e for e in root.iter() if e.tag.endswith("image")]
+    assert len(images) < 10
 
 
 def test_the_csv_has_the_metrics_columns_and_one_row_per_step(ring, tmp_path):

@@ -139,10 +139,14 @@ def test_a_finished_run_opens_with_a_usable_timeline(qtbot, tmp_path, monkeypatc
         qtbot.waitUntil(lambda: win.controller.session.info is not None, timeout=START_MS)
         panel = win.timeline_panel
         seen["frames"] = [(f.step, f.run) for f in panel.frames()]
+        # What File > Export evolution exports: the opened run, whose past is on screen
+        # (the window's own new run has no frames of its own yet).
+        seen["export"] = win.timeline.run_to_export()
         with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS):
             panel.select(panel.frames()[0].key)
         seen["fake"] = shown_fake(win)
         seen["indicator"] = panel.indicator_text()
+        seen["indicator_tip"] = panel._indicator.toolTip()
         seen["cursor"] = win.curves.cursor()
         with qtbot.waitSignal(win.timeline.frame_shown, timeout=START_MS) as back:
             panel.live_action.trigger()
@@ -156,8 +160,10 @@ def test_a_finished_run_opens_with_a_usable_timeline(qtbot, tmp_path, monkeypatc
     frames = seen["frames"]
     assert frames[0] == (0, out.name)
     assert frames[-1] == (30, out.name)
+    assert seen["export"] == out
     history = History(out)
     np.testing.assert_allclose(seen["fake"], history.load(history.frames()[0]).fake, rtol=1e-6)
-    assert seen["indicator"] == f"Step 0 · {out.name}"
+    assert seen["indicator"] == "Step 0 · earlier run"
+    assert out.name in seen["indicator_tip"]
     assert seen["cursor"] == 0
     assert seen["back"] == [None]

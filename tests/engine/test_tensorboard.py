@@ -265,6 +265,14 @@ def test_snapshots_are_written_at_most_once_per_interval():
         now[0] = t
         taken.append(writer.snapshot(object()))
     assert taken == [True, False, False, True, False, True]
+    queued = []
+    writer._put = lambda kind, item: queued.append((kind, item))
+    last = object()
+    now[0] = 21.0
+    assert writer.snapshot(last) is False  # too soon after 20.5...
+    writer._write = lambda **_: None
+    writer.close()
+    assert queued == [("snapshot", last)]  # ...but a run's last state is kept at close
 
 
 def test_d_field_interpolation_is_exact_on_a_linear_field():
@@ -324,3 +332,19 @@ def test_a_live_run_writes_a_few_rows_a_second_and_every_metrics_event(tmp_path,
             [found[tag][s] for s in kept], np.float32([wanted[tag][s] for s in kept]), rtol=1e-6
         )
     assert found["jsd"] == pytest.approx(wanted["jsd"], rel=1e-6)  # every metrics event
+
+
+def test_a_run_still_training_is_not_converted(toy_run, tmp_path):
+    """Its live event files follow it; an export beside them would cut its curves short
+    in TensorBoard (the newer file name wins)."""
+    import os
+
+    path, _reports = toy_run
+    copy = tmp_path / "ring"
+    shutil.copytree(path, copy)
+    endpoint = {"family": "AF_UNIX", "address": "/tmp/x", "pid": os.getpid(), "control": True}
+    (copy / "trainer.json").write_text(json.dumps(endpoint), encoding="utf-8")
+    before = sorted(copy.glob("events.out.tfevents.*"))
+    with pytest.raises(tb.GanlabError, match="still training"):
+        tb.export_run(copy)
+    assert sorted(copy.glob("events.out.tfevents.*")) == before

@@ -60,7 +60,8 @@ def test_a_frame_of_another_segment_names_its_segment(qtbot, panel):
 def test_a_frame_of_an_earlier_run_names_the_run(panel):
     panel.set_frames([TimelineFrame((0, 0), 300, 0, run="ring8-1"), *frames([300], first_seq=1)])
     panel.select((0, 0))
-    assert panel.indicator_text() == "Step 300 · ring8-1"
+    assert panel.indicator_text() == "Step 300 · earlier run"
+    assert "ring8-1" in panel._indicator.toolTip()
 
 
 def test_back_to_live_is_offered_only_while_scrubbed_and_announces_live(qtbot, panel):

@@ -599,32 +599,32 @@
 <context>
     <name>ExportFlow</name>
     <message>
-        <location filename="../../ganlab/app/export.py" line="996"/>
+        <location filename="../../ganlab/app/export.py" line="1018"/>
         <source>Exporting {path}…</source>
         <translation>Exportando {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="997"/>
+        <location filename="../../ganlab/app/export.py" line="1019"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1002"/>
+        <location filename="../../ganlab/app/export.py" line="1024"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1021"/>
+        <location filename="../../ganlab/app/export.py" line="1043"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Exportación cancelada; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1026"/>
+        <location filename="../../ganlab/app/export.py" line="1048"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1030"/>
+        <location filename="../../ganlab/app/export.py" line="1052"/>
         <source>Export failed: {message}</source>
         <translation>La exportación falló: {message}</translation>
     </message>
@@ -1812,7 +1812,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="683"/>
-        <location filename="../../ganlab/app/main_window.py" line="1634"/>
+        <location filename="../../ganlab/app/main_window.py" line="1638"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
@@ -2127,69 +2127,69 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1591"/>
+        <location filename="../../ganlab/app/main_window.py" line="1595"/>
         <source>No run to export yet: train a step first, or open a run.</source>
         <translation>Todavía no hay ninguna ejecución que exportar: entrena primero un paso o abre una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1636"/>
+        <location filename="../../ganlab/app/main_window.py" line="1640"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1751"/>
+        <location filename="../../ganlab/app/main_window.py" line="1755"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1752"/>
+        <location filename="../../ganlab/app/main_window.py" line="1756"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1753"/>
+        <location filename="../../ganlab/app/main_window.py" line="1757"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1754"/>
+        <location filename="../../ganlab/app/main_window.py" line="1758"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1755"/>
+        <location filename="../../ganlab/app/main_window.py" line="1759"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1757"/>
+        <location filename="../../ganlab/app/main_window.py" line="1761"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1759"/>
+        <location filename="../../ganlab/app/main_window.py" line="1763"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1761"/>
+        <location filename="../../ganlab/app/main_window.py" line="1765"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1764"/>
+        <location filename="../../ganlab/app/main_window.py" line="1768"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1767"/>
+        <location filename="../../ganlab/app/main_window.py" line="1771"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1799"/>
+        <location filename="../../ganlab/app/main_window.py" line="1803"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -3072,78 +3072,83 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>TimelinePanel</name>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="196"/>
-        <location filename="../../ganlab/widgets/timeline.py" line="200"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="197"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="201"/>
         <source>Back to live</source>
         <translation>Ver en vivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="197"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="198"/>
         <source>Show the newest views again and follow training (End)</source>
         <translation>Vuelve a mostrar las vistas más recientes y sigue el entrenamiento (Fin)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="202"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="203"/>
         <source>Timeline</source>
         <translation>Línea de tiempo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="205"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="206"/>
         <source>Drag back to see every view as it was at an earlier step; training goes on meanwhile. Left and Right move one kept frame; End returns to live.</source>
         <translation>Arrastra hacia atrás para ver cada vista como estaba en un paso anterior; mientras tanto, el entrenamiento sigue. Izquierda y Derecha mueven un fotograma guardado; Fin vuelve a en vivo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="242"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="243"/>
         <source>steps {first}–{last}</source>
         <translation>pasos {first}–{last}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="244"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="245"/>
         <source>step {step}</source>
         <translation>paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="247"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="248"/>
         <source>{n} frames kept of this run, denser near now</source>
         <translation>{n} fotogramas guardados de esta ejecución, más densos cerca del presente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="250"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="251"/>
         <source>no frames kept yet</source>
         <translation>aún no hay fotogramas guardados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="252"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="253"/>
         <source>The run keeps a frame of its views about once a second while it trains.</source>
         <translation>La ejecución guarda un fotograma de sus vistas aproximadamente una vez por segundo mientras entrena.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="270"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="271"/>
         <source>Live</source>
         <translation>En vivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="271"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="272"/>
         <source>The views follow training as it happens.</source>
         <translation>Las vistas siguen el entrenamiento mientras ocurre.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="274"/>
-        <source>Step {step} · {run}</source>
-        <translation>Paso {step} · {run}</translation>
+        <location filename="../../ganlab/widgets/timeline.py" line="275"/>
+        <source>Step {step} · earlier run</source>
+        <translation>Paso {step} · ejecución anterior</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="276"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="288"/>
+        <source>(A frame of {run}, the run this one continues.)</source>
+        <translation>(Un fotograma de {run}, la ejecución que esta continúa.)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/timeline.py" line="277"/>
         <source>Step {step} · segment {segment}</source>
         <translation>Paso {step} · tramo {segment}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="280"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="281"/>
         <source>Step {step}</source>
         <translation>Paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/timeline.py" line="283"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="284"/>
         <source>The views show step {step}, not the newest: training goes on behind. Back to live (End) shows the newest again.</source>
         <translation>Las vistas muestran el paso {step}, no el más reciente: el entrenamiento sigue detrás. Ver en vivo (Fin) vuelve a mostrar lo más reciente.</translation>
     </message>

@@ -52,7 +52,8 @@ if [[ -x "$bin/pybabel" ]]; then pybabel="$bin/pybabel"; else pybabel="pybabel";
 pot=resources/translations/ganlab.pot
 "$pybabel" -q extract --no-location --sort-output --omit-header \
     -k _ -k N_ -k ngettext:1,2 --no-default-keywords \
-    -o "$pot" ganlab/kernel ganlab/engine ganlab/data ganlab/models ganlab/metrics ganlab/cli.py
+    -o "$pot" ganlab/kernel ganlab/engine ganlab/data ganlab/models ganlab/metrics ganlab/cli.py \
+    ganlab/app/export.py
 # Preset names and descriptions live in TOML, which Babel does not read: add them.
 "$bin/python" - "$pot" <<'PY'
 import sys

@@ -22,6 +22,7 @@ SOURCES = [
     "ganlab/models",
     "ganlab/metrics",
     "ganlab/cli.py",
+    "ganlab/app/export.py",  # the window's and the CLI's exports: gettext, not tr()
 ]
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

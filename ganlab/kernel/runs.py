@@ -45,11 +45,13 @@ CURVE_POINTS = 4000  # the most points a curve keeps, however long the run
 _METRICS_TAIL_BYTES = 256 * 1024
 _READ_BYTES = 4 * 1024 * 1024  # metrics.jsonl is read this much at a time
 _SKIPS_KEPT = 20  # unreadable lines kept by line number; the rest are counted
-# Settings that say how a run is recorded or shown, not what it learns: never "differ".
+# Settings that say how a run is recorded or shown, or how long it runs (the Steps
+# column shows that), not what it learns: never "differ".
 RECORDING_KEYS = frozenset(
     {
         "name",
         "description",
+        "loop.steps",
         "loop.scalar_hz",
         "loop.snapshot_hz",
         "loop.checkpoint_every",

@@ -55,12 +55,12 @@ def test_differing_settings_names_exactly_the_settings_that_differ(tmp_path):
     ]
 
 
-def test_the_seed_counts_and_the_name_and_recording_rates_do_not():
+def test_the_seed_counts_and_the_name_recording_rates_and_length_do_not():
     base = tiny_config()
     other = dataclasses.replace(
         base,
         name="another name",
-        loop=dataclasses.replace(base.loop, seed=7, scalar_hz=3.0, snapshot_hz=1.0),
+        loop=dataclasses.replace(base.loop, seed=7, scalar_hz=3.0, snapshot_hz=1.0, steps=99),
     )
     assert differing_settings([base, other]) == [["loop.seed = 0"], ["loop.seed = 7"]]
 

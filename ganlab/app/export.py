@@ -68,6 +68,8 @@ from ganlab.widgets import style
 
 DEFAULT_FPS = 10.0  # frames a second of an animation
 MAX_FPS = 60.0
+# A GIF frame lasts whole hundredths of a second, and browsers play delays under 2 as 10.
+GIF_MAX_FPS = 50.0
 DEFAULT_SIZE = (800, 600)  # pixels, caption strip included
 MIN_SIZE = (160, 120)
 MAX_SIZE = (3840, 2160)
@@ -700,6 +702,21 @@ class Export:
                 _("{path}: is a folder; give --out a file name ending in {suffix}").format(
                     path=self.out, suffix=self.format.suffix
                 )
+            )
+        other = {f.suffix for f in FORMATS.values()} - {self.format.suffix}
+        if self.out.suffix.lower() in other:
+            raise GanlabError(
+                _(
+                    "{path}: the name says {named} but the format is {fmt}; end the name "
+                    "in {suffix}, or choose the format its name says"
+                ).format(path=self.out, named=self.out.suffix, fmt=fmt, suffix=self.format.suffix)
+            )
+        if fmt == "gif" and options.fps > GIF_MAX_FPS:
+            raise GanlabError(
+                _(
+                    "--fps {value}: a GIF plays at most {most} frames a second (browsers "
+                    "slow faster ones down to 10); use --format mp4 for more"
+                ).format(value=f"{options.fps:g}", most=f"{GIF_MAX_FPS:g}")
             )
         self.chosen: list[Any] = []  # the history frames drawn and kept, in order
         self._history = None

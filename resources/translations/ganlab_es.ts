@@ -599,32 +599,32 @@
 <context>
     <name>ExportFlow</name>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1018"/>
+        <location filename="../../ganlab/app/export.py" line="1035"/>
         <source>Exporting {path}…</source>
         <translation>Exportando {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1019"/>
+        <location filename="../../ganlab/app/export.py" line="1036"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1024"/>
+        <location filename="../../ganlab/app/export.py" line="1041"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1043"/>
+        <location filename="../../ganlab/app/export.py" line="1060"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Exportación cancelada; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1048"/>
+        <location filename="../../ganlab/app/export.py" line="1065"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1052"/>
+        <location filename="../../ganlab/app/export.py" line="1069"/>
         <source>Export failed: {message}</source>
         <translation>La exportación falló: {message}</translation>
     </message>

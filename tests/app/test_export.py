@@ -319,6 +319,16 @@ def test_a_bad_size_names_the_option_and_an_example(ring, size, capsys):
     assert "800x600" in err
 
 
+def test_a_name_of_another_format_and_a_gif_too_fast_to_play_are_refused(ring, capsys, tmp_path):
+    err = _fails(["export", str(ring), "--format", "gif", "--out", str(tmp_path / "x.mp4")], capsys)
+    assert "x.mp4" in err
+    assert ".gif" in err
+    assert not (tmp_path / "x.mp4").exists()
+    err = _fails(["export", str(ring), "--format", "gif", "--fps", "60"], capsys)
+    assert "--fps 60" in err
+    assert "mp4" in err
+
+
 # ---------------------------------------------------------------------- the window
 
 

@@ -491,7 +491,7 @@ def _add_export_parser(sub) -> None:
         metavar=_("PATH"),
         help=_(
             "file to write (a folder for tensorboard; default: RUN_DIR/exports/VIEW.FORMAT, "
-            "TensorBoard's in RUN_DIR)"
+            "curves.csv for csv, TensorBoard's in RUN_DIR)"
         ),
     )
     export.add_argument(

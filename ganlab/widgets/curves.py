@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from ganlab.widgets import style
 from ganlab.widgets.flow_layout import FlowLayout
+from ganlab.widgets.step_cursor import StepCursor
 
 SMOOTHING_MAX = 0.99  # the slider's top: 1.0 would freeze the average at its first value
 _SLIDER_STEPS = 100  # slider ticks per unit of smoothing
@@ -400,7 +401,7 @@ class CurvesPanel(QWidget):
         self._plots["outputs"].addItem(self._half_sample)
         self._marker_lines: dict[str, list[pg.InfiniteLine]] = {name: [] for name in self.PLOTS}
         # The timeline's cursor, one line per plot, made on first use (see set_cursor).
-        self._cursor_lines: dict[str, pg.InfiniteLine] = {}
+        self._cursor = StepCursor()  # the timeline's (set_cursor)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -622,26 +623,12 @@ class CurvesPanel(QWidget):
         """A vertical line at ``step`` on every plot: the step the views show while the
         timeline is scrubbed back. None hides it (live). Distinct from the setting
         markers (solid, coloured, no text) and never stretches a plot's range."""
-        if step is None:
-            for line in self._cursor_lines.values():
-                line.hide()
-            return
-        if not self._cursor_lines:
-            pen = pg.mkPen(style.CURSOR, width=2)
-            for name, plot in self._plots.items():
-                line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-                line.setZValue(20)  # above the curves: it marks a moment on all of them
-                plot.addItem(line, ignoreBounds=True)
-                self._cursor_lines[name] = line
-        for line in self._cursor_lines.values():
-            line.setValue(step)
-            line.setToolTip(self.tr("The views show step {step}").format(step=step))
-            line.show()
+        tip = "" if step is None else self.tr("The views show step {step}").format(step=step)
+        self._cursor.set(self._plots, step, tip)
 
     def cursor(self) -> float | None:
         """The step the cursor marks, or None when it is hidden."""
-        line = next(iter(self._cursor_lines.values()), None)
-        return float(line.value()) if line is not None and line.isVisible() else None
+        return self._cursor.value()
 
     def set_output_kind(self, kind: str, from_step: int | None = None) -> None:
         """How to read D's outputs.

@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from ganlab.widgets import style
+from ganlab.widgets.step_cursor import StepCursor
 
 TEXT_MARGIN = 8  # pixels left and right of the read-outs: more than a highlight frame
 
@@ -30,7 +31,7 @@ class MetricsPanel(QWidget):
         super().__init__(parent)
         self._widgets: dict[str, pg.PlotWidget] = {}
         self._curves: dict[str, pg.PlotDataItem] = {}
-        self._cursor_lines: dict[str, pg.InfiniteLine] = {}  # the timeline's (set_cursor)
+        self._cursor = StepCursor()  # the timeline's (set_cursor)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         self._hint = QLabel(self.tr("Metrics appear once training runs (toy data sets)."))
@@ -192,25 +193,12 @@ class MetricsPanel(QWidget):
     def set_cursor(self, step: int | None) -> None:
         """A vertical line at ``step`` on every plot (the step the timeline shows), as
         the Curves panel draws it; None hides it."""
-        if step is None:
-            for line in self._cursor_lines.values():
-                line.hide()
-            return
-        if not self._cursor_lines:
-            pen = pg.mkPen(style.CURSOR, width=2)
-            for name, widget in self._widgets.items():
-                line = pg.InfiniteLine(angle=90, movable=False, pen=pen)
-                line.setZValue(20)
-                widget.getPlotItem().addItem(line, ignoreBounds=True)
-                self._cursor_lines[name] = line
-        for line in self._cursor_lines.values():
-            line.setValue(step)
-            line.show()
+        plots = {name: widget.getPlotItem() for name, widget in self._widgets.items()}
+        self._cursor.set(plots, step)
 
     def cursor(self) -> float | None:
         """The step the cursor marks, or None when it is hidden."""
-        line = next(iter(self._cursor_lines.values()), None)
-        return float(line.value()) if line is not None and line.isVisible() else None
+        return self._cursor.value()
 
     def set_metrics(self, steps: np.ndarray, values: dict[str, np.ndarray]) -> None:
         """Show the metric history: ``steps`` (n,) and metric name -> (n,) arrays.

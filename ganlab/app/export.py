@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import math
 import os
 import re
@@ -64,6 +63,7 @@ from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.files import atomic_file
 from ganlab.kernel.i18n import N_, _, ngettext
 from ganlab.kernel.registry import MODEL_FAMILIES
+from ganlab.kernel.rundir import metrics_entries
 from ganlab.widgets import style
 
 DEFAULT_FPS = 10.0  # frames a second of an animation
@@ -254,28 +254,23 @@ def curve_rows(
     segments: dict[int, list[dict[str, Any]]] = {}
     order: list[int] = []
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue  # a line cut off by a killed run
-                if not isinstance(entry, dict) or "event" in entry or "step" not in entry:
-                    continue
-                row = {
-                    ("segment" if k == "generation" else k): v
-                    for k, v in entry.items()
-                    if not isinstance(v, dict | list)
-                }
-                row["segment"] = _segment_of(entry)
-                for key in row:
-                    names.setdefault(key, None)
-                rows = segments.setdefault(row["segment"], [])
-                if row["segment"] not in order:
-                    order.append(row["segment"])
-                while rows and rows[-1]["step"] >= row["step"]:
-                    rows.pop()  # a resumed run's newer rows replace the older ones
-                rows.append(row)
+        for entry in metrics_entries(path):
+            if "event" in entry or "step" not in entry:
+                continue
+            row = {
+                ("segment" if k == "generation" else k): v
+                for k, v in entry.items()
+                if not isinstance(v, dict | list)
+            }
+            row["segment"] = _segment_of(entry)
+            for key in row:
+                names.setdefault(key, None)
+            rows = segments.setdefault(row["segment"], [])
+            if row["segment"] not in order:
+                order.append(row["segment"])
+            while rows and rows[-1]["step"] >= row["step"]:
+                rows.pop()  # a resumed run's newer rows replace the older ones
+            rows.append(row)
     except OSError as exc:
         raise GanlabError(
             _("{path}: cannot read the run's history: {error}").format(path=path, error=exc)

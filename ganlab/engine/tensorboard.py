@@ -40,12 +40,11 @@ import collections
 import contextlib
 import importlib.util
 import io
-import json
 import math
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,6 +54,7 @@ import numpy as np
 from ganlab.kernel import reports as rep
 from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.i18n import N_, _
+from ganlab.kernel.rundir import metrics_entries
 
 # What a person types to get TensorBoard (said by the CLI and in errors).
 INSTALL_HINT = 'pip install "ganlab[tensorboard]"'
@@ -673,18 +673,6 @@ class _Converter:
 # ---------------------------------------------------------------------------- export
 
 
-def _entries(metrics: Path) -> Iterator[dict[str, Any]]:
-    """metrics.jsonl's entries in order; lines that are not JSON objects are skipped."""
-    with open(metrics, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line cut off by a killed run
-            if isinstance(entry, dict):
-                yield entry
-
-
 def export_run(
     run_dir: str | Path,
     out_dir: str | Path | None = None,
@@ -740,7 +728,7 @@ def export_run(
         )
     target = Path(out_dir) if out_dir is not None else run
     try:
-        entries = list(_entries(metrics))
+        entries = list(metrics_entries(metrics))
         frames, history = _history_frames(run)
         # Rows carry seconds since their loop started: wall times from the run's start.
         started = run / "experiment.toml"

@@ -35,7 +35,7 @@ import shutil
 import time
 import tomllib
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -389,6 +389,25 @@ class _Segment:
             diagnoses=tuple(d for d in self.diagnoses if d.step <= limit),
             skipped=tuple(skipped),
         )
+
+
+def metrics_entries(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The entries (rows and events) of a metrics.jsonl file, in order, as plain dicts;
+    lines that are not JSON objects (one cut off by a killed run) are skipped.
+
+    Raises
+    ------
+    OSError
+        The file cannot be opened or read.
+    """
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict):
+                yield entry
 
 
 def _metrics_file(path: str | Path) -> Path:

@@ -38,10 +38,15 @@ for tool in dpkg-deb zstd tar; do
   command -v "$tool" >/dev/null || { echo "build.sh: '$tool' is needed (apt-get install ${tool/dpkg-deb/dpkg})" >&2; exit 1; }
 done
 if [[ $variant == cpu ]]; then
+  # Read the linker cache once into a variable: `ldconfig -p | grep -q` under pipefail fails
+  # at random when grep stops reading early and ldconfig dies of SIGPIPE (it did in CI).
+  ldcache=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p)
   for lib in libxcb-cursor.so.0 libxcb-icccm.so.4 libxcb-keysyms.so.1; do
     # PyInstaller copies these into the bundle from the build host; without them the
     # target machine would need them installed.
-    ldconfig -p | grep -q "$lib" || {
+    # (A library installed a moment ago may be on disk before it is in the cache.)
+    [[ $ldcache == *"$lib "* ]] || compgen -G "/usr/lib/*-linux-gnu/$lib" >/dev/null \
+      || compgen -G "/lib/*-linux-gnu/$lib" >/dev/null || {
       echo "build.sh: $lib is missing on this build host: apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libwayland-cursor0 libwayland-egl1" >&2
       exit 1
     }

@@ -164,7 +164,8 @@ for d in "${debs[@]}"; do
   done
   grep -q ' ./usr/bin/ganlab -> /opt/ganlab/ganlab$' "$scratch/contents" \
     && ok "/usr/bin/ganlab -> /opt/ganlab/ganlab" || fail "no /usr/bin/ganlab symlink"
-  awk '{print $2}' "$scratch/contents" | grep -qv '^root/root$' \
+  # One awk, no pipe: `awk | grep -q` under pipefail reads a SIGPIPE'd awk as "all owned by root".
+  awk '$2 != "root/root" {found = 1; exit} END {exit !found}' "$scratch/contents" \
     && fail "files not owned by root" || ok "every file owned by root/root"
   for field in Package Version Architecture Depends Maintainer Description; do
     [[ -n $(dpkg-deb -f "$d" "$field") ]] && ok "control $field: $(dpkg-deb -f "$d" "$field" | head -1)" \

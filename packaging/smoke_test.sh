@@ -205,7 +205,7 @@ for d in "${debs[@]}"; do
   left=$(ls -d /opt/ganlab /usr/bin/ganlab /usr/share/applications/ganlab.desktop \
            /usr/share/icons/hicolor/scalable/apps/ganlab.svg 2>/dev/null || true)
   [[ -z $left ]] && ok "nothing left behind" || fail "left behind: $left"
-  dpkg -s "$pkg" 2>/dev/null | grep -q '^Status: install ok installed' \
+  [[ $(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null) == "install ok installed" ]] \
     && fail "dpkg still lists $pkg as installed" || ok "dpkg no longer lists $pkg"
 done
 

@@ -232,11 +232,14 @@ def curve_rows(
 
     Columns are the row's scalar keys as metrics.jsonl writes them (``step``, ``time``,
     ``segment``, ``which``, the losses, D's means, gradient norms, loss terms, learning
-    rates), in the order they first appear; the per-layer gradient norms (nested objects)
-    and event lines are left out. Runs of earlier versions that called the segment
-    "generation" get a ``segment`` column. When a resumed run wrote a step again, the
-    newer row replaces the older ones of its segment from that step on (as the window's
-    curves read it). Unreadable lines are skipped.
+    rates), in the order they first appear, then the values of the metrics events (``fid``,
+    ``kid``, ``jsd``, ...: the Metrics panel's curves) on the row of their step, empty on
+    other rows (a metrics event at a step without a row gets a row of its own). The
+    per-layer gradient norms (nested objects) and the other events are left out. Runs of
+    earlier versions that called the segment "generation" get a ``segment`` column. When
+    a resumed run wrote a step again, the newer row replaces the older ones of its segment
+    from that step on, and the older metrics with them (as the window's curves read it).
+    Unreadable lines are skipped.
 
     Raises
     ------
@@ -251,37 +254,79 @@ def curve_rows(
             )
         )
     names: dict[str, None] = {}
+    metric_names: dict[str, None] = {}
     segments: dict[int, list[dict[str, Any]]] = {}
+    metrics: dict[int, dict[int, dict[str, Any]]] = {}  # segment -> step -> values
     order: list[int] = []
     try:
         for entry in metrics_entries(path):
-            if "event" in entry or "step" not in entry:
+            if not isinstance(entry.get("step"), int):
+                continue
+            segment = _segment_of(entry)
+            if segment not in order:
+                order.append(segment)
+            if entry.get("event") == "metrics":
+                values = {
+                    k: v
+                    for k, v in entry.items()
+                    if k not in _METRICS_EVENT_META and not isinstance(v, dict | list)
+                }
+                for key in values:
+                    metric_names.setdefault(key, None)
+                metrics.setdefault(segment, {}).setdefault(entry["step"], {}).update(values)
+                continue
+            if "event" in entry:
                 continue
             row = {
                 ("segment" if k == "generation" else k): v
                 for k, v in entry.items()
                 if not isinstance(v, dict | list)
             }
-            row["segment"] = _segment_of(entry)
+            row["segment"] = segment
             for key in row:
                 names.setdefault(key, None)
-            rows = segments.setdefault(row["segment"], [])
-            if row["segment"] not in order:
-                order.append(row["segment"])
-            while rows and rows[-1]["step"] >= row["step"]:
-                rows.pop()  # a resumed run's newer rows replace the older ones
+            rows = segments.setdefault(segment, [])
+            if rows and rows[-1]["step"] >= row["step"]:
+                # A resumed run's newer rows (and metrics) replace the older ones.
+                while rows and rows[-1]["step"] >= row["step"]:
+                    rows.pop()
+                older = metrics.get(segment, {})
+                for step in [s for s in older if s >= row["step"]]:
+                    del older[step]
             rows.append(row)
     except OSError as exc:
         raise GanlabError(
             _("{path}: cannot read the run's history: {error}").format(path=path, error=exc)
         ) from None
+    for key in metric_names:
+        names.setdefault(key, None)
     kept = [
         row
         for segment in order
-        for row in segments[segment]
+        for row in _with_metrics(segments.get(segment, []), metrics.get(segment, {}), segment)
         if (first is None or row["step"] >= first) and (last is None or row["step"] <= last)
     ]
     return list(names), kept
+
+
+_METRICS_EVENT_META = frozenset({"event", "step", "segment", "generation", "time"})
+
+
+def _with_metrics(
+    rows: list[dict[str, Any]], metrics: dict[int, dict[str, Any]], segment: int
+) -> list[dict[str, Any]]:
+    """A segment's rows with its metrics events' values merged in by step, in step order."""
+    if not metrics:
+        return rows
+    by_step = {row["step"]: row for row in rows}
+    merged = list(rows)
+    for step, values in metrics.items():
+        if step in by_step:
+            by_step[step].update(values)
+        else:
+            merged.append({"step": step, "segment": segment, **values})
+    merged.sort(key=lambda row: row["step"])
+    return merged
 
 
 def _csv_value(value: Any) -> str:

@@ -155,17 +155,25 @@ def test_an_svg_still_is_well_formed_svg_of_the_asked_size(qapp, ring, tmp_path)
     assert len(images) < 10
 
 
+META_KEYS = {"event", "step", "segment"}
+
+
 def test_the_csv_has_the_metrics_columns_and_one_row_per_step(ring, tmp_path):
     out = run_export(ring, "csv", tmp_path / "curves.csv")
     with open(out, newline="", encoding="utf-8") as fh:
         table = list(csv.reader(fh))
-    rows = [
+    entries = [
         json.loads(line)
         for line in (ring / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
-        if '"event"' not in line
     ]
+    rows = [e for e in entries if "event" not in e]
+    metric_keys = {
+        k for e in entries if e.get("event") == "metrics" for k in e if k not in META_KEYS
+    }
     scalar_keys = [k for k, v in rows[0].items() if not isinstance(v, dict)]
-    assert table[0] == scalar_keys
+    assert metric_keys  # the ring's run measured its metrics at least once
+    assert table[0][: len(scalar_keys)] == scalar_keys
+    assert set(table[0][len(scalar_keys) :]) == metric_keys
     assert len(table) - 1 == STEPS
     assert [int(r[0]) for r in table[1:]] == list(range(1, STEPS + 1))
     d_loss = table[0].index("d_loss")
@@ -176,6 +184,43 @@ def test_curve_rows_keep_only_the_asked_steps(ring):
     names, rows = curve_rows(ring, first=2, last=4)
     assert names[0] == "step"
     assert [r["step"] for r in rows] == [2, 3, 4]
+
+
+def test_the_csv_has_the_metrics_events_on_their_steps_and_drops_rewound_ones(tmp_path):
+    lines = [
+        {"step": 1, "segment": 0, "d_loss": 1.0},
+        {"step": 2, "segment": 0, "d_loss": 0.9},
+        {"event": "metrics", "step": 2, "segment": 0, "jsd": 0.5, "fid": 40.0},
+        {"step": 3, "segment": 0, "d_loss": 0.8},
+        {"event": "metrics", "step": 3, "segment": 0, "jsd": 0.4},
+        # resumed from step 2: step 3's row and metrics are replaced
+        {"step": 3, "segment": 0, "d_loss": 0.7},
+        {"event": "metrics", "step": 4, "segment": 0, "jsd": 0.3},
+        {"event": "setting", "step": 4, "segment": 0, "key": "x", "old": 1, "new": 2},
+        {"step": 1, "segment": 1, "d_loss": 2.0},
+        {"event": "metrics", "step": 1, "segment": 1, "kid": 0.01},
+    ]
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "experiment.toml").write_text("", encoding="utf-8")
+    (run / "metrics.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8"
+    )
+    names, rows = curve_rows(run)
+    assert names == ["step", "segment", "d_loss", "jsd", "fid", "kid"]
+    table = [[row.get(name) for name in names] for row in rows]
+    assert table == [
+        [1, 0, 1.0, None, None, None],
+        [2, 0, 0.9, 0.5, 40.0, None],
+        [3, 0, 0.7, None, None, None],
+        [4, 0, None, 0.3, None, None],
+        [1, 1, 2.0, None, None, 0.01],
+    ]
+    out = run_export(run, "csv", tmp_path / "curves.csv")
+    with open(out, newline="", encoding="utf-8") as fh:
+        written = list(csv.reader(fh))
+    assert written[0] == names
+    assert written[2] == ["2", "0", "0.9", "0.5", "40.0", ""]
 
 
 def test_the_curves_view_draws_frames_too(qapp, ring, tmp_path):

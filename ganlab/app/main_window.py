@@ -1459,6 +1459,15 @@ class MainWindow(QMainWindow):
         skipped = history.skipped_summary()
         if skipped:
             self.log.append(skipped, "warning")
+        new_dir = self.controller.last_run_dir
+        if new_dir is not None and not _same_folder(new_dir, history.path):
+            self.log.append(
+                self.tr(
+                    "Training goes on from step {step} in a new run folder, {new}; {old} "
+                    "stays as it was (its history shows first in the timeline)."
+                ).format(step=step, new=new_dir, old=history.path),
+                "info",
+            )
 
     @Slot(object)
     def _on_controller_checkpoint_loaded(self, loaded: rep.CheckpointLoaded) -> None:
@@ -1917,6 +1926,13 @@ class _Banner(QLabel):
 
 # Settings whose values are registry names: the log shows the entry's title instead.
 _REGISTRY_KEYS = {"data.source": DATA_SOURCES, "model.family": MODEL_FAMILIES, "loss.name": LOSSES}
+
+
+def _same_folder(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def _shown_names(names: tuple[str, ...]) -> tuple[str, ...]:

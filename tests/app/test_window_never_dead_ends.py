@@ -229,6 +229,7 @@ def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
         settings=settings,
         resume_from=latest,
         history=run_history(str(out), latest),
+        link="process",  # as 'ganlab --run' opens it: a trainer process with its own run folder
     )
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.controller.segment_started, timeout=WAIT_MS):
@@ -239,6 +240,14 @@ def test_opening_a_finished_run_shows_its_whole_history(qtbot, tmp_path):
     assert len(steps) == 120
     assert np.isfinite(series["d_loss"]).all()
     assert any("up to step 120" in text for text in log_texts(window))
+    # The window's trainer records into a folder of its own, and says so.
+    new_dir = window.controller.last_run_dir
+    assert new_dir is not None
+    assert new_dir.resolve() != out.resolve()
+    assert any(
+        "new run folder" in text and str(new_dir) in text and str(out) in text
+        for text in log_texts(window)
+    )
     # Play continues from the checkpoint and appends after the restored rows.
     window.play_action.trigger()
     wait_steps(qtbot, window, 140)

@@ -1,7 +1,8 @@
 """The Runs panel's reader: lists the runs of its folders and reads the ticked ones.
 
 Owns one :class:`ganlab.kernel.runs.RunCurves` per ticked run (kept while ticked, so a
-refresh reads only what a run still training wrote since) and feeds the passive
+refresh reads only what a run still training wrote since; the ticked runs are read again
+every few seconds while the panel is on screen) and feeds the passive
 :class:`ganlab.widgets.runs_view.RunsPanel` plain data. Listing runs happens in the
 GUI thread (it reads only each run's experiment.toml and the end of its metrics.jsonl:
 ~50 runs in ~0.2 s); the curves are read in one reading thread, incrementally and kept
@@ -16,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal, Slot
 
 from ganlab.kernel import i18n
 from ganlab.kernel.config import ExperimentConfig
@@ -25,6 +26,10 @@ from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES, Registry
 from ganlab.kernel.rundir import window_runs_folder
 from ganlab.kernel.runs import RunCurves, differing_settings, experiment_of, list_runs
 from ganlab.widgets.runs_view import RunsPanel
+
+# How often the ticked runs are read again while the panel is on screen (runs still
+# training grow); a reading of a run with nothing new costs a stat and a short read.
+FOLLOW_MS = 5000
 
 
 def default_folders() -> list[str]:
@@ -89,6 +94,14 @@ class RunsCompare(QObject):
         panel.folders_changed.connect(self._on_panel_folders_changed)
         panel.refresh_requested.connect(self._on_panel_refresh_requested)
         panel.selection_changed.connect(self._on_panel_selection_changed)
+        # Follow the ticked runs: runs still training get their new steps every few
+        # seconds while the panel is on screen (the list itself is read again by Refresh).
+        self.follow_timer = QTimer(self)
+        self.follow_timer.setInterval(FOLLOW_MS)
+        self.follow_timer.timeout.connect(self._follow)
+        panel.installEventFilter(self)
+        if panel.isVisible():
+            self.follow_timer.start()
 
     def refresh(self) -> None:
         """List the folders' runs again and read what the ticked runs wrote since."""
@@ -113,6 +126,24 @@ class RunsCompare(QObject):
     @Slot(list)
     def _on_panel_selection_changed(self, ticked: list) -> None:
         self._read([str(t) for t in ticked])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """The follow timer runs while the panel is shown (a hidden dock costs nothing)."""
+        if watched is self.panel:
+            if event.type() == QEvent.Type.Show:
+                self.follow_timer.start()
+            elif event.type() == QEvent.Type.Hide:
+                self.follow_timer.stop()
+        return False
+
+    @Slot()
+    def _follow(self) -> None:
+        """Read the ticked runs' new steps, unless hidden or a reading is under way."""
+        if self._reading or not self.panel.isVisible():
+            return
+        ticked = self.panel.ticked()
+        if ticked:
+            self._read(ticked)
 
     def _read(self, ticked: list[str]) -> None:
         """Read the ticked runs' news in the reading thread; :meth:`_on_runs_read` shows it."""
@@ -139,11 +170,12 @@ class RunsCompare(QObject):
                 fresh = reader.segment < 0 and reader.last_step == 0 and not reader.names()
                 changed = reader.update() or fresh
             except GanlabError as exc:  # no metrics.jsonl yet: listed, no curves
-                news[run] = _News(None, experiment_of(run, None), str(exc))
+                news[run] = _News(None, experiment_of(run, None), str(exc), None)
                 continue
             curves = {n: reader.curve(n) for n in reader.names()} if changed else None
             experiment = experiment_of(run, reader.segment_config) if changed else None
-            news[run] = _News(curves, experiment, reader.skipped_summary())
+            steps = reader.last_step if changed else None
+            news[run] = _News(curves, experiment, reader.skipped_summary(), steps)
         with contextlib.suppress(RuntimeError):  # RuntimeError: the panel closed meanwhile
             self.runs_read.emit(news)  # queued to the GUI thread
 
@@ -152,6 +184,7 @@ class RunsCompare(QObject):
         self._reading -= 1
         ticked = self.panel.ticked()
         fresh_curves: dict[str, dict[str, tuple[Any, Any]]] = {}
+        steps: dict[str, int] = {}
         for run, found in news.items():
             if run not in ticked or run not in self._readers:
                 continue  # unticked while it was read
@@ -159,12 +192,16 @@ class RunsCompare(QObject):
                 self._experiments[run] = found.experiment
             if found.curves is not None:
                 fresh_curves[run] = found.curves
+            if found.steps is not None:
+                steps[run] = found.steps
             if found.problem:
                 self._problems[run] = found.problem
             else:
                 self._problems.pop(run, None)
         differs = differing_settings([self._experiments.get(r, {}) for r in ticked])
         labels = {r: ", ".join(d) for r, d in zip(ticked, differs, strict=True)}
+        if steps:
+            self.panel.set_steps(steps)
         if fresh_curves or labels != self._labels:
             self.panel.show_runs(fresh_curves, labels)
         self._labels = labels
@@ -180,8 +217,10 @@ class RunsCompare(QObject):
 @dataclasses.dataclass(frozen=True)
 class _News:
     """What the reading thread found for one run: its curves (None: unchanged), its
-    experiment (None: unchanged) and a problem to show (None: none)."""
+    experiment (None: unchanged), a problem to show (None: none) and its last step
+    (None: unchanged)."""
 
     curves: dict[str, tuple[Any, Any]] | None
     experiment: ExperimentConfig | dict[str, Any] | None
     problem: str | None
+    steps: int | None

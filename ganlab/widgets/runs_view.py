@@ -323,6 +323,15 @@ class RunsPanel(QWidget):
             self._forget_unticked(now)
             self.selection_changed.emit(now)
 
+    def set_steps(self, steps: dict[str, int]) -> None:
+        """The Steps column of the listed runs in ``steps`` (run directory -> last step);
+        runs still training grow while ticked."""
+        locale = QLocale()
+        for r in range(self.table.rowCount()):
+            key = str(self.table.item(r, 0).data(PATH_ROLE))
+            if key in steps and (cell := self.table.item(r, 3)) is not None:
+                cell.setText(locale.toString(int(steps[key])))
+
     def set_curves(self, run: str, curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """The curves of a ticked run (curve name -> steps, values), as read so far."""
         self.show_runs({run: curves}, None)

@@ -147,3 +147,38 @@ def test_the_panel_and_the_kernel_name_curves_alike():
 
     assert runs_view.METRIC_PREFIX == runs.METRIC_PREFIX
     assert runs_view.LAYER_SEPARATOR == runs.LAYER_SEPARATOR
+
+
+def test_a_ticked_run_still_training_is_followed_without_a_refresh(qtbot, two_runs, tmp_path):
+    """Rows a run appends while ticked reach its curve and its Steps cell by themselves."""
+    import json
+    import shutil
+
+    _folder, (slow, _fast) = two_runs
+    folder = tmp_path / "runs"
+    grow = folder / "growing"
+    shutil.copytree(slow, grow)
+    panel = RunsPanel()
+    qtbot.addWidget(panel)
+    compare = RunsCompare(panel, [str(folder)])
+    compare.follow_timer.setInterval(20)
+    with qtbot.waitSignal(compare.runs_shown):
+        compare.refresh()
+    panel.show()
+    panel.smooth_check.setChecked(False)
+    tick(qtbot, compare, [grow])
+    assert panel.set_curve("d_loss")
+    metrics = grow / "metrics.jsonl"
+    rows = [json.loads(line) for line in metrics.read_text(encoding="utf-8").splitlines()]
+    last = next(r for r in reversed(rows) if "event" not in r)
+    with open(metrics, "a", encoding="utf-8") as fh:
+        for step in range(STEPS + 1, STEPS + 6):
+            fh.write(json.dumps({**last, "step": step, "d_loss": 10.0 + step}) + "\n")
+
+    def followed() -> None:
+        x, y = panel.plotted()[str(grow)].getData()
+        assert x[-1] == STEPS + 5
+        assert y[-1] == 10.0 + STEPS + 5
+
+    qtbot.waitUntil(followed, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.table.item(0, 3).text() == str(STEPS + 5), timeout=10_000)

@@ -1746,7 +1746,10 @@ class MainWindow(QMainWindow):
 
     @Slot(str, object)
     def _on_panel_requested(self, what: str, params: object) -> None:
-        """A panel asks the trainer for something to show (a sketch's translation, ...)."""
+        """A panel asks the trainer for something to show (a sketch's translation, a
+        style mixing, ...). The answer comes from the generator as it is now, so a
+        timeline scrubbed back returns to live first."""
+        self.timeline.go_live()
         self.controller.request_panel(what, dict(params) if isinstance(params, dict) else {})
 
     @Slot(object)

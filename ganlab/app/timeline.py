@@ -110,6 +110,16 @@ class Timeline(QObject):
         """Whether the views follow training (False: the user scrubbed back)."""
         return self.panel.is_live()
 
+    def go_live(self) -> bool:
+        """Return the views to live now (a panel's question is about the current G, so
+        its answer must not land on a kept frame); True if the timeline was scrubbed."""
+        if self.panel.is_live() and self._shown_key is None:
+            return False
+        self.panel.show_live()
+        self._requested = None
+        self._show_live()
+        return True
+
     def take_live(self, snapshot: SnapshotReport) -> bool:
         """A live snapshot arrived: keep it; True if the window should draw it now
         (live), False if it is held while a kept frame is shown."""

@@ -227,3 +227,25 @@ def test_a_past_run_is_listed_first_under_its_name(qtbot, tmp_path):
     timeline = Timeline(panel, FakeController(live), {}, views, ())  # type: ignore[arg-type]
     timeline.add_past_run(past)
     assert [(f.step, f.run) for f in panel.frames()] == [(300, "ring8-past"), (300, "")]
+
+
+def test_going_live_at_once_draws_the_held_snapshot_and_only_when_scrubbed(qtbot, replay):
+    """What the window does before a panel asks the current G something (a sketch, a
+    style mixing): the answer must not land on a kept frame."""
+    timeline, panels, views, cursors = replay
+    timeline.take_live(snapshot(len(PANELS), 500, "toy2d"))
+    assert not timeline.go_live()  # live already: nothing to do
+    timeline.panel.select(timeline.panel.frames()[3].key)
+    timeline.tick()
+    assert views.currentWidget() is not panels["toy2d"]
+    timeline.take_live(snapshot(len(PANELS), 510, "toy2d"))
+    with qtbot.waitSignal(timeline.frame_shown) as shown:
+        assert timeline.go_live()
+    assert shown.args == [None]
+    assert timeline.panel.is_live()
+    assert views.currentWidget() is panels["toy2d"]
+    assert panels["toy2d"].calls[-1] == ("show_snapshot", 510)
+    assert [c.step for c in cursors] == [None, None]
+    calls = len(panels["toy2d"].calls)
+    timeline.tick()  # nothing pending: no second drawing
+    assert len(panels["toy2d"].calls) == calls

@@ -12,7 +12,7 @@
     ganlab eval features --real A.npy --fake B.npy
     ganlab eval images --real (DIR|SOURCE) --fake (DIR|RUN) --metrics is,fid,kid [--weights F]
     ganlab export RUN_DIR --format gif|mp4|png|svg|csv|tensorboard [--view data|curves]
-                  [--out PATH] [--fps N] [--size WxH] [--from STEP] [--to STEP]
+                  [--out PATH] [--fps N] [--size WxH] [--from STEP] [--to STEP] [--segment N]
     ganlab --version | --help         (--help lists the lab's options and the commands)
 
 Bad input (a broken experiment file, a missing folder, a refused checkpoint) ends with
@@ -520,6 +520,15 @@ def _add_export_parser(sub) -> None:
         metavar=_("STEP"),
         help=_("last step to export; a PNG or SVG shows the last frame up to it"),
     )
+    export.add_argument(
+        "--segment",
+        type=int,
+        metavar=_("N"),
+        help=_(
+            "export only segment N of the run (a reset, a rebuild or a loaded checkpoint "
+            "starts a new segment, whose steps may start again; default: every segment)"
+        ),
+    )
 
 
 def _add_kid_options(parser: argparse.ArgumentParser) -> None:
@@ -827,6 +836,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         size=parse_size(args.size) if args.size is not None else DEFAULT_SIZE,
         first=args.first,
         last=args.last,
+        segment=args.segment,
     )
     application(language=args.lang)  # the panels' own words in the chosen language
     _quiet_offscreen_platform()
@@ -882,6 +892,7 @@ def _export_tensorboard(args: argparse.Namespace) -> int:
             ("--size", args.size),
             ("--from", args.first),
             ("--to", args.last),
+            ("--segment", args.segment),
         )
         if value is not None
     ]

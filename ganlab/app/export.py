@@ -142,6 +142,9 @@ class ExportOptions:
         both down to even numbers (H.264 in yuv420p needs them even).
     first, last
         Keep frames (and CSV rows) at steps in [first, last]; None: unbounded.
+    segment
+        Keep only the frames (and CSV rows) of this segment (a reset, a rebuild or a
+        checkpoint loaded starts a new one, whose steps may start again); None: all.
     """
 
     view: str = "data"
@@ -149,6 +152,7 @@ class ExportOptions:
     size: tuple[int, int] = DEFAULT_SIZE
     first: int | None = None
     last: int | None = None
+    segment: int | None = None
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -226,7 +230,10 @@ def _segment_of(entry: dict[str, Any]) -> int:
 
 
 def curve_rows(
-    run_dir: str | Path, first: int | None = None, last: int | None = None
+    run_dir: str | Path,
+    first: int | None = None,
+    last: int | None = None,
+    segment: int | None = None,
 ) -> tuple[list[str], list[dict[str, Any]]]:
     """The per-step rows of a run's metrics.jsonl: (column names, rows).
 
@@ -239,7 +246,8 @@ def curve_rows(
     earlier versions that called the segment "generation" get a ``segment`` column. When
     a resumed run wrote a step again, the newer row replaces the older ones of its segment
     from that step on, and the older metrics with them (as the window's curves read it).
-    Unreadable lines are skipped.
+    Unreadable lines are skipped. ``first``/``last`` bound the steps and ``segment``
+    keeps one segment's rows (None: every one).
 
     Raises
     ------
@@ -262,9 +270,9 @@ def curve_rows(
         for entry in metrics_entries(path):
             if not isinstance(entry.get("step"), int):
                 continue
-            segment = _segment_of(entry)
-            if segment not in order:
-                order.append(segment)
+            entry_segment = _segment_of(entry)
+            if entry_segment not in order:
+                order.append(entry_segment)
             if entry.get("event") == "metrics":
                 values = {
                     k: v
@@ -273,7 +281,7 @@ def curve_rows(
                 }
                 for key in values:
                     metric_names.setdefault(key, None)
-                metrics.setdefault(segment, {}).setdefault(entry["step"], {}).update(values)
+                metrics.setdefault(entry_segment, {}).setdefault(entry["step"], {}).update(values)
                 continue
             if "event" in entry:
                 continue
@@ -282,15 +290,15 @@ def curve_rows(
                 for k, v in entry.items()
                 if not isinstance(v, dict | list)
             }
-            row["segment"] = segment
+            row["segment"] = entry_segment
             for key in row:
                 names.setdefault(key, None)
-            rows = segments.setdefault(segment, [])
+            rows = segments.setdefault(entry_segment, [])
             if rows and rows[-1]["step"] >= row["step"]:
                 # A resumed run's newer rows (and metrics) replace the older ones.
                 while rows and rows[-1]["step"] >= row["step"]:
                     rows.pop()
-                older = metrics.get(segment, {})
+                older = metrics.get(entry_segment, {})
                 for step in [s for s in older if s >= row["step"]]:
                     del older[step]
             rows.append(row)
@@ -302,8 +310,9 @@ def curve_rows(
         names.setdefault(key, None)
     kept = [
         row
-        for segment in order
-        for row in _with_metrics(segments.get(segment, []), metrics.get(segment, {}), segment)
+        for n in order
+        if segment is None or n == segment
+        for row in _with_metrics(segments.get(n, []), metrics.get(n, {}), n)
         if (first is None or row["step"] >= first) and (last is None or row["step"] <= last)
     ]
     return list(names), kept
@@ -762,7 +771,9 @@ class Export:
         self._history = None
         self._all: list[Any] = []
         if self.format.kind == "table":
-            self._names, self._rows = curve_rows(self.run_dir, options.first, options.last)
+            self._names, self._rows = curve_rows(
+                self.run_dir, options.first, options.last, options.segment
+            )
             if not self._rows:
                 raise GanlabError(self._no_rows_message())
             self.total = 1
@@ -779,13 +790,27 @@ class Export:
                 ).format(path=self.run_dir)
             )
         first, last = options.first, options.last
+        if options.segment is not None:
+            segments = sorted({f.segment for f in self._all})
+            if options.segment not in segments:
+                raise GanlabError(
+                    _(
+                        "--segment {segment}: {path} has no recorded frame of that segment; "
+                        "its frames are of segment {segments}"
+                    ).format(
+                        segment=options.segment,
+                        path=self.run_dir,
+                        segments=", ".join(str(n) for n in segments),
+                    )
+                )
+        kept = [f for f in self._all if options.segment is None or f.segment == options.segment]
         in_range = [
             f
-            for f in self._all
+            for f in kept
             if (first is None or f.step >= first) and (last is None or f.step <= last)
         ]
         if not in_range:
-            steps = [f.step for f in self._all]
+            steps = [f.step for f in kept]
             raise GanlabError(
                 _(
                     "no recorded frame between step {first} and step {last} in {path} (its "
@@ -803,6 +828,17 @@ class Export:
 
     def _no_rows_message(self) -> str:
         first, last = self.options.first, self.options.last
+        if self.options.segment is not None:
+            segments = sorted({row["segment"] for row in curve_rows(self.run_dir)[1]})
+            if segments and self.options.segment not in segments:
+                return _(
+                    "--segment {segment}: {path} has no step of that segment; its steps "
+                    "are of segment {segments}"
+                ).format(
+                    segment=self.options.segment,
+                    path=self.run_dir / "metrics.jsonl",
+                    segments=", ".join(str(n) for n in segments),
+                )
         if first is None and last is None:
             return _("{path}: metrics.jsonl holds no steps yet; train the run first").format(
                 path=self.run_dir / "metrics.jsonl"

@@ -24,6 +24,7 @@ from ganlab.engine import recorder as recorder_module
 from ganlab.engine.loop import run as run_loop
 from ganlab.engine.recorder import Recorder, drive
 from ganlab.kernel import commands as cmd
+from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.history import History, HistoryWriter
 from ganlab.kernel.presets import load_preset
 from ganlab.kernel.rundir import RunDir
@@ -257,6 +258,18 @@ def test_a_run_with_two_segments_names_the_segment_on_each_frame(qapp, tmp_path)
         pass
     with Image.open(tmp_path / "two.gif") as gif:
         assert gif.n_frames == len(export.chosen)
+    # --segment picks one segment's frames (steps start again at 0 after the reset) ...
+    second = Export(run_dir, "gif", tmp_path / "s1.gif", ExportOptions(segment=1))
+    assert [f.segment for f in second.chosen] == [1] * len(second.chosen)
+    assert [f.step for f in second.chosen] == [f.step for f in export.chosen if f.segment == 1]
+    _names, rows = curve_rows(run_dir, segment=0)
+    assert {r["segment"] for r in rows} == {0}
+    assert rows
+    # ... and a segment the run lacks is named with the ones it has.
+    with pytest.raises(GanlabError, match=r"--segment 7: .* segment 0, 1"):
+        Export(run_dir, "gif", tmp_path / "s7.gif", ExportOptions(segment=7))
+    with pytest.raises(GanlabError, match=r"--segment 7: .* segment 0, 1"):
+        Export(run_dir, "csv", tmp_path / "s7.csv", ExportOptions(segment=7))
 
 
 def test_closing_an_export_half_way_leaves_no_file(qapp, ring, tmp_path):

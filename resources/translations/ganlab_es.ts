@@ -203,182 +203,182 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="431"/>
+        <location filename="../../ganlab/widgets/curves.py" line="432"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="439"/>
+        <location filename="../../ganlab/widgets/curves.py" line="440"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="445"/>
+        <location filename="../../ganlab/widgets/curves.py" line="446"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="446"/>
+        <location filename="../../ganlab/widgets/curves.py" line="447"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="449"/>
+        <location filename="../../ganlab/widgets/curves.py" line="450"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="491"/>
+        <location filename="../../ganlab/widgets/curves.py" line="492"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="492"/>
+        <location filename="../../ganlab/widgets/curves.py" line="493"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="493"/>
+        <location filename="../../ganlab/widgets/curves.py" line="494"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="494"/>
+        <location filename="../../ganlab/widgets/curves.py" line="495"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="496"/>
+        <location filename="../../ganlab/widgets/curves.py" line="497"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="497"/>
+        <location filename="../../ganlab/widgets/curves.py" line="498"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="498"/>
+        <location filename="../../ganlab/widgets/curves.py" line="499"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="499"/>
+        <location filename="../../ganlab/widgets/curves.py" line="500"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="500"/>
+        <location filename="../../ganlab/widgets/curves.py" line="501"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="501"/>
+        <location filename="../../ganlab/widgets/curves.py" line="502"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="569"/>
+        <location filename="../../ganlab/widgets/curves.py" line="570"/>
         <source>G adversarial</source>
         <translation>G adversaria</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="570"/>
+        <location filename="../../ganlab/widgets/curves.py" line="571"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="571"/>
+        <location filename="../../ganlab/widgets/curves.py" line="572"/>
         <source>cycle</source>
         <translation>ciclo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="572"/>
+        <location filename="../../ganlab/widgets/curves.py" line="573"/>
         <source>identity</source>
         <translation>identidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="638"/>
+        <location filename="../../ganlab/widgets/curves.py" line="626"/>
         <source>The views show step {step}</source>
         <translation>Las vistas muestran el paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="677"/>
+        <location filename="../../ganlab/widgets/curves.py" line="664"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="678"/>
+        <location filename="../../ganlab/widgets/curves.py" line="665"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="679"/>
+        <location filename="../../ganlab/widgets/curves.py" line="666"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="684"/>
+        <location filename="../../ganlab/widgets/curves.py" line="671"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="687"/>
+        <location filename="../../ganlab/widgets/curves.py" line="674"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="688"/>
+        <location filename="../../ganlab/widgets/curves.py" line="675"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="689"/>
+        <location filename="../../ganlab/widgets/curves.py" line="676"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1046"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1033"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1054"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1041"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1060"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1047"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1065"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1052"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1067"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1054"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1068"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1055"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1070"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1057"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1071"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1058"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1072"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1059"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -599,32 +599,32 @@
 <context>
     <name>ExportFlow</name>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1035"/>
+        <location filename="../../ganlab/app/export.py" line="1111"/>
         <source>Exporting {path}…</source>
         <translation>Exportando {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1036"/>
+        <location filename="../../ganlab/app/export.py" line="1112"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1041"/>
+        <location filename="../../ganlab/app/export.py" line="1117"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1060"/>
+        <location filename="../../ganlab/app/export.py" line="1136"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Exportación cancelada; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1065"/>
+        <location filename="../../ganlab/app/export.py" line="1141"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1069"/>
+        <location filename="../../ganlab/app/export.py" line="1145"/>
         <source>Export failed: {message}</source>
         <translation>La exportación falló: {message}</translation>
     </message>
@@ -1812,7 +1812,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="683"/>
-        <location filename="../../ganlab/app/main_window.py" line="1638"/>
+        <location filename="../../ganlab/app/main_window.py" line="1647"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
@@ -2065,131 +2065,136 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1474"/>
+        <location filename="../../ganlab/app/main_window.py" line="1466"/>
+        <source>Training goes on from step {step} in a new run folder, {new}; {old} stays as it was (its history shows first in the timeline).</source>
+        <translation>El entrenamiento sigue desde el paso {step} en una carpeta de ejecución nueva, {new}; {old} se queda como estaba (su historia aparece primero en la línea de tiempo).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="1483"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1484"/>
+        <location filename="../../ganlab/app/main_window.py" line="1493"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1486"/>
+        <location filename="../../ganlab/app/main_window.py" line="1495"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1501"/>
+        <location filename="../../ganlab/app/main_window.py" line="1510"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1501"/>
+        <location filename="../../ganlab/app/main_window.py" line="1510"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1509"/>
-        <location filename="../../ganlab/app/main_window.py" line="1580"/>
+        <location filename="../../ganlab/app/main_window.py" line="1518"/>
+        <location filename="../../ganlab/app/main_window.py" line="1589"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1509"/>
-        <location filename="../../ganlab/app/main_window.py" line="1558"/>
+        <location filename="../../ganlab/app/main_window.py" line="1518"/>
+        <location filename="../../ganlab/app/main_window.py" line="1567"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1518"/>
+        <location filename="../../ganlab/app/main_window.py" line="1527"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1560"/>
+        <location filename="../../ganlab/app/main_window.py" line="1569"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1567"/>
+        <location filename="../../ganlab/app/main_window.py" line="1576"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1567"/>
+        <location filename="../../ganlab/app/main_window.py" line="1576"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1577"/>
+        <location filename="../../ganlab/app/main_window.py" line="1586"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1595"/>
+        <location filename="../../ganlab/app/main_window.py" line="1604"/>
         <source>No run to export yet: train a step first, or open a run.</source>
         <translation>Todavía no hay ninguna ejecución que exportar: entrena primero un paso o abre una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1640"/>
+        <location filename="../../ganlab/app/main_window.py" line="1649"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1755"/>
+        <location filename="../../ganlab/app/main_window.py" line="1767"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1756"/>
+        <location filename="../../ganlab/app/main_window.py" line="1768"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1757"/>
+        <location filename="../../ganlab/app/main_window.py" line="1769"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1758"/>
+        <location filename="../../ganlab/app/main_window.py" line="1770"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1759"/>
+        <location filename="../../ganlab/app/main_window.py" line="1771"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1761"/>
+        <location filename="../../ganlab/app/main_window.py" line="1773"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1763"/>
+        <location filename="../../ganlab/app/main_window.py" line="1775"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1765"/>
+        <location filename="../../ganlab/app/main_window.py" line="1777"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1768"/>
+        <location filename="../../ganlab/app/main_window.py" line="1780"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1771"/>
+        <location filename="../../ganlab/app/main_window.py" line="1783"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1803"/>
+        <location filename="../../ganlab/app/main_window.py" line="1815"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2197,229 +2202,229 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
 <context>
     <name>MetricsPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="36"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="37"/>
         <source>Metrics appear once training runs (toy data sets).</source>
         <translation>Las métricas aparecen cuando el entrenamiento avanza (conjuntos de juguete).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="40"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="41"/>
         <source>Divergence from the data</source>
         <translation>Divergencia respecto a los datos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="40"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="41"/>
         <source>nats</source>
         <translation>nats</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="50"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="51"/>
         <source>Each floor is what the same estimate gives for a second sample of the data itself, with as many samples on the same grid: a value at its floor cannot be told apart from the data, and only the part above it is progress.</source>
         <translation>Cada suelo es lo que da la misma estimación para una segunda muestra de los propios datos, con tantas muestras y en la misma rejilla: un valor en su suelo no se distingue de los datos, y solo la parte por encima es progreso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>Mode coverage</source>
         <translation>Cobertura de modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="56"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
         <source>High-quality samples</source>
         <translation>Muestras de alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="57"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="84"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="85"/>
         <source>%</source>
         <translation>%</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
         <source>Wasserstein-1 distance</source>
         <translation>Distancia de Wasserstein-1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="58"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="59"/>
         <source>distance</source>
         <translation>distancia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="64"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="65"/>
         <source>L1 to the target (held-out pairs)</source>
         <translation>L1 al objetivo (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="65"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="66"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="70"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
         <source>PSNR (held-out pairs)</source>
         <translation>PSNR (parejas reservadas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="70"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="71"/>
         <source>dB</source>
         <translation>dB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="76"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
         <source>Cycle error on held-out images</source>
         <translation>Error de ciclo en imágenes reservadas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="77"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="78"/>
         <source>mean |error|</source>
         <translation>media de |error|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="83"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="84"/>
         <source>Translations judged in the target domain</source>
         <translation>Traducciones juzgadas en el dominio de destino</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="88"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="89"/>
         <source>FID (lower is better)</source>
         <translation>FID (menor es mejor)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="88"/>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="132"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="89"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="133"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="95"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="96"/>
         <source>Image metrics from &apos;Evaluate now&apos;. Inception-v3 numbers are comparable with published ones; numbers in the offline classifier&apos;s feature space are only comparable with each other.</source>
         <translation>Métricas de imagen de «Evaluar ahora». Los valores con Inception-v3 son comparables con los publicados; los del espacio de características del clasificador local solo son comparables entre sí.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="101"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="102"/>
         <source>JSD (grid)</source>
         <translation>JSD (cuadrícula)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="103"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="104"/>
         <source>lower bound from D</source>
         <translation>cota inferior a partir de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="106"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="107"/>
         <source>JSD floor (data vs data)</source>
         <translation>Suelo de la JSD (datos frente a datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="115"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="116"/>
         <source>modes captured</source>
         <translation>modos capturados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="122"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="123"/>
         <source>within 3σ of a mode</source>
         <translation>a menos de 3σ de un modo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="124"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="125"/>
         <source>W1(real, generated)</source>
         <translation>W1(real, generado)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="127"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="128"/>
         <source>G(input)</source>
         <translation>G(entrada)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="129"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="130"/>
         <source>input as output</source>
         <translation>entrada como salida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="131"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="132"/>
         <source>mean target</source>
         <translation>objetivo medio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="133"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="134"/>
         <source>|F(G(A)) − A|</source>
         <translation>|F(G(A)) − A|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="134"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="135"/>
         <source>|G(F(B)) − B|</source>
         <translation>|G(F(B)) − B|</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="135"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="136"/>
         <source>G(A) judged B</source>
         <translation>G(A) juzgada como B</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="136"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="137"/>
         <source>F(B) judged A</source>
         <translation>F(B) juzgada como A</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="138"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="139"/>
         <source>real images (ceiling)</source>
         <translation>imágenes reales (techo)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="142"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="143"/>
         <source>How close the generator is to the data, measured on 2,500 fresh samples about once a second. JSD is 0 for a perfect generator and ln 2 ≈ 0.69 for one that misses the data entirely; D&apos;s bound lies below it for any D and meets it only for the optimal D.</source>
         <translation>Qué tan cerca está el generador de los datos, medido sobre 2.500 muestras nuevas aproximadamente una vez por segundo. La JSD vale 0 para un generador perfecto y ln 2 ≈ 0,69 para uno que no acierta en absoluto; la cota de D queda por debajo para cualquier D y solo la alcanza con el D óptimo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="267"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="255"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="268"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="256"/>
         <source>KL(data‖G)</source>
         <translation>KL(datos‖G)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="269"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="257"/>
         <source>KL(G‖data)</source>
         <translation>KL(G‖datos)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="270"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="258"/>
         <source>TV</source>
         <translation>TV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="280"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="268"/>
         <source>{name} {value} (floor {floor})</source>
         <translation>{name} {value} (suelo {floor})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="303"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="291"/>
         <source>step {step}, {space}: {values}</source>
         <translation>paso {step}, {space}: {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="310"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="298"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="325"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="313"/>
         <source>N = {fake} generated images, each used once</source>
         <translation>N = {fake} imágenes generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="327"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="315"/>
         <source>N = {real} real and {fake} generated images, each used once</source>
         <translation>N = {real} imágenes reales y {fake} generadas, cada una usada una vez</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/metrics_view.py" line="332"/>
+        <location filename="../../ganlab/widgets/metrics_view.py" line="320"/>
         <source>; KID subset size {size}, subsets: {count}</source>
         <translation>; KID con subconjuntos de {size}, subconjuntos: {count}</translation>
     </message>
@@ -2730,22 +2735,22 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>Todas estas carpetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="413"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="422"/>
         <source>No runs in this folder yet. Runs appear here when the window trains, or after &apos;ganlab train --out FOLDER/NAME&apos;; pick another folder with Folder…</source>
         <translation>Aún no hay ejecuciones en esta carpeta. Aparecen aquí cuando la ventana entrena, o tras &apos;ganlab train --out CARPETA/NOMBRE&apos;; elige otra carpeta con Carpeta…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="444"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="453"/>
         <source>Folder of runs</source>
         <translation>Carpeta de ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="523"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="532"/>
         <source>The ticked runs have no data for this yet.</source>
         <translation>Las ejecuciones marcadas aún no tienen datos de esto.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="525"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="534"/>
         <source>Tick runs to overlay their curves.</source>
         <translation>Marca ejecuciones para superponer sus curvas.</translation>
     </message>

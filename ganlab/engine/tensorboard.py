@@ -742,10 +742,13 @@ def export_run(
         try:
             converter = _Converter()
             walls: dict[Any, float] = {}  # step -> wall time of its row, for the frames
+            wall = base
             for entry in entries:
                 when = entry.get("time")
-                wall = base + float(when) if isinstance(when, int | float) else base
-                walls[entry.get("step")] = wall
+                if isinstance(when, int | float) and not isinstance(when, bool):
+                    wall = base + float(when)
+                    walls[entry.get("step")] = wall
+                # Events (metrics, settings) carry no time: the latest row's.
                 converter.entry(events, entry, wall)
                 done += 1
                 if progress is not None and done % 1000 == 0:

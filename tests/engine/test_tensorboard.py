@@ -348,3 +348,21 @@ def test_a_run_still_training_is_not_converted(toy_run, tmp_path):
     with pytest.raises(tb.GanlabError, match="still training"):
         tb.export_run(copy)
     assert sorted(copy.glob("events.out.tfevents.*")) == before
+
+
+def test_a_converted_metrics_event_has_the_wall_time_of_the_row_before_it(tmp_path):
+    """Events carry no time of their own: they take their row's, so TensorBoard's
+    relative and wall-time axes put them where they happened (not at the run's start)."""
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "experiment.toml").write_text("")
+    lines = [{"step": s, "time": 10.0 * s, "segment": 0, "d_loss": 1.0} for s in range(1, 4)]
+    lines.insert(2, {"event": "metrics", "step": 2, "segment": 0, "jsd": 0.5})
+    (run_dir / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    tb.export_run(run_dir)
+    events = read_back(run_dir)
+    rows = {e.step: e.wall_time for e in events.Scalars("d_loss")}
+    (jsd,) = events.Scalars("jsd")
+    assert rows[2] - rows[1] == pytest.approx(10.0)
+    assert jsd.step == 2
+    assert jsd.wall_time == pytest.approx(rows[2], abs=1e-3)  # (wall times are ~1.7e9 s)

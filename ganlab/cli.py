@@ -52,6 +52,8 @@ DEFAULT_HEADLESS_STEPS = 2000
 # A headless run draws nothing: 5 scalar batches a second are plenty for the progress line
 # and cost less than the window's 30 (each batch is a device sync and a metrics write).
 HEADLESS_SCALAR_HZ = 5.0
+# ganlab train --history-fps: the most view snapshots a second a run's history may keep.
+MAX_HISTORY_FPS = 30.0
 
 # argparse's own words, as Python 3.11 spells them: argparse looks them up with the
 # module-level ``_`` / ``ngettext`` of its own module, which _argparse_in_our_language()
@@ -214,6 +216,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         metavar=_("N"),
         help=_("keep only the newest N checkpoints of the run (default: keep all)"),
+    )
+    train.add_argument(
+        "--history-fps",
+        type=float,
+        metavar=_("N"),
+        help=_(
+            "view snapshots a second the run's history keeps, for the timeline and "
+            "'ganlab export' (default 1, at most {most}): more for a short run; each costs "
+            "the trainer about 10 to 30 ms of drawing, and a long run's history stays "
+            "bounded (the older frames are thinned)"
+        ).format(most=f"{MAX_HISTORY_FPS:g}"),
     )
     train.add_argument(
         "--columns",
@@ -1619,6 +1632,18 @@ def _cmd_train(args: argparse.Namespace) -> int:
     keep = getattr(args, "keep_checkpoints", None)
     if keep is not None and keep <= 0:
         raise ConfigError(_("must be a positive number of checkpoints"), key="--keep-checkpoints")
+    from ganlab.kernel.history import HISTORY_EVERY_S
+
+    history_fps = getattr(args, "history_fps", None)
+    if history_fps is None:
+        history_fps = 1.0 / HISTORY_EVERY_S
+    elif not (0 < history_fps <= MAX_HISTORY_FPS) or not math.isfinite(history_fps):
+        raise ConfigError(
+            _("give a rate above 0 and at most {most} snapshots a second").format(
+                most=f"{MAX_HISTORY_FPS:g}"
+            ),
+            key="--history-fps",
+        )
     if args.device:  # asked for now, on this machine: it must be here (no fallback)
         resolve_device(args.device, strict=True, key="--device")
     created = False
@@ -1702,6 +1727,7 @@ def _cmd_train(args: argparse.Namespace) -> int:
             label,
             quiet=args.quiet,
             keep_checkpoints=keep or 0,
+            history_fps=history_fps,
             serve=not args.no_window,
             control=not args.read_only,
         )
@@ -1719,6 +1745,7 @@ def _train_loop(
     *,
     quiet: bool,
     keep_checkpoints: int = 0,
+    history_fps: float = 1.0,
     serve: bool = True,
     control: bool = True,
 ) -> int:
@@ -1729,8 +1756,6 @@ def _train_loop(
     from ganlab.engine.recorder import Recorder, drive
     from ganlab.engine.tensorboard import note as tensorboard_note
     from ganlab.kernel import commands as cmd
-    from ganlab.kernel.history import HISTORY_EVERY_S
-
     total = trainer.config.loop.steps
     start_step = trainer.step_count
     out = sys.stdout
@@ -1782,7 +1807,9 @@ def _train_loop(
                     file=out,
                     flush=True,
                 )
-        recorder = Recorder(run, keep_checkpoints=keep_checkpoints)
+        recorder = Recorder(
+            run, keep_checkpoints=keep_checkpoints, history_every_s=1.0 / history_fps
+        )
         stack.callback(recorder.close)
         reports = serve_reports(
             drive(
@@ -1791,8 +1818,8 @@ def _train_loop(
                     inbox,
                     recording=True,
                     trainer=trainer,
-                    # The views are drawn for the run's history only: one a second.
-                    snapshot_hz=1.0 / HISTORY_EVERY_S,
+                    # The views are drawn for the run's history only (one a second).
+                    snapshot_hz=history_fps,
                     scalar_hz=HEADLESS_SCALAR_HZ,
                 ),
                 recorder,

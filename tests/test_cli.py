@@ -91,6 +91,39 @@ def test_train_keeps_a_history_of_its_views(tmp_path):
     assert len(info.real) > 0
 
 
+def test_train_history_fps_sets_the_pace_of_the_views_and_of_the_history(
+    tmp_path, monkeypatch, capsys
+):
+    from ganlab.engine import loop, recorder
+    from ganlab.kernel.history import History
+
+    seen: dict[str, float] = {}
+    real_run, real_writer = loop.run, recorder.HistoryWriter
+
+    def run(*args, **kwargs):
+        seen["snapshot_hz"] = kwargs["snapshot_hz"]
+        return real_run(*args, **kwargs)
+
+    def writer(path, every_s):
+        seen["every_s"] = every_s
+        return real_writer(path, every_s=every_s)
+
+    monkeypatch.setattr(loop, "run", run)
+    monkeypatch.setattr(recorder, "HistoryWriter", writer)
+    exp = write_tiny_experiment(tmp_path / "exp.toml")
+    out = tmp_path / "run"
+    argv = ["train", str(exp), "--steps", "20", "--out", str(out), "--quiet"]
+    assert main([*argv, "--history-fps", "20"]) == 0
+    assert seen == {"snapshot_hz": 20.0, "every_s": 0.05}
+    assert History(out).frames()[-1].step == 20
+    for bad in ("0", "31", "nan"):
+        with pytest.raises(SystemExit) as exit_:
+            main([*argv[:-3], "--out", str(tmp_path / bad), "--history-fps", bad])
+        assert exit_.value.code == 2
+        assert "--history-fps" in capsys.readouterr().err
+        assert not (tmp_path / bad).exists()
+
+
 def test_train_keeps_only_the_newest_checkpoints_when_asked(tmp_path):
     exp = write_tiny_experiment(tmp_path / "exp.toml")
     out = tmp_path / "run"

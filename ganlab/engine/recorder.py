@@ -41,7 +41,7 @@ from ganlab.kernel import config as cfg
 from ganlab.kernel import reports as rep
 from ganlab.kernel.checkpoint import save_checkpoint
 from ganlab.kernel.files import atomic_file
-from ganlab.kernel.history import HistoryWriter
+from ganlab.kernel.history import HISTORY_EVERY_S, HistoryWriter
 from ganlab.kernel.i18n import N_, _
 from ganlab.kernel.rundir import (
     WINDOW_KEEP_CHECKPOINTS,
@@ -83,15 +83,26 @@ class Recorder:
     tensorboard
         Also write TensorBoard event files into the run directory when TensorBoard is
         installed (:func:`ganlab.engine.tensorboard.available`); False never does.
+    history_every_s
+        The history keeps at most one view snapshot per this many seconds (> 0; default
+        :data:`ganlab.kernel.history.HISTORY_EVERY_S`, one a second).
     """
 
     def __init__(
-        self, run_dir: RunDir | None, *, keep_checkpoints: int = 0, tensorboard: bool = True
+        self,
+        run_dir: RunDir | None,
+        *,
+        keep_checkpoints: int = 0,
+        tensorboard: bool = True,
+        history_every_s: float = HISTORY_EVERY_S,
     ):
         if keep_checkpoints < 0:
             raise ValueError(f"keep_checkpoints must be >= 0, not {keep_checkpoints}")
+        if not history_every_s > 0:
+            raise ValueError(f"history_every_s must be > 0, not {history_every_s}")
         self.run_dir = run_dir
         self.keep_checkpoints = keep_checkpoints
+        self.history_every_s = history_every_s
         # The experiment in effect (TOML), from the last SegmentStarted / ConfigInEffect.
         self.config_toml: str | None = None
         self._layer_names: dict[int, dict[str, tuple[str, ...]]] = {}
@@ -235,7 +246,7 @@ class Recorder:
             out += self._append(r, [event])
         if self.run_dir is not None:
             if self._history is None:
-                self._history = HistoryWriter(self.run_dir.path)
+                self._history = HistoryWriter(self.run_dir.path, every_s=self.history_every_s)
             out += self._history_write(r, lambda h: h.segment(r))
         return out
 

@@ -1067,7 +1067,12 @@ class ExportFlow(QObject):
         except GanlabError as exc:
             self.log(str(exc), "error")
             return
-        steps = [f.step for f in History(self.run_dir).frames()]
+        frames = History(self.run_dir).frames()
+        steps = [f.step for f in frames]
+        segments: dict[int, tuple[int, int]] = {}
+        for f in frames:
+            a, b = segments.get(f.segment, (f.step, f.step))
+            segments[f.segment] = (min(a, f.step), max(b, f.step))
         formats = [(f.name, _(f.title), f.suffix, f.kind) for f in FORMATS.values()]
         views = [(name, _(words)) for name, words in VIEWS.items()]
         self.dialog = ExportDialog(
@@ -1079,6 +1084,7 @@ class ExportFlow(QObject):
             size=DEFAULT_SIZE,
             fps=DEFAULT_FPS,
             parent=self.window,
+            segments=segments,
         )
         self.dialog.accepted.connect(self._on_dialog_accepted)
         self.dialog.open()
@@ -1094,6 +1100,7 @@ class ExportFlow(QObject):
                 size=choice.size,
                 first=choice.first,
                 last=choice.last,
+                segment=choice.segment,
             ),
         )
 

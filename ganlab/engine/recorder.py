@@ -84,8 +84,8 @@ class Recorder:
         Also write TensorBoard event files into the run directory when TensorBoard is
         installed (:func:`ganlab.engine.tensorboard.available`); False never does.
     history_every_s
-        The history keeps at most one view snapshot per this many seconds (> 0; default
-        :data:`ganlab.kernel.history.HISTORY_EVERY_S`, one a second).
+        The history keeps at most one view snapshot per this many seconds (default
+        :data:`ganlab.kernel.history.HISTORY_EVERY_S`, one a second; 0 keeps every one).
     """
 
     def __init__(
@@ -98,8 +98,8 @@ class Recorder:
     ):
         if keep_checkpoints < 0:
             raise ValueError(f"keep_checkpoints must be >= 0, not {keep_checkpoints}")
-        if not history_every_s > 0:
-            raise ValueError(f"history_every_s must be > 0, not {history_every_s}")
+        if not history_every_s >= 0:
+            raise ValueError(f"history_every_s must be >= 0, not {history_every_s}")
         self.run_dir = run_dir
         self.keep_checkpoints = keep_checkpoints
         self.history_every_s = history_every_s

@@ -47,6 +47,8 @@ class ExportChoice:
         frames, exported as a table, has neither).
     path
         The file to write.
+    segment
+        Only this segment's frames and rows (a reset starts a new one); None: all.
     """
 
     fmt: str
@@ -56,6 +58,7 @@ class ExportChoice:
     first: int | None
     last: int | None
     path: Path
+    segment: int | None = None
 
 
 class ExportDialog(QDialog):
@@ -75,6 +78,10 @@ class ExportDialog(QDialog):
         Where the file goes by default (its name follows the view and format).
     note
         A sentence shown above the fields (e.g. why the run has no frames), or "".
+    segments
+        segment -> (first, last) kept step, when the run's frames span several segments
+        (a reset, a rebuild or a loaded checkpoint): a Segment field then picks one (its
+        steps bound the range) or all of them. None or one segment: no such field.
     """
 
     def __init__(
@@ -87,8 +94,11 @@ class ExportDialog(QDialog):
         size: tuple[int, int] = (800, 600),
         fps: float = 10.0,
         parent: QWidget | None = None,
+        segments: dict[int, tuple[int, int]] | None = None,
     ) -> None:
         super().__init__(parent)
+        self._steps = steps
+        self._segments = dict(segments or {})
         self.setWindowTitle(self.tr("Export evolution"))
         self._folder = Path(folder)
         self._has_steps = steps is not None
@@ -119,6 +129,18 @@ class ExportDialog(QDialog):
         for box, value in ((self.first_box, lo), (self.last_box, hi)):
             box.setRange(lo, hi)
             box.setValue(value)
+        self.segment_box = QComboBox()
+        self.segment_box.addItem(self.tr("All segments"), None)
+        for n, (a, b) in sorted(self._segments.items()):
+            self.segment_box.addItem(
+                self.tr("Segment {n} (steps {first} to {last})").format(n=n, first=a, last=b), n
+            )
+        self.segment_box.setToolTip(
+            self.tr(
+                "A reset, a rebuild or a loaded checkpoint starts a new segment, whose "
+                "steps may start again"
+            )
+        )
         self.path_edit = QLineEdit()
         self.browse_button = QPushButton(self.tr("Browse…"))
 
@@ -140,6 +162,8 @@ class ExportDialog(QDialog):
         form.addRow(self.tr("View"), self.view_box)
         form.addRow(self.tr("Frame rate"), self.fps_box)
         form.addRow(self.tr("Size"), size_row)
+        if len(self._segments) > 1:
+            form.addRow(self.tr("Segment"), self.segment_box)
         form.addRow(self.tr("Steps"), steps_row)
         form.addRow(self.tr("File"), path_row)
         self.buttons = QDialogButtonBox(
@@ -158,6 +182,7 @@ class ExportDialog(QDialog):
         self.view_box.currentIndexChanged.connect(self._on_format_box_current_index_changed)
         self.first_box.valueChanged.connect(self.last_box.setMinimum)
         self.last_box.valueChanged.connect(self.first_box.setMaximum)
+        self.segment_box.currentIndexChanged.connect(self._on_segment_box_current_index_changed)
         self.browse_button.clicked.connect(self._on_browse_button_clicked)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -183,6 +208,20 @@ class ExportDialog(QDialog):
         folder = Path(current).parent if current else self._folder
         self.path_edit.setText(str(folder / self._default_name()))
 
+    def _on_segment_box_current_index_changed(self, _index: int = 0) -> None:
+        """The step range spans the chosen segment's kept steps (all: the run's)."""
+        segment = self.segment_box.currentData()
+        span = self._segments.get(segment) if segment is not None else self._steps
+        lo, hi = span if span is not None else (0, 0)
+        for box in (self.first_box, self.last_box):
+            box.blockSignals(True)
+            box.setRange(lo, hi)
+            box.blockSignals(False)
+        self.first_box.setValue(lo)
+        self.last_box.setValue(hi)
+        self.first_box.setMaximum(hi)
+        self.last_box.setMinimum(lo)
+
     def _on_browse_button_clicked(self) -> None:
         suffix = self._suffixes.get(self._fmt(), "")
         path, _filter = QFileDialog.getSaveFileName(
@@ -204,4 +243,5 @@ class ExportDialog(QDialog):
             first=self.first_box.value() if self.first_box.isEnabled() else None,
             last=self.last_box.value() if self.last_box.isEnabled() else None,
             path=Path(self.path_edit.text().strip()),
+            segment=self.segment_box.currentData() if len(self._segments) > 1 else None,
         )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import functools
 import json
 import queue
 import xml.etree.ElementTree as ET
@@ -20,12 +19,11 @@ from PIL import Image
 from ganlab import cli
 from ganlab.app.export import Export, ExportJob, ExportOptions, curve_rows, run_export
 from ganlab.app.panels import PANELS
-from ganlab.engine import recorder as recorder_module
 from ganlab.engine.loop import run as run_loop
 from ganlab.engine.recorder import Recorder, drive
 from ganlab.kernel import commands as cmd
 from ganlab.kernel.errors import GanlabError
-from ganlab.kernel.history import History, HistoryWriter
+from ganlab.kernel.history import History
 from ganlab.kernel.presets import load_preset
 from ganlab.kernel.rundir import RunDir
 from tests.conftest import tiny_config
@@ -61,12 +59,10 @@ def record(path, config, commands):
     inbox: queue.Queue = queue.Queue()
     for command in (*commands, cmd.Stop()):
         inbox.put(command)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(recorder_module, "HistoryWriter", functools.partial(HistoryWriter, every_s=0))
-        recorder = Recorder(run)
-        for _report in drive(run_loop(config, inbox, recording=True, start_paused=True), recorder):
-            pass
-        recorder.close()
+    recorder = Recorder(run, history_every_s=0)
+    for _report in drive(run_loop(config, inbox, recording=True, start_paused=True), recorder):
+        pass
+    recorder.close()
     return path
 
 
@@ -408,6 +404,45 @@ def test_the_dialog_hands_back_what_was_chosen(qtbot, tmp_path):
     assert not dialog.fps_box.isEnabled()
     assert dialog.choice().first is None  # a still: the last frame up to "to"
     assert dialog.choice().path == tmp_path / "data.png"
+
+
+def test_the_dialog_offers_the_segments_of_a_run_that_has_several(qtbot, tmp_path):
+    from ganlab.app.export import FORMATS, VIEWS
+    from ganlab.widgets.export_dialog import ExportDialog
+
+    formats = [(f.name, f.title, f.suffix, f.kind) for f in FORMATS.values()]
+    one = ExportDialog(formats, list(VIEWS.items()), (0, 40), tmp_path, segments={0: (0, 40)})
+    qtbot.addWidget(one)
+    assert one.choice().segment is None  # one segment: no field, nothing to choose
+    assert not one.segment_box.isVisibleTo(one)
+    two = ExportDialog(
+        formats, list(VIEWS.items()), (0, 90), tmp_path, segments={0: (0, 90), 1: (0, 25)}
+    )
+    qtbot.addWidget(two)
+    assert two.segment_box.isVisibleTo(two)
+    assert [two.segment_box.itemData(i) for i in range(two.segment_box.count())] == [None, 0, 1]
+    two.segment_box.setCurrentIndex(2)
+    choice = two.choice()
+    assert (choice.segment, choice.first, choice.last) == (1, 0, 25)
+    assert (two.first_box.maximum(), two.last_box.maximum()) == (25, 25)
+    two.segment_box.setCurrentIndex(0)
+    choice = two.choice()
+    assert (choice.segment, choice.first, choice.last) == (None, 0, 90)
+
+
+def test_file_export_evolution_offers_the_segments_of_the_run(qtbot, tmp_path):
+    from PySide6.QtWidgets import QWidget
+
+    from ganlab.app.export import ExportFlow
+
+    run_dir = record(tmp_path / "two", tiny_config(), [cmd.Step(), cmd.Reset(), cmd.Step()])
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    flow = ExportFlow(run_dir, lambda *_: None, parent)
+    flow.open()
+    box = flow.dialog.segment_box
+    assert [box.itemData(i) for i in range(box.count())] == [None, 0, 1]
+    flow.dialog.reject()
 
 
 def test_a_run_without_frames_is_offered_csv_only(qtbot, tmp_path):

@@ -530,68 +530,88 @@
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="92"/>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="190"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="102"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="229"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="108"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="118"/>
         <source> frames/s</source>
         <translation> fps</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="123"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="133"/>
+        <source>All segments</source>
+        <translation>Todos los tramos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="136"/>
+        <source>Segment {n} (steps {first} to {last})</source>
+        <translation>Tramo {n} (pasos {first} a {last})</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="140"/>
+        <source>A reset, a rebuild or a loaded checkpoint starts a new segment, whose steps may start again</source>
+        <translation>Un reinicio, una reconstrucción o un punto de control cargado empiezan un tramo nuevo, cuyos pasos pueden volver a empezar</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="145"/>
         <source>Browse…</source>
         <translation>Examinar…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="129"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="151"/>
         <source>pixels</source>
         <translation>píxeles</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="132"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="154"/>
         <source>to</source>
         <translation>a</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="139"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="161"/>
         <source>Format</source>
         <translation>Formato</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="140"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="162"/>
         <source>View</source>
         <translation>Vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="141"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="163"/>
         <source>Frame rate</source>
         <translation>Fotogramas por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="142"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="164"/>
         <source>Size</source>
         <translation>Tamaño</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="143"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="166"/>
+        <source>Segment</source>
+        <translation>Tramo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="167"/>
         <source>Steps</source>
         <translation>Pasos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="144"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="168"/>
         <source>File</source>
         <translation>Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="148"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="172"/>
         <source>Export</source>
         <translation>Exportar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/export_dialog.py" line="192"/>
+        <location filename="../../ganlab/widgets/export_dialog.py" line="231"/>
         <source>{suffix} files (*{suffix})</source>
         <translation>Archivos {suffix} (*{suffix})</translation>
     </message>
@@ -599,32 +619,32 @@
 <context>
     <name>ExportFlow</name>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1111"/>
+        <location filename="../../ganlab/app/export.py" line="1118"/>
         <source>Exporting {path}…</source>
         <translation>Exportando {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1112"/>
+        <location filename="../../ganlab/app/export.py" line="1119"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1117"/>
+        <location filename="../../ganlab/app/export.py" line="1124"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1136"/>
+        <location filename="../../ganlab/app/export.py" line="1143"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Exportación cancelada; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1141"/>
+        <location filename="../../ganlab/app/export.py" line="1148"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1145"/>
+        <location filename="../../ganlab/app/export.py" line="1152"/>
         <source>Export failed: {message}</source>
         <translation>La exportación falló: {message}</translation>
     </message>

@@ -1756,6 +1756,7 @@ def _train_loop(
     from ganlab.engine.recorder import Recorder, drive
     from ganlab.engine.tensorboard import note as tensorboard_note
     from ganlab.kernel import commands as cmd
+
     total = trainer.config.loop.steps
     start_step = trainer.step_count
     out = sys.stdout

@@ -24,7 +24,13 @@ from ganlab.kernel.config import ExperimentConfig
 from ganlab.kernel.errors import GanlabError
 from ganlab.kernel.registry import LOSSES, MODEL_FAMILIES, Registry
 from ganlab.kernel.rundir import window_runs_folder
-from ganlab.kernel.runs import RunCurves, differing_settings, experiment_of, list_runs
+from ganlab.kernel.runs import (
+    METRIC_PREFIX,
+    RunCurves,
+    differing_settings,
+    experiment_of,
+    list_runs,
+)
 from ganlab.widgets.runs_view import RunsPanel
 
 # How often the ticked runs are read again while the panel is on screen (runs still
@@ -184,7 +190,7 @@ class RunsCompare(QObject):
         self._reading -= 1
         ticked = self.panel.ticked()
         fresh_curves: dict[str, dict[str, tuple[Any, Any]]] = {}
-        steps: dict[str, int] = {}
+        progress: dict[str, tuple[int, dict[str, float]]] = {}
         for run, found in news.items():
             if run not in ticked or run not in self._readers:
                 continue  # unticked while it was read
@@ -193,15 +199,15 @@ class RunsCompare(QObject):
             if found.curves is not None:
                 fresh_curves[run] = found.curves
             if found.steps is not None:
-                steps[run] = found.steps
+                progress[run] = (found.steps, _last_metrics(found.curves or {}))
             if found.problem:
                 self._problems[run] = found.problem
             else:
                 self._problems.pop(run, None)
         differs = differing_settings([self._experiments.get(r, {}) for r in ticked])
         labels = {r: ", ".join(d) for r, d in zip(ticked, differs, strict=True)}
-        if steps:
-            self.panel.set_steps(steps)
+        if progress:
+            self.panel.set_progress(progress)
         if fresh_curves or labels != self._labels:
             self.panel.show_runs(fresh_curves, labels)
         self._labels = labels
@@ -212,6 +218,15 @@ class RunsCompare(QObject):
     def busy(self) -> bool:
         """Whether a reading is under way (``runs_shown`` follows when all are done)."""
         return self._reading > 0
+
+
+def _last_metrics(curves: dict[str, tuple[Any, Any]]) -> dict[str, float]:
+    """The latest value of each quality metric among a run's curves (name -> (x, y))."""
+    out = {}
+    for name, (_x, y) in curves.items():
+        if name.startswith(METRIC_PREFIX) and len(y):
+            out[name[len(METRIC_PREFIX) :]] = float(y[-1])
+    return out
 
 
 @dataclasses.dataclass(frozen=True)

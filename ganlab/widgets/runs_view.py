@@ -81,6 +81,27 @@ METRIC_TITLES = {
     "frechet_inception_distance": QT_TRANSLATE_NOOP("RunsPanel", "FID"),
     "inception_score_mean": QT_TRANSLATE_NOOP("RunsPanel", "IS"),
     "classifier_fid": QT_TRANSLATE_NOOP("RunsPanel", "FID (classifier features)"),
+    "kl_real_fake": QT_TRANSLATE_NOOP("RunsPanel", "KL(data‖G)"),
+    "kl_fake_real": QT_TRANSLATE_NOOP("RunsPanel", "KL(G‖data)"),
+    "tv": QT_TRANSLATE_NOOP("RunsPanel", "total variation distance"),
+    "jsd_floor": QT_TRANSLATE_NOOP("RunsPanel", "JSD floor (data vs data)"),
+    "kl_real_fake_floor": QT_TRANSLATE_NOOP("RunsPanel", "KL(data‖G) floor (data vs data)"),
+    "kl_fake_real_floor": QT_TRANSLATE_NOOP("RunsPanel", "KL(G‖data) floor (data vs data)"),
+    "tv_floor": QT_TRANSLATE_NOOP("RunsPanel", "total variation floor (data vs data)"),
+    "d_bound": QT_TRANSLATE_NOOP("RunsPanel", "JSD lower bound from D"),
+    "fake_outside": QT_TRANSLATE_NOOP("RunsPanel", "generated samples outside the plot"),
+    "num_modes": QT_TRANSLATE_NOOP("RunsPanel", "modes in the data"),
+    "l1_held_out": QT_TRANSLATE_NOOP("RunsPanel", "L1 error (held-out pairs)"),
+    "psnr": QT_TRANSLATE_NOOP("RunsPanel", "PSNR (held-out pairs)"),
+    "cycle_error": QT_TRANSLATE_NOOP("RunsPanel", "cycle error"),
+    "cycle_error_a": QT_TRANSLATE_NOOP("RunsPanel", "cycle error |F(G(A)) − A|"),
+    "cycle_error_b": QT_TRANSLATE_NOOP("RunsPanel", "cycle error |G(F(B)) − B|"),
+    "target_share": QT_TRANSLATE_NOOP("RunsPanel", "translations judged the target domain"),
+    "target_share_ab": QT_TRANSLATE_NOOP("RunsPanel", "G(A) judged B"),
+    "target_share_ba": QT_TRANSLATE_NOOP("RunsPanel", "F(B) judged A"),
+    "real_share": QT_TRANSLATE_NOOP("RunsPanel", "real images judged their domain"),
+    "ppl_w": QT_TRANSLATE_NOOP("RunsPanel", "perceptual path length in w"),
+    "ppl_z": QT_TRANSLATE_NOOP("RunsPanel", "perceptual path length in z"),
 }
 # The table's "last metrics" column shows these (short names), the first few a run has.
 HEADLINE_METRICS = {
@@ -323,14 +344,23 @@ class RunsPanel(QWidget):
             self._forget_unticked(now)
             self.selection_changed.emit(now)
 
-    def set_steps(self, steps: dict[str, int]) -> None:
-        """The Steps column of the listed runs in ``steps`` (run directory -> last step);
-        runs still training grow while ticked."""
+    def set_progress(self, progress: dict[str, tuple[int, dict[str, float]]]) -> None:
+        """The Steps and Last metrics cells of listed runs (run directory -> (last step,
+        latest value of each metric)): runs still training grow while ticked. An empty
+        metrics dict leaves the run's metrics cell as it is."""
         locale = QLocale()
         for r in range(self.table.rowCount()):
             key = str(self.table.item(r, 0).data(PATH_ROLE))
-            if key in steps and (cell := self.table.item(r, 3)) is not None:
-                cell.setText(locale.toString(int(steps[key])))
+            if key not in progress:
+                continue
+            steps, metrics = progress[key]
+            if (cell := self.table.item(r, 3)) is not None:
+                cell.setText(locale.toString(int(steps)))
+            if metrics and (cell := self.table.item(r, 4)) is not None:
+                cell.setText(self._metrics_text(metrics))
+                cell.setToolTip("\n".join(f"{k} = {_number(v)}" for k, v in metrics.items()))
+        self.table.resizeColumnToContents(3)
+        self.table.resizeColumnToContents(4)
 
     def set_curves(self, run: str, curves: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
         """The curves of a ticked run (curve name -> steps, values), as read so far."""

@@ -174,6 +174,7 @@ def test_a_ticked_run_still_training_is_followed_without_a_refresh(qtbot, two_ru
     with open(metrics, "a", encoding="utf-8") as fh:
         for step in range(STEPS + 1, STEPS + 6):
             fh.write(json.dumps({**last, "step": step, "d_loss": 10.0 + step}) + "\n")
+        fh.write(json.dumps({"event": "metrics", "step": STEPS + 5, "jsd": 0.0123}) + "\n")
 
     def followed() -> None:
         x, y = panel.plotted()[str(grow)].getData()
@@ -182,3 +183,23 @@ def test_a_ticked_run_still_training_is_followed_without_a_refresh(qtbot, two_ru
 
     qtbot.waitUntil(followed, timeout=10_000)
     qtbot.waitUntil(lambda: panel.table.item(0, 3).text() == str(STEPS + 5), timeout=10_000)
+    assert "0.0123" in panel.table.item(0, 4).text()  # the Last metrics cell follows too
+
+
+def test_every_metric_a_toy_run_measures_has_a_title(two_runs):
+    """The curve picker names metrics in words, not by their metrics.jsonl keys."""
+    import json
+
+    from ganlab.widgets.runs_view import curve_title
+
+    _folder, (slow, _fast) = two_runs
+    keys = {
+        key
+        for line in (slow / "metrics.jsonl").read_text(encoding="utf-8").splitlines()
+        if (entry := json.loads(line)).get("event") == "metrics"
+        for key in entry
+        if key not in ("event", "step", "segment")
+    }
+    assert "kl_real_fake" in keys
+    for key in keys:
+        assert key not in curve_title(f"metric:{key}"), key

@@ -290,12 +290,27 @@ class TimelinePanel(QWidget):
                 )
         self._indicator.setText(text)
         self._indicator.setToolTip(tip)
+        self._indicator.setMinimumWidth(self._indicator_width())
         pad = round(2 * style.presentation_factor())
         self._indicator.setStyleSheet(
             f"background: {color}; color: white; border-radius: 3px; padding: {pad}px 8px;"
         )
         self._live_button.setEnabled(frame is not None)
         self.live_action.setEnabled(frame is not None)
+
+    def _indicator_width(self) -> int:
+        """Wide enough for the longest text the badge can show with the run's step count,
+        so that scrubbing does not widen it and shift the window's docks sideways."""
+        last = self._frames[-1].step if self._frames else 0
+        step = int("8" * max(len(str(last)), 6))
+        samples = (
+            self.tr("Live"),
+            self.tr("Step {step} · earlier run").format(step=step),
+            self.tr("Step {step} · segment {segment}").format(step=step, segment=88),
+            self.tr("Step {step}").format(step=step),
+        )
+        metrics = self._indicator.fontMetrics()
+        return max(metrics.horizontalAdvance(text) for text in samples) + 2 * 8 + 6
 
     def _go_live(self) -> None:
         if self._selected is None:

@@ -182,3 +182,20 @@ def test_choosing_the_frame_the_handle_already_stands_on_shows_it(qtbot, panel):
         assert panel.select((0, 2))
     assert chosen.args == [(0, 2)]
     assert panel.indicator_text() == "Step 20"
+
+
+def test_scrubbing_does_not_change_the_width_the_row_asks_for(qtbot, panel):
+    """A wider badge would widen the central view and push the window's docks aside."""
+    panel.set_frames(
+        [
+            TimelineFrame((0, 0), 123456, 0, run="ring8-1"),
+            *frames([0, 10], segment=0, first_seq=1),
+            *frames([99999], segment=3, first_seq=3),
+        ]
+    )
+    panel.set_live_segment(3)
+    live = panel.minimumSizeHint().width()
+    for key in ((0, 0), (0, 1), (0, 3)):
+        panel.select(key)
+        assert panel.minimumSizeHint().width() == live, panel.indicator_text()
+        assert panel._indicator.width() >= panel._indicator.sizeHint().width()

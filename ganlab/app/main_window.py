@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         # Geometry, dock state and window state to restore when presentation mode ends.
         self._before_presentation: tuple[object, object, Qt.WindowState] | None = None
         self._explorer_hidden_for_family = False  # hidden by _show_explorer_for, not by hand
+        self._announced_run_dir: Path | None = None  # the run folder the log named last
         self._build_views()
         self._build_docks()
         self._build_timeline()
@@ -942,6 +943,16 @@ class MainWindow(QMainWindow):
         self.segment_label.setText(self.tr("segment {n}").format(n=info.segment))
         if self.statusBar().currentMessage() == self._loading_text:
             self.statusBar().clearMessage()
+        run_dir = self.controller.last_run_dir
+        if run_dir is not None and run_dir != self._announced_run_dir:
+            self._announced_run_dir = run_dir
+            self.log.append(
+                self.tr(
+                    "This run is recorded in {path}: its curves, checkpoints and the "
+                    "history of its views (File › Export evolution…, View › Runs)."
+                ).format(path=run_dir),
+                "info",
+            )
         if info.reason == "attach" and self.controller.attach_to is not None:
             self._show_attached_history(info)
             if self.controller.controllable:

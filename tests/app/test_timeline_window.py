@@ -62,6 +62,10 @@ def test_a_window_s_own_process_run_lists_and_replays_its_frames(qtbot, settings
     with qtbot.waitSignal(win.controller.segment_started, timeout=START_MS):
         win.show()
     run_dir = win.controller.last_run_dir
+    # The log says where the run is recorded (once), so the user can find it.
+    said = [t for t in win.log.text().splitlines() if str(run_dir) in t]
+    assert len(said) == 1
+    assert "recorded in" in said[0]
     win.controller.play()
     qtbot.waitUntil(lambda: len(History(run_dir).frames()) >= 2, timeout=START_MS)
     win.timeline.rescan()

@@ -1495,726 +1495,731 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
         <translation>exactitud del clasificador</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="248"/>
+        <location filename="../../ganlab/app/main_window.py" line="249"/>
         <source>What the live diagnostics noticed. Click to hide.</source>
         <translation>Lo que detectó el diagnóstico en vivo. Haz clic para ocultarlo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="304"/>
+        <location filename="../../ganlab/app/main_window.py" line="305"/>
         <source>Settings</source>
         <translation>Ajustes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="305"/>
-        <location filename="../../ganlab/app/main_window.py" line="498"/>
+        <location filename="../../ganlab/app/main_window.py" line="306"/>
+        <location filename="../../ganlab/app/main_window.py" line="499"/>
         <source>Slow motion</source>
         <translation>Cámara lenta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="306"/>
+        <location filename="../../ganlab/app/main_window.py" line="307"/>
         <source>Curves</source>
         <translation>Curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="308"/>
+        <location filename="../../ganlab/app/main_window.py" line="309"/>
         <source>Metrics</source>
         <translation>Métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="310"/>
+        <location filename="../../ganlab/app/main_window.py" line="311"/>
         <source>Latent explorer</source>
         <translation>Explorador latente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="312"/>
+        <location filename="../../ganlab/app/main_window.py" line="313"/>
         <source>Log</source>
         <translation>Registro</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="391"/>
+        <location filename="../../ganlab/app/main_window.py" line="392"/>
         <source>Lesson</source>
         <translation>Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="408"/>
+        <location filename="../../ganlab/app/main_window.py" line="409"/>
         <source>Runs</source>
         <translation>Ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="434"/>
+        <location filename="../../ganlab/app/main_window.py" line="435"/>
         <source>&amp;Lesson</source>
         <translation>&amp;Lección</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="449"/>
+        <location filename="../../ganlab/app/main_window.py" line="450"/>
         <source>Automatic</source>
         <translation>Automático</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="449"/>
+        <location filename="../../ganlab/app/main_window.py" line="450"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="452"/>
+        <location filename="../../ganlab/app/main_window.py" line="453"/>
         <source>Apple GPU (MPS)</source>
         <translation>GPU de Apple (MPS)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
-        <location filename="../../ganlab/app/main_window.py" line="976"/>
-        <location filename="../../ganlab/app/main_window.py" line="996"/>
-        <location filename="../../ganlab/app/main_window.py" line="1005"/>
+        <location filename="../../ganlab/app/main_window.py" line="476"/>
+        <location filename="../../ganlab/app/main_window.py" line="987"/>
+        <location filename="../../ganlab/app/main_window.py" line="1007"/>
+        <location filename="../../ganlab/app/main_window.py" line="1016"/>
         <source>Play</source>
         <translation>Reproducir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="475"/>
+        <location filename="../../ganlab/app/main_window.py" line="476"/>
         <source>Train continuously / pause (Space)</source>
         <translation>Entrenar de forma continua / pausar (Espacio)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="478"/>
+        <location filename="../../ganlab/app/main_window.py" line="479"/>
         <source>Step</source>
         <translation>Paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="479"/>
+        <location filename="../../ganlab/app/main_window.py" line="480"/>
         <source>One iteration: k_D updates of D, then k_G updates of G (Right arrow)</source>
         <translation>Una iteración: k_D actualizaciones de D y luego k_G actualizaciones de G (Flecha derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="483"/>
+        <location filename="../../ganlab/app/main_window.py" line="484"/>
         <source>Step D</source>
         <translation>Paso D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="484"/>
+        <location filename="../../ganlab/app/main_window.py" line="485"/>
         <source>One update of the discriminator only (Ctrl+Right)</source>
         <translation>Una sola actualización del discriminador (Ctrl+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="488"/>
+        <location filename="../../ganlab/app/main_window.py" line="489"/>
         <source>Step G</source>
         <translation>Paso G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="489"/>
+        <location filename="../../ganlab/app/main_window.py" line="490"/>
         <source>One update of the generator only (Ctrl+Shift+Right)</source>
         <translation>Una sola actualización del generador (Ctrl+Mayús+Derecha)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="493"/>
+        <location filename="../../ganlab/app/main_window.py" line="494"/>
         <source>Reset</source>
         <translation>Reiniciar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="494"/>
+        <location filename="../../ganlab/app/main_window.py" line="495"/>
         <source>New random weights from a new seed, step 0 (Ctrl+R)</source>
         <translation>Nuevos pesos aleatorios con una semilla nueva, paso 0 (Ctrl+R)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="499"/>
+        <location filename="../../ganlab/app/main_window.py" line="500"/>
         <source>Play one iteration as named sub-steps, highlighting the network that learns</source>
         <translation>Reproducir una iteración en subpasos con nombre, resaltando la red que aprende</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="502"/>
+        <location filename="../../ganlab/app/main_window.py" line="503"/>
         <source>Evaluate now</source>
         <translation>Evaluar ahora</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="504"/>
+        <location filename="../../ganlab/app/main_window.py" line="505"/>
         <source>Compute image metrics (IS, FID, KID) on 1,000 generated and real images without stopping training</source>
         <translation>Calcula métricas de imagen (IS, FID, KID) con 1.000 imágenes generadas y reales sin detener el entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="510"/>
-        <location filename="../../ganlab/app/main_window.py" line="1146"/>
+        <location filename="../../ganlab/app/main_window.py" line="511"/>
+        <location filename="../../ganlab/app/main_window.py" line="1157"/>
         <source>Stop the run</source>
         <translation>Detener la ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="512"/>
+        <location filename="../../ganlab/app/main_window.py" line="513"/>
         <source>Stop the attached run for good: it writes its last checkpoint and ends (continue it later with &apos;ganlab train --resume&apos;)</source>
         <translation>Detener del todo la ejecución conectada: escribe su último punto de control y termina (puedes continuarla después con &apos;ganlab train --resume&apos;)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="517"/>
+        <location filename="../../ganlab/app/main_window.py" line="518"/>
         <source>Training</source>
         <translation>Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="534"/>
+        <location filename="../../ganlab/app/main_window.py" line="535"/>
         <source>How fast Play trains: full speed, or at most so many steps a second, so that a class can watch every change happen. Step is not affected.</source>
         <translation>A qué velocidad entrena Reproducir: a toda velocidad, o como mucho tantos pasos por segundo, para que una clase pueda ver cada cambio. Paso no se ve afectado.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="540"/>
+        <location filename="../../ganlab/app/main_window.py" line="541"/>
         <source>Full speed</source>
         <translation>Toda velocidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="542"/>
+        <location filename="../../ganlab/app/main_window.py" line="543"/>
         <source>{n} steps/s</source>
         <translation>{n} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="544"/>
+        <location filename="../../ganlab/app/main_window.py" line="545"/>
         <source>1 step/s</source>
         <translation>1 paso/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="548"/>
+        <location filename="../../ganlab/app/main_window.py" line="549"/>
         <source>Speed:</source>
         <translation>Velocidad:</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="566"/>
+        <location filename="../../ganlab/app/main_window.py" line="567"/>
         <source>&amp;File</source>
         <translation>&amp;Archivo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="568"/>
+        <location filename="../../ganlab/app/main_window.py" line="569"/>
         <source>&amp;Open experiment…</source>
         <translation>&amp;Abrir experimento…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="569"/>
+        <location filename="../../ganlab/app/main_window.py" line="570"/>
         <source>Open an experiment file (TOML)</source>
         <translation>Abrir un archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="573"/>
+        <location filename="../../ganlab/app/main_window.py" line="574"/>
         <source>&amp;Save experiment as…</source>
         <translation>&amp;Guardar experimento como…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="574"/>
+        <location filename="../../ganlab/app/main_window.py" line="575"/>
         <source>Save the current settings as an experiment file (TOML)</source>
         <translation>Guardar los ajustes actuales como archivo de experimento (TOML)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="577"/>
+        <location filename="../../ganlab/app/main_window.py" line="578"/>
         <source>Presets</source>
         <translation>Experimentos predefinidos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="578"/>
+        <location filename="../../ganlab/app/main_window.py" line="579"/>
         <source>Recent files</source>
         <translation>Archivos recientes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="583"/>
+        <location filename="../../ganlab/app/main_window.py" line="584"/>
         <source>Save checkpoint…</source>
         <translation>Guardar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="583"/>
+        <location filename="../../ganlab/app/main_window.py" line="584"/>
         <source>Save the networks, optimizers and step to a file</source>
         <translation>Guardar en un archivo las redes, los optimizadores y el paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="586"/>
+        <location filename="../../ganlab/app/main_window.py" line="587"/>
         <source>Load checkpoint…</source>
         <translation>Cargar punto de control…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="586"/>
+        <location filename="../../ganlab/app/main_window.py" line="587"/>
         <source>Continue from a saved checkpoint</source>
         <translation>Continuar desde un punto de control guardado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="589"/>
+        <location filename="../../ganlab/app/main_window.py" line="590"/>
         <source>Load points from CSV…</source>
         <translation>Cargar puntos desde CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="590"/>
+        <location filename="../../ganlab/app/main_window.py" line="591"/>
         <source>Train on 2-D points from a CSV file (x, y columns)</source>
         <translation>Entrenar con puntos 2-D de un archivo CSV (columnas x, y)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="596"/>
+        <location filename="../../ganlab/app/main_window.py" line="597"/>
         <source>Export view as PNG…</source>
         <translation>Exportar vista como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="597"/>
+        <location filename="../../ganlab/app/main_window.py" line="598"/>
         <source>Save the central view (samples, heatmap or image grid) as a PNG image</source>
         <translation>Guardar la vista central (muestras, mapa de calor o cuadrícula de imágenes) como imagen PNG</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="600"/>
+        <location filename="../../ganlab/app/main_window.py" line="601"/>
         <source>Export plots as PNG…</source>
         <translation>Exportar gráficos como PNG…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="601"/>
+        <location filename="../../ganlab/app/main_window.py" line="602"/>
         <source>Save each curve plot as a PNG image in a folder</source>
         <translation>Guardar cada gráfico de curvas como imagen PNG en una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="604"/>
+        <location filename="../../ganlab/app/main_window.py" line="605"/>
         <source>Export curves as CSV…</source>
         <translation>Exportar curvas como CSV…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="605"/>
+        <location filename="../../ganlab/app/main_window.py" line="606"/>
         <source>Save the training curves (one row per step) as CSV</source>
         <translation>Guardar las curvas de entrenamiento (una fila por paso) como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="608"/>
+        <location filename="../../ganlab/app/main_window.py" line="609"/>
         <source>Export evolution…</source>
         <translation>Exportar evolución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="610"/>
+        <location filename="../../ganlab/app/main_window.py" line="611"/>
         <source>Save how this run&apos;s views evolved as an animated GIF or MP4, one step as PNG or SVG, or its curves as CSV</source>
         <translation>Guarda cómo evolucionaron las vistas de esta ejecución como GIF animado o MP4, un paso como PNG o SVG, o sus curvas como CSV</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="623"/>
+        <location filename="../../ganlab/app/main_window.py" line="624"/>
         <source>&amp;Attach to run…</source>
         <translation>&amp;Conectarse a una ejecución…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="625"/>
+        <location filename="../../ganlab/app/main_window.py" line="626"/>
         <source>Watch a run that is training now (a &apos;ganlab train&apos; on this machine, or rank 0 of a torchrun job) in a new window</source>
         <translation>Ver en una ventana nueva una ejecución que está entrenando ahora (un &apos;ganlab train&apos; en esta máquina, o el rango 0 de un trabajo de torchrun)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="630"/>
-        <location filename="../../ganlab/app/main_window.py" line="1135"/>
+        <location filename="../../ganlab/app/main_window.py" line="631"/>
+        <location filename="../../ganlab/app/main_window.py" line="1146"/>
         <source>Close, keep training</source>
         <translation>Cerrar y seguir entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="632"/>
+        <location filename="../../ganlab/app/main_window.py" line="633"/>
         <source>Close the window and leave this run training in the background; attach to it again with File › Attach to run</source>
         <translation>Cerrar la ventana y dejar esta ejecución entrenando en segundo plano; vuelve a conectarte con Archivo › Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="640"/>
+        <location filename="../../ganlab/app/main_window.py" line="641"/>
         <source>&amp;Quit</source>
         <translation>&amp;Salir</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="640"/>
+        <location filename="../../ganlab/app/main_window.py" line="641"/>
         <source>Stop training and close (Ctrl+Q)</source>
         <translation>Detener el entrenamiento y cerrar (Ctrl+Q)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="648"/>
+        <location filename="../../ganlab/app/main_window.py" line="649"/>
         <source>&amp;Training</source>
         <translation>&amp;Entrenamiento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="660"/>
+        <location filename="../../ganlab/app/main_window.py" line="661"/>
         <source>&amp;View</source>
         <translation>&amp;Ver</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="675"/>
+        <location filename="../../ganlab/app/main_window.py" line="676"/>
         <source>Presentation mode</source>
         <translation>Modo presentación</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="676"/>
+        <location filename="../../ganlab/app/main_window.py" line="677"/>
         <source>Full screen, with large text, lines and markers for a projector (F11)</source>
         <translation>Pantalla completa, con texto, líneas y marcadores grandes para un proyector (F11)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="682"/>
+        <location filename="../../ganlab/app/main_window.py" line="683"/>
         <source>&amp;Help</source>
         <translation>A&amp;yuda</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="683"/>
-        <location filename="../../ganlab/app/main_window.py" line="1647"/>
+        <location filename="../../ganlab/app/main_window.py" line="684"/>
+        <location filename="../../ganlab/app/main_window.py" line="1658"/>
         <source>About ganlab</source>
         <translation>Acerca de ganlab</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="683"/>
+        <location filename="../../ganlab/app/main_window.py" line="684"/>
         <source>Version and licence</source>
         <translation>Versión y licencia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="691"/>
+        <location filename="../../ganlab/app/main_window.py" line="692"/>
         <source>&amp;Go to panel</source>
         <translation>&amp;Ir al panel</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="736"/>
+        <location filename="../../ganlab/app/main_window.py" line="737"/>
         <source>Training state and current step</source>
         <translation>Estado del entrenamiento y paso actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="737"/>
+        <location filename="../../ganlab/app/main_window.py" line="738"/>
         <source>Training speed: updates per second</source>
         <translation>Velocidad de entrenamiento: actualizaciones por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="738"/>
+        <location filename="../../ganlab/app/main_window.py" line="739"/>
         <source>Window redraws per second</source>
         <translation>Redibujados de la ventana por segundo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="739"/>
+        <location filename="../../ganlab/app/main_window.py" line="740"/>
         <source>Where the networks train</source>
         <translation>Dónde se entrenan las redes</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="743"/>
+        <location filename="../../ganlab/app/main_window.py" line="744"/>
         <source>Memory used by the window, and by its trainer when it has its own process</source>
         <translation>Memoria que usa la ventana, y su entrenador cuando tiene un proceso propio</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="749"/>
+        <location filename="../../ganlab/app/main_window.py" line="750"/>
         <source>Segment of the run: a new one starts with new networks, at every reset, architecture change or loaded checkpoint; the curves show the current one</source>
         <translation>Tramo de la ejecución: empieza uno nuevo con redes nuevas, en cada reinicio, cambio de arquitectura o punto de control cargado; las curvas muestran el actual</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="933"/>
+        <location filename="../../ganlab/app/main_window.py" line="934"/>
         <source>Slow motion narrates the game of G(z) against D(x). {family} has no z: its G translates an input image, and its own losses are in the Curves. Use Step D and Step G to advance it one update at a time.</source>
         <translation>La cámara lenta narra el juego de G(z) contra D(x). {family} no tiene z: su G traduce una imagen de entrada, y sus propias pérdidas están en las curvas. Usa Paso D y Paso G para avanzarlo una actualización cada vez.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="942"/>
+        <location filename="../../ganlab/app/main_window.py" line="943"/>
         <source>segment {n}</source>
         <translation>tramo {n}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="964"/>
+        <location filename="../../ganlab/app/main_window.py" line="951"/>
+        <source>This run is recorded in {path}: its curves, checkpoints and the history of its views (File › Export evolution…, View › Runs).</source>
+        <translation>Esta ejecución se graba en {path}: sus curvas, sus puntos de control y la historia de sus vistas (Archivo › Exportar evolución…, Ver › Ejecuciones).</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/app/main_window.py" line="975"/>
         <source>{family} has no latent vector z: its generator translates images, so the latent explorer is hidden.</source>
         <translation>{family} no tiene vector latente z: su generador traduce imágenes, así que el explorador latente se oculta.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1028"/>
+        <location filename="../../ganlab/app/main_window.py" line="1039"/>
         <source>Restart from the last checkpoint (step {step})</source>
         <translation>Reiniciar desde el último punto de control (paso {step})</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1130"/>
+        <location filename="../../ganlab/app/main_window.py" line="1141"/>
         <source>{path} goes on training without a window. Watch it again with &apos;ganlab --attach {path}&apos; or File › Attach to run; stop it from there (Training › Stop the run).</source>
         <translation>{path} sigue entrenando sin ventana. Vuelve a verla con &apos;ganlab --attach {path}&apos; o Archivo › Conectarse a una ejecución, y detenla desde allí (Entrenamiento › Detener la ejecución).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1148"/>
+        <location filename="../../ganlab/app/main_window.py" line="1159"/>
         <source>Stop {path} for good? It writes its last checkpoint and ends; continue it later with &apos;ganlab train --resume {path} --steps N&apos;.</source>
         <translation>¿Detener {path} del todo? Escribe su último punto de control y termina; puedes continuarla después con &apos;ganlab train --resume {path} --steps N&apos;.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="888"/>
+        <location filename="../../ganlab/app/main_window.py" line="889"/>
         <source>Attaching to {path}…</source>
         <translation>Conectándose a {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="890"/>
+        <location filename="../../ganlab/app/main_window.py" line="891"/>
         <source>Starting the trainer: loading PyTorch, then building the networks…</source>
         <translation>Iniciando el entrenador: cargando PyTorch y después construyendo las redes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="896"/>
+        <location filename="../../ganlab/app/main_window.py" line="897"/>
         <source>ganlab — {name}</source>
         <translation>ganlab — {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="898"/>
+        <location filename="../../ganlab/app/main_window.py" line="899"/>
         <source>{title} — attached to {path}</source>
         <translation>{title} — conectada a {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="976"/>
+        <location filename="../../ganlab/app/main_window.py" line="987"/>
         <source>Pause</source>
         <translation>Pausar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="980"/>
+        <location filename="../../ganlab/app/main_window.py" line="991"/>
         <source>Reached the step limit ({limit}): training paused. Play goes on past it; Reset starts again from step 0.</source>
         <translation>Se alcanzó el límite de pasos ({limit}): entrenamiento en pausa. Reproducir sigue más allá; Reiniciar vuelve a empezar desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1000"/>
+        <location filename="../../ganlab/app/main_window.py" line="1011"/>
         <source>The trainer has stopped. Play, Step, Reset or any setting starts a new one.</source>
         <translation>El entrenador se ha detenido. Reproducir, Paso, Reiniciar o cualquier ajuste arranca uno nuevo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1021"/>
+        <location filename="../../ganlab/app/main_window.py" line="1032"/>
         <source>The trainer stopped</source>
         <translation>El entrenador se detuvo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1034"/>
+        <location filename="../../ganlab/app/main_window.py" line="1045"/>
         <source>Restart from step 0</source>
         <translation>Reiniciar desde el paso 0</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1035"/>
+        <location filename="../../ganlab/app/main_window.py" line="1046"/>
         <source>Not now</source>
         <translation>Ahora no</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1038"/>
+        <location filename="../../ganlab/app/main_window.py" line="1049"/>
         <source>The curves stay as they were. Play, Step or any setting also starts a new trainer from step 0.</source>
         <translation>Las curvas siguen como estaban. Reproducir, Paso o cualquier ajuste también inician un entrenador nuevo desde el paso 0.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1097"/>
+        <location filename="../../ganlab/app/main_window.py" line="1108"/>
         <source>This run is read-only: the window shows it but cannot change it.</source>
         <translation>Esta ejecución es de solo lectura: la ventana la muestra, pero no puede cambiarla.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1105"/>
-        <location filename="../../ganlab/app/main_window.py" line="1117"/>
+        <location filename="../../ganlab/app/main_window.py" line="1116"/>
+        <location filename="../../ganlab/app/main_window.py" line="1128"/>
         <source>Attach to run</source>
         <translation>Conectarse a una ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1196"/>
+        <location filename="../../ganlab/app/main_window.py" line="1207"/>
         <source>Checkpoint saved: {path}</source>
         <translation>Punto de control guardado: {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1207"/>
+        <location filename="../../ganlab/app/main_window.py" line="1218"/>
         <source>An evaluation is already running.</source>
         <translation>Ya hay una evaluación en curso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1211"/>
+        <location filename="../../ganlab/app/main_window.py" line="1222"/>
         <source>Evaluating: generating {n} images…</source>
         <translation>Evaluando: generando {n} imágenes…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1238"/>
+        <location filename="../../ganlab/app/main_window.py" line="1249"/>
         <source>Image metrics at step {step} ({space}): {values}</source>
         <translation>Métricas de imagen en el paso {step} ({space}): {values}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1246"/>
+        <location filename="../../ganlab/app/main_window.py" line="1257"/>
         <source>Note: {note}</source>
         <translation>Nota: {note}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1256"/>
+        <location filename="../../ganlab/app/main_window.py" line="1267"/>
         <source>Evaluation failed: {error}</source>
         <translation>La evaluación falló: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1266"/>
+        <location filename="../../ganlab/app/main_window.py" line="1277"/>
         <source>step {step} — {title}: {message}</source>
         <translation>paso {step} — {title}: {message}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1280"/>
+        <location filename="../../ganlab/app/main_window.py" line="1291"/>
         <source>step {step} — {title}: cleared</source>
         <translation>paso {step} — {title}: resuelto</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1296"/>
+        <location filename="../../ganlab/app/main_window.py" line="1307"/>
         <source>step {step}: {key} {old} → {new}</source>
         <translation>paso {step}: {key} {old} → {new}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1323"/>
+        <location filename="../../ganlab/app/main_window.py" line="1334"/>
         <source>sample {i}</source>
         <translation>muestra {i}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1331"/>
+        <location filename="../../ganlab/app/main_window.py" line="1342"/>
         <source>Training on {n} drawn points</source>
         <translation>Entrenando con {n} puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1369"/>
+        <location filename="../../ganlab/app/main_window.py" line="1380"/>
         <source>Open experiment</source>
         <translation>Abrir experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1369"/>
-        <location filename="../../ganlab/app/main_window.py" line="1405"/>
+        <location filename="../../ganlab/app/main_window.py" line="1380"/>
+        <location filename="../../ganlab/app/main_window.py" line="1416"/>
         <source>Experiments (*.toml)</source>
         <translation>Experimentos (*.toml)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1381"/>
+        <location filename="../../ganlab/app/main_window.py" line="1392"/>
         <source>Experiment refused</source>
         <translation>Experimento rechazado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1395"/>
+        <location filename="../../ganlab/app/main_window.py" line="1406"/>
         <source>Opened {name}</source>
         <translation>Se abrió {name}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1403"/>
+        <location filename="../../ganlab/app/main_window.py" line="1414"/>
         <source>Save experiment</source>
         <translation>Guardar experimento</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1415"/>
+        <location filename="../../ganlab/app/main_window.py" line="1426"/>
         <source>Could not save {path}: {error}</source>
         <translation>No se pudo guardar {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1420"/>
+        <location filename="../../ganlab/app/main_window.py" line="1431"/>
         <source>Saved {path}</source>
         <translation>Se guardó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1425"/>
+        <location filename="../../ganlab/app/main_window.py" line="1436"/>
         <source>Save checkpoint</source>
         <translation>Guardar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1425"/>
-        <location filename="../../ganlab/app/main_window.py" line="1433"/>
+        <location filename="../../ganlab/app/main_window.py" line="1436"/>
+        <location filename="../../ganlab/app/main_window.py" line="1444"/>
         <source>Checkpoints (*.pt)</source>
         <translation>Puntos de control (*.pt)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1433"/>
+        <location filename="../../ganlab/app/main_window.py" line="1444"/>
         <source>Load checkpoint</source>
         <translation>Cargar punto de control</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1455"/>
+        <location filename="../../ganlab/app/main_window.py" line="1466"/>
         <source>Restored the curves, metrics and setting changes of {path} up to step {step}.</source>
         <translation>Se han restaurado las curvas, las métricas y los cambios de ajustes de {path} hasta el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1466"/>
+        <location filename="../../ganlab/app/main_window.py" line="1477"/>
         <source>Training goes on from step {step} in a new run folder, {new}; {old} stays as it was (its history shows first in the timeline).</source>
         <translation>El entrenamiento sigue desde el paso {step} en una carpeta de ejecución nueva, {new}; {old} se queda como estaba (su historia aparece primero en la línea de tiempo).</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1483"/>
+        <location filename="../../ganlab/app/main_window.py" line="1494"/>
         <source>Loaded {path} at step {step}. It is not inside a run directory, so the curves start again at step {step}.</source>
         <translation>Cargado {path} en el paso {step}. No está dentro de un directorio de ejecución, así que las curvas empiezan de nuevo en el paso {step}.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1493"/>
+        <location filename="../../ganlab/app/main_window.py" line="1504"/>
         <source>Load points</source>
         <translation>Cargar puntos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1495"/>
+        <location filename="../../ganlab/app/main_window.py" line="1506"/>
         <source>Point files (*.csv *.tsv *.txt *.dat);;All files (*)</source>
         <translation>Archivos de puntos (*.csv *.tsv *.txt *.dat);;Todos los archivos (*)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1510"/>
+        <location filename="../../ganlab/app/main_window.py" line="1521"/>
         <source>Export view</source>
         <translation>Exportar vista</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1510"/>
+        <location filename="../../ganlab/app/main_window.py" line="1521"/>
         <source>PNG images (*.png)</source>
         <translation>Imágenes PNG (*.png)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1518"/>
-        <location filename="../../ganlab/app/main_window.py" line="1589"/>
+        <location filename="../../ganlab/app/main_window.py" line="1529"/>
+        <location filename="../../ganlab/app/main_window.py" line="1600"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1518"/>
-        <location filename="../../ganlab/app/main_window.py" line="1567"/>
+        <location filename="../../ganlab/app/main_window.py" line="1529"/>
+        <location filename="../../ganlab/app/main_window.py" line="1578"/>
         <source>Could not write {path}</source>
         <translation>No se pudo escribir {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1527"/>
+        <location filename="../../ganlab/app/main_window.py" line="1538"/>
         <source>Export plots to folder</source>
         <translation>Exportar gráficos a una carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1569"/>
+        <location filename="../../ganlab/app/main_window.py" line="1580"/>
         <source>Exported {n} plots to {folder}</source>
         <translation>Se exportaron {n} gráficos a {folder}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1576"/>
+        <location filename="../../ganlab/app/main_window.py" line="1587"/>
         <source>Export curves</source>
         <translation>Exportar curvas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1576"/>
+        <location filename="../../ganlab/app/main_window.py" line="1587"/>
         <source>CSV files (*.csv)</source>
         <translation>Archivos CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1586"/>
+        <location filename="../../ganlab/app/main_window.py" line="1597"/>
         <source>Could not write {path}: {error}</source>
         <translation>No se pudo escribir {path}: {error}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1604"/>
+        <location filename="../../ganlab/app/main_window.py" line="1615"/>
         <source>No run to export yet: train a step first, or open a run.</source>
         <translation>Todavía no hay ninguna ejecución que exportar: entrena primero un paso o abre una ejecución.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1649"/>
+        <location filename="../../ganlab/app/main_window.py" line="1660"/>
         <source>ganlab {version}
 A desktop laboratory for generative adversarial networks.</source>
         <translation>ganlab {version}
 Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1767"/>
+        <location filename="../../ganlab/app/main_window.py" line="1778"/>
         <source>playing</source>
         <translation>entrenando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1768"/>
+        <location filename="../../ganlab/app/main_window.py" line="1779"/>
         <source>paused</source>
         <translation>en pausa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1769"/>
+        <location filename="../../ganlab/app/main_window.py" line="1780"/>
         <source>finished</source>
         <translation>terminado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1770"/>
+        <location filename="../../ganlab/app/main_window.py" line="1781"/>
         <source>stopped</source>
         <translation>detenido</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1771"/>
+        <location filename="../../ganlab/app/main_window.py" line="1782"/>
         <source>starting</source>
         <translation>iniciando</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1773"/>
+        <location filename="../../ganlab/app/main_window.py" line="1784"/>
         <source>{state} · step {step}</source>
         <translation>{state} · paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1775"/>
+        <location filename="../../ganlab/app/main_window.py" line="1786"/>
         <source>{rate:.0f} steps/s</source>
         <translation>{rate:.0f} pasos/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1777"/>
+        <location filename="../../ganlab/app/main_window.py" line="1788"/>
         <source>{fps:.0f} frames/s</source>
         <translation>{fps:.0f} fotogramas/s</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1780"/>
+        <location filename="../../ganlab/app/main_window.py" line="1791"/>
         <source>{mb:.0f} MB</source>
         <translation>{mb:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1783"/>
+        <location filename="../../ganlab/app/main_window.py" line="1794"/>
         <source>window {gui:.0f} MB · trainer {trainer:.0f} MB</source>
         <translation>ventana {gui:.0f} MB · entrenador {trainer:.0f} MB</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/main_window.py" line="1815"/>
+        <location filename="../../ganlab/app/main_window.py" line="1826"/>
         <source>The trainer did not stop within 2 s; it will stop after its current step.</source>
         <translation>El entrenamiento no se detuvo en 2 s; se detendrá después del paso actual.</translation>
     </message>
@@ -2624,13 +2629,13 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/runs_view.py" line="81"/>
-        <location filename="../../ganlab/widgets/runs_view.py" line="90"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="111"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/runs_view.py" line="82"/>
-        <location filename="../../ganlab/widgets/runs_view.py" line="92"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="113"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
@@ -2640,137 +2645,242 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>FID (rasgos del clasificador)</translation>
     </message>
     <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="84"/>
+        <source>KL(data‖G)</source>
+        <translation>KL(datos‖G)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="85"/>
+        <source>KL(G‖data)</source>
+        <translation>KL(G‖datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="86"/>
+        <source>total variation distance</source>
+        <translation>distancia de variación total</translation>
+    </message>
+    <message>
         <location filename="../../ganlab/widgets/runs_view.py" line="87"/>
+        <source>JSD floor (data vs data)</source>
+        <translation>Suelo de la JSD (datos frente a datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="88"/>
+        <source>KL(data‖G) floor (data vs data)</source>
+        <translation>Suelo de KL(datos‖G) (datos frente a datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="89"/>
+        <source>KL(G‖data) floor (data vs data)</source>
+        <translation>Suelo de KL(G‖datos) (datos frente a datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="90"/>
+        <source>total variation floor (data vs data)</source>
+        <translation>Suelo de la variación total (datos frente a datos)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="91"/>
+        <source>JSD lower bound from D</source>
+        <translation>cota inferior de la JSD a partir de D</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="92"/>
+        <source>generated samples outside the plot</source>
+        <translation>muestras generadas fuera del gráfico</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="93"/>
+        <source>modes in the data</source>
+        <translation>modos de los datos</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="94"/>
+        <source>L1 error (held-out pairs)</source>
+        <translation>error L1 (parejas reservadas)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="95"/>
+        <source>PSNR (held-out pairs)</source>
+        <translation>PSNR (parejas reservadas)</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="96"/>
+        <source>cycle error</source>
+        <translation>error de ciclo</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="97"/>
+        <source>cycle error |F(G(A)) − A|</source>
+        <translation>error de ciclo |F(G(A)) − A|</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="98"/>
+        <source>cycle error |G(F(B)) − B|</source>
+        <translation>error de ciclo |G(F(B)) − B|</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="99"/>
+        <source>translations judged the target domain</source>
+        <translation>traducciones juzgadas como del dominio destino</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="100"/>
+        <source>G(A) judged B</source>
+        <translation>G(A) juzgada como B</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="101"/>
+        <source>F(B) judged A</source>
+        <translation>F(B) juzgada como A</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="102"/>
+        <source>real images judged their domain</source>
+        <translation>imágenes reales juzgadas como de su dominio</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="103"/>
+        <source>perceptual path length in w</source>
+        <translation>longitud de camino perceptual en w</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="104"/>
+        <source>perceptual path length in z</source>
+        <translation>longitud de camino perceptual en z</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="108"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="88"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="109"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="89"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="110"/>
         <source>W1</source>
         <translation>W1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="91"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="112"/>
         <source>FID (classifier)</source>
         <translation>FID (clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="93"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="114"/>
         <source>high quality</source>
         <translation>alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="163"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="184"/>
         <source>The folder whose runs are listed</source>
         <translation>La carpeta cuyas ejecuciones se listan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="165"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="186"/>
         <source>Folder…</source>
         <translation>Carpeta…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="166"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="187"/>
         <source>List the runs of another folder</source>
         <translation>Lista las ejecuciones de otra carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="168"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="189"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="170"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="191"/>
         <source>Read the folder and the ticked runs again: runs still training grow</source>
         <translation>Vuelve a leer la carpeta y las ejecuciones marcadas: las que siguen entrenando crecen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="181"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="202"/>
         <source>Run</source>
         <translation>Ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="182"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="203"/>
         <source>Family</source>
         <translation>Familia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="183"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="204"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="184"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="205"/>
         <source>Steps</source>
         <translation>Pasos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="185"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="206"/>
         <source>Last metrics</source>
         <translation>Últimas métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="186"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="207"/>
         <source>When</source>
         <translation>Cuándo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="221"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="242"/>
         <source>What the plot shows for each ticked run</source>
         <translation>Lo que muestra la gráfica para cada ejecución marcada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="223"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="244"/>
         <source>Smooth</source>
         <translation>Suavizar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="225"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="246"/>
         <source>A moving average of the losses, norms and rates (not of the metrics)</source>
         <translation>Una media móvil de las pérdidas, normas y tasas (no de las métricas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="229"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="250"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="230"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="251"/>
         <source>A logarithmic vertical axis</source>
         <translation>Un eje vertical logarítmico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="239"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="260"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="269"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="290"/>
         <source>All of these folders</source>
         <translation>Todas estas carpetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="422"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="452"/>
         <source>No runs in this folder yet. Runs appear here when the window trains, or after &apos;ganlab train --out FOLDER/NAME&apos;; pick another folder with Folder…</source>
         <translation>Aún no hay ejecuciones en esta carpeta. Aparecen aquí cuando la ventana entrena, o tras &apos;ganlab train --out CARPETA/NOMBRE&apos;; elige otra carpeta con Carpeta…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="453"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="483"/>
         <source>Folder of runs</source>
         <translation>Carpeta de ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="532"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="562"/>
         <source>The ticked runs have no data for this yet.</source>
         <translation>Las ejecuciones marcadas aún no tienen datos de esto.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="534"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="564"/>
         <source>Tick runs to overlay their curves.</source>
         <translation>Marca ejecuciones para superponer sus curvas.</translation>
     </message>
@@ -3144,6 +3254,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="271"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="307"/>
         <source>Live</source>
         <translation>En vivo</translation>
     </message>
@@ -3154,6 +3265,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="275"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="308"/>
         <source>Step {step} · earlier run</source>
         <translation>Paso {step} · ejecución anterior</translation>
     </message>
@@ -3164,11 +3276,13 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="277"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="309"/>
         <source>Step {step} · segment {segment}</source>
         <translation>Paso {step} · tramo {segment}</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="281"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="310"/>
         <source>Step {step}</source>
         <translation>Paso {step}</translation>
     </message>

@@ -372,6 +372,9 @@ def _hide_controls(panel: QWidget) -> None:
     if callable(hidden):
         for child in hidden():
             child.hide()
+    prepare = getattr(panel, "prepare_export", None)
+    if callable(prepare):
+        prepare()
 
 
 def _build_offscreen(make: Callable[[], QWidget], size: QSize) -> QWidget:
@@ -404,6 +407,12 @@ class FrameDrawer:
         (width, height) of a frame in pixels.
     segments
         How many segments the run has: "segment k" is drawn only when more than one.
+
+    Attributes
+    ----------
+    until
+        segment -> the last step the export draws of it: the curves view's x axis ends
+        there (missing: the panel's own headroom past the newest step).
     """
 
     def __init__(
@@ -426,6 +435,7 @@ class FrameDrawer:
         self._info: rep.SegmentStarted | None = None
         self._panel: Any = None
         self._curves: tuple[np.ndarray, dict[str, np.ndarray]] | None = None
+        self.until: dict[int, int] = {}
 
     @property
     def segment(self) -> int | None:
@@ -474,6 +484,9 @@ class FrameDrawer:
             panel.set_output_kind(info.output_kind)
             past = read_history(self.run_dir, segment=segment)
             self._curves = (past.steps, {k: past.columns[k] for k in HISTORY_COLUMNS})
+            # The x axis spans what the export shows of the segment, not the window's
+            # headroom for a run still growing.
+            panel.set_x_end(self.until.get(segment))
         else:
             panel = self._panel_for(info.panel or info.data_kind)
             panel.clear()
@@ -548,7 +561,11 @@ class _GifWriter:
         from PIL import Image
 
         frame = Image.fromarray(rgb_array(image), "RGB")
-        self.frames.append(frame.quantize(256, method=Image.Quantize.FASTOCTREE, dither=0))
+        # Median cut keeps D's smooth field smooth (the fast octree turned the colours
+        # near D = 1/2 into white blocks); the palette is found on a quarter-size copy
+        # (12 ms instead of 43 ms a frame at 800x600) and the frame mapped onto it.
+        palette = frame.reduce(4).quantize(256, method=Image.Quantize.MEDIANCUT)
+        self.frames.append(frame.quantize(palette=palette, dither=Image.Dither.NONE))
 
     def finish(self) -> None:
         first, *rest = self.frames
@@ -879,6 +896,8 @@ class Export:
         drawer = FrameDrawer(
             self._history, self.run_dir, self.options.view, self.options.size, segments
         )
+        for f in self.chosen:
+            drawer.until[f.segment] = max(drawer.until.get(f.segment, f.step), f.step)
         try:
             yield from self._draw(drawer)
         finally:

@@ -27,6 +27,9 @@ class DataPanel(Protocol):
     :meth:`show_answer`. A panel with parts that only answer the user (a sketch pad) may
     name them in an ``export_hidden() -> list[QWidget]`` method: exported pictures of the
     run (``ganlab.app.export``) leave them out, as they leave out every button and slider.
+    A panel whose pictures show more than a recorded frame holds (legend entries of the
+    window's own layers, such as the latent explorer's path) drops that in an optional
+    ``prepare_export() -> None``, called once on the panel an export builds.
     """
 
     def clear(self) -> None:

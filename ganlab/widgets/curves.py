@@ -336,6 +336,7 @@ class CurvesPanel(QWidget):
         # whenever its range changes, which cost more than the curves when every frame
         # nudged the auto range. None = not set yet for this segment.
         self._following = True  # False once the user zooms or pans by hand
+        self._x_end: float | None = None  # set_x_end: a fixed end of the x axis
         self._x_range: tuple[float, float] | None = None
         self._y_ranges: dict[str, tuple[float, float] | None] = {}
         self._setting_range = False
@@ -916,6 +917,14 @@ class CurvesPanel(QWidget):
     def _on_auto_button_clicked(self, *_: object) -> None:
         self.follow_data()
 
+    def set_x_end(self, end: float | None) -> None:
+        """End the x axis at step ``end`` while the data stays within it (an export of a
+        finished range: no room for steps to come); None: the usual headroom of a quarter
+        past the newest step."""
+        self._x_end = None if end is None else float(end)
+        self._x_range = None
+        self._follow_ranges()
+
     def follow_data(self) -> None:
         """Fit every plot to its data and keep following it, as after ``clear()``; what
         the "A" button of a plot does after the user zoomed or panned."""
@@ -959,7 +968,13 @@ class CurvesPanel(QWidget):
         self._setting_range = True
         try:
             first, last = float(self._steps[0]), float(self._steps[-1])
-            if self._x_range is None or last > self._x_range[1] or first > self._x_range[0]:
+            end = self._x_end if self._x_end is not None and self._x_end > first else None
+            if end is not None and last <= end:
+                if self._x_range != (first, end):
+                    self._x_range = (first, end)
+                    self._plots["losses"].setXRange(first, end, padding=0.0)
+                    self._place_marker_labels()
+            elif self._x_range is None or last > self._x_range[1] or first > self._x_range[0]:
                 hi = _nice_ceil(max(first + 10.0, first + (last - first) * 1.25))
                 self._x_range = (first, hi)
                 self._plots["losses"].setXRange(first, hi, padding=0.0)

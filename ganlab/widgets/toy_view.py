@@ -364,6 +364,7 @@ class ToyViewPanel(QWidget):
         self.legend.addItem(self.path_item, self.tr("latent path"))
         self.legend.addItem(self.drawn_item, self.tr("drawn points"))
         self.legend.sigSampleClicked.connect(self._on_legend_sample_clicked)
+        self._legend_extra = (self.path_item, self.drawn_item)  # the window's own layers
 
         self.plot.scene().sigMouseClicked.connect(self._on_scene_clicked)
 
@@ -550,6 +551,12 @@ class ToyViewPanel(QWidget):
 
     def show_answer(self, answer: Any) -> None:
         """No requests of its own: nothing to show."""
+
+    def prepare_export(self) -> None:
+        """A recorded frame has no latent path and no drawn points (those belong to the
+        window's latent explorer and pen): an exported picture's legend leaves them out."""
+        for item in self._legend_extra:
+            self.legend.removeItem(item)
 
     def clear(self) -> None:
         """Empty every layer, the selection and the latent path; leave draw mode.

@@ -508,3 +508,46 @@ def test_the_flow_says_in_the_log_why_an_export_is_refused(qtbot, ring, tmp_path
     assert not flow.start("gif", tmp_path / "x.gif", ExportOptions(first=500))
     assert said[-1][0] == "error"
     assert "--from/--to" in said[-1][1]
+
+
+def test_an_exported_toy_view_leaves_the_window_s_own_layers_out_of_its_legend(qapp, ring):
+    from ganlab.app.export import FrameDrawer
+
+    drawer = FrameDrawer(History(ring), ring, "data", (400, 300), 1)
+    try:
+        assert drawer.begin_segment(0)
+        labels = [label.text for _sample, label in drawer._panel.legend.items]
+    finally:
+        drawer.close()
+    assert "real data" in labels
+    assert "latent path" not in labels  # the latent explorer's, never in a recorded frame
+    assert "drawn points" not in labels
+
+
+def test_exported_curves_end_their_x_axis_at_the_last_exported_step(qapp, ring):
+    from ganlab.app.export import FrameDrawer
+
+    history = History(ring)
+    drawer = FrameDrawer(history, ring, "curves", (400, 300), 1)
+    drawer.until[0] = 6
+    try:
+        assert drawer.begin_segment(0)
+        for frame in history.frames()[:7]:  # steps 0..6
+            drawer.feed(history.load(frame))
+        x_range = drawer._panel.plot_widgets()["losses"].getViewBox().viewRange()[0]
+    finally:
+        drawer.close()
+    assert x_range == pytest.approx([1, 6])  # the window would leave room up to 10
+
+
+def test_a_gif_frame_keeps_the_colours_of_the_png_of_its_step(qapp, ring, tmp_path):
+    """The palette follows the picture: D's smooth field stays smooth (a fast octree
+    palette turned it into white blocks: 12 levels off on average, against 3 now)."""
+    gif = run_export(ring, "gif", tmp_path / "a.gif", ExportOptions(size=(400, 300)))
+    png = run_export(ring, "png", tmp_path / "a.png", ExportOptions(size=(400, 300)))
+    with Image.open(gif) as animation:
+        animation.seek(animation.n_frames - 1)
+        last = np.asarray(animation.convert("RGB"), dtype=float)
+    with Image.open(png) as still:
+        wanted = np.asarray(still.convert("RGB"), dtype=float)
+    assert np.abs(last - wanted).mean() < 5.0

@@ -3,7 +3,7 @@
     ganlab [EXPERIMENT.toml | --run DIR] [--lang CODE]   open the lab's window (default:
                                       the ring of 8; a run shows its history so far)
     ganlab --smoke-test [--timeout S] check this installation (JSON on stdout)
-    ganlab train (EXPERIMENT.toml | --preset NAME) [--steps N] [--out DIR] [--device D] [--seed S]
+    ganlab train [EXPERIMENT.toml | --preset NAME] [--steps N] [--out DIR] [--device D] [--seed S]
     ganlab train --resume RUN_DIR --steps N
     ganlab presets                    the shipped presets, one line each
     ganlab sources                    registered data sources, model families and losses
@@ -187,7 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
         "experiment", nargs="?", metavar=_("EXPERIMENT"), help=_("experiment file (TOML)")
     )
     what.add_argument(
-        "--preset", metavar=_("NAME"), help=_("a shipped preset (see 'ganlab presets')")
+        "--preset",
+        metavar=_("NAME"),
+        help=_(
+            "a shipped preset (see 'ganlab presets'); with no experiment, preset or run, "
+            "the built-in default, as the window opens"
+        ),
     )
     what.add_argument(
         "--resume", metavar=_("RUN_DIR"), help=_("continue a run from its latest checkpoint")
@@ -1551,14 +1556,16 @@ def _warn(config, label: str) -> None:
 
 def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
     from ganlab.kernel import config as cfg
-    from ganlab.kernel.errors import ConfigError
-    from ganlab.kernel.presets import load_preset
+    from ganlab.kernel.presets import DEFAULT_PRESET, load_preset
 
     if args.preset:
         return load_preset(args.preset), _("preset {name}").format(name=args.preset)
     if args.experiment:
         return cfg.load(args.experiment), str(args.experiment)
-    raise ConfigError(_("give an experiment file, --preset NAME or --resume RUN_DIR"))
+    # Nothing named: the built-in default, as the window opens it.
+    return load_preset(DEFAULT_PRESET), _("preset {name} (the default)").format(
+        name=DEFAULT_PRESET
+    )
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -70,6 +70,17 @@ def test_train_writes_a_run_directory(tmp_path, capsys):
     assert "done: step 30" in capsys.readouterr().out
 
 
+def test_train_without_an_experiment_trains_the_built_in_default(tmp_path, capsys):
+    from ganlab.kernel.presets import DEFAULT_PRESET, load_preset
+    from ganlab.kernel.rundir import RunDir
+
+    out = tmp_path / "run"
+    assert main(["train", "--steps", "5", "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"preset {DEFAULT_PRESET} (the default)" in said
+    assert RunDir.open_existing(out).experiment().name == load_preset(DEFAULT_PRESET).name
+
+
 def test_train_keeps_a_history_of_its_views(tmp_path):
     from ganlab.kernel import reports as rep
     from ganlab.kernel.history import History

@@ -203,182 +203,182 @@
 <context>
     <name>CurvesPanel</name>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="432"/>
+        <location filename="../../ganlab/widgets/curves.py" line="433"/>
         <source>Smoothing</source>
         <translation>Suavizado</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="440"/>
+        <location filename="../../ganlab/widgets/curves.py" line="441"/>
         <source>Average each curve over recent steps so the trend shows through the noise. 0 shows the raw values; closer to 1 averages over more steps. The raw values stay faintly behind.</source>
         <translation>Promedia cada curva sobre los pasos recientes para que la tendencia se vea a través del ruido. 0 muestra los valores sin procesar; cuanto más cerca de 1, más pasos se promedian. Los valores sin procesar quedan tenues detrás.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="446"/>
+        <location filename="../../ganlab/widgets/curves.py" line="447"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="447"/>
+        <location filename="../../ganlab/widgets/curves.py" line="448"/>
         <source>Per layer</source>
         <translation>Por capa</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="450"/>
+        <location filename="../../ganlab/widgets/curves.py" line="451"/>
         <source>Also draw the gradient norm of every layer, in shades of its network&apos;s colour and named in the legend.</source>
         <translation>Dibuja también la norma del gradiente de cada capa, en tonos del color de su red y con su nombre en la leyenda.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="492"/>
+        <location filename="../../ganlab/widgets/curves.py" line="493"/>
         <source>loss</source>
         <translation>pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="493"/>
+        <location filename="../../ganlab/widgets/curves.py" line="494"/>
         <source>gradient norm</source>
         <translation>norma del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="494"/>
+        <location filename="../../ganlab/widgets/curves.py" line="495"/>
         <source>learning rate</source>
         <translation>tasa de aprendizaje</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="495"/>
+        <location filename="../../ganlab/widgets/curves.py" line="496"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="497"/>
+        <location filename="../../ganlab/widgets/curves.py" line="498"/>
         <source>D loss</source>
         <translation>pérdida de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="498"/>
+        <location filename="../../ganlab/widgets/curves.py" line="499"/>
         <source>G loss</source>
         <translation>pérdida de G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="499"/>
+        <location filename="../../ganlab/widgets/curves.py" line="500"/>
         <source>D total</source>
         <translation>D total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="500"/>
+        <location filename="../../ganlab/widgets/curves.py" line="501"/>
         <source>G total</source>
         <translation>G total</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="501"/>
+        <location filename="../../ganlab/widgets/curves.py" line="502"/>
         <source>D</source>
         <translation>D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="502"/>
+        <location filename="../../ganlab/widgets/curves.py" line="503"/>
         <source>G</source>
         <translation>G</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="570"/>
+        <location filename="../../ganlab/widgets/curves.py" line="571"/>
         <source>G adversarial</source>
         <translation>G adversaria</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="571"/>
+        <location filename="../../ganlab/widgets/curves.py" line="572"/>
         <source>L1</source>
         <translation>L1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="572"/>
+        <location filename="../../ganlab/widgets/curves.py" line="573"/>
         <source>cycle</source>
         <translation>ciclo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="573"/>
+        <location filename="../../ganlab/widgets/curves.py" line="574"/>
         <source>identity</source>
         <translation>identidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="626"/>
+        <location filename="../../ganlab/widgets/curves.py" line="627"/>
         <source>The views show step {step}</source>
         <translation>Las vistas muestran el paso {step}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="664"/>
+        <location filename="../../ganlab/widgets/curves.py" line="665"/>
         <source>mean D output</source>
         <translation>salida media de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="665"/>
+        <location filename="../../ganlab/widgets/curves.py" line="666"/>
         <source>mean D(x), real</source>
         <translation>D(x) media, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="666"/>
+        <location filename="../../ganlab/widgets/curves.py" line="667"/>
         <source>mean D(G(z)), fake</source>
         <translation>D(G(z)) media, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="671"/>
+        <location filename="../../ganlab/widgets/curves.py" line="672"/>
         <source>1/2: cannot tell</source>
         <translation>1/2: no distingue</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="674"/>
+        <location filename="../../ganlab/widgets/curves.py" line="675"/>
         <source>critic score</source>
         <translation>puntuación del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="675"/>
+        <location filename="../../ganlab/widgets/curves.py" line="676"/>
         <source>mean critic score, real</source>
         <translation>puntuación media del crítico, reales</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="676"/>
+        <location filename="../../ganlab/widgets/curves.py" line="677"/>
         <source>mean critic score, fake</source>
         <translation>puntuación media del crítico, falsas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1033"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1048"/>
         <source>Draw losses and gradient norms on a logarithmic y axis, so that changes over several orders of magnitude stay visible. A plot with values of zero or below stays linear.</source>
         <translation>Dibuja las pérdidas y las normas del gradiente en un eje y logarítmico, para que se vean los cambios de varios órdenes de magnitud. Un gráfico con valores menores o iguales a cero se queda en escala lineal.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1041"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1056"/>
         <source>The losses plot stays linear now: this loss has values of zero or below, which have no logarithm.</source>
         <translation>El gráfico de pérdidas se queda ahora en escala lineal: esta pérdida tiene valores menores o iguales a cero, que no tienen logaritmo.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1047"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1062"/>
         <source>The gradient norms plot stays linear now: some norms are zero.</source>
         <translation>El gráfico de normas del gradiente se queda ahora en escala lineal: algunas normas son cero.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1052"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1067"/>
         <source> (linear scale: some values ≤ 0)</source>
         <translation> (escala lineal: hay valores ≤ 0)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1054"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1069"/>
         <source>Losses</source>
         <translation>Pérdidas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1055"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1070"/>
         <source>D&apos;s outputs</source>
         <translation>Salidas de D</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1057"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1072"/>
         <source>Critic scores</source>
         <translation>Puntuaciones del crítico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1058"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1073"/>
         <source>Gradient norms</source>
         <translation>Normas del gradiente</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/curves.py" line="1059"/>
+        <location filename="../../ganlab/widgets/curves.py" line="1074"/>
         <source>Learning rates</source>
         <translation>Tasas de aprendizaje</translation>
     </message>
@@ -619,32 +619,32 @@
 <context>
     <name>ExportFlow</name>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1118"/>
+        <location filename="../../ganlab/app/export.py" line="1137"/>
         <source>Exporting {path}…</source>
         <translation>Exportando {path}…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1119"/>
+        <location filename="../../ganlab/app/export.py" line="1138"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1124"/>
+        <location filename="../../ganlab/app/export.py" line="1143"/>
         <source>Export evolution</source>
         <translation>Exportar evolución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1143"/>
+        <location filename="../../ganlab/app/export.py" line="1162"/>
         <source>Export cancelled; nothing was written.</source>
         <translation>Exportación cancelada; no se escribió nada.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1148"/>
+        <location filename="../../ganlab/app/export.py" line="1167"/>
         <source>Exported {path}</source>
         <translation>Se exportó {path}</translation>
     </message>
     <message>
-        <location filename="../../ganlab/app/export.py" line="1152"/>
+        <location filename="../../ganlab/app/export.py" line="1171"/>
         <source>Export failed: {message}</source>
         <translation>La exportación falló: {message}</translation>
     </message>
@@ -3321,7 +3321,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/toy_view.py" line="200"/>
-        <location filename="../../ganlab/widgets/toy_view.py" line="673"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="680"/>
         <source>Show the discriminator&apos;s judgement of every point of the plane: green where D says &apos;real&apos;, purple where it says &apos;fake&apos;, white where it cannot tell.</source>
         <translation>Mostrar el juicio del discriminador sobre cada punto del plano: verde donde D dice “real”, morado donde dice “falso”, blanco donde no puede distinguir.</translation>
     </message>
@@ -3426,27 +3426,27 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>puntos dibujados</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="664"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="671"/>
         <source>D(x): 1 = real, ½ = can&apos;t tell, 0 = fake</source>
         <translation>D(x): 1 = real, ½ = no distingue, 0 = falso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="667"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="674"/>
         <source>Discriminator output D(x), the probability it gives that x is real: green 1 = real, white ½ = can&apos;t tell, purple 0 = fake.</source>
         <translation>Salida del discriminador D(x), la probabilidad que asigna a que x sea real: verde 1 = real, blanco ½ = no distingue, morado 0 = falso.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="679"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="686"/>
         <source>critic score: higher = judged more real</source>
         <translation>puntuación del crítico: más alta = se juzga más real</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="682"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="689"/>
         <source>Critic score of each point, not a probability: green = higher = judged more real, purple = lower. A critic&apos;s scores have no fixed scale and no neutral value: the colours span the current field, so white is only the middle of its range.</source>
         <translation>Puntuación del crítico en cada punto, no una probabilidad: verde = más alta = juzgado más real, morado = más baja. Las puntuaciones de un crítico no tienen escala fija ni valor neutro: los colores abarcan el campo actual, así que el blanco es solo el centro de su rango.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/toy_view.py" line="690"/>
+        <location filename="../../ganlab/widgets/toy_view.py" line="697"/>
         <source>Show the critic&apos;s score of every point of the plane: greener where it scores higher (judged more real), more purple where it scores lower.</source>
         <translation>Muestra la puntuación del crítico en cada punto del plano: más verde donde puntúa más alto (juzgado más real), más morado donde puntúa más bajo.</translation>
     </message>

@@ -124,7 +124,9 @@ class Recorder:
             rep.ToySnapshot: self._snapshot,
             rep.ImageSnapshot: self._snapshot,
             rep.PanelSnapshot: self._snapshot,
+            rep.StateChanged: self._state_changed,
         }
+        self._playing = False  # a loop starts paused or plays at once (StateChanged says)
 
     @property
     def path(self) -> Path | None:
@@ -255,7 +257,19 @@ class Recorder:
     ) -> list[rep.Report]:
         if self._history is None:
             return []
-        return self._history_write(r, lambda h: h.add(r))
+        if self._playing:
+            return self._history_write(r, lambda h: h.add(r))
+        # Paused: each snapshot is a step the user took by hand (Step, Step D, ...): kept
+        # at once, not held for the pace of a playing run.
+        return self._history_write(r, lambda h: (h.add(r), h.flush()))
+
+    def _state_changed(self, r: rep.StateChanged) -> list[rep.Report]:
+        """Paused, finished or stopped: the newest view is kept now, so the timeline and
+        the exports reach the step the run stands at (not the one a second before)."""
+        self._playing = r.state == "playing"
+        if self._playing or self._history is None:
+            return []
+        return self._history_write(r, lambda h: h.flush())
 
     def _history_write(
         self, r: rep.Report, write: Callable[[HistoryWriter], object]

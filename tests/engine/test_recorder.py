@@ -249,3 +249,31 @@ def test_the_window_runs_live_under_the_data_folder_override(tmp_path, monkeypat
     recorded(recorder, [cmd.Step()] * 2 + [cmd.SaveCheckpoint()] + [cmd.Step()])
     assert [p.name for p in (recorder.path / "checkpoints").iterdir()] == ["step_00000003.pt"]
     assert [r.path for r in recent_runs(window_runs_folder())] == [recorder.path]
+
+
+def test_steps_taken_by_hand_while_paused_are_all_kept_in_the_history(tmp_path):
+    """A playing run keeps a frame a second; a paused one is stepped by hand, and each
+    of those steps is worth a frame of the timeline."""
+    from ganlab.kernel.history import History
+
+    recorded(Recorder(RunDir.create(tmp_path / "run", tiny_config())), [cmd.Step()] * 3)
+    assert [f.step for f in History(tmp_path / "run").frames()] == [0, 1, 2, 3]
+
+
+def test_pausing_keeps_the_newest_view_at_once(tmp_path):
+    import dataclasses
+
+    from ganlab.kernel.history import History
+
+    reports = recorded(Recorder(RunDir.create(tmp_path / "first", tiny_config())), [])
+    start = next(r for r in reports if isinstance(r, rep.SegmentStarted))
+    snapshot = next(r for r in reports if isinstance(r, rep.ToySnapshot))
+    recorder = Recorder(RunDir.create(tmp_path / "run", tiny_config()))
+    recorder.consume(start)
+    recorder.consume(rep.StateChanged(start.segment, "playing", 0))
+    for step in (5, 6, 7):  # within the pace of a frame a second: 6 and 7 are held
+        recorder.consume(dataclasses.replace(snapshot, step=step))
+    assert [f.step for f in History(tmp_path / "run").frames()] == [5]
+    recorder.consume(rep.StateChanged(start.segment, "paused", 7))
+    assert [f.step for f in History(tmp_path / "run").frames()] == [5, 7]  # before any close
+    recorder.close()

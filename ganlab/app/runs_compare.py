@@ -110,13 +110,16 @@ class RunsCompare(QObject):
             self.follow_timer.start()
 
     def refresh(self) -> None:
-        """List the folders' runs again and read what the ticked runs wrote since."""
+        """List the folders' runs again and read what the ticked runs wrote since. Runs
+        that never took a step (a window opened and closed) have nothing to compare and
+        are left out."""
         # The family and loss by their registry titles, in the user's language.
         rows = [
             dataclasses.replace(
                 r, family=_title(MODEL_FAMILIES, r.family), loss=_title(LOSSES, r.loss)
             )
             for r in list_runs(self.panel.folders())
+            if r.steps > 0
         ]
         self.panel.set_runs(rows)  # may change the ticks
         self._read(self.panel.ticked())

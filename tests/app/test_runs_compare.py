@@ -186,6 +186,25 @@ def test_a_ticked_run_still_training_is_followed_without_a_refresh(qtbot, two_ru
     assert "0.0123" in panel.table.item(0, 4).text()  # the Last metrics cell follows too
 
 
+def test_a_run_that_never_took_a_step_is_not_listed(qtbot, two_runs, tmp_path):
+    import shutil
+
+    _folder, (slow, _fast) = two_runs
+    folder = tmp_path / "runs"
+    shutil.copytree(slow, folder / "trained")
+    empty = folder / "opened-and-closed"
+    empty.mkdir()
+    (empty / "experiment.toml").write_bytes((slow / "experiment.toml").read_bytes())
+    (empty / "metrics.jsonl").write_text('{"event": "checkpoint", "step": 0, "segment": 0}\n')
+    panel = RunsPanel()
+    qtbot.addWidget(panel)
+    compare = RunsCompare(panel, [str(folder)])
+    with qtbot.waitSignal(compare.runs_shown):
+        compare.refresh()
+    listed = [panel.table.item(r, 0).text() for r in range(panel.table.rowCount())]
+    assert listed == ["trained"]
+
+
 def test_every_metric_a_toy_run_measures_has_a_title(two_runs):
     """The curve picker names metrics in words, not by their metrics.jsonl keys."""
     import json

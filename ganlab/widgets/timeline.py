@@ -299,18 +299,11 @@ class TimelinePanel(QWidget):
         self.live_action.setEnabled(frame is not None)
 
     def _indicator_width(self) -> int:
-        """Wide enough for the longest text the badge can show with the run's step count,
-        so that scrubbing does not widen it and shift the window's docks sideways."""
-        last = self._frames[-1].step if self._frames else 0
-        step = int("8" * max(len(str(last)), 6))
-        samples = (
-            self.tr("Live"),
-            self.tr("Step {step} · earlier run").format(step=step),
-            self.tr("Step {step} · segment {segment}").format(step=step, segment=88),
-            self.tr("Step {step}").format(step=step),
-        )
-        metrics = self._indicator.fontMetrics()
-        return max(metrics.horizontalAdvance(text) for text in samples) + 2 * 8 + 6
+        """The badge's minimum width, the same whatever it says ("Live"'s), so that
+        scrubbing does not raise the row's minimum and push the window's docks sideways:
+        a longer text ("Step N · earlier run") takes room from the slider while there is
+        some, and is cut short only on a window too narrow for it."""
+        return self._indicator.fontMetrics().horizontalAdvance(self.tr("Live")) + 2 * 8 + 6
 
     def _go_live(self) -> None:
         if self._selected is None:

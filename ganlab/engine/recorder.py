@@ -261,7 +261,11 @@ class Recorder:
             return self._history_write(r, lambda h: h.add(r))
         # Paused: each snapshot is a step the user took by hand (Step, Step D, ...): kept
         # at once, not held for the pace of a playing run.
-        return self._history_write(r, lambda h: (h.add(r), h.flush()))
+        def keep_now(history: HistoryWriter) -> None:
+            history.add(r)
+            history.flush()
+
+        return self._history_write(r, keep_now)
 
     def _state_changed(self, r: rep.StateChanged) -> list[rep.Report]:
         """Paused, finished or stopped: the newest view is kept now, so the timeline and

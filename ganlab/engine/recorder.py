@@ -259,6 +259,7 @@ class Recorder:
             return []
         if self._playing:
             return self._history_write(r, lambda h: h.add(r))
+
         # Paused: each snapshot is a step the user took by hand (Step, Step D, ...): kept
         # at once, not held for the pace of a playing run.
         def keep_now(history: HistoryWriter) -> None:

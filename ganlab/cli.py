@@ -1563,7 +1563,7 @@ def _experiment_for(args: argparse.Namespace):  # -> (config, source label)
     if args.experiment:
         return cfg.load(args.experiment), str(args.experiment)
     # Nothing named: the built-in default, as the window opens it.
-    return load_preset(DEFAULT_PRESET), _("preset {name} (the default)").format(name=DEFAULT_PRESET)
+    return load_preset(DEFAULT_PRESET), _("the default preset, {name}").format(name=DEFAULT_PRESET)
 
 
 def cmd_train(args: argparse.Namespace) -> int:

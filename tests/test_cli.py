@@ -77,7 +77,7 @@ def test_train_without_an_experiment_trains_the_built_in_default(tmp_path, capsy
     out = tmp_path / "run"
     assert main(["train", "--steps", "5", "--out", str(out)]) == 0
     said = capsys.readouterr().out
-    assert f"preset {DEFAULT_PRESET} (the default)" in said
+    assert f"(the default preset, {DEFAULT_PRESET})" in said
     assert RunDir.open_existing(out).experiment().name == load_preset(DEFAULT_PRESET).name
 
 

@@ -103,6 +103,8 @@ METRIC_TITLES = {
     "ppl_w": QT_TRANSLATE_NOOP("RunsPanel", "perceptual path length in w"),
     "ppl_z": QT_TRANSLATE_NOOP("RunsPanel", "perceptual path length in z"),
 }
+# A metric's entry in the curve picker (lupdate finds the text here, not in _tr's call).
+METRIC_LABEL = QT_TRANSLATE_NOOP("RunsPanel", "metric: {name}")
 # The table's "last metrics" column shows these (short names), the first few a run has.
 HEADLINE_METRICS = {
     "jsd": QT_TRANSLATE_NOOP("RunsPanel", "JSD"),
@@ -137,7 +139,7 @@ def curve_title(name: str) -> str:
     """The picker's text for a curve name of :class:`ganlab.kernel.runs.RunCurves`."""
     if name.startswith(METRIC_PREFIX):
         key = name[len(METRIC_PREFIX) :]
-        return _tr("metric: {name}").replace("{name}", _tr(METRIC_TITLES.get(key, key)))
+        return _tr(METRIC_LABEL).replace("{name}", _tr(METRIC_TITLES.get(key, key)))
     total, sep, layer = name.partition(LAYER_SEPARATOR)
     if sep:
         return f"{_tr(CURVE_TITLES.get(total, total))}: {layer}"

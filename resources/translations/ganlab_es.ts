@@ -553,7 +553,7 @@
     <message>
         <location filename="../../ganlab/widgets/export_dialog.py" line="140"/>
         <source>A reset, a rebuild or a loaded checkpoint starts a new segment, whose steps may start again</source>
-        <translation>Un reinicio, una reconstrucción o un punto de control cargado empiezan un tramo nuevo, cuyos pasos pueden volver a empezar</translation>
+        <translation>Un reinicio, una reconstrucción o un punto de control cargado abren un tramo nuevo, cuyos pasos pueden volver a contar desde 0</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/export_dialog.py" line="145"/>
@@ -1889,7 +1889,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="951"/>
         <source>This run is recorded in {path}: its curves, checkpoints and the history of its views (File › Export evolution…, View › Runs).</source>
-        <translation>Esta ejecución se graba en {path}: sus curvas, sus puntos de control y la historia de sus vistas (Archivo › Exportar evolución…, Ver › Ejecuciones).</translation>
+        <translation>Esta ejecución se graba en {path}: sus curvas, sus puntos de control y el historial de sus vistas (Archivo › Exportar evolución…, Ver › Ejecuciones).</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="975"/>
@@ -2092,7 +2092,7 @@ La trayectoria en sí se dibuja en la vista 2-D.</translation>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="1477"/>
         <source>Training goes on from step {step} in a new run folder, {new}; {old} stays as it was (its history shows first in the timeline).</source>
-        <translation>El entrenamiento sigue desde el paso {step} en una carpeta de ejecución nueva, {new}; {old} se queda como estaba (su historia aparece primero en la línea de tiempo).</translation>
+        <translation>El entrenamiento sigue desde el paso {step} en una carpeta de ejecución nueva, {new}; {old} se queda como estaba (su historial aparece primero en la línea de tiempo).</translation>
     </message>
     <message>
         <location filename="../../ganlab/app/main_window.py" line="1494"/>
@@ -2629,13 +2629,13 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/runs_view.py" line="81"/>
-        <location filename="../../ganlab/widgets/runs_view.py" line="111"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="113"/>
         <source>FID</source>
         <translation>FID</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/runs_view.py" line="82"/>
-        <location filename="../../ganlab/widgets/runs_view.py" line="113"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="115"/>
         <source>IS</source>
         <translation>IS</translation>
     </message>
@@ -2750,137 +2750,142 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
         <translation>longitud de camino perceptual en z</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="108"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="107"/>
+        <source>metric: {name}</source>
+        <translation>métrica: {name}</translation>
+    </message>
+    <message>
+        <location filename="../../ganlab/widgets/runs_view.py" line="110"/>
         <source>JSD</source>
         <translation>JSD</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="109"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="111"/>
         <source>modes</source>
         <translation>modos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="110"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="112"/>
         <source>W1</source>
         <translation>W1</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="112"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="114"/>
         <source>FID (classifier)</source>
         <translation>FID (clasificador)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="114"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="116"/>
         <source>high quality</source>
         <translation>alta calidad</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="184"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="186"/>
         <source>The folder whose runs are listed</source>
         <translation>La carpeta cuyas ejecuciones se listan</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="186"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="188"/>
         <source>Folder…</source>
         <translation>Carpeta…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="187"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="189"/>
         <source>List the runs of another folder</source>
         <translation>Lista las ejecuciones de otra carpeta</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="189"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="191"/>
         <source>Refresh</source>
         <translation>Actualizar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="191"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="193"/>
         <source>Read the folder and the ticked runs again: runs still training grow</source>
         <translation>Vuelve a leer la carpeta y las ejecuciones marcadas: las que siguen entrenando crecen</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="202"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="204"/>
         <source>Run</source>
         <translation>Ejecución</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="203"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="205"/>
         <source>Family</source>
         <translation>Familia</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="204"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="206"/>
         <source>Loss</source>
         <translation>Pérdida</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="205"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="207"/>
         <source>Steps</source>
         <translation>Pasos</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="206"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="208"/>
         <source>Last metrics</source>
         <translation>Últimas métricas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="207"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="209"/>
         <source>When</source>
         <translation>Cuándo</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="242"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="244"/>
         <source>What the plot shows for each ticked run</source>
         <translation>Lo que muestra la gráfica para cada ejecución marcada</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="244"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="246"/>
         <source>Smooth</source>
         <translation>Suavizar</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="246"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="248"/>
         <source>A moving average of the losses, norms and rates (not of the metrics)</source>
         <translation>Una media móvil de las pérdidas, normas y tasas (no de las métricas)</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="250"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="252"/>
         <source>Log scale</source>
         <translation>Escala logarítmica</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="251"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="253"/>
         <source>A logarithmic vertical axis</source>
         <translation>Un eje vertical logarítmico</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="260"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="262"/>
         <source>step</source>
         <translation>paso</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="290"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="292"/>
         <source>All of these folders</source>
         <translation>Todas estas carpetas</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="452"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="454"/>
         <source>No runs in this folder yet. Runs appear here when the window trains, or after &apos;ganlab train --out FOLDER/NAME&apos;; pick another folder with Folder…</source>
         <translation>Aún no hay ejecuciones en esta carpeta. Aparecen aquí cuando la ventana entrena, o tras &apos;ganlab train --out CARPETA/NOMBRE&apos;; elige otra carpeta con Carpeta…</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="483"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="485"/>
         <source>Folder of runs</source>
         <translation>Carpeta de ejecuciones</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="562"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="564"/>
         <source>The ticked runs have no data for this yet.</source>
         <translation>Las ejecuciones marcadas aún no tienen datos de esto.</translation>
     </message>
     <message>
-        <location filename="../../ganlab/widgets/runs_view.py" line="564"/>
+        <location filename="../../ganlab/widgets/runs_view.py" line="566"/>
         <source>Tick runs to overlay their curves.</source>
         <translation>Marca ejecuciones para superponer sus curvas.</translation>
     </message>
@@ -3254,7 +3259,7 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="271"/>
-        <location filename="../../ganlab/widgets/timeline.py" line="307"/>
+        <location filename="../../ganlab/widgets/timeline.py" line="306"/>
         <source>Live</source>
         <translation>En vivo</translation>
     </message>
@@ -3265,7 +3270,6 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="275"/>
-        <location filename="../../ganlab/widgets/timeline.py" line="308"/>
         <source>Step {step} · earlier run</source>
         <translation>Paso {step} · ejecución anterior</translation>
     </message>
@@ -3276,13 +3280,11 @@ Un laboratorio de escritorio para redes generativas antagónicas.</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="277"/>
-        <location filename="../../ganlab/widgets/timeline.py" line="309"/>
         <source>Step {step} · segment {segment}</source>
         <translation>Paso {step} · tramo {segment}</translation>
     </message>
     <message>
         <location filename="../../ganlab/widgets/timeline.py" line="281"/>
-        <location filename="../../ganlab/widgets/timeline.py" line="310"/>
         <source>Step {step}</source>
         <translation>Paso {step}</translation>
     </message>

@@ -218,3 +218,12 @@ def test_the_slow_motion_stage_names_are_translated(qtbot, spanish):
     assert stage is not None
     assert stage.text().endswith("Muestrear el ruido z")
     panel.close()
+
+
+def test_the_runs_panel_names_curves_in_spanish(spanish):
+    """Titles looked up at run time (a curve's key) are in the catalogue too."""
+    from ganlab.widgets.runs_view import curve_title
+
+    assert curve_title("metric:jsd") == "métrica: divergencia de Jensen-Shannon"
+    assert curve_title("metric:tv") == "métrica: distancia de variación total"
+    assert curve_title("d_loss") == "pérdida de D"

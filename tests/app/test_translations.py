@@ -226,4 +226,4 @@ def test_the_runs_panel_names_curves_in_spanish(spanish):
 
     assert curve_title("metric:jsd") == "métrica: divergencia de Jensen-Shannon"
     assert curve_title("metric:tv") == "métrica: distancia de variación total"
-    assert curve_title("d_loss") == "pérdida de D"
+    assert curve_title("d_loss") == "Pérdida de D"

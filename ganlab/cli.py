@@ -1772,7 +1772,7 @@ def _train_loop(
                 "ganlab: {name} ({label}) on {device}; {total} steps; run directory {path}",
                 total,
             ).format(
-                name=trainer.config.name,
+                name=_(trainer.config.name),  # a preset's name is in the catalogue
                 label=label,
                 device=trainer.describe_device(),
                 total=total,

@@ -149,6 +149,16 @@ def test_every_line_of_the_listings_comes_from_the_catalogue(capsys, command) ->
 
 
 @pytest.mark.usefixtures("marked")
+def test_train_names_a_preset_in_the_catalogues_words(tmp_path, capsys) -> None:
+    from ganlab.kernel.presets import load_preset
+
+    argv = ["train", "--preset", "ring8", "--steps", "2", "--out", str(tmp_path / "run")]
+    assert cli.main(argv) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert MARK + load_preset("ring8").name in first
+
+
+@pytest.mark.usefixtures("marked")
 def test_registry_titles_are_shown_in_the_catalogues_words(capsys) -> None:
     from ganlab.kernel.registry import LOSSES
 

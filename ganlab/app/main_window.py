@@ -1403,7 +1403,7 @@ class MainWindow(QMainWindow):
         self.controller.apply_config(config)
         if path:
             self.remember_file(path)
-        self.log.append(self.tr("Opened {name}").format(name=config.name), "info")
+        self.log.append(self.tr("Opened {name}").format(name=i18n._(config.name)), "info")
         for message in cfg.config_warnings(config, path or config.name):
             self.log.append(message, "warning")  # settings that have no effect, or unwise
 
